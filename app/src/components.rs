@@ -1,0 +1,173 @@
+//! Pieces every page uses: the frame with its navigation, loading and error states, and the
+//! small badges that show progress and priority.
+
+use domain::api::{Priority, Poverty, Skill};
+use domain::indicators::Progress;
+use domain::{ErrorCode, FieldCode};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::ApiError;
+use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::routes::Route;
+
+/// The ward the user is working in, remembered across pages so the menu can link to it.
+#[derive(Clone, Copy)]
+pub struct CurrentWard(pub RwSignal<Option<i32>>);
+
+pub fn set_current_ward(code: i32) {
+    if let Some(CurrentWard(ward)) = use_context::<CurrentWard>()
+        && ward.get_untracked() != Some(code)
+    {
+        ward.set(Some(code));
+    }
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let ward = RwSignal::new(None::<i32>);
+    provide_context(CurrentWard(ward));
+    let switch = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::vi => Locale::en,
+            Locale::en => Locale::vi,
+        };
+        i18n.set_locale(next);
+    };
+    view! {
+        <a class="skip" href="#main">{t!(i18n, nav.skip)}</a>
+        <header class="top">
+            <A href=move || ward.get().map_or_else(|| Route::Home.path(), |w| Route::Dashboard(w).path()) attr:class="brand">
+                {t!(i18n, app.name)}
+            </A>
+            <nav aria-label=move || t_string!(i18n, nav.label)>
+                <Show when=move || ward.get().is_some()>
+                    <A href=move || Route::Dashboard(ward.get().unwrap_or_default()).path()>
+                        {t!(i18n, nav.dashboard)}
+                    </A>
+                    <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
+                        {t!(i18n, nav.search)}
+                    </A>
+                </Show>
+                <button type="button" class="lang" on:click=switch>
+                    {t!(i18n, nav.other_language)}
+                </button>
+            </nav>
+        </header>
+        <main id="main">{children()}</main>
+    }
+}
+
+/// Shows `render(value)` once `resource` has loaded, a notice while it loads, and a readable
+/// message if it failed.
+pub fn loaded<T, V>(
+    resource: LocalResource<Result<T, ApiError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <Suspense fallback=move || {
+            view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }
+        }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match &error {
+        ApiError::Network => t_string!(i18n, errors.network),
+        ApiError::Server(body) => match body.code {
+            ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
+            ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),
+            ErrorCode::NotFound => t_string!(i18n, errors.not_found),
+            ErrorCode::Conflict => t_string!(i18n, errors.conflict),
+            ErrorCode::Internal => t_string!(i18n, errors.internal),
+        },
+    };
+    view! { <p class="error" role="alert">{text}</p> }
+}
+
+/// The translated message for a field error code.
+pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match code {
+        FieldCode::Required => t_string!(i18n, fields.required),
+        FieldCode::TooLong => t_string!(i18n, fields.too_long),
+        FieldCode::OutOfRange => t_string!(i18n, fields.out_of_range),
+        FieldCode::InFuture => t_string!(i18n, fields.in_future),
+        FieldCode::InvalidFormat => t_string!(i18n, fields.invalid_format),
+        FieldCode::UnknownReference => t_string!(i18n, fields.unknown_reference),
+        FieldCode::OtherWard => t_string!(i18n, fields.other_ward),
+        FieldCode::OtherHousehold => t_string!(i18n, fields.other_household),
+        FieldCode::Duplicate => t_string!(i18n, fields.duplicate),
+    }
+}
+
+/// The message next to a form field, when the field has an error.
+#[component]
+pub fn FieldMessage(#[prop(into)] code: Signal<Option<FieldCode>>, id: &'static str) -> impl IntoView {
+    view! {
+        {move || code.get().map(|c| view! { <p class="field-error" id=id>{field_message(c)}</p> })}
+    }
+}
+
+#[component]
+pub fn ProgressBadge(progress: Progress) -> impl IntoView {
+    let i18n = use_i18n();
+    let (class, text) = match progress {
+        Progress::Reached => ("badge reached", t_string!(i18n, progress.reached)),
+        Progress::OnTrack => ("badge on-track", t_string!(i18n, progress.on_track)),
+        Progress::Behind => ("badge behind", t_string!(i18n, progress.behind)),
+    };
+    view! { <span class=class>{text}</span> }
+}
+
+/// A share as "63.5%", or a dash when there is nobody to count.
+pub fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".into(), |s| format!("{s:.1}%"))
+}
+
+#[component]
+pub fn PriorityBadges(priority: Priority) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || priority.elderly_alone>
+            <span class="badge priority">{t!(i18n, household.elderly_alone)}</span>
+        </Show>
+        <Show when=move || priority.disability>
+            <span class="badge priority">{t!(i18n, household.disability)}</span>
+        </Show>
+        <Show when=move || priority.poverty == Poverty::NearPoor>
+            <span class="badge priority">{t!(i18n, household.near_poor)}</span>
+        </Show>
+        <Show when=move || priority.poverty == Poverty::Poor>
+            <span class="badge priority">{t!(i18n, household.poor)}</span>
+        </Show>
+    }
+}
+
+/// A skill's name in the current language: the catalogue is data, with both names stored.
+pub fn skill_name(skill: &Skill) -> impl Fn() -> String + Send + Sync + 'static + use<> {
+    let i18n = use_i18n();
+    let (vi, en) = (skill.name_vi.clone(), skill.name_en.clone());
+    move || match i18n.get_locale() {
+        Locale::vi => vi.clone(),
+        Locale::en => en.clone(),
+    }
+}

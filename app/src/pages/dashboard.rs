@@ -1,0 +1,232 @@
+//! The ward dashboard: each skill against its target, and every TDP side by side.
+
+use std::cmp::Ordering;
+
+use domain::api::{Dashboard as Data, Skill, TdpIndicators};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{code_param, not_found};
+use crate::api;
+use crate::components::{ProgressBadge, loaded, percent, set_current_ward, skill_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::routes::Route;
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let code = code_param();
+    let data = LocalResource::new(move || {
+        let code = code.get();
+        async move {
+            match code {
+                Some(c) => api::dashboard(c).await,
+                None => Err(not_found()),
+            }
+        }
+    });
+    loaded(data, |d: Data| {
+        set_current_ward(d.ward.code);
+        view! { <DashboardView data=d /> }
+    })
+}
+
+#[component]
+fn DashboardView(data: Data) -> impl IntoView {
+    let i18n = use_i18n();
+    let totals = data.totals.clone();
+    let skills = data.skills.clone();
+    view! {
+        <h1>{data.ward.name.clone()}</h1>
+        <p class="subtitle">{data.ward.province_name.clone()}</p>
+        <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
+            <div class="card">
+                <p class="card-label">{t!(i18n, dashboard.households_visited)}</p>
+                <p class="card-value">{percent(totals.visit_coverage)}</p>
+                <p class="card-note">
+                    {format!("{} / {}", totals.households_visited, totals.households_registered)}
+                </p>
+            </div>
+            <div class="card">
+                <p class="card-label">{t!(i18n, dashboard.satisfaction)}</p>
+                <p class="card-value">
+                    {totals.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1} / 5"))}
+                </p>
+                <p class="card-note">
+                    {t!(i18n, dashboard.ratings, count = totals.ratings)}
+                </p>
+            </div>
+        </section>
+        <h2>{t!(i18n, dashboard.skills_title)}</h2>
+        <div class="table-wrap">
+            <table class="skills">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, dashboard.skill)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.achieved)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.share)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.target)}</th>
+                        <th scope="col">{t!(i18n, dashboard.deadline)}</th>
+                        <th scope="col">{t!(i18n, dashboard.status)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {skills
+                        .iter()
+                        .zip(totals.skills.iter())
+                        .map(|(skill, figure)| {
+                            let share = figure.share.unwrap_or(0.0).min(100.0);
+                            view! {
+                                <tr>
+                                    <th scope="row">{skill_name(skill)}</th>
+                                    <td class="num">
+                                        {format!("{} / {}", figure.achieved, figure.population)}
+                                    </td>
+                                    <td class="num">
+                                        {percent(figure.share)}
+                                        <span class="bar" aria-hidden="true">
+                                            <span style=format!("width: {share}%")></span>
+                                        </span>
+                                    </td>
+                                    <td class="num">{format!("{}%", skill.target_percent)}</td>
+                                    <td>{skill.deadline.format("%d/%m/%Y").to_string()}</td>
+                                    <td>
+                                        <ProgressBadge progress=figure.progress />
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <h2>{t!(i18n, dashboard.tdps_title)}</h2>
+        <TdpTable skills=data.skills tdps=data.tdps />
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    Name,
+    Coverage,
+    Satisfaction,
+    Skill(usize),
+}
+
+fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
+    match column {
+        Column::Name => None,
+        Column::Coverage => row.visit_coverage,
+        Column::Satisfaction => row.satisfaction,
+        Column::Skill(i) => row.skills.get(i).and_then(|f| f.share),
+    }
+}
+
+/// TDPs side by side; a column header sorts by that column (again: reverses).
+#[component]
+fn TdpTable(skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sort = RwSignal::new((Column::Name, true));
+    let rows = move || {
+        let (column, ascending) = sort.get();
+        let mut rows = tdps.clone();
+        rows.sort_by(|a, b| {
+            let order = match column {
+                Column::Name => a.code.cmp(&b.code),
+                _ => value(a, column).partial_cmp(&value(b, column)).unwrap_or(Ordering::Equal),
+            };
+            if ascending { order } else { order.reverse() }
+        });
+        rows
+    };
+    let header = move |column: Column, label: Box<dyn Fn() -> String + Send + Sync>| {
+        let aria = move || match sort.get() {
+            (c, true) if c == column => "ascending",
+            (c, false) if c == column => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button
+                    type="button"
+                    class="sort"
+                    on:click=move |_| {
+                        sort.update(|(c, asc)| {
+                            if *c == column {
+                                *asc = !*asc;
+                            } else {
+                                *c = column;
+                                // Shares read best highest first; names in order.
+                                *asc = column == Column::Name;
+                            }
+                        })
+                    }
+                >
+                    {label}
+                </button>
+            </th>
+        }
+    };
+    let skill_headers = skills
+        .iter()
+        .enumerate()
+        .map(|(i, s)| header(Column::Skill(i), Box::new(skill_name(s))))
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="tdps">
+                <thead>
+                    <tr>
+                        {header(Column::Name, Box::new(move || t_string!(i18n, dashboard.tdp).to_owned()))}
+                        {header(
+                            Column::Coverage,
+                            Box::new(move || t_string!(i18n, dashboard.visited).to_owned()),
+                        )}
+                        {header(
+                            Column::Satisfaction,
+                            Box::new(move || t_string!(i18n, dashboard.satisfaction).to_owned()),
+                        )}
+                        {skill_headers}
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=rows
+                        key=|row| (row.tdp_id, row.households_visited, row.ratings)
+                        children=move |row| {
+                            let id = row.tdp_id.unwrap_or_default();
+                            view! {
+                                <tr data-tdp=row.code.clone()>
+                                    <th scope="row">
+                                        <A href=Route::Tdp(id).path()>{row.name.clone()}</A>
+                                    </th>
+                                    <td class="num" data-col="visited">
+                                        {percent(row.visit_coverage)}
+                                    </td>
+                                    <td class="num">
+                                        {row.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1}"))}
+                                    </td>
+                                    {row
+                                        .skills
+                                        .iter()
+                                        .map(|f| {
+                                            view! {
+                                                <td class=format!(
+                                                    "num {}",
+                                                    match f.progress {
+                                                        domain::indicators::Progress::Reached => "reached",
+                                                        domain::indicators::Progress::OnTrack => "on-track",
+                                                        domain::indicators::Progress::Behind => "behind",
+                                                    },
+                                                )>{percent(f.share)}</td>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tr>
+                            }
+                        }
+                    />
+                </tbody>
+            </table>
+        </div>
+    }
+}

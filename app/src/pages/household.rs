@@ -1,0 +1,109 @@
+//! A household: who lives there, what each has learned, and every visit.
+
+use domain::api::{Household, SkillStatus, Visit};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{id_param, not_found};
+use crate::api;
+use crate::components::{PriorityBadges, loaded, set_current_ward};
+use crate::i18n::{t, use_i18n};
+use crate::routes::Route;
+
+#[component]
+pub fn HouseholdPage() -> impl IntoView {
+    let id = id_param();
+    let data = LocalResource::new(move || {
+        let id = id.get();
+        async move { api::household(id.ok_or_else(not_found)?).await }
+    });
+    loaded(data, |h: Household| {
+        set_current_ward(h.tdp.ward_code);
+        view! { <HouseholdView household=h /> }
+    })
+}
+
+#[component]
+fn HouseholdView(household: Household) -> impl IntoView {
+    let i18n = use_i18n();
+    let h = household;
+    view! {
+        <p class="crumb">
+            <A href=Route::Tdp(h.tdp.id).path()>{h.tdp.name.clone()}</A>
+        </p>
+        <h1>{h.head_name.clone()}</h1>
+        <p class="subtitle">{h.address.clone()}</p>
+        <p>
+            <PriorityBadges priority=h.priority />
+        </p>
+        <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
+            {t!(i18n, household.record_visit)}
+        </A>
+        <h2>{t!(i18n, household.residents)}</h2>
+        <ul class="list">
+            {h
+                .residents
+                .into_iter()
+                .map(|r| {
+                    view! {
+                        <li>
+                            <A href=Route::Resident(r.id).path()>{r.full_name.clone()}</A>
+                            <span class="muted">{format!(" · {}", r.birth_year)}</span>
+                            <span class="muted small">
+                                " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}
+                            </span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <h2>{t!(i18n, household.visits)}</h2>
+        {if h.visits.is_empty() {
+            view! { <p>{t!(i18n, household.never_visited)}</p> }.into_any()
+        } else {
+            view! {
+                <ol class="visits">
+                    {h.visits.into_iter().map(|v| view! { <VisitItem visit=v /> }).collect_view()}
+                </ol>
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn VisitItem(visit: Visit) -> impl IntoView {
+    let i18n = use_i18n();
+    let v = visit;
+    let volunteers = v.volunteers.iter().map(|m| m.full_name.clone()).collect::<Vec<_>>().join(", ");
+    view! {
+        <li class="visit">
+            <p>
+                <strong>{v.visited_on.format("%d/%m/%Y").to_string()}</strong>
+                " · "
+                {volunteers}
+                {v.satisfaction.map(|s| view! { " · " {t!(i18n, visit.rating_value, value = s)} })}
+            </p>
+            <ul class="help">
+                {v
+                    .help
+                    .iter()
+                    .map(|item| {
+                        let achieved = item.outcome == SkillStatus::Achieved;
+                        view! {
+                            <li>
+                                {format!("{}: {}", item.resident_name, item.skill_name)} " – "
+                                {if achieved {
+                                    t!(i18n, visit.outcome_achieved).into_any()
+                                } else {
+                                    t!(i18n, visit.outcome_in_progress).into_any()
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
+        </li>
+    }
+}

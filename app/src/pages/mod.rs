@@ -1,0 +1,40 @@
+//! One module per page of the route table in `main.rs`.
+
+mod dashboard;
+mod home;
+mod household;
+mod not_found;
+mod record_visit;
+mod resident;
+mod search;
+mod tdp;
+
+pub use dashboard::Dashboard;
+pub use home::Home;
+pub use household::HouseholdPage;
+pub use not_found::NotFound;
+pub use record_visit::RecordVisit;
+pub use resident::ResidentPage;
+pub use search::Search;
+pub use tdp::TdpPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+/// The `:id` of the current route, if it is a UUID.
+fn id_param() -> Memo<Option<Uuid>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
+}
+
+/// The `:code` of the current route, if it is a ward code.
+fn code_param() -> Memo<Option<i32>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.read().get("code").and_then(|c| c.parse().ok()))
+}
+
+/// The error a page shows for an address that names nothing.
+fn not_found() -> crate::api::ApiError {
+    crate::api::ApiError::Server(domain::ErrorBody::new(domain::ErrorCode::NotFound))
+}

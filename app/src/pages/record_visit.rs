@@ -1,0 +1,240 @@
+//! The visit form: who went, whom they helped with what, and how satisfied the household was.
+//!
+//! The form validates with the same rules as the server (`domain::validate`) before sending,
+//! and shows the server's field errors next to the fields too.
+
+use std::collections::HashMap;
+
+use domain::api::{HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail};
+use domain::{ErrorBody, FieldCode, FieldError};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use super::{id_param, not_found};
+use crate::api::{self, ApiError};
+use crate::components::{ErrorNotice, FieldMessage, loaded, set_current_ward, skill_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::routes::Route;
+
+#[component]
+pub fn RecordVisit() -> impl IntoView {
+    let id = id_param();
+    let data = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            let household = api::household(id.ok_or_else(not_found)?).await?;
+            let tdp = api::tdp(household.tdp.id).await?;
+            let skills = api::skills(household.tdp.ward_code).await?;
+            Ok((household, tdp, skills))
+        }
+    });
+    loaded(data, |(household, tdp, skills)| {
+        set_current_ward(household.tdp.ward_code);
+        view! { <VisitForm household tdp skills /> }
+    })
+}
+
+/// Today on the device, as the date field's default.
+fn today() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
+        .unwrap_or_default()
+}
+
+#[component]
+fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let ward = household.tdp.ward_code;
+    let household_id = household.id;
+    let visit_id = Uuid::now_v7();
+
+    let date = RwSignal::new(today().format("%Y-%m-%d").to_string());
+    let volunteers = RwSignal::new(Vec::<Uuid>::new());
+    let help = RwSignal::new(HashMap::<(Uuid, Uuid), SkillStatus>::new());
+    let satisfaction = RwSignal::new(None::<i32>);
+    let note = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let failure = RwSignal::new(None::<ApiError>);
+
+    let field = move |name: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|f| f.field == name).map(|f| f.code)))
+    };
+
+    let save = Action::new_local(move |visit: &NewVisit| {
+        let visit = visit.clone();
+        async move { api::record_visit(ward, &visit).await }
+    });
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),
+        Some(Err(ApiError::Server(ErrorBody { fields, .. }))) if !fields.is_empty() => errors.set(fields),
+        Some(Err(e)) => failure.set(Some(e)),
+        None => {}
+    });
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        failure.set(None);
+        let Ok(visited_on) = date.get_untracked().parse() else {
+            errors.set(vec![FieldError::new("visited_on", FieldCode::Required)]);
+            return;
+        };
+        let visit = NewVisit {
+            id: Some(visit_id),
+            household_id,
+            visited_on,
+            volunteer_ids: volunteers.get_untracked(),
+            help: help
+                .get_untracked()
+                .into_iter()
+                .map(|((resident_id, skill_id), outcome)| HelpItem { resident_id, skill_id, outcome })
+                .collect(),
+            satisfaction: satisfaction.get_untracked(),
+            note: note.get_untracked(),
+        };
+        match domain::validate::new_visit(&visit, today()) {
+            Ok(()) => {
+                errors.set(Vec::new());
+                save.dispatch(visit);
+            }
+            Err(fields) => errors.set(fields),
+        }
+    };
+
+    let skills_for = |resident: Uuid| {
+        skills
+            .iter()
+            .map(|s| {
+                let key = (resident, s.id);
+                let name = skill_name(s);
+                let label = name();
+                view! {
+                    <div class="help-row">
+                        <span class="help-skill">{name}</span>
+                        <select
+                            aria-label=label
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                help.update(|h| match SkillStatus::parse(&value) {
+                                    Some(outcome) => {
+                                        h.insert(key, outcome);
+                                    }
+                                    None => {
+                                        h.remove(&key);
+                                    }
+                                })
+                            }
+                        >
+                            <option value="">{t!(i18n, visit.outcome_none)}</option>
+                            <option value="in_progress">{t!(i18n, visit.outcome_in_progress)}</option>
+                            <option value="achieved">{t!(i18n, visit.outcome_achieved)}</option>
+                        </select>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <p class="crumb">
+            <A href=Route::Household(household_id).path()>{household.head_name.clone()}</A>
+        </p>
+        <h1>{t!(i18n, visit.title)}</h1>
+        <p class="subtitle">{household.address.clone()}</p>
+        <form class="visit-form" on:submit=on_submit novalidate>
+            <div class="field">
+                <label for="visited_on">{t!(i18n, visit.date)}</label>
+                <input
+                    id="visited_on"
+                    type="date"
+                    bind:value=date
+                    aria-invalid=move || field("visited_on").get().is_some().to_string()
+                    aria-describedby="visited_on-error"
+                />
+                <FieldMessage code=field("visited_on") id="visited_on-error" />
+            </div>
+            <fieldset class="field" aria-describedby="volunteer_ids-error">
+                <legend>{t!(i18n, visit.volunteers)}</legend>
+                {tdp
+                    .team
+                    .iter()
+                    .map(|m| {
+                        let id = m.id;
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        volunteers.update(|v| {
+                                            v.retain(|x| *x != id);
+                                            if on {
+                                                v.push(id);
+                                            }
+                                        });
+                                    }
+                                />
+                                {m.full_name.clone()}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <FieldMessage code=field("volunteer_ids") id="volunteer_ids-error" />
+            </fieldset>
+            <h2>{t!(i18n, visit.help)}</h2>
+            <p class="muted">{t!(i18n, visit.help_hint)}</p>
+            {household
+                .residents
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    view! {
+                        <details class="resident" open=i == 0>
+                            <summary>{format!("{} ({})", r.full_name, r.birth_year)}</summary>
+                            {skills_for(r.id)}
+                        </details>
+                    }
+                })
+                .collect_view()}
+            <fieldset class="field rating" aria-describedby="satisfaction-error">
+                <legend>{t!(i18n, visit.rating)}</legend>
+                {(1..=5)
+                    .map(|n| {
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="radio"
+                                    name="satisfaction"
+                                    value=n
+                                    on:change=move |_| satisfaction.set(Some(n))
+                                />
+                                {move || match n {
+                                    1 => t_string!(i18n, visit.rating_1),
+                                    2 => t_string!(i18n, visit.rating_2),
+                                    3 => t_string!(i18n, visit.rating_3),
+                                    4 => t_string!(i18n, visit.rating_4),
+                                    _ => t_string!(i18n, visit.rating_5),
+                                }}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <FieldMessage code=field("satisfaction") id="satisfaction-error" />
+            </fieldset>
+            <div class="field">
+                <label for="note">{t!(i18n, visit.note)}</label>
+                <textarea id="note" rows="3" bind:value=note aria-describedby="note-error"></textarea>
+                <FieldMessage code=field("note") id="note-error" />
+            </div>
+            <Show when=move || errors.with(|e| e.iter().any(|f| f.field.starts_with("help") || f.field == "household_id"))>
+                <p class="error" role="alert">{t!(i18n, visit.help_error)}</p>
+            </Show>
+            {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+            <button type="submit" class="primary" disabled=move || save.pending().get()>
+                {t!(i18n, visit.save)}
+            </button>
+        </form>
+    }
+}

@@ -1,0 +1,174 @@
+//! A TDP: its figures, its team, and its households, priority households first.
+
+use domain::api::{HouseholdSummary, TdpDetail, TeamRole};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use uuid::Uuid;
+
+use super::{id_param, not_found};
+use crate::api;
+use crate::components::{ErrorNotice, PriorityBadges, ProgressBadge, loaded, percent, set_current_ward, skill_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::routes::Route;
+
+#[component]
+pub fn TdpPage() -> impl IntoView {
+    let id = id_param();
+    let data = LocalResource::new(move || {
+        let id = id.get();
+        async move {
+            let id = id.ok_or_else(not_found)?;
+            let detail = api::tdp(id).await?;
+            let skills = api::skills(detail.tdp.ward_code).await?;
+            Ok((detail, skills))
+        }
+    });
+    loaded(data, |(detail, skills)| {
+        set_current_ward(detail.tdp.ward_code);
+        view! { <TdpView detail skills /> }
+    })
+}
+
+fn role_label(role: TeamRole) -> impl Fn() -> &'static str + Send + Sync {
+    let i18n = use_i18n();
+    move || match role {
+        TeamRole::Leader => t_string!(i18n, roles.leader),
+        TeamRole::PartySecretary => t_string!(i18n, roles.party_secretary),
+        TeamRole::TdpHead => t_string!(i18n, roles.tdp_head),
+        TeamRole::YouthUnion => t_string!(i18n, roles.youth_union),
+        TeamRole::Police => t_string!(i18n, roles.police),
+        TeamRole::Telecom => t_string!(i18n, roles.telecom),
+        TeamRole::TeacherStudent => t_string!(i18n, roles.teacher_student),
+        TeamRole::Other => t_string!(i18n, roles.other),
+    }
+}
+
+#[component]
+fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView {
+    let i18n = use_i18n();
+    let f = detail.indicators.clone();
+    view! {
+        <p class="crumb">
+            <A href=Route::Dashboard(detail.tdp.ward_code).path()>{t!(i18n, nav.dashboard)}</A>
+        </p>
+        <h1>{detail.tdp.name.clone()}</h1>
+        <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
+            <div class="card">
+                <p class="card-label">{t!(i18n, dashboard.households_visited)}</p>
+                <p class="card-value" data-testid="tdp-coverage">{percent(f.visit_coverage)}</p>
+                <p class="card-note">
+                    {format!("{} / {}", f.households_visited, f.households_registered)}
+                </p>
+            </div>
+            <div class="card">
+                <p class="card-label">{t!(i18n, dashboard.satisfaction)}</p>
+                <p class="card-value">
+                    {f.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1} / 5"))}
+                </p>
+            </div>
+        </section>
+        <h2>{t!(i18n, dashboard.skills_title)}</h2>
+        <ul class="figures">
+            {skills
+                .iter()
+                .zip(f.skills.iter())
+                .map(|(s, fig)| {
+                    view! {
+                        <li>
+                            <span class="figure-name">{skill_name(s)}</span>
+                            <span class="figure-value">
+                                {format!("{} ({} / {})", percent(fig.share), fig.achieved, fig.population)}
+                            </span>
+                            <ProgressBadge progress=fig.progress />
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <h2>{t!(i18n, tdp.team)}</h2>
+        <ul class="list">
+            {detail
+                .team
+                .into_iter()
+                .map(|m| {
+                    view! {
+                        <li>
+                            <span>{m.full_name.clone()}</span>
+                            " · "
+                            <span class="muted">{role_label(m.role)}</span>
+                            {m.phone.map(|p| view! { " · " <a href=format!("tel:{p}")>{p.clone()}</a> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+        <h2>{t!(i18n, tdp.households)}</h2>
+        <Households tdp=detail.tdp.id />
+    }
+}
+
+/// The TDP's households, a page at a time.
+#[component]
+fn Households(tdp: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let shown = RwSignal::new(Vec::<HouseholdSummary>::new());
+    let more = RwSignal::new(true);
+    let error = RwSignal::new(None);
+    let load = Action::new_local(move |offset: &usize| {
+        let offset = *offset;
+        async move {
+            match api::tdp_households(tdp, offset).await {
+                Ok(page) => {
+                    more.set(page.len() == api::PAGE);
+                    shown.update(|s| s.extend(page));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    });
+    load.dispatch(0);
+    view! {
+        <ul class="list households">
+            <For
+                each=move || shown.get()
+                key=|h| h.id
+                children=|h| view! { <HouseholdItem household=h /> }
+            />
+        </ul>
+        {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}
+        <Show when=move || more.get()>
+            <button
+                type="button"
+                class="secondary"
+                disabled=move || load.pending().get()
+                on:click=move |_| {
+                    load.dispatch(shown.with(Vec::len));
+                }
+            >
+                {t!(i18n, tdp.more)}
+            </button>
+        </Show>
+    }
+}
+
+#[component]
+pub fn HouseholdItem(household: HouseholdSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let h = household;
+    view! {
+        <li>
+            <A href=Route::Household(h.id).path()>{h.head_name.clone()}</A>
+            <span class="muted">{format!(" · {}", h.address)}</span>
+            <PriorityBadges priority=h.priority />
+            <span class="muted small">
+                {match h.last_visit {
+                    Some(d) => {
+                        view! { " · " {t!(i18n, household.last_visit)} " " {d.format("%d/%m/%Y").to_string()} }
+                            .into_any()
+                    }
+                    None => view! { " · " {t!(i18n, household.never_visited)} }.into_any(),
+                }}
+            </span>
+        </li>
+    }
+}

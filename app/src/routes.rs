@@ -1,0 +1,46 @@
+//! Every page's address, in one place: the route table and every link are built from these,
+//! so they cannot drift apart. The words are Vietnamese because the addresses are read aloud
+//! and shared by Vietnamese users.
+
+use leptos_router::{ParamSegment, StaticSegment};
+use uuid::Uuid;
+
+pub const WARD: &str = "phuong";
+pub const SEARCH: &str = "tim-kiem";
+pub const TDP: &str = "to";
+pub const HOUSEHOLD: &str = "ho";
+pub const RECORD_VISIT: &str = "ghi-nhan";
+pub const RESIDENT: &str = "nguoi";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    Dashboard(i32),
+    Search(i32),
+    Tdp(Uuid),
+    Household(Uuid),
+    RecordVisit(Uuid),
+    Resident(Uuid),
+}
+
+impl Route {
+    pub fn path(self) -> String {
+        match self {
+            Self::Home => "/".into(),
+            Self::Dashboard(ward) => format!("/{WARD}/{ward}"),
+            Self::Search(ward) => format!("/{WARD}/{ward}/{SEARCH}"),
+            Self::Tdp(id) => format!("/{TDP}/{id}"),
+            Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
+            Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),
+            Self::Resident(id) => format!("/{RESIDENT}/{id}"),
+        }
+    }
+}
+
+/// The parameter names the route table uses.
+pub const CODE: ParamSegment = ParamSegment("code");
+pub const ID: ParamSegment = ParamSegment("id");
+
+pub const fn segment(s: &'static str) -> StaticSegment<&'static str> {
+    StaticSegment(s)
+}

@@ -1,0 +1,12 @@
+//! Ngõ Số's shared vocabulary.
+//!
+//! Both the phone (WASM) and the server compile this crate, so a form and the API validate
+//! the same way and an indicator is computed by one rule wherever it is shown.
+
+pub mod api;
+pub mod error;
+pub mod indicators;
+pub mod text;
+pub mod validate;
+
+pub use error::{ErrorBody, ErrorCode, FieldCode, FieldError};

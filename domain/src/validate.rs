@@ -1,0 +1,256 @@
+//! Validation of every request body, shared by the forms and the server.
+//!
+//! These checks need only the request itself and today's date; whether a referenced record
+//! exists (and in which ward) is the server's check, reported with the same field codes.
+
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashSet;
+
+use crate::api::{NewHousehold, NewResident, NewTdp, NewTeamMember, NewVisit};
+use crate::error::{FieldCode, FieldError};
+
+pub const NAME_MAX: usize = 120;
+pub const ADDRESS_MAX: usize = 200;
+pub const NOTE_MAX: usize = 2000;
+pub const CODE_MAX: usize = 32;
+/// The oldest birth year accepted: nobody alive was born earlier.
+pub const BIRTH_YEAR_MIN: i32 = 1900;
+/// Visits before the movement's tools existed are typing mistakes.
+pub const VISIT_DATE_MIN: NaiveDate = match NaiveDate::from_ymd_opt(2020, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+/// A household of more than this many registered adults is a typing mistake.
+pub const REGISTER_MAX: i32 = 100_000;
+
+/// Collects field errors in the order the form shows its fields.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, field: impl Into<String>, code: FieldCode) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    /// A required text field: present after trimming, and no longer than `max` characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            self.add(field, FieldCode::Required);
+        } else if value.chars().count() > max {
+            self.add(field, FieldCode::TooLong);
+        }
+    }
+
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+}
+
+/// A Vietnamese phone number: 10 digits starting with 0, or +84 followed by 9 digits; spaces,
+/// dots and dashes are allowed between digits.
+pub fn normalise_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let national = if let Some(rest) = digits.strip_prefix("+84") {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    (national.len() == 10
+        && national.starts_with('0')
+        && national.chars().all(|c| c.is_ascii_digit()))
+    .then_some(national)
+}
+
+pub fn new_tdp(t: &NewTdp) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("code", &t.code, CODE_MAX);
+    e.text("name", &t.name, NAME_MAX);
+    if !(0..=REGISTER_MAX).contains(&t.households_registered) {
+        e.add("households_registered", FieldCode::OutOfRange);
+    }
+    if !(0..=REGISTER_MAX).contains(&t.adults_registered) {
+        e.add("adults_registered", FieldCode::OutOfRange);
+    }
+    e.finish()
+}
+
+pub fn new_team_member(m: &NewTeamMember) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("full_name", &m.full_name, NAME_MAX);
+    if let Some(phone) = m.phone.as_deref().filter(|p| !p.trim().is_empty())
+        && normalise_phone(phone).is_none()
+    {
+        e.add("phone", FieldCode::InvalidFormat);
+    }
+    e.finish()
+}
+
+pub fn new_household(h: &NewHousehold) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("address", &h.address, ADDRESS_MAX);
+    e.text("head_name", &h.head_name, NAME_MAX);
+    e.finish()
+}
+
+pub fn new_resident(r: &NewResident, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("full_name", &r.full_name, NAME_MAX);
+    if r.birth_year > today.year() {
+        e.add("birth_year", FieldCode::InFuture);
+    } else if r.birth_year < BIRTH_YEAR_MIN {
+        e.add("birth_year", FieldCode::OutOfRange);
+    }
+    e.finish()
+}
+
+pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    // A volunteer's phone may be a day ahead of the server (time zones, a wrong clock); more
+    // than that is a mistake in the date field.
+    if v.visited_on > today + chrono::Days::new(1) {
+        e.add("visited_on", FieldCode::InFuture);
+    } else if v.visited_on < VISIT_DATE_MIN {
+        e.add("visited_on", FieldCode::OutOfRange);
+    }
+    if v.volunteer_ids.is_empty() {
+        e.add("volunteer_ids", FieldCode::Required);
+    } else if v.volunteer_ids.iter().collect::<HashSet<_>>().len() != v.volunteer_ids.len() {
+        e.add("volunteer_ids", FieldCode::Duplicate);
+    }
+    let mut seen = HashSet::new();
+    for (i, item) in v.help.iter().enumerate() {
+        if !seen.insert((item.resident_id, item.skill_id)) {
+            e.add(format!("help[{i}]"), FieldCode::Duplicate);
+        }
+    }
+    if let Some(s) = v.satisfaction
+        && !(1..=5).contains(&s)
+    {
+        e.add("satisfaction", FieldCode::OutOfRange);
+    }
+    if v.note.chars().count() > NOTE_MAX {
+        e.add("note", FieldCode::TooLong);
+    }
+    e.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Gender, HelpItem, SkillStatus};
+    use uuid::Uuid;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn visit() -> NewVisit {
+        NewVisit {
+            id: None,
+            household_id: Uuid::nil(),
+            visited_on: today(),
+            volunteer_ids: vec![Uuid::from_u128(1)],
+            help: vec![],
+            satisfaction: Some(5),
+            note: String::new(),
+        }
+    }
+
+    fn codes(r: Result<(), Vec<FieldError>>) -> Vec<(String, FieldCode)> {
+        r.err().unwrap_or_default().into_iter().map(|f| (f.field, f.code)).collect()
+    }
+
+    #[test]
+    fn a_plain_visit_is_valid() {
+        assert_eq!(new_visit(&visit(), today()), Ok(()));
+    }
+
+    #[test]
+    fn visit_dates_in_the_future_are_refused_beyond_a_day() {
+        let mut v = visit();
+        v.visited_on = today() + chrono::Days::new(1);
+        assert_eq!(new_visit(&v, today()), Ok(()));
+        v.visited_on = today() + chrono::Days::new(2);
+        assert_eq!(codes(new_visit(&v, today())), [("visited_on".into(), FieldCode::InFuture)]);
+        v.visited_on = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+        assert_eq!(codes(new_visit(&v, today())), [("visited_on".into(), FieldCode::OutOfRange)]);
+    }
+
+    #[test]
+    fn visit_needs_a_volunteer_and_a_sane_rating() {
+        let mut v = visit();
+        v.volunteer_ids.clear();
+        v.satisfaction = Some(6);
+        v.note = "x".repeat(NOTE_MAX + 1);
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [
+                ("volunteer_ids".into(), FieldCode::Required),
+                ("satisfaction".into(), FieldCode::OutOfRange),
+                ("note".into(), FieldCode::TooLong),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_help_twice_is_a_duplicate() {
+        let mut v = visit();
+        let item = HelpItem {
+            resident_id: Uuid::from_u128(7),
+            skill_id: Uuid::from_u128(9),
+            outcome: SkillStatus::Achieved,
+        };
+        v.help = vec![item.clone(), item];
+        v.volunteer_ids = vec![Uuid::from_u128(1), Uuid::from_u128(1)];
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [("volunteer_ids".into(), FieldCode::Duplicate), ("help[1]".into(), FieldCode::Duplicate)]
+        );
+    }
+
+    #[test]
+    fn birth_year_bounds() {
+        let mut r = NewResident {
+            id: None,
+            household_id: Uuid::nil(),
+            full_name: "Nguyễn Văn An".into(),
+            birth_year: 2026,
+            gender: Gender::Male,
+        };
+        assert_eq!(new_resident(&r, today()), Ok(()), "born this year");
+        r.birth_year = 2027;
+        assert_eq!(codes(new_resident(&r, today())), [("birth_year".into(), FieldCode::InFuture)]);
+        r.birth_year = 1899;
+        r.full_name = "  ".into();
+        assert_eq!(
+            codes(new_resident(&r, today())),
+            [("full_name".into(), FieldCode::Required), ("birth_year".into(), FieldCode::OutOfRange)]
+        );
+    }
+
+    #[test]
+    fn phones_are_normalised() {
+        assert_eq!(normalise_phone("0912 345 678").as_deref(), Some("0912345678"));
+        assert_eq!(normalise_phone("+84 912.345.678").as_deref(), Some("0912345678"));
+        assert_eq!(normalise_phone("912345678"), None);
+        assert_eq!(normalise_phone("09123456789"), None);
+        assert_eq!(normalise_phone("09a2345678"), None);
+    }
+
+    #[test]
+    fn tdp_register_counts_are_bounded() {
+        let t = NewTdp {
+            code: "TDP-01".into(),
+            name: "Tổ dân phố số 1".into(),
+            households_registered: -1,
+            adults_registered: REGISTER_MAX + 1,
+        };
+        assert_eq!(
+            codes(new_tdp(&t)),
+            [
+                ("households_registered".into(), FieldCode::OutOfRange),
+                ("adults_registered".into(), FieldCode::OutOfRange),
+            ]
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! Households: record one, read one with its residents and visit history.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::api::{Household, HouseholdSummary, NewHousehold, Poverty, Priority, ResidentSummary};
+use domain::{ErrorBody, FieldCode};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, tdps, visits};
+use crate::AppState;
+use crate::error::{Error, Json, OnConstraint, Path, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_household)).routes(routes!(get_household))
+}
+
+pub fn priority(elderly_alone: bool, disability: bool, poverty: &str) -> Priority {
+    Priority { elderly_alone, disability, poverty: Poverty::parse(poverty).unwrap_or_default() }
+}
+
+/// Households by id, in the order given.
+pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary>> {
+    let rows = sqlx::query!(
+        r#"select h.id, h.tdp_id, t.name as tdp_name, h.address, h.head_name,
+                  h.elderly_alone, h.disability, h.poverty,
+                  (select count(*) from residents r where r.household_id = h.id) as "residents!",
+                  (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit
+           from unnest($1::uuid[]) with ordinality as wanted(id, n)
+           join households h on h.id = wanted.id
+           join tdps t on t.id = h.tdp_id
+           order by wanted.n"#,
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| HouseholdSummary {
+            id: r.id,
+            tdp_id: r.tdp_id,
+            tdp_name: r.tdp_name,
+            address: r.address,
+            head_name: r.head_name,
+            priority: priority(r.elderly_alone, r.disability, &r.poverty),
+            residents: r.residents,
+            last_visit: r.last_visit,
+        })
+        .collect())
+}
+
+pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
+    let h = sqlx::query!(
+        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty
+         from households where id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let residents = sqlx::query!(
+        r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender,
+                  coalesce(array_agg(s.code order by s.position)
+                      filter (where s.code is not null), '{}') as "achieved!"
+           from residents r
+           left join resident_skills rs on rs.resident_id = r.id and rs.status = 'achieved'
+           left join skills s on s.id = rs.skill_id
+           where r.household_id = $1
+           group by r.id
+           order by r.birth_year, r.name_sort"#,
+        id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| ResidentSummary {
+        id: r.id,
+        household_id: r.household_id,
+        full_name: r.full_name,
+        birth_year: r.birth_year,
+        gender: domain::api::Gender::parse(&r.gender).unwrap_or(domain::api::Gender::Other),
+        achieved: r.achieved,
+    })
+    .collect();
+    Ok(Household {
+        id: h.id,
+        tdp: tdps::tdp(db, h.tdp_id).await?,
+        address: h.address,
+        head_name: h.head_name,
+        priority: priority(h.elderly_alone, h.disability, &h.poverty),
+        residents,
+        visits: visits::for_household(db, id).await?,
+    })
+}
+
+/// A household with its residents (oldest first) and its visits (newest first).
+#[utoipa::path(get, path = "/households/{id}", tag = "households",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Household), (status = 404, body = ErrorBody)))]
+async fn get_household(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Household> {
+    Ok(Json(household(&state.db, id).await?))
+}
+
+/// Records a household in one of the ward's TDPs.
+#[utoipa::path(post, path = "/wards/{code}/households", tag = "households",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewHousehold,
+    responses((status = 201, body = Household), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_household(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+    Json(new): Json<NewHousehold>,
+) -> Result<(StatusCode, Json<Household>)> {
+    super::wards::ward(&state.db, code).await?;
+    domain::validate::new_household(&new).map_err(Error::Validation)?;
+    tdps::check_in_ward(&state.db, new.tdp_id, code, "tdp_id").await?;
+    let id = new.id.unwrap_or_else(Uuid::now_v7);
+    let search = domain::text::fold(&format!("{} {}", new.address, new.head_name));
+    sqlx::query!(
+        "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        new.tdp_id,
+        new.address.trim(),
+        new.head_name.trim(),
+        search,
+        new.priority.elderly_alone,
+        new.priority.disability,
+        new.priority.poverty.as_str(),
+    )
+    .execute(&state.db)
+    .await
+    .on_constraint("households_pkey", "id", FieldCode::Duplicate)?;
+    Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
+}

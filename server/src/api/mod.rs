@@ -1,0 +1,103 @@
+//! The JSON API under `/api/v1`: one module per resource, merged here into one router and one
+//! OpenAPI document generated from the handlers' annotations.
+
+mod dashboard;
+mod health;
+mod households;
+mod residents;
+mod tdps;
+mod visits;
+mod wards;
+
+use axum::body::Bytes;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Extension, Router};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+use crate::error::{Error, Json};
+
+pub const PREFIX: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ngõ Số API",
+        description = "The ward's records of Bình dân học vụ số: TDPs and their digital teams, \
+            households, residents, skills, support visits and the indicators computed from them. \
+            Every error answers with `ErrorBody`: a stable `code`, a Vietnamese `message` and, \
+            for 422, the fields at fault."
+    ),
+    tags(
+        (name = "system"), (name = "wards"), (name = "tdps"), (name = "households"),
+        (name = "residents"), (name = "visits")
+    )
+)]
+struct ApiDoc;
+
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
+        PREFIX,
+        OpenApiRouter::new()
+            .merge(health::routes())
+            .merge(wards::routes())
+            .merge(tdps::routes())
+            .merge(households::routes())
+            .merge(residents::routes())
+            .merge(visits::routes()),
+    )
+}
+
+/// The OpenAPI document, as served at `/api/v1/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = routes().split_for_parts();
+    let doc = Bytes::from(doc.to_json().expect("the OpenAPI document serialises"));
+    api.route(&format!("{PREFIX}/openapi.json"), get(serve_openapi))
+        .route("/api/{*rest}", any(not_found))
+        .layer(Extension(doc))
+        .with_state(state)
+}
+
+async fn serve_openapi(Extension(doc): Extension<Bytes>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], doc)
+}
+
+/// Unknown API paths answer with the JSON error body, never with the web app.
+async fn not_found() -> Error {
+    Error::NotFound
+}
+
+/// `limit`/`offset` paging, the same for every list.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Page {
+    /// At most 200; default 50.
+    pub limit: Option<i64>,
+    #[serde(default)]
+    pub offset: i64,
+}
+
+impl Page {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 200)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.max(0)
+    }
+}
+
+/// Today in Vietnam (UTC+7, no daylight saving): the date a volunteer's form means.
+pub fn today() -> chrono::NaiveDate {
+    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&vietnam).date_naive()
+}
+
+pub type ApiResult<T> = crate::error::Result<Json<T>>;

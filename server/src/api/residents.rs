@@ -1,0 +1,142 @@
+//! Residents: record one in a household, read one with their skills and history.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::api::{Gender, HelpRecord, NewResident, Resident, ResidentSkill, SkillStatus};
+use domain::{ErrorBody, FieldCode};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, tdps};
+use crate::AppState;
+use crate::error::{Error, Json, OnConstraint, Path, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_resident)).routes(routes!(get_resident))
+}
+
+pub fn status(s: &str) -> SkillStatus {
+    SkillStatus::parse(s).unwrap_or(SkillStatus::InProgress)
+}
+
+/// Every help a visit gave, for a resident or a household's visits.
+pub async fn help_records(db: &PgPool, resident: Option<Uuid>, visits: &[Uuid]) -> Result<Vec<HelpRecord>> {
+    Ok(sqlx::query!(
+        r#"select vh.visit_id, v.visited_on, vh.resident_id, r.full_name, vh.skill_id,
+                  s.name_vi, vh.outcome
+           from visit_help vh
+           join visits v on v.id = vh.visit_id
+           join residents r on r.id = vh.resident_id
+           join skills s on s.id = vh.skill_id
+           where ($1::uuid is null or vh.resident_id = $1) and ($1::uuid is not null or vh.visit_id = any($2))
+           order by v.visited_on desc, v.recorded_at desc, r.name_sort, s.position"#,
+        resident,
+        visits,
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|h| HelpRecord {
+        visit_id: h.visit_id,
+        visited_on: h.visited_on,
+        resident_id: h.resident_id,
+        resident_name: h.full_name,
+        skill_id: h.skill_id,
+        skill_name: h.name_vi,
+        outcome: status(&h.outcome),
+    })
+    .collect())
+}
+
+pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
+    let r = sqlx::query!(
+        "select r.id, r.household_id, h.address, r.tdp_id, r.full_name, r.birth_year, r.gender
+         from residents r join households h on h.id = r.household_id where r.id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let skills = sqlx::query!(
+        "select rs.skill_id, s.code, s.name_vi, rs.status, rs.since, rs.visit_id
+         from resident_skills rs join skills s on s.id = rs.skill_id
+         where rs.resident_id = $1 order by s.position",
+        id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|s| ResidentSkill {
+        skill_id: s.skill_id,
+        skill_code: s.code,
+        skill_name: s.name_vi,
+        status: status(&s.status),
+        since: s.since,
+        visit_id: s.visit_id,
+    })
+    .collect();
+    Ok(Resident {
+        id: r.id,
+        household_id: r.household_id,
+        household_address: r.address,
+        tdp: tdps::tdp(db, r.tdp_id).await?,
+        full_name: r.full_name,
+        birth_year: r.birth_year,
+        gender: Gender::parse(&r.gender).unwrap_or(Gender::Other),
+        skills,
+        history: help_records(db, Some(id), &[]).await?,
+    })
+}
+
+/// A resident with each skill's current status and every help received.
+#[utoipa::path(get, path = "/residents/{id}", tag = "residents",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Resident), (status = 404, body = ErrorBody)))]
+async fn get_resident(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Resident> {
+    Ok(Json(resident(&state.db, id).await?))
+}
+
+/// Records a resident in a household of the ward.
+#[utoipa::path(post, path = "/wards/{code}/residents", tag = "residents",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewResident,
+    responses((status = 201, body = Resident), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_resident(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+    Json(new): Json<NewResident>,
+) -> Result<(StatusCode, Json<Resident>)> {
+    super::wards::ward(&state.db, code).await?;
+    domain::validate::new_resident(&new, super::today()).map_err(Error::Validation)?;
+    let household = sqlx::query!(
+        "select h.tdp_id, t.ward_code from households h join tdps t on t.id = h.tdp_id
+         where h.id = $1",
+        new.household_id
+    )
+    .fetch_optional(&state.db)
+    .await?
+    .ok_or_else(|| Error::field("household_id", FieldCode::UnknownReference))?;
+    if household.ward_code != code {
+        return Err(Error::field("household_id", FieldCode::OtherWard));
+    }
+    let id = new.id.unwrap_or_else(Uuid::now_v7);
+    let name = new.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    sqlx::query!(
+        "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        new.household_id,
+        household.tdp_id,
+        name,
+        domain::text::fold(&name),
+        domain::text::name_sort_key(&name),
+        new.birth_year,
+        new.gender.as_str(),
+    )
+    .execute(&state.db)
+    .await
+    .on_constraint("residents_pkey", "id", FieldCode::Duplicate)?;
+    Ok((StatusCode::CREATED, Json(resident(&state.db, id).await?)))
+}

@@ -1,0 +1,182 @@
+//! TDPs (residential groups), their community digital teams and their households.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::api::{HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail, TeamMember, TeamRole};
+use domain::{ErrorBody, FieldCode};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, Page, dashboard, households::summaries};
+use crate::AppState;
+use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tdps, create_tdp))
+        .routes(routes!(get_tdp))
+        .routes(routes!(list_households))
+        .routes(routes!(add_team_member))
+}
+
+pub async fn tdp(db: &PgPool, id: Uuid) -> Result<Tdp> {
+    sqlx::query_as!(
+        Tdp,
+        "select id, ward_code, code, name, households_registered, adults_registered
+         from tdps where id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
+/// Checks that the TDP named by a request's `field` exists and belongs to `ward_code`.
+pub async fn check_in_ward(db: &PgPool, id: Uuid, ward_code: i32, field: &str) -> Result<()> {
+    match sqlx::query_scalar!("select ward_code from tdps where id = $1", id)
+        .fetch_optional(db)
+        .await?
+    {
+        None => Err(Error::field(field, FieldCode::UnknownReference)),
+        Some(w) if w != ward_code => Err(Error::field(field, FieldCode::OtherWard)),
+        Some(_) => Ok(()),
+    }
+}
+
+pub fn team_member(id: Uuid, tdp_id: Uuid, full_name: String, role: &str, phone: Option<String>) -> TeamMember {
+    TeamMember { id, tdp_id, full_name, role: TeamRole::parse(role).unwrap_or(TeamRole::Other), phone }
+}
+
+/// The ward's TDPs in code order.
+#[utoipa::path(get, path = "/wards/{code}/tdps", tag = "tdps",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<Tdp>), (status = 404, body = ErrorBody)))]
+async fn list_tdps(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Vec<Tdp>> {
+    super::wards::ward(&state.db, code).await?;
+    Ok(Json(
+        sqlx::query_as!(
+            Tdp,
+            "select id, ward_code, code, name, households_registered, adults_registered
+             from tdps where ward_code = $1 order by code",
+            code
+        )
+        .fetch_all(&state.db)
+        .await?,
+    ))
+}
+
+/// Adds a TDP to a ward; its code must be new in the ward.
+#[utoipa::path(post, path = "/wards/{code}/tdps", tag = "tdps",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewTdp,
+    responses((status = 201, body = Tdp), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_tdp(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+    Json(new): Json<NewTdp>,
+) -> Result<(StatusCode, Json<Tdp>)> {
+    let ward = super::wards::ward(&state.db, code).await?;
+    domain::validate::new_tdp(&new).map_err(Error::Validation)?;
+    let mut tx = state.db.begin().await?;
+    let tdp = sqlx::query_as!(
+        Tdp,
+        "insert into tdps (id, ward_code, code, name, households_registered, adults_registered)
+         values ($1, $2, $3, $4, $5, $6)
+         returning id, ward_code, code, name, households_registered, adults_registered",
+        Uuid::now_v7(),
+        code,
+        new.code.trim(),
+        new.name.trim(),
+        new.households_registered,
+        new.adults_registered,
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .on_constraint("tdps_ward_code_key", "code", FieldCode::Duplicate)?;
+    // A ward's first TDP brings the movement's default skills catalogue with it.
+    crate::catalogue::seed_defaults(&mut tx, code, ward.province_code).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(tdp)))
+}
+
+/// A TDP with its team and its figures.
+#[utoipa::path(get, path = "/tdps/{id}", tag = "tdps",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = TdpDetail), (status = 404, body = ErrorBody)))]
+async fn get_tdp(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<TdpDetail> {
+    let tdp = tdp(&state.db, id).await?;
+    let team = sqlx::query!(
+        "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
+         order by array_position(array['leader', 'party_secretary', 'tdp_head', 'police',
+                                       'youth_union', 'teacher_student', 'telecom', 'other'], role),
+                  full_name",
+        id
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|m| team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone))
+    .collect();
+    let mut figures = dashboard::figures(&state.db, tdp.ward_code, Some(id)).await?;
+    let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
+    Ok(Json(TdpDetail { tdp, team, indicators }))
+}
+
+/// The TDP's households: priority households (elderly alone, disability, poor or near-poor)
+/// first, then never-visited ones, then by address.
+#[utoipa::path(get, path = "/tdps/{id}/households", tag = "tdps",
+    params(("id" = Uuid, Path), Page),
+    responses((status = 200, body = Vec<HouseholdSummary>), (status = 404, body = ErrorBody)))]
+async fn list_households(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(page): Query<Page>,
+) -> ApiResult<Vec<HouseholdSummary>> {
+    tdp(&state.db, id).await?;
+    let ids: Vec<Uuid> = sqlx::query_scalar!(
+        "select h.id from households h where h.tdp_id = $1
+         order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
+                  exists (select from visits v where v.household_id = h.id),
+                  h.search, h.id
+         limit $2 offset $3",
+        id,
+        page.limit(),
+        page.offset(),
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(summaries(&state.db, &ids).await?))
+}
+
+/// Adds a member to the TDP's community digital team.
+#[utoipa::path(post, path = "/tdps/{id}/team", tag = "tdps",
+    params(("id" = Uuid, Path)),
+    request_body = NewTeamMember,
+    responses((status = 201, body = TeamMember), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_team_member(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Json(new): Json<NewTeamMember>,
+) -> Result<(StatusCode, Json<TeamMember>)> {
+    tdp(&state.db, id).await?;
+    domain::validate::new_team_member(&new).map_err(Error::Validation)?;
+    let phone = new.phone.as_deref().and_then(domain::validate::normalise_phone);
+    let member_id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into team_members (id, tdp_id, full_name, role, phone) values ($1, $2, $3, $4, $5)",
+        member_id,
+        id,
+        new.full_name.trim(),
+        new.role.as_str(),
+        phone,
+    )
+    .execute(&state.db)
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(team_member(member_id, id, new.full_name.trim().to_owned(), new.role.as_str(), phone)),
+    ))
+}

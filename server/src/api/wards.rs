@@ -1,0 +1,138 @@
+//! Wards: the list of wards that use Ngõ Số, one ward, its skills catalogue, its dashboard and
+//! its search.
+
+use axum::extract::State;
+use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
+use domain::{ErrorBody, FieldCode};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::households::summaries;
+use super::{ApiResult, dashboard};
+use crate::AppState;
+use crate::error::{Error, Json, Path, Query, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_wards))
+        .routes(routes!(get_ward))
+        .routes(routes!(get_dashboard))
+        .routes(routes!(list_skills))
+        .routes(routes!(search))
+}
+
+pub async fn ward(db: &PgPool, code: i32) -> Result<Ward> {
+    sqlx::query_as!(
+        Ward,
+        "select w.code, w.name, w.province_code, p.name as province_name
+         from wards w join provinces p on p.code = w.province_code where w.code = $1",
+        code
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
+/// Wards that have at least one TDP recorded, by name.
+#[utoipa::path(get, path = "/wards", tag = "wards", responses((status = 200, body = Vec<Ward>)))]
+async fn list_wards(State(state): State<AppState>) -> ApiResult<Vec<Ward>> {
+    Ok(Json(
+        sqlx::query_as!(
+            Ward,
+            "select w.code, w.name, w.province_code, p.name as province_name
+             from wards w join provinces p on p.code = w.province_code
+             where exists (select from tdps t where t.ward_code = w.code)
+             order by w.name",
+        )
+        .fetch_all(&state.db)
+        .await?,
+    ))
+}
+
+/// Any ward of the official list, by its code.
+#[utoipa::path(get, path = "/wards/{code}", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code, e.g. 619 for Phường Phú Diễn")),
+    responses((status = 200, body = Ward), (status = 404, body = ErrorBody)))]
+async fn get_ward(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Ward> {
+    Ok(Json(ward(&state.db, code).await?))
+}
+
+/// Every skill ward-wide and per TDP against its target, visit coverage and satisfaction.
+#[utoipa::path(get, path = "/wards/{code}/dashboard", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
+async fn get_dashboard(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+) -> ApiResult<Dashboard> {
+    let ward = ward(&state.db, code).await?;
+    let f = dashboard::figures(&state.db, code, None).await?;
+    Ok(Json(Dashboard {
+        ward,
+        as_of_year: f.as_of_year,
+        skills: f.skills,
+        totals: f.totals,
+        tdps: f.tdps,
+    }))
+}
+
+/// The ward's skills catalogue, in display order.
+#[utoipa::path(get, path = "/wards/{code}/skills", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<Skill>), (status = 404, body = ErrorBody)))]
+async fn list_skills(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Vec<Skill>> {
+    ward(&state.db, code).await?;
+    Ok(Json(dashboard::skills(&state.db, code).await?))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct SearchQuery {
+    /// Part of a name or address; diacritics and case are ignored ("nguyen van" finds
+    /// "Nguyễn Văn"). At least 2 characters.
+    q: String,
+}
+
+/// Households (by address or head of household) and residents (by name) of the ward;
+/// residents in Vietnamese name order, at most 20 of each.
+#[utoipa::path(get, path = "/wards/{code}/search", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code"), SearchQuery),
+    responses((status = 200, body = SearchResults), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn search(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+    Query(query): Query<SearchQuery>,
+) -> ApiResult<SearchResults> {
+    ward(&state.db, code).await?;
+    let folded = domain::text::fold(&query.q);
+    if folded.chars().count() < 2 {
+        return Err(Error::field("q", FieldCode::Required));
+    }
+    let pattern = format!("%{}%", folded.replace('\\', r"\\").replace('%', r"\%").replace('_', r"\_"));
+    let household_ids: Vec<uuid::Uuid> = sqlx::query_scalar!(
+        "select h.id from households h join tdps t on t.id = h.tdp_id
+         where t.ward_code = $1 and h.search like $2
+         order by h.search limit 20",
+        code,
+        pattern,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let households: Vec<HouseholdSummary> = summaries(&state.db, &household_ids).await?;
+    let residents = sqlx::query_as!(
+        ResidentHit,
+        r#"select r.id, r.full_name, r.birth_year, r.household_id,
+                  h.address as household_address, t.name as tdp_name
+           from residents r
+           join households h on h.id = r.household_id
+           join tdps t on t.id = r.tdp_id
+           where t.ward_code = $1 and r.name_search like $2
+           order by r.name_sort limit 20"#,
+        code,
+        pattern,
+    )
+    .fetch_all(&state.db)
+    .await?;
+    Ok(Json(SearchResults { households, residents }))
+}

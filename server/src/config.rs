@@ -1,0 +1,55 @@
+//! The server's configuration: command-line flags, each also settable by environment variable.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "ngo-so", version, about = "Ngõ Số: the ward's tool for Bình dân học vụ số")]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Serve the app and the API (what runs without a subcommand).
+    Serve,
+    /// Run only the embedded PostgreSQL, print its connection URL, and stop on Ctrl-C or
+    /// SIGTERM: for the test suite and for looking into the data with psql.
+    Database,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// TCP port to listen on.
+    #[arg(long, env = "PORT", default_value_t = 3000)]
+    pub port: u16,
+
+    /// Address to listen on. The default serves this machine only; use 0.0.0.0 behind a
+    /// reverse proxy that terminates TLS.
+    #[arg(long, env = "NGOSO_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Where the embedded PostgreSQL keeps its cluster (in `<data-dir>/postgres`). Unused when
+    /// `--database-url` is given.
+    #[arg(long, env = "NGOSO_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// An existing PostgreSQL database to use instead of the embedded one, e.g.
+    /// `postgres://user:password@localhost/ngoso`.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// Load the demo ward (Phường Phú Diễn, Hà Nội) when the database holds no TDP yet.
+    #[arg(long, env = "NGOSO_DEMO")]
+    pub demo: bool,
+
+    /// The built web app (Trunk's output) to serve at `/`.
+    #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+}

@@ -1,0 +1,413 @@
+//! A deterministic demo ward, so that every screen shows something real-looking, and the same
+//! generator at any size for benchmarks.
+//!
+//! Everything comes from one seeded random stream per ward: the same ward code gives the same
+//! TDPs, teams, households, residents and visits on every machine. Visit dates are counted back
+//! from the day of loading, so the demo always shows the last weeks' work.
+
+use chrono::{Datelike, Days, NaiveDate};
+use domain::api::{HelpItem, NewVisit, SkillStatus};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::catalogue;
+
+/// Phường Phú Diễn, Hà Nội: the demo ward.
+pub const DEMO_WARD: i32 = 619;
+const HA_NOI: i32 = 1;
+
+/// How much to generate for one ward.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub tdps: usize,
+    pub households: usize,
+    /// Days of visits counted back from today.
+    pub visit_days: u64,
+}
+
+/// Phú Diễn's real scale: 52 TDPs, about 10,000 households and 30,000 residents.
+pub const WARD: Size = Size { tdps: 52, households: 10_000, visit_days: 42 };
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub tdps: usize,
+    pub team_members: usize,
+    pub households: usize,
+    pub residents: usize,
+    pub visits: usize,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, o: Self) {
+        self.tdps += o.tdps;
+        self.team_members += o.team_members;
+        self.households += o.households;
+        self.residents += o.residents;
+        self.visits += o.visits;
+    }
+}
+
+/// Loads the demo ward unless the database already holds a TDP.
+pub async fn load_if_empty(db: &PgPool) -> anyhow::Result<Option<Counts>> {
+    let any = sqlx::query_scalar!(r#"select exists (select from tdps) as "any!""#)
+        .fetch_one(db)
+        .await?;
+    if any {
+        return Ok(None);
+    }
+    Ok(Some(generate_ward(db, DEMO_WARD, HA_NOI, WARD, crate::api::today()).await?))
+}
+
+const FAMILY: [(&str, u32); 14] = [
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Hoàng", 50),
+    ("Phan", 45),
+    ("Vũ", 40),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Lý", 5),
+];
+const MIDDLE_MALE: [&str; 8] = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Tiến"];
+const MIDDLE_FEMALE: [&str; 8] = ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Hồng", "Thị"];
+const GIVEN_MALE: [&str; 24] = [
+    "An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hùng", "Huy", "Khánh",
+    "Long", "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt",
+];
+const GIVEN_FEMALE: [&str; 24] = [
+    "An", "Anh", "Bích", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan",
+    "Liên", "Linh", "Mai", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo", "Trang", "Vân", "Yến",
+];
+const STREETS: [&str; 10] = [
+    "Phú Diễn", "Cầu Diễn", "Đức Diễn", "Phúc Diễn", "Văn Trì", "Tân Xuân", "Kiều Mai",
+    "Nguyên Xá", "Đông Ngạc", "Hoàng Công Chất",
+];
+
+fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+fn family(rng: &mut ChaCha8Rng) -> &'static str {
+    let total: u32 = FAMILY.iter().map(|(_, w)| w).sum();
+    let mut n = rng.random_range(0..total);
+    for (name, weight) in FAMILY {
+        if n < weight {
+            return name;
+        }
+        n -= weight;
+    }
+    FAMILY[0].0
+}
+
+fn person(rng: &mut ChaCha8Rng, family_name: &str, female: bool) -> String {
+    let (middle, given) = if female {
+        (pick(rng, &MIDDLE_FEMALE), pick(rng, &GIVEN_FEMALE))
+    } else {
+        (pick(rng, &MIDDLE_MALE), pick(rng, &GIVEN_MALE))
+    };
+    format!("{family_name} {middle} {given}")
+}
+
+/// A random UUID drawn from the seeded stream, so that the same seed gives the same ids.
+fn id(rng: &mut ChaCha8Rng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+#[derive(Default)]
+struct Rows {
+    tdp: (Vec<Uuid>, Vec<String>, Vec<String>, Vec<i32>, Vec<i32>),
+    team: (Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<Option<String>>),
+    household: (Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<String>, Vec<bool>, Vec<bool>, Vec<String>),
+    resident: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<String>, Vec<i32>, Vec<String>),
+}
+
+struct Person {
+    id: Uuid,
+    birth_year: i32,
+}
+
+/// Generates one ward of `size` and stores it in one transaction.
+pub async fn generate_ward(
+    db: &PgPool,
+    ward_code: i32,
+    province_code: i32,
+    size: Size,
+    today: NaiveDate,
+) -> anyhow::Result<Counts> {
+    let mut rng = ChaCha8Rng::seed_from_u64(0x6e67_6f73_6f00_0000 ^ ward_code as u64);
+    let year = today.year();
+    let mut rows = Rows::default();
+    // Per TDP: team member ids, and households with their residents.
+    let mut tdps: Vec<(Uuid, Vec<Uuid>, Vec<(Uuid, Vec<Person>)>)> = Vec::new();
+    let per_tdp = size.households.div_ceil(size.tdps.max(1));
+    let mut households_left = size.households;
+
+    for t in 1..=size.tdps {
+        let tdp_id = id(&mut rng);
+        let count = households_left.min(rng.random_range(per_tdp * 7 / 10..=per_tdp * 13 / 10).max(1));
+        households_left -= count;
+        let mut households = Vec::with_capacity(count);
+        let mut adults = 0;
+        for _ in 0..count {
+            let household_id = id(&mut rng);
+            let fam = family(&mut rng);
+            let members = [1, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 6][rng.random_range(0..12)];
+            let elderly_alone = members == 1 && rng.random_bool(0.6);
+            let mut people = Vec::with_capacity(members);
+            let mut head = String::new();
+            for m in 0..members {
+                let female = if m == 1 { true } else { rng.random_bool(0.5) };
+                let birth_year = match (m, elderly_alone) {
+                    (_, true) => year - rng.random_range(70..=92),
+                    (0 | 1, _) => year - rng.random_range(24..=75),
+                    _ => year - rng.random_range(0..=30),
+                };
+                let own_family = if m == 1 { family(&mut rng) } else { fam };
+                let name = person(&mut rng, own_family, female);
+                if m == 0 {
+                    head.clone_from(&name);
+                }
+                if year - birth_year >= 18 {
+                    adults += 1;
+                }
+                let resident_id = id(&mut rng);
+                let r = &mut rows.resident;
+                r.0.push(resident_id);
+                r.1.push(household_id);
+                r.2.push(tdp_id);
+                r.4.push(domain::text::fold(&name));
+                r.5.push(domain::text::name_sort_key(&name));
+                r.3.push(name);
+                r.6.push(birth_year);
+                r.7.push(if female { "female" } else { "male" }.to_owned());
+                people.push(Person { id: resident_id, birth_year });
+            }
+            let address = format!(
+                "Số {}, ngõ {}, {}",
+                rng.random_range(1..=120),
+                rng.random_range(1..=80),
+                pick(&mut rng, &STREETS)
+            );
+            let poverty = match rng.random_range(0..100) {
+                0 => "poor",
+                1..=3 => "near_poor",
+                _ => "none",
+            };
+            let h = &mut rows.household;
+            h.0.push(household_id);
+            h.1.push(tdp_id);
+            h.4.push(domain::text::fold(&format!("{address} {head}")));
+            h.2.push(address);
+            h.3.push(head);
+            h.5.push(elderly_alone);
+            h.6.push(rng.random_bool(0.03));
+            h.7.push(poverty.to_owned());
+            households.push((household_id, people));
+        }
+        // The register counts a few more than the team has recorded so far.
+        let registered_households = (count as f64 * rng.random_range(1.0..1.08)) as i32;
+        let registered_adults = (adults as f64 * rng.random_range(1.0..1.08)) as i32;
+        rows.tdp.0.push(tdp_id);
+        rows.tdp.1.push(format!("TDP-{t:02}"));
+        rows.tdp.2.push(format!("Tổ dân phố số {t}"));
+        rows.tdp.3.push(registered_households);
+        rows.tdp.4.push(registered_adults);
+
+        let roles: &[&str] = &["leader", "party_secretary", "tdp_head", "police", "youth_union",
+            "youth_union", "teacher_student", "telecom", "youth_union"];
+        let team_size = rng.random_range(3..=9);
+        let mut team = Vec::with_capacity(team_size);
+        for role in &roles[..team_size] {
+            let member_id = id(&mut rng);
+            let female = rng.random_bool(0.5);
+            let member_family = family(&mut rng);
+            let name = person(&mut rng, member_family, female);
+            let phone = format!("09{:08}", rng.random_range(0..100_000_000u32));
+            rows.team.0.push(member_id);
+            rows.team.1.push(tdp_id);
+            rows.team.2.push(name);
+            rows.team.3.push((*role).to_owned());
+            rows.team.4.push(Some(phone));
+            team.push(member_id);
+        }
+        tdps.push((tdp_id, team, households));
+    }
+
+    let mut tx = db.begin().await?;
+    let t = &rows.tdp;
+    sqlx::query!(
+        "insert into tdps (id, ward_code, code, name, households_registered, adults_registered)
+         select id, $2, code, name, h, a from unnest($1::uuid[], $3::text[], $4::text[], $5::int[], $6::int[])
+             as t(id, code, name, h, a)",
+        &t.0, ward_code, &t.1, &t.2, &t.3, &t.4,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let m = &rows.team;
+    sqlx::query!(
+        "insert into team_members (id, tdp_id, full_name, role, phone)
+         select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])",
+        &m.0, &m.1, &m.2, &m.3, &m.4 as &[Option<String>],
+    )
+    .execute(&mut *tx)
+    .await?;
+    let h = &rows.household;
+    for chunk in (0..h.0.len()).collect::<Vec<_>>().chunks(20_000) {
+        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+        sqlx::query!(
+            "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::text[])",
+            &h.0[r.clone()], &h.1[r.clone()], &h.2[r.clone()], &h.3[r.clone()], &h.4[r.clone()],
+            &h.5[r.clone()], &h.6[r.clone()], &h.7[r],
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    let p = &rows.resident;
+    for chunk in (0..p.0.len()).collect::<Vec<_>>().chunks(20_000) {
+        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+        sqlx::query!(
+            "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])",
+            &p.0[r.clone()], &p.1[r.clone()], &p.2[r.clone()], &p.3[r.clone()], &p.4[r.clone()],
+            &p.5[r.clone()], &p.6[r.clone()], &p.7[r],
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    let skills = catalogue::seed_defaults(&mut tx, ward_code, province_code).await?;
+    let visits = if skills.is_empty() {
+        0
+    } else {
+        visit(&mut tx, &mut rng, ward_code, &tdps, &skills, size, today).await?
+    };
+    tx.commit().await?;
+    Ok(Counts {
+        tdps: rows.tdp.0.len(),
+        team_members: rows.team.0.len(),
+        households: rows.household.0.len(),
+        residents: rows.resident.0.len(),
+        visits,
+    })
+}
+
+/// How likely a visited adult already had, or learned, each default skill (catalogue order):
+/// smartphones are common, digital signatures and AI rare.
+const SKILL_UPTAKE: [f64; 9] = [0.9, 0.8, 0.55, 0.5, 0.6, 0.2, 0.7, 0.45, 0.15];
+
+/// Weeks of door-to-door work: each TDP's team reaches a share of its households that depends
+/// on how active the team is, so the TDPs differ the way real ones do.
+async fn visit(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut ChaCha8Rng,
+    ward_code: i32,
+    tdps: &[(Uuid, Vec<Uuid>, Vec<(Uuid, Vec<Person>)>)],
+    skills: &[Uuid],
+    size: Size,
+    today: NaiveDate,
+) -> anyhow::Result<usize> {
+    let year = today.year();
+    let mut v: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<NaiveDate>, Vec<Option<i32>>, Vec<serde_json::Value>) =
+        Default::default();
+    let mut vol: (Vec<Uuid>, Vec<Uuid>) = Default::default();
+    let mut help: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<NaiveDate>) = Default::default();
+    for (tdp_id, team, households) in tdps {
+        let activity = rng.random_range(0.15..0.85);
+        for (household_id, people) in households {
+            if !rng.random_bool(activity) {
+                continue;
+            }
+            let visit_id = id(rng);
+            let visited_on = today - Days::new(rng.random_range(1..=size.visit_days.max(1)));
+            let volunteers: Vec<Uuid> = if team.len() > 1 && rng.random_bool(0.5) {
+                let a = rng.random_range(0..team.len());
+                vec![team[a], team[(a + 1) % team.len()]]
+            } else {
+                vec![team[rng.random_range(0..team.len())]]
+            };
+            let mut items = Vec::new();
+            for p in people.iter().filter(|p| year - p.birth_year >= 15) {
+                for (s, skill) in skills.iter().enumerate() {
+                    if rng.random_bool(SKILL_UPTAKE[s % SKILL_UPTAKE.len()]) {
+                        let outcome =
+                            if rng.random_bool(0.85) { SkillStatus::Achieved } else { SkillStatus::InProgress };
+                        items.push(HelpItem { resident_id: p.id, skill_id: *skill, outcome });
+                    }
+                }
+            }
+            let satisfaction = rng.random_bool(0.8).then(|| rng.random_range(3..=5));
+            let request = NewVisit {
+                id: Some(visit_id),
+                household_id: *household_id,
+                visited_on,
+                volunteer_ids: volunteers.clone(),
+                help: items.clone(),
+                satisfaction,
+                note: String::new(),
+            };
+            v.0.push(visit_id);
+            v.1.push(*tdp_id);
+            v.2.push(*household_id);
+            v.3.push(visited_on);
+            v.4.push(satisfaction);
+            v.5.push(serde_json::to_value(&request)?);
+            for member in volunteers {
+                vol.0.push(visit_id);
+                vol.1.push(member);
+            }
+            for item in items {
+                help.0.push(visit_id);
+                help.1.push(item.resident_id);
+                help.2.push(item.skill_id);
+                help.3.push(item.outcome.as_str().to_owned());
+                help.4.push(visited_on);
+            }
+        }
+    }
+    sqlx::query!(
+        "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, request)
+         select id, $2, tdp, household, d, s, r
+         from unnest($1::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::jsonb[])
+             as v(id, tdp, household, d, s, r)",
+        &v.0, ward_code, &v.1, &v.2, &v.3, &v.4 as &[Option<i32>], &v.5,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into visit_volunteers (visit_id, team_member_id) select * from unnest($1::uuid[], $2::uuid[])",
+        &vol.0, &vol.1,
+    )
+    .execute(&mut *tx)
+    .await?;
+    for chunk in (0..help.0.len()).collect::<Vec<_>>().chunks(50_000) {
+        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+        sqlx::query!(
+            "insert into visit_help (visit_id, resident_id, skill_id, outcome)
+             select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])",
+            &help.0[r.clone()], &help.1[r.clone()], &help.2[r.clone()], &help.3[r.clone()],
+        )
+        .execute(&mut *tx)
+        .await?;
+        // Each household is visited once here, so every (resident, skill) pair is new.
+        sqlx::query!(
+            "insert into resident_skills (resident_id, tdp_id, birth_year, skill_id, status, since, visit_id)
+             select r.id, r.tdp_id, r.birth_year, h.skill_id, h.outcome, h.since, h.visit_id
+             from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::date[])
+                 as h(visit_id, resident_id, skill_id, outcome, since)
+             join residents r on r.id = h.resident_id",
+            &help.0[r.clone()], &help.1[r.clone()], &help.2[r.clone()], &help.3[r.clone()], &help.4[r],
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(v.0.len())
+}

@@ -1,0 +1,211 @@
+//! A private PostgreSQL cluster, started as a child process of the server.
+//!
+//! A ward official should not have to install and configure a database server to try Ngõ Số:
+//! with no `DATABASE_URL`, the server makes a cluster in its data directory on first start
+//! (`initdb`), runs `postgres` on a unix socket inside that directory (no TCP port at all), and
+//! stops it when the server stops. PostgreSQL refuses to run as root, so when the server is
+//! root the cluster belongs to, and runs as, the `postgres` system user.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::{Pid, User, chown};
+use sqlx::postgres::PgConnectOptions;
+use tokio::process::{Child, Command};
+
+/// The database the server uses inside its cluster.
+const DATABASE: &str = "ngoso";
+const SUPERUSER: &str = "postgres";
+const MISSING: &str = "PostgreSQL is not installed. Install its server programs \
+    (Debian/Ubuntu: `apt-get install postgresql`), or give --database-url / DATABASE_URL \
+    for an existing PostgreSQL server.";
+
+pub struct EmbeddedPostgres {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl EmbeddedPostgres {
+    /// Creates the cluster in `dir` if it does not exist yet, starts it and waits until it
+    /// accepts connections.
+    pub async fn start(dir: &Path) -> anyhow::Result<Self> {
+        let bin = find_bin_dir().ok_or_else(|| anyhow!(MISSING))?;
+        let owner = ClusterOwner::for_current_user()?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        let dir = dir.canonicalize()?;
+        owner.take(&dir)?;
+
+        if !dir.join("PG_VERSION").exists() {
+            tracing::info!(dir = %dir.display(), "creating the embedded PostgreSQL cluster");
+            let out = owner
+                .command(bin.join("initdb"))
+                .args(["--auth=trust", "--encoding=UTF8", "--no-locale", "--username", SUPERUSER])
+                .arg("--pgdata")
+                .arg(&dir)
+                .output()
+                .await
+                .context("cannot run initdb")?;
+            if !out.status.success() {
+                bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+            }
+        }
+        stop_leftover(&bin, &dir, &owner).await;
+
+        let log = std::fs::File::create(dir.join("server.log"))?;
+        owner.take(&dir.join("server.log"))?;
+        let mut child = owner
+            .command(bin.join("postgres"))
+            .arg("-D")
+            .arg(&dir)
+            .args(["-c", "listen_addresses="])
+            .arg("-c")
+            .arg(format!("unix_socket_directories={}", dir.display()))
+            // Its own process group: a Ctrl-C in the terminal reaches the server, which then
+            // finishes its requests before it stops PostgreSQL.
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start postgres")?;
+
+        let options = superuser_options(&dir).database("postgres");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = child.try_wait()? {
+                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                bail!("PostgreSQL stopped at start ({status}):\n{log}");
+            }
+            match sqlx::ConnectOptions::connect(&options).await {
+                Ok(mut conn) => {
+                    create_database(&mut conn).await?;
+                    sqlx::Connection::close(conn).await?;
+                    break;
+                }
+                Err(e) if tokio::time::Instant::now() > deadline => {
+                    return Err(e).context("PostgreSQL did not accept connections within 60 s");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        tracing::info!(dir = %dir.display(), "embedded PostgreSQL is ready");
+        Ok(Self { child, dir })
+    }
+
+    /// Connection options for the server's database in this cluster.
+    pub fn connect_options(&self) -> PgConnectOptions {
+        superuser_options(&self.dir).database(DATABASE)
+    }
+
+    /// A connection URL for tools (tests, psql) that take one.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://{SUPERUSER}@localhost/{database}?host={}", self.dir.display())
+    }
+
+    /// Fast shutdown: open transactions are rolled back, nothing committed is lost.
+    pub async fn stop(mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = kill(Pid::from_raw(pid as i32), Signal::SIGINT);
+        }
+        match tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await {
+            Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
+            Err(_) => {
+                tracing::warn!("embedded PostgreSQL did not stop within 30 s; killing it");
+                let _ = self.child.kill().await;
+            }
+        }
+    }
+}
+
+fn superuser_options(dir: &Path) -> PgConnectOptions {
+    PgConnectOptions::new().socket(dir).username(SUPERUSER)
+}
+
+async fn create_database(conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {
+    let exists: bool = sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+        .bind(DATABASE)
+        .fetch_one(&mut *conn)
+        .await?;
+    if !exists {
+        sqlx::query(&format!("create database {DATABASE}")).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A `postgres` left running by a server that was killed holds the cluster's lock: stop it,
+/// so this start does not fail on "lock file already exists".
+async fn stop_leftover(bin: &Path, dir: &Path, owner: &ClusterOwner) {
+    let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) else { return };
+    let Some(pid) = pid_file.lines().next().and_then(|l| l.trim().parse::<i32>().ok()) else {
+        return;
+    };
+    if kill(Pid::from_raw(pid), None).is_err() {
+        return; // stale file; postgres removes it itself
+    }
+    tracing::warn!(pid, "stopping a PostgreSQL left running by an earlier start");
+    let _ = owner
+        .command(bin.join("pg_ctl"))
+        .args(["stop", "--mode=fast", "--pgdata"])
+        .arg(dir)
+        .output()
+        .await;
+}
+
+/// The directory holding `initdb` and `postgres`: `PATH` first, then Debian's layout with
+/// the newest version.
+fn find_bin_dir() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .find(|d| d.join("initdb").is_file() && d.join("postgres").is_file());
+    on_path.or_else(|| {
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .flatten()
+            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+            .filter(|(_, bin)| bin.join("initdb").is_file())
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin)
+    })
+}
+
+/// Who owns and runs the cluster: the current user, or `postgres` when the server is root.
+enum ClusterOwner {
+    Current,
+    System { uid: u32, gid: u32 },
+}
+
+impl ClusterOwner {
+    fn for_current_user() -> anyhow::Result<Self> {
+        if !nix::unistd::geteuid().is_root() {
+            return Ok(Self::Current);
+        }
+        let user = User::from_name("postgres")?.ok_or_else(|| {
+            anyhow!("running as root, PostgreSQL must run as the `postgres` system user, which does not exist. {MISSING}")
+        })?;
+        Ok(Self::System { uid: user.uid.as_raw(), gid: user.gid.as_raw() })
+    }
+
+    /// Gives `path` to the cluster's owner.
+    fn take(&self, path: &Path) -> anyhow::Result<()> {
+        if let Self::System { uid, gid } = self {
+            chown(path, Some((*uid).into()), Some((*gid).into()))
+                .with_context(|| format!("cannot give {} to the postgres user", path.display()))?;
+        }
+        Ok(())
+    }
+
+    fn command(&self, program: PathBuf) -> Command {
+        let mut cmd = Command::new(program);
+        if let Self::System { uid, gid } = self {
+            cmd.uid(*uid).gid(*gid).env("HOME", "/var/lib/postgresql");
+        }
+        cmd
+    }
+}

@@ -1,0 +1,121 @@
+//! The one error type of the HTTP layer, and how each case is answered.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::{ErrorBody, ErrorCode, FieldCode, FieldError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The request could not be read: malformed JSON, a wrong type, a bad query string.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict")]
+    Conflict,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn field(field: impl Into<String>, code: FieldCode) -> Self {
+        Self::Validation(vec![FieldError::new(field, code)])
+    }
+
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status_code();
+        let body = match self {
+            Self::BadRequest(ref detail) => {
+                tracing::debug!(%detail, "bad request");
+                ErrorBody::new(ErrorCode::BadRequest)
+            }
+            Self::Validation(fields) => ErrorBody::validation(fields),
+            Self::NotFound => ErrorBody::new(ErrorCode::NotFound),
+            Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
+            Self::Database(ref e) => {
+                tracing::error!(error = %e, "database error");
+                ErrorBody::new(ErrorCode::Internal)
+            }
+            Self::Internal(ref e) => {
+                tracing::error!(error = format!("{e:#}"), "internal error");
+                ErrorBody::new(ErrorCode::Internal)
+            }
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// Maps a violated database constraint, by name, to the field error it means; any other
+/// database error passes through unchanged.
+pub trait OnConstraint<T> {
+    fn on_constraint(self, name: &str, field: &str, code: FieldCode) -> Result<T>;
+}
+
+impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
+    fn on_constraint(self, name: &str, field: &str, code: FieldCode) -> Result<T> {
+        self.map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.constraint() == Some(name) => Error::field(field, code),
+            _ => Error::Database(e),
+        })
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(r: JsonRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(r: QueryRejection) -> Self {
+        Self::BadRequest(r.body_text())
+    }
+}
+
+/// A path that does not parse (an id that is not a UUID) names no record.
+impl From<PathRejection> for Error {
+    fn from(_: PathRejection) -> Self {
+        Self::NotFound
+    }
+}
+
+/// `axum::Json`, answering malformed bodies with the JSON error body.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Error))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Path`, answering unparsable ids with 404.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Error))]
+pub struct Path<T>(pub T);
+
+/// `axum::extract::Query`, answering a bad query string with the JSON error body.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Error))]
+pub struct Query<T>(pub T);

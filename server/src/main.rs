@@ -1,0 +1,74 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use server::config::{Cli, Command, Config};
+use server::embedded_pg::EmbeddedPostgres;
+use server::{AppState, demo};
+use sqlx::postgres::PgPoolOptions;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(cli.config).await,
+        Command::Database => database(cli.config).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let embedded = match &config.database_url {
+        Some(_) => None,
+        None => Some(EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?),
+    };
+    let pool_options = PgPoolOptions::new().max_connections(16);
+    let db = match (&config.database_url, &embedded) {
+        (Some(url), _) => pool_options.connect(url).await.context("cannot connect to DATABASE_URL")?,
+        (None, Some(pg)) => pool_options.connect_with(pg.connect_options()).await?,
+        (None, None) => unreachable!("an embedded cluster is started when no URL is given"),
+    };
+    server::prepare_database(&db).await?;
+    if config.demo
+        && let Some(counts) = demo::load_if_empty(&db).await?
+    {
+        tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
+    }
+
+    let app = server::router(AppState { db: db.clone(), dist: Arc::new(config.dist.clone()) });
+    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+    tracing::info!("Ngõ Số is serving http://{}", listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+
+    db.close().await;
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    Ok(())
+}
+
+async fn database(config: Config) -> anyhow::Result<()> {
+    let pg = EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?;
+    println!("{}", pg.url("postgres"));
+    shutdown_signal().await;
+    pg.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("can listen for SIGTERM");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term.recv() => {},
+    }
+    tracing::info!("stopping");
+}
