@@ -14,5 +14,7 @@ fn main() {
     infos.emit_diagnostics();
     infos.rerun_if_locales_changed();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    infos.generate_i18n_module(out.join("i18n")).expect("the i18n module is written");
+    infos
+        .generate_i18n_module(out.join("i18n"))
+        .expect("the i18n module is written");
 }

@@ -38,7 +38,9 @@ async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let req = Request::post(&format!("{BASE}{path}")).json(body).map_err(|_| ApiError::Network)?;
+    let req = Request::post(&format!("{BASE}{path}"))
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
     read(req.send().await).await
 }
 
@@ -64,7 +66,10 @@ pub async fn tdp(id: Uuid) -> Result<TdpDetail, ApiError> {
 }
 
 pub async fn tdp_households(id: Uuid, offset: usize) -> Result<Vec<HouseholdSummary>, ApiError> {
-    get(&format!("/tdps/{id}/households?limit={PAGE}&offset={offset}")).await
+    get(&format!(
+        "/tdps/{id}/households?limit={PAGE}&offset={offset}"
+    ))
+    .await
 }
 
 /// How many households a TDP page shows at a time.

@@ -1,7 +1,7 @@
 //! Pieces every page uses: the frame with its navigation, loading and error states, and the
 //! small badges that show progress and priority.
 
-use domain::api::{Priority, Poverty, Skill};
+use domain::api::{Poverty, Priority, Skill};
 use domain::indicators::Progress;
 use domain::{ErrorCode, FieldCode};
 use leptos::prelude::*;
@@ -121,7 +121,10 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
 
 /// The message next to a form field, when the field has an error.
 #[component]
-pub fn FieldMessage(#[prop(into)] code: Signal<Option<FieldCode>>, id: &'static str) -> impl IntoView {
+pub fn FieldMessage(
+    #[prop(into)] code: Signal<Option<FieldCode>>,
+    id: &'static str,
+) -> impl IntoView {
     view! {
         {move || code.get().map(|c| view! { <p class="field-error" id=id>{field_message(c)}</p> })}
     }

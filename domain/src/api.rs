@@ -390,7 +390,9 @@ impl SkillStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::InProgress, Self::Achieved].into_iter().find(|v| v.as_str() == s)
+        [Self::InProgress, Self::Achieved]
+            .into_iter()
+            .find(|v| v.as_str() == s)
     }
 }
 

@@ -81,7 +81,11 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, code: FieldCode) -> Self {
-        Self { field: field.into(), code, message: code.message_vi().to_owned() }
+        Self {
+            field: field.into(),
+            code,
+            message: code.message_vi().to_owned(),
+        }
     }
 }
 
@@ -97,11 +101,18 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(code: ErrorCode) -> Self {
-        Self { code, message: code.message_vi().to_owned(), fields: Vec::new() }
+        Self {
+            code,
+            message: code.message_vi().to_owned(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Self {
-        Self { fields, ..Self::new(ErrorCode::ValidationFailed) }
+        Self {
+            fields,
+            ..Self::new(ErrorCode::ValidationFailed)
+        }
     }
 
     /// The first error recorded for `field`, for showing next to a form input.

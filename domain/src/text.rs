@@ -77,10 +77,18 @@ struct Letter {
 
 fn split(c: char) -> Option<Letter> {
     if c == 'đ' {
-        return Some(Letter { base: 'd', modifier: Modifier::Stroke, tone: 0 });
+        return Some(Letter {
+            base: 'd',
+            modifier: Modifier::Stroke,
+            tone: 0,
+        });
     }
     if c.is_ascii_lowercase() {
-        return Some(Letter { base: c, modifier: Modifier::None, tone: 0 });
+        return Some(Letter {
+            base: c,
+            modifier: Modifier::None,
+            tone: 0,
+        });
     }
     VOWELS.iter().find_map(|(base, modifier, forms)| {
         forms.chars().position(|f| f == c).map(|tone| Letter {
@@ -148,7 +156,9 @@ pub fn fold(s: &str) -> String {
 pub fn name_sort_key(full_name: &str) -> String {
     let words: Vec<&str> = full_name.split_whitespace().collect();
     let reordered: Vec<&str> = match words.split_last() {
-        Some((given, rest)) => std::iter::once(*given).chain(rest.iter().copied()).collect(),
+        Some((given, rest)) => std::iter::once(*given)
+            .chain(rest.iter().copied())
+            .collect(),
         None => Vec::new(),
     };
     let mut primary = String::new();
@@ -202,15 +212,25 @@ mod tests {
     fn names_sort_by_given_name_first() {
         let mut names = vec!["Trần Văn Bình", "Nguyễn Thị An", "Lê Anh", "Phạm Văn An"];
         names.sort_by_key(|n| name_sort_key(n));
-        assert_eq!(names, ["Nguyễn Thị An", "Phạm Văn An", "Lê Anh", "Trần Văn Bình"]);
+        assert_eq!(
+            names,
+            ["Nguyễn Thị An", "Phạm Văn An", "Lê Anh", "Trần Văn Bình"]
+        );
     }
 
     #[test]
     fn vietnamese_alphabet_order() {
         // a < ă < â, d < đ < e, o < ô < ơ, u < ư < v
-        let mut names = vec!["Ơn", "Âu", "Đạt", "Ân", "An", "Dũng", "Ôn", "Ân", "Ưng", "Vy", "Ăn"];
+        let mut names = vec![
+            "Ơn", "Âu", "Đạt", "Ân", "An", "Dũng", "Ôn", "Ân", "Ưng", "Vy", "Ăn",
+        ];
         names.sort_by_key(|n| name_sort_key(n));
-        assert_eq!(names, ["An", "Ăn", "Ân", "Ân", "Âu", "Dũng", "Đạt", "Ôn", "Ơn", "Ưng", "Vy"]);
+        assert_eq!(
+            names,
+            [
+                "An", "Ăn", "Ân", "Ân", "Âu", "Dũng", "Đạt", "Ôn", "Ơn", "Ưng", "Vy"
+            ]
+        );
     }
 
     #[test]

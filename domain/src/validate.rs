@@ -42,14 +42,21 @@ impl Errors {
     }
 
     pub fn finish(self) -> Result<(), Vec<FieldError>> {
-        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
     }
 }
 
 /// A Vietnamese phone number: 10 digits starting with 0, or +84 followed by 9 digits; spaces,
 /// dots and dashes are allowed between digits.
 pub fn normalise_phone(raw: &str) -> Option<String> {
-    let digits: String = raw.chars().filter(|c| !matches!(c, ' ' | '.' | '-')).collect();
+    let digits: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-'))
+        .collect();
     let national = if let Some(rest) = digits.strip_prefix("+84") {
         format!("0{rest}")
     } else {
@@ -157,7 +164,11 @@ mod tests {
     }
 
     fn codes(r: Result<(), Vec<FieldError>>) -> Vec<(String, FieldCode)> {
-        r.err().unwrap_or_default().into_iter().map(|f| (f.field, f.code)).collect()
+        r.err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| (f.field, f.code))
+            .collect()
     }
 
     #[test]
@@ -171,9 +182,15 @@ mod tests {
         v.visited_on = today() + chrono::Days::new(1);
         assert_eq!(new_visit(&v, today()), Ok(()));
         v.visited_on = today() + chrono::Days::new(2);
-        assert_eq!(codes(new_visit(&v, today())), [("visited_on".into(), FieldCode::InFuture)]);
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [("visited_on".into(), FieldCode::InFuture)]
+        );
         v.visited_on = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
-        assert_eq!(codes(new_visit(&v, today())), [("visited_on".into(), FieldCode::OutOfRange)]);
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [("visited_on".into(), FieldCode::OutOfRange)]
+        );
     }
 
     #[test]
@@ -204,7 +221,10 @@ mod tests {
         v.volunteer_ids = vec![Uuid::from_u128(1), Uuid::from_u128(1)];
         assert_eq!(
             codes(new_visit(&v, today())),
-            [("volunteer_ids".into(), FieldCode::Duplicate), ("help[1]".into(), FieldCode::Duplicate)]
+            [
+                ("volunteer_ids".into(), FieldCode::Duplicate),
+                ("help[1]".into(), FieldCode::Duplicate)
+            ]
         );
     }
 
@@ -219,19 +239,31 @@ mod tests {
         };
         assert_eq!(new_resident(&r, today()), Ok(()), "born this year");
         r.birth_year = 2027;
-        assert_eq!(codes(new_resident(&r, today())), [("birth_year".into(), FieldCode::InFuture)]);
+        assert_eq!(
+            codes(new_resident(&r, today())),
+            [("birth_year".into(), FieldCode::InFuture)]
+        );
         r.birth_year = 1899;
         r.full_name = "  ".into();
         assert_eq!(
             codes(new_resident(&r, today())),
-            [("full_name".into(), FieldCode::Required), ("birth_year".into(), FieldCode::OutOfRange)]
+            [
+                ("full_name".into(), FieldCode::Required),
+                ("birth_year".into(), FieldCode::OutOfRange)
+            ]
         );
     }
 
     #[test]
     fn phones_are_normalised() {
-        assert_eq!(normalise_phone("0912 345 678").as_deref(), Some("0912345678"));
-        assert_eq!(normalise_phone("+84 912.345.678").as_deref(), Some("0912345678"));
+        assert_eq!(
+            normalise_phone("0912 345 678").as_deref(),
+            Some("0912345678")
+        );
+        assert_eq!(
+            normalise_phone("+84 912.345.678").as_deref(),
+            Some("0912345678")
+        );
         assert_eq!(normalise_phone("912345678"), None);
         assert_eq!(normalise_phone("09123456789"), None);
         assert_eq!(normalise_phone("09a2345678"), None);

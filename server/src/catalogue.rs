@@ -119,7 +119,9 @@ pub async fn seed_defaults(
     let targets: Vec<f64> = DEFAULT_SKILLS.iter().map(|s| s.target_percent).collect();
     let deadlines: Vec<NaiveDate> = DEFAULT_SKILLS
         .iter()
-        .map(|s| NaiveDate::from_ymd_opt(s.deadline.0, s.deadline.1, s.deadline.2).expect("valid date"))
+        .map(|s| {
+            NaiveDate::from_ymd_opt(s.deadline.0, s.deadline.1, s.deadline.2).expect("valid date")
+        })
         .collect();
     let positions: Vec<i32> = (1..=DEFAULT_SKILLS.len() as i32).collect();
     let inserted = sqlx::query_scalar!(

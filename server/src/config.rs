@@ -5,9 +5,12 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-
 #[derive(Debug, Clone, Parser)]
-#[command(name = "ngo-so", version, about = "Ngõ Số: the ward's tool for Bình dân học vụ số")]
+#[command(
+    name = "ngo-so",
+    version,
+    about = "Ngõ Số: the ward's tool for Bình dân học vụ số"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,

@@ -28,7 +28,11 @@ pub struct Size {
 }
 
 /// Phú Diễn's real scale: 52 TDPs, about 10,000 households and 30,000 residents.
-pub const WARD: Size = Size { tdps: 52, households: 10_000, visit_days: 42 };
+pub const WARD: Size = Size {
+    tdps: 52,
+    households: 10_000,
+    visit_days: 42,
+};
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Counts {
@@ -57,7 +61,9 @@ pub async fn load_if_empty(db: &PgPool) -> anyhow::Result<Option<Counts>> {
     if any {
         return Ok(None);
     }
-    Ok(Some(generate_ward(db, DEMO_WARD, HA_NOI, WARD, crate::api::today()).await?))
+    Ok(Some(
+        generate_ward(db, DEMO_WARD, HA_NOI, WARD, crate::api::today()).await?,
+    ))
 }
 
 const FAMILY: [(&str, u32); 14] = [
@@ -76,19 +82,33 @@ const FAMILY: [(&str, u32); 14] = [
     ("Dương", 10),
     ("Lý", 5),
 ];
-const MIDDLE_MALE: [&str; 8] = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Tiến"];
-const MIDDLE_FEMALE: [&str; 8] = ["Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Hồng", "Thị"];
+const MIDDLE_MALE: [&str; 8] = [
+    "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Xuân", "Tiến",
+];
+const MIDDLE_FEMALE: [&str; 8] = [
+    "Thị", "Thu", "Ngọc", "Thanh", "Minh", "Phương", "Hồng", "Thị",
+];
 const GIVEN_MALE: [&str; 24] = [
     "An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hùng", "Huy", "Khánh",
-    "Long", "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn", "Việt",
+    "Long", "Mạnh", "Nam", "Phong", "Quân", "Sơn", "Thắng", "Thành", "Toàn", "Trung", "Tuấn",
+    "Việt",
 ];
 const GIVEN_FEMALE: [&str; 24] = [
     "An", "Anh", "Bích", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hương", "Lan",
-    "Liên", "Linh", "Mai", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo", "Trang", "Vân", "Yến",
+    "Liên", "Linh", "Mai", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo", "Trang", "Vân",
+    "Yến",
 ];
 const STREETS: [&str; 10] = [
-    "Phú Diễn", "Cầu Diễn", "Đức Diễn", "Phúc Diễn", "Văn Trì", "Tân Xuân", "Kiều Mai",
-    "Nguyên Xá", "Đông Ngạc", "Hoàng Công Chất",
+    "Phú Diễn",
+    "Cầu Diễn",
+    "Đức Diễn",
+    "Phúc Diễn",
+    "Văn Trì",
+    "Tân Xuân",
+    "Kiều Mai",
+    "Nguyên Xá",
+    "Đông Ngạc",
+    "Hoàng Công Chất",
 ];
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
@@ -124,9 +144,33 @@ fn id(rng: &mut ChaCha8Rng) -> Uuid {
 #[derive(Default)]
 struct Rows {
     tdp: (Vec<Uuid>, Vec<String>, Vec<String>, Vec<i32>, Vec<i32>),
-    team: (Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<Option<String>>),
-    household: (Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<String>, Vec<bool>, Vec<bool>, Vec<String>),
-    resident: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<String>, Vec<String>, Vec<i32>, Vec<String>),
+    team: (
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<String>,
+        Vec<String>,
+        Vec<Option<String>>,
+    ),
+    household: (
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<bool>,
+        Vec<bool>,
+        Vec<String>,
+    ),
+    resident: (
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<String>,
+        Vec<String>,
+        Vec<String>,
+        Vec<i32>,
+        Vec<String>,
+    ),
 }
 
 struct Person {
@@ -152,7 +196,10 @@ pub async fn generate_ward(
 
     for t in 1..=size.tdps {
         let tdp_id = id(&mut rng);
-        let count = households_left.min(rng.random_range(per_tdp * 7 / 10..=per_tdp * 13 / 10).max(1));
+        let count = households_left.min(
+            rng.random_range(per_tdp * 7 / 10..=per_tdp * 13 / 10)
+                .max(1),
+        );
         households_left -= count;
         let mut households = Vec::with_capacity(count);
         let mut adults = 0;
@@ -188,7 +235,10 @@ pub async fn generate_ward(
                 r.3.push(name);
                 r.6.push(birth_year);
                 r.7.push(if female { "female" } else { "male" }.to_owned());
-                people.push(Person { id: resident_id, birth_year });
+                people.push(Person {
+                    id: resident_id,
+                    birth_year,
+                });
             }
             let address = format!(
                 "Số {}, ngõ {}, {}",
@@ -221,8 +271,17 @@ pub async fn generate_ward(
         rows.tdp.3.push(registered_households);
         rows.tdp.4.push(registered_adults);
 
-        let roles: &[&str] = &["leader", "party_secretary", "tdp_head", "police", "youth_union",
-            "youth_union", "teacher_student", "telecom", "youth_union"];
+        let roles: &[&str] = &[
+            "leader",
+            "party_secretary",
+            "tdp_head",
+            "police",
+            "youth_union",
+            "youth_union",
+            "teacher_student",
+            "telecom",
+            "youth_union",
+        ];
         let team_size = rng.random_range(3..=9);
         let mut team = Vec::with_capacity(team_size);
         for role in &roles[..team_size] {
@@ -255,7 +314,11 @@ pub async fn generate_ward(
     sqlx::query!(
         "insert into team_members (id, tdp_id, full_name, role, phone)
          select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[])",
-        &m.0, &m.1, &m.2, &m.3, &m.4 as &[Option<String>],
+        &m.0,
+        &m.1,
+        &m.2,
+        &m.3,
+        &m.4 as &[Option<String>],
     )
     .execute(&mut *tx)
     .await?;
@@ -316,10 +379,17 @@ async fn visit(
     today: NaiveDate,
 ) -> anyhow::Result<usize> {
     let year = today.year();
-    let mut v: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<NaiveDate>, Vec<Option<i32>>, Vec<serde_json::Value>) =
-        Default::default();
+    let mut v: (
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<NaiveDate>,
+        Vec<Option<i32>>,
+        Vec<serde_json::Value>,
+    ) = Default::default();
     let mut vol: (Vec<Uuid>, Vec<Uuid>) = Default::default();
-    let mut help: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<NaiveDate>) = Default::default();
+    let mut help: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<String>, Vec<NaiveDate>) =
+        Default::default();
     for (tdp_id, team, households) in tdps {
         let activity = rng.random_range(0.15..0.85);
         for (household_id, people) in households {
@@ -338,9 +408,16 @@ async fn visit(
             for p in people.iter().filter(|p| year - p.birth_year >= 15) {
                 for (s, skill) in skills.iter().enumerate() {
                     if rng.random_bool(SKILL_UPTAKE[s % SKILL_UPTAKE.len()]) {
-                        let outcome =
-                            if rng.random_bool(0.85) { SkillStatus::Achieved } else { SkillStatus::InProgress };
-                        items.push(HelpItem { resident_id: p.id, skill_id: *skill, outcome });
+                        let outcome = if rng.random_bool(0.85) {
+                            SkillStatus::Achieved
+                        } else {
+                            SkillStatus::InProgress
+                        };
+                        items.push(HelpItem {
+                            resident_id: p.id,
+                            skill_id: *skill,
+                            outcome,
+                        });
                     }
                 }
             }
@@ -393,7 +470,10 @@ async fn visit(
         sqlx::query!(
             "insert into visit_help (visit_id, resident_id, skill_id, outcome)
              select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])",
-            &help.0[r.clone()], &help.1[r.clone()], &help.2[r.clone()], &help.3[r.clone()],
+            &help.0[r.clone()],
+            &help.1[r.clone()],
+            &help.2[r.clone()],
+            &help.3[r.clone()],
         )
         .execute(&mut *tx)
         .await?;

@@ -43,7 +43,13 @@ impl EmbeddedPostgres {
             tracing::info!(dir = %dir.display(), "creating the embedded PostgreSQL cluster");
             let out = owner
                 .command(bin.join("initdb"))
-                .args(["--auth=trust", "--encoding=UTF8", "--no-locale", "--username", SUPERUSER])
+                .args([
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-locale",
+                    "--username",
+                    SUPERUSER,
+                ])
                 .arg("--pgdata")
                 .arg(&dir)
                 .output()
@@ -104,7 +110,10 @@ impl EmbeddedPostgres {
 
     /// A connection URL for tools (tests, psql) that take one.
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{SUPERUSER}@localhost/{database}?host={}", self.dir.display())
+        format!(
+            "postgres://{SUPERUSER}@localhost/{database}?host={}",
+            self.dir.display()
+        )
     }
 
     /// Fast shutdown: open transactions are rolled back, nothing committed is lost.
@@ -127,12 +136,15 @@ fn superuser_options(dir: &Path) -> PgConnectOptions {
 }
 
 async fn create_database(conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {
-    let exists: bool = sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
-        .bind(DATABASE)
-        .fetch_one(&mut *conn)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+            .bind(DATABASE)
+            .fetch_one(&mut *conn)
+            .await?;
     if !exists {
-        sqlx::query(&format!("create database {DATABASE}")).execute(&mut *conn).await?;
+        sqlx::query(&format!("create database {DATABASE}"))
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }
@@ -140,14 +152,23 @@ async fn create_database(conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {
 /// A `postgres` left running by a server that was killed holds the cluster's lock: stop it,
 /// so this start does not fail on "lock file already exists".
 async fn stop_leftover(bin: &Path, dir: &Path, owner: &ClusterOwner) {
-    let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) else { return };
-    let Some(pid) = pid_file.lines().next().and_then(|l| l.trim().parse::<i32>().ok()) else {
+    let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) else {
+        return;
+    };
+    let Some(pid) = pid_file
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    else {
         return;
     };
     if kill(Pid::from_raw(pid), None).is_err() {
         return; // stale file; postgres removes it itself
     }
-    tracing::warn!(pid, "stopping a PostgreSQL left running by an earlier start");
+    tracing::warn!(
+        pid,
+        "stopping a PostgreSQL left running by an earlier start"
+    );
     let _ = owner
         .command(bin.join("pg_ctl"))
         .args(["stop", "--mode=fast", "--pgdata"])
@@ -189,7 +210,10 @@ impl ClusterOwner {
         let user = User::from_name("postgres")?.ok_or_else(|| {
             anyhow!("running as root, PostgreSQL must run as the `postgres` system user, which does not exist. {MISSING}")
         })?;
-        Ok(Self::System { uid: user.uid.as_raw(), gid: user.gid.as_raw() })
+        Ok(Self::System {
+            uid: user.uid.as_raw(),
+            gid: user.gid.as_raw(),
+        })
     }
 
     /// Gives `path` to the cluster's owner.

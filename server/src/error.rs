@@ -1,7 +1,7 @@
 //! The one error type of the HTTP layer, and how each case is answered.
 
-use axum::extract::{FromRequest, FromRequestParts};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::{ErrorBody, ErrorCode, FieldCode, FieldError};

@@ -14,6 +14,7 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
@@ -29,7 +30,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let pool_options = PgPoolOptions::new().max_connections(16);
     let db = match (&config.database_url, &embedded) {
-        (Some(url), _) => pool_options.connect(url).await.context("cannot connect to DATABASE_URL")?,
+        (Some(url), _) => pool_options
+            .connect(url)
+            .await
+            .context("cannot connect to DATABASE_URL")?,
         (None, Some(pg)) => pool_options.connect_with(pg.connect_options()).await?,
         (None, None) => unreachable!("an embedded cluster is started when no URL is given"),
     };
@@ -40,12 +44,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
     }
 
-    let app = server::router(AppState { db: db.clone(), dist: Arc::new(config.dist.clone()) });
+    let app = server::router(AppState {
+        db: db.clone(),
+        dist: Arc::new(config.dist.clone()),
+    });
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
     tracing::info!("Ngõ Số is serving http://{}", listener.local_addr()?);
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
 
     db.close().await;
     if let Some(pg) = embedded {

@@ -23,8 +23,11 @@ struct Province {
 /// because TDPs and history refer to them.
 pub async fn load(db: &PgPool) -> anyhow::Result<()> {
     let divisions: Divisions = serde_json::from_str(DIVISIONS)?;
-    let (codes, names): (Vec<i32>, Vec<String>) =
-        divisions.provinces.iter().map(|p| (p.code, p.name.clone())).unzip();
+    let (codes, names): (Vec<i32>, Vec<String>) = divisions
+        .provinces
+        .iter()
+        .map(|p| (p.code, p.name.clone()))
+        .unzip();
     let mut ward_codes = Vec::new();
     let mut ward_provinces = Vec::new();
     let mut ward_names = Vec::new();
@@ -68,7 +71,10 @@ mod tests {
     fn embedded_list_is_complete() {
         let d: Divisions = serde_json::from_str(DIVISIONS).unwrap();
         assert_eq!(d.provinces.len(), 34);
-        assert_eq!(d.provinces.iter().map(|p| p.wards.len()).sum::<usize>(), 3321);
+        assert_eq!(
+            d.provinces.iter().map(|p| p.wards.len()).sum::<usize>(),
+            3321
+        );
         let ha_noi = d.provinces.iter().find(|p| p.code == 1).unwrap();
         assert!(ha_noi.wards.contains(&(619, "Phường Phú Diễn".to_owned())));
     }

@@ -11,13 +11,17 @@ use axum::response::Response;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub fn app_service(dist: &Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let files = ServeDir::new(dist)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(index);
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_control))
 }
 
 async fn cache_control(req: Request, next: Next) -> Response {
@@ -29,7 +33,8 @@ async fn cache_control(req: Request, next: Next) -> Response {
         // index.html and unhashed files: revalidate, so a new release is seen at once.
         "no-cache"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 

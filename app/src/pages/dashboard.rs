@@ -132,7 +132,9 @@ fn TdpTable(skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl IntoView {
         rows.sort_by(|a, b| {
             let order = match column {
                 Column::Name => a.code.cmp(&b.code),
-                _ => value(a, column).partial_cmp(&value(b, column)).unwrap_or(Ordering::Equal),
+                _ => value(a, column)
+                    .partial_cmp(&value(b, column))
+                    .unwrap_or(Ordering::Equal),
             };
             if ascending { order } else { order.reverse() }
         });

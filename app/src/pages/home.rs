@@ -19,7 +19,13 @@ pub fn Home() -> impl IntoView {
         if let Some(Ok(list)) = wards.get()
             && let [only] = list.as_slice()
         {
-            navigate(&Route::Dashboard(only.code).path(), NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &Route::Dashboard(only.code).path(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     view! {

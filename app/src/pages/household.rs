@@ -75,7 +75,12 @@ fn HouseholdView(household: Household) -> impl IntoView {
 pub fn VisitItem(visit: Visit) -> impl IntoView {
     let i18n = use_i18n();
     let v = visit;
-    let volunteers = v.volunteers.iter().map(|m| m.full_name.clone()).collect::<Vec<_>>().join(", ");
+    let volunteers = v
+        .volunteers
+        .iter()
+        .map(|m| m.full_name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <li class="visit">
             <p>

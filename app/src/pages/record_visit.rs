@@ -39,8 +39,12 @@ pub fn RecordVisit() -> impl IntoView {
 /// Today on the device, as the date field's default.
 fn today() -> chrono::NaiveDate {
     let now = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
-        .unwrap_or_default()
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
 }
 
 #[component]
@@ -69,7 +73,9 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),
-        Some(Err(ApiError::Server(ErrorBody { fields, .. }))) if !fields.is_empty() => errors.set(fields),
+        Some(Err(ApiError::Server(ErrorBody { fields, .. }))) if !fields.is_empty() => {
+            errors.set(fields)
+        }
         Some(Err(e)) => failure.set(Some(e)),
         None => {}
     });
@@ -89,7 +95,11 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
             help: help
                 .get_untracked()
                 .into_iter()
-                .map(|((resident_id, skill_id), outcome)| HelpItem { resident_id, skill_id, outcome })
+                .map(|((resident_id, skill_id), outcome)| HelpItem {
+                    resident_id,
+                    skill_id,
+                    outcome,
+                })
                 .collect(),
             satisfaction: satisfaction.get_untracked(),
             note: note.get_untracked(),

@@ -25,7 +25,9 @@ pub fn Search() -> impl IntoView {
         let (code, q) = (code.get(), query.get());
         async move {
             match code {
-                Some(c) if domain::text::fold(&q).chars().count() >= 2 => api::search(c, &q).await.map(Some),
+                Some(c) if domain::text::fold(&q).chars().count() >= 2 => {
+                    api::search(c, &q).await.map(Some)
+                }
                 _ => Ok(None),
             }
         }

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, PriorityBadges, ProgressBadge, loaded, percent, set_current_ward, skill_name};
+use crate::components::{
+    ErrorNotice, PriorityBadges, ProgressBadge, loaded, percent, set_current_ward, skill_name,
+};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 

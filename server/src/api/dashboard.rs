@@ -56,12 +56,16 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     .fetch_all(db)
     .await?
     {
-        born.entry(row.tdp_id).or_default().push((row.birth_year, row.n));
+        born.entry(row.tdp_id)
+            .or_default()
+            .push((row.birth_year, row.n));
     }
 
     let skill_ids: Vec<Uuid> = skills.iter().map(|s| s.id).collect();
-    let max_birth_years: Vec<i32> =
-        skills.iter().map(|s| latest_eligible_birth_year(s.min_age, as_of_year)).collect();
+    let max_birth_years: Vec<i32> = skills
+        .iter()
+        .map(|s| latest_eligible_birth_year(s.min_age, as_of_year))
+        .collect();
     let mut achieved: HashMap<(Uuid, Uuid), i64> = HashMap::new();
     for row in sqlx::query!(
         r#"select rs.tdp_id, rs.skill_id, count(*) as "n!"
@@ -107,8 +111,11 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
             .enumerate()
             .map(|(i, skill)| {
                 let max_year = max_birth_years[i];
-                let recorded: i64 =
-                    years.iter().filter(|(year, _)| *year <= max_year).map(|(_, n)| n).sum();
+                let recorded: i64 = years
+                    .iter()
+                    .filter(|(year, _)| *year <= max_year)
+                    .map(|(_, n)| n)
+                    .sum();
                 let population = population(tdp.adults_registered.into(), recorded);
                 let achieved = achieved.get(&(tdp.id, skill.id)).copied().unwrap_or(0);
                 total_achieved[i] += achieved;
@@ -149,7 +156,12 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
             .map(|(i, s)| figure(s, total_achieved[i], total_population[i]))
             .collect(),
     };
-    Ok(Figures { as_of_year, skills, totals, tdps: rows })
+    Ok(Figures {
+        as_of_year,
+        skills,
+        totals,
+        tdps: rows,
+    })
 }
 
 fn figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {

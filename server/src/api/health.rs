@@ -16,5 +16,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Health), (status = 500, body = domain::ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<Health> {
     sqlx::query!("select 1 as one").fetch_one(&state.db).await?;
-    Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
+    Ok(Json(Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+    }))
 }

@@ -13,11 +13,17 @@ use crate::AppState;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_household)).routes(routes!(get_household))
+    OpenApiRouter::new()
+        .routes(routes!(create_household))
+        .routes(routes!(get_household))
 }
 
 pub fn priority(elderly_alone: bool, disability: bool, poverty: &str) -> Priority {
-    Priority { elderly_alone, disability, poverty: Poverty::parse(poverty).unwrap_or_default() }
+    Priority {
+        elderly_alone,
+        disability,
+        poverty: Poverty::parse(poverty).unwrap_or_default(),
+    }
 }
 
 /// Households by id, in the order given.
@@ -98,7 +104,10 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 #[utoipa::path(get, path = "/households/{id}", tag = "households",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Household), (status = 404, body = ErrorBody)))]
-async fn get_household(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Household> {
+async fn get_household(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Household> {
     Ok(Json(household(&state.db, id).await?))
 }
 

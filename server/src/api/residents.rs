@@ -13,7 +13,9 @@ use crate::AppState;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_resident)).routes(routes!(get_resident))
+    OpenApiRouter::new()
+        .routes(routes!(create_resident))
+        .routes(routes!(get_resident))
 }
 
 pub fn status(s: &str) -> SkillStatus {
@@ -21,7 +23,11 @@ pub fn status(s: &str) -> SkillStatus {
 }
 
 /// Every help a visit gave, for a resident or a household's visits.
-pub async fn help_records(db: &PgPool, resident: Option<Uuid>, visits: &[Uuid]) -> Result<Vec<HelpRecord>> {
+pub async fn help_records(
+    db: &PgPool,
+    resident: Option<Uuid>,
+    visits: &[Uuid],
+) -> Result<Vec<HelpRecord>> {
     Ok(sqlx::query!(
         r#"select vh.visit_id, v.visited_on, vh.resident_id, r.full_name, vh.skill_id,
                   s.name_vi, vh.outcome
@@ -122,7 +128,11 @@ async fn create_resident(
         return Err(Error::field("household_id", FieldCode::OtherWard));
     }
     let id = new.id.unwrap_or_else(Uuid::now_v7);
-    let name = new.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+    let name = new
+        .full_name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     sqlx::query!(
         "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -44,8 +44,20 @@ pub async fn check_in_ward(db: &PgPool, id: Uuid, ward_code: i32, field: &str) -
     }
 }
 
-pub fn team_member(id: Uuid, tdp_id: Uuid, full_name: String, role: &str, phone: Option<String>) -> TeamMember {
-    TeamMember { id, tdp_id, full_name, role: TeamRole::parse(role).unwrap_or(TeamRole::Other), phone }
+pub fn team_member(
+    id: Uuid,
+    tdp_id: Uuid,
+    full_name: String,
+    role: &str,
+    phone: Option<String>,
+) -> TeamMember {
+    TeamMember {
+        id,
+        tdp_id,
+        full_name,
+        role: TeamRole::parse(role).unwrap_or(TeamRole::Other),
+        phone,
+    }
 }
 
 /// The ward's TDPs in code order.
@@ -121,7 +133,11 @@ async fn get_tdp(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResu
     .collect();
     let mut figures = dashboard::figures(&state.db, tdp.ward_code, Some(id)).await?;
     let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
-    Ok(Json(TdpDetail { tdp, team, indicators }))
+    Ok(Json(TdpDetail {
+        tdp,
+        team,
+        indicators,
+    }))
 }
 
 /// The TDP's households: priority households (elderly alone, disability, poor or near-poor)
@@ -163,7 +179,10 @@ async fn add_team_member(
 ) -> Result<(StatusCode, Json<TeamMember>)> {
     tdp(&state.db, id).await?;
     domain::validate::new_team_member(&new).map_err(Error::Validation)?;
-    let phone = new.phone.as_deref().and_then(domain::validate::normalise_phone);
+    let phone = new
+        .phone
+        .as_deref()
+        .and_then(domain::validate::normalise_phone);
     let member_id = Uuid::now_v7();
     sqlx::query!(
         "insert into team_members (id, tdp_id, full_name, role, phone) values ($1, $2, $3, $4, $5)",
@@ -177,6 +196,12 @@ async fn add_team_member(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(team_member(member_id, id, new.full_name.trim().to_owned(), new.role.as_str(), phone)),
+        Json(team_member(
+            member_id,
+            id,
+            new.full_name.trim().to_owned(),
+            new.role.as_str(),
+            phone,
+        )),
     ))
 }

@@ -15,7 +15,9 @@ use crate::AppState;
 use crate::error::{Error, Json, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(record_visit)).routes(routes!(get_visit))
+    OpenApiRouter::new()
+        .routes(routes!(record_visit))
+        .routes(routes!(get_visit))
 }
 
 /// Visits by id, newest first, with their volunteers and help.
@@ -37,10 +39,13 @@ async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
     .fetch_all(db)
     .await?
     {
-        volunteers
-            .entry(m.visit_id)
-            .or_default()
-            .push(team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone));
+        volunteers.entry(m.visit_id).or_default().push(team_member(
+            m.id,
+            m.tdp_id,
+            m.full_name,
+            &m.role,
+            m.phone,
+        ));
     }
     let mut help: HashMap<Uuid, Vec<_>> = HashMap::new();
     for h in help_records(db, None, ids).await? {
@@ -62,9 +67,12 @@ async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
 }
 
 pub async fn for_household(db: &PgPool, household_id: Uuid) -> Result<Vec<Visit>> {
-    let ids = sqlx::query_scalar!("select id from visits where household_id = $1", household_id)
-        .fetch_all(db)
-        .await?;
+    let ids = sqlx::query_scalar!(
+        "select id from visits where household_id = $1",
+        household_id
+    )
+    .fetch_all(db)
+    .await?;
     load(db, &ids).await
 }
 
@@ -73,7 +81,11 @@ pub async fn for_household(db: &PgPool, household_id: Uuid) -> Result<Vec<Visit>
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Visit), (status = 404, body = ErrorBody)))]
 async fn get_visit(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Visit> {
-    load(&state.db, &[id]).await?.pop().map(Json).ok_or(Error::NotFound)
+    load(&state.db, &[id])
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or(Error::NotFound)
 }
 
 /// Records a visit to a household of the ward and updates the helped residents' skills.
@@ -96,8 +108,11 @@ async fn record_visit(
     super::wards::ward(&state.db, code).await?;
     domain::validate::new_visit(&new, super::today()).map_err(Error::Validation)?;
     let id = new.id.unwrap_or_else(Uuid::now_v7);
-    let request = serde_json::to_value(NewVisit { id: Some(id), ..new.clone() })
-        .map_err(anyhow::Error::from)?;
+    let request = serde_json::to_value(NewVisit {
+        id: Some(id),
+        ..new.clone()
+    })
+    .map_err(anyhow::Error::from)?;
 
     let mut tx = state.db.begin().await?;
     let household = sqlx::query!(
@@ -148,7 +163,11 @@ async fn record_visit(
     .await?;
     let residents: Vec<Uuid> = new.help.iter().map(|h| h.resident_id).collect();
     let skills: Vec<Uuid> = new.help.iter().map(|h| h.skill_id).collect();
-    let outcomes: Vec<String> = new.help.iter().map(|h| h.outcome.as_str().to_owned()).collect();
+    let outcomes: Vec<String> = new
+        .help
+        .iter()
+        .map(|h| h.outcome.as_str().to_owned())
+        .collect();
     sqlx::query!(
         "insert into visit_help (visit_id, resident_id, skill_id, outcome)
          select $1, * from unnest($2::uuid[], $3::uuid[], $4::text[])",
@@ -206,7 +225,10 @@ async fn check_references(
     .collect();
     for v in &new.volunteer_ids {
         match volunteers.get(v) {
-            None => errors.push(FieldError::new("volunteer_ids", FieldCode::UnknownReference)),
+            None => errors.push(FieldError::new(
+                "volunteer_ids",
+                FieldCode::UnknownReference,
+            )),
             Some(w) if *w != ward_code => {
                 errors.push(FieldError::new("volunteer_ids", FieldCode::OtherWard))
             }
@@ -224,28 +246,42 @@ async fn check_references(
     .map(|r| (r.id, r.household_id))
     .collect();
     let skill_ids: Vec<Uuid> = new.help.iter().map(|h| h.skill_id).collect();
-    let skills: HashMap<Uuid, i32> =
-        sqlx::query!("select id, ward_code from skills where id = any($1)", &skill_ids)
-            .fetch_all(&mut *tx)
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.ward_code))
-            .collect();
+    let skills: HashMap<Uuid, i32> = sqlx::query!(
+        "select id, ward_code from skills where id = any($1)",
+        &skill_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.ward_code))
+    .collect();
     for (i, item) in new.help.iter().enumerate() {
         match households.get(&item.resident_id) {
-            None => errors.push(FieldError::new(format!("help[{i}].resident_id"), FieldCode::UnknownReference)),
-            Some(h) if *h != new.household_id => {
-                errors.push(FieldError::new(format!("help[{i}].resident_id"), FieldCode::OtherHousehold))
-            }
+            None => errors.push(FieldError::new(
+                format!("help[{i}].resident_id"),
+                FieldCode::UnknownReference,
+            )),
+            Some(h) if *h != new.household_id => errors.push(FieldError::new(
+                format!("help[{i}].resident_id"),
+                FieldCode::OtherHousehold,
+            )),
             Some(_) => {}
         }
         match skills.get(&item.skill_id) {
-            None => errors.push(FieldError::new(format!("help[{i}].skill_id"), FieldCode::UnknownReference)),
-            Some(w) if *w != ward_code => {
-                errors.push(FieldError::new(format!("help[{i}].skill_id"), FieldCode::OtherWard))
-            }
+            None => errors.push(FieldError::new(
+                format!("help[{i}].skill_id"),
+                FieldCode::UnknownReference,
+            )),
+            Some(w) if *w != ward_code => errors.push(FieldError::new(
+                format!("help[{i}].skill_id"),
+                FieldCode::OtherWard,
+            )),
             Some(_) => {}
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Validation(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(errors))
+    }
 }

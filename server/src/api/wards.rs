@@ -80,7 +80,10 @@ async fn get_dashboard(
 #[utoipa::path(get, path = "/wards/{code}/skills", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
     responses((status = 200, body = Vec<Skill>), (status = 404, body = ErrorBody)))]
-async fn list_skills(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Vec<Skill>> {
+async fn list_skills(
+    State(state): State<AppState>,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<Skill>> {
     ward(&state.db, code).await?;
     Ok(Json(dashboard::skills(&state.db, code).await?))
 }
@@ -109,7 +112,13 @@ async fn search(
     if folded.chars().count() < 2 {
         return Err(Error::field("q", FieldCode::Required));
     }
-    let pattern = format!("%{}%", folded.replace('\\', r"\\").replace('%', r"\%").replace('_', r"\_"));
+    let pattern = format!(
+        "%{}%",
+        folded
+            .replace('\\', r"\\")
+            .replace('%', r"\%")
+            .replace('_', r"\_")
+    );
     let household_ids: Vec<uuid::Uuid> = sqlx::query_scalar!(
         "select h.id from households h join tdps t on t.id = h.tdp_id
          where t.ward_code = $1 and h.search like $2
@@ -134,5 +143,8 @@ async fn search(
     )
     .fetch_all(&state.db)
     .await?;
-    Ok(Json(SearchResults { households, residents }))
+    Ok(Json(SearchResults {
+        households,
+        residents,
+    }))
 }

@@ -1,0 +1,165 @@
+//! Shared helpers: a test app with two small generated wards, and request shortcuts.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use server::demo::{self, Size};
+use sqlx::PgPool;
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// The demo ward, Phường Phú Diễn.
+pub const WARD: i32 = 619;
+/// Another ward, to check that nothing crosses wards: Phường Hoàn Kiếm.
+pub const OTHER_WARD: i32 = 70;
+const SMALL: Size = Size {
+    tdps: 3,
+    households: 30,
+    visit_days: 14,
+};
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: PgPool,
+}
+
+pub async fn app(db: PgPool) -> TestApp {
+    server::prepare_database(&db)
+        .await
+        .expect("migrations and reference data");
+    let today = server::api::today();
+    demo::generate_ward(&db, WARD, 1, SMALL, today)
+        .await
+        .expect("demo ward");
+    demo::generate_ward(&db, OTHER_WARD, 1, SMALL, today)
+        .await
+        .expect("other ward");
+    let dist = std::env::temp_dir().join(format!("ngoso-dist-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Ngõ Số</title>",
+    )
+    .unwrap();
+    let router = server::router(server::AppState {
+        db: db.clone(),
+        dist: Arc::new(dist),
+    });
+    TestApp { router, db }
+}
+
+impl TestApp {
+    pub async fn request(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        (status, body)
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.post_raw(uri, &body.to_string()).await
+    }
+
+    pub async fn post_raw(&self, uri: &str, body: &str) -> (StatusCode, Value) {
+        self.request(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A TDP of `ward`, with one of its households, that household's residents and a team member.
+    pub async fn fixture(&self, ward: i32) -> Fixture {
+        let row = sqlx::query!(
+            "select t.id as tdp, h.id as household, m.id as member
+             from tdps t join households h on h.tdp_id = t.id join team_members m on m.tdp_id = t.id
+             where t.ward_code = $1 order by t.code, h.id, m.id limit 1",
+            ward
+        )
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        let residents = sqlx::query_scalar!(
+            "select id from residents where household_id = $1 order by birth_year",
+            row.household
+        )
+        .fetch_all(&self.db)
+        .await
+        .unwrap();
+        let skills = sqlx::query_scalar!(
+            "select id from skills where ward_code = $1 order by position",
+            ward
+        )
+        .fetch_all(&self.db)
+        .await
+        .unwrap();
+        Fixture {
+            tdp: row.tdp,
+            household: row.household,
+            member: row.member,
+            residents,
+            skills,
+        }
+    }
+}
+
+pub struct Fixture {
+    pub tdp: Uuid,
+    pub household: Uuid,
+    pub member: Uuid,
+    pub residents: Vec<Uuid>,
+    pub skills: Vec<Uuid>,
+}
+
+impl Fixture {
+    /// A valid visit body: the first resident achieved the first skill.
+    pub fn visit(&self) -> Value {
+        json!({
+            "id": Uuid::now_v7(),
+            "household_id": self.household,
+            "visited_on": server::api::today(),
+            "volunteer_ids": [self.member],
+            "help": [{ "resident_id": self.residents[0], "skill_id": self.skills[0], "outcome": "achieved" }],
+            "satisfaction": 5,
+            "note": "Hướng dẫn cài VNeID"
+        })
+    }
+}
+
+/// The field codes of a 422 body, as (field, code) pairs.
+#[track_caller]
+pub fn field_errors(body: &Value) -> Vec<(String, String)> {
+    assert_eq!(body["code"], "validation_failed", "{body}");
+    body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(!f["message"].as_str().unwrap().is_empty());
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+pub fn pair(field: &str, code: &str) -> (String, String) {
+    (field.to_owned(), code.to_owned())
+}

@@ -1,0 +1,11 @@
+//! The API, tested through the real router against a real PostgreSQL: every test gets a fresh
+//! database (`#[sqlx::test]`, from `DATABASE_URL`), migrated by the server's own start-up code.
+//! Modules mirror the API's resources.
+
+mod common;
+mod households;
+mod residents;
+mod system;
+mod tdps;
+mod visits;
+mod wards;

@@ -1,0 +1,155 @@
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
+
+#[sqlx::test(migrations = false)]
+async fn creates_a_tdp_and_seeds_a_new_wards_catalogue(db: sqlx::PgPool) {
+    let app = app(db).await;
+    // Phường Ba Đình (4) has no TDP yet.
+    let body = json!({ "code": "TDP-01", "name": "Tổ dân phố số 1", "households_registered": 210, "adults_registered": 480 });
+    let (status, tdp) = app.post("/api/v1/wards/4/tdps", body.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{tdp}");
+    assert_eq!(tdp["ward_code"], 4);
+    let (_, skills) = app.get("/api/v1/wards/4/skills").await;
+    assert_eq!(skills.as_array().unwrap().len(), 9);
+    let (status, list) = app.get("/api/v1/wards/4/tdps").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    let (status, err) = app.post("/api/v1/wards/4/tdps", body).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("code", "duplicate")]);
+}
+
+#[sqlx::test(migrations = false)]
+async fn refuses_bad_tdps(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let (status, err) = app
+        .post(&format!("/api/v1/wards/{WARD}/tdps"), json!({ "code": " ", "name": "x", "households_registered": -1, "adults_registered": 0 }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [
+            pair("code", "required"),
+            pair("households_registered", "out_of_range")
+        ]
+    );
+    let (status, err) = app
+        .post_raw(&format!("/api/v1/wards/{WARD}/tdps"), "{\"code\": 1")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(err["code"], "bad_request");
+    let (status, _) = app
+        .post(
+            "/api/v1/wards/999999/tdps",
+            json!({ "code": "A", "name": "B", "households_registered": 1, "adults_registered": 1 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let count: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from tdps where ward_code = $1"#,
+        WARD
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(count, 3, "nothing written");
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_tdp_with_its_team_and_figures(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let (status, d) = app.get(&format!("/api/v1/tdps/{}", f.tdp)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(d["tdp"]["id"], f.tdp.to_string());
+    assert!(!d["team"].as_array().unwrap().is_empty());
+    assert_eq!(d["indicators"]["skills"].as_array().unwrap().len(), 9);
+    assert_eq!(
+        app.get(&format!("/api/v1/tdps/{}", uuid::Uuid::now_v7()))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/tdps/not-a-uuid").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn households_page_by_page_priority_first(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let (status, all) = app
+        .get(&format!("/api/v1/tdps/{}/households?limit=200", f.tdp))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let all = all.as_array().unwrap().clone();
+    let priority: Vec<bool> = all
+        .iter()
+        .map(|h| {
+            let p = &h["priority"];
+            p["elderly_alone"].as_bool().unwrap()
+                || p["disability"].as_bool().unwrap()
+                || p["poverty"] != "none"
+        })
+        .collect();
+    assert!(
+        priority.windows(2).all(|w| w[0] >= w[1]),
+        "priority households first"
+    );
+    let (_, first) = app
+        .get(&format!("/api/v1/tdps/{}/households?limit=2", f.tdp))
+        .await;
+    let (_, second) = app
+        .get(&format!(
+            "/api/v1/tdps/{}/households?limit=2&offset=2",
+            f.tdp
+        ))
+        .await;
+    assert_eq!(first.as_array().unwrap()[..], all[..2]);
+    assert_eq!(second.as_array().unwrap()[..], all[2..4.min(all.len())]);
+    let (status, _) = app
+        .get(&format!("/api/v1/tdps/{}/households?limit=x", f.tdp))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrations = false)]
+async fn adds_team_members_with_normalised_phones(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(OTHER_WARD).await;
+    let uri = format!("/api/v1/tdps/{}/team", f.tdp);
+    let (status, m) = app
+        .post(
+            &uri,
+            json!({ "full_name": "Lê Thị Hoa", "role": "youth_union", "phone": "+84 912 345 678" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    assert_eq!(m["phone"], "0912345678");
+    let (status, err) = app
+        .post(
+            &uri,
+            json!({ "full_name": "", "role": "youth_union", "phone": "12345" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [
+            pair("full_name", "required"),
+            pair("phone", "invalid_format")
+        ]
+    );
+    let (status, _) = app
+        .post(
+            &uri,
+            json!({ "full_name": "A", "role": "mayor", "phone": null }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "unknown role");
+}
