@@ -4,6 +4,10 @@
 //! Everything comes from one seeded random stream per ward: the same ward code gives the same
 //! TDPs, teams, households, residents and visits on every machine. Visit dates are counted back
 //! from the day of loading, so the demo always shows the last weeks' work.
+#![expect(
+    clippy::type_complexity,
+    reason = "rows are gathered as tuples of columns, one Vec per UNNEST parameter of the bulk inserts"
+)]
 
 use chrono::{Datelike, Days, NaiveDate};
 use domain::api::{HelpItem, NewVisit, SkillStatus};

@@ -1,1 +1,188 @@
-fn main() {}
+//! `./x bench`: prints the figures the project's budgets are about.
+//!
+//! - first-load transfer of the web app (brotli), from the precompressed files in `dist/`;
+//! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
+//!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards.
+//!
+//! It runs its own embedded PostgreSQL in `target/bench-data`, made fresh each run.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use server::demo::{self, Size};
+use server::embedded_pg::EmbeddedPostgres;
+use sqlx::postgres::PgPoolOptions;
+
+#[derive(Parser)]
+struct Args {
+    /// The built web app, with its `.br` files.
+    #[arg(long, default_value = "dist")]
+    dist: PathBuf,
+    /// Wards in the large dataset, the demo ward included.
+    #[arg(long, default_value_t = 33)]
+    wards: usize,
+    /// Households per generated ward (about 3.5 residents each).
+    #[arg(long, default_value_t = 8_600)]
+    households: usize,
+    /// Concurrent clients.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Requests per measurement.
+    #[arg(long, default_value_t = 2_000)]
+    requests: usize,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    first_load(&args.dist)?;
+
+    let dir = PathBuf::from("target/bench-data");
+    let _ = std::fs::remove_dir_all(&dir);
+    let pg = EmbeddedPostgres::start(&dir.join("postgres")).await?;
+    let db = PgPoolOptions::new()
+        .max_connections(16)
+        .connect_with(pg.connect_options())
+        .await?;
+    server::prepare_database(&db).await?;
+    let today = server::api::today();
+
+    let started = Instant::now();
+    let counts = demo::generate_ward(&db, demo::DEMO_WARD, 1, demo::WARD, today).await?;
+    println!(
+        "demo ward generated in {:.1} s: {counts:?}",
+        started.elapsed().as_secs_f64()
+    );
+    sqlx::query("analyze").execute(&db).await?;
+
+    let app = server::router(server::AppState {
+        db: db.clone(),
+        dist: Arc::new(args.dist.clone()),
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("http://{addr}/api/v1/wards/{}/dashboard", demo::DEMO_WARD);
+
+    latency("demo ward", &url, &args).await?;
+
+    let started = Instant::now();
+    let mut total = demo::Counts::default();
+    let others: Vec<(i32,)> = sqlx::query_as(
+        "select code from wards where province_code = 1 and code <> $1 order by code limit $2",
+    )
+    .bind(demo::DEMO_WARD)
+    .bind(args.wards as i64 - 1)
+    .fetch_all(&db)
+    .await?;
+    let size = Size {
+        households: args.households,
+        ..demo::WARD
+    };
+    for (code,) in others {
+        total += demo::generate_ward(&db, code, 1, size, today).await?;
+    }
+    sqlx::query("analyze").execute(&db).await?;
+    let residents: i64 = sqlx::query_scalar("select count(*) from residents")
+        .fetch_one(&db)
+        .await?;
+    println!(
+        "large dataset generated in {:.1} s: {} wards, {residents} residents, {} visits in the added wards",
+        started.elapsed().as_secs_f64(),
+        args.wards,
+        total.visits
+    );
+    latency(
+        &format!("{residents} residents in {} wards", args.wards),
+        &url,
+        &args,
+    )
+    .await?;
+
+    db.close().await;
+    pg.stop().await;
+    Ok(())
+}
+
+/// What a phone downloads on its first visit: the HTML page and everything it loads.
+fn first_load(dist: &std::path::Path) -> anyhow::Result<()> {
+    let mut total = 0u64;
+    let mut raw_total = 0u64;
+    println!("first load (brotli, as served):");
+    let mut entries: Vec<_> = std::fs::read_dir(dist)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let loaded = [".html", ".js", ".wasm", ".css", ".svg", ".woff2"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        if !loaded {
+            continue;
+        }
+        let raw = std::fs::metadata(&path)?.len();
+        let br = std::fs::metadata(format!("{}.br", path.display()))
+            .map(|m| m.len())
+            .unwrap_or(raw);
+        println!("  {name:<45} {raw:>9} B raw {br:>9} B brotli");
+        total += br;
+        raw_total += raw;
+    }
+    println!(
+        "  total: {:.1} KB brotli ({:.1} KB raw); budget 200 KB",
+        total as f64 / 1024.0,
+        raw_total as f64 / 1024.0
+    );
+    Ok(())
+}
+
+async fn latency(label: &str, url: &str, args: &Args) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    // Warm the pool and the caches once.
+    for _ in 0..20 {
+        client.get(url).send().await?.error_for_status()?;
+    }
+    let per_client = args.requests.div_ceil(args.concurrency);
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..args.concurrency {
+        let (client, url) = (client.clone(), url.to_owned());
+        tasks.spawn(async move {
+            let mut times = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                let t = Instant::now();
+                let res = client.get(&url).send().await?.error_for_status()?;
+                res.bytes().await?;
+                times.push(t.elapsed());
+            }
+            anyhow::Ok(times)
+        });
+    }
+    let mut times: Vec<Duration> = Vec::new();
+    for r in tasks.join_all().await {
+        times.extend(r?);
+    }
+    let wall = started.elapsed();
+    times.sort();
+    let at = |q: f64| {
+        times[((times.len() as f64 * q) as usize).min(times.len() - 1)].as_secs_f64() * 1000.0
+    };
+    println!(
+        "dashboard, {label}: {} requests, {} concurrent: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, {:.0} req/s (budget p95 20 ms)",
+        times.len(),
+        args.concurrency,
+        at(0.5),
+        at(0.95),
+        at(1.0),
+        times.len() as f64 / wall.as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,77 @@
+import { test, expect, Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+async function openFirstTdp(page: Page) {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) => {
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/phuong\/619$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await expect(page.getByRole("columnheader", { name: "Tổ dân phố" })).toBeVisible();
+  await expect(page.locator("table.tdps tbody tr")).toHaveCount(52);
+  expect(await seriousViolations(page)).toEqual([]);
+});
+
+test("a volunteer records a visit and the TDP's figure changes", async ({ page }) => {
+  await openFirstTdp(page);
+  const coverage = page.getByTestId("tdp-coverage");
+  await expect(coverage).not.toHaveText("");
+  const note = page.locator(".card-note").first();
+  const before = await note.textContent();
+  const visitedBefore = Number(before!.split("/")[0].trim());
+
+  const unvisited = page.locator("ul.households li", { hasText: "chưa được đến thăm" }).first();
+  await unvisited.getByRole("link").click();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Sử dụng điện thoại thông minh").first().selectOption("achieved");
+  await page.getByLabel("5 – Rất hài lòng").check();
+  await page.getByLabel("Ghi chú").fill("Hướng dẫn dùng điện thoại");
+  await page.getByRole("button", { name: "Lưu" }).click();
+
+  await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
+  await expect(page.getByText("Sử dụng điện thoại thông minh – Đã đạt")).toBeVisible();
+
+  await page.locator(".crumb a").click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
+  await expect(page.locator(".card-note").first()).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
+});
+
+test("an invalid visit form shows the Vietnamese field error", async ({ page }) => {
+  await openFirstTdp(page);
+  await page.locator("ul.households li a").first().click();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.locator("#volunteer_ids-error")).toHaveText("Trường này là bắt buộc.");
+});
+
+test("the language can be switched to English", async ({ page }) => {
+  await page.goto("/phuong/619");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("link", { name: "Overview" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole("link", { name: "Overview" })).toBeVisible();
+});
+
+test("search finds people without typing diacritics", async ({ page }) => {
+  await page.goto("/phuong/619/tim-kiem");
+  await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill("nguyen van");
+  await page.getByRole("button", { name: "Tìm" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Người dân" })).toBeVisible();
+  await expect(page.locator("ul.list li a", { hasText: "Nguyễn Văn" }).first()).toBeVisible();
+});
