@@ -8,45 +8,32 @@ mod routes;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
+use leptos_i18n::context::CookieOptions;
 use leptos_router::components::{Route, Router, Routes};
 
-use crate::i18n::I18nContextProvider;
+use crate::i18n::{I18nContextProvider, Locale};
 use crate::routes::{CODE, HOUSEHOLD, ID, RECORD_VISIT, RESIDENT, SEARCH, TDP, WARD, segment};
-
-/// Where the chosen language is remembered.
-const LOCALE_COOKIE: &str = "ngo_so_locale";
 
 fn main() {
     console_error_panic_hook::set_once();
-    default_to_vietnamese();
     leptos::mount::mount_to_body(App);
 }
 
 /// The app speaks Vietnamese first, whatever language the phone's browser prefers; English is
-/// one tap away and remembered once chosen.
-fn default_to_vietnamese() {
-    use wasm_bindgen::JsCast;
-    let Some(doc) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
-    else {
-        return;
-    };
-    let cookies = doc.cookie().unwrap_or_default();
-    if !cookies
-        .split(';')
-        .any(|c| c.trim_start().starts_with(LOCALE_COOKIE))
-    {
-        let _ = doc.set_cookie(&format!(
-            "{LOCALE_COOKIE}=vi; path=/; max-age=31536000; SameSite=Lax"
-        ));
-    }
+/// one tap away, and the choice is remembered for a year on every page of the site (without a
+/// path, the cookie would only hold for the page's folder).
+fn locale_cookie() -> CookieOptions<Locale> {
+    const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+    CookieOptions::<Locale>::default()
+        .path("/")
+        .max_age(YEAR_MS)
+        .default_value(Some(Locale::vi))
 }
 
 #[component]
 fn App() -> impl IntoView {
     view! {
-        <I18nContextProvider cookie_name=LOCALE_COOKIE>
+        <I18nContextProvider cookie_name="ngo_so_locale" cookie_options=locale_cookie()>
             <Router>
                 <components::Layout>
                     <Routes fallback=pages::NotFound>

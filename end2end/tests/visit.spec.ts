@@ -65,6 +65,11 @@ test("the language can be switched to English", async ({ page }) => {
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("link", { name: "Overview" })).toBeVisible();
   await expect(page.getByRole("heading", { level: 2, name: "Residential groups" })).toBeVisible();
+  // Remembered on another page, after a reload.
+  await page.getByRole("link", { name: "Tổ dân phố số 2", exact: true }).click();
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 2, name: "Community digital team" })).toBeVisible();
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Overview" })).toBeVisible();
 });
 
 test("search finds people without typing diacritics", async ({ page }) => {

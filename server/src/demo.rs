@@ -327,8 +327,7 @@ pub async fn generate_ward(
     .execute(&mut *tx)
     .await?;
     let h = &rows.household;
-    for chunk in (0..h.0.len()).collect::<Vec<_>>().chunks(20_000) {
-        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+    for r in batches(h.0.len(), 20_000) {
         sqlx::query!(
             "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
              select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::text[])",
@@ -339,8 +338,7 @@ pub async fn generate_ward(
         .await?;
     }
     let p = &rows.resident;
-    for chunk in (0..p.0.len()).collect::<Vec<_>>().chunks(20_000) {
-        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+    for r in batches(p.0.len(), 20_000) {
         sqlx::query!(
             "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
              select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[])",
@@ -365,6 +363,14 @@ pub async fn generate_ward(
         residents: rows.resident.0.len(),
         visits,
     })
+}
+
+/// Index ranges of at most `size` rows, one bulk insert each, so that a statement's arrays
+/// stay small at any dataset size.
+fn batches(len: usize, size: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..len)
+        .step_by(size)
+        .map(move |start| start..(start + size).min(len))
 }
 
 /// How likely a visited adult already had, or learned, each default skill (catalogue order):
@@ -469,8 +475,7 @@ async fn visit(
     )
     .execute(&mut *tx)
     .await?;
-    for chunk in (0..help.0.len()).collect::<Vec<_>>().chunks(50_000) {
-        let r = chunk[0]..chunk[chunk.len() - 1] + 1;
+    for r in batches(help.0.len(), 50_000) {
         sqlx::query!(
             "insert into visit_help (visit_id, resident_id, skill_id, outcome)
              select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])",

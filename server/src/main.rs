@@ -5,7 +5,7 @@ use clap::Parser;
 use server::config::{Cli, Command, Config};
 use server::embedded_pg::EmbeddedPostgres;
 use server::{AppState, demo};
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -24,19 +24,24 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let embedded = match &config.database_url {
-        Some(_) => None,
-        None => Some(EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?),
+    let (embedded, options) = match &config.database_url {
+        Some(url) => {
+            let options: PgConnectOptions = url
+                .parse()
+                .context("DATABASE_URL is not a PostgreSQL URL")?;
+            (None, options)
+        }
+        None => {
+            let pg = EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?;
+            let options = pg.connect_options();
+            (Some(pg), options)
+        }
     };
-    let pool_options = PgPoolOptions::new().max_connections(16);
-    let db = match (&config.database_url, &embedded) {
-        (Some(url), _) => pool_options
-            .connect(url)
-            .await
-            .context("cannot connect to DATABASE_URL")?,
-        (None, Some(pg)) => pool_options.connect_with(pg.connect_options()).await?,
-        (None, None) => unreachable!("an embedded cluster is started when no URL is given"),
-    };
+    let db = PgPoolOptions::new()
+        .max_connections(16)
+        .connect_with(options)
+        .await
+        .context("cannot connect to PostgreSQL")?;
     server::prepare_database(&db).await?;
     if config.demo
         && let Some(counts) = demo::load_if_empty(&db).await?

@@ -22,7 +22,7 @@ pub fn status(s: &str) -> SkillStatus {
     SkillStatus::parse(s).unwrap_or(SkillStatus::InProgress)
 }
 
-/// Every help a visit gave, for a resident or a household's visits.
+/// Every help given to `resident`, or during `visits`.
 pub async fn help_records(
     db: &PgPool,
     resident: Option<Uuid>,
@@ -35,7 +35,7 @@ pub async fn help_records(
            join visits v on v.id = vh.visit_id
            join residents r on r.id = vh.resident_id
            join skills s on s.id = vh.skill_id
-           where ($1::uuid is null or vh.resident_id = $1) and ($1::uuid is not null or vh.visit_id = any($2))
+           where vh.resident_id = $1 or vh.visit_id = any($2)
            order by v.visited_on desc, v.recorded_at desc, r.name_sort, s.position"#,
         resident,
         visits,

@@ -194,14 +194,12 @@ async fn add_team_member(
     )
     .execute(&state.db)
     .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(team_member(
-            member_id,
-            id,
-            new.full_name.trim().to_owned(),
-            new.role.as_str(),
-            phone,
-        )),
-    ))
+    let member = TeamMember {
+        id: member_id,
+        tdp_id: id,
+        full_name: new.full_name.trim().to_owned(),
+        role: new.role,
+        phone,
+    };
+    Ok((StatusCode::CREATED, Json(member)))
 }
