@@ -70,7 +70,6 @@ create table residents (
     unique (id, tdp_id, birth_year)
 );
 create index residents_household_idx on residents (household_id);
-create index residents_tdp_year_idx on residents (tdp_id, birth_year);
 create index residents_search_idx on residents using gin (name_search gin_trgm_ops);
 
 -- The skills catalogue: data per ward, seeded with the movement's defaults.
@@ -104,7 +103,6 @@ create table visits (
     foreign key (tdp_id, ward_code) references tdps (id, ward_code)
 );
 create index visits_household_idx on visits (household_id, visited_on desc);
-create index visits_ward_idx on visits (ward_code, tdp_id, household_id) include (satisfaction);
 
 create table visit_volunteers (
     visit_id uuid not null references visits (id) on delete cascade,
@@ -124,7 +122,7 @@ create index visit_help_resident_idx on visit_help (resident_id);
 
 -- Current status of a resident for a skill, and the visit that established it. The TDP and
 -- birth year are copied from the resident (kept equal by the cascading foreign key) so that
--- the dashboard counts from this table and its index alone.
+-- the indicator counts (0002) can be kept from this table alone.
 create table resident_skills (
     resident_id uuid not null,
     tdp_id uuid not null,
@@ -137,5 +135,3 @@ create table resident_skills (
     foreign key (resident_id, tdp_id, birth_year)
         references residents (id, tdp_id, birth_year) on update cascade
 );
-create index resident_skills_counts_idx on resident_skills (skill_id, birth_year) include (tdp_id)
-    where status = 'achieved';

@@ -22,6 +22,17 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub db: PgPool,
     pub dist: Arc<PathBuf>,
+    pub dashboards: Arc<api::DashboardCache>,
+}
+
+impl AppState {
+    pub fn new(db: PgPool, dist: PathBuf) -> Self {
+        Self {
+            db,
+            dist: Arc::new(dist),
+            dashboards: Arc::default(),
+        }
+    }
 }
 
 /// The whole application: API, OpenAPI document and web app.

@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use anyhow::Context;
 use clap::Parser;
 use server::config::{Cli, Command, Config};
@@ -49,10 +47,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
     }
 
-    let app = server::router(AppState {
-        db: db.clone(),
-        dist: Arc::new(config.dist.clone()),
-    });
+    let app = server::router(AppState::new(db.clone(), config.dist.clone()));
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;

@@ -1,8 +1,11 @@
-//! The ward's indicators, computed from four grouped queries whose cost grows with one ward's
-//! data, never with the whole database: every query starts from the ward's skills or TDPs and
-//! reads covering indexes.
+//! The ward's indicators, read from the counts the database keeps per TDP, skill and birth
+//! year (migration 0002): a few thousand small rows per ward, however many residents, visits
+//! and wards the database holds.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
 
 use chrono::Datelike;
 use domain::api::{Skill, SkillFigure, TdpIndicators};
@@ -13,6 +16,51 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::error::Result;
+
+/// Serialised dashboards, each reused while its ward's change counter (`ward_changes`, raised
+/// by the database on every change the figures depend on) and the year stay the same.
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<i32, Cached>>);
+
+struct Cached {
+    changes: i64,
+    year: i32,
+    body: Bytes,
+}
+
+impl Cache {
+    pub fn get(&self, ward: i32, changes: i64, year: i32) -> Option<Bytes> {
+        let entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&ward)
+            .filter(|c| c.changes == changes && c.year == year)
+            .map(|c| c.body.clone())
+    }
+
+    /// `changes` must have been read before the figures were computed: figures newer than
+    /// their label only cost a recomputation, never a stale answer.
+    pub fn put(&self, ward: i32, changes: i64, year: i32, body: Bytes) {
+        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        entries.insert(
+            ward,
+            Cached {
+                changes,
+                year,
+                body,
+            },
+        );
+    }
+}
+
+/// The ward's change counter: 0 until its first recorded change.
+pub async fn changes(db: &PgPool, ward_code: i32) -> Result<i64> {
+    Ok(sqlx::query_scalar!(
+        r#"select coalesce((select changes from ward_changes where ward_code = $1), 0) as "changes!""#,
+        ward_code
+    )
+    .fetch_one(db)
+    .await?)
+}
 
 pub struct Figures {
     pub as_of_year: i32,
@@ -46,11 +94,12 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     .await?;
     let tdp_ids: Vec<Uuid> = tdps.iter().map(|t| t.id).collect();
 
-    // Residents recorded per TDP and birth year: enough to count the eligible for any age.
+    // Residents recorded per TDP and birth year (bucket): enough to count the eligible for
+    // any age. The counts are kept by the database (migration 0002), whose lowest bucket
+    // holds everyone born up to 2007, eligible for every age in every year from 2025 on.
     let mut born: HashMap<Uuid, Vec<(i32, i64)>> = HashMap::new();
     for row in sqlx::query!(
-        r#"select tdp_id, birth_year, count(*) as "n!" from residents
-           where tdp_id = any($1) group by tdp_id, birth_year"#,
+        "select tdp_id, birth_bucket, residents from tdp_resident_counts where tdp_id = any($1)",
         &tdp_ids
     )
     .fetch_all(db)
@@ -58,7 +107,7 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     {
         born.entry(row.tdp_id)
             .or_default()
-            .push((row.birth_year, row.n));
+            .push((row.birth_bucket, row.residents));
     }
 
     let skill_ids: Vec<Uuid> = skills.iter().map(|s| s.id).collect();
@@ -68,12 +117,11 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
         .collect();
     let mut achieved: HashMap<(Uuid, Uuid), i64> = HashMap::new();
     for row in sqlx::query!(
-        r#"select rs.tdp_id, rs.skill_id, count(*) as "n!"
+        r#"select c.tdp_id, c.skill_id, sum(c.achieved)::bigint as "n!"
            from unnest($1::uuid[], $2::int[]) as s(skill_id, max_birth_year)
-           join resident_skills rs on rs.skill_id = s.skill_id
-               and rs.status = 'achieved' and rs.birth_year <= s.max_birth_year
-           where rs.tdp_id = any($3)
-           group by rs.tdp_id, rs.skill_id"#,
+           join tdp_skill_counts c on c.skill_id = s.skill_id and c.birth_bucket <= s.max_birth_year
+           where c.tdp_id = any($3)
+           group by c.tdp_id, c.skill_id"#,
         &skill_ids,
         &max_birth_years,
         &tdp_ids,
@@ -86,17 +134,17 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
 
     let mut visits: HashMap<Uuid, (i64, i64, i64)> = HashMap::new();
     for row in sqlx::query!(
-        r#"select tdp_id, count(distinct household_id) as "households!",
-                  coalesce(sum(satisfaction), 0)::bigint as "rating_sum!",
-                  count(satisfaction) as "ratings!"
-           from visits where ward_code = $1 and tdp_id = any($2) group by tdp_id"#,
-        ward_code,
+        "select tdp_id, households_visited, rating_sum, ratings from tdp_visit_counts
+         where tdp_id = any($1)",
         &tdp_ids,
     )
     .fetch_all(db)
     .await?
     {
-        visits.insert(row.tdp_id, (row.households, row.rating_sum, row.ratings));
+        visits.insert(
+            row.tdp_id,
+            (row.households_visited, row.rating_sum, row.ratings),
+        );
     }
 
     let mut total_achieved = vec![0i64; skills.len()];

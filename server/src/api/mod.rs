@@ -20,6 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 use crate::error::{Error, Json};
 
+pub use dashboard::Cache as DashboardCache;
+
 pub const PREFIX: &str = "/api/v1";
 
 #[derive(OpenApi)]

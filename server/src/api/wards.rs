@@ -1,7 +1,11 @@
 //! Wards: the list of wards that use Ngõ Số, one ward, its skills catalogue, its dashboard and
 //! its search.
 
+use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -61,19 +65,27 @@ async fn get_ward(State(state): State<AppState>, Path(code): Path<i32>) -> ApiRe
 #[utoipa::path(get, path = "/wards/{code}/dashboard", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
     responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
-async fn get_dashboard(
-    State(state): State<AppState>,
-    Path(code): Path<i32>,
-) -> ApiResult<Dashboard> {
-    let ward = ward(&state.db, code).await?;
-    let f = dashboard::figures(&state.db, code, None).await?;
-    Ok(Json(Dashboard {
-        ward,
-        as_of_year: f.as_of_year,
-        skills: f.skills,
-        totals: f.totals,
-        tdps: f.tdps,
-    }))
+async fn get_dashboard(State(state): State<AppState>, Path(code): Path<i32>) -> Result<Response> {
+    let year = super::today().year();
+    let changes = dashboard::changes(&state.db, code).await?;
+    let body = match state.dashboards.get(code, changes, year) {
+        Some(body) => body,
+        None => {
+            let ward = ward(&state.db, code).await?;
+            let f = dashboard::figures(&state.db, code, None).await?;
+            let d = Dashboard {
+                ward,
+                as_of_year: f.as_of_year,
+                skills: f.skills,
+                totals: f.totals,
+                tdps: f.tdps,
+            };
+            let body = Bytes::from(serde_json::to_vec(&d).map_err(anyhow::Error::from)?);
+            state.dashboards.put(code, changes, year, body.clone());
+            body
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The ward's skills catalogue, in display order.

@@ -1,7 +1,5 @@
 //! Shared helpers: a test app with two small generated wards, and request shortcuts.
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -45,10 +43,7 @@ pub async fn app(db: PgPool) -> TestApp {
         "<!doctype html><title>Ngõ Số</title>",
     )
     .unwrap();
-    let router = server::router(server::AppState {
-        db: db.clone(),
-        dist: Arc::new(dist),
-    });
+    let router = server::router(server::AppState::new(db.clone(), dist));
     TestApp { router, db }
 }
 

@@ -95,7 +95,7 @@ async fn concurrent_copies_of_one_visit_make_one_row(db: sqlx::PgPool) {
     let uri = format!("/api/v1/wards/{WARD}/visits");
     let body = f.visit();
     let before = visit_count(&app).await;
-    let answers = futures_join(&app, &uri, &body, 20).await;
+    let answers = concurrently(&app, &uri, vec![body; 20]).await;
     assert_eq!(
         answers
             .iter()
@@ -112,9 +112,37 @@ async fn concurrent_copies_of_one_visit_make_one_row(db: sqlx::PgPool) {
     assert_eq!(visit_count(&app).await, before + 1);
 }
 
-async fn futures_join(app: &TestApp, uri: &str, body: &Value, n: usize) -> Vec<StatusCode> {
+#[sqlx::test(migrations = false)]
+async fn concurrent_first_visits_count_the_household_once(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    sqlx::query!("delete from resident_skills where tdp_id = $1", f.tdp)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query!("delete from visits where tdp_id = $1", f.tdp)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let bodies: Vec<Value> = (0..10).map(|_| f.visit()).collect();
+    let answers = concurrently(&app, &format!("/api/v1/wards/{WARD}/visits"), bodies).await;
+    assert!(
+        answers.iter().all(|s| *s == StatusCode::CREATED),
+        "{answers:?}"
+    );
+    let visited = sqlx::query_scalar!(
+        "select households_visited from tdp_visit_counts where tdp_id = $1",
+        f.tdp
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(visited, 1);
+}
+
+async fn concurrently(app: &TestApp, uri: &str, bodies: Vec<Value>) -> Vec<StatusCode> {
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..n {
+    for body in bodies {
         let router = app.router.clone();
         let (uri, body) = (uri.to_owned(), body.to_string());
         tasks.spawn(async move {

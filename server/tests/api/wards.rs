@@ -153,3 +153,130 @@ async fn search_needs_two_letters(db: sqlx::PgPool) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
 }
+
+/// The counts the dashboard reads, recounted from the records themselves.
+async fn assert_counts_match_a_recount(db: &sqlx::PgPool) {
+    let kept = sqlx::query!(
+        r#"select
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, birth_bucket, residents) x
+                 from tdp_resident_counts where residents > 0) r) as "residents!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(skill_id, tdp_id, birth_bucket, achieved) x
+                 from tdp_skill_counts where achieved > 0) s) as "skills!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, households_visited, rating_sum, ratings) x
+                 from tdp_visit_counts where households_visited > 0) v) as "visits!""#
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let recount = sqlx::query!(
+        r#"select
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, birth_bucket(birth_year), count(*)) x
+                 from residents group by tdp_id, birth_bucket(birth_year)) r) as "residents!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(skill_id, tdp_id, birth_bucket(birth_year), count(*)) x
+                 from resident_skills where status = 'achieved'
+                 group by skill_id, tdp_id, birth_bucket(birth_year)) s) as "skills!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, count(distinct household_id),
+                                          coalesce(sum(satisfaction), 0), count(satisfaction)) x
+                 from visits group by tdp_id) v) as "visits!""#
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(kept.residents, recount.residents);
+    assert_eq!(kept.skills, recount.skills);
+    assert_eq!(kept.visits, recount.visits);
+}
+
+#[sqlx::test(migrations = false)]
+async fn kept_counts_follow_every_change(db: sqlx::PgPool) {
+    let app = app(db).await;
+    assert_counts_match_a_recount(&app.db).await;
+    let f = app.fixture(WARD).await;
+    // A visit, a second visit to the same household, an in-progress skill becoming achieved.
+    let uri = format!("/api/v1/wards/{WARD}/visits");
+    let mut first = f.visit();
+    first["help"][0]["outcome"] = serde_json::json!("in_progress");
+    assert_eq!(app.post(&uri, first).await.0, StatusCode::CREATED);
+    assert_eq!(app.post(&uri, f.visit()).await.0, StatusCode::CREATED);
+    assert_counts_match_a_recount(&app.db).await;
+    // A corrected birth year moves the resident, and their skills, to another bucket.
+    sqlx::query!(
+        "update residents set birth_year = 2009 where id = $1",
+        f.residents[0]
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_counts_match_a_recount(&app.db).await;
+    // Removing a household's visits (and what they established) uncounts it.
+    sqlx::query!("delete from resident_skills where visit_id in (select id from visits where household_id = $1)", f.household)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    sqlx::query!("delete from visits where household_id = $1", f.household)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_counts_match_a_recount(&app.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_dashboard_is_reused_until_its_ward_changes(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let other = app.fixture(OTHER_WARD).await;
+    let counter = |ward: i32| {
+        let db = app.db.clone();
+        async move {
+            sqlx::query_scalar!(
+                "select changes from ward_changes where ward_code = $1",
+                ward
+            )
+            .fetch_one(&db)
+            .await
+            .unwrap()
+        }
+    };
+    let uri = format!("/api/v1/wards/{WARD}/dashboard");
+    let (_, first) = app.get(&uri).await;
+    assert_eq!(app.get(&uri).await.1, first);
+
+    // A visit in the other ward leaves this ward's counter alone.
+    let before = counter(WARD).await;
+    let (status, _) = app
+        .post(&format!("/api/v1/wards/{OTHER_WARD}/visits"), other.visit())
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(counter(WARD).await, before);
+
+    // A visit here is seen on the very next read.
+    sqlx::query!(
+        "delete from resident_skills where resident_id = $1",
+        f.residents[0]
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "update residents set birth_year = 1960 where id = $1",
+        f.residents[0]
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let (_, cleared) = app.get(&uri).await;
+    let (status, _) = app
+        .post(&format!("/api/v1/wards/{WARD}/visits"), f.visit())
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(counter(WARD).await > before);
+    let (_, after) = app.get(&uri).await;
+    let achieved = |d: &serde_json::Value| d["totals"]["skills"][0]["achieved"].as_i64().unwrap();
+    assert_eq!(achieved(&after), achieved(&cleared) + 1);
+}
