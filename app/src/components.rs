@@ -141,6 +141,13 @@ pub fn ProgressBadge(progress: Progress) -> impl IntoView {
     view! { <span class=class>{text}</span> }
 }
 
+/// A date as Vietnamese write it, day first: 23/11/2026. (Not chrono's `format`, whose
+/// pattern parser would ship in the bundle for this one use.)
+pub fn date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
 /// A share as "63.5%", or a dash when there is nobody to count.
 pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".into(), |s| format!("{s:.1}%"))

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, loaded, percent, set_current_ward, skill_name};
+use crate::components::{ProgressBadge, date, loaded, percent, set_current_ward, skill_name};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 
@@ -88,7 +88,7 @@ fn DashboardView(data: Data) -> impl IntoView {
                                         </span>
                                     </td>
                                     <td class="num">{format!("{}%", skill.target_percent)}</td>
-                                    <td>{skill.deadline.format("%d/%m/%Y").to_string()}</td>
+                                    <td>{date(skill.deadline)}</td>
                                     <td>
                                         <ProgressBadge progress=figure.progress />
                                     </td>

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::{id_param, not_found};
 use crate::api;
-use crate::components::{PriorityBadges, loaded, set_current_ward};
+use crate::components::{PriorityBadges, date, loaded, set_current_ward};
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
 
@@ -84,7 +84,7 @@ pub fn VisitItem(visit: Visit) -> impl IntoView {
     view! {
         <li class="visit">
             <p>
-                <strong>{v.visited_on.format("%d/%m/%Y").to_string()}</strong>
+                <strong>{date(v.visited_on)}</strong>
                 " · "
                 {volunteers}
                 {v.satisfaction.map(|s| view! { " · " {t!(i18n, visit.rating_value, value = s)} })}

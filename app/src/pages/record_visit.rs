@@ -55,7 +55,7 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
     let household_id = household.id;
     let visit_id = Uuid::now_v7();
 
-    let date = RwSignal::new(today().format("%Y-%m-%d").to_string());
+    let date = RwSignal::new(today().to_string());
     let volunteers = RwSignal::new(Vec::<Uuid>::new());
     let help = RwSignal::new(HashMap::<(Uuid, Uuid), SkillStatus>::new());
     let satisfaction = RwSignal::new(None::<i32>);

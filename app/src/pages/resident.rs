@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::{id_param, not_found};
 use crate::api;
-use crate::components::{loaded, set_current_ward};
+use crate::components::{date, loaded, set_current_ward};
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
 
@@ -51,7 +51,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                                 <li>
                                     {s.skill_name.clone()} " – " {status(s.status)}
                                     <span class="muted small">
-                                        {format!(" · {}", s.since.format("%d/%m/%Y"))}
+                                        {format!(" · {}", date(s.since))}
                                     </span>
                                 </li>
                             }
@@ -69,7 +69,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                 .map(|h| {
                     view! {
                         <li>
-                            {format!("{} · {} – ", h.visited_on.format("%d/%m/%Y"), h.skill_name)}
+                            {format!("{} · {} – ", date(h.visited_on), h.skill_name)}
                             {status(h.outcome)}
                         </li>
                     }

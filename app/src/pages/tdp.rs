@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, PriorityBadges, ProgressBadge, loaded, percent, set_current_ward, skill_name,
+    ErrorNotice, PriorityBadges, ProgressBadge, date, loaded, percent, set_current_ward, skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -165,7 +165,7 @@ pub fn HouseholdItem(household: HouseholdSummary) -> impl IntoView {
             <span class="muted small">
                 {match h.last_visit {
                     Some(d) => {
-                        view! { " · " {t!(i18n, household.last_visit)} " " {d.format("%d/%m/%Y").to_string()} }
+                        view! { " · " {t!(i18n, household.last_visit)} " " {date(d)} }
                             .into_any()
                     }
                     None => view! { " · " {t!(i18n, household.never_visited)} }.into_any(),
