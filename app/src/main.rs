@@ -8,10 +8,9 @@ mod routes;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
-use leptos_i18n::context::CookieOptions;
 use leptos_router::components::{Route, Router, Routes};
 
-use crate::i18n::{I18nContextProvider, Locale};
+use crate::i18n::I18nSubContextProvider;
 use crate::routes::{CODE, HOUSEHOLD, ID, RECORD_VISIT, RESIDENT, SEARCH, TDP, WARD, segment};
 
 fn main() {
@@ -19,21 +18,10 @@ fn main() {
     leptos::mount::mount_to_body(App);
 }
 
-/// The app speaks Vietnamese first, whatever language the phone's browser prefers; English is
-/// one tap away, and the choice is remembered for a year on every page of the site (without a
-/// path, the cookie would only hold for the page's folder).
-fn locale_cookie() -> CookieOptions<Locale> {
-    const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
-    CookieOptions::<Locale>::default()
-        .path("/")
-        .max_age(YEAR_MS)
-        .default_value(Some(Locale::vi))
-}
-
 #[component]
 fn App() -> impl IntoView {
     view! {
-        <I18nContextProvider cookie_name="ngo_so_locale" cookie_options=locale_cookie()>
+        <I18nSubContextProvider initial_locale=Signal::stored(components::saved_locale())>
             <Router>
                 <components::Layout>
                     <Routes fallback=pages::NotFound>
@@ -50,6 +38,6 @@ fn App() -> impl IntoView {
                     </Routes>
                 </components::Layout>
             </Router>
-        </I18nContextProvider>
+        </I18nSubContextProvider>
     }
 }

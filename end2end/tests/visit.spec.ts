@@ -70,6 +70,17 @@ test("the language can be switched to English", async ({ page }) => {
   await page.reload();
   await expect(page.getByRole("heading", { level: 2, name: "Community digital team" })).toBeVisible();
   await expect(page.getByRole("navigation").getByRole("link", { name: "Overview" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
+
+test.describe("on a phone set to English", () => {
+  test.use({ locale: "en-US" });
+
+  test("the app still starts in Vietnamese", async ({ page }) => {
+    await page.goto("/phuong/619");
+    await expect(page.getByRole("navigation").getByRole("link", { name: "Tổng quan" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "vi");
+  });
 });
 
 test("search finds people without typing diacritics", async ({ page }) => {
