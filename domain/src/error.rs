@@ -15,8 +15,18 @@ pub enum ErrorCode {
     BadRequest,
     /// One or more fields are invalid; see `fields` (HTTP 422).
     ValidationFailed,
+    /// Not signed in, or the session has ended (HTTP 401).
+    Unauthenticated,
+    /// Wrong phone number or password; the same answer for both (HTTP 401).
+    WrongCredentials,
+    /// The caller's roles do not allow this (HTTP 403).
+    Forbidden,
     /// The record does not exist, or is not visible to the caller (HTTP 404).
     NotFound,
+    /// The invitation link has expired, was used already or was revoked (HTTP 410).
+    InvitationUnusable,
+    /// Too many failed sign-ins; try again after `Retry-After` seconds (HTTP 429).
+    TooManyAttempts,
     /// The request clashes with what is stored, e.g. a reused id with other content (HTTP 409).
     Conflict,
     /// Something failed on the server; the cause is in the server's log (HTTP 500).
@@ -28,7 +38,15 @@ impl ErrorCode {
         match self {
             Self::BadRequest => "Yêu cầu không hợp lệ.",
             Self::ValidationFailed => "Vui lòng kiểm tra lại các trường được đánh dấu.",
+            Self::Unauthenticated => "Vui lòng đăng nhập để tiếp tục.",
+            Self::WrongCredentials => "Số điện thoại hoặc mật khẩu không đúng.",
+            Self::Forbidden => "Tài khoản của bạn không có quyền làm việc này.",
             Self::NotFound => "Không tìm thấy dữ liệu.",
+            Self::InvitationUnusable => {
+                "Lời mời này đã hết hạn, đã được dùng hoặc đã bị thu hồi. \
+                 Vui lòng xin tổ trưởng một lời mời mới."
+            }
+            Self::TooManyAttempts => "Đăng nhập sai quá nhiều lần. Vui lòng chờ rồi thử lại.",
             Self::Conflict => "Dữ liệu này đã được ghi với nội dung khác.",
             Self::Internal => "Máy chủ gặp lỗi. Vui lòng thử lại sau.",
         }
@@ -52,6 +70,16 @@ pub enum FieldCode {
     /// Refers to a resident who does not live in the visited household.
     OtherHousehold,
     Duplicate,
+    /// A password shorter than `validate::PASSWORD_MIN` characters.
+    TooShort,
+    /// A password found among the common ones, or as easy to guess.
+    WeakPassword,
+    /// The current password, asked again to change it, is wrong.
+    WrongPassword,
+    /// A role that holds for one TDP given without one, or a ward role given with one.
+    RoleScope,
+    /// An admin taking their own admin role away.
+    OwnAdminRole,
 }
 
 impl FieldCode {
@@ -66,6 +94,16 @@ impl FieldCode {
             Self::OtherWard => "Mục này thuộc phường/xã khác.",
             Self::OtherHousehold => "Người này không thuộc hộ gia đình được thăm.",
             Self::Duplicate => "Mục này bị trùng.",
+            Self::TooShort => "Mật khẩu cần ít nhất 8 ký tự.",
+            Self::WeakPassword => {
+                "Mật khẩu này quá dễ đoán. Hãy dùng một câu ngắn dễ nhớ, \
+                 không dấu, ví dụ: nha toi co ba cay cau."
+            }
+            Self::WrongPassword => "Mật khẩu hiện tại không đúng.",
+            Self::OwnAdminRole => "Bạn không thể tự bỏ vai trò cán bộ phường của mình.",
+            Self::RoleScope => {
+                "Vai trò tổ trưởng và thành viên tổ cần chọn một tổ dân phố; các vai trò khác thì không."
+            }
         }
     }
 }

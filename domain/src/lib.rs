@@ -3,6 +3,7 @@
 //! Both the phone (WASM) and the server compile this crate, so a form and the API validate
 //! the same way and an indicator is computed by one rule wherever it is shown.
 
+pub mod access;
 pub mod api;
 pub mod error;
 pub mod indicators;

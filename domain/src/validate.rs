@@ -6,7 +6,10 @@
 use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
-use crate::api::{NewHousehold, NewResident, NewTdp, NewTeamMember, NewVisit};
+use crate::api::{
+    AcceptInvitation, NewAccount, NewGrant, NewHousehold, NewInvitation, NewResident, NewTdp,
+    NewTeamMember, NewVisit, PasswordChange, SignIn,
+};
 use crate::error::{FieldCode, FieldError};
 
 pub const NAME_MAX: usize = 120;
@@ -20,6 +23,10 @@ pub const VISIT_DATE_MIN: NaiveDate = match NaiveDate::from_ymd_opt(2020, 1, 1) 
     Some(d) => d,
     None => panic!("valid date"),
 };
+/// NIST SP 800-63B's floor; strength beyond it is judged by the server against common passwords.
+pub const PASSWORD_MIN: usize = 8;
+/// Long enough for any passphrase, short enough that hashing it costs nothing extra.
+pub const PASSWORD_MAX: usize = 128;
 /// A household of more than this many registered adults is a typing mistake.
 pub const REGISTER_MAX: i32 = 100_000;
 
@@ -66,6 +73,77 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
         && national.starts_with('0')
         && national.chars().all(|c| c.is_ascii_digit()))
     .then_some(national)
+}
+
+/// A new password's length; whether it is common is the server's check.
+pub fn password(e: &mut Errors, field: &str, value: &str) {
+    let chars = value.chars().count();
+    if chars == 0 {
+        e.add(field, FieldCode::Required);
+    } else if chars < PASSWORD_MIN {
+        e.add(field, FieldCode::TooShort);
+    } else if chars > PASSWORD_MAX {
+        e.add(field, FieldCode::TooLong);
+    }
+}
+
+fn phone(e: &mut Errors, value: &str) {
+    if value.trim().is_empty() {
+        e.add("phone", FieldCode::Required);
+    } else if normalise_phone(value).is_none() {
+        e.add("phone", FieldCode::InvalidFormat);
+    }
+}
+
+/// Only presence: a sign-in never says which part was wrong.
+pub fn sign_in(s: &SignIn) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    phone(&mut e, &s.phone);
+    if s.password.is_empty() {
+        e.add("password", FieldCode::Required);
+    }
+    e.finish()
+}
+
+pub fn password_change(c: &PasswordChange) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if c.current_password.is_empty() {
+        e.add("current_password", FieldCode::Required);
+    }
+    password(&mut e, "new_password", &c.new_password);
+    e.finish()
+}
+
+pub fn new_grant(g: &NewGrant) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if g.role.is_per_tdp() != g.tdp_id.is_some() {
+        e.add("tdp_id", FieldCode::RoleScope);
+    }
+    e.finish()
+}
+
+pub fn new_account(a: &NewAccount) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    phone(&mut e, &a.phone);
+    e.text("full_name", &a.full_name, NAME_MAX);
+    password(&mut e, "password", &a.password);
+    if a.role.is_per_tdp() != a.tdp_id.is_some() {
+        e.add("tdp_id", FieldCode::RoleScope);
+    }
+    e.finish()
+}
+
+pub fn new_invitation(i: &NewInvitation) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("full_name", &i.full_name, NAME_MAX);
+    e.finish()
+}
+
+pub fn accept_invitation(a: &AcceptInvitation) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    phone(&mut e, &a.phone);
+    password(&mut e, "password", &a.password);
+    e.finish()
 }
 
 pub fn new_tdp(t: &NewTdp) -> Result<(), Vec<FieldError>> {
@@ -251,6 +329,40 @@ mod tests {
                 ("full_name".into(), FieldCode::Required),
                 ("birth_year".into(), FieldCode::OutOfRange)
             ]
+        );
+    }
+
+    #[test]
+    fn passwords_need_eight_characters_counted_as_letters() {
+        let check = |p: &str| {
+            let mut e = Errors::default();
+            password(&mut e, "password", p);
+            codes(e.finish())
+        };
+        assert_eq!(check(""), [("password".into(), FieldCode::Required)]);
+        assert_eq!(check("1234567"), [("password".into(), FieldCode::TooShort)]);
+        // Eight letters with diacritics are eight characters, not their UTF-8 bytes.
+        assert_eq!(check("câyđàoẩ"), [("password".into(), FieldCode::TooShort)]);
+        assert!(check("câyđàoẩm").is_empty());
+        assert_eq!(
+            check(&"a".repeat(PASSWORD_MAX + 1)),
+            [("password".into(), FieldCode::TooLong)]
+        );
+    }
+
+    #[test]
+    fn team_roles_need_a_tdp_and_ward_roles_refuse_one() {
+        use crate::access::Role;
+        let grant = |role, tdp_id| codes(new_grant(&NewGrant { role, tdp_id }));
+        assert!(grant(Role::Volunteer, Some(Uuid::nil())).is_empty());
+        assert!(grant(Role::Viewer, None).is_empty());
+        assert_eq!(
+            grant(Role::TeamLeader, None),
+            [("tdp_id".into(), FieldCode::RoleScope)]
+        );
+        assert_eq!(
+            grant(Role::WardAdmin, Some(Uuid::nil())),
+            [("tdp_id".into(), FieldCode::RoleScope)]
         );
     }
 

@@ -25,6 +25,18 @@ pub enum Command {
     /// Run only the embedded PostgreSQL, print its connection URL, and stop on Ctrl-C or
     /// SIGTERM: for the test suite and for looking into the data with psql.
     Database,
+    /// Create a ward's first admin account (or give an existing account the admin role in
+    /// that ward). Asks for the password, or reads it from NGOSO_ADMIN_PASSWORD.
+    CreateAdmin {
+        /// The ward's official code, e.g. 619 for Phường Phú Diễn.
+        #[arg(long)]
+        ward: i32,
+        /// A Vietnamese mobile number: the account signs in with it.
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -52,7 +64,31 @@ pub struct Config {
     #[arg(long, env = "NGOSO_DEMO")]
     pub demo: bool,
 
+    /// The address people open, e.g. `https://ngoso.phudien.gov.vn`. When it is https, cookies
+    /// are Secure with the `__Host-` prefix and responses carry HSTS.
+    #[arg(long, env = "NGOSO_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Behind a reverse proxy: take the client's address (for sign-in throttling) from the
+    /// last `X-Forwarded-For` entry, which the proxy must set.
+    #[arg(long, env = "NGOSO_BEHIND_PROXY")]
+    pub behind_proxy: bool,
+
     /// The built web app (Trunk's output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
     pub dist: PathBuf,
+}
+
+impl Config {
+    pub fn settings(&self) -> crate::Settings {
+        crate::Settings {
+            secure_cookies: self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://")),
+            behind_proxy: self.behind_proxy,
+            demo: self.demo,
+            sessions: crate::auth::SessionPolicy::default(),
+        }
+    }
 }

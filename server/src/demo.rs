@@ -10,6 +10,7 @@
 )]
 
 use chrono::{Datelike, Days, NaiveDate};
+use domain::access::Role;
 use domain::api::{HelpItem, NewVisit, SkillStatus};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -21,6 +22,16 @@ use crate::catalogue;
 /// Phường Phú Diễn, Hà Nội: the demo ward.
 pub const DEMO_WARD: i32 = 619;
 const HA_NOI: i32 = 1;
+
+/// The password of every demo account. A server started with `--demo` shows it on the
+/// sign-in page; nothing else should ever use it.
+pub const DEMO_PASSWORD: &str = "phudien-demo-2026";
+
+/// A demo account's phone number: `09`, the ward code in five digits, the role's number.
+pub fn demo_phone(ward_code: i32, role: Role) -> String {
+    let n = Role::ALL.iter().position(|r| *r == role).unwrap_or(0) + 1;
+    format!("09{ward_code:05}{n:03}")
+}
 
 /// How much to generate for one ward.
 #[derive(Debug, Clone, Copy)]
@@ -355,6 +366,7 @@ pub async fn generate_ward(
     } else {
         visit(&mut tx, &mut rng, ward_code, &tdps, &skills, size, today).await?
     };
+    accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
     tx.commit().await?;
     Ok(Counts {
         tdps: rows.tdp.0.len(),
@@ -363,6 +375,69 @@ pub async fn generate_ward(
         residents: rows.resident.0.len(),
         visits,
     })
+}
+
+/// One account per role. The team leader and the volunteer are members of the first TDP's
+/// team (its leader and its third member), so their visits are theirs.
+async fn accounts(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut ChaCha8Rng,
+    ward_code: i32,
+    team: &(
+        Vec<Uuid>,
+        Vec<Uuid>,
+        Vec<String>,
+        Vec<String>,
+        Vec<Option<String>>,
+    ),
+) -> anyhow::Result<()> {
+    let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
+    for role in Role::ALL {
+        let user_id = id(rng);
+        let phone = demo_phone(ward_code, role);
+        let member = match role {
+            Role::TeamLeader => Some(0),
+            Role::Volunteer => Some(2),
+            _ => None,
+        };
+        let name = match member {
+            Some(m) => team.2[m].clone(),
+            None => {
+                let female = rng.random_bool(0.5);
+                let family_name = family(rng);
+                person(rng, family_name, female)
+            }
+        };
+        sqlx::query!(
+            "insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)",
+            user_id,
+            phone,
+            name,
+            hash,
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "insert into role_grants (user_id, ward_code, role, tdp_id) values ($1, $2, $3, $4)",
+            user_id,
+            ward_code,
+            role.as_str(),
+            member.map(|m| team.1[m]),
+        )
+        .execute(&mut *tx)
+        .await?;
+        if let Some(m) = member {
+            sqlx::query!(
+                "update team_members set user_id = $1, phone = $2 where id = $3",
+                user_id,
+                phone,
+                team.0[m],
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Index ranges of at most `size` rows, one bulk insert each, so that a statement's arrays

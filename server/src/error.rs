@@ -15,8 +15,18 @@ pub enum Error {
     BadRequest(String),
     #[error("validation failed: {0:?}")]
     Validation(Vec<FieldError>),
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("wrong phone number or password")]
+    WrongCredentials,
+    #[error("forbidden")]
+    Forbidden,
     #[error("not found")]
     NotFound,
+    #[error("invitation unusable")]
+    InvitationUnusable,
+    #[error("too many failed sign-ins; retry in {0:?}")]
+    TooManyAttempts(std::time::Duration),
     #[error("conflict")]
     Conflict,
     #[error("database error: {0}")]
@@ -34,7 +44,11 @@ impl Error {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthenticated | Self::WrongCredentials => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::InvitationUnusable => StatusCode::GONE,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict => StatusCode::CONFLICT,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -50,7 +64,20 @@ impl IntoResponse for Error {
                 ErrorBody::new(ErrorCode::BadRequest)
             }
             Self::Validation(fields) => ErrorBody::validation(fields),
+            Self::Unauthenticated => ErrorBody::new(ErrorCode::Unauthenticated),
+            Self::WrongCredentials => ErrorBody::new(ErrorCode::WrongCredentials),
+            Self::Forbidden => ErrorBody::new(ErrorCode::Forbidden),
             Self::NotFound => ErrorBody::new(ErrorCode::NotFound),
+            Self::InvitationUnusable => ErrorBody::new(ErrorCode::InvitationUnusable),
+            Self::TooManyAttempts(wait) => {
+                let seconds = wait.as_secs() + 1;
+                return (
+                    status,
+                    [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+                    axum::Json(ErrorBody::new(ErrorCode::TooManyAttempts)),
+                )
+                    .into_response();
+            }
             Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
             Self::Database(ref e) => {
                 tracing::error!(error = %e, "database error");

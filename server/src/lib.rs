@@ -1,12 +1,16 @@
 //! Ngõ Số's server: the JSON API under `/api/v1`, the built web app at `/`, and the start-up
 //! that brings a database (embedded or given) to the current schema.
 
+pub mod admin;
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod catalogue;
 pub mod config;
 pub mod demo;
 pub mod embedded_pg;
 pub mod error;
+pub mod headers;
 pub mod reference;
 pub mod web;
 
@@ -16,6 +20,7 @@ use std::sync::Arc;
 use axum::Router;
 use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
+use tower_sessions::ExpiredDeletion;
 
 /// What every handler may use. Cheap to clone.
 #[derive(Clone)]
@@ -23,24 +28,47 @@ pub struct AppState {
     pub db: PgPool,
     pub dist: Arc<PathBuf>,
     pub dashboards: Arc<api::DashboardCache>,
+    pub config: Arc<Settings>,
+}
+
+/// The parts of the configuration that requests depend on.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Served over https: Secure `__Host-` cookies and HSTS.
+    pub secure_cookies: bool,
+    /// Trust the last `X-Forwarded-For` address as the client's.
+    pub behind_proxy: bool,
+    /// Started with `--demo`: the sign-in page lists the demo accounts.
+    pub demo: bool,
+    pub sessions: auth::SessionPolicy,
 }
 
 impl AppState {
-    pub fn new(db: PgPool, dist: PathBuf) -> Self {
+    pub fn new(db: PgPool, dist: PathBuf, settings: Settings) -> Self {
         Self {
             db,
             dist: Arc::new(dist),
             dashboards: Arc::default(),
+            config: Arc::new(settings),
         }
     }
 }
 
-/// The whole application: API, OpenAPI document and web app.
+/// The whole application: API, OpenAPI document and web app, with the security headers on
+/// every response.
 pub fn router(state: AppState) -> Router {
     let dist = state.dist.clone();
+    let security = Arc::new(headers::SecurityHeaders::new(
+        &dist,
+        state.config.secure_cookies,
+    ));
     Router::new()
         .merge(api::router(state))
         .fallback_service(web::app_service(&dist))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            headers::apply,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -49,4 +77,18 @@ pub async fn prepare_database(db: &PgPool) -> anyhow::Result<()> {
     sqlx::migrate!().run(db).await?;
     reference::load(db).await?;
     Ok(())
+}
+
+/// Hourly: forgets expired sessions and sign-in failures too old to hold anything back.
+pub async fn housekeeping(db: PgPool) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(e) = auth::store::PgStore::new(db.clone()).delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = auth::throttle::forget_old(&db).await {
+            tracing::warn!(error = %e, "could not forget old sign-in failures");
+        }
+    }
 }

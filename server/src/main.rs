@@ -3,6 +3,7 @@ use clap::Parser;
 use server::config::{Cli, Command, Config};
 use server::embedded_pg::EmbeddedPostgres;
 use server::{AppState, demo};
+use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use tracing_subscriber::EnvFilter;
 
@@ -18,10 +19,14 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Database => database(cli.config).await,
+        Command::CreateAdmin { ward, phone, name } => {
+            create_admin(cli.config, ward, &phone, &name).await
+        }
     }
 }
 
-async fn serve(config: Config) -> anyhow::Result<()> {
+/// The database the configuration names (the embedded one is started), brought up to date.
+async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgres>, PgPool)> {
     let (embedded, options) = match &config.database_url {
         Some(url) => {
             let options: PgConnectOptions = url
@@ -41,25 +46,55 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("cannot connect to PostgreSQL")?;
     server::prepare_database(&db).await?;
+    Ok((embedded, db))
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let (embedded, db) = open_database(&config).await?;
     if config.demo
         && let Some(counts) = demo::load_if_empty(&db).await?
     {
         tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
     }
 
-    let app = server::router(AppState::new(db.clone(), config.dist.clone()));
+    tokio::spawn(server::housekeeping(db.clone()));
+    let app = server::router(AppState::new(
+        db.clone(),
+        config.dist.clone(),
+        config.settings(),
+    ));
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
     tracing::info!("Ngõ Số is serving http://{}", listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
 
     db.close().await;
     if let Some(pg) = embedded {
         pg.stop().await;
     }
+    Ok(())
+}
+
+/// `ngo-so create-admin`: the first account of a fresh install.
+async fn create_admin(config: Config, ward: i32, phone: &str, name: &str) -> anyhow::Result<()> {
+    let password = match std::env::var("NGOSO_ADMIN_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => rpassword::prompt_password("Mật khẩu / password: ")?,
+    };
+    let (embedded, db) = open_database(&config).await?;
+    let result = server::admin::create(&db, ward, phone, name, password).await;
+    db.close().await;
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    let account = result?;
+    println!("{account}");
     Ok(())
 }
 

@@ -2,7 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::api::{Household, HouseholdSummary, NewHousehold, Poverty, Priority, ResidentSummary};
+use domain::access::Action;
+use domain::api::{
+    AuditAction, Household, HouseholdSummary, NewHousehold, Poverty, Priority, ResidentSummary,
+};
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -10,6 +13,8 @@ use uuid::Uuid;
 
 use super::{ApiResult, tdps, visits};
 use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -103,29 +108,38 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 /// A household with its residents (oldest first) and its visits (newest first).
 #[utoipa::path(get, path = "/households/{id}", tag = "households",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Household), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Household), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn get_household(
     State(state): State<AppState>,
+    access: Access,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Household> {
+    access.household(&state.db, id, Action::ViewPeople).await?;
     Ok(Json(household(&state.db, id).await?))
 }
 
-/// Records a household in one of the ward's TDPs.
+/// Records a household in one of the ward's TDPs that the signed-in person records in.
 #[utoipa::path(post, path = "/wards/{code}/households", tag = "households",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewHousehold,
     responses((status = 201, body = Household), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_household(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
     Json(new): Json<NewHousehold>,
 ) -> Result<(StatusCode, Json<Household>)> {
-    super::wards::ward(&state.db, code).await?;
+    let reach = access.ward(code, Action::Record)?;
     domain::validate::new_household(&new).map_err(Error::Validation)?;
     tdps::check_in_ward(&state.db, new.tdp_id, code, "tdp_id").await?;
+    if !reach.includes(new.tdp_id) {
+        return Err(Error::Forbidden);
+    }
     let id = new.id.unwrap_or_else(Uuid::now_v7);
+    let mut tx = state.db.begin().await?;
     let search = domain::text::fold(&format!("{} {}", new.address, new.head_name));
     sqlx::query!(
         "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
@@ -139,8 +153,21 @@ async fn create_household(
         new.priority.disability,
         new.priority.poverty.as_str(),
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await
     .on_constraint("households_pkey", "id", FieldCode::Duplicate)?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "households",
+            entity_id: id.to_string(),
+            change: &new,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
 }

@@ -1,17 +1,21 @@
 //! The JSON API under `/api/v1`: one module per resource, merged here into one router and one
 //! OpenAPI document generated from the handlers' annotations.
 
+mod accounts;
+mod audit_log;
 mod dashboard;
 mod health;
 mod households;
+mod invitations;
 mod residents;
+mod session;
 mod tdps;
 mod visits;
 mod wards;
 
 use axum::body::Bytes;
-use axum::http::header;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
 use utoipa::OpenApi;
@@ -31,11 +35,14 @@ pub const PREFIX: &str = "/api/v1";
         description = "The ward's records of Bình dân học vụ số: TDPs and their digital teams, \
             households, residents, skills, support visits and the indicators computed from them. \
             Every error answers with `ErrorBody`: a stable `code`, a Vietnamese `message` and, \
-            for 422, the fields at fault."
+            for 422, the fields at fault. Everything but `/health`, `/session` and the \
+            invitation links needs a signed-in session (a cookie set by `POST /session`); \
+            records outside the person's wards and TDPs answer 404."
     ),
     tags(
-        (name = "system"), (name = "wards"), (name = "tdps"), (name = "households"),
-        (name = "residents"), (name = "visits")
+        (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
+        (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
+        (name = "invitations"), (name = "audit")
     )
 )]
 struct ApiDoc;
@@ -45,11 +52,15 @@ fn routes() -> OpenApiRouter<AppState> {
         PREFIX,
         OpenApiRouter::new()
             .merge(health::routes())
+            .merge(session::routes())
             .merge(wards::routes())
             .merge(tdps::routes())
             .merge(households::routes())
             .merge(residents::routes())
-            .merge(visits::routes()),
+            .merge(visits::routes())
+            .merge(accounts::routes())
+            .merge(invitations::routes())
+            .merge(audit_log::routes()),
     )
 }
 
@@ -64,7 +75,20 @@ pub fn router(state: AppState) -> Router {
     api.route(&format!("{PREFIX}/openapi.json"), get(serve_openapi))
         .route("/api/{*rest}", any(not_found))
         .layer(Extension(doc))
+        .layer(crate::auth::layer(&state))
+        .layer(axum::middleware::map_response(json_failures))
         .with_state(state)
+}
+
+/// The session layers answer their own failures (a database that cannot load a session) with
+/// an empty 500; give those the JSON error body like every other failure.
+async fn json_failures(res: Response) -> Response {
+    if res.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !res.headers().contains_key(header::CONTENT_TYPE)
+    {
+        return Error::Internal(anyhow::anyhow!("the session layer failed")).into_response();
+    }
+    res
 }
 
 async fn serve_openapi(Extension(doc): Extension<Bytes>) -> impl IntoResponse {

@@ -2,7 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::api::{Gender, HelpRecord, NewResident, Resident, ResidentSkill, SkillStatus};
+use domain::access::Action;
+use domain::api::{
+    AuditAction, Gender, HelpRecord, NewResident, Resident, ResidentSkill, SkillStatus,
+};
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -10,6 +13,8 @@ use uuid::Uuid;
 
 use super::{ApiResult, tdps};
 use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -98,8 +103,14 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
 /// A resident with each skill's current status and every help received.
 #[utoipa::path(get, path = "/residents/{id}", tag = "residents",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Resident), (status = 404, body = ErrorBody)))]
-async fn get_resident(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Resident> {
+    responses((status = 200, body = Resident), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_resident(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Resident> {
+    access.resident(&state.db, id, Action::ViewPeople).await?;
     Ok(Json(resident(&state.db, id).await?))
 }
 
@@ -108,45 +119,59 @@ async fn get_resident(State(state): State<AppState>, Path(id): Path<Uuid>) -> Ap
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewResident,
     responses((status = 201, body = Resident), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_resident(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
     Json(new): Json<NewResident>,
 ) -> Result<(StatusCode, Json<Resident>)> {
-    super::wards::ward(&state.db, code).await?;
+    access.ward(code, Action::Record)?;
     domain::validate::new_resident(&new, super::today()).map_err(Error::Validation)?;
-    let household = sqlx::query!(
-        "select h.tdp_id, t.ward_code from households h join tdps t on t.id = h.tdp_id
-         where h.id = $1",
-        new.household_id
-    )
-    .fetch_optional(&state.db)
-    .await?
-    .ok_or_else(|| Error::field("household_id", FieldCode::UnknownReference))?;
-    if household.ward_code != code {
-        return Err(Error::field("household_id", FieldCode::OtherWard));
-    }
+    let household = access
+        .household_field(
+            &state.db,
+            new.household_id,
+            code,
+            Action::Record,
+            "household_id",
+        )
+        .await?;
     let id = new.id.unwrap_or_else(Uuid::now_v7);
     let name = new
         .full_name
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    let mut tx = state.db.begin().await?;
     sqlx::query!(
         "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
         id,
         new.household_id,
-        household.tdp_id,
+        household.tdp,
         name,
         domain::text::fold(&name),
         domain::text::name_sort_key(&name),
         new.birth_year,
         new.gender.as_str(),
     )
-    .execute(&state.db)
+    .execute(&mut *tx)
     .await
     .on_constraint("residents_pkey", "id", FieldCode::Duplicate)?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "residents",
+            entity_id: id.to_string(),
+            change: &new,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(resident(&state.db, id).await?)))
 }

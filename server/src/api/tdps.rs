@@ -2,7 +2,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::api::{HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail, TeamMember, TeamRole};
+use domain::access::Action;
+use domain::api::{
+    AuditAction, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail, TeamMember, TeamRole,
+};
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -10,6 +13,8 @@ use uuid::Uuid;
 
 use super::{ApiResult, Page, dashboard, households::summaries};
 use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -63,9 +68,14 @@ pub fn team_member(
 /// The ward's TDPs in code order.
 #[utoipa::path(get, path = "/wards/{code}/tdps", tag = "tdps",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<Tdp>), (status = 404, body = ErrorBody)))]
-async fn list_tdps(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Vec<Tdp>> {
-    super::wards::ward(&state.db, code).await?;
+    responses((status = 200, body = Vec<Tdp>), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn list_tdps(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<Tdp>> {
+    access.ward(code, Action::ViewFigures)?;
     Ok(Json(
         sqlx::query_as!(
             Tdp,
@@ -83,12 +93,15 @@ async fn list_tdps(State(state): State<AppState>, Path(code): Path<i32>) -> ApiR
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewTdp,
     responses((status = 201, body = Tdp), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_tdp(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
     Json(new): Json<NewTdp>,
 ) -> Result<(StatusCode, Json<Tdp>)> {
+    access.ward(code, Action::ManageWard)?;
     let ward = super::wards::ward(&state.db, code).await?;
     domain::validate::new_tdp(&new).map_err(Error::Validation)?;
     let mut tx = state.db.begin().await?;
@@ -109,6 +122,18 @@ async fn create_tdp(
     .on_constraint("tdps_ward_code_key", "code", FieldCode::Duplicate)?;
     // A ward's first TDP brings the movement's default skills catalogue with it.
     crate::catalogue::seed_defaults(&mut tx, code, ward.province_code).await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "tdps",
+            entity_id: tdp.id.to_string(),
+            change: &new,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(tdp)))
 }
@@ -116,8 +141,14 @@ async fn create_tdp(
 /// A TDP with its team and its figures.
 #[utoipa::path(get, path = "/tdps/{id}", tag = "tdps",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TdpDetail), (status = 404, body = ErrorBody)))]
-async fn get_tdp(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<TdpDetail> {
+    responses((status = 200, body = TdpDetail), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_tdp(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<TdpDetail> {
+    access.tdp_place(&state.db, id, Action::ViewPeople).await?;
     let tdp = tdp(&state.db, id).await?;
     let team = sqlx::query!(
         "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
@@ -144,13 +175,15 @@ async fn get_tdp(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResu
 /// first, then never-visited ones, then by address.
 #[utoipa::path(get, path = "/tdps/{id}/households", tag = "tdps",
     params(("id" = Uuid, Path), Page),
-    responses((status = 200, body = Vec<HouseholdSummary>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<HouseholdSummary>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_households(
     State(state): State<AppState>,
+    access: Access,
     Path(id): Path<Uuid>,
     Query(page): Query<Page>,
 ) -> ApiResult<Vec<HouseholdSummary>> {
-    tdp(&state.db, id).await?;
+    access.tdp_place(&state.db, id, Action::ViewPeople).await?;
     let ids: Vec<Uuid> = sqlx::query_scalar!(
         "select h.id from households h where h.tdp_id = $1
          order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
@@ -171,35 +204,50 @@ async fn list_households(
     params(("id" = Uuid, Path)),
     request_body = NewTeamMember,
     responses((status = 201, body = TeamMember), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_team_member(
     State(state): State<AppState>,
+    access: Access,
     Path(id): Path<Uuid>,
     Json(new): Json<NewTeamMember>,
 ) -> Result<(StatusCode, Json<TeamMember>)> {
-    tdp(&state.db, id).await?;
+    let place = access.tdp_place(&state.db, id, Action::ManageTeam).await?;
     domain::validate::new_team_member(&new).map_err(Error::Validation)?;
     let phone = new
         .phone
         .as_deref()
         .and_then(domain::validate::normalise_phone);
-    let member_id = Uuid::now_v7();
-    sqlx::query!(
-        "insert into team_members (id, tdp_id, full_name, role, phone) values ($1, $2, $3, $4, $5)",
-        member_id,
-        id,
-        new.full_name.trim(),
-        new.role.as_str(),
-        phone,
-    )
-    .execute(&state.db)
-    .await?;
     let member = TeamMember {
-        id: member_id,
+        id: Uuid::now_v7(),
         tdp_id: id,
         full_name: new.full_name.trim().to_owned(),
         role: new.role,
         phone,
     };
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "insert into team_members (id, tdp_id, full_name, role, phone) values ($1, $2, $3, $4, $5)",
+        member.id,
+        id,
+        member.full_name,
+        new.role.as_str(),
+        member.phone,
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: place.ward,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "team_members",
+            entity_id: member.id.to_string(),
+            change: &member,
+        },
+    )
+    .await?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member)))
 }

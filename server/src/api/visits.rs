@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::api::{NewVisit, Visit};
+use domain::access::Action;
+use domain::api::{AuditAction, NewVisit, Visit};
 use domain::{ErrorBody, FieldCode, FieldError};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -12,6 +13,8 @@ use uuid::Uuid;
 
 use super::{ApiResult, residents::help_records, tdps::team_member};
 use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::Access;
 use crate::error::{Error, Json, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -79,8 +82,14 @@ pub async fn for_household(db: &PgPool, household_id: Uuid) -> Result<Vec<Visit>
 /// One visit with its volunteers and help.
 #[utoipa::path(get, path = "/visits/{id}", tag = "visits",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Visit), (status = 404, body = ErrorBody)))]
-async fn get_visit(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Visit> {
+    responses((status = 200, body = Visit), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_visit(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Visit> {
+    access.visit(&state.db, id, Action::ViewPeople).await?;
     load(&state.db, &[id])
         .await?
         .pop()
@@ -98,15 +107,26 @@ async fn get_visit(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiRe
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewVisit,
     responses((status = 201, body = Visit), (status = 200, body = Visit, description = "Already recorded"),
-        (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn record_visit(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
     Json(new): Json<NewVisit>,
 ) -> Result<(StatusCode, Json<Visit>)> {
-    super::wards::ward(&state.db, code).await?;
+    access.ward(code, Action::Record)?;
     domain::validate::new_visit(&new, super::today()).map_err(Error::Validation)?;
+    let household = access
+        .household_field(
+            &state.db,
+            new.household_id,
+            code,
+            Action::Record,
+            "household_id",
+        )
+        .await?;
     let id = new.id.unwrap_or_else(Uuid::now_v7);
     let request = serde_json::to_value(NewVisit {
         id: Some(id),
@@ -115,16 +135,6 @@ async fn record_visit(
     .map_err(anyhow::Error::from)?;
 
     let mut tx = state.db.begin().await?;
-    let household = sqlx::query!(
-        "select h.tdp_id, t.ward_code from households h join tdps t on t.id = h.tdp_id where h.id = $1",
-        new.household_id
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(|| Error::field("household_id", FieldCode::UnknownReference))?;
-    if household.ward_code != code {
-        return Err(Error::field("household_id", FieldCode::OtherWard));
-    }
     check_references(&mut tx, &new, code).await?;
 
     let inserted = sqlx::query_scalar!(
@@ -133,7 +143,7 @@ async fn record_visit(
          on conflict (id) do nothing returning id",
         id,
         code,
-        household.tdp_id,
+        household.tdp,
         new.household_id,
         new.visited_on,
         new.satisfaction,
@@ -199,6 +209,18 @@ async fn record_visit(
         id,
     )
     .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "visits",
+            entity_id: id.to_string(),
+            change: &request,
+        },
+    )
     .await?;
     tx.commit().await?;
     let visit = load(&state.db, &[id]).await?.pop().ok_or(Error::NotFound)?;

@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::Datelike;
+use domain::access::Action;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -14,6 +15,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::households::summaries;
 use super::{ApiResult, dashboard};
 use crate::AppState;
+use crate::auth::Access;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -37,35 +39,49 @@ pub async fn ward(db: &PgPool, code: i32) -> Result<Ward> {
     .ok_or(Error::NotFound)
 }
 
-/// Wards that have at least one TDP recorded, by name.
-#[utoipa::path(get, path = "/wards", tag = "wards", responses((status = 200, body = Vec<Ward>)))]
-async fn list_wards(State(state): State<AppState>) -> ApiResult<Vec<Ward>> {
+/// The wards where the signed-in person holds a role, by name.
+#[utoipa::path(get, path = "/wards", tag = "wards",
+    responses((status = 200, body = Vec<Ward>), (status = 401, body = ErrorBody)))]
+async fn list_wards(State(state): State<AppState>, access: Access) -> ApiResult<Vec<Ward>> {
     Ok(Json(
         sqlx::query_as!(
             Ward,
             "select w.code, w.name, w.province_code, p.name as province_name
              from wards w join provinces p on p.code = w.province_code
-             where exists (select from tdps t where t.ward_code = w.code)
+             where exists (select from role_grants g where g.ward_code = w.code and g.user_id = $1)
              order by w.name",
+            access.user.id,
         )
         .fetch_all(&state.db)
         .await?,
     ))
 }
 
-/// Any ward of the official list, by its code.
+/// One of the signed-in person's wards, by its official code.
 #[utoipa::path(get, path = "/wards/{code}", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code, e.g. 619 for Phường Phú Diễn")),
-    responses((status = 200, body = Ward), (status = 404, body = ErrorBody)))]
-async fn get_ward(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Ward> {
+    responses((status = 200, body = Ward), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_ward(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Ward> {
+    access.ward(code, Action::ViewFigures)?;
     Ok(Json(ward(&state.db, code).await?))
 }
 
 /// Every skill ward-wide and per TDP against its target, visit coverage and satisfaction.
 #[utoipa::path(get, path = "/wards/{code}/dashboard", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Dashboard), (status = 404, body = ErrorBody)))]
-async fn get_dashboard(State(state): State<AppState>, Path(code): Path<i32>) -> Result<Response> {
+    responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_dashboard(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> Result<Response> {
+    access.ward(code, Action::ViewFigures)?;
     let year = super::today().year();
     let changes = dashboard::changes(&state.db, code).await?;
     let body = match state.dashboards.get(code, changes, year) {
@@ -91,12 +107,14 @@ async fn get_dashboard(State(state): State<AppState>, Path(code): Path<i32>) -> 
 /// The ward's skills catalogue, in display order.
 #[utoipa::path(get, path = "/wards/{code}/skills", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<Skill>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Skill>), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 async fn list_skills(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
 ) -> ApiResult<Vec<Skill>> {
-    ward(&state.db, code).await?;
+    access.ward(code, Action::ViewFigures)?;
     Ok(Json(dashboard::skills(&state.db, code).await?))
 }
 
@@ -108,18 +126,20 @@ struct SearchQuery {
     q: String,
 }
 
-/// Households (by address or head of household) and residents (by name) of the ward;
-/// residents in Vietnamese name order, at most 20 of each.
+/// Households (by address or head of household) and residents (by name) of the ward that
+/// the signed-in person may see; residents in Vietnamese name order, at most 20 of each.
 #[utoipa::path(get, path = "/wards/{code}/search", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 404, body = ErrorBody),
+    responses((status = 200, body = SearchResults), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 async fn search(
     State(state): State<AppState>,
+    access: Access,
     Path(code): Path<i32>,
     Query(query): Query<SearchQuery>,
 ) -> ApiResult<SearchResults> {
-    ward(&state.db, code).await?;
+    let tdps = crate::auth::only_tdps(&access.ward(code, Action::ViewPeople)?);
     let folded = domain::text::fold(&query.q);
     if folded.chars().count() < 2 {
         return Err(Error::field("q", FieldCode::Required));
@@ -134,9 +154,11 @@ async fn search(
     let household_ids: Vec<uuid::Uuid> = sqlx::query_scalar!(
         "select h.id from households h join tdps t on t.id = h.tdp_id
          where t.ward_code = $1 and h.search like $2
+             and ($3::uuid[] is null or h.tdp_id = any($3))
          order by h.search limit 20",
         code,
         pattern,
+        tdps.as_deref(),
     )
     .fetch_all(&state.db)
     .await?;
@@ -149,9 +171,11 @@ async fn search(
            join households h on h.id = r.household_id
            join tdps t on t.id = r.tdp_id
            where t.ward_code = $1 and r.name_search like $2
+               and ($3::uuid[] is null or r.tdp_id = any($3))
            order by r.name_sort limit 20"#,
         code,
         pattern,
+        tdps.as_deref(),
     )
     .fetch_all(&state.db)
     .await?;

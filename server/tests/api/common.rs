@@ -2,7 +2,8 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use domain::access::Role;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::demo::{self, Size};
@@ -20,12 +21,20 @@ const SMALL: Size = Size {
     visit_days: 14,
 };
 
+#[derive(Clone)]
 pub struct TestApp {
     pub router: Router,
     pub db: PgPool,
+    /// The `Cookie` header sent with every request: whose session this client holds.
+    pub cookie: Option<String>,
 }
 
+/// The test app, signed in as the demo ward's admin.
 pub async fn app(db: PgPool) -> TestApp {
+    app_with(db, server::Settings::default()).await
+}
+
+pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
     server::prepare_database(&db)
         .await
         .expect("migrations and reference data");
@@ -40,23 +49,84 @@ pub async fn app(db: PgPool) -> TestApp {
     std::fs::create_dir_all(&dist).unwrap();
     std::fs::write(
         dist.join("index.html"),
-        "<!doctype html><title>Ngõ Số</title>",
+        "<!doctype html><title>Ngõ Số</title><script type=\"module\">import init from '/app.js';</script>",
     )
     .unwrap();
-    let router = server::router(server::AppState::new(db.clone(), dist));
-    TestApp { router, db }
+    std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
+    let router = server::router(server::AppState::new(db.clone(), dist, settings));
+    let anonymous = TestApp {
+        router,
+        db,
+        cookie: None,
+    };
+    anonymous.signed_in_as(WARD, Role::WardAdmin).await
+}
+
+/// The session cookies a response sets, as a `Cookie` header.
+pub fn cookies(headers: &HeaderMap) -> Option<String> {
+    let pairs: Vec<&str> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next())
+        .collect();
+    (!pairs.is_empty()).then(|| pairs.join("; "))
 }
 
 impl TestApp {
-    pub async fn request(&self, req: Request<Body>) -> (StatusCode, Value) {
+    /// The same app with nobody signed in.
+    pub fn anonymous(&self) -> TestApp {
+        TestApp {
+            cookie: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same app, signed in with the demo account of `role` in `ward`.
+    pub async fn signed_in_as(&self, ward: i32, role: Role) -> TestApp {
+        let (status, headers, body) = self
+            .anonymous()
+            .send(
+                Request::post("/api/v1/session")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(
+                        json!({
+                            "phone": demo::demo_phone(ward, role),
+                            "password": demo::DEMO_PASSWORD,
+                        })
+                        .to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        TestApp {
+            cookie: cookies(&headers),
+            ..self.clone()
+        }
+    }
+
+    /// Sends a request with this client's cookie; answers the status, headers and JSON body.
+    pub async fn send(&self, mut req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        if let Some(cookie) = &self.cookie
+            && !req.headers().contains_key(header::COOKIE)
+        {
+            req.headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() {
             Value::Null
         } else {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
+        (status, headers, body)
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(req).await;
         (status, body)
     }
 

@@ -69,3 +69,95 @@ fn openapi_document_lists_every_endpoint() {
         assert!(paths.contains(&p), "{p} missing from {paths:?}");
     }
 }
+
+/// The page, an API answer and a static file all carry the security headers.
+#[sqlx::test(migrations = false)]
+async fn every_kind_of_response_carries_the_security_headers(db: sqlx::PgPool) {
+    use base64::Engine;
+    use sha2::Digest;
+    let app = app(db).await;
+    let inline = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest("import init from '/app.js';"));
+    for uri in [
+        "/",
+        "/api/v1/health",
+        "/api/v1/wards/619",
+        "/main-0123456789abcdef.css",
+    ] {
+        let (status, headers, _) = app
+            .send(
+                axum::http::Request::get(uri)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for part in [
+            "default-src 'self'",
+            &format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{inline}'"),
+            "style-src 'self';",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{uri}: {part} not in {csp}");
+        }
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{uri}");
+        assert!(!headers.contains_key("strict-transport-security"), "{uri}");
+    }
+}
+
+/// Served over https: HSTS, and the session cookie is `__Host-` prefixed and Secure.
+#[sqlx::test(migrations = false)]
+async fn over_https_cookies_are_secure_and_hsts_is_on(db: sqlx::PgPool) {
+    let settings = server::Settings {
+        secure_cookies: true,
+        ..Default::default()
+    };
+    let app = crate::common::app_with(db, settings).await;
+    let (status, headers, _) = app
+        .anonymous()
+        .send(
+            axum::http::Request::post("/api/v1/session")
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    serde_json::json!({
+                        "phone": server::demo::demo_phone(619, domain::access::Role::Viewer),
+                        "password": server::demo::DEMO_PASSWORD,
+                    })
+                    .to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        headers["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+    let set: Vec<&str> = headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("__Host-ngoso="))
+        .expect("session cookie");
+    for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(session.contains(attribute), "{attribute} not in {session}");
+    }
+    assert!(!session.contains("Domain="), "{session}");
+    assert!(
+        set.iter()
+            .any(|c| c.starts_with("__Host-ngoso-device=") && c.contains("Secure"))
+    );
+}

@@ -1,12 +1,22 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use domain::access::Role;
+
 use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
 
 #[sqlx::test(migrations = false)]
 async fn creates_a_tdp_and_seeds_a_new_wards_catalogue(db: sqlx::PgPool) {
     let app = app(db).await;
-    // Phường Ba Đình (4) has no TDP yet.
+    // Phường Ba Đình (4) has no TDP yet; the admin is made its admin too.
+    sqlx::query!(
+        "insert into role_grants (user_id, ward_code, role)
+         select user_id, 4, 'ward_admin' from role_grants where ward_code = $1 and role = 'ward_admin'",
+        WARD
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     let body = json!({ "code": "TDP-01", "name": "Tổ dân phố số 1", "households_registered": 210, "adults_registered": 480 });
     let (status, tdp) = app.post("/api/v1/wards/4/tdps", body.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{tdp}");
@@ -120,7 +130,10 @@ async fn households_page_by_page_priority_first(db: sqlx::PgPool) {
 
 #[sqlx::test(migrations = false)]
 async fn adds_team_members_with_normalised_phones(db: sqlx::PgPool) {
-    let app = app(db).await;
+    let app = app(db)
+        .await
+        .signed_in_as(OTHER_WARD, Role::WardAdmin)
+        .await;
     let f = app.fixture(OTHER_WARD).await;
     let uri = format!("/api/v1/tdps/{}/team", f.tdp);
     let (status, m) = app

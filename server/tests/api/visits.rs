@@ -143,18 +143,8 @@ async fn concurrent_first_visits_count_the_household_once(db: sqlx::PgPool) {
 async fn concurrently(app: &TestApp, uri: &str, bodies: Vec<Value>) -> Vec<StatusCode> {
     let mut tasks = tokio::task::JoinSet::new();
     for body in bodies {
-        let router = app.router.clone();
-        let (uri, body) = (uri.to_owned(), body.to_string());
-        tasks.spawn(async move {
-            let req = axum::http::Request::post(uri)
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(body))
-                .unwrap();
-            tower::ServiceExt::oneshot(router, req)
-                .await
-                .unwrap()
-                .status()
-        });
+        let (app, uri) = (app.clone(), uri.to_owned());
+        tasks.spawn(async move { app.post(&uri, body).await.0 });
     }
     tasks.join_all().await
 }

@@ -3,18 +3,29 @@ use axum::http::StatusCode;
 use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
 
 #[sqlx::test(migrations = false)]
-async fn lists_only_wards_with_tdps(db: sqlx::PgPool) {
+async fn lists_only_the_wards_where_one_holds_a_role(db: sqlx::PgPool) {
     let app = app(db).await;
+    let codes = |body: serde_json::Value| -> Vec<i64> {
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["code"].as_i64().unwrap())
+            .collect()
+    };
     let (status, body) = app.get("/api/v1/wards").await;
     assert_eq!(status, StatusCode::OK);
-    let codes: Vec<i64> = body
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w["code"].as_i64().unwrap())
-        .collect();
-    assert_eq!(codes.len(), 2);
-    assert!(codes.contains(&619) && codes.contains(&70));
+    assert_eq!(codes(body), [619]);
+    sqlx::query!(
+        "insert into role_grants (user_id, ward_code, role)
+         select user_id, $2, 'viewer' from role_grants where ward_code = $1 and role = 'ward_admin'",
+        WARD,
+        OTHER_WARD
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    // Phường Hoàn Kiếm sorts before Phường Phú Diễn.
+    assert_eq!(codes(app.get("/api/v1/wards").await.1), [70, 619]);
 }
 
 #[sqlx::test(migrations = false)]
@@ -77,7 +88,10 @@ async fn dashboard_totals_are_the_sum_of_the_tdps(db: sqlx::PgPool) {
 
 #[sqlx::test(migrations = false)]
 async fn skills_catalogue_in_order(db: sqlx::PgPool) {
-    let app = app(db).await;
+    let app = app(db)
+        .await
+        .signed_in_as(OTHER_WARD, domain::access::Role::Viewer)
+        .await;
     let (status, body) = app.get(&format!("/api/v1/wards/{OTHER_WARD}/skills")).await;
     assert_eq!(status, StatusCode::OK);
     let codes: Vec<&str> = body
@@ -250,6 +264,8 @@ async fn the_dashboard_is_reused_until_its_ward_changes(db: sqlx::PgPool) {
     // A visit in the other ward leaves this ward's counter alone.
     let before = counter(WARD).await;
     let (status, _) = app
+        .signed_in_as(OTHER_WARD, domain::access::Role::Volunteer)
+        .await
         .post(&format!("/api/v1/wards/{OTHER_WARD}/visits"), other.visit())
         .await;
     assert_eq!(status, StatusCode::CREATED);

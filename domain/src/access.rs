@@ -1,0 +1,191 @@
+//! Who may do what: the roles of a ward's people and the actions each role allows.
+//!
+//! One table, used twice: the server checks every request against it, and the app shows only
+//! the menus a person's roles allow.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::Grant;
+
+/// A person's role in one ward (and, for team roles, one TDP).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Cán bộ phường: everything in the ward.
+    WardAdmin,
+    /// Tổ trưởng tổ công nghệ số cộng đồng: their TDP's team, households and visits.
+    TeamLeader,
+    /// Thành viên tổ: reads and records in their TDP.
+    Volunteer,
+    /// Tổ ứng cứu: reads every household of the ward, for the requests they handle.
+    Responder,
+    /// Figures only: dashboards, map, projector; never a name.
+    Viewer,
+}
+
+/// What a request wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Counts and shares, no names: dashboards, the map, the projector.
+    ViewFigures,
+    /// Households, residents, visits and team members: personal data.
+    ViewPeople,
+    /// Record visits; add households and residents met at the door.
+    Record,
+    /// A TDP's team: members and invitations.
+    ManageTeam,
+    /// The ward itself: TDPs, users and roles, skills and targets, the audit log.
+    ManageWard,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Self::WardAdmin,
+        Self::TeamLeader,
+        Self::Volunteer,
+        Self::Responder,
+        Self::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WardAdmin => "ward_admin",
+            Self::TeamLeader => "team_leader",
+            Self::Volunteer => "volunteer",
+            Self::Responder => "responder",
+            Self::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Team roles hold for one TDP; the others for the whole ward.
+    pub fn is_per_tdp(self) -> bool {
+        matches!(self, Self::TeamLeader | Self::Volunteer)
+    }
+
+    pub fn allows(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            Self::WardAdmin => true,
+            Self::TeamLeader => matches!(action, ViewFigures | ViewPeople | Record | ManageTeam),
+            Self::Volunteer => matches!(action, ViewFigures | ViewPeople | Record),
+            Self::Responder => matches!(action, ViewFigures | ViewPeople),
+            Self::Viewer => action == ViewFigures,
+        }
+    }
+}
+
+/// Which TDPs of a ward an action may touch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    /// None: the ward is not the person's, or the role does not allow the action.
+    Nothing,
+    /// Only these TDPs.
+    Tdps(Vec<Uuid>),
+    /// Every TDP of the ward.
+    Ward,
+}
+
+impl Reach {
+    /// What a person holding `grants` may reach with `action` in `ward`.
+    pub fn of(grants: &[Grant], ward: i32, action: Action) -> Self {
+        let mut tdps = Vec::new();
+        for g in grants
+            .iter()
+            .filter(|g| g.ward_code == ward && g.role.allows(action))
+        {
+            match g.tdp_id {
+                None => return Self::Ward,
+                Some(tdp) => tdps.push(tdp),
+            }
+        }
+        if tdps.is_empty() {
+            Self::Nothing
+        } else {
+            tdps.sort();
+            tdps.dedup();
+            Self::Tdps(tdps)
+        }
+    }
+
+    pub fn includes(&self, tdp: Uuid) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::Tdps(tdps) => tdps.contains(&tdp),
+            Self::Ward => true,
+        }
+    }
+
+    pub fn is_ward(&self) -> bool {
+        *self == Self::Ward
+    }
+
+    pub fn is_nothing(&self) -> bool {
+        *self == Self::Nothing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(ward: i32, role: Role, tdp: Option<Uuid>) -> Grant {
+        Grant {
+            ward_code: ward,
+            ward_name: String::new(),
+            role,
+            tdp_id: tdp,
+            tdp_name: None,
+        }
+    }
+
+    #[test]
+    fn team_roles_reach_their_tdps_only() {
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        let grants = [
+            grant(619, Role::Volunteer, Some(a)),
+            grant(619, Role::TeamLeader, Some(b)),
+        ];
+        assert_eq!(
+            Reach::of(&grants, 619, Action::Record),
+            Reach::Tdps(vec![a, b])
+        );
+        assert_eq!(
+            Reach::of(&grants, 619, Action::ManageTeam),
+            Reach::Tdps(vec![b])
+        );
+        assert_eq!(Reach::of(&grants, 619, Action::ManageWard), Reach::Nothing);
+        assert_eq!(Reach::of(&grants, 70, Action::ViewFigures), Reach::Nothing);
+    }
+
+    #[test]
+    fn ward_roles_reach_the_ward_and_no_other() {
+        let grants = [
+            grant(619, Role::Responder, None),
+            grant(70, Role::Viewer, None),
+        ];
+        assert!(Reach::of(&grants, 619, Action::ViewPeople).is_ward());
+        assert!(Reach::of(&grants, 619, Action::Record).is_nothing());
+        assert!(Reach::of(&grants, 70, Action::ViewFigures).is_ward());
+        assert!(Reach::of(&grants, 70, Action::ViewPeople).is_nothing());
+        assert!(Reach::of(&grants, 1, Action::ViewFigures).is_nothing());
+    }
+
+    #[test]
+    fn a_viewer_never_sees_people() {
+        assert!(!Role::Viewer.allows(Action::ViewPeople));
+        assert!(Role::Viewer.allows(Action::ViewFigures));
+        assert!(Role::ALL.iter().all(|r| r.allows(Action::ViewFigures)));
+        assert!(
+            Role::ALL
+                .iter()
+                .filter(|r| r.allows(Action::ManageWard))
+                .eq([&Role::WardAdmin])
+        );
+    }
+}

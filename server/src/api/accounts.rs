@@ -1,0 +1,301 @@
+//! A ward's accounts, for its admins: who can sign in, with which roles; disabling an account
+//! and ending its sessions.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::access::{Action, Role};
+use domain::api::{Account, AccountChange, AuditAction, NewAccount, NewGrant};
+use domain::validate::normalise_phone;
+use domain::{ErrorBody, FieldCode, FieldError};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, tdps};
+use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::{self, Access, password};
+use crate::error::{Error, Json, OnConstraint, Path, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, create_account))
+        .routes(routes!(change_account))
+        .routes(routes!(set_grants))
+        .routes(routes!(end_sessions))
+}
+
+/// An account with its roles in `ward`; 404 when it holds none there.
+async fn account(db: &PgPool, ward: i32, id: Uuid) -> Result<Account> {
+    let row = sqlx::query!(
+        "select id, phone, full_name, disabled, password_hash is not null as \"has_password!\",
+                created_at
+         from users u where id = $1
+             and exists (select from role_grants g where g.user_id = u.id and g.ward_code = $2)",
+        id,
+        ward
+    )
+    .fetch_optional(db)
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok(Account {
+        id: row.id,
+        phone: row.phone,
+        full_name: row.full_name,
+        disabled: row.disabled,
+        has_password: row.has_password,
+        grants: auth::grants(db, row.id, Some(ward)).await?,
+        created_at: row.created_at,
+    })
+}
+
+/// Everyone holding a role in the ward, by name.
+#[utoipa::path(get, path = "/wards/{code}/accounts", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<Account>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_accounts(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<Account>> {
+    access.ward(code, Action::ManageWard)?;
+    let ids = sqlx::query_scalar!(
+        "select u.id from users u
+         where exists (select from role_grants g where g.user_id = u.id and g.ward_code = $1)
+         order by u.full_name, u.phone",
+        code
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let mut accounts = Vec::with_capacity(ids.len());
+    for id in ids {
+        accounts.push(account(&state.db, code, id).await?);
+    }
+    Ok(Json(accounts))
+}
+
+/// Creates an account with a first role in the ward. The phone number must be new: a person
+/// who already has an account is given a role in another ward by an invitation.
+#[utoipa::path(post, path = "/wards/{code}/accounts", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewAccount,
+    responses((status = 201, body = Account), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_account(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(new): Json<NewAccount>,
+) -> Result<(StatusCode, Json<Account>)> {
+    access.ward(code, Action::ManageWard)?;
+    domain::validate::new_account(&new).map_err(Error::Validation)?;
+    if let Some(tdp) = new.tdp_id {
+        tdps::check_in_ward(&state.db, tdp, code, "tdp_id").await?;
+    }
+    let phone = normalise_phone(&new.phone)
+        .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;
+    let full_name = new.full_name.trim().to_owned();
+    if password::is_weak(&new.password, &[&phone, &full_name]) {
+        return Err(Error::field("password", FieldCode::WeakPassword));
+    }
+    let hash = password::hash(new.password.clone()).await?;
+    let id = Uuid::now_v7();
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)",
+        id,
+        phone,
+        full_name,
+        hash
+    )
+    .execute(&mut *tx)
+    .await
+    .on_constraint("users_phone_key", "phone", FieldCode::Duplicate)?;
+    sqlx::query!(
+        "insert into role_grants (user_id, ward_code, role, tdp_id) values ($1, $2, $3, $4)",
+        id,
+        code,
+        new.role.as_str(),
+        new.tdp_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Create,
+            entity: "users",
+            entity_id: id.to_string(),
+            change: &serde_json::json!({
+                "phone": phone, "full_name": full_name, "role": new.role, "tdp_id": new.tdp_id,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(account(&state.db, code, id).await?),
+    ))
+}
+
+/// Disables or enables an account. Disabling ends its sessions at once. The account must hold
+/// roles only in wards the admin administers: one ward cannot lock a person out of another.
+#[utoipa::path(patch, path = "/wards/{code}/accounts/{id}", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
+    request_body = AccountChange,
+    responses((status = 200, body = Account), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn change_account(
+    State(state): State<AppState>,
+    access: Access,
+    Path((code, id)): Path<(i32, Uuid)>,
+    Json(change): Json<AccountChange>,
+) -> ApiResult<Account> {
+    access.ward(code, Action::ManageWard)?;
+    account(&state.db, code, id).await?;
+    let everywhere = auth::grants(&state.db, id, None).await?;
+    if everywhere
+        .iter()
+        .any(|g| !access.reach(g.ward_code, Action::ManageWard).is_ward())
+    {
+        return Err(Error::Forbidden);
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "update users set disabled = $1,
+             session_generation = session_generation + case when $1 then 1 else 0 end
+         where id = $2",
+        change.disabled,
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Update,
+            entity: "users",
+            entity_id: id.to_string(),
+            change: &change,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(account(&state.db, code, id).await?))
+}
+
+/// Replaces the account's roles in this ward (its roles elsewhere stay). An admin cannot take
+/// their own admin role away, so a ward always keeps the admin who is acting.
+#[utoipa::path(put, path = "/wards/{code}/accounts/{id}/grants", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
+    request_body = Vec<NewGrant>,
+    responses((status = 200, body = Account), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_grants(
+    State(state): State<AppState>,
+    access: Access,
+    Path((code, id)): Path<(i32, Uuid)>,
+    Json(grants): Json<Vec<NewGrant>>,
+) -> ApiResult<Account> {
+    access.ward(code, Action::ManageWard)?;
+    account(&state.db, code, id).await?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    for (i, g) in grants.iter().enumerate() {
+        if let Err(e) = domain::validate::new_grant(g) {
+            errors.extend(
+                e.into_iter()
+                    .map(|f| FieldError::new(format!("[{i}].{}", f.field), f.code)),
+            );
+        } else if let Some(tdp) = g.tdp_id
+            && let Err(Error::Validation(e)) =
+                tdps::check_in_ward(&state.db, tdp, code, &format!("[{i}].tdp_id")).await
+        {
+            errors.extend(e);
+        }
+    }
+    if id == access.user.id && !grants.iter().any(|g| g.role == Role::WardAdmin) {
+        errors.push(FieldError::new("role", FieldCode::OwnAdminRole));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "delete from role_grants where user_id = $1 and ward_code = $2",
+        id,
+        code
+    )
+    .execute(&mut *tx)
+    .await?;
+    let roles: Vec<String> = grants.iter().map(|g| g.role.as_str().to_owned()).collect();
+    let tdps: Vec<Option<Uuid>> = grants.iter().map(|g| g.tdp_id).collect();
+    sqlx::query!(
+        "insert into role_grants (user_id, ward_code, role, tdp_id)
+         select $1, $2, role, tdp_id from unnest($3::text[], $4::uuid[]) as g(role, tdp_id)
+         on conflict do nothing",
+        id,
+        code,
+        &roles,
+        &tdps as &[Option<Uuid>],
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Update,
+            entity: "role_grants",
+            entity_id: id.to_string(),
+            change: &grants,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(account(&state.db, code, id).await?))
+}
+
+/// Ends every session of the account at once (a lost phone); it can sign in again.
+#[utoipa::path(post, path = "/wards/{code}/accounts/{id}/sign-out", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn end_sessions(
+    State(state): State<AppState>,
+    access: Access,
+    Path((code, id)): Path<(i32, Uuid)>,
+) -> Result<StatusCode> {
+    access.ward(code, Action::ManageWard)?;
+    account(&state.db, code, id).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "update users set session_generation = session_generation + 1 where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        Entry {
+            ward: code,
+            user: Some(access.user.id),
+            action: AuditAction::Update,
+            entity: "users",
+            entity_id: id.to_string(),
+            change: &serde_json::json!({ "sessions": "ended" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

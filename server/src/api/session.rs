@@ -1,0 +1,277 @@
+//! The session: who is signed in, signing in and out, changing one's own password.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::access::Role;
+use domain::api::{AuditAction, DemoAccount, Me, PasswordChange, SessionInfo, SignIn};
+use domain::validate::normalise_phone;
+use domain::{ErrorBody, FieldCode};
+use sqlx::PgPool;
+use tower_sessions::cookie::{Cookie, SameSite};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::ApiResult;
+use crate::AppState;
+use crate::audit::{self, Entry};
+use crate::auth::{
+    self, Access, AuthSession, Backend, ClientAddress, Credentials, password, throttle,
+};
+use crate::demo;
+use crate::error::{Error, Json, Result};
+use axum_login::AuthnBackend;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_session, sign_in, sign_out))
+        .routes(routes!(change_password))
+}
+
+/// Who is signed in (`user` is null when nobody is); on a server started with `--demo`, the
+/// demo ward's accounts and their password.
+#[utoipa::path(get, path = "/session", tag = "session",
+    responses((status = 200, body = SessionInfo)))]
+async fn get_session(
+    State(state): State<AppState>,
+    access: Result<Access, Error>,
+) -> ApiResult<SessionInfo> {
+    let user = match access {
+        Ok(access) => Some(access.user.me()),
+        Err(Error::Unauthenticated) => None,
+        Err(e) => return Err(e),
+    };
+    let demo_accounts = if state.config.demo {
+        demo_accounts(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    Ok(Json(SessionInfo {
+        user,
+        demo_accounts,
+    }))
+}
+
+async fn demo_accounts(db: &PgPool) -> Result<Vec<DemoAccount>> {
+    let phones: Vec<String> = Role::ALL
+        .iter()
+        .map(|r| demo::demo_phone(demo::DEMO_WARD, *r))
+        .collect();
+    let names = sqlx::query!(
+        "select phone, full_name from users where phone = any($1) and not disabled",
+        &phones
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(Role::ALL
+        .iter()
+        .zip(phones)
+        .filter_map(|(role, phone)| {
+            let name = names.iter().find(|n| n.phone == phone)?;
+            Some(DemoAccount {
+                full_name: name.full_name.clone(),
+                phone,
+                password: demo::DEMO_PASSWORD.to_owned(),
+                role: *role,
+            })
+        })
+        .collect())
+}
+
+/// Signs in with a phone number and password, under a new session id. A wrong phone number
+/// and a wrong password get the same answer in the same time. Failures slow further attempts
+/// down (429 with `Retry-After`), except from a device that has signed in to the account
+/// before.
+#[utoipa::path(post, path = "/session", tag = "session",
+    request_body = SignIn,
+    responses((status = 200, body = Me), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    mut auth: AuthSession,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    Json(body): Json<SignIn>,
+) -> Result<Response> {
+    domain::validate::sign_in(&body).map_err(Error::Validation)?;
+    let phone = normalise_phone(&body.phone)
+        .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;
+    let secure = state.config.secure_cookies;
+    let device = trusted_device(&state.db, &headers, secure, &phone).await?;
+    let buckets = match &device {
+        Some(hash) => throttle::Buckets::trusted_device(hash),
+        None => throttle::Buckets::untrusted(&phone, address),
+    };
+    if let Err(wait) = throttle::check(&state.db, &buckets).await? {
+        return Err(Error::TooManyAttempts(wait));
+    }
+    let user = auth
+        .authenticate(Credentials {
+            phone,
+            password: body.password,
+        })
+        .await
+        .map_err(|e| Error::Internal(anyhow::anyhow!("{e:?}")))?;
+    let Some(user) = user else {
+        throttle::failed(&state.db, &buckets).await?;
+        return Err(Error::WrongCredentials);
+    };
+    throttle::succeeded(&state.db, &buckets).await?;
+    auth::sign_in(&mut auth, &user).await?;
+    let cookie = match device {
+        Some(_) => None,
+        None => Some(trust_device(&state.db, user.id, secure).await?),
+    };
+    Ok((cookie_header(cookie), Json(user.me())).into_response())
+}
+
+/// Ends this session.
+#[utoipa::path(delete, path = "/session", tag = "session",
+    responses((status = 204)))]
+async fn sign_out(mut auth: AuthSession) -> Result<StatusCode> {
+    auth::sign_out(&mut auth).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes the signed-in person's password. Their other sessions end; this one goes on.
+#[utoipa::path(put, path = "/session/password", tag = "session",
+    request_body = PasswordChange,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn change_password(
+    State(state): State<AppState>,
+    access: Access,
+    mut auth: AuthSession,
+    Json(body): Json<PasswordChange>,
+) -> Result<StatusCode> {
+    domain::validate::password_change(&body).map_err(Error::Validation)?;
+    let me = &access.user;
+    let stored = sqlx::query_scalar!("select password_hash from users where id = $1", me.id)
+        .fetch_one(&state.db)
+        .await?;
+    if !password::verify(body.current_password, stored).await? {
+        return Err(Error::field("current_password", FieldCode::WrongPassword));
+    }
+    if password::is_weak(&body.new_password, &[&me.phone, &me.full_name]) {
+        return Err(Error::field("new_password", FieldCode::WeakPassword));
+    }
+    let hash = password::hash(body.new_password).await?;
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "update users set password_hash = $1 where id = $2",
+        hash,
+        me.id
+    )
+    .execute(&mut *tx)
+    .await?;
+    audit_account_change(
+        &mut tx,
+        me,
+        me.id,
+        &serde_json::json!({ "password": "changed" }),
+    )
+    .await?;
+    tx.commit().await?;
+    let user = Backend::from(state.db.clone())
+        .get_user(&me.id)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    auth::sign_in(&mut auth, &user).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A change to an account, in the audit log of every ward where the person acting holds a role.
+pub async fn audit_account_change(
+    tx: &mut sqlx::PgConnection,
+    by: &auth::User,
+    account: Uuid,
+    change: &serde_json::Value,
+) -> Result<()> {
+    let mut wards: Vec<i32> = by.grants.iter().map(|g| g.ward_code).collect();
+    wards.dedup();
+    for ward in wards {
+        audit::record(
+            &mut *tx,
+            Entry {
+                ward,
+                user: Some(by.id),
+                action: AuditAction::Update,
+                entity: "users",
+                entity_id: account.to_string(),
+                change,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-ngoso-device"
+    } else {
+        "ngoso-device"
+    }
+}
+
+/// The hash of this request's device token, when the device has signed in to `phone`'s
+/// account before.
+async fn trusted_device(
+    db: &PgPool,
+    headers: &HeaderMap,
+    secure: bool,
+    phone: &str,
+) -> Result<Option<Vec<u8>>> {
+    let name = device_cookie_name(secure);
+    let Some(token) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(std::result::Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+    else {
+        return Ok(None);
+    };
+    let hash = auth::token_hash(&token);
+    let known = sqlx::query_scalar!(
+        r#"select exists (select from trusted_devices d join users u on u.id = d.user_id
+                          where d.token_hash = $1 and u.phone = $2) as "known!""#,
+        hash,
+        phone
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(known.then_some(hash))
+}
+
+/// Remembers this device for the account: a new random token, kept as a hash, in a cookie
+/// that lasts as long as browsers allow (400 days).
+pub async fn trust_device(db: &PgPool, user: Uuid, secure: bool) -> Result<HeaderValue> {
+    let (token, hash) = auth::new_token();
+    sqlx::query!(
+        "insert into trusted_devices (token_hash, user_id) values ($1, $2)",
+        hash,
+        user
+    )
+    .execute(db)
+    .await?;
+    let cookie = Cookie::build((device_cookie_name(secure), token))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Strict)
+        .max_age(time::Duration::days(400))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).map_err(|e| Error::Internal(e.into()))
+}
+
+pub fn cookie_header(cookie: Option<HeaderValue>) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    if let Some(cookie) = cookie {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    headers
+}

@@ -1,0 +1,37 @@
+//! The audit log: every create, update and delete, written in the same transaction as the
+//! change itself. The table refuses updates and deletes (migration 0003).
+
+use domain::api::AuditAction;
+use serde::Serialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::error::Result;
+
+/// One change to record.
+pub struct Entry<'a, T: Serialize> {
+    pub ward: i32,
+    /// `None` for changes nobody signed in made (an accepted invitation names its account).
+    pub user: Option<Uuid>,
+    pub action: AuditAction,
+    pub entity: &'a str,
+    pub entity_id: String,
+    pub change: &'a T,
+}
+
+pub async fn record<T: Serialize>(db: &mut PgConnection, entry: Entry<'_, T>) -> Result<()> {
+    let change = serde_json::to_value(entry.change).map_err(anyhow::Error::from)?;
+    sqlx::query!(
+        "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
+         values ($1, $2, $3, $4, $5, $6)",
+        entry.ward,
+        entry.user,
+        entry.action.as_str(),
+        entry.entity,
+        entry.entity_id,
+        change,
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}

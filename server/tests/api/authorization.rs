@@ -1,0 +1,619 @@
+//! The authorisation matrix: every API endpoint × every role (and nobody signed in) × a record
+//! in the person's own TDP, in another TDP of their ward, and in another ward.
+//!
+//! A new endpoint without a row here fails `every_endpoint_has_a_row`.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use domain::access::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{OTHER_WARD, TestApp, WARD, app};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Where {
+    OwnTdp,
+    OtherTdp,
+    OtherWard,
+}
+
+/// Ids of one place's records, for filling in paths and bodies.
+struct Place {
+    ward: i32,
+    tdp: Uuid,
+    household: Uuid,
+    resident: Uuid,
+    visit: Uuid,
+    member: Uuid,
+    skill: Uuid,
+    /// An invitation for the revoke row, and another whose link the public rows open.
+    invitation: Uuid,
+    token: String,
+    account: Uuid,
+}
+
+/// Who may do it, as the rules in `domain::access` say, with the status of success.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Anyone, signed in or not, gets this.
+    Public(StatusCode),
+    /// Anyone signed in gets this.
+    SignedIn(StatusCode),
+    /// Counts: everyone in the ward.
+    Figures,
+    /// A ward-wide people query, filtered to the person's TDPs: all but viewers.
+    WardPeople,
+    /// A TDP's own page or list: other TDPs' answer 403 (they are on the dashboard).
+    TdpPeople,
+    /// A person's record: invisible ones answer 404.
+    PeopleRecord,
+    /// Recording in the ward; a team member's request about another TDP answers the status.
+    Record(StatusCode),
+    ManageTeam,
+    ManageWard,
+}
+
+struct Row {
+    method: Method,
+    /// As the OpenAPI document names it, below `/api/v1`.
+    path: &'static str,
+    uri: fn(&Place) -> String,
+    body: fn(&Place) -> Option<Value>,
+    rule: Rule,
+    success: StatusCode,
+    /// Runs on a session of its own (it ends or replaces the one it is sent with).
+    own_session: bool,
+}
+
+fn row(
+    method: Method,
+    path: &'static str,
+    uri: fn(&Place) -> String,
+    body: fn(&Place) -> Option<Value>,
+    rule: Rule,
+    success: StatusCode,
+) -> Row {
+    Row {
+        method,
+        path,
+        uri,
+        body,
+        rule,
+        success,
+        own_session: false,
+    }
+}
+
+fn none(_: &Place) -> Option<Value> {
+    None
+}
+
+fn phone() -> String {
+    format!("03{:08}", Uuid::now_v7().as_u128() % 100_000_000)
+}
+
+fn matrix() -> Vec<Row> {
+    use Method as M;
+    use Rule::*;
+    use StatusCode as S;
+    vec![
+        row(
+            M::GET,
+            "/health",
+            |_| "/api/v1/health".into(),
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/session",
+            |_| "/api/v1/session".into(),
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/session",
+            |_| "/api/v1/session".into(),
+            |_| Some(json!({ "phone": phone(), "password": "not the password" })),
+            Public(S::UNAUTHORIZED),
+            S::UNAUTHORIZED,
+        ),
+        Row {
+            own_session: true,
+            ..row(
+                M::DELETE,
+                "/session",
+                |_| "/api/v1/session".into(),
+                none,
+                Public(S::NO_CONTENT),
+                S::NO_CONTENT,
+            )
+        },
+        row(
+            M::PUT,
+            "/session/password",
+            |_| "/api/v1/session/password".into(),
+            |_| {
+                Some(
+                    json!({ "current_password": "not the password", "new_password": "mot cau rat dai de nho" }),
+                )
+            },
+            SignedIn(S::UNPROCESSABLE_ENTITY),
+            S::UNPROCESSABLE_ENTITY,
+        ),
+        row(
+            M::GET,
+            "/wards",
+            |_| "/api/v1/wards".into(),
+            none,
+            SignedIn(S::OK),
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}",
+            |p| format!("/api/v1/wards/{}", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/dashboard",
+            |p| format!("/api/v1/wards/{}/dashboard", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/skills",
+            |p| format!("/api/v1/wards/{}/skills", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/tdps",
+            |p| format!("/api/v1/wards/{}/tdps", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/search",
+            |p| format!("/api/v1/wards/{}/search?q=nguyen", p.ward),
+            none,
+            WardPeople,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/tdps",
+            |p| format!("/api/v1/wards/{}/tdps", p.ward),
+            |_| {
+                Some(
+                    json!({ "code": format!("T-{}", &Uuid::now_v7().simple().to_string()[20..]), "name": "Tổ mới",
+                             "households_registered": 10, "adults_registered": 20 }),
+                )
+            },
+            ManageWard,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/tdps/{id}",
+            |p| format!("/api/v1/tdps/{}", p.tdp),
+            none,
+            TdpPeople,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/tdps/{id}/households",
+            |p| format!("/api/v1/tdps/{}/households", p.tdp),
+            none,
+            TdpPeople,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/tdps/{id}/team",
+            |p| format!("/api/v1/tdps/{}/team", p.tdp),
+            |_| Some(json!({ "full_name": "Lê Văn Nam", "role": "youth_union", "phone": null })),
+            ManageTeam,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/tdps/{id}/invitations",
+            |p| format!("/api/v1/tdps/{}/invitations", p.tdp),
+            none,
+            ManageTeam,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/tdps/{id}/invitations",
+            |p| format!("/api/v1/tdps/{}/invitations", p.tdp),
+            |_| Some(json!({ "full_name": "Phạm Thị Lan" })),
+            ManageTeam,
+            S::CREATED,
+        ),
+        row(
+            M::DELETE,
+            "/invitations/{id}",
+            |p| format!("/api/v1/invitations/{}", p.invitation),
+            none,
+            ManageTeam,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/invitation-links/{token}",
+            |p| format!("/api/v1/invitation-links/{}", p.token),
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/invitation-links/{token}/accept",
+            |p| format!("/api/v1/invitation-links/{}/accept", p.token),
+            |_| Some(json!({ "phone": phone(), "password": "12345678" })),
+            Public(S::UNPROCESSABLE_ENTITY),
+            S::UNPROCESSABLE_ENTITY,
+        ),
+        row(
+            M::GET,
+            "/households/{id}",
+            |p| format!("/api/v1/households/{}", p.household),
+            none,
+            PeopleRecord,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/households",
+            |p| format!("/api/v1/wards/{}/households", p.ward),
+            |p| {
+                Some(
+                    json!({ "id": Uuid::now_v7(), "tdp_id": p.tdp, "address": "Số 1, ngõ 2",
+                             "head_name": "Trần Văn Hùng", "priority": { "elderly_alone": false,
+                             "disability": false, "poverty": "none" } }),
+                )
+            },
+            Record(S::FORBIDDEN),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/residents/{id}",
+            |p| format!("/api/v1/residents/{}", p.resident),
+            none,
+            PeopleRecord,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/residents",
+            |p| format!("/api/v1/wards/{}/residents", p.ward),
+            |p| {
+                Some(json!({ "id": Uuid::now_v7(), "household_id": p.household,
+                             "full_name": "Trần Thị Mai", "birth_year": 1990, "gender": "female" }))
+            },
+            Record(S::UNPROCESSABLE_ENTITY),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/visits/{id}",
+            |p| format!("/api/v1/visits/{}", p.visit),
+            none,
+            PeopleRecord,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/visits",
+            |p| format!("/api/v1/wards/{}/visits", p.ward),
+            |p| {
+                Some(json!({ "id": Uuid::now_v7(), "household_id": p.household,
+                             "visited_on": server::api::today(), "volunteer_ids": [p.member],
+                             "help": [{ "resident_id": p.resident, "skill_id": p.skill,
+                                        "outcome": "in_progress" }],
+                             "satisfaction": 4, "note": "" }))
+            },
+            Record(S::UNPROCESSABLE_ENTITY),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/accounts",
+            |p| format!("/api/v1/wards/{}/accounts", p.ward),
+            none,
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/accounts",
+            |p| format!("/api/v1/wards/{}/accounts", p.ward),
+            |_| {
+                Some(json!({ "phone": phone(), "full_name": "Đỗ Văn Bình",
+                             "password": "mot cau rat dai de nho", "role": "viewer", "tdp_id": null }))
+            },
+            ManageWard,
+            S::CREATED,
+        ),
+        row(
+            M::PATCH,
+            "/wards/{code}/accounts/{id}",
+            |p| format!("/api/v1/wards/{}/accounts/{}", p.ward, p.account),
+            |_| Some(json!({ "disabled": false })),
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/wards/{code}/accounts/{id}/grants",
+            |p| format!("/api/v1/wards/{}/accounts/{}/grants", p.ward, p.account),
+            |_| Some(json!([{ "role": "viewer", "tdp_id": null }])),
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/accounts/{id}/sign-out",
+            |p| format!("/api/v1/wards/{}/accounts/{}/sign-out", p.ward, p.account),
+            none,
+            ManageWard,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/audit",
+            |p| format!("/api/v1/wards/{}/audit", p.ward),
+            none,
+            ManageWard,
+            S::OK,
+        ),
+    ]
+}
+
+fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -> StatusCode {
+    use Role::*;
+    use StatusCode as S;
+    let Some(role) = role else {
+        return match rule {
+            Rule::Public(s) => s,
+            _ => S::UNAUTHORIZED,
+        };
+    };
+    let own = place == Where::OwnTdp;
+    match rule {
+        Rule::Public(s) | Rule::SignedIn(s) => s,
+        _ if place == Where::OtherWard => S::NOT_FOUND,
+        Rule::Figures => success,
+        Rule::WardPeople => match role {
+            Viewer => S::FORBIDDEN,
+            _ => success,
+        },
+        Rule::TdpPeople => match role {
+            WardAdmin | Responder => success,
+            TeamLeader | Volunteer if own => success,
+            _ => S::FORBIDDEN,
+        },
+        Rule::PeopleRecord => match role {
+            WardAdmin | Responder => success,
+            TeamLeader | Volunteer if own => success,
+            _ => S::NOT_FOUND,
+        },
+        Rule::Record(other_tdp) => match role {
+            WardAdmin => success,
+            TeamLeader | Volunteer if own => success,
+            TeamLeader | Volunteer => other_tdp,
+            Responder | Viewer => S::FORBIDDEN,
+        },
+        Rule::ManageTeam => match role {
+            WardAdmin => success,
+            TeamLeader if own => success,
+            _ => S::FORBIDDEN,
+        },
+        Rule::ManageWard => match role {
+            WardAdmin => success,
+            _ => S::FORBIDDEN,
+        },
+    }
+}
+
+async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
+    let r = sqlx::query!(
+        r#"select h.id as household, r.id as resident,
+                  (select v.id from visits v where v.tdp_id = $1 limit 1) as "visit!",
+                  (select m.id from team_members m where m.tdp_id = $1 limit 1) as "member!",
+                  (select s.id from skills s where s.ward_code = $2 order by position limit 1) as "skill!",
+                  (select g.user_id from role_grants g where g.ward_code = $2 and g.role = 'ward_admin' limit 1) as "admin!"
+           from households h join residents r on r.household_id = h.id
+           where h.tdp_id = $1 order by h.id, r.id limit 1"#,
+        tdp,
+        ward
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let invite = async || {
+        let (token, hash) = server::auth::new_token();
+        let id = Uuid::now_v7();
+        sqlx::query!(
+            "insert into invitations (id, token_hash, ward_code, tdp_id, full_name, created_by, expires_at)
+             values ($1, $2, $3, $4, 'Người được mời', $5, now() + interval '1 day')",
+            id,
+            hash,
+            ward,
+            tdp,
+            r.admin
+        )
+        .execute(&app.db)
+        .await
+        .unwrap();
+        (id, token)
+    };
+    let (invitation, _) = invite().await;
+    let (_, token) = invite().await;
+    let account = Uuid::now_v7();
+    sqlx::query!(
+        "insert into users (id, phone, full_name) values ($1, $2, 'Tài khoản mẫu')",
+        account,
+        phone()
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "insert into role_grants (user_id, ward_code, role) values ($1, $2, 'viewer')",
+        account,
+        ward
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    Place {
+        ward,
+        tdp,
+        household: r.household,
+        resident: r.resident,
+        visit: r.visit,
+        member: r.member,
+        skill: r.skill,
+        invitation,
+        token,
+        account,
+    }
+}
+
+/// The TDP of the team roles' demo accounts in `ward`, and another TDP there.
+async fn tdps(app: &TestApp, ward: i32) -> (Uuid, Uuid) {
+    let own = sqlx::query_scalar!(
+        r#"select tdp_id as "tdp!" from role_grants where ward_code = $1 and role = 'volunteer'"#,
+        ward
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let other = sqlx::query_scalar!(
+        "select id from tdps where ward_code = $1 and id <> $2 order by code limit 1",
+        ward,
+        own
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    (own, other)
+}
+
+async fn send(client: &TestApp, row: &Row, place: &Place) -> (StatusCode, Value) {
+    let mut req = Request::builder()
+        .method(row.method.clone())
+        .uri((row.uri)(place));
+    let body = match (row.body)(place) {
+        Some(body) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    client.request(req.body(body).unwrap()).await
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let (own, other) = tdps(&admin, WARD).await;
+    let (elsewhere, _) = tdps(&admin, OTHER_WARD).await;
+    let places = [
+        (Where::OwnTdp, place(&admin, WARD, own).await),
+        (Where::OtherTdp, place(&admin, WARD, other).await),
+        (Where::OtherWard, place(&admin, OTHER_WARD, elsewhere).await),
+    ];
+    let mut clients = vec![(None, admin.anonymous())];
+    for role in Role::ALL {
+        clients.push((Some(role), admin.signed_in_as(WARD, role).await));
+    }
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for row in matrix() {
+        for (role, client) in &clients {
+            for (place_kind, place) in &places {
+                let client = match (row.own_session, role) {
+                    (true, Some(role)) => &admin.signed_in_as(WARD, *role).await,
+                    _ => client,
+                };
+                let want = expected(row.rule, row.success, *role, *place_kind);
+                let (got, body) = send(client, &row, place).await;
+                checked += 1;
+                if got != want {
+                    wrong.push(format!(
+                        "{} {} as {role:?} in {place_kind:?}: want {want}, got {got} {body}",
+                        row.method, row.path
+                    ));
+                }
+                if got.is_success() && row.method == Method::GET {
+                    assert!(
+                        !body.is_null(),
+                        "{} {} answered no JSON",
+                        row.method,
+                        row.path
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{checked} checked, {} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn every_endpoint_has_a_row() {
+    let doc = server::api::openapi();
+    let documented: BTreeSet<(String, String)> = doc
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let path = path.strip_prefix("/api/v1").unwrap_or(path).to_owned();
+            [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, present)| *present)
+            .map(move |(m, _)| (m.to_owned(), path.clone()))
+        })
+        .collect();
+    let in_matrix: BTreeSet<(String, String)> = matrix()
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.to_owned()))
+        .collect();
+    let missing: Vec<_> = documented.difference(&in_matrix).collect();
+    let stale: Vec<_> = in_matrix.difference(&documented).collect();
+    assert!(
+        missing.is_empty() && stale.is_empty(),
+        "endpoints without a matrix row: {missing:?}; rows without an endpoint: {stale:?}"
+    );
+}
