@@ -2,9 +2,11 @@
 //! database (`#[sqlx::test]`, from `DATABASE_URL`), migrated by the server's own start-up code.
 //! Modules mirror the API's resources.
 
+mod accounts;
 mod authorization;
 mod common;
 mod households;
+mod invitations;
 mod residents;
 mod sessions;
 mod system;
