@@ -1,11 +1,13 @@
 //! Every call to the server goes through here: one place that knows the API's base path and
 //! turns a failed response into [`ApiError`].
 
-use domain::ErrorBody;
+use std::cell::RefCell;
+
 use domain::api::{
-    Dashboard, Household, HouseholdSummary, NewVisit, Resident, SearchResults, Skill, TdpDetail,
-    Visit, Ward,
+    AcceptInvitation, Dashboard, Household, HouseholdSummary, InvitationPreview, Me, NewVisit,
+    Resident, SearchResults, SessionInfo, SignIn, Skill, TdpDetail, Visit, Ward,
 };
+use domain::{ErrorBody, ErrorCode};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,16 +23,42 @@ pub enum ApiError {
     Network,
 }
 
-async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+thread_local! {
+    /// Called when the server says the session is over, so the app can ask the person to sign
+    /// in again without leaving the page they are on.
+    static ON_SESSION_LOST: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+pub fn on_session_lost(f: impl Fn() + 'static) {
+    ON_SESSION_LOST.with(|cell| *cell.borrow_mut() = Some(Box::new(f)));
+}
+
+async fn check(res: Result<Response, gloo_net::Error>) -> Result<Response, ApiError> {
     let res = res.map_err(|_| ApiError::Network)?;
     if res.ok() {
-        res.json().await.map_err(|_| ApiError::Network)
-    } else {
-        match res.json::<ErrorBody>().await {
-            Ok(body) => Err(ApiError::Server(body)),
-            Err(_) => Err(ApiError::Network),
-        }
+        return Ok(res);
     }
+    match res.json::<ErrorBody>().await {
+        Ok(body) => {
+            if body.code == ErrorCode::Unauthenticated {
+                ON_SESSION_LOST.with(|cell| {
+                    if let Some(f) = cell.borrow().as_ref() {
+                        f();
+                    }
+                });
+            }
+            Err(ApiError::Server(body))
+        }
+        Err(_) => Err(ApiError::Network),
+    }
+}
+
+async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+    check(res)
+        .await?
+        .json()
+        .await
+        .map_err(|_| ApiError::Network)
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -42,6 +70,38 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
         .json(body)
         .map_err(|_| ApiError::Network)?;
     read(req.send().await).await
+}
+
+pub async fn session() -> Result<SessionInfo, ApiError> {
+    get("/session").await
+}
+
+pub async fn sign_in(body: &SignIn) -> Result<Me, ApiError> {
+    post("/session", body).await
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    check(Request::delete(&format!("{BASE}/session")).send().await).await?;
+    Ok(())
+}
+
+pub async fn invitation(token: &str) -> Result<InvitationPreview, ApiError> {
+    get(&format!(
+        "/invitation-links/{}",
+        js_sys::encode_uri_component(token)
+    ))
+    .await
+}
+
+pub async fn accept_invitation(token: &str, body: &AcceptInvitation) -> Result<Me, ApiError> {
+    post(
+        &format!(
+            "/invitation-links/{}/accept",
+            js_sys::encode_uri_component(token)
+        ),
+        body,
+    )
+    .await
 }
 
 pub async fn wards() -> Result<Vec<Ward>, ApiError> {

@@ -10,6 +10,8 @@ use leptos_router::components::A;
 use crate::api::ApiError;
 use crate::i18n::{Locale, t, t_string, use_i18n};
 use crate::routes::Route;
+use crate::session::{AccountMenu, Session};
+use domain::access::Action;
 use leptos_i18n::Locale as _;
 
 /// The ward the user is working in, remembered across pages so the menu can link to it.
@@ -50,6 +52,11 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let ward = RwSignal::new(None::<i32>);
     provide_context(CurrentWard(ward));
+    let session = Session::provide();
+    let may_search = move || {
+        ward.get()
+            .is_some_and(|w| !session.reach(w, Action::ViewPeople).is_nothing())
+    };
     // Screen readers pick their voice from <html lang>.
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
@@ -77,6 +84,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <A href=move || Route::Dashboard(ward.get().unwrap_or_default()).path()>
                         {t!(i18n, nav.dashboard)}
                     </A>
+                </Show>
+                <Show when=may_search>
                     <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
                         {t!(i18n, nav.search)}
                     </A>
@@ -84,6 +93,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <button type="button" class="lang" on:click=switch>
                     {t!(i18n, nav.other_language)}
                 </button>
+                <AccountMenu />
             </nav>
         </header>
         <main id="main">{children()}</main>
@@ -126,7 +136,12 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
         ApiError::Server(body) => match body.code {
             ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
             ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),
+            ErrorCode::Unauthenticated => t_string!(i18n, errors.unauthenticated),
+            ErrorCode::WrongCredentials => t_string!(i18n, errors.wrong_credentials),
+            ErrorCode::Forbidden => t_string!(i18n, errors.forbidden),
             ErrorCode::NotFound => t_string!(i18n, errors.not_found),
+            ErrorCode::InvitationUnusable => t_string!(i18n, errors.invitation_unusable),
+            ErrorCode::TooManyAttempts => t_string!(i18n, errors.too_many_attempts),
             ErrorCode::Conflict => t_string!(i18n, errors.conflict),
             ErrorCode::Internal => t_string!(i18n, errors.internal),
         },
@@ -147,6 +162,11 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::OtherWard => t_string!(i18n, fields.other_ward),
         FieldCode::OtherHousehold => t_string!(i18n, fields.other_household),
         FieldCode::Duplicate => t_string!(i18n, fields.duplicate),
+        FieldCode::TooShort => t_string!(i18n, fields.too_short),
+        FieldCode::WeakPassword => t_string!(i18n, fields.weak_password),
+        FieldCode::WrongPassword => t_string!(i18n, fields.wrong_password),
+        FieldCode::RoleScope => t_string!(i18n, fields.role_scope),
+        FieldCode::OwnAdminRole => t_string!(i18n, fields.own_admin_role),
     }
 }
 
@@ -177,6 +197,18 @@ pub fn ProgressBadge(progress: Progress) -> impl IntoView {
 pub fn date(d: chrono::NaiveDate) -> String {
     use chrono::Datelike;
     format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
+}
+
+/// A moment as Vietnamese write it, in Vietnam's time (UTC+7): 23/11/2026 14:05.
+pub fn date_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let local = t.naive_utc() + chrono::TimeDelta::hours(7);
+    format!(
+        "{} {:02}:{:02}",
+        date(local.date()),
+        local.hour(),
+        local.minute()
+    )
 }
 
 /// A share as "63.5%", or a dash when there is nobody to count.

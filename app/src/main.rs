@@ -4,6 +4,7 @@ mod api;
 mod components;
 mod pages;
 mod routes;
+mod session;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -11,7 +12,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
-use crate::routes::{CODE, HOUSEHOLD, ID, RECORD_VISIT, RESIDENT, SEARCH, TDP, WARD, segment};
+use crate::routes::{
+    CODE, HOUSEHOLD, ID, INVITATION, RECORD_VISIT, RESIDENT, SEARCH, TDP, TOKEN, WARD, segment,
+};
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -24,6 +27,7 @@ fn App() -> impl IntoView {
         <I18nSubContextProvider initial_locale=Signal::stored(components::saved_locale())>
             <Router>
                 <components::Layout>
+                    <session::SessionGate>
                     <Routes fallback=pages::NotFound>
                         <Route path=segment("") view=pages::Home />
                         <Route path=(segment(WARD), CODE) view=pages::Dashboard />
@@ -35,7 +39,9 @@ fn App() -> impl IntoView {
                             view=pages::RecordVisit
                         />
                         <Route path=(segment(RESIDENT), ID) view=pages::ResidentPage />
+                        <Route path=(segment(INVITATION), TOKEN) view=pages::InvitationPage />
                     </Routes>
+                    </session::SessionGate>
                 </components::Layout>
             </Router>
         </I18nSubContextProvider>

@@ -11,6 +11,8 @@ pub const TDP: &str = "to";
 pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
 pub const RESIDENT: &str = "nguoi";
+/// An invitation link: `/moi/<token>`, opened by someone not signed in yet.
+pub const INVITATION: &str = "moi";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
@@ -40,6 +42,7 @@ impl Route {
 /// The parameter names the route table uses.
 pub const CODE: ParamSegment = ParamSegment("code");
 pub const ID: ParamSegment = ParamSegment("id");
+pub const TOKEN: ParamSegment = ParamSegment("token");
 
 pub const fn segment(s: &'static str) -> StaticSegment<&'static str> {
     StaticSegment(s)

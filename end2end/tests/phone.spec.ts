@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { signInAs } from "./accounts";
 
 // A cheap Android phone: 360 CSS pixels wide.
 test.use({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
@@ -9,12 +10,14 @@ async function pageIsNotWiderThanTheScreen(page: Page) {
 }
 
 test("the dashboard fits a 360 px phone; wide tables scroll inside their frame", async ({ page }) => {
+  await signInAs(page, "admin");
   await page.goto("/phuong/619");
   await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
   await pageIsNotWiderThanTheScreen(page);
 });
 
 test("the visit form fits a phone at 200% text size, with thumb-sized targets", async ({ page }) => {
+  await signInAs(page, "volunteer");
   await page.goto("/phuong/619");
   await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
   await page.locator("ul.households li a").first().click();

@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+import { signInAs } from "./accounts";
 
 async function openFirstTdp(page: Page) {
   await page.goto("/");
@@ -16,6 +17,7 @@ async function seriousViolations(page: Page) {
 }
 
 test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) => {
+  await signInAs(page, "admin");
   await page.goto("/");
   await expect(page).toHaveURL(/\/phuong\/619$/);
   await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
@@ -25,6 +27,7 @@ test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) 
 });
 
 test("a volunteer records a visit and the TDP's figure changes", async ({ page }) => {
+  await signInAs(page, "volunteer");
   await openFirstTdp(page);
   const coverage = page.getByTestId("tdp-coverage");
   await expect(coverage).not.toHaveText("");
@@ -53,6 +56,7 @@ test("a volunteer records a visit and the TDP's figure changes", async ({ page }
 });
 
 test("an invalid visit form shows the Vietnamese field error", async ({ page }) => {
+  await signInAs(page, "volunteer");
   await openFirstTdp(page);
   await page.locator("ul.households li a").first().click();
   await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
@@ -61,6 +65,7 @@ test("an invalid visit form shows the Vietnamese field error", async ({ page }) 
 });
 
 test("the language can be switched to English", async ({ page }) => {
+  await signInAs(page, "admin");
   await page.goto("/phuong/619");
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("link", { name: "Overview" })).toBeVisible();
@@ -77,6 +82,7 @@ test.describe("on a phone set to English", () => {
   test.use({ locale: "en-US" });
 
   test("the app still starts in Vietnamese", async ({ page }) => {
+    await signInAs(page, "viewer");
     await page.goto("/phuong/619");
     await expect(page.getByRole("navigation").getByRole("link", { name: "Tổng quan" })).toBeVisible();
     await expect(page.locator("html")).toHaveAttribute("lang", "vi");
@@ -84,6 +90,7 @@ test.describe("on a phone set to English", () => {
 });
 
 test("search finds people without typing diacritics", async ({ page }) => {
+  await signInAs(page, "admin");
   await page.goto("/phuong/619/tim-kiem");
   await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill("nguyen van");
   await page.getByRole("button", { name: "Tìm" }).click();

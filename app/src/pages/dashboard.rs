@@ -11,6 +11,8 @@ use crate::api;
 use crate::components::{ProgressBadge, date, loaded, percent, set_current_ward, skill_name};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
+use crate::session::use_session;
+use domain::access::Action;
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
@@ -84,7 +86,7 @@ fn DashboardView(data: Data) -> impl IntoView {
                                     <td class="num">
                                         {percent(figure.share)}
                                         <span class="bar" aria-hidden="true">
-                                            <span style=format!("width: {share}%")></span>
+                                            <span style:width=format!("{share}%")></span>
                                         </span>
                                     </td>
                                     <td class="num">{format!("{}%", skill.target_percent)}</td>
@@ -100,7 +102,7 @@ fn DashboardView(data: Data) -> impl IntoView {
             </table>
         </div>
         <h2>{t!(i18n, dashboard.tdps_title)}</h2>
-        <TdpTable skills=data.skills tdps=data.tdps />
+        <TdpTable ward=data.ward.code skills=data.skills tdps=data.tdps />
     }
 }
 
@@ -121,10 +123,13 @@ fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
     }
 }
 
-/// TDPs side by side; a column header sorts by that column (again: reverses).
+/// TDPs side by side; a column header sorts by that column (again: reverses). A TDP's name
+/// links to its page (team and households) for those whose roles let them see its people.
 #[component]
-fn TdpTable(skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl IntoView {
+fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let may_open = move |tdp| session.reach(ward, Action::ViewPeople).includes(tdp);
     let sort = RwSignal::new((Column::Name, true));
     let rows = move || {
         let (column, ascending) = sort.get();
@@ -199,7 +204,11 @@ fn TdpTable(skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl IntoView {
                             view! {
                                 <tr data-tdp=row.code.clone()>
                                     <th scope="row">
-                                        <A href=Route::Tdp(id).path()>{row.name.clone()}</A>
+                                        {if may_open(id) {
+                                            view! { <A href=Route::Tdp(id).path()>{row.name.clone()}</A> }.into_any()
+                                        } else {
+                                            row.name.clone().into_any()
+                                        }}
                                     </th>
                                     <td class="num" data-col="visited">
                                         {percent(row.visit_coverage)}

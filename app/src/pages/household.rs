@@ -9,6 +9,8 @@ use crate::api;
 use crate::components::{PriorityBadges, date, loaded, set_current_ward};
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
+use crate::session::use_session;
+use domain::access::Action;
 
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
@@ -27,6 +29,9 @@ pub fn HouseholdPage() -> impl IntoView {
 fn HouseholdView(household: Household) -> impl IntoView {
     let i18n = use_i18n();
     let h = household;
+    let session = use_session();
+    let (ward, tdp) = (h.tdp.ward_code, h.tdp.id);
+    let may_record = move || session.reach(ward, Action::Record).includes(tdp);
     view! {
         <p class="crumb">
             <A href=Route::Tdp(h.tdp.id).path()>{h.tdp.name.clone()}</A>
@@ -36,9 +41,11 @@ fn HouseholdView(household: Household) -> impl IntoView {
         <p>
             <PriorityBadges priority=h.priority />
         </p>
-        <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
-            {t!(i18n, household.record_visit)}
-        </A>
+        <Show when=may_record>
+            <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
+                {t!(i18n, household.record_visit)}
+            </A>
+        </Show>
         <h2>{t!(i18n, household.residents)}</h2>
         <ul class="list">
             {h

@@ -3,6 +3,7 @@
 mod dashboard;
 mod home;
 mod household;
+mod invitation;
 mod not_found;
 mod record_visit;
 mod resident;
@@ -12,6 +13,7 @@ mod tdp;
 pub use dashboard::Dashboard;
 pub use home::Home;
 pub use household::HouseholdPage;
+pub use invitation::InvitationPage;
 pub use not_found::NotFound;
 pub use record_visit::RecordVisit;
 pub use resident::ResidentPage;

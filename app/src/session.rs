@@ -1,0 +1,289 @@
+//! Who is signed in, for every page: the sign-in form, the gate that shows it before anything
+//! else, and the dialog that asks again when a session ends mid-task without losing the page
+//! underneath (and what was typed into it).
+
+use domain::FieldCode;
+use domain::access::{Action, Reach, Role};
+use domain::api::{DemoAccount, Me, SignIn};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
+
+use crate::api::{self, ApiError};
+use crate::components::{ErrorNotice, FieldMessage};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::routes::INVITATION;
+
+#[derive(Clone, Copy)]
+pub struct Session {
+    /// `None` until the server has said who is signed in.
+    pub me: RwSignal<Option<Option<Me>>>,
+    pub demo_accounts: RwSignal<Vec<DemoAccount>>,
+    /// The server ended the session while a page was open.
+    pub lost: RwSignal<bool>,
+}
+
+pub fn use_session() -> Session {
+    expect_context()
+}
+
+impl Session {
+    /// Asks the server who is signed in, and makes the answer every component's context.
+    pub fn provide() -> Self {
+        let session = Self {
+            me: RwSignal::new(None),
+            demo_accounts: RwSignal::new(Vec::new()),
+            lost: RwSignal::new(false),
+        };
+        provide_context(session);
+        api::on_session_lost(move || {
+            if matches!(session.me.get_untracked(), Some(Some(_))) {
+                session.lost.set(true);
+            }
+        });
+        spawn_local(async move {
+            match api::session().await {
+                Ok(info) => {
+                    session.demo_accounts.set(info.demo_accounts);
+                    session.me.set(Some(info.user));
+                }
+                // Offline or no server: the pages will say so themselves.
+                Err(_) => session.me.set(Some(None)),
+            }
+        });
+        session
+    }
+
+    /// What the signed-in person may reach with `action` in `ward` (tracked).
+    pub fn reach(&self, ward: i32, action: Action) -> Reach {
+        self.me.with(|me| match me {
+            Some(Some(me)) => Reach::of(&me.grants, ward, action),
+            _ => Reach::Nothing,
+        })
+    }
+
+    pub fn signed_in(&self, me: Me) {
+        self.lost.set(false);
+        self.me.set(Some(Some(me)));
+    }
+
+    pub fn sign_out(&self) {
+        let session = *self;
+        spawn_local(async move {
+            // Signed out locally whatever the network says: the server forgets the session
+            // when it expires.
+            let _ = api::sign_out().await;
+            session.me.set(Some(None));
+        });
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Gate {
+    Loading,
+    SignIn,
+    App,
+}
+
+/// Shows the sign-in page until someone is signed in, except on the pages anyone may open
+/// (an invitation link).
+#[component]
+pub fn SessionGate(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let location = use_location();
+    // A memo, so that the app underneath is built once per sign-in, not on every navigation
+    // or every change to the signed-in person's details.
+    let gate = Memo::new(move |_| {
+        let public = location
+            .pathname
+            .with(|p| p.starts_with(&format!("/{INVITATION}/")));
+        match session.me.with(|me| me.as_ref().map(Option::is_some)) {
+            _ if public => Gate::App,
+            None => Gate::Loading,
+            Some(false) => Gate::SignIn,
+            Some(true) => Gate::App,
+        }
+    });
+    view! {
+        {move || match gate.get() {
+            Gate::Loading => view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
+            Gate::SignIn => view! { <SignInPage /> }.into_any(),
+            Gate::App => children().into_any(),
+        }}
+        <Show when=move || session.lost.get()>
+            <div class="overlay">
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="lost-title">
+                    <h2 id="lost-title">{t!(i18n, session.lost_title)}</h2>
+                    <p>{t!(i18n, session.lost_text)}</p>
+                    <SignInForm />
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <h1>{t!(i18n, session.title)}</h1>
+        <p>{t!(i18n, session.intro)}</p>
+        <SignInForm />
+        <Show when=move || !session.demo_accounts.read().is_empty()>
+            <section class="demo-accounts" aria-labelledby="demo-title">
+                <h2 id="demo-title">{t!(i18n, session.demo_title)}</h2>
+                <p>{t!(i18n, session.demo_text)}</p>
+                <table>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, session.role)}</th>
+                            <th scope="col">{t!(i18n, session.phone)}</th>
+                            <th scope="col">{t!(i18n, session.password)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            session
+                                .demo_accounts
+                                .get()
+                                .into_iter()
+                                .map(|a| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{role_name(a.role)}</th>
+                                            <td>{a.phone}</td>
+                                            <td><code>{a.password}</code></td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </section>
+        </Show>
+    }
+}
+
+/// A role's name in the current language.
+pub fn role_name(role: Role) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match role {
+        Role::WardAdmin => t_string!(i18n, access.ward_admin),
+        Role::TeamLeader => t_string!(i18n, access.team_leader),
+        Role::Volunteer => t_string!(i18n, access.volunteer),
+        Role::Responder => t_string!(i18n, access.responder),
+        Role::Viewer => t_string!(i18n, access.viewer),
+    }
+}
+
+#[component]
+fn SignInForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let phone = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(Vec::<domain::FieldError>::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let field = move |name: &'static str| {
+        Signal::derive(move || {
+            errors
+                .read()
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.code)
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = SignIn {
+            phone: phone.get_untracked(),
+            password: password.get_untracked(),
+        };
+        failure.set(None);
+        if let Err(e) = domain::validate::sign_in(&body) {
+            errors.set(e);
+            return;
+        }
+        errors.set(Vec::new());
+        busy.set(true);
+        spawn_local(async move {
+            match api::sign_in(&body).await {
+                Ok(me) => {
+                    password.set(String::new());
+                    session.signed_in(me);
+                }
+                Err(ApiError::Server(body)) if !body.fields.is_empty() => errors.set(body.fields),
+                Err(e) => failure.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let described = move |name: &'static str, id: &'static str| {
+        move || field(name).get().map(|_: FieldCode| id)
+    };
+    view! {
+        <form class="form sign-in" on:submit=submit novalidate>
+            <div class="field">
+                <label for="sign-in-phone">{t!(i18n, session.phone)}</label>
+                <input
+                    id="sign-in-phone"
+                    type="tel"
+                    inputmode="tel"
+                    autocomplete="username"
+                    aria-invalid=move || field("phone").get().is_some().to_string()
+                    aria-describedby=described("phone", "sign-in-phone-error")
+                    prop:value=phone
+                    on:input=move |ev| phone.set(event_target_value(&ev))
+                />
+                <FieldMessage code=field("phone") id="sign-in-phone-error" />
+            </div>
+            <div class="field">
+                <label for="sign-in-password">{t!(i18n, session.password)}</label>
+                <input
+                    id="sign-in-password"
+                    type="password"
+                    autocomplete="current-password"
+                    aria-invalid=move || field("password").get().is_some().to_string()
+                    aria-describedby=described("password", "sign-in-password-error")
+                    prop:value=password
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                <FieldMessage code=field("password") id="sign-in-password-error" />
+            </div>
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+            <button type="submit" class="button primary" disabled=busy>
+                {t!(i18n, session.submit)}
+            </button>
+        </form>
+    }
+}
+
+/// The signed-in person's name and the sign-out button, for the header.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let name = move || {
+        session.me.with(|me| match me {
+            Some(Some(me)) => Some(me.full_name.clone()),
+            _ => None,
+        })
+    };
+    view! {
+        {move || {
+            name()
+                .map(|name| {
+                    view! {
+                        <span class="who">{name}</span>
+                        <button type="button" class="link-button" on:click=move |_| session.sign_out()>
+                            {t!(i18n, session.sign_out)}
+                        </button>
+                    }
+                })
+        }}
+    }
+}

@@ -1,0 +1,118 @@
+import { test, expect, APIRequestContext } from "@playwright/test";
+import { PASSWORD, PHONES, signInAs } from "./accounts";
+
+/// Ids the tests need, looked up by the demo ward's admin on a request context of its own.
+async function asAdmin(request: APIRequestContext) {
+  const res = await request.post("/api/v1/session", {
+    data: { phone: PHONES.admin, password: PASSWORD },
+  });
+  expect(res.status()).toBe(200);
+  const tdps: { id: string; code: string }[] = await (await request.get("/api/v1/wards/619/tdps")).json();
+  const second = tdps.find((t) => t.code === "TDP-02")!;
+  const households: { id: string }[] = await (
+    await request.get(`/api/v1/tdps/${second.id}/households?limit=1`)
+  ).json();
+  return { secondTdp: second.id, householdOfSecondTdp: households[0].id };
+}
+
+test("a volunteer signs in, sees only their TDP's households, and may record there", async ({ page, request }) => {
+  const ids = await asAdmin(request);
+  await page.goto("/phuong/619");
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  // A demo server lists its accounts.
+  await expect(page.getByRole("cell", { name: PHONES.volunteer })).toBeVisible();
+
+  await page.getByLabel("Số điện thoại").fill("0900 619 003");
+  await page.getByLabel("Mật khẩu").fill("not the password");
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Số điện thoại hoặc mật khẩu không đúng.");
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Đăng xuất" })).toBeVisible();
+  // Their own TDP opens; the others are figures only.
+  await expect(page.getByRole("link", { name: "Tổ dân phố số 2", exact: true })).toHaveCount(0);
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await expect(page.locator("ul.households li").first()).toBeVisible();
+  await page.locator("ul.households li a").first().click();
+  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+
+  // Another TDP's household, typed into the address bar, is not there for them.
+  await page.goto(`/ho/${ids.householdOfSecondTdp}`);
+  await expect(page.getByRole("alert")).toHaveText("Không tìm thấy dữ liệu.");
+  // Search finds people of their TDP only.
+  await page.goto("/phuong/619/tim-kiem");
+  await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill("nguyen");
+  await page.getByRole("button", { name: "Tìm" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Người dân" })).toBeVisible();
+  const places = await page.locator("ul.list li").allTextContents();
+  expect(places.length).toBeGreaterThan(0);
+  for (const place of places) expect(place).not.toContain("Tổ dân phố số 2");
+
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+});
+
+test("a viewer sees the dashboard and no names", async ({ page, request }) => {
+  const ids = await asAdmin(request);
+  await signInAs(page, "viewer");
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await expect(page.locator("table.tdps tbody tr")).toHaveCount(52);
+  await expect(page.locator('a[href^="/to/"], a[href^="/ho/"], a[href^="/nguoi/"]')).toHaveCount(0);
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Tìm kiếm" })).toHaveCount(0);
+  await page.goto(`/to/${ids.secondTdp}`);
+  await expect(page.getByRole("alert")).toHaveText("Tài khoản của bạn không có quyền làm việc này.");
+  await page.goto(`/ho/${ids.householdOfSecondTdp}`);
+  await expect(page.getByRole("alert")).toHaveText("Không tìm thấy dữ liệu.");
+});
+
+test("a session that ends mid-form asks to sign in again and keeps what was typed", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await page.locator("ul.households li a").first().click();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Ghi chú").fill("Cài VNeID cho bà, hẹn tuần sau");
+
+  // The session ends on the server (signed out elsewhere, or expired).
+  expect((await page.request.delete("/api/v1/session")).status()).toBe(204);
+  await page.getByRole("button", { name: "Lưu" }).click();
+  const dialog = page.getByRole("dialog", { name: "Phiên đăng nhập đã hết" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel("Số điện thoại").fill(PHONES.volunteer);
+  await dialog.getByLabel("Mật khẩu").fill(PASSWORD);
+  await dialog.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByLabel("Ghi chú")).toHaveValue("Cài VNeID cho bà, hẹn tuần sau");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByText("Cài VNeID cho bà, hẹn tuần sau")).toBeVisible();
+});
+
+test("the whole app runs under the Content-Security-Policy without a console error", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  const first = await page.goto("/");
+  expect(first!.headers()["content-security-policy"]).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  await page.getByLabel("Số điện thoại").fill(PHONES.admin);
+  await page.getByLabel("Mật khẩu").fill(PASSWORD);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await expect(page.locator(".bar span").first()).toHaveCSS("width", /[1-9]/);
+  await page.getByRole("link", { name: "Tổ dân phố số 3", exact: true }).click();
+  await page.locator("ul.households li a").first().click();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await expect(page.getByRole("button", { name: "Lưu" })).toBeVisible();
+  await page.goto("/phuong/619/tim-kiem");
+  await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill("tran");
+  await page.getByRole("button", { name: "Tìm" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Người dân" })).toBeVisible();
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  expect(problems).toEqual([]);
+});
