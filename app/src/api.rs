@@ -4,8 +4,10 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Dashboard, Household, HouseholdSummary, InvitationPreview, Me, NewVisit,
-    Resident, SearchResults, SessionInfo, SignIn, Skill, TdpDetail, Visit, Ward,
+    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, CreatedInvitation,
+    Dashboard, Household, HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount,
+    NewGrant, NewInvitation, NewVisit, PasswordChange, Resident, SearchResults, SessionInfo,
+    SignIn, Skill, Tdp, TdpDetail, Visit, Ward,
 };
 use domain::{ErrorBody, ErrorCode};
 use gloo_net::http::{Request, Response};
@@ -72,6 +74,19 @@ async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result
     read(req.send().await).await
 }
 
+async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let req = Request::put(&format!("{BASE}{path}"))
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
+}
+
+/// A request answered with 204 No Content.
+async fn no_content(req: gloo_net::http::RequestBuilder) -> Result<(), ApiError> {
+    check(req.send().await).await?;
+    Ok(())
+}
+
 pub async fn session() -> Result<SessionInfo, ApiError> {
     get("/session").await
 }
@@ -81,8 +96,87 @@ pub async fn sign_in(body: &SignIn) -> Result<Me, ApiError> {
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
-    check(Request::delete(&format!("{BASE}/session")).send().await).await?;
+    no_content(Request::delete(&format!("{BASE}/session"))).await
+}
+
+pub async fn change_password(body: &PasswordChange) -> Result<(), ApiError> {
+    let req = Request::put(&format!("{BASE}/session/password"))
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    check(req.send().await).await?;
     Ok(())
+}
+
+pub async fn accounts(ward: i32) -> Result<Vec<Account>, ApiError> {
+    get(&format!("/wards/{ward}/accounts")).await
+}
+
+pub async fn create_account(ward: i32, body: &NewAccount) -> Result<Account, ApiError> {
+    post(&format!("/wards/{ward}/accounts"), body).await
+}
+
+pub async fn change_account(
+    ward: i32,
+    id: Uuid,
+    body: &AccountChange,
+) -> Result<Account, ApiError> {
+    let req = Request::patch(&format!("{BASE}/wards/{ward}/accounts/{id}"))
+        .json(body)
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
+}
+
+pub async fn set_grants(ward: i32, id: Uuid, grants: &[NewGrant]) -> Result<Account, ApiError> {
+    put(&format!("/wards/{ward}/accounts/{id}/grants"), &grants).await
+}
+
+pub async fn end_sessions(ward: i32, id: Uuid) -> Result<(), ApiError> {
+    no_content(Request::post(&format!(
+        "{BASE}/wards/{ward}/accounts/{id}/sign-out"
+    )))
+    .await
+}
+
+pub async fn tdps(ward: i32) -> Result<Vec<Tdp>, ApiError> {
+    get(&format!("/wards/{ward}/tdps")).await
+}
+
+pub async fn invitations(tdp: Uuid) -> Result<Vec<Invitation>, ApiError> {
+    get(&format!("/tdps/{tdp}/invitations")).await
+}
+
+pub async fn create_invitation(
+    tdp: Uuid,
+    body: &NewInvitation,
+) -> Result<CreatedInvitation, ApiError> {
+    post(&format!("/tdps/{tdp}/invitations"), body).await
+}
+
+pub async fn revoke_invitation(id: Uuid) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("{BASE}/invitations/{id}"))).await
+}
+
+/// The ward's audit log, newest first, from before the entry `before` when paging.
+pub async fn audit(
+    ward: i32,
+    entity: Option<String>,
+    action: Option<AuditAction>,
+    before: Option<i64>,
+) -> Result<Vec<AuditEntry>, ApiError> {
+    let mut query = format!("?limit={PAGE}");
+    if let Some(entity) = entity {
+        query.push_str(&format!(
+            "&entity={}",
+            js_sys::encode_uri_component(&entity)
+        ));
+    }
+    if let Some(action) = action {
+        query.push_str(&format!("&action={}", action.as_str()));
+    }
+    if let Some(before) = before {
+        query.push_str(&format!("&before={before}"));
+    }
+    get(&format!("/wards/{ward}/audit{query}")).await
 }
 
 pub async fn invitation(token: &str) -> Result<InvitationPreview, ApiError> {

@@ -57,6 +57,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         ward.get()
             .is_some_and(|w| !session.reach(w, Action::ViewPeople).is_nothing())
     };
+    let may_manage = move || {
+        ward.get()
+            .is_some_and(|w| session.reach(w, Action::ManageWard).is_ward())
+    };
     // Screen readers pick their voice from <html lang>.
     Effect::new(move |_| {
         if let Some(html) = document().document_element() {
@@ -88,6 +92,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <Show when=may_search>
                     <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
                         {t!(i18n, nav.search)}
+                    </A>
+                </Show>
+                <Show when=may_manage>
+                    <A href=move || Route::Accounts(ward.get().unwrap_or_default()).path()>
+                        {t!(i18n, nav.accounts)}
+                    </A>
+                    <A href=move || Route::Audit(ward.get().unwrap_or_default()).path()>
+                        {t!(i18n, nav.audit)}
                     </A>
                 </Show>
                 <button type="button" class="lang" on:click=switch>
@@ -242,5 +254,122 @@ pub fn skill_name(skill: &Skill) -> impl Fn() -> String + Send + Sync + 'static 
     move || match i18n.get_locale() {
         Locale::vi => vi.clone(),
         Locale::en => en.clone(),
+    }
+}
+
+/// What a form shows after a submit: the field errors next to their fields, any other failure
+/// above the button, and whether it is waiting for the server.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: RwSignal<Vec<domain::FieldError>>,
+    pub failure: RwSignal<Option<ApiError>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self {
+            errors: RwSignal::new(Vec::new()),
+            failure: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// The error code of `field`, if the last submit had one.
+    pub fn field(self, name: &'static str) -> Signal<Option<FieldCode>> {
+        Signal::derive(move || {
+            self.errors
+                .read()
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.code)
+        })
+    }
+
+    /// Checks a request in the browser first (the same rules as the server); true when it
+    /// may be sent.
+    pub fn start(self, checked: Result<(), Vec<domain::FieldError>>) -> bool {
+        self.failure.set(None);
+        match checked {
+            Err(e) => {
+                self.errors.set(e);
+                false
+            }
+            Ok(()) => {
+                self.errors.set(Vec::new());
+                self.busy.set(true);
+                true
+            }
+        }
+    }
+
+    /// Shows what the server answered, unless it succeeded.
+    pub fn finish<T>(self, result: Result<T, ApiError>) -> Option<T> {
+        self.busy.set(false);
+        match result {
+            Ok(value) => Some(value),
+            Err(ApiError::Server(body)) if !body.fields.is_empty() => {
+                self.errors.set(body.fields);
+                None
+            }
+            Err(e) => {
+                self.failure.set(Some(e));
+                None
+            }
+        }
+    }
+
+    pub fn failure_view(self) -> impl IntoView {
+        move || {
+            self.failure
+                .get()
+                .map(|error| view! { <ErrorNotice error /> })
+        }
+    }
+}
+
+/// A labelled text input with its error message, wired for screen readers.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                type=kind
+                inputmode=if kind == "tel" { "tel" } else { "text" }
+                autocomplete=autocomplete
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
+        </div>
     }
 }

@@ -13,7 +13,8 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    CODE, HOUSEHOLD, ID, INVITATION, RECORD_VISIT, RESIDENT, SEARCH, TDP, TOKEN, WARD, segment,
+    ACCOUNTS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, RECORD_VISIT, RESIDENT, SEARCH,
+    TDP, TOKEN, WARD, segment,
 };
 
 fn main() {
@@ -40,6 +41,10 @@ fn App() -> impl IntoView {
                         />
                         <Route path=(segment(RESIDENT), ID) view=pages::ResidentPage />
                         <Route path=(segment(INVITATION), TOKEN) view=pages::InvitationPage />
+                        <Route path=segment(ACCOUNTS) view=pages::MyAccount />
+                        <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view=pages::Accounts />
+                        <Route path=(segment(WARD), CODE, segment(AUDIT)) view=pages::AuditLog />
+                        <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                     </Routes>
                     </session::SessionGate>
                 </components::Layout>

@@ -13,6 +13,9 @@ pub const RECORD_VISIT: &str = "ghi-nhan";
 pub const RESIDENT: &str = "nguoi";
 /// An invitation link: `/moi/<token>`, opened by someone not signed in yet.
 pub const INVITATION: &str = "moi";
+pub const ACCOUNTS: &str = "tai-khoan";
+pub const AUDIT: &str = "nhat-ky";
+pub const INVITATIONS: &str = "loi-moi";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
@@ -23,6 +26,13 @@ pub enum Route {
     Household(Uuid),
     RecordVisit(Uuid),
     Resident(Uuid),
+    /// The signed-in person's own account.
+    MyAccount,
+    /// A ward's accounts and roles, for its admins.
+    Accounts(i32),
+    Audit(i32),
+    /// A TDP's invitations, for its team leader.
+    Invitations(Uuid),
 }
 
 impl Route {
@@ -35,6 +45,10 @@ impl Route {
             Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),
             Self::Resident(id) => format!("/{RESIDENT}/{id}"),
+            Self::MyAccount => format!("/{ACCOUNTS}"),
+            Self::Accounts(ward) => format!("/{WARD}/{ward}/{ACCOUNTS}"),
+            Self::Audit(ward) => format!("/{WARD}/{ward}/{AUDIT}"),
+            Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
         }
     }
 }

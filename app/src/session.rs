@@ -2,17 +2,17 @@
 //! else, and the dialog that asks again when a session ends mid-task without losing the page
 //! underneath (and what was typed into it).
 
-use domain::FieldCode;
 use domain::access::{Action, Reach, Role};
-use domain::api::{DemoAccount, Me, SignIn};
+use domain::api::{DemoAccount, Grant, Me, SignIn};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
-use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FieldMessage};
+use crate::api;
+use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::routes::INVITATION;
+use crate::routes::{INVITATION, Route};
+use leptos_router::components::A;
 
 #[derive(Clone, Copy)]
 pub struct Session {
@@ -167,6 +167,16 @@ fn SignInPage() -> impl IntoView {
     }
 }
 
+/// A role as a line of text: "Thành viên tổ – Tổ dân phố số 1, Phường Phú Diễn".
+pub fn grant_text(g: &Grant) -> impl Fn() -> String + Send + Sync + 'static + use<> {
+    let role = role_name(g.role);
+    let place = match &g.tdp_name {
+        Some(tdp) => format!("{tdp}, {}", g.ward_name),
+        None => g.ward_name.clone(),
+    };
+    move || format!("{} – {place}", role())
+}
+
 /// A role's name in the current language.
 pub fn role_name(role: Role) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let i18n = use_i18n();
@@ -185,77 +195,42 @@ fn SignInForm() -> impl IntoView {
     let session = use_session();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<domain::FieldError>::new());
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let field = move |name: &'static str| {
-        Signal::derive(move || {
-            errors
-                .read()
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.code)
-        })
-    };
+    let form = FormState::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = SignIn {
             phone: phone.get_untracked(),
             password: password.get_untracked(),
         };
-        failure.set(None);
-        if let Err(e) = domain::validate::sign_in(&body) {
-            errors.set(e);
-            return;
-        }
-        errors.set(Vec::new());
-        busy.set(true);
-        spawn_local(async move {
-            match api::sign_in(&body).await {
-                Ok(me) => {
+        if form.start(domain::validate::sign_in(&body)) {
+            spawn_local(async move {
+                if let Some(me) = form.finish(api::sign_in(&body).await) {
                     password.set(String::new());
                     session.signed_in(me);
                 }
-                Err(ApiError::Server(body)) if !body.fields.is_empty() => errors.set(body.fields),
-                Err(e) => failure.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
-    let described = move |name: &'static str, id: &'static str| {
-        move || field(name).get().map(|_: FieldCode| id)
+            });
+        }
     };
     view! {
         <form class="form sign-in" on:submit=submit novalidate>
-            <div class="field">
-                <label for="sign-in-phone">{t!(i18n, session.phone)}</label>
-                <input
-                    id="sign-in-phone"
-                    type="tel"
-                    inputmode="tel"
-                    autocomplete="username"
-                    aria-invalid=move || field("phone").get().is_some().to_string()
-                    aria-describedby=described("phone", "sign-in-phone-error")
-                    prop:value=phone
-                    on:input=move |ev| phone.set(event_target_value(&ev))
-                />
-                <FieldMessage code=field("phone") id="sign-in-phone-error" />
-            </div>
-            <div class="field">
-                <label for="sign-in-password">{t!(i18n, session.password)}</label>
-                <input
-                    id="sign-in-password"
-                    type="password"
-                    autocomplete="current-password"
-                    aria-invalid=move || field("password").get().is_some().to_string()
-                    aria-describedby=described("password", "sign-in-password-error")
-                    prop:value=password
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-                <FieldMessage code=field("password") id="sign-in-password-error" />
-            </div>
-            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-            <button type="submit" class="button primary" disabled=busy>
+            <TextField
+                id="sign-in-phone"
+                label=Signal::derive(move || t_string!(i18n, session.phone).to_owned())
+                value=phone
+                error=form.field("phone")
+                kind="tel"
+                autocomplete="username"
+            />
+            <TextField
+                id="sign-in-password"
+                label=Signal::derive(move || t_string!(i18n, session.password).to_owned())
+                value=password
+                error=form.field("password")
+                kind="password"
+                autocomplete="current-password"
+            />
+            {form.failure_view()}
+            <button type="submit" class="button primary" disabled=form.busy>
                 {t!(i18n, session.submit)}
             </button>
         </form>
@@ -278,7 +253,7 @@ pub fn AccountMenu() -> impl IntoView {
             name()
                 .map(|name| {
                     view! {
-                        <span class="who">{name}</span>
+                        <A href=Route::MyAccount.path() attr:class="who">{name}</A>
                         <button type="button" class="link-button" on:click=move |_| session.sign_out()>
                             {t!(i18n, session.sign_out)}
                         </button>

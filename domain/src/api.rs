@@ -356,8 +356,12 @@ schema! {
     /// link cannot be shown again.
     pub struct CreatedInvitation {
         pub invitation: Invitation,
-        /// Goes into the link `/moi/<token>` and its QR code.
+        /// Goes into the link `/moi/<token>`.
         pub token: String,
+        /// The whole link, for sending by Zalo or SMS.
+        pub link: String,
+        /// The link as a QR code (an SVG document), for scanning from the leader's phone.
+        pub qr_svg: String,
     }
 
     /// What the invitation page shows before the volunteer chooses a password.

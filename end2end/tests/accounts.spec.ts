@@ -116,3 +116,68 @@ test("the whole app runs under the Content-Security-Policy without a console err
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test("a team leader invites a volunteer, who joins from the link", async ({ page, browser }) => {
+  await signInAs(page, "leader");
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await page.getByRole("link", { name: "Mời thành viên" }).click();
+  await page.getByLabel("Họ và tên người được mời").fill("Đinh Thị Ngọc");
+  await page.getByRole("button", { name: "Tạo lời mời" }).click();
+  await expect(page.getByRole("heading", { name: "Lời mời cho Đinh Thị Ngọc" })).toBeVisible();
+  await expect(page.getByRole("img", { name: "Mã QR của đường link mời" })).toBeVisible();
+  const link = await page.getByLabel("Đường link mời").inputValue();
+  expect(link).toMatch(/\/moi\/[A-Za-z0-9_-]{43}$/);
+  await expect(page.locator("ul.invitations li", { hasText: "Đinh Thị Ngọc" })).toContainText("Đang chờ");
+
+  // The volunteer, on their own phone, opens the link.
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "vi-VN" });
+  const volunteer = await phone.newPage();
+  await volunteer.goto(link);
+  await expect(volunteer.getByText("Chào Đinh Thị Ngọc")).toBeVisible();
+  await volunteer.getByLabel("Số điện thoại").fill("0987 654 321");
+  await volunteer.getByLabel("Chọn mật khẩu").fill("12345678");
+  await volunteer.getByRole("button", { name: "Tham gia" }).click();
+  await expect(volunteer.locator("#invitation-password-error")).toContainText("quá dễ đoán");
+  await volunteer.getByLabel("Chọn mật khẩu").fill("nha toi co ba cay cau");
+  await volunteer.getByRole("button", { name: "Tham gia" }).click();
+  await expect(volunteer.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  await expect(volunteer.getByRole("link", { name: "Đinh Thị Ngọc" })).toBeVisible();
+  // The link works once.
+  await volunteer.goto(link);
+  await expect(volunteer.getByRole("alert")).toContainText("đã hết hạn, đã được dùng hoặc đã bị thu hồi");
+  await phone.close();
+
+  await page.reload();
+  await expect(page.locator("ul.invitations li", { hasText: "Đinh Thị Ngọc" })).toContainText("Đã tham gia");
+});
+
+test("a ward admin makes an account, changes its role, and finds it all in the audit log", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619");
+  await page.getByRole("navigation").getByRole("link", { name: "Tài khoản" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tài khoản và vai trò" })).toBeVisible();
+  await page.getByLabel("Họ và tên").fill("Lò Văn Pao");
+  await page.getByLabel("Số điện thoại").fill("0911 222 333");
+  await page.getByLabel("Mật khẩu ban đầu").fill("suoi nuoc trong veo");
+  await page.getByLabel("Vai trò").first().selectOption("team_leader");
+  await page.getByRole("button", { name: "Tạo tài khoản" }).click();
+  await expect(page.locator("#account-role-tdp-error")).toHaveText(
+    "Vai trò tổ trưởng và thành viên tổ cần chọn một tổ dân phố; các vai trò khác thì không.",
+  );
+  await page.getByLabel("Tổ dân phố").first().selectOption({ label: "Tổ dân phố số 4" });
+  await page.getByRole("button", { name: "Tạo tài khoản" }).click();
+  const row = page.locator("ul.accounts > li", { hasText: "Lò Văn Pao" });
+  await expect(row).toContainText("Tổ trưởng tổ CNSCĐ – Tổ dân phố số 4, Phường Phú Diễn");
+
+  await row.getByText("Quản lý").click();
+  await row.getByLabel("Vai trò").selectOption("viewer");
+  await row.getByRole("button", { name: "Lưu vai trò" }).click();
+  await expect(page.locator("ul.accounts > li", { hasText: "Lò Văn Pao" })).toContainText("Xem số liệu – Phường Phú Diễn");
+
+  await page.getByRole("navigation").getByRole("link", { name: "Nhật ký" }).click();
+  await page.getByLabel("Dữ liệu").selectOption("users");
+  await expect(page.locator("table.audit tbody tr").first()).toContainText("0911222333");
+  await page.getByLabel("Dữ liệu").selectOption("role_grants");
+  await expect(page.locator("table.audit tbody tr").first()).toContainText("viewer");
+});

@@ -86,6 +86,7 @@ impl Config {
                 .public_url
                 .as_deref()
                 .is_some_and(|u| u.starts_with("https://")),
+            public_url: self.public_url.clone(),
             behind_proxy: self.behind_proxy,
             demo: self.demo,
             sessions: crate::auth::SessionPolicy::default(),

@@ -36,6 +36,8 @@ pub struct AppState {
 pub struct Settings {
     /// Served over https: Secure `__Host-` cookies and HSTS.
     pub secure_cookies: bool,
+    /// The address people open (`--public-url`), for links such as invitations.
+    pub public_url: Option<String>,
     /// Trust the last `X-Forwarded-For` address as the client's.
     pub behind_proxy: bool,
     /// Started with `--demo`: the sign-in page lists the demo accounts.

@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FieldMessage, date_time, loaded};
-use crate::i18n::{t, use_i18n};
+use crate::api;
+use crate::components::{FormState, TextField, date_time, loaded};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -32,43 +32,22 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
     let navigate = use_navigate();
     let phone = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(Vec::<domain::FieldError>::new());
-    let failure = RwSignal::new(None::<ApiError>);
-    let busy = RwSignal::new(false);
-    let field = move |name: &'static str| {
-        Signal::derive(move || {
-            errors
-                .read()
-                .iter()
-                .find(|e| e.field == name)
-                .map(|e| e.code)
-        })
-    };
+    let form = FormState::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = AcceptInvitation {
             phone: phone.get_untracked(),
             password: password.get_untracked(),
         };
-        failure.set(None);
-        if let Err(e) = domain::validate::accept_invitation(&body) {
-            errors.set(e);
-            return;
-        }
-        errors.set(Vec::new());
-        busy.set(true);
-        let (token, navigate) = (token.clone(), navigate.clone());
-        spawn_local(async move {
-            match api::accept_invitation(&token, &body).await {
-                Ok(me) => {
+        if form.start(domain::validate::accept_invitation(&body)) {
+            let (token, navigate) = (token.clone(), navigate.clone());
+            spawn_local(async move {
+                if let Some(me) = form.finish(api::accept_invitation(&token, &body).await) {
                     session.signed_in(me);
                     navigate(&Route::Home.path(), Default::default());
                 }
-                Err(ApiError::Server(body)) if !body.fields.is_empty() => errors.set(body.fields),
-                Err(e) => failure.set(Some(e)),
-            }
-            busy.set(false);
-        });
+            });
+        }
     };
     view! {
         <h1>{t!(i18n, invitation.title)}</h1>
@@ -82,35 +61,25 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
             {t!(i18n, invitation.expires, when = date_time(preview.expires_at))}
         </p>
         <form class="form" on:submit=submit novalidate>
-            <div class="field">
-                <label for="invitation-phone">{t!(i18n, session.phone)}</label>
-                <input
-                    id="invitation-phone"
-                    type="tel"
-                    inputmode="tel"
-                    autocomplete="username"
-                    aria-invalid=move || field("phone").get().is_some().to_string()
-                    prop:value=phone
-                    on:input=move |ev| phone.set(event_target_value(&ev))
-                />
-                <FieldMessage code=field("phone") id="invitation-phone-error" />
-            </div>
-            <div class="field">
-                <label for="invitation-password">{t!(i18n, invitation.password)}</label>
-                <p class="hint" id="invitation-password-hint">{t!(i18n, invitation.password_hint)}</p>
-                <input
-                    id="invitation-password"
-                    type="password"
-                    autocomplete="new-password"
-                    aria-describedby="invitation-password-hint"
-                    aria-invalid=move || field("password").get().is_some().to_string()
-                    prop:value=password
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-                <FieldMessage code=field("password") id="invitation-password-error" />
-            </div>
-            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-            <button type="submit" class="button primary" disabled=busy>
+            <TextField
+                id="invitation-phone"
+                label=Signal::derive(move || t_string!(i18n, session.phone).to_owned())
+                value=phone
+                error=form.field("phone")
+                kind="tel"
+                autocomplete="username"
+            />
+            <TextField
+                id="invitation-password"
+                label=Signal::derive(move || t_string!(i18n, invitation.password).to_owned())
+                hint=Signal::derive(move || t_string!(i18n, invitation.password_hint).to_owned())
+                value=password
+                error=form.field("password")
+                kind="password"
+                autocomplete="new-password"
+            />
+            {form.failure_view()}
+            <button type="submit" class="button primary" disabled=form.busy>
                 {t!(i18n, invitation.submit)}
             </button>
         </form>

@@ -1,19 +1,27 @@
 //! One module per page of the route table in `main.rs`.
 
+mod accounts;
+mod audit;
 mod dashboard;
 mod home;
 mod household;
 mod invitation;
+mod invitations;
+mod my_account;
 mod not_found;
 mod record_visit;
 mod resident;
 mod search;
 mod tdp;
 
+pub use accounts::Accounts;
+pub use audit::AuditLog;
 pub use dashboard::Dashboard;
 pub use home::Home;
 pub use household::HouseholdPage;
 pub use invitation::InvitationPage;
+pub use invitations::Invitations;
+pub use my_account::MyAccount;
 pub use not_found::NotFound;
 pub use record_visit::RecordVisit;
 pub use resident::ResidentPage;

@@ -12,6 +12,7 @@ use crate::components::{
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
+use crate::session::use_session;
 
 #[component]
 pub fn TdpPage() -> impl IntoView {
@@ -49,6 +50,13 @@ fn role_label(role: TeamRole) -> impl Fn() -> &'static str + Send + Sync {
 fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView {
     let i18n = use_i18n();
     let f = detail.indicators.clone();
+    let session = use_session();
+    let (ward, id) = (detail.tdp.ward_code, detail.tdp.id);
+    let may_invite = move || {
+        session
+            .reach(ward, domain::access::Action::ManageTeam)
+            .includes(id)
+    };
     view! {
         <p class="crumb">
             <A href=Route::Dashboard(detail.tdp.ward_code).path()>{t!(i18n, nav.dashboard)}</A>
@@ -104,6 +112,11 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                 })
                 .collect_view()}
         </ul>
+        <Show when=may_invite>
+            <A href=Route::Invitations(id).path() attr:class="button secondary">
+                {t!(i18n, invitations.title)}
+            </A>
+        </Show>
         <h2>{t!(i18n, tdp.households)}</h2>
         <Households tdp=detail.tdp.id />
     }

@@ -18,6 +18,15 @@ async fn invite(leader: &TestApp, name: &str) -> (String, String) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["invitation"]["status"], "pending");
+    let token = created["token"].as_str().unwrap();
+    assert!(token.len() >= 43, "{token}");
+    assert!(
+        created["link"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/moi/{token}"))
+    );
+    assert!(created["qr_svg"].as_str().unwrap().contains("<svg"));
     (
         created["invitation"]["id"].as_str().unwrap().to_owned(),
         created["token"].as_str().unwrap().to_owned(),

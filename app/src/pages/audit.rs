@@ -1,0 +1,121 @@
+//! The ward's audit log, for its admins: every create, update and delete, newest first,
+//! filtered by what was changed and how.
+
+use domain::api::{AuditAction, AuditEntry};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::{code_param, not_found};
+use crate::api;
+use crate::components::{ErrorNotice, date_time, set_current_ward};
+use crate::i18n::{t, t_string, use_i18n};
+
+/// The tables the log names, in the order the filter offers them.
+const ENTITIES: [&str; 8] = [
+    "visits",
+    "households",
+    "residents",
+    "team_members",
+    "tdps",
+    "users",
+    "role_grants",
+    "invitations",
+];
+
+#[component]
+pub fn AuditLog() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = code_param();
+    let entity = RwSignal::new(None::<String>);
+    let action = RwSignal::new(None::<AuditAction>);
+    let entries = RwSignal::new(Vec::<AuditEntry>::new());
+    let failure = RwSignal::new(None);
+    let more = RwSignal::new(false);
+    // Loads the first page whenever a filter changes; `older` appends the next one.
+    let load = move |before: Option<i64>| {
+        let Some(ward) = code.get_untracked() else {
+            failure.set(Some(not_found()));
+            return;
+        };
+        set_current_ward(ward);
+        let (e, a) = (entity.get_untracked(), action.get_untracked());
+        spawn_local(async move {
+            match api::audit(ward, e, a, before).await {
+                Ok(page) => {
+                    more.set(page.len() == api::PAGE);
+                    if before.is_some() {
+                        entries.update(|list| list.extend(page));
+                    } else {
+                        entries.set(page);
+                    }
+                    failure.set(None);
+                }
+                Err(err) => failure.set(Some(err)),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        entity.track();
+        action.track();
+        code.track();
+        load(None);
+    });
+    let older = move |_| load(entries.with_untracked(|l| l.last().map(|e| e.id)));
+    let action_name = move |a: AuditAction| match a {
+        AuditAction::Create => t_string!(i18n, audit.create),
+        AuditAction::Update => t_string!(i18n, audit.update),
+        AuditAction::Delete => t_string!(i18n, audit.delete),
+    };
+    view! {
+        <h1>{t!(i18n, audit.title)}</h1>
+        <div class="filters">
+            <div class="field">
+                <label for="audit-entity">{t!(i18n, audit.entity)}</label>
+                <select id="audit-entity" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    entity.set((!v.is_empty()).then_some(v));
+                }>
+                    <option value="">{t!(i18n, audit.all)}</option>
+                    {ENTITIES.map(|e| view! { <option value=e>{e}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-action">{t!(i18n, audit.action)}</label>
+                <select id="audit-action" on:change=move |ev| action.set(AuditAction::parse(&event_target_value(&ev)))>
+                    <option value="">{t!(i18n, audit.all)}</option>
+                    {[AuditAction::Create, AuditAction::Update, AuditAction::Delete]
+                        .map(|a| view! { <option value=a.as_str()>{move || action_name(a)}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+        </div>
+        {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+        <div class="table-wrap">
+            <table class="audit">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, audit.when)}</th>
+                        <th scope="col">{t!(i18n, audit.who)}</th>
+                        <th scope="col">{t!(i18n, audit.action)}</th>
+                        <th scope="col">{t!(i18n, audit.entity)}</th>
+                        <th scope="col">{t!(i18n, audit.change)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || entries.get() key=|e| e.id let:e>
+                        <tr>
+                            <td>{date_time(e.at)}</td>
+                            <td>{e.user_name.clone().unwrap_or_else(|| "–".into())}</td>
+                            <td>{move || action_name(e.action)}</td>
+                            <td>{e.entity.clone()}</td>
+                            <td><code class="change">{e.change.to_string()}</code></td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || more.get()>
+            <button type="button" class="button secondary" on:click=older>{t!(i18n, audit.older)}</button>
+        </Show>
+    }
+}
