@@ -15,7 +15,7 @@ async function asAdmin(request: APIRequestContext) {
   return { secondTdp: second.id, householdOfSecondTdp: households[0].id };
 }
 
-test("a volunteer signs in, sees only their TDP's households, and may record there", async ({ page, request }) => {
+test("a volunteer signs in, sees only their TDP's households, and records a visit there", async ({ page, request }) => {
   const ids = await asAdmin(request);
   await page.goto("/phuong/619");
   await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
@@ -36,7 +36,11 @@ test("a volunteer signs in, sees only their TDP's households, and may record the
   await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
   await expect(page.locator("ul.households li").first()).toBeVisible();
   await page.locator("ul.households li a").first().click();
-  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Ghi chú").fill("Hướng dẫn thanh toán QR");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByText("Hướng dẫn thanh toán QR")).toBeVisible();
 
   // Another TDP's household, typed into the address bar, is not there for them.
   await page.goto(`/ho/${ids.householdOfSecondTdp}`);
