@@ -116,6 +116,19 @@ test("the whole app runs under the Content-Security-Policy without a console err
   await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill("tran");
   await page.getByRole("button", { name: "Tìm" }).click();
   await expect(page.getByRole("heading", { level: 2, name: "Người dân" })).toBeVisible();
+  // The admin's pages, and the leader's invitations with the QR code image.
+  await page.getByRole("navigation").getByRole("link", { name: "Tài khoản" }).click();
+  await expect(page.locator("ul.accounts > li").first()).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Nhật ký" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Nhật ký thay đổi" })).toBeVisible();
+  await page.locator(".who").click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tài khoản của tôi" })).toBeVisible();
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Tổ dân phố số 3", exact: true }).click();
+  await page.getByRole("link", { name: "Mời thành viên" }).click();
+  await page.getByLabel("Họ và tên người được mời").fill("Hà Văn Khánh");
+  await page.getByRole("button", { name: "Tạo lời mời" }).click();
+  await expect(page.getByRole("img", { name: "Mã QR của đường link mời" })).toBeVisible();
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   expect(problems).toEqual([]);
