@@ -25,28 +25,43 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(end_sessions))
 }
 
-/// An account with its roles in `ward`; 404 when it holds none there.
-async fn account(db: &PgPool, ward: i32, id: Uuid) -> Result<Account> {
-    let row = sqlx::query!(
+/// The accounts holding a role in `ward` (or only `only` among them), by name, each with its
+/// roles there: two queries however many there are.
+async fn accounts_in(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<Account>> {
+    let rows = sqlx::query!(
         "select id, phone, full_name, disabled, password_hash is not null as \"has_password!\",
                 created_at
-         from users u where id = $1
-             and exists (select from role_grants g where g.user_id = u.id and g.ward_code = $2)",
-        id,
-        ward
+         from users u
+         where exists (select from role_grants g where g.user_id = u.id and g.ward_code = $1)
+             and ($2::uuid is null or u.id = $2)
+         order by full_name, phone",
+        ward,
+        only
     )
-    .fetch_optional(db)
-    .await?
-    .ok_or(Error::NotFound)?;
-    Ok(Account {
-        id: row.id,
-        phone: row.phone,
-        full_name: row.full_name,
-        disabled: row.disabled,
-        has_password: row.has_password,
-        grants: auth::grants(db, row.id, Some(ward)).await?,
-        created_at: row.created_at,
-    })
+    .fetch_all(db)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut grants = auth::grants_of(db, &ids, Some(ward)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Account {
+            grants: grants.remove(&row.id).unwrap_or_default(),
+            id: row.id,
+            phone: row.phone,
+            full_name: row.full_name,
+            disabled: row.disabled,
+            has_password: row.has_password,
+            created_at: row.created_at,
+        })
+        .collect())
+}
+
+/// An account with its roles in `ward`; 404 when it holds none there.
+async fn account(db: &PgPool, ward: i32, id: Uuid) -> Result<Account> {
+    accounts_in(db, ward, Some(id))
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
 }
 
 /// Everyone holding a role in the ward, by name.
@@ -60,19 +75,7 @@ async fn list_accounts(
     Path(code): Path<i32>,
 ) -> ApiResult<Vec<Account>> {
     access.ward(code, Action::ManageWard)?;
-    let ids = sqlx::query_scalar!(
-        "select u.id from users u
-         where exists (select from role_grants g where g.user_id = u.id and g.ward_code = $1)
-         order by u.full_name, u.phone",
-        code
-    )
-    .fetch_all(&state.db)
-    .await?;
-    let mut accounts = Vec::with_capacity(ids.len());
-    for id in ids {
-        accounts.push(account(&state.db, code, id).await?);
-    }
-    Ok(Json(accounts))
+    Ok(Json(accounts_in(&state.db, code, None).await?))
 }
 
 /// Creates an account with a first role in the ward. The phone number must be new: a person

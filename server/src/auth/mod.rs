@@ -9,6 +9,7 @@ pub mod password;
 pub mod store;
 pub mod throttle;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
@@ -158,26 +159,41 @@ impl AuthnBackend for Backend {
 
 /// A person's roles, in every ward or in one.
 pub async fn grants(db: &PgPool, user: Uuid, ward: Option<i32>) -> Result<Vec<Grant>> {
-    Ok(sqlx::query!(
-        "select g.ward_code, w.name as ward_name, g.role, g.tdp_id, t.name as \"tdp_name?\"
+    Ok(grants_of(db, &[user], ward)
+        .await?
+        .remove(&user)
+        .unwrap_or_default())
+}
+
+/// The roles of several people at once, in every ward or in one, by person.
+pub async fn grants_of(
+    db: &PgPool,
+    users: &[Uuid],
+    ward: Option<i32>,
+) -> Result<HashMap<Uuid, Vec<Grant>>> {
+    let rows = sqlx::query!(
+        "select g.user_id, g.ward_code, w.name as ward_name, g.role, g.tdp_id,
+                t.name as \"tdp_name?\"
          from role_grants g join wards w on w.code = g.ward_code
          left join tdps t on t.id = g.tdp_id
-         where g.user_id = $1 and ($2::int is null or g.ward_code = $2)
+         where g.user_id = any($1) and ($2::int is null or g.ward_code = $2)
          order by g.ward_code, g.role, t.code",
-        user,
+        users,
         ward,
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|g| Grant {
-        ward_code: g.ward_code,
-        ward_name: g.ward_name,
-        role: Role::parse(&g.role).unwrap_or(Role::Viewer),
-        tdp_id: g.tdp_id,
-        tdp_name: g.tdp_name,
-    })
-    .collect())
+    .await?;
+    let mut by_user: HashMap<Uuid, Vec<Grant>> = HashMap::new();
+    for g in rows {
+        by_user.entry(g.user_id).or_default().push(Grant {
+            ward_code: g.ward_code,
+            ward_name: g.ward_name,
+            role: Role::parse(&g.role).unwrap_or(Role::Viewer),
+            tdp_id: g.tdp_id,
+            tdp_name: g.tdp_name,
+        });
+    }
+    Ok(by_user)
 }
 
 /// The session cookie: `__Host-` prefixed and Secure when the app is served over https (the
