@@ -108,6 +108,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <AccountMenu />
             </nav>
         </header>
+        <crate::pwa::UpdateOffer />
         <main id="main">{children()}</main>
     }
 }

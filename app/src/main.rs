@@ -3,6 +3,7 @@
 mod api;
 mod components;
 mod pages;
+mod pwa;
 mod routes;
 mod session;
 

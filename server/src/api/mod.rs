@@ -76,18 +76,26 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", any(not_found))
         .layer(Extension(doc))
         .layer(crate::auth::layer(&state))
-        .layer(axum::middleware::map_response(json_failures))
+        .layer(axum::middleware::map_response(api_response))
         .with_state(state)
 }
 
-/// The session layers answer their own failures (a database that cannot load a session) with
-/// an empty 500; give those the JSON error body like every other failure.
-async fn json_failures(res: Response) -> Response {
-    if res.status() == StatusCode::INTERNAL_SERVER_ERROR
+/// What every API response shares: never stored by a browser or proxy cache (they carry
+/// personal data, and the app keeps what it needs offline itself), and the JSON error body
+/// even for the session layers' own failures (a database that cannot load a session), which
+/// they answer with an empty 500.
+async fn api_response(res: Response) -> Response {
+    let mut res = if res.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !res.headers().contains_key(header::CONTENT_TYPE)
     {
-        return Error::Internal(anyhow::anyhow!("the session layer failed")).into_response();
-    }
+        Error::Internal(anyhow::anyhow!("the session layer failed")).into_response()
+    } else {
+        res
+    };
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     res
 }
 

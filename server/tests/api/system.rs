@@ -110,6 +110,13 @@ async fn every_kind_of_response_carries_the_security_headers(db: sqlx::PgPool) {
         assert_eq!(headers["x-content-type-options"], "nosniff", "{uri}");
         assert_eq!(headers["referrer-policy"], "no-referrer", "{uri}");
         assert!(!headers.contains_key("strict-transport-security"), "{uri}");
+        // Personal data never goes into an HTTP cache; the hashed bundle is kept for a year.
+        let cache = headers["cache-control"].to_str().unwrap();
+        match uri {
+            u if u.starts_with("/api/") => assert_eq!(cache, "no-store", "{uri}"),
+            "/" => assert_eq!(cache, "no-cache"),
+            _ => assert!(cache.contains("immutable"), "{uri}: {cache}"),
+        }
     }
 }
 

@@ -1,0 +1,71 @@
+import { test, expect, chromium, Page } from "@playwright/test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+async function serviceWorkerReady(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+}
+
+test("the app is installable: manifest, icons and service worker", async ({ request, baseURL }) => {
+  // Chromium never offers to install from an incognito-like context, which is what Playwright
+  // gives by default: this test runs in a real profile.
+  const profile = mkdtempSync(join(tmpdir(), "ngoso-pwa-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    ...test.info().project.use.launchOptions,
+    baseURL,
+    locale: "vi-VN",
+  });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  await serviceWorkerReady(page);
+  const cdp = await context.newCDPSession(page);
+  const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");
+  expect(installabilityErrors).toEqual([]);
+  const { url, errors } = await cdp.send("Page.getAppManifest");
+  expect(url).toMatch(/\/manifest\.webmanifest$/);
+  expect(errors).toEqual([]);
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+
+  const manifest = await request.get("/manifest.webmanifest");
+  expect(manifest.headers()["content-type"]).toBe("application/manifest+json");
+  const body = await manifest.json();
+  expect(body.short_name).toBe("Ngõ Số");
+  expect(body.display).toBe("standalone");
+  expect(body.icons.map((i: { sizes: string; purpose: string }) => `${i.sizes} ${i.purpose}`)).toEqual([
+    "192x192 any",
+    "512x512 any",
+    "512x512 maskable",
+  ]);
+  for (const icon of body.icons) {
+    const res = await request.get(icon.src);
+    expect(res.headers()["content-type"]).toBe("image/png");
+  }
+});
+
+test("with no signal the app still opens, from the service worker's copy", async ({ page, context }) => {
+  await page.goto("/");
+  await serviceWorkerReady(page);
+  // The first visit installs the worker; from the next load on it answers.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "Ngõ Số" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  // A deep link opens too.
+  await page.goto("/phuong/619");
+  await expect(page.getByRole("link", { name: "Ngõ Số" })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test("API answers are never stored by the HTTP cache", async ({ request }) => {
+  const res = await request.get("/api/v1/session");
+  expect(res.headers()["cache-control"]).toBe("no-store");
+});
