@@ -204,6 +204,42 @@ schema! {
         pub recorded_at: DateTime<Utc>,
     }
 
+    /// Visits from a phone's outbox, sent together.
+    pub struct VisitBatch {
+        /// The phone's clock when it sent the batch: how far off that clock is.
+        pub sent_at: DateTime<Utc>,
+        pub visits: Vec<OutboxVisit>,
+    }
+
+    pub struct OutboxVisit {
+        /// When the phone recorded the visit, by its own clock.
+        pub recorded_at: DateTime<Utc>,
+        /// Its `id` is required: it is what makes sending again safe.
+        pub visit: NewVisit,
+    }
+
+    /// What became of one visit of a batch, in the batch's order.
+    pub struct SyncOutcome {
+        pub id: Option<Uuid>,
+        pub status: SyncStatus,
+        pub fields: Vec<crate::FieldError>,
+    }
+
+    /// A client id that arrived again with other content, kept for a person to resolve.
+    pub struct SyncConflict {
+        pub id: i64,
+        pub entity: String,
+        pub client_id: Uuid,
+        pub tdp_id: Uuid,
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        pub received: serde_json::Value,
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        pub stored: serde_json::Value,
+        pub received_at: DateTime<Utc>,
+        /// Who sent the conflicting copy.
+        pub user_name: Option<String>,
+    }
+
     pub struct HelpRecord {
         pub visit_id: Uuid,
         pub visited_on: NaiveDate,
@@ -445,6 +481,14 @@ choice! {
         Accepted,
         Revoked,
         Expired,
+    }
+
+    pub enum SyncStatus {
+        Stored,
+        AlreadyStored,
+        Conflict,
+        Invalid,
+        Refused,
     }
 
     pub enum AuditAction {

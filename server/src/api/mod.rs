@@ -42,7 +42,7 @@ pub const PREFIX: &str = "/api/v1";
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
-        (name = "invitations"), (name = "audit")
+        (name = "invitations"), (name = "audit"), (name = "sync")
     )
 )]
 struct ApiDoc;

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use domain::access::Action;
-use domain::api::{AuditAction, NewVisit, Visit};
+use domain::api::{
+    AuditAction, NewVisit, SyncConflict, SyncOutcome, SyncStatus, Visit, VisitBatch,
+};
 use domain::{ErrorBody, FieldCode, FieldError};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -20,6 +23,8 @@ use crate::error::{Error, Json, Path, Result};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(record_visit))
+        .routes(routes!(sync_visits))
+        .routes(routes!(list_conflicts))
         .routes(routes!(get_visit))
 }
 
@@ -117,29 +122,80 @@ async fn record_visit(
     Json(new): Json<NewVisit>,
 ) -> Result<(StatusCode, Json<Visit>)> {
     access.ward(code, Action::Record)?;
-    domain::validate::new_visit(&new, super::today()).map_err(Error::Validation)?;
-    let household = access
-        .household_field(
-            &state.db,
-            new.household_id,
-            code,
-            Action::Record,
-            "household_id",
-        )
-        .await?;
+    let (status, id) = match record(&state.db, &access, code, new, None).await? {
+        Recorded::New(id) => (StatusCode::CREATED, id),
+        Recorded::Already(id) => (StatusCode::OK, id),
+    };
+    let visit = load(&state.db, &[id]).await?.pop().ok_or(Error::NotFound)?;
+    Ok((status, Json(visit)))
+}
+
+/// What recording one visit did.
+pub enum Recorded {
+    New(Uuid),
+    /// The same visit was recorded before (a retry): nothing changed.
+    Already(Uuid),
+}
+
+/// When a phone recorded a visit, by its own clock, and how far ahead that clock was.
+pub struct DeviceTime {
+    pub recorded_at: DateTime<Utc>,
+    pub clock_skew: chrono::TimeDelta,
+}
+
+impl DeviceTime {
+    /// A date from the phone's calendar, in the server's: moved by the clock's error in whole
+    /// days (an error under half a day leaves it alone).
+    pub fn correct(&self, date: chrono::NaiveDate) -> chrono::NaiveDate {
+        let days = (self.clock_skew.num_seconds() as f64 / 86_400.0).round() as i64;
+        date - chrono::TimeDelta::days(days)
+    }
+}
+
+/// Records one visit: checks, writes, skill statuses and the audit entry in one transaction.
+/// Shared by the single endpoint and the sync batch. The same id with other content is
+/// refused with `Error::Conflict` and kept in `sync_conflicts` for a person to resolve.
+pub async fn record(
+    db: &PgPool,
+    access: &Access,
+    code: i32,
+    new: NewVisit,
+    device: Option<DeviceTime>,
+) -> Result<Recorded> {
     let id = new.id.unwrap_or_else(Uuid::now_v7);
+    // The request as the phone sent it: a retry is compared with this, whatever the clock.
     let request = serde_json::to_value(NewVisit {
         id: Some(id),
         ..new.clone()
     })
     .map_err(anyhow::Error::from)?;
+    // A copy sent before is settled first, whatever the checks would say of it today.
+    let mut conn = db.acquire().await?;
+    if let Some(outcome) = settled(&mut conn, access, code, id, &request).await? {
+        return outcome;
+    }
+    drop(conn);
+    // The date the volunteer saw was the phone's: a phone two days ahead said "today" two
+    // days early in the server's calendar.
+    let new = match &device {
+        Some(d) => NewVisit {
+            visited_on: d.correct(new.visited_on),
+            ..new
+        },
+        None => new,
+    };
+    domain::validate::new_visit(&new, super::today()).map_err(Error::Validation)?;
+    let household = access
+        .household_field(db, new.household_id, code, Action::Record, "household_id")
+        .await?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = db.begin().await?;
     check_references(&mut tx, &new, code).await?;
 
     let inserted = sqlx::query_scalar!(
-        "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, note, request)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
+        "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, note,
+                             request, device_recorded_at, device_clock_skew)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          on conflict (id) do nothing returning id",
         id,
         code,
@@ -149,19 +205,16 @@ async fn record_visit(
         new.satisfaction,
         new.note.trim(),
         request,
+        device.as_ref().map(|d| d.recorded_at),
+        device.as_ref().map(|d| d.clock_skew.num_seconds() as f64),
     )
     .fetch_optional(&mut *tx)
     .await?;
     if inserted.is_none() {
-        let stored = sqlx::query_scalar!("select request from visits where id = $1", id)
-            .fetch_one(&mut *tx)
-            .await?;
-        drop(tx);
-        if stored != request {
-            return Err(Error::Conflict);
-        }
-        let visit = load(&state.db, &[id]).await?.pop().ok_or(Error::NotFound)?;
-        return Ok((StatusCode::OK, Json(visit)));
+        // Another copy got in first, between our check and our insert.
+        let outcome = settle(&mut tx, access, code, id, &request).await;
+        tx.commit().await?;
+        return outcome;
     }
 
     sqlx::query!(
@@ -223,8 +276,7 @@ async fn record_visit(
     )
     .await?;
     tx.commit().await?;
-    let visit = load(&state.db, &[id]).await?.pop().ok_or(Error::NotFound)?;
-    Ok((StatusCode::CREATED, Json(visit)))
+    Ok(Recorded::New(id))
 }
 
 /// Volunteers must be team members of the ward, helped residents must live in the visited
@@ -306,4 +358,150 @@ async fn check_references(
     } else {
         Err(Error::Validation(errors))
     }
+}
+
+/// A visit id that is already stored: `Some` with the outcome (the same content: already
+/// recorded; other content: a conflict, kept), `None` when the id is new.
+async fn settled(
+    conn: &mut sqlx::PgConnection,
+    access: &Access,
+    code: i32,
+    id: Uuid,
+    request: &serde_json::Value,
+) -> Result<Option<Result<Recorded>>> {
+    let exists = sqlx::query_scalar!(
+        r#"select exists (select from visits where id = $1) as "e!""#,
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if !exists {
+        return Ok(None);
+    }
+    let outcome = settle(conn, access, code, id, request).await;
+    Ok(Some(outcome))
+}
+
+async fn settle(
+    conn: &mut sqlx::PgConnection,
+    access: &Access,
+    code: i32,
+    id: Uuid,
+    request: &serde_json::Value,
+) -> Result<Recorded> {
+    let stored = sqlx::query!(
+        "select request, tdp_id, ward_code from visits where id = $1",
+        id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    // An id of a visit the person could not have recorded: nothing of theirs to settle.
+    let place = crate::auth::Place {
+        ward: stored.ward_code,
+        tdp: stored.tdp_id,
+    };
+    if stored.ward_code != code || access.record(place, Action::Record).is_err() {
+        return Err(Error::Conflict);
+    }
+    if stored.request == *request {
+        return Ok(Recorded::Already(id));
+    }
+    sqlx::query!(
+        "insert into sync_conflicts (ward_code, tdp_id, entity, client_id, received, stored, user_id)
+         values ($1, $2, 'visits', $3, $4, $5, $6)
+         on conflict (entity, client_id, received) do nothing",
+        code,
+        stored.tdp_id,
+        id,
+        request,
+        stored.request,
+        access.user.id,
+    )
+    .execute(&mut *conn)
+    .await?;
+    Err(Error::Conflict)
+}
+
+/// Most visits one batch may carry; a phone with more sends several batches.
+const MAX_BATCH: usize = 500;
+
+/// Visits from a phone's outbox, sent together when the phone has signal. Each visit is
+/// recorded on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
+/// order: `stored`, `already_stored` (sent before), `conflict` (the id was used for other
+/// content; kept for a team leader to resolve), `invalid` (with field errors) or `refused`
+/// (outside the person's TDPs). A database failure answers 500 for the whole batch: sending it
+/// again is safe, since every visit is idempotent by its id.
+#[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = VisitBatch,
+    responses((status = 200, body = Vec<SyncOutcome>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn sync_visits(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(batch): Json<VisitBatch>,
+) -> ApiResult<Vec<SyncOutcome>> {
+    access.ward(code, Action::Record)?;
+    if batch.visits.len() > MAX_BATCH {
+        return Err(Error::field("visits", FieldCode::TooLong));
+    }
+    let clock_skew = batch.sent_at - Utc::now();
+    let mut outcomes = Vec::with_capacity(batch.visits.len());
+    for item in batch.visits {
+        let id = item.visit.id;
+        let outcome = |status, fields| SyncOutcome { id, status, fields };
+        if id.is_none() {
+            outcomes.push(outcome(
+                SyncStatus::Invalid,
+                vec![FieldError::new("id", FieldCode::Required)],
+            ));
+            continue;
+        }
+        let device = DeviceTime {
+            recorded_at: item.recorded_at,
+            clock_skew,
+        };
+        outcomes.push(
+            match record(&state.db, &access, code, item.visit, Some(device)).await {
+                Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
+                Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
+                Err(Error::Conflict) => outcome(SyncStatus::Conflict, Vec::new()),
+                Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
+                Err(Error::Forbidden | Error::NotFound) => outcome(SyncStatus::Refused, Vec::new()),
+                Err(e) => return Err(e),
+            },
+        );
+    }
+    Ok(Json(outcomes))
+}
+
+/// Unresolved conflicts in the TDPs the person manages (team leaders) or the whole ward
+/// (admins), newest first.
+#[utoipa::path(get, path = "/wards/{code}/conflicts", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<SyncConflict>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_conflicts(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<SyncConflict>> {
+    let tdps = crate::auth::only_tdps(&access.ward(code, Action::ManageTeam)?);
+    Ok(Json(
+        sqlx::query_as!(
+            SyncConflict,
+            r#"select c.id, c.entity, c.client_id, c.tdp_id, c.received, c.stored, c.received_at,
+                      u.full_name as "user_name?"
+               from sync_conflicts c left join users u on u.id = c.user_id
+               where c.ward_code = $1 and c.resolved_at is null
+                   and ($2::uuid[] is null or c.tdp_id = any($2))
+               order by c.received_at desc limit 200"#,
+            code,
+            tdps.as_deref(),
+        )
+        .fetch_all(&state.db)
+        .await?,
+    ))
 }

@@ -76,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
 
     latency(&client, "demo ward", &url, 1, &args).await?;
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
+    sync_throughput(&db, &format!("http://{addr}")).await?;
 
     let started = Instant::now();
     let mut total = demo::Counts::default();
@@ -154,8 +155,95 @@ fn first_load(dist: &std::path::Path) -> anyhow::Result<()> {
 
 /// A client holding the session cookie of the demo ward's viewer account.
 async fn signed_in(base: &str) -> anyhow::Result<reqwest::Client> {
+    signed_in_as(base, domain::access::Role::Viewer).await
+}
+
+/// How fast a phone's outbox goes in: visits per second in batches of 100 over HTTP, as a
+/// volunteer, each visit checked, written with its help and skill statuses, and audited; next
+/// to PostgreSQL's own rate for the bare visit rows, one bulk insert, in the same run.
+async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
+    const VISITS: usize = 2_000;
+    const BATCH: usize = 100;
+    let client = signed_in_as(base, domain::access::Role::Volunteer).await?;
+    let (tdp, member): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select g.tdp_id, m.id from role_grants g join users u on u.id = g.user_id
+         join team_members m on m.user_id = u.id where u.phone = $1",
+    )
+    .bind(demo::demo_phone(
+        demo::DEMO_WARD,
+        domain::access::Role::Volunteer,
+    ))
+    .fetch_one(db)
+    .await?;
+    let households: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+        "select distinct on (h.id) h.id, r.id from households h join residents r on r.household_id = h.id
+         where h.tdp_id = $1 order by h.id, r.birth_year",
+    )
+    .bind(tdp)
+    .fetch_all(db)
+    .await?;
+    let skill: (uuid::Uuid,) =
+        sqlx::query_as("select id from skills where ward_code = $1 order by position limit 1")
+            .bind(demo::DEMO_WARD)
+            .fetch_one(db)
+            .await?;
+    let today = server::api::today();
+    let visits: Vec<serde_json::Value> = (0..VISITS)
+        .map(|i| {
+            let (household, resident) = households[i % households.len()];
+            serde_json::json!({
+                "recorded_at": chrono::Utc::now(),
+                "visit": {
+                    "id": uuid::Uuid::now_v7(), "household_id": household, "visited_on": today,
+                    "volunteer_ids": [member], "satisfaction": 5, "note": "",
+                    "help": [{ "resident_id": resident, "skill_id": skill.0, "outcome": "in_progress" }],
+                }
+            })
+        })
+        .collect();
+    let url = format!("{base}/api/v1/wards/{}/sync/visits", demo::DEMO_WARD);
+    let started = Instant::now();
+    for chunk in visits.chunks(BATCH) {
+        let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "visits": chunk });
+        client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await?
+            .error_for_status()?;
+    }
+    let synced = VISITS as f64 / started.elapsed().as_secs_f64();
+
+    // A temporary table lives on one connection: both statements use the same one.
+    let mut conn = db.acquire().await?;
+    sqlx::query("create temp table raw_visits (like visits including defaults)")
+        .execute(&mut *conn)
+        .await?;
+    let ids: Vec<uuid::Uuid> = (0..VISITS).map(|_| uuid::Uuid::now_v7()).collect();
+    let started = Instant::now();
+    sqlx::query(
+        "insert into raw_visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, note, request)
+         select id, $2, $3, $4, $5, 5, '', '{}'::jsonb from unnest($1::uuid[]) id",
+    )
+    .bind(&ids)
+    .bind(demo::DEMO_WARD)
+    .bind(tdp)
+    .bind(households[0].0)
+    .bind(today)
+    .execute(&mut *conn)
+    .await?;
+    let raw = VISITS as f64 / started.elapsed().as_secs_f64();
+    println!(
+        "sync: {VISITS} visits in batches of {BATCH} over HTTP: {synced:.0} visits/s \
+         (aim 2,000); PostgreSQL's bulk insert of the bare rows: {raw:.0} rows/s"
+    );
+    Ok(())
+}
+
+async fn signed_in_as(base: &str, role: domain::access::Role) -> anyhow::Result<reqwest::Client> {
     let body = serde_json::json!({
-        "phone": demo::demo_phone(demo::DEMO_WARD, domain::access::Role::Viewer),
+        "phone": demo::demo_phone(demo::DEMO_WARD, role),
         "password": demo::DEMO_PASSWORD,
     });
     let res = reqwest::Client::new()

@@ -54,6 +54,11 @@ enum Rule {
     Record(StatusCode),
     ManageTeam,
     ManageWard,
+    /// A ward-wide write whose items each get their own answer: the request itself is allowed
+    /// to everyone who records somewhere in the ward.
+    Recorders,
+    /// A ward-wide list filtered to the TDPs the person manages.
+    TeamManagers,
 }
 
 struct Row {
@@ -336,6 +341,34 @@ fn matrix() -> Vec<Row> {
             S::CREATED,
         ),
         row(
+            M::POST,
+            "/wards/{code}/sync/visits",
+            |p| format!("/api/v1/wards/{}/sync/visits", p.ward),
+            |p| {
+                Some(json!({
+                    "sent_at": chrono::Utc::now(),
+                    "visits": [{
+                        "recorded_at": chrono::Utc::now(),
+                        "visit": {
+                            "id": Uuid::now_v7(), "household_id": p.household,
+                            "visited_on": server::api::today(), "volunteer_ids": [p.member],
+                            "help": [], "satisfaction": null, "note": ""
+                        }
+                    }]
+                }))
+            },
+            Recorders,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/conflicts",
+            |p| format!("/api/v1/wards/{}/conflicts", p.ward),
+            none,
+            TeamManagers,
+            S::OK,
+        ),
+        row(
             M::GET,
             "/wards/{code}/accounts",
             |p| format!("/api/v1/wards/{}/accounts", p.ward),
@@ -430,6 +463,14 @@ fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -
         },
         Rule::ManageWard => match role {
             WardAdmin => success,
+            _ => S::FORBIDDEN,
+        },
+        Rule::Recorders => match role {
+            WardAdmin | TeamLeader | Volunteer => success,
+            Responder | Viewer => S::FORBIDDEN,
+        },
+        Rule::TeamManagers => match role {
+            WardAdmin | TeamLeader => success,
             _ => S::FORBIDDEN,
         },
     }

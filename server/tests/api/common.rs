@@ -151,15 +151,28 @@ impl TestApp {
 
     /// A TDP of `ward`, with one of its households, that household's residents and a team member.
     pub async fn fixture(&self, ward: i32) -> Fixture {
-        let row = sqlx::query!(
-            "select t.id as tdp, h.id as household, m.id as member
-             from tdps t join households h on h.tdp_id = t.id join team_members m on m.tdp_id = t.id
-             where t.ward_code = $1 order by t.code, h.id, m.id limit 1",
+        let tdp = sqlx::query_scalar!(
+            "select id from tdps where ward_code = $1 order by code limit 1",
             ward
         )
         .fetch_one(&self.db)
         .await
         .unwrap();
+        self.fixture_in(tdp).await
+    }
+
+    /// The same, in a given TDP.
+    pub async fn fixture_in(&self, tdp: Uuid) -> Fixture {
+        let row = sqlx::query!(
+            "select t.id as tdp, h.id as household, m.id as member, t.ward_code
+             from tdps t join households h on h.tdp_id = t.id join team_members m on m.tdp_id = t.id
+             where t.id = $1 order by h.id, m.id limit 1",
+            tdp
+        )
+        .fetch_one(&self.db)
+        .await
+        .unwrap();
+        let ward = row.ward_code;
         let residents = sqlx::query_scalar!(
             "select id from residents where household_id = $1 order by birth_year",
             row.household
@@ -181,6 +194,21 @@ impl TestApp {
             residents,
             skills,
         }
+    }
+}
+
+impl TestApp {
+    /// A household of the same ward as `tdp` but in another TDP.
+    pub async fn household_outside(&self, tdp: Uuid) -> Uuid {
+        sqlx::query_scalar!(
+            "select h.id from households h join tdps t on t.id = h.tdp_id
+             where t.ward_code = (select ward_code from tdps where id = $1) and t.id <> $1
+             order by h.id limit 1",
+            tdp
+        )
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
     }
 }
 

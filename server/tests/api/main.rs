@@ -9,6 +9,7 @@ mod households;
 mod invitations;
 mod residents;
 mod sessions;
+mod sync;
 mod system;
 mod tdps;
 mod visits;

@@ -1,0 +1,213 @@
+//! The offline outbox's way in: batches of visits, idempotent by the phone's ids, conflicts
+//! kept, and a phone clock that is days off.
+
+use axum::http::StatusCode;
+use chrono::{TimeDelta, Utc};
+use domain::access::Role;
+use serde_json::{Value, json};
+
+use crate::common::{Fixture, TestApp, WARD, app};
+
+fn batch(visits: &[Value], clock_ahead: TimeDelta) -> Value {
+    let phone_now = Utc::now() + clock_ahead;
+    json!({
+        "sent_at": phone_now,
+        "visits": visits.iter().map(|v| json!({ "recorded_at": phone_now, "visit": v })).collect::<Vec<_>>(),
+    })
+}
+
+async fn sync(app: &TestApp, body: Value) -> Vec<String> {
+    let (status, outcomes) = app
+        .post(&format!("/api/v1/wards/{WARD}/sync/visits"), body)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    outcomes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn visits(app: &TestApp, ids: &[&Value]) -> i64 {
+    let ids: Vec<uuid::Uuid> = ids
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    sqlx::query_scalar!(
+        r#"select count(*) as "n!" from visits where id = any($1)"#,
+        &ids
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+async fn volunteer(db: sqlx::PgPool) -> (TestApp, Fixture) {
+    let admin = app(db).await;
+    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
+    let tdp: uuid::Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let f = volunteer.fixture_in(tdp).await;
+    (volunteer, f)
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_batch_is_stored_once_however_often_it_is_sent(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let items: Vec<Value> = (0..5).map(|_| f.visit()).collect();
+    let ids: Vec<&Value> = items.iter().map(|v| &v["id"]).collect();
+    assert_eq!(
+        sync(&app, batch(&items, TimeDelta::zero())).await,
+        ["stored"; 5]
+    );
+    assert_eq!(
+        sync(&app, batch(&items, TimeDelta::zero())).await,
+        ["already_stored"; 5]
+    );
+    assert_eq!(visits(&app, &ids).await, 5);
+}
+
+#[sqlx::test(migrations = false)]
+async fn one_bad_visit_does_not_hold_back_the_others(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let good = f.visit();
+    let mut no_volunteer = f.visit();
+    no_volunteer["volunteer_ids"] = json!([]);
+    let mut no_id = f.visit();
+    no_id["id"] = Value::Null;
+    let mut elsewhere = f.visit();
+    elsewhere["household_id"] = json!(app.household_outside(f.tdp).await);
+    let (status, outcomes) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/visits"),
+            batch(
+                &[good.clone(), no_volunteer, no_id, elsewhere],
+                TimeDelta::zero(),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let statuses: Vec<&str> = outcomes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["stored", "invalid", "invalid", "invalid"]);
+    assert_eq!(outcomes[1]["fields"][0]["field"], "volunteer_ids");
+    assert_eq!(outcomes[2]["fields"][0]["field"], "id");
+    // Another TDP's household is, to a volunteer, a household that does not exist.
+    assert_eq!(outcomes[3]["fields"][0]["code"], "unknown_reference");
+    assert_eq!(visits(&app, &[&good["id"]]).await, 1);
+}
+
+#[sqlx::test(migrations = false)]
+async fn fifty_copies_at_once_make_one_visit_and_other_content_is_a_conflict(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let visit = f.visit();
+    let uri = format!("/api/v1/wards/{WARD}/visits");
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (app, uri, visit) = (app.clone(), uri.clone(), visit.clone());
+        tasks.spawn(async move { app.post(&uri, visit).await.0 });
+    }
+    let answers = tasks.join_all().await;
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::OK)
+    );
+    assert_eq!(visits(&app, &[&visit["id"]]).await, 1);
+
+    let mut changed = visit.clone();
+    changed["note"] = json!("Nội dung khác với cùng một mã");
+    let (status, err) = app.post(&uri, changed.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(err["code"], "conflict");
+    // Sent again, by the batch this time: still one conflict, nothing overwritten.
+    assert_eq!(
+        sync(&app, batch(&[changed], TimeDelta::zero())).await,
+        ["conflict"]
+    );
+    let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
+    let (status, conflicts) = leader.get(&format!("/api/v1/wards/{WARD}/conflicts")).await;
+    assert_eq!(status, StatusCode::OK);
+    let conflicts = conflicts.as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["client_id"], visit["id"]);
+    assert_eq!(
+        conflicts[0]["received"]["note"],
+        "Nội dung khác với cùng một mã"
+    );
+    assert_eq!(conflicts[0]["stored"]["note"], visit["note"]);
+    let (_, stored) = app
+        .get(&format!("/api/v1/visits/{}", visit["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(stored["note"], visit["note"]);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_phone_two_days_ahead_is_put_right_and_keeps_its_order(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let today = server::api::today();
+    // A correct phone recorded a visit yesterday; the fast phone records one "today" by its
+    // clock, which is two days ahead of the server's.
+    let mut yesterday = f.visit();
+    yesterday["visited_on"] = json!(today - TimeDelta::days(1));
+    assert_eq!(
+        sync(&app, batch(&[yesterday.clone()], TimeDelta::zero())).await,
+        ["stored"]
+    );
+    let mut fast = f.visit();
+    fast["visited_on"] = json!(today + TimeDelta::days(2));
+    let ahead = TimeDelta::days(2) + TimeDelta::minutes(3);
+    assert_eq!(sync(&app, batch(&[fast.clone()], ahead)).await, ["stored"]);
+    // Sent again after the phone's clock was put right: the same visit, not a conflict.
+    assert_eq!(
+        sync(&app, batch(&[fast.clone()], TimeDelta::zero())).await,
+        ["already_stored"]
+    );
+
+    let (_, household) = app
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    let dates: Vec<(&str, &str)> = household["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["id"] == fast["id"] || v["id"] == yesterday["id"])
+        .map(|v| (v["id"].as_str().unwrap(), v["visited_on"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            (fast["id"].as_str().unwrap(), today.to_string().as_str()),
+            (
+                yesterday["id"].as_str().unwrap(),
+                (today - TimeDelta::days(1)).to_string().as_str()
+            ),
+        ]
+    );
+    let row = sqlx::query!(
+        "select device_clock_skew, device_recorded_at, recorded_at from visits where id = $1::text::uuid",
+        fast["id"].as_str().unwrap()
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let skew = row.device_clock_skew.unwrap();
+    assert!((skew - ahead.num_seconds() as f64).abs() < 60.0, "{skew}");
+    assert!(row.device_recorded_at.unwrap() > row.recorded_at + TimeDelta::days(1));
+}
