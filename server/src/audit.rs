@@ -35,3 +35,29 @@ pub async fn record<T: Serialize>(db: &mut PgConnection, entry: Entry<'_, T>) ->
     .await?;
     Ok(())
 }
+
+impl crate::auth::Access {
+    /// Records a change the signed-in person made.
+    pub async fn audit<T: Serialize>(
+        &self,
+        db: &mut PgConnection,
+        ward: i32,
+        action: AuditAction,
+        entity: &str,
+        entity_id: impl ToString,
+        change: &T,
+    ) -> Result<()> {
+        record(
+            db,
+            Entry {
+                ward,
+                user: Some(self.user.id),
+                action,
+                entity,
+                entity_id: entity_id.to_string(),
+                change,
+            },
+        )
+        .await
+    }
+}

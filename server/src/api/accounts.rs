@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::{ApiResult, tdps};
 use crate::AppState;
-use crate::audit::{self, Entry};
 use crate::auth::{self, Access, password};
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
@@ -125,20 +124,12 @@ async fn create_account(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "users",
-            entity_id: id.to_string(),
-            change: &serde_json::json!({
-                "phone": phone, "full_name": full_name, "role": new.role, "tdp_id": new.tdp_id,
-            }),
-        },
-    )
-    .await?;
+    let change = serde_json::json!({
+        "phone": phone, "full_name": full_name, "role": new.role, "tdp_id": new.tdp_id,
+    });
+    access
+        .audit(&mut tx, code, AuditAction::Create, "users", id, &change)
+        .await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
@@ -179,18 +170,9 @@ async fn change_account(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Update,
-            entity: "users",
-            entity_id: id.to_string(),
-            change: &change,
-        },
-    )
-    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Update, "users", id, &change)
+        .await?;
     tx.commit().await?;
     Ok(Json(account(&state.db, code, id).await?))
 }
@@ -252,18 +234,16 @@ async fn set_grants(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Update,
-            entity: "role_grants",
-            entity_id: id.to_string(),
-            change: &grants,
-        },
-    )
-    .await?;
+    access
+        .audit(
+            &mut tx,
+            code,
+            AuditAction::Update,
+            "role_grants",
+            id,
+            &grants,
+        )
+        .await?;
     tx.commit().await?;
     Ok(Json(account(&state.db, code, id).await?))
 }
@@ -287,18 +267,16 @@ async fn end_sessions(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Update,
-            entity: "users",
-            entity_id: id.to_string(),
-            change: &serde_json::json!({ "sessions": "ended" }),
-        },
-    )
-    .await?;
+    access
+        .audit(
+            &mut tx,
+            code,
+            AuditAction::Update,
+            "users",
+            id,
+            &serde_json::json!({ "sessions": "ended" }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::{ApiResult, tdps, visits};
 use crate::AppState;
-use crate::audit::{self, Entry};
 use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
@@ -156,18 +155,9 @@ async fn create_household(
     .execute(&mut *tx)
     .await
     .on_constraint("households_pkey", "id", FieldCode::Duplicate)?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "households",
-            entity_id: id.to_string(),
-            change: &new,
-        },
-    )
-    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Create, "households", id, &new)
+        .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
 }

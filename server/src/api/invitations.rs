@@ -124,18 +124,16 @@ async fn create_invitation(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: place.ward,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "invitations",
-            entity_id: invitation.id.to_string(),
-            change: &invitation,
-        },
-    )
-    .await?;
+    access
+        .audit(
+            &mut tx,
+            place.ward,
+            AuditAction::Create,
+            "invitations",
+            invitation.id,
+            &invitation,
+        )
+        .await?;
     tx.commit().await?;
     let link = format!("{}/moi/{token}", origin(&state, &headers));
     let qr_svg = qrcode::QrCode::new(link.as_bytes())
@@ -196,18 +194,16 @@ async fn revoke_invitation(
         return Err(Error::Conflict);
     }
     accepted?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: place.ward,
-            user: Some(access.user.id),
-            action: AuditAction::Update,
-            entity: "invitations",
-            entity_id: id.to_string(),
-            change: &serde_json::json!({ "status": InvitationStatus::Revoked }),
-        },
-    )
-    .await?;
+    access
+        .audit(
+            &mut tx,
+            place.ward,
+            AuditAction::Update,
+            "invitations",
+            id,
+            &serde_json::json!({ "status": InvitationStatus::Revoked }),
+        )
+        .await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

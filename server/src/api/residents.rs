@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::{ApiResult, tdps};
 use crate::AppState;
-use crate::audit::{self, Entry};
 use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
@@ -160,18 +159,9 @@ async fn create_resident(
     .execute(&mut *tx)
     .await
     .on_constraint("residents_pkey", "id", FieldCode::Duplicate)?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "residents",
-            entity_id: id.to_string(),
-            change: &new,
-        },
-    )
-    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Create, "residents", id, &new)
+        .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(resident(&state.db, id).await?)))
 }

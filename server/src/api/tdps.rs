@@ -13,7 +13,6 @@ use uuid::Uuid;
 
 use super::{ApiResult, Page, dashboard, households::summaries};
 use crate::AppState;
-use crate::audit::{self, Entry};
 use crate::auth::Access;
 use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
 
@@ -122,18 +121,9 @@ async fn create_tdp(
     .on_constraint("tdps_ward_code_key", "code", FieldCode::Duplicate)?;
     // A ward's first TDP brings the movement's default skills catalogue with it.
     crate::catalogue::seed_defaults(&mut tx, code, ward.province_code).await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "tdps",
-            entity_id: tdp.id.to_string(),
-            change: &new,
-        },
-    )
-    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Create, "tdps", tdp.id, &new)
+        .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(tdp)))
 }
@@ -236,18 +226,16 @@ async fn add_team_member(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: place.ward,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "team_members",
-            entity_id: member.id.to_string(),
-            change: &member,
-        },
-    )
-    .await?;
+    access
+        .audit(
+            &mut tx,
+            place.ward,
+            AuditAction::Create,
+            "team_members",
+            member.id,
+            &member,
+        )
+        .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member)))
 }

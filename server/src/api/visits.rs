@@ -16,7 +16,6 @@ use uuid::Uuid;
 
 use super::{ApiResult, residents::help_records, tdps::team_member};
 use crate::AppState;
-use crate::audit::{self, Entry};
 use crate::auth::Access;
 use crate::error::{Error, Json, Path, Result};
 
@@ -263,18 +262,9 @@ pub async fn record(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: code,
-            user: Some(access.user.id),
-            action: AuditAction::Create,
-            entity: "visits",
-            entity_id: id.to_string(),
-            change: &request,
-        },
-    )
-    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Create, "visits", id, &request)
+        .await?;
     tx.commit().await?;
     Ok(Recorded::New(id))
 }
