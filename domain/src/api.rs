@@ -225,6 +225,21 @@ schema! {
         pub fields: Vec<crate::FieldError>,
     }
 
+    /// What a phone keeps to work offline in one ward (`GET /wards/{code}/sync/changes`): the
+    /// households of the TDPs where its person is on the team, whole, changed since `since`.
+    pub struct SyncChanges {
+        /// Sent back as `since` on the next pull.
+        pub cursor: i64,
+        /// Everything rather than changes (no `since` was given): the phone replaces what it had.
+        pub full: bool,
+        pub ward: Ward,
+        pub skills: Vec<Skill>,
+        /// The TDPs whose households the phone keeps, always whole; households of any other
+        /// TDP are no longer the person's to keep.
+        pub tdps: Vec<TdpDetail>,
+        pub households: Vec<Household>,
+    }
+
     /// A client id that arrived again with other content, kept for a person to resolve.
     pub struct SyncConflict {
         pub id: i64,

@@ -1,10 +1,13 @@
 //! Households: record one, read one with its residents and visit history.
 
+use std::collections::HashMap;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, Household, HouseholdSummary, NewHousehold, Poverty, Priority, ResidentSummary,
+    Tdp, Visit,
 };
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -61,47 +64,77 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
 }
 
 pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
-    let h = sqlx::query!(
+    households(db, &[id]).await?.pop().ok_or(Error::NotFound)
+}
+
+/// Households by id, whole: residents oldest first, visits newest first. A few queries
+/// whatever the number, so a phone's whole TDP loads at once.
+pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
+    let rows = sqlx::query!(
         "select id, tdp_id, address, head_name, elderly_alone, disability, poverty
-         from households where id = $1",
-        id
+         from households where id = any($1) order by search, id",
+        ids
     )
-    .fetch_optional(db)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let residents = sqlx::query!(
+    .fetch_all(db)
+    .await?;
+    let mut residents: HashMap<Uuid, Vec<ResidentSummary>> = HashMap::new();
+    for r in sqlx::query!(
         r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender,
                   coalesce(array_agg(s.code order by s.position)
                       filter (where s.code is not null), '{}') as "achieved!"
            from residents r
            left join resident_skills rs on rs.resident_id = r.id and rs.status = 'achieved'
            left join skills s on s.id = rs.skill_id
-           where r.household_id = $1
+           where r.household_id = any($1)
            group by r.id
            order by r.birth_year, r.name_sort"#,
-        id
+        ids
+    )
+    .fetch_all(db)
+    .await?
+    {
+        residents
+            .entry(r.household_id)
+            .or_default()
+            .push(ResidentSummary {
+                id: r.id,
+                household_id: r.household_id,
+                full_name: r.full_name,
+                birth_year: r.birth_year,
+                gender: domain::api::Gender::parse(&r.gender).unwrap_or(domain::api::Gender::Other),
+                achieved: r.achieved,
+            });
+    }
+    let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();
+    for v in visits::for_households(db, ids).await? {
+        visits.entry(v.household_id).or_default().push(v);
+    }
+    let tdp_ids: Vec<Uuid> = rows.iter().map(|h| h.tdp_id).collect();
+    let tdps: HashMap<Uuid, Tdp> = sqlx::query_as!(
+        Tdp,
+        "select id, ward_code, code, name, households_registered, adults_registered
+         from tdps where id = any($1)",
+        &tdp_ids
     )
     .fetch_all(db)
     .await?
     .into_iter()
-    .map(|r| ResidentSummary {
-        id: r.id,
-        household_id: r.household_id,
-        full_name: r.full_name,
-        birth_year: r.birth_year,
-        gender: domain::api::Gender::parse(&r.gender).unwrap_or(domain::api::Gender::Other),
-        achieved: r.achieved,
-    })
+    .map(|t| (t.id, t))
     .collect();
-    Ok(Household {
-        id: h.id,
-        tdp: tdps::tdp(db, h.tdp_id).await?,
-        address: h.address,
-        head_name: h.head_name,
-        priority: priority(h.elderly_alone, h.disability, &h.poverty),
-        residents,
-        visits: visits::for_household(db, id).await?,
-    })
+    let mut out = Vec::with_capacity(rows.len());
+    for h in rows {
+        let tdp = tdps.get(&h.tdp_id).cloned().ok_or(Error::NotFound)?;
+        out.push(Household {
+            id: h.id,
+            tdp,
+            address: h.address,
+            head_name: h.head_name,
+            priority: priority(h.elderly_alone, h.disability, &h.poverty),
+            residents: residents.remove(&h.id).unwrap_or_default(),
+            visits: visits.remove(&h.id).unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 /// A household with its residents (oldest first) and its visits (newest first).

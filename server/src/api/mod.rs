@@ -9,6 +9,7 @@ mod households;
 mod invitations;
 mod residents;
 mod session;
+mod sync;
 mod tdps;
 mod visits;
 mod wards;
@@ -58,6 +59,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(households::routes())
             .merge(residents::routes())
             .merge(visits::routes())
+            .merge(sync::routes())
             .merge(accounts::routes())
             .merge(invitations::routes())
             .merge(audit_log::routes()),

@@ -139,7 +139,11 @@ async fn get_tdp(
     Path(id): Path<Uuid>,
 ) -> ApiResult<TdpDetail> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
-    let tdp = tdp(&state.db, id).await?;
+    Ok(Json(detail(&state.db, id).await?))
+}
+
+pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
+    let tdp = tdp(db, id).await?;
     let team = sqlx::query!(
         "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
          order by array_position(array['leader', 'party_secretary', 'tdp_head', 'police',
@@ -147,18 +151,18 @@ async fn get_tdp(
                   full_name",
         id
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?
     .into_iter()
     .map(|m| team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone))
     .collect();
-    let mut figures = dashboard::figures(&state.db, tdp.ward_code, Some(id)).await?;
+    let mut figures = dashboard::figures(db, tdp.ward_code, Some(id)).await?;
     let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
-    Ok(Json(TdpDetail {
+    Ok(TdpDetail {
         tdp,
         team,
         indicators,
-    }))
+    })
 }
 
 /// The TDP's households: priority households (elderly alone, disability, poor or near-poor)

@@ -6,9 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::access::Action;
-use domain::api::{
-    AuditAction, NewVisit, SyncConflict, SyncOutcome, SyncStatus, Visit, VisitBatch,
-};
+use domain::api::{AuditAction, NewVisit, Visit};
 use domain::{ErrorBody, FieldCode, FieldError};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -22,8 +20,6 @@ use crate::error::{Error, Json, Path, Result};
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(record_visit))
-        .routes(routes!(sync_visits))
-        .routes(routes!(list_conflicts))
         .routes(routes!(get_visit))
 }
 
@@ -73,10 +69,11 @@ async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
         .collect())
 }
 
-pub async fn for_household(db: &PgPool, household_id: Uuid) -> Result<Vec<Visit>> {
+/// The visits to these households, newest first.
+pub async fn for_households(db: &PgPool, households: &[Uuid]) -> Result<Vec<Visit>> {
     let ids = sqlx::query_scalar!(
-        "select id from visits where household_id = $1",
-        household_id
+        "select id from visits where household_id = any($1)",
+        households
     )
     .fetch_all(db)
     .await?;
@@ -410,88 +407,4 @@ async fn settle(
     .execute(&mut *conn)
     .await?;
     Err(Error::Conflict)
-}
-
-/// Most visits one batch may carry; a phone with more sends several batches.
-const MAX_BATCH: usize = 500;
-
-/// Visits from a phone's outbox, sent together when the phone has signal. Each visit is
-/// recorded on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
-/// order: `stored`, `already_stored` (sent before), `conflict` (the id was used for other
-/// content; kept for a team leader to resolve), `invalid` (with field errors) or `refused`
-/// (outside the person's TDPs). A database failure answers 500 for the whole batch: sending it
-/// again is safe, since every visit is idempotent by its id.
-#[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
-    params(("code" = i32, Path, description = "Official ward code")),
-    request_body = VisitBatch,
-    responses((status = 200, body = Vec<SyncOutcome>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn sync_visits(
-    State(state): State<AppState>,
-    access: Access,
-    Path(code): Path<i32>,
-    Json(batch): Json<VisitBatch>,
-) -> ApiResult<Vec<SyncOutcome>> {
-    access.ward(code, Action::Record)?;
-    if batch.visits.len() > MAX_BATCH {
-        return Err(Error::field("visits", FieldCode::TooLong));
-    }
-    let clock_skew = batch.sent_at - Utc::now();
-    let mut outcomes = Vec::with_capacity(batch.visits.len());
-    for item in batch.visits {
-        let id = item.visit.id;
-        let outcome = |status, fields| SyncOutcome { id, status, fields };
-        if id.is_none() {
-            outcomes.push(outcome(
-                SyncStatus::Invalid,
-                vec![FieldError::new("id", FieldCode::Required)],
-            ));
-            continue;
-        }
-        let device = DeviceTime {
-            recorded_at: item.recorded_at,
-            clock_skew,
-        };
-        outcomes.push(
-            match record(&state.db, &access, code, item.visit, Some(device)).await {
-                Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
-                Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
-                Err(Error::Conflict) => outcome(SyncStatus::Conflict, Vec::new()),
-                Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
-                Err(Error::Forbidden | Error::NotFound) => outcome(SyncStatus::Refused, Vec::new()),
-                Err(e) => return Err(e),
-            },
-        );
-    }
-    Ok(Json(outcomes))
-}
-
-/// Unresolved conflicts in the TDPs the person manages (team leaders) or the whole ward
-/// (admins), newest first.
-#[utoipa::path(get, path = "/wards/{code}/conflicts", tag = "sync",
-    params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<SyncConflict>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn list_conflicts(
-    State(state): State<AppState>,
-    access: Access,
-    Path(code): Path<i32>,
-) -> ApiResult<Vec<SyncConflict>> {
-    let tdps = crate::auth::only_tdps(&access.ward(code, Action::ManageTeam)?);
-    Ok(Json(
-        sqlx::query_as!(
-            SyncConflict,
-            r#"select c.id, c.entity, c.client_id, c.tdp_id, c.received, c.stored, c.received_at,
-                      u.full_name as "user_name?"
-               from sync_conflicts c left join users u on u.id = c.user_id
-               where c.ward_code = $1 and c.resolved_at is null
-                   and ($2::uuid[] is null or c.tdp_id = any($2))
-               order by c.received_at desc limit 200"#,
-            code,
-            tdps.as_deref(),
-        )
-        .fetch_all(&state.db)
-        .await?,
-    ))
 }

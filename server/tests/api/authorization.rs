@@ -362,6 +362,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/sync/changes",
+            |p| format!("/api/v1/wards/{}/sync/changes", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/conflicts",
             |p| format!("/api/v1/wards/{}/conflicts", p.ward),
             none,

@@ -211,3 +211,83 @@ async fn a_phone_two_days_ahead_is_put_right_and_keeps_its_order(db: sqlx::PgPoo
     assert!((skew - ahead.num_seconds() as f64).abs() < 60.0, "{skew}");
     assert!(row.device_recorded_at.unwrap() > row.recorded_at + TimeDelta::days(1));
 }
+
+async fn changes(app: &TestApp, since: Option<i64>) -> Value {
+    let query = since.map(|c| format!("?since={c}")).unwrap_or_default();
+    let (status, body) = app
+        .get(&format!("/api/v1/wards/{WARD}/sync/changes{query}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+fn household_ids(changes: &Value) -> Vec<&str> {
+    changes["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_phone_pulls_its_tdp_then_only_what_changed(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let full = changes(&app, None).await;
+    assert_eq!(full["full"], true);
+    let tdps: Vec<&Value> = full["tdps"].as_array().unwrap().iter().collect();
+    assert_eq!(tdps.len(), 1);
+    assert_eq!(tdps[0]["tdp"]["id"], json!(f.tdp));
+    assert!(!tdps[0]["team"].as_array().unwrap().is_empty());
+    assert!(!full["skills"].as_array().unwrap().is_empty());
+    let in_tdp = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from households where tdp_id = $1"#,
+        f.tdp
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(full["households"].as_array().unwrap().len() as i64, in_tdp);
+    assert!(
+        full["households"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["tdp"]["id"] == json!(f.tdp))
+    );
+    let cursor = full["cursor"].as_i64().unwrap();
+
+    let nothing = changes(&app, Some(cursor)).await;
+    assert_eq!(nothing["full"], false);
+    assert!(household_ids(&nothing).is_empty(), "{nothing}");
+
+    let visit = f.visit();
+    assert_eq!(
+        sync(&app, batch(&[visit.clone()], TimeDelta::zero())).await,
+        ["stored"]
+    );
+    let after = changes(&app, Some(cursor)).await;
+    assert_eq!(household_ids(&after), [f.household.to_string()]);
+    let household = &after["households"][0];
+    assert_eq!(household["visits"][0]["id"], visit["id"]);
+    // The resident helped now shows the skill achieved.
+    let helped = household["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == json!(f.residents[0]))
+        .unwrap();
+    assert!(!helped["achieved"].as_array().unwrap().is_empty());
+
+    let cursor = after["cursor"].as_i64().unwrap();
+    assert!(household_ids(&changes(&app, Some(cursor)).await).is_empty());
+}
+
+#[sqlx::test(migrations = false)]
+async fn ward_officials_keep_no_households_offline(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let body = changes(&admin, None).await;
+    assert_eq!(body["ward"]["code"], WARD);
+    assert!(body["tdps"].as_array().unwrap().is_empty());
+    assert!(body["households"].as_array().unwrap().is_empty());
+}

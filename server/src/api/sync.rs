@@ -1,0 +1,172 @@
+//! Offline phones: their outbox of visits pushed in batches, the changes they pull to keep
+//! working without signal, and the conflicts a person resolves.
+
+use axum::extract::State;
+use chrono::Utc;
+use domain::access::Action;
+use domain::api::{SyncChanges, SyncConflict, SyncOutcome, SyncStatus, VisitBatch};
+use domain::{ErrorBody, FieldCode, FieldError};
+use serde::Deserialize;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::visits::{DeviceTime, Recorded, record};
+use super::{ApiResult, dashboard, households, tdps, wards};
+use crate::AppState;
+use crate::auth::Access;
+use crate::error::{Error, Json, Path, Query};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sync_visits))
+        .routes(routes!(sync_changes))
+        .routes(routes!(list_conflicts))
+}
+
+/// Most visits one batch may carry; a phone with more sends several batches.
+const MAX_BATCH: usize = 500;
+
+/// Visits from a phone's outbox, sent together when the phone has signal. Each visit is
+/// recorded on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
+/// order: `stored`, `already_stored` (sent before), `conflict` (the id was used for other
+/// content; kept for a team leader to resolve), `invalid` (with field errors) or `refused`
+/// (outside the person's TDPs). A database failure answers 500 for the whole batch: sending it
+/// again is safe, since every visit is idempotent by its id.
+#[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = VisitBatch,
+    responses((status = 200, body = Vec<SyncOutcome>), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn sync_visits(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(batch): Json<VisitBatch>,
+) -> ApiResult<Vec<SyncOutcome>> {
+    access.ward(code, Action::Record)?;
+    if batch.visits.len() > MAX_BATCH {
+        return Err(Error::field("visits", FieldCode::TooLong));
+    }
+    let clock_skew = batch.sent_at - Utc::now();
+    let mut outcomes = Vec::with_capacity(batch.visits.len());
+    for item in batch.visits {
+        let id = item.visit.id;
+        let outcome = |status, fields| SyncOutcome { id, status, fields };
+        if id.is_none() {
+            outcomes.push(outcome(
+                SyncStatus::Invalid,
+                vec![FieldError::new("id", FieldCode::Required)],
+            ));
+            continue;
+        }
+        let device = DeviceTime {
+            recorded_at: item.recorded_at,
+            clock_skew,
+        };
+        outcomes.push(
+            match record(&state.db, &access, code, item.visit, Some(device)).await {
+                Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
+                Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
+                Err(Error::Conflict) => outcome(SyncStatus::Conflict, Vec::new()),
+                Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
+                Err(Error::Forbidden | Error::NotFound) => outcome(SyncStatus::Refused, Vec::new()),
+                Err(e) => return Err(e),
+            },
+        );
+    }
+    Ok(Json(outcomes))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Since {
+    /// The `cursor` of the last pull; without it, everything.
+    since: Option<i64>,
+}
+
+/// What a phone keeps to work offline in this ward: the ward, its skills catalogue, and the
+/// TDPs where the person is on the team (team leader, volunteer) with their households, whole
+/// (residents, visits), those changed since `since` only when it is given. Ward-wide roles
+/// keep nothing offline: a ward is too big for a phone, and officials work online.
+#[utoipa::path(get, path = "/wards/{code}/sync/changes", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code"), Since),
+    responses((status = 200, body = SyncChanges), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn sync_changes(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(Since { since }): Query<Since>,
+) -> ApiResult<SyncChanges> {
+    access.ward(code, Action::ViewFigures)?;
+    let db = &state.db;
+    // Taken before reading: whatever committed before it is in what follows.
+    let cursor = sqlx::query_scalar!(
+        r#"select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as "cursor!""#
+    )
+    .fetch_one(db)
+    .await?;
+    let team_tdps: Vec<Uuid> = access
+        .user
+        .grants
+        .iter()
+        .filter(|g| g.ward_code == code && g.role.is_per_tdp() && g.role.allows(Action::Record))
+        .filter_map(|g| g.tdp_id)
+        .collect();
+    let changed = sqlx::query_scalar!(
+        "select h.id from households h
+         where h.tdp_id = any($1)
+           and ($2::bigint is null
+                or h.changed >= $2::text::xid8
+                or exists (select from residents r
+                           where r.household_id = h.id and r.changed >= $2::text::xid8)
+                or exists (select from visits v
+                           where v.household_id = h.id and v.changed >= $2::text::xid8))",
+        &team_tdps,
+        since,
+    )
+    .fetch_all(db)
+    .await?;
+    let mut tdps = Vec::with_capacity(team_tdps.len());
+    for id in &team_tdps {
+        tdps.push(tdps::detail(db, *id).await?);
+    }
+    Ok(Json(SyncChanges {
+        cursor,
+        full: since.is_none(),
+        ward: wards::ward(db, code).await?,
+        skills: dashboard::skills(db, code).await?,
+        tdps,
+        households: households::households(db, &changed).await?,
+    }))
+}
+
+/// Unresolved conflicts in the TDPs the person manages (team leaders) or the whole ward
+/// (admins), newest first.
+#[utoipa::path(get, path = "/wards/{code}/conflicts", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<SyncConflict>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list_conflicts(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<SyncConflict>> {
+    let tdps = crate::auth::only_tdps(&access.ward(code, Action::ManageTeam)?);
+    Ok(Json(
+        sqlx::query_as!(
+            SyncConflict,
+            r#"select c.id, c.entity, c.client_id, c.tdp_id, c.received, c.stored, c.received_at,
+                      u.full_name as "user_name?"
+               from sync_conflicts c left join users u on u.id = c.user_id
+               where c.ward_code = $1 and c.resolved_at is null
+                   and ($2::uuid[] is null or c.tdp_id = any($2))
+               order by c.received_at desc limit 200"#,
+            code,
+            tdps.as_deref(),
+        )
+        .fetch_all(&state.db)
+        .await?,
+    ))
+}
