@@ -28,10 +28,13 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `rm -rf ../target/e2e-data && ../target/debug/ngo-so --demo --data-dir ../target/e2e-data --dist ../dist --port ${port}`,
+      `rm -rf ../target/e2e-data && exec ../target/debug/ngo-so --demo --data-dir ../target/e2e-data --dist ../dist --port ${port}`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 180_000,
     reuseExistingServer: false,
+    // Asked to stop rather than killed, so the server stops its PostgreSQL too: one left
+    // running would remove the next run's socket when it notices its data directory is gone.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "ignore",
     stderr: "pipe",
   },

@@ -1,5 +1,6 @@
 //! Every call to the server goes through here: one place that knows the API's base path and
-//! turns a failed response into [`ApiError`].
+//! turns a failed response into [`ApiError`]. Reads a volunteer needs in the field fall back
+//! to what the phone keeps (`offline::local`) when the server cannot be reached.
 
 use std::cell::RefCell;
 
@@ -7,13 +8,15 @@ use domain::api::{
     AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, CreatedInvitation,
     Dashboard, Household, HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount,
     NewGrant, NewInvitation, NewVisit, PasswordChange, Resident, SearchResults, SessionInfo,
-    SignIn, Skill, Tdp, TdpDetail, Visit, Ward,
+    SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::{ErrorBody, ErrorCode};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
+
+use crate::offline::local;
 
 const BASE: &str = "/api/v1";
 
@@ -199,38 +202,50 @@ pub async fn accept_invitation(token: &str, body: &AcceptInvitation) -> Result<M
 }
 
 pub async fn wards() -> Result<Vec<Ward>, ApiError> {
-    get("/wards").await
+    local::or(get("/wards").await, local::wards).await
 }
 
 pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
-    get(&format!("/wards/{ward}/dashboard")).await
+    let answer = get(&format!("/wards/{ward}/dashboard")).await;
+    if let Ok(dashboard) = &answer {
+        local::keep_dashboard(dashboard).await;
+    }
+    local::or(answer, || local::dashboard(ward)).await
 }
 
 pub async fn skills(ward: i32) -> Result<Vec<Skill>, ApiError> {
-    get(&format!("/wards/{ward}/skills")).await
+    local::or(get(&format!("/wards/{ward}/skills")).await, || {
+        local::skills(ward)
+    })
+    .await
 }
 
 pub async fn search(ward: i32, q: &str) -> Result<SearchResults, ApiError> {
-    let q = js_sys::encode_uri_component(q);
-    get(&format!("/wards/{ward}/search?q={q}")).await
+    let encoded = js_sys::encode_uri_component(q);
+    local::or(
+        get(&format!("/wards/{ward}/search?q={encoded}")).await,
+        || local::search(ward, q),
+    )
+    .await
 }
 
 pub async fn tdp(id: Uuid) -> Result<TdpDetail, ApiError> {
-    get(&format!("/tdps/{id}")).await
+    local::or(get(&format!("/tdps/{id}")).await, || local::tdp(id)).await
 }
 
 pub async fn tdp_households(id: Uuid, offset: usize) -> Result<Vec<HouseholdSummary>, ApiError> {
-    get(&format!(
-        "/tdps/{id}/households?limit={PAGE}&offset={offset}"
-    ))
-    .await
+    let path = format!("/tdps/{id}/households?limit={PAGE}&offset={offset}");
+    local::or(get(&path).await, || local::tdp_households(id, offset, PAGE)).await
 }
 
 /// How many households a TDP page shows at a time.
 pub const PAGE: usize = 50;
 
 pub async fn household(id: Uuid) -> Result<Household, ApiError> {
-    get(&format!("/households/{id}")).await
+    local::or(get(&format!("/households/{id}")).await, || {
+        local::household(id)
+    })
+    .await
 }
 
 pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {
@@ -239,4 +254,17 @@ pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {
 
 pub async fn record_visit(ward: i32, visit: &NewVisit) -> Result<Visit, ApiError> {
     post(&format!("/wards/{ward}/visits"), visit).await
+}
+
+pub async fn sync_visits(ward: i32, batch: &VisitBatch) -> Result<Vec<SyncOutcome>, ApiError> {
+    post(&format!("/wards/{ward}/sync/visits"), batch).await
+}
+
+pub async fn sync_changes(ward: i32, since: Option<i64>) -> Result<SyncChanges, ApiError> {
+    let query = since.map(|c| format!("?since={c}")).unwrap_or_default();
+    get(&format!("/wards/{ward}/sync/changes{query}")).await
+}
+
+pub async fn conflicts(ward: i32) -> Result<Vec<SyncConflict>, ApiError> {
+    get(&format!("/wards/{ward}/conflicts")).await
 }

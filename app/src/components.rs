@@ -9,6 +9,7 @@ use leptos_router::components::A;
 
 use crate::api::ApiError;
 use crate::i18n::{Locale, t, t_string, use_i18n};
+use crate::offline::SyncState;
 use crate::routes::Route;
 use crate::session::{AccountMenu, Session};
 use domain::access::Action;
@@ -29,7 +30,7 @@ pub fn set_current_ward(code: i32) {
 /// Where the chosen language is remembered on the device.
 const LOCALE_KEY: &str = "ngo_so_locale";
 
-fn local_storage() -> Option<web_sys::Storage> {
+pub fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -53,6 +54,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let ward = RwSignal::new(None::<i32>);
     provide_context(CurrentWard(ward));
     let session = Session::provide();
+    let sync = SyncState::provide(session);
     let may_search = move || {
         ward.get()
             .is_some_and(|w| !session.reach(w, Action::ViewPeople).is_nothing())
@@ -102,6 +104,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {t!(i18n, nav.audit)}
                     </A>
                 </Show>
+                <SyncBadge sync />
                 <button type="button" class="lang" on:click=switch>
                     {t!(i18n, nav.other_language)}
                 </button>
@@ -110,6 +113,40 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <crate::pwa::UpdateOffer />
         <main id="main">{children()}</main>
+    }
+}
+
+/// How the phone's sync stands, in a word or two, linking to the sync page: what waits to be
+/// sent first, since that is what a volunteer must not lose.
+#[component]
+fn SyncBadge(sync: SyncState) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = crate::session::use_session();
+    let text = move || {
+        let (unsent, problems) = (sync.unsent.get(), sync.problems.with(Vec::len));
+        if unsent > 0 {
+            t_string!(i18n, sync.unsent, count = unsent).to_string()
+        } else if problems > 0 {
+            t_string!(i18n, sync.problems, count = problems).to_string()
+        } else if sync.running.get() {
+            t_string!(i18n, sync.running).to_string()
+        } else if sync.offline.get() {
+            t_string!(i18n, sync.offline).to_string()
+        } else {
+            t_string!(i18n, sync.synced).to_string()
+        }
+    };
+    let waiting = move || sync.unsent.get() + sync.problems.with(Vec::len) > 0;
+    view! {
+        <Show when=move || session.me.with(|me| matches!(me, Some(Some(_))))>
+            <A
+                href=Route::Sync.path()
+                attr:class=move || if waiting() { "sync-badge waiting" } else { "sync-badge" }
+                attr:data-testid="sync-badge"
+            >
+                <span aria-live="polite">{text}</span>
+            </A>
+        </Show>
     }
 }
 

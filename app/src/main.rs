@@ -2,6 +2,7 @@
 
 mod api;
 mod components;
+mod offline;
 mod pages;
 mod pwa;
 mod routes;
@@ -15,7 +16,7 @@ use leptos_router::components::{Route, Router, Routes};
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
     ACCOUNTS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, RECORD_VISIT, RESIDENT, SEARCH,
-    TDP, TOKEN, WARD, segment,
+    SYNC, TDP, TOKEN, WARD, segment,
 };
 
 fn main() {
@@ -46,6 +47,7 @@ fn App() -> impl IntoView {
                         <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view=pages::Accounts />
                         <Route path=(segment(WARD), CODE, segment(AUDIT)) view=pages::AuditLog />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
+                        <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>
                     </session::SessionGate>
                 </components::Layout>

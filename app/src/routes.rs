@@ -16,6 +16,8 @@ pub const INVITATION: &str = "moi";
 pub const ACCOUNTS: &str = "tai-khoan";
 pub const AUDIT: &str = "nhat-ky";
 pub const INVITATIONS: &str = "loi-moi";
+/// The phone's sync status and the visits that need attention.
+pub const SYNC: &str = "dong-bo";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
@@ -33,6 +35,7 @@ pub enum Route {
     Audit(i32),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
+    Sync,
 }
 
 impl Route {
@@ -49,6 +52,7 @@ impl Route {
             Self::Accounts(ward) => format!("/{WARD}/{ward}/{ACCOUNTS}"),
             Self::Audit(ward) => format!("/{WARD}/{ward}/{AUDIT}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
+            Self::Sync => format!("/{SYNC}"),
         }
     }
 }

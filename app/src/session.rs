@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::offline::{SyncState, store, use_sync};
 use crate::routes::{INVITATION, Route};
 use leptos_router::components::A;
 
@@ -42,13 +43,24 @@ impl Session {
             }
         });
         spawn_local(async move {
+            finish_offline_sign_out().await;
             match api::session().await {
                 Ok(info) => {
                     session.demo_accounts.set(info.demo_accounts);
+                    if let Some(me) = &info.user {
+                        remember(me).await;
+                    }
                     session.me.set(Some(info.user));
                 }
-                // Offline or no server: the pages will say so themselves.
-                Err(_) => session.me.set(Some(None)),
+                // No signal: whoever was signed in on this phone goes on working offline.
+                Err(ApiError::Network) => {
+                    let me = store::get::<Me>(store::PERSON, store::ME)
+                        .await
+                        .ok()
+                        .flatten();
+                    session.me.set(Some(me));
+                }
+                Err(ApiError::Server(_)) => session.me.set(Some(None)),
             }
         });
         session
@@ -64,18 +76,70 @@ impl Session {
 
     pub fn signed_in(&self, me: Me) {
         self.lost.set(false);
-        self.me.set(Some(Some(me)));
-    }
-
-    pub fn sign_out(&self) {
         let session = *self;
         spawn_local(async move {
-            // Signed out locally whatever the network says: the server forgets the session
-            // when it expires.
-            let _ = api::sign_out().await;
+            remember(&me).await;
+            session.me.set(Some(Some(me)));
+        });
+    }
+
+    /// Signs out and forgets everything this phone kept, the outbox included (the menu warns
+    /// first when something is unsent). Without signal, the server is told next time the app
+    /// starts.
+    pub fn sign_out(&self, sync: SyncState) {
+        let session = *self;
+        spawn_local(async move {
+            set_sign_out_pending(true);
+            if api::sign_out().await.is_ok() {
+                set_sign_out_pending(false);
+            }
+            sync.wipe().await;
             session.me.set(Some(None));
         });
     }
+}
+
+const SIGN_OUT_PENDING: &str = "ngoso-sign-out-pending";
+
+fn set_sign_out_pending(pending: bool) {
+    if let Some(storage) = crate::components::local_storage() {
+        let _ = if pending {
+            storage.set_item(SIGN_OUT_PENDING, "1")
+        } else {
+            storage.remove_item(SIGN_OUT_PENDING)
+        };
+    }
+}
+
+/// A sign-out made offline ends the session on the server before anything else.
+async fn finish_offline_sign_out() {
+    let pending = crate::components::local_storage()
+        .and_then(|s| s.get_item(SIGN_OUT_PENDING).ok().flatten())
+        .is_some();
+    if pending && api::sign_out().await.is_ok() {
+        set_sign_out_pending(false);
+    }
+}
+
+/// Keeps the signed-in person on the phone, so the app opens offline. Another person signing
+/// in on the same phone does not see the last one's households; the outbox stays, to be sent.
+async fn remember(me: &Me) {
+    let before = store::get::<Me>(store::PERSON, store::ME)
+        .await
+        .ok()
+        .flatten();
+    let mut changes = Vec::new();
+    if before.is_some_and(|b| b.id != me.id) {
+        changes.extend(
+            [store::HOUSEHOLDS, store::TDPS, store::WARDS, store::PERSON]
+                .into_iter()
+                .map(store::Change::Clear),
+        );
+    }
+    if let Ok(change) = store::Change::put(store::PERSON, store::ME, me) {
+        changes.push(change);
+    }
+    let _ = store::write(changes).await;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -237,16 +301,27 @@ fn SignInForm() -> impl IntoView {
     }
 }
 
-/// The signed-in person's name and the sign-out button, for the header.
+/// The signed-in person's name and the sign-out button, for the header. Signing out deletes
+/// what the phone keeps, so with visits still unsent it asks first.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let sync = use_sync();
+    let confirming = RwSignal::new(false);
     let name = move || {
         session.me.with(|me| match me {
             Some(Some(me)) => Some(me.full_name.clone()),
             _ => None,
         })
+    };
+    let unsent = move || sync.unsent.get() + sync.problems.with(Vec::len);
+    let sign_out = move |_| {
+        if unsent() > 0 {
+            confirming.set(true);
+        } else {
+            session.sign_out(sync);
+        }
     };
     view! {
         {move || {
@@ -254,11 +329,44 @@ pub fn AccountMenu() -> impl IntoView {
                 .map(|name| {
                     view! {
                         <A href=Route::MyAccount.path() attr:class="who">{name}</A>
-                        <button type="button" class="link-button" on:click=move |_| session.sign_out()>
+                        <button type="button" class="link-button" on:click=sign_out>
                             {t!(i18n, session.sign_out)}
                         </button>
                     }
                 })
         }}
+        <Show when=move || confirming.get()>
+            <div class="overlay">
+                <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="unsent-title">
+                    <h2 id="unsent-title">{t!(i18n, sync.sign_out_title)}</h2>
+                    <p>{move || t_string!(i18n, sync.sign_out_warning, count = unsent())}</p>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="button primary"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                sync.start();
+                            }
+                        >
+                            {t!(i18n, sync.sync_now)}
+                        </button>
+                        <button
+                            type="button"
+                            class="button danger"
+                            on:click=move |_| {
+                                confirming.set(false);
+                                session.sign_out(sync);
+                            }
+                        >
+                            {t!(i18n, sync.sign_out_anyway)}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                            {t!(i18n, sync.cancel)}
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
     }
 }

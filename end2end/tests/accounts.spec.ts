@@ -72,27 +72,30 @@ test("a viewer sees the dashboard and no names", async ({ page, request }) => {
   await expect(page.getByRole("alert")).toHaveText("Không tìm thấy dữ liệu.");
 });
 
-test("a session that ends mid-form asks to sign in again and keeps what was typed", async ({ page }) => {
+test("a session that ends mid-form keeps the visit and sends it after signing in again", async ({ page }) => {
   await signInAs(page, "volunteer");
   await page.goto("/phuong/619");
   await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
   await page.locator("ul.households li a").first().click();
   await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
   await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
-  await page.getByLabel("Ghi chú").fill("Cài VNeID cho bà, hẹn tuần sau");
+  const note = `Cài VNeID cho bà, hẹn tuần sau (${Date.now()})`;
+  await page.getByLabel("Ghi chú").fill(note);
 
   // The session ends on the server (signed out elsewhere, or expired).
   expect((await page.request.delete("/api/v1/session")).status()).toBe(204);
   await page.getByRole("button", { name: "Lưu" }).click();
   const dialog = page.getByRole("dialog", { name: "Phiên đăng nhập đã hết" });
   await expect(dialog).toBeVisible();
+  // Nothing typed is lost: the visit waits on the phone.
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
   await dialog.getByLabel("Số điện thoại").fill(PHONES.volunteer);
   await dialog.getByLabel("Mật khẩu").fill(PASSWORD);
   await dialog.getByRole("button", { name: "Đăng nhập" }).click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByLabel("Ghi chú")).toHaveValue("Cài VNeID cho bà, hẹn tuần sau");
-  await page.getByRole("button", { name: "Lưu" }).click();
-  await expect(page.getByText("Cài VNeID cho bà, hẹn tuần sau")).toBeVisible();
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  await expect(page.locator(".pending-visit")).toHaveCount(0);
+  await expect(page.locator("li.visit", { hasText: note })).toHaveCount(1);
 });
 
 test("the whole app runs under the Content-Security-Policy without a console error", async ({ page }) => {

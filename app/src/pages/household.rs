@@ -3,11 +3,13 @@
 use domain::api::{Household, SkillStatus, Visit};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api;
 use crate::components::{PriorityBadges, date, loaded, set_current_ward};
-use crate::i18n::{t, use_i18n};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::offline::{SyncState, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
 use domain::access::Action;
@@ -15,8 +17,11 @@ use domain::access::Action;
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
     let id = id_param();
+    let sync = use_sync();
     let data = LocalResource::new(move || {
         let id = id.get();
+        // Read again once visits recorded on the phone have reached the server.
+        sync.sent.track();
         async move { api::household(id.ok_or_else(not_found)?).await }
     });
     loaded(data, |h: Household| {
@@ -64,6 +69,7 @@ fn HouseholdView(household: Household) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        <PendingVisits household=h.id />
         <h2>{t!(i18n, household.visits)}</h2>
         {if h.visits.is_empty() {
             view! { <p>{t!(i18n, household.never_visited)}</p> }.into_any()
@@ -75,6 +81,45 @@ fn HouseholdView(household: Household) -> impl IntoView {
             }
                 .into_any()
         }}
+    }
+}
+
+/// Visits to this household recorded on the phone and not yet on the server, at once after
+/// saving; they leave this list as the sync sends them.
+#[component]
+fn PendingVisits(household: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let pending = LocalResource::new(move || {
+        sync.unsent.track();
+        sync.problems.track();
+        SyncState::pending_for(household)
+    });
+    move || {
+        let entries = pending.get().unwrap_or_default();
+        (!entries.is_empty()).then(|| {
+            view! {
+                <section class="pending" aria-labelledby="pending-title">
+                    <h2 id="pending-title">{t!(i18n, sync.pending)}</h2>
+                    <ol class="visits">
+                        {entries
+                            .into_iter()
+                            .map(|e| {
+                                let v = e.item.visit;
+                                let line = t_string!(i18n, sync.pending_visit, date = date(v.visited_on), count = v.help.len()).to_string();
+                                view! {
+                                    <li class="visit pending-visit">
+                                        <p>{line}</p>
+                                        {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                    <p><A href=Route::Sync.path()>{t!(i18n, nav.sync)}</A></p>
+                </section>
+            }
+        })
     }
 }
 

@@ -12,6 +12,7 @@ mod not_found;
 mod record_visit;
 mod resident;
 mod search;
+mod sync;
 mod tdp;
 
 pub use accounts::Accounts;
@@ -26,6 +27,7 @@ pub use not_found::NotFound;
 pub use record_visit::RecordVisit;
 pub use resident::ResidentPage;
 pub use search::Search;
+pub use sync::SyncPage;
 pub use tdp::TdpPage;
 
 use leptos::prelude::*;

@@ -1,12 +1,14 @@
 //! The visit form: who went, whom they helped with what, and how satisfied the household was.
 //!
-//! The form validates with the same rules as the server (`domain::validate`) before sending,
-//! and shows the server's field errors next to the fields too.
+//! The form validates with the same rules as the server (`domain::validate`) before saving,
+//! and shows the server's field errors next to the fields too. Saving puts the visit in the
+//! phone's outbox first (`offline`), so a visit recorded without signal is kept and sent
+//! later.
 
 use std::collections::HashMap;
 
 use domain::api::{HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail};
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -16,6 +18,7 @@ use super::{id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{ErrorNotice, FieldMessage, loaded, set_current_ward, skill_name};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::offline::use_sync;
 use crate::routes::Route;
 
 #[component]
@@ -67,16 +70,16 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
         Signal::derive(move || errors.with(|e| e.iter().find(|f| f.field == name).map(|f| f.code)))
     };
 
+    let sync = use_sync();
     let save = Action::new_local(move |visit: &NewVisit| {
         let visit = visit.clone();
-        async move { api::record_visit(ward, &visit).await }
+        async move { sync.record_visit(ward, visit).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),
-        Some(Err(ApiError::Server(ErrorBody { fields, .. }))) if !fields.is_empty() => {
-            errors.set(fields)
-        }
-        Some(Err(e)) => failure.set(Some(e)),
+        Some(Err(fields)) if !fields.is_empty() => errors.set(fields),
+        // No database on the phone and no server either: nothing was saved.
+        Some(Err(_)) => failure.set(Some(ApiError::Network)),
         None => {}
     });
 

@@ -1,0 +1,201 @@
+//! Reading what the phone keeps, for when the server cannot be reached, and keeping what the
+//! server sends on each pull. The answers have the API's own types, so pages do not know
+//! which of the two they were given.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use domain::api::{
+    Dashboard, Household, HouseholdSummary, ResidentHit, SearchResults, Skill, SyncChanges,
+    TdpDetail, Ward,
+};
+use domain::text::fold;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::store::{self, Change, HOUSEHOLDS, TDPS, WARDS};
+use crate::api::ApiError;
+
+/// What the phone keeps of one ward besides its households.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WardCopy {
+    pub ward: Ward,
+    pub skills: Vec<Skill>,
+    /// The last pull's cursor.
+    pub cursor: i64,
+    /// The TDPs whose households are kept.
+    pub tdps: Vec<Uuid>,
+    /// The last dashboard seen online (figures only, no names).
+    pub dashboard: Option<Dashboard>,
+}
+
+/// The server's answer, or when there was none (offline) what the phone keeps, if it keeps
+/// it. Any other failure is the server's to tell.
+pub async fn or<T, F>(answer: Result<T, ApiError>, local: impl FnOnce() -> F) -> Result<T, ApiError>
+where
+    F: Future<Output = Option<T>>,
+{
+    match answer {
+        Err(ApiError::Network) => local().await.ok_or(ApiError::Network),
+        answer => answer,
+    }
+}
+
+pub async fn ward_copy(ward: i32) -> Option<WardCopy> {
+    store::get(WARDS, &ward.to_string()).await.ok().flatten()
+}
+
+pub async fn household(id: Uuid) -> Option<Household> {
+    store::get(HOUSEHOLDS, &id.to_string()).await.ok().flatten()
+}
+
+pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
+    store::get(TDPS, &id.to_string()).await.ok().flatten()
+}
+
+pub async fn skills(ward: i32) -> Option<Vec<Skill>> {
+    ward_copy(ward).await.map(|c| c.skills)
+}
+
+pub async fn wards() -> Option<Vec<Ward>> {
+    let copies: Vec<WardCopy> = store::all(WARDS).await.ok()?;
+    Some(copies.into_iter().map(|c| c.ward).collect())
+}
+
+pub async fn dashboard(ward: i32) -> Option<Dashboard> {
+    ward_copy(ward).await.and_then(|c| c.dashboard)
+}
+
+/// Keeps the dashboard just seen, for opening it offline, in a ward the phone keeps.
+pub async fn keep_dashboard(dashboard: &Dashboard) {
+    if let Some(mut copy) = ward_copy(dashboard.ward.code).await {
+        copy.dashboard = Some(dashboard.clone());
+        if let Ok(change) = Change::put(WARDS, copy.ward.code, &copy) {
+            let _ = store::write(vec![change]).await;
+        }
+    }
+}
+
+async fn households() -> Option<Vec<Household>> {
+    store::all(HOUSEHOLDS).await.ok()
+}
+
+fn summary(h: &Household) -> HouseholdSummary {
+    HouseholdSummary {
+        id: h.id,
+        tdp_id: h.tdp.id,
+        tdp_name: h.tdp.name.clone(),
+        address: h.address.clone(),
+        head_name: h.head_name.clone(),
+        priority: h.priority,
+        residents: h.residents.len() as i64,
+        last_visit: h.visits.iter().map(|v| v.visited_on).max(),
+    }
+}
+
+/// A TDP's households in the server's order: priority first, then never visited, then by
+/// address.
+pub async fn tdp_households(
+    tdp: Uuid,
+    offset: usize,
+    limit: usize,
+) -> Option<Vec<HouseholdSummary>> {
+    let mut list: Vec<(bool, bool, String, HouseholdSummary)> = households()
+        .await?
+        .iter()
+        .filter(|h| h.tdp.id == tdp)
+        .map(|h| {
+            let s = summary(h);
+            let key = fold(&format!("{} {}", s.address, s.head_name));
+            (!s.priority.any(), s.last_visit.is_some(), key, s)
+        })
+        .collect();
+    if list.is_empty() {
+        return None;
+    }
+    list.sort_by(|a, b| (a.0, a.1, &a.2, a.3.id).cmp(&(b.0, b.1, &b.2, b.3.id)));
+    Some(
+        list.into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|(.., s)| s)
+            .collect(),
+    )
+}
+
+/// The same search as the server's (every word of the query, accents ignored), over the
+/// households the phone keeps.
+pub async fn search(ward: i32, q: &str) -> Option<SearchResults> {
+    const LIMIT: usize = 20;
+    let q = fold(q.trim());
+    let all = households().await?;
+    let in_ward = || all.iter().filter(move |h| h.tdp.ward_code == ward);
+    let mut found: Vec<(String, HouseholdSummary)> = in_ward()
+        .map(|h| (fold(&format!("{} {}", h.address, h.head_name)), h))
+        .filter(|(key, _)| key.contains(&q))
+        .map(|(key, h)| (key, summary(h)))
+        .collect();
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut residents: Vec<(String, ResidentHit)> = in_ward()
+        .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
+        .map(|(h, r)| (fold(&r.full_name), h, r))
+        .filter(|(key, ..)| key.contains(&q))
+        .map(|(key, h, r)| {
+            let hit = ResidentHit {
+                id: r.id,
+                full_name: r.full_name.clone(),
+                birth_year: r.birth_year,
+                household_id: h.id,
+                household_address: h.address.clone(),
+                tdp_name: h.tdp.name.clone(),
+            };
+            (key, hit)
+        })
+        .collect();
+    residents.sort_by(|a, b| a.0.cmp(&b.0));
+    Some(SearchResults {
+        households: found.into_iter().take(LIMIT).map(|(_, s)| s).collect(),
+        residents: residents.into_iter().take(LIMIT).map(|(_, r)| r).collect(),
+    })
+}
+
+/// Keeps what a pull brought, in one transaction: changed households replace their old copy,
+/// and households of TDPs the person is no longer on the team of are forgotten.
+pub async fn keep(changes: SyncChanges) -> store::Result<()> {
+    let code = changes.ward.code;
+    let old = ward_copy(code).await;
+    let tdps: Vec<Uuid> = changes.tdps.iter().map(|t| t.tdp.id).collect();
+    let mut writes = Vec::new();
+    let same_tdps = old.as_ref().is_some_and(|o| o.tdps == tdps);
+    if changes.full || !same_tdps {
+        let keep: HashSet<Uuid> = tdps.iter().copied().collect();
+        let stale = store::all::<Household>(HOUSEHOLDS)
+            .await?
+            .into_iter()
+            .filter(|h| h.tdp.ward_code == code && (changes.full || !keep.contains(&h.tdp.id)));
+        writes.extend(stale.map(|h| Change::Delete(HOUSEHOLDS, h.id.to_string())));
+        if let Some(old) = &old {
+            writes.extend(
+                old.tdps
+                    .iter()
+                    .filter(|t| !keep.contains(t))
+                    .map(|t| Change::Delete(TDPS, t.to_string())),
+            );
+        }
+    }
+    for h in &changes.households {
+        writes.push(Change::put(HOUSEHOLDS, h.id, h)?);
+    }
+    for t in &changes.tdps {
+        writes.push(Change::put(TDPS, t.tdp.id, t)?);
+    }
+    let copy = WardCopy {
+        ward: changes.ward,
+        skills: changes.skills,
+        cursor: changes.cursor,
+        tdps,
+        dashboard: old.and_then(|o| o.dashboard),
+    };
+    writes.push(Change::put(WARDS, code, &copy)?);
+    store::write(writes).await
+}

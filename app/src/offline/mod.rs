@@ -1,0 +1,331 @@
+//! Working without signal. Every visit recorded on the phone goes first to the outbox in the
+//! phone's own database, with an id made here (UUIDv7) and the phone's clock; the sync then
+//! pushes the outbox to the server in batches and pulls what changed in the person's TDPs.
+//! It runs when the app starts, when the signal comes back, every minute, and after each
+//! visit — never relying on the Background Sync API, which only Chromium has.
+//!
+//! The server takes a visit once however often it is sent (its id is the key), so a sync cut
+//! off half way is simply run again.
+
+pub mod local;
+pub mod store;
+
+use chrono::{DateTime, Utc};
+use domain::FieldError;
+use domain::api::{NewVisit, OutboxVisit, SyncStatus, VisitBatch};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::{self, ApiError};
+use crate::session::Session;
+use store::{Change, OUTBOX, PERSON};
+
+/// Visits sent per request: small enough for a weak 3G link to carry in a few seconds.
+const BATCH: usize = 100;
+const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+const LAST_SYNC: &str = "last_sync";
+
+/// A visit recorded on this phone that the server has not taken yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub ward: i32,
+    pub item: OutboxVisit,
+    /// Why the server did not take it; `None` while it waits to be sent.
+    pub problem: Option<Problem>,
+}
+
+impl OutboxEntry {
+    pub fn id(&self) -> Uuid {
+        self.item.visit.id.unwrap_or_default()
+    }
+}
+
+/// What the server answered for a visit it did not take. Such a visit is not sent again by
+/// itself: the person retries it or lets it go.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Problem {
+    /// The form's content is wrong (a volunteer no longer on the team, say).
+    Invalid(Vec<FieldError>),
+    /// The household is not in the person's TDPs any more.
+    Refused,
+    /// The id was already used for other content; the server keeps this copy for the team
+    /// leader to resolve.
+    Conflict,
+}
+
+/// The phone's clock now.
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// How the sync stands, for the badge and the sync page.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    session: Session,
+    /// Waiting to be sent (problems not included).
+    pub unsent: RwSignal<usize>,
+    pub problems: RwSignal<Vec<OutboxEntry>>,
+    pub last_sync: RwSignal<Option<DateTime<Utc>>>,
+    pub running: RwSignal<bool>,
+    /// Counts up whenever the server takes visits from this phone, so pages showing them
+    /// read them again.
+    pub sent: RwSignal<usize>,
+    /// The last attempt could not reach the server.
+    pub offline: RwSignal<bool>,
+    /// Asked to run while running: one more round when this one ends.
+    again: StoredValue<bool>,
+}
+
+pub fn use_sync() -> SyncState {
+    expect_context()
+}
+
+/// What became of a visit the form saved.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Saved {
+    /// The server has it.
+    Sent,
+    /// On the phone, to be sent when the server can be reached.
+    Queued,
+}
+
+impl SyncState {
+    pub fn provide(session: Session) -> Self {
+        let sync = Self {
+            session,
+            unsent: RwSignal::new(0),
+            problems: RwSignal::new(Vec::new()),
+            last_sync: RwSignal::new(None),
+            running: RwSignal::new(false),
+            sent: RwSignal::new(0),
+            offline: RwSignal::new(false),
+            again: StoredValue::new(false),
+        };
+        provide_context(sync);
+        spawn_local(async move {
+            sync.last_sync
+                .set(store::get(PERSON, LAST_SYNC).await.ok().flatten());
+            sync.refresh().await;
+        });
+        // On start and after each sign-in.
+        Effect::new(move |_| {
+            if session.me.with(|me| matches!(me, Some(Some(_)))) {
+                sync.start();
+            }
+        });
+        let _ = window_event_listener(leptos::ev::online, move |_| sync.start());
+        let _ = set_interval_with_handle(move || sync.start(), EVERY);
+        sync
+    }
+
+    fn signed_in(&self) -> bool {
+        self.session
+            .me
+            .with_untracked(|me| matches!(me, Some(Some(_))))
+    }
+
+    /// Starts a sync in the background.
+    pub fn start(self) {
+        if self.signed_in() {
+            spawn_local(self.run());
+        }
+    }
+
+    /// Pushes the outbox, then pulls what changed. Returns at once if a sync is running
+    /// already (which then runs once more).
+    pub async fn run(self) {
+        if self.running.get_untracked() {
+            self.again.set_value(true);
+            return;
+        }
+        self.running.set(true);
+        loop {
+            self.again.set_value(false);
+            match self.round().await {
+                Ok(()) => {
+                    let at = now();
+                    if let Ok(change) = Change::put(PERSON, LAST_SYNC, &at) {
+                        let _ = store::write(vec![change]).await;
+                    }
+                    self.last_sync.set(Some(at));
+                    self.offline.set(false);
+                }
+                Err(ApiError::Network) => self.offline.set(true),
+                // The server's own trouble (or an ended session, which the session dialog
+                // handles): the next round tries again.
+                Err(ApiError::Server(_)) => self.offline.set(false),
+            }
+            self.refresh().await;
+            if !self.again.get_value() || !self.signed_in() {
+                break;
+            }
+        }
+        self.running.set(false);
+    }
+
+    async fn round(&self) -> Result<(), ApiError> {
+        let taken = push().await;
+        if let Ok(n @ 1..) | Err((n @ 1.., _)) = taken {
+            self.sent.update(|s| *s += n);
+        }
+        taken.map_err(|(_, e)| e)?;
+        let mut wards: Vec<i32> = self.session.me.with_untracked(|me| {
+            me.as_ref()
+                .and_then(Option::as_ref)
+                .map(|me| me.grants.iter().map(|g| g.ward_code).collect())
+                .unwrap_or_default()
+        });
+        wards.sort_unstable();
+        wards.dedup();
+        for ward in wards {
+            let since = local::ward_copy(ward).await.map(|c| c.cursor);
+            let changes = api::sync_changes(ward, since).await?;
+            local::keep(changes).await.map_err(|_| ApiError::Network)?;
+            if since.is_none() {
+                request_persistence();
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the outbox again for the badge and the problem list.
+    pub async fn refresh(&self) {
+        let entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+        let (problems, unsent): (Vec<_>, Vec<_>) =
+            entries.into_iter().partition(|e| e.problem.is_some());
+        self.unsent.set(unsent.len());
+        self.problems.set(problems);
+    }
+
+    /// Saves a visit from the form: to the outbox first, then straight to the server if it
+    /// can be reached. Field errors the server finds come back to the form (and the visit
+    /// leaves the outbox, since the form still holds it).
+    pub async fn record_visit(self, ward: i32, visit: NewVisit) -> Result<Saved, Vec<FieldError>> {
+        let entry = OutboxEntry {
+            ward,
+            item: OutboxVisit {
+                recorded_at: now(),
+                visit,
+            },
+            problem: None,
+        };
+        let id = entry.id().to_string();
+        let saved = Change::put(OUTBOX, &id, &entry);
+        if store::write(saved.into_iter().collect()).await.is_err() {
+            // No database on this phone (private browsing, say): straight to the server.
+            return match api::record_visit(ward, &entry.item.visit).await {
+                Ok(_) => Ok(Saved::Sent),
+                Err(ApiError::Server(body)) => Err(body.fields),
+                Err(ApiError::Network) => Err(Vec::new()),
+            };
+        }
+        self.refresh().await;
+        self.run().await;
+        match store::get::<OutboxEntry>(OUTBOX, &id).await {
+            Ok(None) => Ok(Saved::Sent),
+            Ok(Some(OutboxEntry {
+                problem: Some(Problem::Invalid(fields)),
+                ..
+            })) => {
+                let _ = store::write(vec![Change::Delete(OUTBOX, id)]).await;
+                self.refresh().await;
+                Err(fields)
+            }
+            _ => Ok(Saved::Queued),
+        }
+    }
+
+    /// Sends a visit with a problem again.
+    pub fn retry(self, entry: OutboxEntry) {
+        spawn_local(async move {
+            let id = entry.id();
+            let entry = OutboxEntry {
+                problem: None,
+                ..entry
+            };
+            if let Ok(change) = Change::put(OUTBOX, id, &entry) {
+                let _ = store::write(vec![change]).await;
+            }
+            self.run().await;
+        });
+    }
+
+    /// Lets a visit with a problem go, on the person's word.
+    pub fn discard(self, entry: OutboxEntry) {
+        spawn_local(async move {
+            let _ = store::write(vec![Change::Delete(OUTBOX, entry.id().to_string())]).await;
+            self.refresh().await;
+        });
+    }
+
+    /// Visits of this household still on the phone.
+    pub async fn pending_for(household: Uuid) -> Vec<OutboxEntry> {
+        let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+        entries.retain(|e| e.item.visit.household_id == household);
+        entries.sort_by_key(|e| std::cmp::Reverse(e.item.recorded_at));
+        entries
+    }
+
+    /// Forgets everything on the phone (signing out).
+    pub async fn wipe(self) {
+        let _ = store::wipe().await;
+        self.unsent.set(0);
+        self.problems.set(Vec::new());
+        self.last_sync.set(None);
+    }
+}
+
+/// Pushes the outbox, oldest first, in batches, and keeps the server's answer for each visit.
+/// Says how many visits the server took, also when a later batch failed.
+async fn push() -> Result<usize, (usize, ApiError)> {
+    let mut taken = 0;
+    let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    entries.retain(|e| e.problem.is_none());
+    entries.sort_by_key(|e| (e.ward, e.item.recorded_at));
+    for chunk in entries.chunk_by(|a, b| a.ward == b.ward) {
+        for batch in chunk.chunks(BATCH) {
+            let ward = batch[0].ward;
+            let body = VisitBatch {
+                sent_at: now(),
+                visits: batch.iter().map(|e| e.item.clone()).collect(),
+            };
+            let outcomes = api::sync_visits(ward, &body)
+                .await
+                .map_err(|e| (taken, e))?;
+            let mut changes = Vec::with_capacity(batch.len());
+            for (entry, outcome) in batch.iter().zip(outcomes) {
+                let problem = match outcome.status {
+                    SyncStatus::Stored | SyncStatus::AlreadyStored => {
+                        taken += 1;
+                        changes.push(Change::Delete(OUTBOX, entry.id().to_string()));
+                        continue;
+                    }
+                    SyncStatus::Invalid => Problem::Invalid(outcome.fields),
+                    SyncStatus::Refused => Problem::Refused,
+                    SyncStatus::Conflict => Problem::Conflict,
+                };
+                let kept = OutboxEntry {
+                    problem: Some(problem),
+                    ..entry.clone()
+                };
+                if let Ok(change) = Change::put(OUTBOX, entry.id(), &kept) {
+                    changes.push(change);
+                }
+            }
+            store::write(changes)
+                .await
+                .map_err(|_| (taken, ApiError::Network))?;
+        }
+    }
+    Ok(taken)
+}
+
+/// Asks the browser not to evict the phone's database when space runs short (it may say no;
+/// an installed app usually gets yes).
+fn request_persistence() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().storage().persist();
+    }
+}

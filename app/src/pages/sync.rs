@@ -1,0 +1,153 @@
+//! The sync page: how many visits wait on this phone, when it last synced, the visits the
+//! server did not take (to send again or let go) and, for team leaders, the conflicts to look
+//! at.
+
+use domain::access::Action;
+use domain::api::SyncConflict;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::{CurrentWard, date, date_time, field_message, loaded};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::offline::{OutboxEntry, Problem, use_sync};
+use crate::session::use_session;
+
+#[component]
+pub fn SyncPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let session = use_session();
+    let ward = use_context::<CurrentWard>().map(|CurrentWard(w)| w);
+    let leader_of = move || {
+        ward.and_then(|w| w.get())
+            .filter(|w| !session.reach(*w, Action::ManageTeam).is_nothing())
+    };
+    view! {
+        <h1>{t!(i18n, sync.title)}</h1>
+        <p>{t!(i18n, sync.intro)}</p>
+        <section class="card sync-status" aria-live="polite">
+            <p data-testid="unsent">{move || t_string!(i18n, sync.unsent_line, count = sync.unsent.get())}</p>
+            <p>
+                {move || match sync.last_sync.get() {
+                    Some(at) => t_string!(i18n, sync.last_sync, time = date_time(at)).to_string(),
+                    None => t_string!(i18n, sync.never).to_string(),
+                }}
+            </p>
+            <Show when=move || sync.offline.get()>
+                <p class="muted">{t!(i18n, sync.offline_note)}</p>
+            </Show>
+            <button
+                type="button"
+                class="button primary"
+                disabled=move || sync.running.get()
+                on:click=move |_| sync.start()
+            >
+                {move || if sync.running.get() { t_string!(i18n, sync.running) } else { t_string!(i18n, sync.sync_now) }}
+            </button>
+        </section>
+        <h2>{t!(i18n, sync.problems_title)}</h2>
+        {move || {
+            let problems = sync.problems.get();
+            if problems.is_empty() {
+                view! { <p>{t!(i18n, sync.no_problems)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list problems">
+                        {problems.into_iter().map(|e| view! { <ProblemItem entry=e /> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        }}
+        {move || leader_of().map(|w| view! { <Conflicts ward=w /> })}
+    }
+}
+
+#[component]
+fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let visit = &entry.item.visit;
+    let reason = match entry.problem.clone() {
+        Some(Problem::Invalid(fields)) => view! {
+            <p>{t!(i18n, sync.invalid)}</p>
+            <ul>
+                {fields
+                    .into_iter()
+                    .map(|f| view! { <li>{field_message(f.code)}</li> })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+        Some(Problem::Refused) => view! { <p>{t!(i18n, sync.refused)}</p> }.into_any(),
+        Some(Problem::Conflict) | None => view! { <p>{t!(i18n, sync.conflict)}</p> }.into_any(),
+    };
+    let title = t_string!(i18n, sync.visit_of, date = date(visit.visited_on)).to_string();
+    let (retry, discard) = (entry.clone(), entry);
+    let confirm_discard = move |_| {
+        let sure = window()
+            .confirm_with_message(t_string!(i18n, sync.discard_confirm))
+            .unwrap_or(false);
+        if sure {
+            sync.discard(discard.clone());
+        }
+    };
+    view! {
+        <li class="problem">
+            <strong>{title}</strong>
+            {reason}
+            <div class="actions">
+                <button type="button" class="button" on:click=move |_| sync.retry(retry.clone())>
+                    {t!(i18n, sync.retry)}
+                </button>
+                <button type="button" class="button danger" on:click=confirm_discard>
+                    {t!(i18n, sync.discard)}
+                </button>
+            </div>
+        </li>
+    }
+}
+
+/// Visit ids sent again with other content in the TDPs the person leads: both copies side by
+/// side. The server never overwrote the kept one.
+#[component]
+fn Conflicts(ward: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || api::conflicts(ward));
+    view! {
+        <h2>{t!(i18n, sync.conflicts_title)}</h2>
+        {loaded(list, move |conflicts: Vec<SyncConflict>| {
+            if conflicts.is_empty() {
+                return view! { <p>{t!(i18n, sync.no_conflicts)}</p> }.into_any();
+            }
+            view! {
+                <ul class="list conflicts">
+                    {conflicts
+                        .into_iter()
+                        .map(|c| {
+                            view! {
+                                <li>
+                                    <p class="muted small">
+                                        {date_time(c.received_at)}
+                                        {c.user_name.clone().map(|n| view! { " · " {t!(i18n, sync.sent_by, name = n)} })}
+                                    </p>
+                                    <p><strong>{t!(i18n, sync.received)}</strong> ": " {copy_line(&c.received)}</p>
+                                    <p><strong>{t!(i18n, sync.stored)}</strong> ": " {copy_line(&c.stored)}</p>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        })}
+    }
+}
+
+/// One copy of a conflicting visit in a line: its date and note.
+fn copy_line(copy: &serde_json::Value) -> String {
+    let visit: Option<domain::api::NewVisit> = serde_json::from_value(copy.clone()).ok();
+    visit.map_or_else(String::new, |v| {
+        format!("{} · {}", date(v.visited_on), v.note)
+    })
+}

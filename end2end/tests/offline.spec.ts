@@ -1,0 +1,153 @@
+import { test, expect, Page } from "@playwright/test";
+import { signInAs } from "./accounts";
+
+// A volunteer in an alley with no signal: the app opens from the service worker, pages read
+// what the phone keeps, visits wait in the outbox, and reach the server once each.
+
+async function controlledBySW(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  // The first load installs the worker; from the next one on it answers.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+/** Opens a household of the volunteer's TDP (online) and returns its id. */
+async function openHousehold(page: Page, nth: number): Promise<string> {
+  await page.goto("/");
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await page.locator("ul.households li a").nth(nth).click();
+  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  return page.url().split("/ho/")[1];
+}
+
+async function recordVisit(page: Page, note: string) {
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Sử dụng điện thoại thông minh").first().selectOption("in_progress");
+  await page.getByLabel("4 – Hài lòng").check();
+  await page.getByLabel("Ghi chú").fill(note);
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
+}
+
+/** How many of the household's visits on the server carry `tag` in their note. */
+async function onServer(page: Page, household: string, tag: string): Promise<number> {
+  const res = await page.request.get(`/api/v1/households/${household}`);
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  return body.visits.filter((v: { note: string }) => v.note.includes(tag)).length;
+}
+
+test("five visits recorded offline survive a reopen and reach the server exactly once", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const badge = page.getByTestId("sync-badge");
+  await expect(badge).toHaveText("Đã đồng bộ");
+  const household = await openHousehold(page, 0);
+  const tag = `offline-${Date.now()}`;
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  for (let i = 1; i <= 5; i++) {
+    await recordVisit(page, `${tag} #${i}`);
+    await expect(badge).toHaveText(`${i} chưa đồng bộ`);
+  }
+  await expect(page.locator(".pending-visit")).toHaveCount(5);
+
+  // Closed and opened again, still without signal: the visits are still waiting.
+  await page.close();
+  const again = await context.newPage();
+  await again.goto(`/ho/${household}`);
+  await expect(again.getByTestId("sync-badge")).toHaveText("5 chưa đồng bộ");
+  await expect(again.locator(".pending-visit")).toHaveCount(5);
+  // Search works from the phone's copy too.
+  await again.getByRole("link", { name: "Tìm kiếm" }).click();
+  await again.getByLabel("Tìm hộ gia đình hoặc người dân").fill("nguyen");
+  await again.getByRole("button", { name: "Tìm" }).click();
+  await expect(again.getByRole("heading", { level: 2, name: "Người dân" })).toBeVisible();
+
+  await context.setOffline(false);
+  await expect(again.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  expect(await onServer(again, household, tag)).toBe(5);
+  await again.goto(`/ho/${household}`);
+  await expect(again.locator(".pending-visit")).toHaveCount(0);
+  await expect(again.locator("li.visit", { hasText: tag })).toHaveCount(5);
+});
+
+test("a sync cut off after the server stored the visits sends them again without duplicates", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 1);
+  const tag = `cut-${Date.now()}`;
+  await context.setOffline(true);
+  for (let i = 1; i <= 3; i++) await recordVisit(page, `${tag} #${i}`);
+  const badge = page.getByTestId("sync-badge");
+  await expect(badge).toHaveText("3 chưa đồng bộ");
+
+  // The server takes the batch, then the connection drops before its answer reaches the
+  // phone: the phone cannot know the visits arrived.
+  let cut = 0;
+  await page.route("**/api/v1/wards/*/sync/visits", async (route) => {
+    await route.fetch();
+    cut++;
+    await route.abort("connectionreset");
+  });
+  await context.setOffline(false);
+  await expect.poll(() => cut).toBeGreaterThan(0);
+  await expect(badge).toHaveText("3 chưa đồng bộ");
+  expect(await onServer(page, household, tag)).toBe(3);
+
+  await page.unroute("**/api/v1/wards/*/sync/visits");
+  await badge.click();
+  await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
+  await expect(badge).toHaveText("Đã đồng bộ");
+  await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 lượt thăm");
+  expect(await onServer(page, household, tag)).toBe(3);
+});
+
+test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await openHousehold(page, 2);
+  await context.setOffline(true);
+  await recordVisit(page, `wipe-${Date.now()}`);
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Còn dữ liệu chưa gửi" });
+  await expect(dialog).toContainText("Còn 1 lượt thăm");
+  await dialog.getByRole("button", { name: "Quay lại" }).click();
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+
+  await page.getByRole("button", { name: "Đăng xuất" }).click();
+  await dialog.getByRole("button", { name: "Vẫn đăng xuất và xóa" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  const kept = await page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((ok) => {
+        const req = db.transaction(store).objectStore(store).count();
+        req.onsuccess = () => ok(req.result);
+      });
+    return { outbox: await count("outbox"), households: await count("households"), person: await count("person") };
+  });
+  expect(kept).toEqual({ outbox: 0, households: 0, person: 0 });
+
+  // The server forgets the session once the signal is back, before anything else.
+  await context.setOffline(false);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+  const session = await page.request.get("/api/v1/session");
+  expect((await session.json()).user).toBeNull();
+});
