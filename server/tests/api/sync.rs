@@ -263,7 +263,7 @@ async fn a_phone_pulls_its_tdp_then_only_what_changed(db: sqlx::PgPool) {
 
     let visit = f.visit();
     assert_eq!(
-        sync(&app, batch(&[visit.clone()], TimeDelta::zero())).await,
+        sync(&app, batch(std::slice::from_ref(&visit), TimeDelta::zero())).await,
         ["stored"]
     );
     let after = changes(&app, Some(cursor)).await;
