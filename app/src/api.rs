@@ -260,8 +260,10 @@ pub async fn sync_visits(ward: i32, batch: &VisitBatch) -> Result<Vec<SyncOutcom
     post(&format!("/wards/{ward}/sync/visits"), batch).await
 }
 
-pub async fn sync_changes(ward: i32, since: Option<i64>) -> Result<SyncChanges, ApiError> {
-    let query = since.map(|c| format!("?since={c}")).unwrap_or_default();
+pub async fn sync_changes(ward: i32, since: Option<&str>) -> Result<SyncChanges, ApiError> {
+    let query = since
+        .map(|c| format!("?since={}", js_sys::encode_uri_component(c)))
+        .unwrap_or_default();
     get(&format!("/wards/{ward}/sync/changes{query}")).await
 }
 

@@ -228,8 +228,8 @@ schema! {
     /// What a phone keeps to work offline in one ward (`GET /wards/{code}/sync/changes`): the
     /// households of the TDPs where its person is on the team, whole, changed since `since`.
     pub struct SyncChanges {
-        /// Sent back as `since` on the next pull.
-        pub cursor: i64,
+        /// Sent back as `since` on the next pull (opaque: what the server had seen).
+        pub cursor: String,
         /// Everything rather than changes (no `since` was given): the phone replaces what it had.
         pub full: bool,
         pub ward: Ward,

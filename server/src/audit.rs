@@ -60,4 +60,35 @@ impl crate::auth::Access {
         )
         .await
     }
+
+    /// Records one kind of change to many records of one ward at once (a sync batch).
+    pub async fn audit_all<T: Serialize>(
+        &self,
+        db: &mut PgConnection,
+        ward: i32,
+        action: AuditAction,
+        entity: &str,
+        changes: &[(Uuid, &T)],
+    ) -> Result<()> {
+        let ids: Vec<String> = changes.iter().map(|(id, _)| id.to_string()).collect();
+        let values = changes
+            .iter()
+            .map(|(_, change)| serde_json::to_value(change))
+            .collect::<serde_json::Result<Vec<_>>>()
+            .map_err(anyhow::Error::from)?;
+        sqlx::query!(
+            "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
+             select $1, $2, $3, $4, e.id, e.change
+             from unnest($5::text[], $6::jsonb[]) as e(id, change)",
+            ward,
+            self.user.id,
+            action.as_str(),
+            entity,
+            &ids,
+            &values,
+        )
+        .execute(db)
+        .await?;
+        Ok(())
+    }
 }

@@ -22,7 +22,7 @@ pub struct WardCopy {
     pub ward: Ward,
     pub skills: Vec<Skill>,
     /// The last pull's cursor.
-    pub cursor: i64,
+    pub cursor: String,
     /// The TDPs whose households are kept.
     pub tdps: Vec<Uuid>,
     /// The last dashboard seen online (figures only, no names).

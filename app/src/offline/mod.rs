@@ -181,7 +181,7 @@ impl SyncState {
         wards.dedup();
         for ward in wards {
             let since = local::ward_copy(ward).await.map(|c| c.cursor);
-            let changes = api::sync_changes(ward, since).await?;
+            let changes = api::sync_changes(ward, since.as_deref()).await?;
             local::keep(changes).await.map_err(|_| ApiError::Network)?;
             if since.is_none() {
                 request_persistence();

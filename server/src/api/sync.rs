@@ -10,7 +10,7 @@ use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::visits::{DeviceTime, Recorded, record};
+use super::visits::{DeviceTime, Incoming, Recorded, record};
 use super::{ApiResult, dashboard, households, tdps, wards};
 use crate::AppState;
 use crate::auth::Access;
@@ -27,7 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const MAX_BATCH: usize = 500;
 
 /// Visits from a phone's outbox, sent together when the phone has signal. Each visit is
-/// recorded on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
+/// checked on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
 /// order: `stored`, `already_stored` (sent before), `conflict` (the id was used for other
 /// content; kept for a team leader to resolve), `invalid` (with field errors) or `refused`
 /// (outside the person's TDPs). A database failure answers 500 for the whole batch: sending it
@@ -49,32 +49,50 @@ async fn sync_visits(
         return Err(Error::field("visits", FieldCode::TooLong));
     }
     let clock_skew = batch.sent_at - Utc::now();
-    let mut outcomes = Vec::with_capacity(batch.visits.len());
+    let mut outcomes: Vec<Option<SyncOutcome>> = Vec::with_capacity(batch.visits.len());
+    let mut incoming = Vec::with_capacity(batch.visits.len());
     for item in batch.visits {
-        let id = item.visit.id;
-        let outcome = |status, fields| SyncOutcome { id, status, fields };
-        if id.is_none() {
-            outcomes.push(outcome(
-                SyncStatus::Invalid,
-                vec![FieldError::new("id", FieldCode::Required)],
-            ));
+        if item.visit.id.is_none() {
+            outcomes.push(Some(SyncOutcome {
+                id: None,
+                status: SyncStatus::Invalid,
+                fields: vec![FieldError::new("id", FieldCode::Required)],
+            }));
             continue;
         }
-        let device = DeviceTime {
-            recorded_at: item.recorded_at,
-            clock_skew,
-        };
-        outcomes.push(
-            match record(&state.db, &access, code, item.visit, Some(device)).await {
-                Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
-                Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
-                Err(Error::Conflict) => outcome(SyncStatus::Conflict, Vec::new()),
-                Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
-                Err(Error::Forbidden | Error::NotFound) => outcome(SyncStatus::Refused, Vec::new()),
-                Err(e) => return Err(e),
-            },
-        );
+        outcomes.push(None);
+        incoming.push(Incoming {
+            device: Some(DeviceTime {
+                recorded_at: item.recorded_at,
+                clock_skew,
+            }),
+            visit: item.visit,
+        });
     }
+    let ids: Vec<Option<Uuid>> = incoming.iter().map(|i| i.visit.id).collect();
+    let mut recorded = ids
+        .into_iter()
+        .zip(record(&state.db, &access, code, incoming).await?);
+    let outcomes = outcomes
+        .into_iter()
+        .map(|o| {
+            o.or_else(|| {
+                recorded.next().map(|(id, r)| {
+                    let outcome = |status, fields| SyncOutcome { id, status, fields };
+                    match r {
+                        Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
+                        Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
+                        Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
+                        Err(Error::Forbidden | Error::NotFound) => {
+                            outcome(SyncStatus::Refused, Vec::new())
+                        }
+                        Err(_) => outcome(SyncStatus::Conflict, Vec::new()),
+                    }
+                })
+            })
+        })
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("an outcome per visit")))?;
     Ok(Json(outcomes))
 }
 
@@ -82,7 +100,22 @@ async fn sync_visits(
 #[into_params(parameter_in = Query)]
 pub struct Since {
     /// The `cursor` of the last pull; without it, everything.
-    since: Option<i64>,
+    since: Option<String>,
+}
+
+/// Whether a cursor has the shape of a PostgreSQL snapshot (`xmin:xmax:xip,…`), so a made-up
+/// one is a bad request rather than a database error.
+fn is_snapshot(cursor: &str) -> bool {
+    let mut parts = cursor.split(':');
+    let numbers = |p: &str| {
+        p.split(',')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(min), Some(max), Some(running), None)
+            if numbers(min) && numbers(max) && (running.is_empty() || numbers(running))
+    )
 }
 
 /// What a phone keeps to work offline in this ward: the ward, its skills catalogue, and the
@@ -100,13 +133,18 @@ async fn sync_changes(
     Query(Since { since }): Query<Since>,
 ) -> ApiResult<SyncChanges> {
     access.ward(code, Action::ViewFigures)?;
+    if since.as_deref().is_some_and(|s| !is_snapshot(s)) {
+        return Err(Error::BadRequest(
+            "since is not a cursor of this API".into(),
+        ));
+    }
     let db = &state.db;
-    // Taken before reading: whatever committed before it is in what follows.
-    let cursor = sqlx::query_scalar!(
-        r#"select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as "cursor!""#
-    )
-    .fetch_one(db)
-    .await?;
+    // What the database had committed when the pull began. Rows are only ever inserted, by
+    // the transaction in their `changed` column, so the next pull sends exactly the rows this
+    // snapshot did not see (and, harmlessly, any committed while this pull was reading).
+    let cursor = sqlx::query_scalar!(r#"select pg_current_snapshot()::text as "cursor!""#)
+        .fetch_one(db)
+        .await?;
     let team_tdps: Vec<Uuid> = access
         .user
         .grants
@@ -117,14 +155,14 @@ async fn sync_changes(
     let changed = sqlx::query_scalar!(
         "select h.id from households h
          where h.tdp_id = any($1)
-           and ($2::bigint is null
-                or h.changed >= $2::text::xid8
-                or exists (select from residents r
-                           where r.household_id = h.id and r.changed >= $2::text::xid8)
-                or exists (select from visits v
-                           where v.household_id = h.id and v.changed >= $2::text::xid8))",
+           and ($2::text is null
+                or not pg_visible_in_snapshot(h.changed, $2::text::pg_snapshot)
+                or exists (select from residents r where r.household_id = h.id
+                           and not pg_visible_in_snapshot(r.changed, $2::text::pg_snapshot))
+                or exists (select from visits v where v.household_id = h.id
+                           and not pg_visible_in_snapshot(v.changed, $2::text::pg_snapshot)))",
         &team_tdps,
-        since,
+        since.as_deref() as Option<&str>,
     )
     .fetch_all(db)
     .await?;

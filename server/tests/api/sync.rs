@@ -212,8 +212,10 @@ async fn a_phone_two_days_ahead_is_put_right_and_keeps_its_order(db: sqlx::PgPoo
     assert!(row.device_recorded_at.unwrap() > row.recorded_at + TimeDelta::days(1));
 }
 
-async fn changes(app: &TestApp, since: Option<i64>) -> Value {
-    let query = since.map(|c| format!("?since={c}")).unwrap_or_default();
+async fn changes(app: &TestApp, since: Option<&str>) -> Value {
+    let query = since
+        .map(|c| format!("?since={}", c.replace(',', "%2C")))
+        .unwrap_or_default();
     let (status, body) = app
         .get(&format!("/api/v1/wards/{WARD}/sync/changes{query}"))
         .await;
@@ -255,7 +257,7 @@ async fn a_phone_pulls_its_tdp_then_only_what_changed(db: sqlx::PgPool) {
             .iter()
             .all(|h| h["tdp"]["id"] == json!(f.tdp))
     );
-    let cursor = full["cursor"].as_i64().unwrap();
+    let cursor = full["cursor"].as_str().unwrap();
 
     let nothing = changes(&app, Some(cursor)).await;
     assert_eq!(nothing["full"], false);
@@ -279,8 +281,20 @@ async fn a_phone_pulls_its_tdp_then_only_what_changed(db: sqlx::PgPool) {
         .unwrap();
     assert!(!helped["achieved"].as_array().unwrap().is_empty());
 
-    let cursor = after["cursor"].as_i64().unwrap();
+    let cursor = after["cursor"].as_str().unwrap();
     assert!(household_ids(&changes(&app, Some(cursor)).await).is_empty());
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_made_up_cursor_is_a_bad_request(db: sqlx::PgPool) {
+    let (app, _) = volunteer(db).await;
+    for since in ["12", "1:2:3:4", "a:b:", "1:2:3,x"] {
+        let (status, body) = app
+            .get(&format!("/api/v1/wards/{WARD}/sync/changes?since={since}"))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{since}: {body}");
+        assert_eq!(body["code"], "bad_request");
+    }
 }
 
 #[sqlx::test(migrations = false)]

@@ -1,0 +1,135 @@
+//! Support visits: the door-to-door record that moves every indicator.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use domain::ErrorBody;
+use domain::access::Action;
+use domain::api::{NewVisit, Visit};
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, residents::help_records, tdps::team_member};
+use crate::AppState;
+use crate::auth::Access;
+use crate::error::{Error, Json, Path, Result};
+
+mod record;
+
+pub use record::{DeviceTime, Incoming, Recorded, record};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(record_visit))
+        .routes(routes!(get_visit))
+}
+
+/// Visits by id, newest first, with their volunteers and help.
+async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
+    let rows = sqlx::query!(
+        "select id, household_id, visited_on, satisfaction, note, recorded_at from visits
+         where id = any($1) order by visited_on desc, recorded_at desc",
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    let mut volunteers: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for m in sqlx::query!(
+        "select vv.visit_id, m.id, m.tdp_id, m.full_name, m.role, m.phone
+         from visit_volunteers vv join team_members m on m.id = vv.team_member_id
+         where vv.visit_id = any($1) order by m.full_name",
+        ids
+    )
+    .fetch_all(db)
+    .await?
+    {
+        volunteers.entry(m.visit_id).or_default().push(team_member(
+            m.id,
+            m.tdp_id,
+            m.full_name,
+            &m.role,
+            m.phone,
+        ));
+    }
+    let mut help: HashMap<Uuid, Vec<_>> = HashMap::new();
+    for h in help_records(db, None, ids).await? {
+        help.entry(h.visit_id).or_default().push(h);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|v| Visit {
+            id: v.id,
+            household_id: v.household_id,
+            visited_on: v.visited_on,
+            volunteers: volunteers.remove(&v.id).unwrap_or_default(),
+            help: help.remove(&v.id).unwrap_or_default(),
+            satisfaction: v.satisfaction,
+            note: v.note,
+            recorded_at: v.recorded_at,
+        })
+        .collect())
+}
+
+/// The visits to these households, newest first.
+pub async fn for_households(db: &PgPool, households: &[Uuid]) -> Result<Vec<Visit>> {
+    let ids = sqlx::query_scalar!(
+        "select id from visits where household_id = any($1)",
+        households
+    )
+    .fetch_all(db)
+    .await?;
+    load(db, &ids).await
+}
+
+/// One visit with its volunteers and help.
+#[utoipa::path(get, path = "/visits/{id}", tag = "visits",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Visit), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_visit(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Visit> {
+    access.visit(&state.db, id, Action::ViewPeople).await?;
+    load(&state.db, &[id])
+        .await?
+        .pop()
+        .map(Json)
+        .ok_or(Error::NotFound)
+}
+
+/// Records a visit to a household of the ward and updates the helped residents' skills.
+///
+/// Idempotent by `id`: sending the same visit again answers 200 with the stored visit; the
+/// same `id` with other content answers 409 and changes nothing. A skill once achieved stays
+/// achieved; an earlier visit that arrives late (from a phone that was offline) can still
+/// establish it, with its own date.
+#[utoipa::path(post, path = "/wards/{code}/visits", tag = "visits",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewVisit,
+    responses((status = 201, body = Visit), (status = 200, body = Visit, description = "Already recorded"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn record_visit(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(new): Json<NewVisit>,
+) -> Result<(StatusCode, Json<Visit>)> {
+    access.ward(code, Action::Record)?;
+    let one = Incoming {
+        visit: new,
+        device: None,
+    };
+    let outcome = record(&state.db, &access, code, vec![one]).await?.pop();
+    let (status, id) = match outcome.ok_or(Error::Conflict)?? {
+        Recorded::New(id) => (StatusCode::CREATED, id),
+        Recorded::Already(id) => (StatusCode::OK, id),
+    };
+    let visit = load(&state.db, &[id]).await?.pop().ok_or(Error::NotFound)?;
+    Ok((status, Json(visit)))
+}
