@@ -1,5 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
-import { signInAs } from "./accounts";
+import { spawn, ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { PASSWORD, PHONES, signInAs } from "./accounts";
 
 // A volunteer in an alley with no signal: the app opens from the service worker, pages read
 // what the phone keeps, visits wait in the outbox, and reach the server once each.
@@ -34,8 +36,8 @@ async function recordVisit(page: Page, note: string) {
 }
 
 /** How many of the household's visits on the server carry `tag` in their note. */
-async function onServer(page: Page, household: string, tag: string): Promise<number> {
-  const res = await page.request.get(`/api/v1/households/${household}`);
+async function onServer(page: Page, household: string, tag: string, base = ""): Promise<number> {
+  const res = await page.request.get(`${base}/api/v1/households/${household}`);
   expect(res.status()).toBe(200);
   const body = await res.json();
   return body.visits.filter((v: { note: string }) => v.note.includes(tag)).length;
@@ -79,38 +81,6 @@ test("five visits recorded offline survive a reopen and reach the server exactly
   await expect(again.locator("li.visit", { hasText: tag })).toHaveCount(5);
 });
 
-test("a sync cut off after the server stored the visits sends them again without duplicates", async ({ page, context }) => {
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  const household = await openHousehold(page, 1);
-  const tag = `cut-${Date.now()}`;
-  await context.setOffline(true);
-  for (let i = 1; i <= 3; i++) await recordVisit(page, `${tag} #${i}`);
-  const badge = page.getByTestId("sync-badge");
-  await expect(badge).toHaveText("3 chưa đồng bộ");
-
-  // The server takes the batch, then the connection drops before its answer reaches the
-  // phone: the phone cannot know the visits arrived.
-  let cut = 0;
-  await page.route("**/api/v1/wards/*/sync/visits", async (route) => {
-    await route.fetch();
-    cut++;
-    await route.abort("connectionreset");
-  });
-  await context.setOffline(false);
-  await expect.poll(() => cut).toBeGreaterThan(0);
-  await expect(badge).toHaveText("3 chưa đồng bộ");
-  expect(await onServer(page, household, tag)).toBe(3);
-
-  await page.unroute("**/api/v1/wards/*/sync/visits");
-  await badge.click();
-  await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
-  await expect(badge).toHaveText("Đã đồng bộ");
-  await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 lượt thăm");
-  expect(await onServer(page, household, tag)).toBe(3);
-});
-
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");
@@ -150,4 +120,94 @@ test("signing out with unsent visits warns, then wipes the phone", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
   const session = await page.request.get("/api/v1/session");
   expect((await session.json()).user).toBeNull();
+});
+
+// A server of its own, on its own data directory, that this test stops and starts again.
+const RESTART_PORT = 3101;
+const restartURL = `http://127.0.0.1:${RESTART_PORT}`;
+
+function startServer(): ChildProcess {
+  return spawn(
+    "../target/debug/ngo-so",
+    ["--demo", "--data-dir", "../target/e2e-restart", "--dist", "../dist", "--port", String(RESTART_PORT)],
+    { stdio: "ignore" },
+  );
+}
+
+async function serving(page: Page) {
+  await expect
+    .poll(async () => (await page.request.get(`${restartURL}/api/v1/health`).catch(() => null))?.status(), {
+      timeout: 120_000,
+    })
+    .toBe(200);
+}
+
+test("the server killed in the middle of a sync and started again ends with every visit once", async ({ page, context }) => {
+  test.setTimeout(240_000);
+  let server = startServer();
+  try {
+    await serving(page);
+    const signIn = await page.request.post(`${restartURL}/api/v1/session`, {
+      data: { phone: PHONES.volunteer, password: PASSWORD },
+    });
+    expect(signIn.status()).toBe(200);
+    await page.goto(`${restartURL}/`);
+    await controlledBySW(page);
+    await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+    await page.locator("ul.households li a").first().click();
+    const household = page.url().split("/ho/")[1];
+    const tag = `restart-${Date.now()}`;
+    await context.setOffline(true);
+    for (let i = 1; i <= 3; i++) await recordVisit(page, `${tag} #${i}`);
+    const badge = page.getByTestId("sync-badge");
+    await expect(badge).toHaveText("3 chưa đồng bộ");
+
+    // The batch reaches the server, which is then killed before it can answer.
+    let killed = false;
+    await page.route("**/api/v1/wards/*/sync/visits", async (route) => {
+      if (!killed) {
+        await route.fetch();
+        server.kill("SIGKILL");
+        await once(server, "exit");
+        killed = true;
+      }
+      await route.abort("connectionrefused");
+    });
+    await context.setOffline(false);
+    await expect.poll(() => killed).toBe(true);
+    await expect(badge).toHaveText("3 chưa đồng bộ");
+
+    server = startServer();
+    await serving(page);
+    // What the server committed before it died is there after the restart.
+    expect(await onServer(page, household, tag, restartURL)).toBe(3);
+    await page.unroute("**/api/v1/wards/*/sync/visits");
+    await badge.click();
+    await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
+    await expect(badge).toHaveText("Đã đồng bộ");
+    await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 lượt thăm");
+    expect(await onServer(page, household, tag, restartURL)).toBe(3);
+  } finally {
+    server.kill("SIGTERM");
+    if (server.exitCode === null) await once(server, "exit");
+  }
+});
+
+test.describe("on a phone whose clock is two days ahead", () => {
+  test.use({ timezoneId: "Asia/Ho_Chi_Minh" });
+
+  test("a visit recorded 'today' lands on the server's today, newest first", async ({ page }) => {
+    await signInAs(page, "volunteer");
+    await page.clock.install({ time: new Date(Date.now() + 2 * 86_400_000) });
+    const household = await openHousehold(page, 3);
+    const tag = `clock-${Date.now()}`;
+    await recordVisit(page, tag);
+    await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+
+    const res = await page.request.get(`/api/v1/households/${household}`);
+    const visits: { note: string; visited_on: string }[] = (await res.json()).visits;
+    const vietnamToday = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    expect(visits[0].note).toBe(tag);
+    expect(visits[0].visited_on).toBe(vietnamToday);
+  });
 });
