@@ -28,7 +28,7 @@ export default defineConfig({
   },
   webServer: {
     command:
-      `rm -rf ../target/e2e-data && exec ../target/debug/ngo-so --demo --data-dir ../target/e2e-data --dist ../dist --port ${port}`,
+      `rm -rf ../target/e2e-data ../target/e2e-restart && exec ../target/debug/ngo-so --demo --data-dir ../target/e2e-data --dist ../dist --port ${port}`,
     url: `http://127.0.0.1:${port}/api/v1/health`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -5,10 +5,11 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, CreatedInvitation,
-    Dashboard, Household, HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount,
-    NewGrant, NewInvitation, NewVisit, PasswordChange, Resident, SearchResults, SessionInfo,
-    SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, ConflictChoice,
+    ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdSummary, Invitation,
+    InvitationPreview, Me, NewAccount, NewGrant, NewInvitation, NewVisit, PasswordChange, Resident,
+    SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::{ErrorBody, ErrorCode};
 use gloo_net::http::{Request, Response};
@@ -269,4 +270,12 @@ pub async fn sync_changes(ward: i32, since: Option<&str>) -> Result<SyncChanges,
 
 pub async fn conflicts(ward: i32) -> Result<Vec<SyncConflict>, ApiError> {
     get(&format!("/wards/{ward}/conflicts")).await
+}
+
+pub async fn resolve_conflict(ward: i32, id: i64, choice: ConflictChoice) -> Result<(), ApiError> {
+    let req = Request::post(&format!("{BASE}/wards/{ward}/conflicts/{id}/resolve"))
+        .json(&ConflictResolution { choice })
+        .map_err(|_| ApiError::Network)?;
+    check(req.send().await).await?;
+    Ok(())
 }

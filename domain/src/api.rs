@@ -240,6 +240,10 @@ schema! {
         pub households: Vec<Household>,
     }
 
+    pub struct ConflictResolution {
+        pub choice: ConflictChoice,
+    }
+
     /// A client id that arrived again with other content, kept for a person to resolve.
     pub struct SyncConflict {
         pub id: i64,
@@ -506,6 +510,14 @@ choice! {
         Refused,
     }
 
+    /// How a team leader settles a conflict.
+    pub enum ConflictChoice {
+        /// The stored visit is right: the copy sent again is let go.
+        KeepStored,
+        /// They were two visits: the copy sent again is recorded too, under a new id.
+        KeepBoth,
+    }
+
     pub enum AuditAction {
         Create,
         Update,
@@ -603,6 +615,15 @@ impl Priority {
     /// Elderly living alone, disability or (near-)poverty: visited first.
     pub fn any(&self) -> bool {
         self.elderly_alone || self.disability || self.poverty != Poverty::None
+    }
+}
+
+impl ConflictChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeepStored => "keep_stored",
+            Self::KeepBoth => "keep_both",
+        }
     }
 }
 

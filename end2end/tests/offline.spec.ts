@@ -211,3 +211,37 @@ test.describe("on a phone whose clock is two days ahead", () => {
     expect(visits[0].visited_on).toBe(vietnamToday);
   });
 });
+
+test("a team leader settles a conflict from the sync page", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const tdp = me.grants[0].tdp_id;
+  const [household] = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=1`)).json();
+  const { team } = await (await page.request.get(`/api/v1/tdps/${tdp}`)).json();
+  const visit = {
+    id: crypto.randomUUID(),
+    household_id: household.id,
+    visited_on: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10),
+    volunteer_ids: [team[0].id],
+    help: [],
+    satisfaction: null,
+    note: `first-${Date.now()}`,
+  };
+  const second = { ...visit, note: `second-${Date.now()}` };
+  const sent = new Date().toISOString();
+  const res = await page.request.post("/api/v1/wards/619/sync/visits", {
+    data: { sent_at: sent, visits: [visit, second].map((v) => ({ recorded_at: sent, visit: v })) },
+  });
+  expect((await res.json()).map((o: { status: string }) => o.status)).toEqual(["stored", "conflict"]);
+
+  await signInAs(page, "leader");
+  await page.goto("/dong-bo");
+  const item = page.locator("ul.conflicts li", { hasText: second.note });
+  await expect(item).toContainText(visit.note);
+  await item.getByRole("button", { name: "Giữ cả hai (là hai lượt thăm khác nhau)" }).click();
+  await expect(page.locator("ul.conflicts li", { hasText: second.note })).toHaveCount(0);
+  const after = await (await page.request.get(`/api/v1/households/${household.id}`)).json();
+  const notes = after.visits.map((v: { note: string }) => v.note);
+  expect(notes).toContain(visit.note);
+  expect(notes).toContain(second.note);
+});

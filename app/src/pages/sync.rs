@@ -3,11 +3,11 @@
 //! at.
 
 use domain::access::Action;
-use domain::api::SyncConflict;
+use domain::api::{ConflictChoice, SyncConflict};
 use leptos::prelude::*;
 
-use crate::api;
-use crate::components::{CurrentWard, date, date_time, field_message, loaded};
+use crate::api::{self, ApiError};
+use crate::components::{CurrentWard, ErrorNotice, date, date_time, field_message, loaded};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::offline::{OutboxEntry, Problem, use_sync};
 use crate::session::use_session;
@@ -17,10 +17,19 @@ pub fn SyncPage() -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let session = use_session();
-    let ward = use_context::<CurrentWard>().map(|CurrentWard(w)| w);
+    let current = use_context::<CurrentWard>().and_then(|CurrentWard(w)| w.get_untracked());
+    // The ward being worked in, or else the first where the person leads a team.
     let leader_of = move || {
-        ward.and_then(|w| w.get())
-            .filter(|w| !session.reach(*w, Action::ManageTeam).is_nothing())
+        let wards: Vec<i32> = session.me.with(|me| {
+            me.iter()
+                .flatten()
+                .flat_map(|me| me.grants.iter().map(|g| g.ward_code))
+                .collect()
+        });
+        current
+            .into_iter()
+            .chain(wards)
+            .find(|w| !session.reach(*w, Action::ManageTeam).is_nothing())
     };
     view! {
         <h1>{t!(i18n, sync.title)}</h1>
@@ -109,13 +118,28 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
 }
 
 /// Visit ids sent again with other content in the TDPs the person leads: both copies side by
-/// side. The server never overwrote the kept one.
+/// side (the server never overwrote the kept one), to keep the stored one or both.
 #[component]
 fn Conflicts(ward: i32) -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(move || api::conflicts(ward));
+    let failure = RwSignal::new(None::<ApiError>);
+    let resolve =
+        leptos::prelude::Action::new_local(move |(id, choice): &(i64, ConflictChoice)| {
+            let (id, choice) = (*id, *choice);
+            async move {
+                match api::resolve_conflict(ward, id, choice).await {
+                    Ok(()) => {
+                        failure.set(None);
+                        list.refetch();
+                    }
+                    Err(e) => failure.set(Some(e)),
+                }
+            }
+        });
     view! {
         <h2>{t!(i18n, sync.conflicts_title)}</h2>
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
         {loaded(list, move |conflicts: Vec<SyncConflict>| {
             if conflicts.is_empty() {
                 return view! { <p>{t!(i18n, sync.no_conflicts)}</p> }.into_any();
@@ -125,6 +149,7 @@ fn Conflicts(ward: i32) -> impl IntoView {
                     {conflicts
                         .into_iter()
                         .map(|c| {
+                            let id = c.id;
                             view! {
                                 <li>
                                     <p class="muted small">
@@ -133,6 +158,28 @@ fn Conflicts(ward: i32) -> impl IntoView {
                                     </p>
                                     <p><strong>{t!(i18n, sync.received)}</strong> ": " {copy_line(&c.received)}</p>
                                     <p><strong>{t!(i18n, sync.stored)}</strong> ": " {copy_line(&c.stored)}</p>
+                                    <div class="actions">
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            disabled=move || resolve.pending().get()
+                                            on:click=move |_| {
+                                                resolve.dispatch((id, ConflictChoice::KeepStored));
+                                            }
+                                        >
+                                            {t!(i18n, sync.keep_stored)}
+                                        </button>
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            disabled=move || resolve.pending().get()
+                                            on:click=move |_| {
+                                                resolve.dispatch((id, ConflictChoice::KeepBoth));
+                                            }
+                                        >
+                                            {t!(i18n, sync.keep_both)}
+                                        </button>
+                                    </div>
                                 </li>
                             }
                         })

@@ -2,9 +2,13 @@
 //! working without signal, and the conflicts a person resolves.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::Utc;
 use domain::access::Action;
-use domain::api::{SyncChanges, SyncConflict, SyncOutcome, SyncStatus, VisitBatch};
+use domain::api::{
+    AuditAction, ConflictChoice, ConflictResolution, NewVisit, SyncChanges, SyncConflict,
+    SyncOutcome, SyncStatus, VisitBatch,
+};
 use domain::{ErrorBody, FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -14,13 +18,14 @@ use super::visits::{DeviceTime, Incoming, Recorded, record};
 use super::{ApiResult, dashboard, households, tdps, wards};
 use crate::AppState;
 use crate::auth::Access;
-use crate::error::{Error, Json, Path, Query};
+use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sync_visits))
         .routes(routes!(sync_changes))
         .routes(routes!(list_conflicts))
+        .routes(routes!(resolve_conflict))
 }
 
 /// Most visits one batch may carry; a phone with more sends several batches.
@@ -70,9 +75,10 @@ async fn sync_visits(
         });
     }
     let ids: Vec<Option<Uuid>> = incoming.iter().map(|i| i.visit.id).collect();
-    let mut recorded = ids
-        .into_iter()
-        .zip(record(&state.db, &access, code, incoming).await?);
+    let mut tx = state.db.begin().await?;
+    let recorded = record(&mut tx, &access, code, incoming).await?;
+    tx.commit().await?;
+    let mut recorded = ids.into_iter().zip(recorded);
     let outcomes = outcomes
         .into_iter()
         .map(|o| {
@@ -207,4 +213,74 @@ async fn list_conflicts(
         .fetch_all(&state.db)
         .await?,
     ))
+}
+
+/// Settles a conflict in a TDP the person leads: keep the stored visit and let the other copy
+/// go, or keep both (the other copy becomes a visit of its own, under a new id, checked like
+/// any new visit). Settling it again the same way changes nothing; the other way answers 409.
+#[utoipa::path(post, path = "/wards/{code}/conflicts/{id}/resolve", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code"), ("id" = i64, Path)),
+    request_body = ConflictResolution,
+    responses((status = 204, description = "Settled"), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+async fn resolve_conflict(
+    State(state): State<AppState>,
+    access: Access,
+    Path((code, id)): Path<(i32, i64)>,
+    Json(resolution): Json<ConflictResolution>,
+) -> Result<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    let conflict = sqlx::query!(
+        "select tdp_id, received, resolution from sync_conflicts
+         where id = $1 and ward_code = $2 for update",
+        id,
+        code
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    access.tdp(code, conflict.tdp_id, Action::ManageTeam)?;
+    match conflict.resolution {
+        Some(r) if r == resolution.choice.as_str() => return Ok(StatusCode::NO_CONTENT),
+        Some(_) => return Err(Error::Conflict),
+        None => {}
+    }
+    if resolution.choice == ConflictChoice::KeepBoth {
+        let received: NewVisit =
+            serde_json::from_value(conflict.received).map_err(anyhow::Error::from)?;
+        let visit = NewVisit {
+            id: None,
+            ..received
+        };
+        let one = Incoming {
+            visit,
+            device: None,
+        };
+        if let Some(Err(e)) = record(&mut tx, &access, code, vec![one]).await?.pop() {
+            return Err(e);
+        }
+    }
+    sqlx::query!(
+        "update sync_conflicts set resolved_at = now(), resolved_by = $1, resolution = $2
+         where id = $3",
+        access.user.id,
+        resolution.choice.as_str(),
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    access
+        .audit(
+            &mut tx,
+            code,
+            AuditAction::Update,
+            "sync_conflicts",
+            id,
+            &resolution,
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -33,6 +33,8 @@ struct Place {
     invitation: Uuid,
     token: String,
     account: Uuid,
+    /// A sync conflict in the place's TDP.
+    conflict: i64,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -377,6 +379,14 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::POST,
+            "/wards/{code}/conflicts/{id}/resolve",
+            |p| format!("/api/v1/wards/{}/conflicts/{}/resolve", p.ward, p.conflict),
+            |_| Some(json!({ "choice": "keep_stored" })),
+            ManageTeam,
+            S::NO_CONTENT,
+        ),
+        row(
             M::GET,
             "/wards/{code}/accounts",
             |p| format!("/api/v1/wards/{}/accounts", p.ward),
@@ -535,6 +545,16 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let conflict = sqlx::query_scalar!(
+        r#"insert into sync_conflicts (ward_code, tdp_id, entity, client_id, received, stored)
+           values ($1, $2, 'visits', $3, '{"note": "a"}', '{"note": "b"}') returning id"#,
+        ward,
+        tdp,
+        r.visit
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     Place {
         ward,
         tdp,
@@ -546,6 +566,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         invitation,
         token,
         account,
+        conflict,
     }
 }
 

@@ -305,3 +305,97 @@ async fn ward_officials_keep_no_households_offline(db: sqlx::PgPool) {
     assert!(body["tdps"].as_array().unwrap().is_empty());
     assert!(body["households"].as_array().unwrap().is_empty());
 }
+
+async fn open_conflicts(app: &TestApp) -> Vec<Value> {
+    let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/conflicts")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+/// Stores a visit, then sends its id again with another note: one open conflict.
+async fn conflict(app: &TestApp, f: &Fixture, note: &str) -> (Value, i64) {
+    let visit = f.visit();
+    let mut other = visit.clone();
+    other["note"] = json!(note);
+    assert_eq!(
+        sync(app, batch(&[visit.clone(), other], TimeDelta::zero())).await,
+        ["stored", "conflict"]
+    );
+    let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
+    let id = open_conflicts(&leader)
+        .await
+        .iter()
+        .find(|c| c["client_id"] == visit["id"])
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    (visit, id)
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_team_leader_settles_conflicts_once(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
+    let resolve = |id: i64, choice: &str| {
+        let leader = leader.clone();
+        let body = json!({ "choice": choice });
+        async move {
+            leader
+                .post(
+                    &format!("/api/v1/wards/{WARD}/conflicts/{id}/resolve"),
+                    body,
+                )
+                .await
+        }
+    };
+
+    // Two visits under one id: the second is recorded too, under an id of its own.
+    let (visit, both) = conflict(&app, &f, "Lần thứ hai trong tuần").await;
+    assert_eq!(resolve(both, "keep_both").await.0, StatusCode::NO_CONTENT);
+    let (_, household) = app
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    let notes: Vec<&str> = household["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["note"].as_str().unwrap())
+        .collect();
+    assert!(notes.contains(&"Lần thứ hai trong tuần"), "{notes:?}");
+    assert!(notes.contains(&visit["note"].as_str().unwrap()));
+    // Settled the same way again: nothing more; the other way: refused.
+    assert_eq!(resolve(both, "keep_both").await.0, StatusCode::NO_CONTENT);
+    let (status, body) = resolve(both, "keep_stored").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "conflict");
+    let (_, again) = app
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    assert_eq!(
+        again["visits"].as_array().unwrap().len(),
+        notes.len(),
+        "no third visit"
+    );
+
+    // The stored one was right: the other copy is let go, the stored visit untouched.
+    let (kept, stored) = conflict(&app, &f, "Bản gửi nhầm").await;
+    assert_eq!(
+        resolve(stored, "keep_stored").await.0,
+        StatusCode::NO_CONTENT
+    );
+    let (_, visit) = app
+        .get(&format!("/api/v1/visits/{}", kept["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(visit["note"], kept["note"]);
+    assert!(open_conflicts(&leader).await.is_empty());
+
+    // A volunteer may not settle them.
+    let (_, third) = conflict(&app, &f, "Bản thứ ba").await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/conflicts/{third}/resolve"),
+            json!({ "choice": "keep_stored" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

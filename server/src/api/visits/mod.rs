@@ -125,8 +125,12 @@ async fn record_visit(
         visit: new,
         device: None,
     };
-    let outcome = record(&state.db, &access, code, vec![one]).await?.pop();
-    let (status, id) = match outcome.ok_or(Error::Conflict)?? {
+    let mut tx = state.db.begin().await?;
+    let outcome = record(&mut tx, &access, code, vec![one]).await?.pop();
+    // Committed whatever the outcome: a conflict is kept even though the answer is 409.
+    tx.commit().await?;
+    let recorded = outcome.ok_or(Error::Conflict)??;
+    let (status, id) = match recorded {
         Recorded::New(id) => (StatusCode::CREATED, id),
         Recorded::Already(id) => (StatusCode::OK, id),
     };

@@ -1,6 +1,6 @@
 //! Recording visits, a batch at a time: the single endpoint sends a batch of one, a phone's
-//! outbox up to [`super::super::sync`]'s limit. Every check reads the whole batch in one query
-//! and every write is one statement over arrays, in one transaction, so a batch of 100 costs
+//! outbox up to the sync's limit. Every check reads the whole batch in one query and every
+//! write is one statement over arrays, in the caller's transaction, so a batch of 100 costs
 //! about as much as a single visit did. A database failure writes nothing of the batch;
 //! sending it again is safe, since every visit is idempotent by its id.
 
@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use domain::access::Action;
 use domain::api::{AuditAction, NewVisit};
 use domain::{FieldCode, FieldError};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::auth::{Access, Place};
@@ -72,7 +72,7 @@ struct Accepted {
 /// today: the same content is `Already`, other content is `Error::Conflict` and kept in
 /// `sync_conflicts` for a team leader to resolve, never overwriting the stored one.
 pub async fn record(
-    db: &PgPool,
+    db: &mut PgConnection,
     access: &Access,
     code: i32,
     incoming: Vec<Incoming>,
@@ -96,7 +96,7 @@ pub async fn record(
     let mut outcomes: Vec<Option<Result<Recorded>>> = incoming.iter().map(|_| None).collect();
     let mut conflicts = Vec::new();
 
-    let stored = stored(db, &ids).await?;
+    let stored = stored(&mut *db, &ids).await?;
     let mut first_copy: HashMap<Uuid, usize> = HashMap::new();
     let mut candidates = Vec::new();
     let today = super::super::today();
@@ -107,9 +107,10 @@ pub async fn record(
             continue;
         }
         // The same id twice in one batch: settled against the first copy once it is written.
-        if first_copy.insert(id, index).is_some() {
+        if first_copy.contains_key(&id) {
             continue;
         }
+        first_copy.insert(id, index);
         // The date the volunteer saw was the phone's: a phone two days ahead said "today"
         // two days early in the server's calendar.
         let visit = match &item.device {
@@ -125,17 +126,21 @@ pub async fn record(
         }
     }
 
-    let accepted = check(db, access, code, candidates, &mut outcomes).await?;
-    let inserted = write(db, access, code, &ids, &requests, &accepted, &conflicts).await?;
+    let accepted = check(&mut *db, access, code, candidates, &mut outcomes).await?;
+    let inserted = write(
+        &mut *db, access, code, &ids, &requests, &accepted, &conflicts,
+    )
+    .await?;
     for a in &accepted {
         let id = ids[a.index];
         outcomes[a.index] = Some(if inserted.contains(&id) {
             Ok(Recorded::New(id))
         } else {
             // Another request with the same id got in between our reads and our insert.
-            settle(db, access, code, id, &requests[a.index]).await
+            settle(&mut *db, access, code, id, &requests[a.index]).await?
         });
     }
+    let mut late_conflicts = Vec::new();
     for (index, id) in ids.iter().enumerate() {
         if outcomes[index].is_none()
             && let Some(&first) = first_copy.get(id)
@@ -144,10 +149,23 @@ pub async fn record(
             outcomes[index] = Some(if requests[index] == requests[first] {
                 same_as(outcomes[first].as_ref())
             } else {
+                // Kept as a conflict when the first copy was stored; otherwise there is
+                // nothing to conflict with, and the phone keeps it as refused.
+                if let Some(a) = accepted.iter().find(|a| a.index == first)
+                    && inserted.contains(id)
+                {
+                    late_conflicts.push(Conflict {
+                        id: *id,
+                        tdp: a.tdp,
+                        received: requests[index].clone(),
+                        stored: requests[first].clone(),
+                    });
+                }
                 Err(Error::Conflict)
             });
         }
     }
+    keep_conflicts(&mut *db, access, code, &late_conflicts).await?;
     Ok(outcomes
         .into_iter()
         .map(|o| o.unwrap_or(Err(Error::Conflict)))
@@ -165,12 +183,12 @@ fn same_as(first: Option<&Result<Recorded>>) -> Result<Recorded> {
     }
 }
 
-async fn stored(db: &PgPool, ids: &[Uuid]) -> Result<HashMap<Uuid, Stored>> {
+async fn stored(db: &mut PgConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, Stored>> {
     Ok(sqlx::query!(
         "select id, request, tdp_id, ward_code from visits where id = any($1)",
         ids
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?
     .into_iter()
     .map(|r| {
@@ -214,29 +232,29 @@ fn judge(
     Err(Error::Conflict)
 }
 
-/// Settles one copy that lost a race with another request, on its own.
+/// Settles one copy that lost a race with another request, once that one has committed.
 async fn settle(
-    db: &PgPool,
+    db: &mut PgConnection,
     access: &Access,
     code: i32,
     id: Uuid,
     request: &serde_json::Value,
-) -> Result<Recorded> {
-    let stored = stored(db, &[id]).await?;
-    let stored = stored.get(&id).ok_or(Error::Conflict)?;
+) -> Result<Result<Recorded>> {
+    let stored = stored(&mut *db, &[id]).await?;
+    let Some(stored) = stored.get(&id) else {
+        return Ok(Err(Error::Conflict));
+    };
     let mut conflicts = Vec::new();
     let outcome = judge(access, code, id, stored, request, &mut conflicts);
-    let mut tx = db.begin().await?;
-    keep_conflicts(&mut tx, access, code, &conflicts).await?;
-    tx.commit().await?;
-    outcome
+    keep_conflicts(db, access, code, &conflicts).await?;
+    Ok(outcome)
 }
 
 /// The household must be one the person records in; volunteers must be team members of the
 /// ward, helped residents must live in the visited household, and skills must be in the
 /// ward's catalogue. Three queries for the whole batch.
 async fn check(
-    db: &PgPool,
+    db: &mut PgConnection,
     access: &Access,
     code: i32,
     candidates: Vec<(usize, NewVisit, Option<DeviceTime>)>,
@@ -248,7 +266,7 @@ async fn check(
          from households h join tdps t on t.id = h.tdp_id where h.id = any($1)",
         &households
     )
-    .fetch_all(db)
+    .fetch_all(&mut *db)
     .await?
     .into_iter()
     .map(|r| {
@@ -277,7 +295,7 @@ async fn check(
              where m.id = any($1)",
             &members
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?
         .into_iter()
         .map(|r| (r.id, r.ward_code))
@@ -286,7 +304,7 @@ async fn check(
             "select id, household_id from residents where id = any($1)",
             &residents
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?
         .into_iter()
         .map(|r| (r.id, r.household_id))
@@ -295,7 +313,7 @@ async fn check(
             "select id, ward_code from skills where id = any($1)",
             &skills
         )
-        .fetch_all(db)
+        .fetch_all(&mut *db)
         .await?
         .into_iter()
         .map(|r| (r.id, r.ward_code))
@@ -394,10 +412,10 @@ impl Known {
 }
 
 /// Writes the accepted visits, their volunteers, help and skill statuses, their audit entries
-/// and the conflicts found, in one transaction. Returns the ids it inserted: one missing lost
-/// a race with another request for the same id.
+/// and the conflicts found. Returns the ids it inserted: one missing lost a race with another
+/// request for the same id.
 async fn write(
-    db: &PgPool,
+    tx: &mut PgConnection,
     access: &Access,
     code: i32,
     ids: &[Uuid],
@@ -405,10 +423,8 @@ async fn write(
     accepted: &[Accepted],
     conflicts: &[Conflict],
 ) -> Result<HashSet<Uuid>> {
-    let mut tx = db.begin().await?;
-    keep_conflicts(&mut tx, access, code, conflicts).await?;
+    keep_conflicts(&mut *tx, access, code, conflicts).await?;
     if accepted.is_empty() {
-        tx.commit().await?;
         return Ok(HashSet::new());
     }
     let visit_ids: Vec<Uuid> = accepted.iter().map(|a| ids[a.index]).collect();
@@ -531,9 +547,8 @@ async fn write(
         .map(|a| (ids[a.index], &requests[a.index]))
         .collect();
     access
-        .audit_all(&mut tx, code, AuditAction::Create, "visits", &audited)
+        .audit_all(tx, code, AuditAction::Create, "visits", &audited)
         .await?;
-    tx.commit().await?;
     Ok(inserted)
 }
 
