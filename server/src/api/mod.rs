@@ -79,6 +79,9 @@ pub fn router(state: AppState) -> Router {
         .layer(Extension(doc))
         .layer(crate::auth::layer(&state))
         .layer(axum::middleware::map_response(api_response))
+        // A TDP's households pulled for offline work are a few hundred kilobytes of JSON,
+        // over mobile data in an alley: compressed, they are a tenth of that.
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 

@@ -76,6 +76,7 @@ async fn main() -> anyhow::Result<()> {
 
     latency(&client, "demo ward", &url, 1, &args).await?;
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
+    offline_pull(&format!("http://{addr}")).await?;
     sync_throughput(&db, &format!("http://{addr}")).await?;
 
     let started = Instant::now();
@@ -112,6 +113,49 @@ async fn main() -> anyhow::Result<()> {
 
     db.close().await;
     pg.stop().await;
+    Ok(())
+}
+
+/// What a volunteer's phone downloads to work offline the first time: their TDP whole.
+async fn offline_pull(base: &str) -> anyhow::Result<()> {
+    let client = signed_in_as(base, domain::access::Role::Volunteer).await?;
+    let url = format!("{base}/api/v1/wards/{}/sync/changes", demo::DEMO_WARD);
+    let started = Instant::now();
+    let raw = client
+        .get(&url)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    let elapsed = started.elapsed();
+    let changes: domain::api::SyncChanges = serde_json::from_slice(&raw)?;
+    let compressed = client
+        .get(&url)
+        .header("accept-encoding", "br")
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    println!(
+        "offline pull, a volunteer's whole TDP: {} households, {} residents, {} visits in {:.0} ms; \
+         {:.1} KB JSON, {:.1} KB brotli as sent",
+        changes.households.len(),
+        changes
+            .households
+            .iter()
+            .map(|h| h.residents.len())
+            .sum::<usize>(),
+        changes
+            .households
+            .iter()
+            .map(|h| h.visits.len())
+            .sum::<usize>(),
+        elapsed.as_secs_f64() * 1000.0,
+        raw.len() as f64 / 1024.0,
+        compressed.len() as f64 / 1024.0,
+    );
     Ok(())
 }
 
