@@ -240,6 +240,25 @@ schema! {
         pub households: Vec<Household>,
     }
 
+    /// What a GeoJSON file of TDP boundaries gives (`POST /wards/{code}/boundaries`): checked
+    /// whole before anything is saved, and with `preview` not saved at all.
+    pub struct BoundaryImport {
+        pub matched: Vec<BoundaryMatch>,
+        /// Codes of the ward's TDPs the file gives no boundary; they keep the one they had.
+        pub missing: Vec<String>,
+        pub saved: bool,
+    }
+
+    /// A feature of the file and the TDP it is the boundary of.
+    pub struct BoundaryMatch {
+        /// Its index among the file's features.
+        pub feature: usize,
+        pub tdp_id: Uuid,
+        pub tdp_code: String,
+        pub tdp_name: String,
+        pub area_km2: f64,
+    }
+
     pub struct ConflictResolution {
         pub choice: ConflictChoice,
     }

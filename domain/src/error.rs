@@ -80,6 +80,12 @@ pub enum FieldCode {
     RoleScope,
     /// An admin taking their own admin role away.
     OwnAdminRole,
+    /// A map boundary with no points.
+    EmptyGeometry,
+    /// Coordinates written latitude first; GeoJSON puts longitude first.
+    SwappedCoordinates,
+    /// A boundary that crosses itself, or whose rings are not closed or overlap.
+    InvalidGeometry,
 }
 
 impl FieldCode {
@@ -101,6 +107,13 @@ impl FieldCode {
             }
             Self::WrongPassword => "Mật khẩu hiện tại không đúng.",
             Self::OwnAdminRole => "Bạn không thể tự bỏ vai trò cán bộ phường của mình.",
+            Self::EmptyGeometry => "Ranh giới không có điểm nào.",
+            Self::SwappedCoordinates => {
+                "Tọa độ bị đảo: GeoJSON ghi kinh độ trước, vĩ độ sau (ví dụ [105.76, 21.05])."
+            }
+            Self::InvalidGeometry => {
+                "Ranh giới không hợp lệ: đường bao tự cắt nhau, không khép kín hoặc chồng lên nhau."
+            }
             Self::RoleScope => {
                 "Vai trò tổ trưởng và thành viên tổ cần chọn một tổ dân phố; các vai trò khác thì không."
             }

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod boundaries;
 pub mod catalogue;
 pub mod config;
 pub mod demo;

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit_log;
+mod boundaries;
 mod dashboard;
 mod health;
 mod households;
@@ -43,7 +44,7 @@ pub const PREFIX: &str = "/api/v1";
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
-        (name = "invitations"), (name = "audit"), (name = "sync")
+        (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map")
     )
 )]
 struct ApiDoc;
@@ -62,7 +63,8 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(sync::routes())
             .merge(accounts::routes())
             .merge(invitations::routes())
-            .merge(audit_log::routes()),
+            .merge(audit_log::routes())
+            .merge(boundaries::routes()),
     )
 }
 

@@ -388,6 +388,29 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/boundaries",
+            |p| format!("/api/v1/wards/{}/boundaries", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/boundaries",
+            |p| format!("/api/v1/wards/{}/boundaries?preview=true", p.ward),
+            |p| {
+                Some(json!({ "type": "FeatureCollection", "features": [{
+                    "type": "Feature", "properties": { "tdp_id": p.tdp },
+                    "geometry": { "type": "Polygon", "coordinates": [[
+                        [105.75, 21.04], [105.76, 21.04], [105.76, 21.05], [105.75, 21.04]
+                    ]] }
+                }] }))
+            },
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/accounts",
             |p| format!("/api/v1/wards/{}/accounts", p.ward),
             none,

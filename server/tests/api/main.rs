@@ -4,6 +4,7 @@
 
 mod accounts;
 mod authorization;
+mod boundaries;
 mod common;
 mod households;
 mod invitations;

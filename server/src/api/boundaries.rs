@@ -1,0 +1,152 @@
+//! TDP boundaries for the ward map: the ward's as GeoJSON, and an import from GeoJSON that is
+//! checked whole, previewed, and saved in one transaction or not at all.
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header;
+use axum::response::IntoResponse;
+use domain::ErrorBody;
+use domain::access::Action;
+use domain::api::{AuditAction, BoundaryImport, BoundaryMatch};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::ApiResult;
+use crate::AppState;
+use crate::auth::Access;
+use crate::boundaries::{Named, read};
+use crate::error::{Error, Json, Path, Query, Result};
+
+/// A ward's boundaries drawn finely can be several megabytes of GeoJSON.
+const MAX_FILE: usize = 16 * 1024 * 1024;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_boundaries, import_boundaries))
+        .layer(DefaultBodyLimit::max(MAX_FILE))
+}
+
+/// The ward's TDP boundaries as a GeoJSON FeatureCollection (WGS84), each feature's
+/// properties naming its TDP (`tdp_id`, `code`, `name`); TDPs without a boundary are left
+/// out. Import the same file back unchanged and nothing changes.
+#[utoipa::path(get, path = "/wards/{code}/boundaries", tag = "map",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Object, content_type = "application/geo+json"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_boundaries(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> Result<impl IntoResponse> {
+    access.ward(code, Action::ViewFigures)?;
+    let features: Vec<serde_json::Value> = sqlx::query!(
+        r#"select id, code, name, boundary as "boundary!" from tdps
+           where ward_code = $1 and boundary is not null order by code"#,
+        code
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|t| {
+        json!({
+            "type": "Feature",
+            "geometry": t.boundary,
+            "properties": { "tdp_id": t.id, "code": t.code, "name": t.name },
+        })
+    })
+    .collect();
+    let body = json!({ "type": "FeatureCollection", "features": features });
+    Ok((
+        [(header::CONTENT_TYPE, "application/geo+json")],
+        body.to_string(),
+    ))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Preview {
+    /// Check and report only; save nothing.
+    #[serde(default)]
+    preview: bool,
+}
+
+/// Reads TDP boundaries from a GeoJSON FeatureCollection of Polygons and MultiPolygons
+/// (longitude first, WGS84), each feature naming its TDP by `code` or `name` in its
+/// properties. Every problem of the file is reported at once, per feature, as 422 field errors
+/// (`features[3].geometry`: `swapped_coordinates`, `invalid_geometry`, `empty_geometry`…;
+/// `features[3].properties`: `unknown_reference`, `duplicate`), and then nothing is saved.
+#[utoipa::path(post, path = "/wards/{code}/boundaries", tag = "map",
+    params(("code" = i32, Path, description = "Official ward code"), Preview),
+    request_body(content = Object, description = "A GeoJSON FeatureCollection"),
+    responses((status = 200, body = BoundaryImport), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import_boundaries(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(Preview { preview }): Query<Preview>,
+    Json(file): Json<serde_json::Value>,
+) -> ApiResult<BoundaryImport> {
+    access.ward(code, Action::ManageWard)?;
+    let tdps = sqlx::query!(
+        "select id, code, name from tdps where ward_code = $1 order by code",
+        code
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let named: Vec<Named> = tdps
+        .iter()
+        .map(|t| Named {
+            id: t.id,
+            code: &t.code,
+            name: &t.name,
+        })
+        .collect();
+    let matched = read(file, &named).map_err(Error::Validation)?;
+    let report = BoundaryImport {
+        matched: matched
+            .iter()
+            .map(|m| BoundaryMatch {
+                feature: m.feature,
+                tdp_id: tdps[m.tdp].id,
+                tdp_code: tdps[m.tdp].code.clone(),
+                tdp_name: tdps[m.tdp].name.clone(),
+                area_km2: m.area_km2,
+            })
+            .collect(),
+        missing: tdps
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !matched.iter().any(|m| m.tdp == *i))
+            .map(|(_, t)| t.code.clone())
+            .collect(),
+        saved: !preview,
+    };
+    if preview {
+        return Ok(Json(report));
+    }
+    let ids: Vec<Uuid> = matched.iter().map(|m| tdps[m.tdp].id).collect();
+    let geometries: Vec<serde_json::Value> = matched.iter().map(|m| m.geometry.clone()).collect();
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "update tdps set boundary = b.geometry
+         from unnest($1::uuid[], $2::jsonb[]) as b(id, geometry) where tdps.id = b.id",
+        &ids,
+        &geometries,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let changes: Vec<(Uuid, serde_json::Value)> = ids
+        .iter()
+        .zip(&geometries)
+        .map(|(id, g)| (*id, json!({ "boundary": g })))
+        .collect();
+    let audited: Vec<(Uuid, &serde_json::Value)> = changes.iter().map(|(id, c)| (*id, c)).collect();
+    access
+        .audit_all(&mut tx, code, AuditAction::Update, "tdps", &audited)
+        .await?;
+    tx.commit().await?;
+    Ok(Json(report))
+}
