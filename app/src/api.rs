@@ -11,6 +11,7 @@ use domain::api::{
     SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
     TdpDetail, Visit, VisitBatch, Ward,
 };
+use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -212,6 +213,10 @@ pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
         local::keep_dashboard(dashboard).await;
     }
     local::or(answer, || local::dashboard(ward)).await
+}
+
+pub async fn boundaries(ward: i32) -> Result<Boundaries, ApiError> {
+    get(&format!("/wards/{ward}/boundaries")).await
 }
 
 pub async fn skills(ward: i32) -> Result<Vec<Skill>, ApiError> {

@@ -91,6 +91,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {t!(i18n, nav.dashboard)}
                     </A>
                 </Show>
+                <Show when=move || ward.get().is_some()>
+                    <A href=move || Route::Map(ward.get().unwrap_or_default()).path()>
+                        {t!(i18n, nav.map)}
+                    </A>
+                </Show>
                 <Show when=may_search>
                     <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
                         {t!(i18n, nav.search)}

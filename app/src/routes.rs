@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 pub const WARD: &str = "phuong";
 pub const SEARCH: &str = "tim-kiem";
+pub const MAP: &str = "ban-do";
 pub const TDP: &str = "to";
 pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
@@ -24,6 +25,8 @@ pub enum Route {
     Home,
     Dashboard(i32),
     Search(i32),
+    /// The ward's TDPs on a map.
+    Map(i32),
     Tdp(Uuid),
     Household(Uuid),
     RecordVisit(Uuid),
@@ -44,6 +47,7 @@ impl Route {
             Self::Home => "/".into(),
             Self::Dashboard(ward) => format!("/{WARD}/{ward}"),
             Self::Search(ward) => format!("/{WARD}/{ward}/{SEARCH}"),
+            Self::Map(ward) => format!("/{WARD}/{ward}/{MAP}"),
             Self::Tdp(id) => format!("/{TDP}/{id}"),
             Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),

@@ -7,6 +7,7 @@ pub mod access;
 pub mod api;
 pub mod error;
 pub mod indicators;
+pub mod map;
 pub mod text;
 pub mod validate;
 

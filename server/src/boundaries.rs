@@ -173,16 +173,25 @@ pub fn tiling(
     let row_height = height / rows as f64;
     let x = |j: usize| west + width * j as f64 / SAMPLES as f64;
     // Row line k (k = 0 the northern edge, k = rows the southern): straight on the outer
-    // edges, wavy inside.
+    // edges; inside, a street that wanders gently (a random offset every few samples, joined
+    // by straight pieces).
+    const STEP: usize = 6;
     let lines: Vec<Vec<f64>> = (0..=rows)
         .map(|k| {
-            (0..=SAMPLES)
+            let outer = k == 0 || k == rows;
+            let knots: Vec<f64> = (0..=SAMPLES / STEP)
                 .map(|_| {
-                    let wobble = if k == 0 || k == rows {
+                    if outer {
                         0.0
                     } else {
                         rng.random_range(-0.15..0.15) * row_height
-                    };
+                    }
+                })
+                .collect();
+            (0..=SAMPLES)
+                .map(|j| {
+                    let (i, t) = (j / STEP, (j % STEP) as f64 / STEP as f64);
+                    let wobble = knots[i] + (knots[(i + 1).min(knots.len() - 1)] - knots[i]) * t;
                     north - row_height * k as f64 + wobble
                 })
                 .collect()

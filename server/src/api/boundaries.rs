@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::{AuditAction, BoundaryImport, BoundaryMatch};
+use domain::map::{Boundaries, CollectionTag, FeatureTag, TdpFeature, TdpProperties};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -40,7 +41,7 @@ async fn get_boundaries(
     Path(code): Path<i32>,
 ) -> Result<impl IntoResponse> {
     access.ward(code, Action::ViewFigures)?;
-    let features: Vec<serde_json::Value> = sqlx::query!(
+    let features = sqlx::query!(
         r#"select id, code, name, boundary as "boundary!" from tdps
            where ward_code = $1 and boundary is not null order by code"#,
         code
@@ -49,18 +50,24 @@ async fn get_boundaries(
     .await?
     .into_iter()
     .map(|t| {
-        json!({
-            "type": "Feature",
-            "geometry": t.boundary,
-            "properties": { "tdp_id": t.id, "code": t.code, "name": t.name },
+        Ok(TdpFeature {
+            tag: FeatureTag::Feature,
+            // Checked on the way in (`boundaries::read`) and by the column's constraint.
+            geometry: serde_json::from_value(t.boundary).map_err(anyhow::Error::from)?,
+            properties: TdpProperties {
+                tdp_id: t.id,
+                code: t.code,
+                name: t.name,
+            },
         })
     })
-    .collect();
-    let body = json!({ "type": "FeatureCollection", "features": features });
-    Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        body.to_string(),
-    ))
+    .collect::<Result<Vec<_>>>()?;
+    let body = Boundaries {
+        tag: CollectionTag::FeatureCollection,
+        features,
+    };
+    let body = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -1,0 +1,358 @@
+//! The ward map: every TDP coloured by how far it is from the target of the chosen indicator,
+//! drawn as plain SVG (no tiles to download, so it works offline and on a projector with no
+//! internet). Drag or pinch to pan, wheel or buttons to zoom; hovering shows a TDP's figures,
+//! tapping opens its page for those who may see it.
+
+use std::collections::HashMap;
+
+use domain::access::Action;
+use domain::api::{Dashboard, TdpIndicators};
+use domain::indicators::{ON_TRACK_FRACTION, Progress, progress};
+use domain::map::{Boundaries, Projection};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use uuid::Uuid;
+
+use super::{code_param, not_found};
+use crate::api;
+use crate::components::{loaded, percent, set_current_ward, skill_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::routes::Route;
+use crate::session::use_session;
+
+/// Households visited: every household, as "đi từng ngõ, gõ từng nhà" says.
+const COVERAGE_TARGET: f64 = 100.0;
+/// Satisfaction, as a share of the best rating: four out of five.
+const SATISFACTION_TARGET: f64 = 80.0;
+
+#[component]
+pub fn MapPage() -> impl IntoView {
+    let code = code_param();
+    let data = LocalResource::new(move || {
+        let code = code.get();
+        async move {
+            let code = code.ok_or_else(not_found)?;
+            Ok((api::boundaries(code).await?, api::dashboard(code).await?))
+        }
+    });
+    loaded(data, |(boundaries, dashboard): (Boundaries, Dashboard)| {
+        set_current_ward(dashboard.ward.code);
+        view! { <WardMap boundaries dashboard /> }
+    })
+}
+
+/// What the map is coloured by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Indicator {
+    Coverage,
+    Satisfaction,
+    /// The dashboard's skill at this index.
+    Skill(usize),
+}
+
+impl Indicator {
+    fn key(self) -> String {
+        match self {
+            Self::Coverage => "coverage".into(),
+            Self::Satisfaction => "satisfaction".into(),
+            Self::Skill(i) => format!("skill-{i}"),
+        }
+    }
+
+    /// The share shown and its target, in percent.
+    fn share(self, figures: &TdpIndicators, dashboard: &Dashboard) -> (Option<f64>, f64) {
+        match self {
+            Self::Coverage => (figures.visit_coverage, COVERAGE_TARGET),
+            Self::Satisfaction => (figures.satisfaction.map(|s| s * 20.0), SATISFACTION_TARGET),
+            Self::Skill(i) => (
+                figures.skills.get(i).and_then(|f| f.share),
+                dashboard.skills.get(i).map_or(100.0, |s| s.target_percent),
+            ),
+        }
+    }
+}
+
+fn colour(p: Option<Progress>) -> &'static str {
+    match p {
+        Some(Progress::Reached) => "#15803d",
+        Some(Progress::OnTrack) => "#d97706",
+        Some(Progress::Behind) => "#b91c1c",
+        None => "#a8a29e",
+    }
+}
+
+/// The visible part of the drawing, in its units (metres).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct View {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+impl View {
+    fn zoom(self, factor: f64, (cx, cy): (f64, f64)) -> Self {
+        let w = self.w * factor;
+        let h = self.h * factor;
+        Self {
+            x: cx - (cx - self.x) * factor,
+            y: cy - (cy - self.y) * factor,
+            w,
+            h,
+        }
+    }
+
+    fn centre(self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+#[component]
+fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let ward = dashboard.ward.code;
+    let Some(projection) = Projection::fit(boundaries.features.iter().map(|f| &f.geometry)) else {
+        return view! {
+            <h1>{t!(i18n, map.title)}</h1>
+            <p>{t!(i18n, map.no_boundaries)}</p>
+        }
+        .into_any();
+    };
+    // A margin around the ward, so edge labels are not cut off.
+    let margin = projection.width.max(projection.height) * 0.03;
+    let whole = View {
+        x: -margin,
+        y: -margin,
+        w: projection.width + 2.0 * margin,
+        h: projection.height + 2.0 * margin,
+    };
+    let view_box = RwSignal::new(whole);
+    let indicator = RwSignal::new(Indicator::Coverage);
+    let hovered = RwSignal::new(None::<Uuid>);
+    let figures: HashMap<Uuid, TdpIndicators> = dashboard
+        .tdps
+        .iter()
+        .filter_map(|f| f.tdp_id.map(|id| (id, f.clone())))
+        .collect();
+    let dashboard = StoredValue::new(dashboard);
+    let figures = StoredValue::new(figures);
+
+    let fill = move |tdp: Uuid| {
+        let chosen = indicator.get();
+        figures.with_value(|all| {
+            let p = all.get(&tdp).and_then(|f| {
+                let (share, target) = dashboard.with_value(|d| chosen.share(f, d));
+                share.map(|s| progress(Some(s), target))
+            });
+            colour(p)
+        })
+    };
+
+    // Pan with one pointer, pinch with two; a press that moved is not a tap.
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    let pointers = StoredValue::new(HashMap::<i32, (f64, f64)>::new());
+    let moved = StoredValue::new(0.0_f64);
+    let units_per_pixel = move || {
+        let width = svg_ref
+            .get_untracked()
+            .map(|svg| svg.get_bounding_client_rect().width())
+            .unwrap_or(1.0)
+            .max(1.0);
+        view_box.get_untracked().w / width
+    };
+    let on_down = move |ev: leptos::ev::PointerEvent| {
+        pointers.update_value(|p| {
+            p.insert(
+                ev.pointer_id(),
+                (ev.client_x() as f64, ev.client_y() as f64),
+            );
+        });
+        if pointers.with_value(|p| p.len() == 1) {
+            moved.set_value(0.0);
+        }
+    };
+    let on_move = move |ev: leptos::ev::PointerEvent| {
+        let id = ev.pointer_id();
+        let now = (ev.client_x() as f64, ev.client_y() as f64);
+        let Some(before) = pointers.with_value(|p| p.get(&id).copied()) else {
+            return;
+        };
+        let scale = units_per_pixel();
+        let spread = |p: &HashMap<i32, (f64, f64)>| {
+            let v: Vec<_> = p.values().collect();
+            ((v[0].0 - v[1].0).powi(2) + (v[0].1 - v[1].1).powi(2)).sqrt()
+        };
+        let two = pointers.with_value(|p| p.len() == 2);
+        let spread_before = two.then(|| pointers.with_value(spread));
+        pointers.update_value(|p| {
+            p.insert(id, now);
+        });
+        if let Some(before_spread) = spread_before {
+            let after = pointers.with_value(spread);
+            if after > 0.0 {
+                let v = view_box.get_untracked();
+                view_box.set(v.zoom(before_spread / after, v.centre()));
+            }
+        } else {
+            let (dx, dy) = (now.0 - before.0, now.1 - before.1);
+            moved.update_value(|m| *m += dx.abs() + dy.abs());
+            view_box.update(|v| {
+                v.x -= dx * scale;
+                v.y -= dy * scale;
+            });
+        }
+    };
+    let on_up = move |ev: leptos::ev::PointerEvent| {
+        pointers.update_value(|p| {
+            p.remove(&ev.pointer_id());
+        });
+    };
+    let on_wheel = move |ev: leptos::ev::WheelEvent| {
+        ev.prevent_default();
+        let factor = if ev.delta_y() > 0.0 { 1.25 } else { 0.8 };
+        let v = view_box.get_untracked();
+        // Around the point under the mouse.
+        let centre = svg_ref.get_untracked().map_or(v.centre(), |svg| {
+            let r = svg.get_bounding_client_rect();
+            (
+                v.x + (ev.client_x() as f64 - r.left()) / r.width().max(1.0) * v.w,
+                v.y + (ev.client_y() as f64 - r.top()) / r.height().max(1.0) * v.h,
+            )
+        });
+        view_box.set(v.zoom(factor, centre));
+    };
+    let zoom_by = move |factor: f64| {
+        let v = view_box.get_untracked();
+        view_box.set(v.zoom(factor, v.centre()));
+    };
+
+    let shapes = boundaries
+        .features
+        .into_iter()
+        .map(|f| {
+            let id = f.properties.tdp_id;
+            let path = projection.path(&f.geometry);
+            let (lx, ly) = projection.label(&f.geometry);
+            let number = f.properties.code.trim_start_matches("TDP-").to_owned();
+            let name = f.properties.name.clone();
+            let may_open = move || session.reach(ward, Action::ViewPeople).includes(id);
+            let navigate = navigate.clone();
+            let open = move |_| {
+                if moved.get_value() < 8.0 && may_open() {
+                    navigate(&Route::Tdp(id).path(), Default::default());
+                }
+                hovered.set(Some(id));
+            };
+            view! {
+                <g class="tdp" data-tdp=id.to_string()>
+                    <path
+                        d=path
+                        fill=move || fill(id)
+                        fill-rule="evenodd"
+                        on:click=open
+                        on:pointerenter=move |_| hovered.set(Some(id))
+                    >
+                        <title>{name}</title>
+                    </path>
+                    <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{number}</text>
+                </g>
+            }
+        })
+        .collect_view();
+
+    let skill_names: Vec<(usize, String)> = dashboard.with_value(|d| {
+        d.skills
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i, skill_name(s)()))
+            .collect()
+    });
+    let choose = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        indicator.set(match value.as_str() {
+            "coverage" => Indicator::Coverage,
+            "satisfaction" => Indicator::Satisfaction,
+            other => other
+                .strip_prefix("skill-")
+                .and_then(|i| i.parse().ok())
+                .map_or(Indicator::Coverage, Indicator::Skill),
+        });
+    };
+    let target = move || {
+        let chosen = indicator.get();
+        match chosen {
+            Indicator::Coverage => COVERAGE_TARGET,
+            Indicator::Satisfaction => SATISFACTION_TARGET,
+            Indicator::Skill(i) => {
+                dashboard.with_value(|d| d.skills.get(i).map_or(100.0, |s| s.target_percent))
+            }
+        }
+    };
+    let info = move || {
+        let id = hovered.get()?;
+        let chosen = indicator.get();
+        figures.with_value(|all| {
+            let f = all.get(&id)?;
+            let (share, _) = dashboard.with_value(|d| chosen.share(f, d));
+            Some(view! {
+                <p class="map-info" role="status">
+                    <strong>{f.name.clone()}</strong>
+                    {format!(" · {} ", percent(share))}
+                    {t!(i18n, map.visited, visited = f.households_visited, registered = f.households_registered)}
+                </p>
+            })
+        })
+    };
+
+    view! {
+        <h1>{t!(i18n, map.title)}</h1>
+        <div class="map-controls">
+            <label for="indicator">{t!(i18n, map.indicator)}</label>
+            <select id="indicator" on:change=choose prop:value=move || indicator.get().key()>
+                <option value="coverage">{t!(i18n, map.coverage)}</option>
+                <option value="satisfaction">{t!(i18n, map.satisfaction)}</option>
+                {skill_names
+                    .into_iter()
+                    .map(|(i, name)| view! { <option value=format!("skill-{i}")>{name}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        <div class="map-frame">
+            <svg
+                node_ref=svg_ref
+                class="ward-map"
+                role="img"
+                aria-label=move || t_string!(i18n, map.title)
+                viewBox=move || {
+                    let v = view_box.get();
+                    format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)
+                }
+                on:pointerdown=on_down
+                on:pointermove=on_move
+                on:pointerup=on_up
+                on:pointercancel=on_up
+                on:wheel=on_wheel
+            >
+                {shapes}
+            </svg>
+            <div class="map-zoom">
+                <button type="button" class="button" aria-label=move || t_string!(i18n, map.zoom_in) on:click=move |_| zoom_by(0.8)>"+"</button>
+                <button type="button" class="button" aria-label=move || t_string!(i18n, map.zoom_out) on:click=move |_| zoom_by(1.25)>"−"</button>
+                <button type="button" class="button" on:click=move |_| view_box.set(whole)>{t!(i18n, map.fit)}</button>
+            </div>
+        </div>
+        {info}
+        <ul class="legend" aria-label=move || t_string!(i18n, map.legend)>
+            <li><span class="swatch behind"></span>
+                {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
+            <li><span class="swatch on-track"></span>
+                {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
+            <li><span class="swatch reached"></span>
+                {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
+            <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+        </ul>
+    }
+    .into_any()
+}

@@ -1,0 +1,64 @@
+import { test, expect, Page } from "@playwright/test";
+import { signInAs } from "./accounts";
+
+// The ward map: one shape per TDP, coloured by the chosen indicator against its target.
+
+async function fills(page: Page): Promise<string[]> {
+  return page.locator("svg.ward-map path").evaluateAll((paths) => paths.map((p) => p.getAttribute("fill") ?? ""));
+}
+
+test("the map shows every TDP, recolours by indicator and opens a TDP", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619");
+  await page.getByRole("navigation").getByRole("link", { name: "Bản đồ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Bản đồ các tổ dân phố" })).toBeVisible();
+  await expect(page.locator("svg.ward-map path")).toHaveCount(52);
+
+  const byCoverage = await fills(page);
+  await page.getByLabel("Tô màu theo").selectOption({ label: "Sử dụng điện thoại thông minh" });
+  await expect.poll(() => fills(page)).not.toEqual(byCoverage);
+  // Every colour is one of the legend's.
+  const legend = ["#b91c1c", "#d97706", "#15803d", "#a8a29e"];
+  expect((await fills(page)).every((f) => legend.includes(f))).toBe(true);
+
+  const first = page
+    .locator("svg.ward-map g.tdp")
+    .filter({ has: page.locator("text.tdp-label", { hasText: /^01$/ }) })
+    .locator("path");
+  await first.hover();
+  await expect(page.locator(".map-info")).toContainText("Tổ dân phố số 1");
+  await first.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
+});
+
+test.describe("on a 360 px phone", () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test("the map pans and zooms", async ({ page }) => {
+    await signInAs(page, "volunteer");
+    await page.goto("/phuong/619/ban-do");
+    const map = page.locator("svg.ward-map");
+    await expect(page.locator("svg.ward-map path")).toHaveCount(52);
+    const viewBox = () => map.getAttribute("viewBox").then((v) => (v ?? "").split(" ").map(Number));
+    const whole = await viewBox();
+
+    await page.getByRole("button", { name: "Phóng to" }).click();
+    const zoomed = await viewBox();
+    expect(zoomed[2]).toBeLessThan(whole[2]);
+
+    const box = (await map.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 100, box.y + box.height / 2 - 50, { steps: 5 });
+    await page.mouse.up();
+    const panned = await viewBox();
+    expect(panned[0]).toBeGreaterThan(zoomed[0]);
+    expect(panned[1]).toBeGreaterThan(zoomed[1]);
+    expect(panned[2]).toBeCloseTo(zoomed[2]);
+    // A drag is not a tap: still on the map.
+    await expect(page.getByRole("heading", { level: 1, name: "Bản đồ các tổ dân phố" })).toBeVisible();
+
+    await page.getByRole("button", { name: "Xem cả phường" }).click();
+    expect(await viewBox()).toEqual(whole);
+  });
+});
