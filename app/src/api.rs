@@ -5,11 +5,11 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, ConflictChoice,
-    ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdSummary, Invitation,
-    InvitationPreview, Me, NewAccount, NewGrant, NewInvitation, NewVisit, PasswordChange, Resident,
-    SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Visit, VisitBatch, Ward,
+    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport,
+    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdSummary,
+    Invitation, InvitationPreview, Me, NewAccount, NewGrant, NewInvitation, NewVisit,
+    PasswordChange, Resident, SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict,
+    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -217,6 +217,20 @@ pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
 
 pub async fn boundaries(ward: i32) -> Result<Boundaries, ApiError> {
     get(&format!("/wards/{ward}/boundaries")).await
+}
+
+/// Where a ward's boundaries download as a GeoJSON file.
+pub fn boundaries_file(ward: i32) -> String {
+    format!("{BASE}/wards/{ward}/boundaries")
+}
+
+/// Checks a GeoJSON file of boundaries; with `preview`, saves nothing.
+pub async fn import_boundaries(
+    ward: i32,
+    file: &serde_json::Value,
+    preview: bool,
+) -> Result<BoundaryImport, ApiError> {
+    post(&format!("/wards/{ward}/boundaries?preview={preview}"), file).await
 }
 
 pub async fn skills(ward: i32) -> Result<Vec<Skill>, ApiError> {

@@ -62,3 +62,44 @@ test.describe("on a 360 px phone", () => {
     expect(await viewBox()).toEqual(whole);
   });
 });
+
+test("a ward admin imports boundaries: a bad file is explained, a good one previewed, then saved", async ({ page }) => {
+  await signInAs(page, "admin");
+  const exported = await (await page.request.get("/api/v1/wards/619/boundaries")).json();
+  await page.goto("/phuong/619/ban-do");
+  await expect(page.locator("svg.ward-map path")).toHaveCount(52);
+  const file = page.getByLabel("Nhập tệp ranh giới mới");
+  const choose = (content: unknown) =>
+    file.setInputFiles({
+      name: "ranh-gioi.geojson",
+      mimeType: "application/geo+json",
+      buffer: Buffer.from(JSON.stringify(content)),
+    });
+
+  const bad = structuredClone(exported);
+  bad.features[0].geometry.coordinates = bad.features[0].geometry.coordinates.map((ring: number[][]) =>
+    ring.map(([lon, lat]) => [lat, lon]),
+  );
+  bad.features[1].properties = { code: "TDP-99" };
+  await choose(bad);
+  const report = page.locator(".error-report");
+  await expect(report).toContainText("Đối tượng số 1 (hình): Tọa độ bị đảo");
+  await expect(report).toContainText("Đối tượng số 2 (tổ): Không tìm thấy mục được chọn.");
+
+  // TDP 1 becomes a small square in its north-west corner.
+  const [lon, lat] = exported.features[0].geometry.coordinates[0][0];
+  const square = [[lon, lat], [lon, lat - 0.001], [lon + 0.001, lat - 0.001], [lon + 0.001, lat], [lon, lat]];
+  const good = {
+    type: "FeatureCollection",
+    features: [{ type: "Feature", properties: { code: "TDP-01" }, geometry: { type: "Polygon", coordinates: [square] } }],
+  };
+  await choose(good);
+  const preview = page.locator(".preview");
+  await expect(preview).toContainText("Tệp có ranh giới của 1 tổ.");
+  await expect(preview).toContainText("TDP-02");
+  const first = page.locator(`svg.ward-map g.tdp[data-tdp="${exported.features[0].properties.tdp_id}"] path`);
+  const before = await first.getAttribute("d");
+  await page.getByRole("button", { name: "Lưu ranh giới" }).click();
+  await expect(page.getByText("Đã lưu ranh giới.")).toBeVisible();
+  await expect.poll(() => first.getAttribute("d")).not.toBe(before);
+});

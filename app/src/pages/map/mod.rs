@@ -13,6 +13,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
+mod import;
+
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{loaded, percent, set_current_ward, skill_name};
@@ -28,6 +30,7 @@ const SATISFACTION_TARGET: f64 = 80.0;
 #[component]
 pub fn MapPage() -> impl IntoView {
     let code = code_param();
+    let session = use_session();
     let data = LocalResource::new(move || {
         let code = code.get();
         async move {
@@ -35,10 +38,22 @@ pub fn MapPage() -> impl IntoView {
             Ok((api::boundaries(code).await?, api::dashboard(code).await?))
         }
     });
-    loaded(data, |(boundaries, dashboard): (Boundaries, Dashboard)| {
-        set_current_ward(dashboard.ward.code);
-        view! { <WardMap boundaries dashboard /> }
-    })
+    let may_import = move || {
+        code.get()
+            .is_some_and(|w| session.reach(w, Action::ManageWard).is_ward())
+    };
+    view! {
+        {loaded(data, |(boundaries, dashboard): (Boundaries, Dashboard)| {
+            set_current_ward(dashboard.ward.code);
+            view! { <WardMap boundaries dashboard /> }
+        })}
+        {move || {
+            may_import()
+                .then(|| code.get())
+                .flatten()
+                .map(|ward| view! { <import::BoundaryFile ward on_saved=move || data.refetch() /> })
+        }}
+    }
 }
 
 /// What the map is coloured by.
