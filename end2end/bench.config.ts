@@ -1,0 +1,11 @@
+import { defineConfig } from "@playwright/test";
+import base from "./playwright.config";
+
+// Figures measured in the browser (`./x bench`), not tests: they print, they do not assert a
+// budget. The same real server and release build as the journeys.
+export default defineConfig({
+  ...base,
+  testDir: "bench",
+  testMatch: "*.bench.ts",
+  reporter: [["line"]],
+});
