@@ -6,10 +6,10 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport,
-    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdSummary,
-    Invitation, InvitationPreview, Me, NewAccount, NewGrant, NewInvitation, NewVisit,
-    PasswordChange, Resident, SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict,
-    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdPoint,
+    HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount, NewGrant, NewInvitation,
+    NewVisit, PasswordChange, Resident, SearchResults, SessionInfo, SignIn, Skill, SyncChanges,
+    SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -217,6 +217,10 @@ pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
 
 pub async fn boundaries(ward: i32) -> Result<Boundaries, ApiError> {
     get(&format!("/wards/{ward}/boundaries")).await
+}
+
+pub async fn household_points(ward: i32) -> Result<Vec<HouseholdPoint>, ApiError> {
+    get(&format!("/wards/{ward}/household-points")).await
 }
 
 /// Where a ward's boundaries download as a GeoJSON file.

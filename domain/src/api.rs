@@ -103,6 +103,7 @@ schema! {
         pub address: String,
         pub head_name: String,
         pub priority: Priority,
+        pub location: Option<Location>,
         pub residents: Vec<ResidentSummary>,
         /// Newest first.
         pub visits: Vec<Visit>,
@@ -114,6 +115,23 @@ schema! {
         pub address: String,
         pub head_name: String,
         pub priority: Priority,
+        #[serde(default)]
+        pub location: Option<Location>,
+    }
+
+    /// A point on the map (WGS84).
+    #[derive(Copy)]
+    pub struct Location {
+        pub lat: f64,
+        pub lon: f64,
+    }
+
+    /// A household on the ward map, for those who may see it.
+    pub struct HouseholdPoint {
+        pub id: Uuid,
+        pub tdp_id: Uuid,
+        pub location: Location,
+        pub visited: bool,
     }
 
     pub struct ResidentSummary {

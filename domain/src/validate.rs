@@ -174,6 +174,15 @@ pub fn new_household(h: &NewHousehold) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.text("address", &h.address, ADDRESS_MAX);
     e.text("head_name", &h.head_name, NAME_MAX);
+    if let Some(l) = h.location {
+        let in_vietnam =
+            |lat: f64, lon: f64| (8.0..=24.0).contains(&lat) && (102.0..=110.0).contains(&lon);
+        if in_vietnam(l.lon, l.lat) && !in_vietnam(l.lat, l.lon) {
+            e.add("location", FieldCode::SwappedCoordinates);
+        } else if !(-90.0..=90.0).contains(&l.lat) || !(-180.0..=180.0).contains(&l.lon) {
+            e.add("location", FieldCode::OutOfRange);
+        }
+    }
     e.finish()
 }
 

@@ -103,3 +103,22 @@ test("a ward admin imports boundaries: a bad file is explained, a good one previ
   await expect(page.getByText("Đã lưu ranh giới.")).toBeVisible();
   await expect.poll(() => first.getAttribute("d")).not.toBe(before);
 });
+
+test("a volunteer sees their TDP's households on the map and opens one", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const own = me.grants[0].tdp_id;
+  await page.goto("/phuong/619/ban-do");
+  await expect(page.locator("svg.ward-map path")).toHaveCount(52);
+  await expect(page.locator("svg.ward-map circle")).toHaveCount(0);
+  await page.getByLabel("Hiện các hộ gia đình").check();
+  const dots = page.locator("svg.ward-map circle.household");
+  await expect(dots.first()).toBeVisible();
+  const points = await (await page.request.get("/api/v1/wards/619/household-points")).json();
+  expect(points.every((p: { tdp_id: string }) => p.tdp_id === own)).toBe(true);
+  await expect(dots).toHaveCount(points.length);
+  // The last drawn is on top of any it overlaps.
+  await dots.last().click();
+  await expect(page).toHaveURL(/\/ho\//);
+  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+});

@@ -238,6 +238,23 @@ pub fn tiling(
     cells
 }
 
+/// A random point inside the polygon, as (lat, lon): for placing the demo's households.
+pub fn point_inside(polygon: &Polygon, rng: &mut impl Rng) -> (f64, f64) {
+    use geo::{BoundingRect, Contains, Point};
+    let Some(rect) = polygon.bounding_rect() else {
+        return (0.0, 0.0);
+    };
+    for _ in 0..1000 {
+        let x = rng.random_range(rect.min().x..=rect.max().x);
+        let y = rng.random_range(rect.min().y..=rect.max().y);
+        if polygon.contains(&Point::new(x, y)) {
+            return (y, x);
+        }
+    }
+    let c = rect.center();
+    (c.y, c.x)
+}
+
 #[cfg(test)]
 mod tests {
     use geo::{Area, BooleanOps, Validation};
@@ -258,6 +275,10 @@ mod tests {
         );
         let total: f64 = cells.iter().map(|c| c.unsigned_area()).sum();
         assert!((total - w * h).abs() < 1e-9, "{total} vs {}", w * h);
+        for cell in &cells {
+            let (lat, lon) = point_inside(cell, &mut rng);
+            assert!(geo::Contains::contains(cell, &geo::Point::new(lon, lat)));
+        }
         for (i, a) in cells.iter().enumerate() {
             for b in &cells[i + 1..] {
                 let overlap = a.intersection(b).unsigned_area();

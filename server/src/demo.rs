@@ -318,11 +318,22 @@ pub async fn generate_ward(
     // Around Phú Diễn's real place, 2.4 km by 2 km; a generator of its own, so the map does
     // not change the people generated.
     let mut map_rng = ChaCha8Rng::seed_from_u64(0x6d61_7073 ^ ward_code as u64);
-    let boundaries =
-        crate::boundaries::tiling(size.tdps, (105.76, 21.05), (0.024, 0.018), &mut map_rng)
-            .into_iter()
-            .map(|p| serde_json::to_value(geojson::Geometry::from(&p)))
-            .collect::<Result<Vec<_>, _>>()?;
+    let shapes =
+        crate::boundaries::tiling(size.tdps, (105.76, 21.05), (0.024, 0.018), &mut map_rng);
+    let boundaries = shapes
+        .iter()
+        .map(|p| serde_json::to_value(geojson::Geometry::from(p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Each household somewhere inside its TDP.
+    let (lats, lons): (Vec<f64>, Vec<f64>) = rows
+        .household
+        .1
+        .iter()
+        .map(|tdp| {
+            let t = rows.tdp.0.iter().position(|id| id == tdp).unwrap_or(0);
+            crate::boundaries::point_inside(&shapes[t], &mut map_rng)
+        })
+        .unzip();
     let mut tx = db.begin().await?;
     let t = &rows.tdp;
     sqlx::query!(
@@ -349,10 +360,11 @@ pub async fn generate_ward(
     let h = &rows.household;
     for r in batches(h.0.len(), 20_000) {
         sqlx::query!(
-            "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
-             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::text[])",
+            "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty, lat, lon)
+             select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::text[],
+                                  $9::float8[], $10::float8[])",
             &h.0[r.clone()], &h.1[r.clone()], &h.2[r.clone()], &h.3[r.clone()], &h.4[r.clone()],
-            &h.5[r.clone()], &h.6[r.clone()], &h.7[r],
+            &h.5[r.clone()], &h.6[r.clone()], &h.7[r.clone()], &lats[r.clone()], &lons[r],
         )
         .execute(&mut *tx)
         .await?;

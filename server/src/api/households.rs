@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, Household, HouseholdSummary, NewHousehold, Poverty, Priority, ResidentSummary,
-    Tdp, Visit,
+    AuditAction, Household, HouseholdSummary, Location, NewHousehold, Poverty, Priority,
+    ResidentSummary, Tdp, Visit,
 };
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -71,7 +71,7 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 /// whatever the number, so a phone's whole TDP loads at once.
 pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     let rows = sqlx::query!(
-        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty
+        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty, lat, lon
          from households where id = any($1) order by search, id",
         ids
     )
@@ -130,6 +130,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
             address: h.address,
             head_name: h.head_name,
             priority: priority(h.elderly_alone, h.disability, &h.poverty),
+            location: h.lat.zip(h.lon).map(|(lat, lon)| Location { lat, lon }),
             residents: residents.remove(&h.id).unwrap_or_default(),
             visits: visits.remove(&h.id).unwrap_or_default(),
         });
@@ -174,8 +175,9 @@ async fn create_household(
     let mut tx = state.db.begin().await?;
     let search = domain::text::fold(&format!("{} {}", new.address, new.head_name));
     sqlx::query!(
-        "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability, poverty)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability,
+                                 poverty, lat, lon)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         id,
         new.tdp_id,
         new.address.trim(),
@@ -184,6 +186,8 @@ async fn create_household(
         new.priority.elderly_alone,
         new.priority.disability,
         new.priority.poverty.as_str(),
+        new.location.map(|l| l.lat),
+        new.location.map(|l| l.lon),
     )
     .execute(&mut *tx)
     .await

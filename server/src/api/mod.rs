@@ -3,11 +3,11 @@
 
 mod accounts;
 mod audit_log;
-mod boundaries;
 mod dashboard;
 mod health;
 mod households;
 mod invitations;
+mod map;
 mod residents;
 mod session;
 mod sync;
@@ -64,7 +64,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(accounts::routes())
             .merge(invitations::routes())
             .merge(audit_log::routes())
-            .merge(boundaries::routes()),
+            .merge(map::routes()),
     )
 }
 

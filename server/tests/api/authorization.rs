@@ -411,6 +411,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/household-points",
+            |p| format!("/api/v1/wards/{}/household-points", p.ward),
+            none,
+            WardPeople,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/accounts",
             |p| format!("/api/v1/wards/{}/accounts", p.ward),
             none,

@@ -243,6 +243,50 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         view_box.set(v.zoom(factor, v.centre()));
     };
 
+    // Households with a place, for those who may see them: off at first, since a whole ward is
+    // thousands of dots.
+    let may_see_households = move || !session.reach(ward, Action::ViewPeople).is_nothing();
+    let show_households = RwSignal::new(false);
+    let points = LocalResource::new(move || {
+        let show = show_households.get();
+        async move {
+            if show {
+                api::household_points(ward).await.unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        }
+    });
+    let dots = {
+        let navigate = navigate.clone();
+        move || {
+            let radius = view_box.get().w / 150.0;
+            points
+                .get()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| {
+                    let (x, y) = projection.point([p.location.lon, p.location.lat]);
+                    let navigate = navigate.clone();
+                    let open = move |_| {
+                        if moved.get_value() < 8.0 {
+                            navigate(&Route::Household(p.id).path(), Default::default());
+                        }
+                    };
+                    view! {
+                        <circle
+                            class=if p.visited { "household visited" } else { "household" }
+                            cx=format!("{x:.0}")
+                            cy=format!("{y:.0}")
+                            r=format!("{radius:.1}")
+                            on:click=open
+                        />
+                    }
+                })
+                .collect_view()
+        }
+    };
+
     let shapes = boundaries
         .features
         .into_iter()
@@ -351,6 +395,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
                 on:wheel=on_wheel
             >
                 {shapes}
+                {dots}
             </svg>
             <div class="map-zoom">
                 <button type="button" class="button" aria-label=move || t_string!(i18n, map.zoom_in) on:click=move |_| zoom_by(0.8)>"+"</button>
@@ -359,6 +404,12 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             </div>
         </div>
         {info}
+        <Show when=may_see_households>
+            <label class="check">
+                <input type="checkbox" bind:checked=show_households />
+                {t!(i18n, map.households)}
+            </label>
+        </Show>
         <ul class="legend" aria-label=move || t_string!(i18n, map.legend)>
             <li><span class="swatch behind"></span>
                 {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
@@ -367,6 +418,10 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             <li><span class="swatch reached"></span>
                 {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
             <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+            <Show when=move || show_households.get()>
+                <li><span class="dot"></span>{t!(i18n, map.household_unvisited)}</li>
+                <li><span class="dot visited"></span>{t!(i18n, map.household_visited)}</li>
+            </Show>
         </ul>
     }
     .into_any()

@@ -1,12 +1,13 @@
-//! TDP boundaries for the ward map: the ward's as GeoJSON, and an import from GeoJSON that is
-//! checked whole, previewed, and saved in one transaction or not at all.
+//! The ward map's data: TDP boundaries (the ward's as GeoJSON, and an import from GeoJSON that
+//! is checked whole, previewed, and saved in one transaction or not at all), and the households
+//! with a location, for those who may see them.
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use domain::ErrorBody;
 use domain::access::Action;
-use domain::api::{AuditAction, BoundaryImport, BoundaryMatch};
+use domain::api::{AuditAction, BoundaryImport, BoundaryMatch, HouseholdPoint, Location};
 use domain::map::{Boundaries, CollectionTag, FeatureTag, TdpFeature, TdpProperties};
 use serde::Deserialize;
 use serde_json::json;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::auth::Access;
+use crate::auth::{Access, only_tdps};
 use crate::boundaries::{Named, read};
 use crate::error::{Error, Json, Path, Query, Result};
 
@@ -25,6 +26,7 @@ const MAX_FILE: usize = 16 * 1024 * 1024;
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_boundaries, import_boundaries))
+        .routes(routes!(household_points))
         .layer(DefaultBodyLimit::max(MAX_FILE))
 }
 
@@ -156,4 +158,43 @@ async fn import_boundaries(
         .await?;
     tx.commit().await?;
     Ok(Json(report))
+}
+
+/// The households with a recorded location in the TDPs the person may see people of (a
+/// volunteer's own TDP; the whole ward for officials who may), and whether each has been
+/// visited. Viewers, who see figures only, are refused.
+#[utoipa::path(get, path = "/wards/{code}/household-points", tag = "map",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Vec<HouseholdPoint>), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn household_points(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Vec<HouseholdPoint>> {
+    let tdps = only_tdps(&access.ward(code, Action::ViewPeople)?);
+    let points = sqlx::query!(
+        r#"select h.id, h.tdp_id, h.lat as "lat!", h.lon as "lon!",
+                  exists (select from visits v where v.household_id = h.id) as "visited!"
+           from households h join tdps t on t.id = h.tdp_id
+           where t.ward_code = $1 and h.lat is not null
+             and ($2::uuid[] is null or h.tdp_id = any($2))
+           order by h.id"#,
+        code,
+        tdps.as_deref(),
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|r| HouseholdPoint {
+        id: r.id,
+        tdp_id: r.tdp_id,
+        location: Location {
+            lat: r.lat,
+            lon: r.lon,
+        },
+        visited: r.visited,
+    })
+    .collect();
+    Ok(Json(points))
 }
