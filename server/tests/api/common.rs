@@ -256,3 +256,13 @@ pub fn field_errors(body: &Value) -> Vec<(String, String)> {
 pub fn pair(field: &str, code: &str) -> (String, String) {
     (field.to_owned(), code.to_owned())
 }
+
+/// The same POST sent with each body at once, as phones retrying together would; the statuses.
+pub async fn concurrently(app: &TestApp, uri: &str, bodies: Vec<Value>) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for body in bodies {
+        let (app, uri) = (app.clone(), uri.to_owned());
+        tasks.spawn(async move { app.post(&uri, body).await.0 });
+    }
+    tasks.join_all().await
+}

@@ -6,7 +6,7 @@ use chrono::{TimeDelta, Utc};
 use domain::access::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Fixture, TestApp, WARD, app};
+use crate::common::{Fixture, TestApp, WARD, app, concurrently};
 
 fn batch(visits: &[Value], clock_ahead: TimeDelta) -> Value {
     let phone_now = Utc::now() + clock_ahead;
@@ -110,12 +110,7 @@ async fn fifty_copies_at_once_make_one_visit_and_other_content_is_a_conflict(db:
     let (app, f) = volunteer(db).await;
     let visit = f.visit();
     let uri = format!("/api/v1/wards/{WARD}/visits");
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..50 {
-        let (app, uri, visit) = (app.clone(), uri.clone(), visit.clone());
-        tasks.spawn(async move { app.post(&uri, visit).await.0 });
-    }
-    let answers = tasks.join_all().await;
+    let answers = concurrently(&app, &uri, vec![visit.clone(); 50]).await;
     assert_eq!(
         answers
             .iter()

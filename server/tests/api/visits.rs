@@ -1,7 +1,7 @@
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{Fixture, OTHER_WARD, TestApp, WARD, app, field_errors, pair};
+use crate::common::{Fixture, OTHER_WARD, TestApp, WARD, app, concurrently, field_errors, pair};
 
 async fn achieved(app: &TestApp, f: &Fixture) -> i64 {
     let (_, d) = app.get(&format!("/api/v1/tdps/{}", f.tdp)).await;
@@ -138,15 +138,6 @@ async fn concurrent_first_visits_count_the_household_once(db: sqlx::PgPool) {
     .await
     .unwrap();
     assert_eq!(visited, 1);
-}
-
-async fn concurrently(app: &TestApp, uri: &str, bodies: Vec<Value>) -> Vec<StatusCode> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for body in bodies {
-        let (app, uri) = (app.clone(), uri.to_owned());
-        tasks.spawn(async move { app.post(&uri, body).await.0 });
-    }
-    tasks.join_all().await
 }
 
 #[sqlx::test(migrations = false)]
