@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport,
+    AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport, Briefing,
     ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdPoint,
     HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount, NewGrant, NewInvitation,
     NewVisit, PasswordChange, Resident, SearchResults, SessionInfo, SignIn, Skill, SyncChanges,
@@ -213,6 +213,19 @@ pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
         local::keep_dashboard(dashboard).await;
     }
     local::or(answer, || local::dashboard(ward)).await
+}
+
+/// The ward's briefing for the projector, and whether it is the copy this device kept from
+/// the last time because the server cannot be reached.
+pub async fn briefing(ward: i32) -> Result<(Briefing, bool), ApiError> {
+    let answer = get(&format!("/wards/{ward}/briefing")).await;
+    if let Ok(briefing) = &answer {
+        local::keep_briefing(briefing).await;
+    }
+    local::or(answer.map(|b| (b, false)), || async move {
+        local::briefing(ward).await.map(|b| (b, true))
+    })
+    .await
 }
 
 pub async fn boundaries(ward: i32) -> Result<Boundaries, ApiError> {

@@ -6,6 +6,7 @@ use domain::indicators::Progress;
 use domain::{ErrorCode, FieldCode};
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::api::ApiError;
 use crate::i18n::{Locale, t, t_string, use_i18n};
@@ -69,6 +70,58 @@ pub fn Layout(children: Children) -> impl IntoView {
             let _ = html.set_attribute("lang", i18n.get_locale().as_str());
         }
     });
+    // The projector fills the screen, and a signed-in person's name has no place on it.
+    let location = use_location();
+    let presenting = move || location.pathname.with(|p| domain::pages::is_projector(p));
+    view! {
+        <Show when=move || !presenting()>
+            <a class="skip" href="#main">{t!(i18n, nav.skip)}</a>
+            <header class="top">
+                <A href=move || ward.get().map_or_else(|| Route::Home.path(), |w| Route::Dashboard(w).path()) attr:class="brand">
+                    {t!(i18n, app.name)}
+                </A>
+                <nav aria-label=move || t_string!(i18n, nav.label)>
+                    <Show when=move || ward.get().is_some()>
+                        <A href=move || Route::Dashboard(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.dashboard)}
+                        </A>
+                    </Show>
+                    <Show when=move || ward.get().is_some()>
+                        <A href=move || Route::Map(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.map)}
+                        </A>
+                        <A href=move || Route::Projector(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.projector)}
+                        </A>
+                    </Show>
+                    <Show when=may_search>
+                        <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.search)}
+                        </A>
+                    </Show>
+                    <Show when=may_manage>
+                        <A href=move || Route::Accounts(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.accounts)}
+                        </A>
+                        <A href=move || Route::Audit(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.audit)}
+                        </A>
+                    </Show>
+                    <SyncBadge sync />
+                    <LanguageSwitch />
+                    <AccountMenu />
+                </nav>
+            </header>
+        </Show>
+        <crate::pwa::UpdateOffer />
+        <main id="main">{children()}</main>
+    }
+}
+
+/// Vietnamese ⇄ English, remembered on the device.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
     let switch = move |_| {
         let next = match i18n.get_locale() {
             Locale::vi => Locale::en,
@@ -80,44 +133,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         }
     };
     view! {
-        <a class="skip" href="#main">{t!(i18n, nav.skip)}</a>
-        <header class="top">
-            <A href=move || ward.get().map_or_else(|| Route::Home.path(), |w| Route::Dashboard(w).path()) attr:class="brand">
-                {t!(i18n, app.name)}
-            </A>
-            <nav aria-label=move || t_string!(i18n, nav.label)>
-                <Show when=move || ward.get().is_some()>
-                    <A href=move || Route::Dashboard(ward.get().unwrap_or_default()).path()>
-                        {t!(i18n, nav.dashboard)}
-                    </A>
-                </Show>
-                <Show when=move || ward.get().is_some()>
-                    <A href=move || Route::Map(ward.get().unwrap_or_default()).path()>
-                        {t!(i18n, nav.map)}
-                    </A>
-                </Show>
-                <Show when=may_search>
-                    <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
-                        {t!(i18n, nav.search)}
-                    </A>
-                </Show>
-                <Show when=may_manage>
-                    <A href=move || Route::Accounts(ward.get().unwrap_or_default()).path()>
-                        {t!(i18n, nav.accounts)}
-                    </A>
-                    <A href=move || Route::Audit(ward.get().unwrap_or_default()).path()>
-                        {t!(i18n, nav.audit)}
-                    </A>
-                </Show>
-                <SyncBadge sync />
-                <button type="button" class="lang" on:click=switch>
-                    {t!(i18n, nav.other_language)}
-                </button>
-                <AccountMenu />
-            </nav>
-        </header>
-        <crate::pwa::UpdateOffer />
-        <main id="main">{children()}</main>
+        <button type="button" class="lang" on:click=switch>
+            {t!(i18n, nav.other_language)}
+        </button>
     }
 }
 

@@ -15,8 +15,8 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, RECORD_VISIT, RESIDENT,
-    SEARCH, SYNC, TDP, TOKEN, WARD, segment,
+    ACCOUNTS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, PROJECTOR, RECORD_VISIT,
+    RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, segment,
 };
 
 fn main() {
@@ -36,6 +36,7 @@ fn App() -> impl IntoView {
                         <Route path=(segment(WARD), CODE) view=pages::Dashboard />
                         <Route path=(segment(WARD), CODE, segment(SEARCH)) view=pages::Search />
                         <Route path=(segment(WARD), CODE, segment(MAP)) view=pages::MapPage />
+                        <Route path=(segment(WARD), CODE, segment(PROJECTOR)) view=pages::Projector />
                         <Route path=(segment(TDP), ID) view=pages::TdpPage />
                         <Route path=(segment(HOUSEHOLD), ID) view=pages::HouseholdPage />
                         <Route

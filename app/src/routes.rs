@@ -5,15 +5,13 @@
 use leptos_router::{ParamSegment, StaticSegment};
 use uuid::Uuid;
 
-pub const WARD: &str = "phuong";
+pub use domain::pages::{INVITATION, PROJECTOR, WARD};
 pub const SEARCH: &str = "tim-kiem";
 pub const MAP: &str = "ban-do";
 pub const TDP: &str = "to";
 pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
 pub const RESIDENT: &str = "nguoi";
-/// An invitation link: `/moi/<token>`, opened by someone not signed in yet.
-pub const INVITATION: &str = "moi";
 pub const ACCOUNTS: &str = "tai-khoan";
 pub const AUDIT: &str = "nhat-ky";
 pub const INVITATIONS: &str = "loi-moi";
@@ -27,6 +25,8 @@ pub enum Route {
     Search(i32),
     /// The ward's TDPs on a map.
     Map(i32),
+    /// The ward's briefing, full screen, for a projector; open without signing in.
+    Projector(i32),
     Tdp(Uuid),
     Household(Uuid),
     RecordVisit(Uuid),
@@ -48,6 +48,7 @@ impl Route {
             Self::Dashboard(ward) => format!("/{WARD}/{ward}"),
             Self::Search(ward) => format!("/{WARD}/{ward}/{SEARCH}"),
             Self::Map(ward) => format!("/{WARD}/{ward}/{MAP}"),
+            Self::Projector(ward) => domain::pages::projector(ward),
             Self::Tdp(id) => format!("/{TDP}/{id}"),
             Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),

@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::offline::{SyncState, store, use_sync};
-use crate::routes::{INVITATION, Route};
+use crate::routes::Route;
 use leptos_router::components::A;
 
 #[derive(Clone, Copy)]
@@ -159,9 +159,7 @@ pub fn SessionGate(children: ChildrenFn) -> impl IntoView {
     // A memo, so that the app underneath is built once per sign-in, not on every navigation
     // or every change to the signed-in person's details.
     let gate = Memo::new(move |_| {
-        let public = location
-            .pathname
-            .with(|p| p.starts_with(&format!("/{INVITATION}/")));
+        let public = location.pathname.with(|p| domain::pages::is_public(p));
         match session.me.with(|me| me.as_ref().map(Option::is_some)) {
             _ if public => Gate::App,
             None => Gate::Loading,

@@ -317,6 +317,29 @@ schema! {
         pub tdps: Vec<TdpIndicators>,
     }
 
+    /// What the projector and the ward's public progress page show: figures only. No field
+    /// can carry a person's or a household's name; TDPs are places, named as the ward names
+    /// them.
+    pub struct Briefing {
+        pub ward: Ward,
+        /// When the figures were read. A deck opened offline shows the last ones loaded, so
+        /// every slide says how old they are.
+        pub generated_at: DateTime<Utc>,
+        /// Ages are counted in this year.
+        pub as_of_year: i32,
+        pub skills: Vec<Skill>,
+        pub totals: TdpIndicators,
+        /// One row per TDP, in TDP code order.
+        pub tdps: Vec<TdpIndicators>,
+        /// The TDPs' boundaries, for the map slide (GeoJSON, as `GET /wards/{code}/boundaries`).
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        pub boundaries: crate::map::Boundaries,
+        /// The ward's public progress page, and the same link as a QR code (SVG) for the
+        /// closing slide.
+        pub progress_url: String,
+        pub progress_qr_svg: String,
+    }
+
     /// The figures of one TDP, or of the whole ward.
     pub struct TdpIndicators {
         /// `None` for the ward total.

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::api::{Skill, TdpIndicators};
+
 /// Whether a resident born in `birth_year` counts for a skill measured over people aged
 /// `min_age` and older in `as_of_year`. Only the birth year is stored, so age is the year
 /// difference: someone born in 2010 counts as 16 for the whole of 2026.
@@ -63,6 +65,55 @@ pub fn mean_rating(sum: i64, count: i64) -> Option<f64> {
     (count > 0).then(|| ((sum as f64 / count as f64) * 10.0).round() / 10.0)
 }
 
+/// Households visited: every household, as "đi từng ngõ, gõ từng nhà" says.
+pub const COVERAGE_TARGET: f64 = 100.0;
+/// Satisfaction, as a share of the best rating: four out of five.
+pub const SATISFACTION_TARGET: f64 = 80.0;
+
+/// A TDP's place in the ward's emulation table (bảng thi đua).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    /// Index into the TDPs ranked.
+    pub tdp: usize,
+    /// 1 for the first; TDPs with the same score share a rank.
+    pub rank: usize,
+    /// 0–100: see [`ranking`].
+    pub score: f64,
+}
+
+/// The TDPs from first to last. A TDP's score is the mean, over visit coverage and every
+/// skill with a target, of the share of that target it has reached, each capped at the
+/// target: one indicator far ahead cannot hide another left behind. Equal scores share a
+/// rank and keep the TDPs' own order.
+pub fn ranking(tdps: &[TdpIndicators], skills: &[Skill]) -> Vec<Standing> {
+    let of_target = |share: Option<f64>, target: f64| (share.unwrap_or(0.0) / target).min(1.0);
+    let mut scored: Vec<(usize, f64)> = tdps
+        .iter()
+        .enumerate()
+        .map(|(i, tdp)| {
+            let mut parts = vec![of_target(tdp.visit_coverage, COVERAGE_TARGET)];
+            parts.extend(
+                skills
+                    .iter()
+                    .zip(&tdp.skills)
+                    .filter(|(skill, _)| skill.target_percent > 0.0)
+                    .map(|(skill, figure)| of_target(figure.share, skill.target_percent)),
+            );
+            let mean = parts.iter().sum::<f64>() / parts.len() as f64;
+            (i, (mean * 1000.0).round() / 10.0)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    scored
+        .iter()
+        .map(|&(tdp, score)| Standing {
+            tdp,
+            rank: 1 + scored.iter().filter(|(_, s)| *s > score).count(),
+            score,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,5 +154,79 @@ mod tests {
     fn mean_rating_of_nothing_is_none() {
         assert_eq!(mean_rating(0, 0), None);
         assert_eq!(mean_rating(14, 3), Some(4.7));
+    }
+
+    fn skill(target_percent: f64) -> Skill {
+        Skill {
+            id: uuid::Uuid::nil(),
+            ward_code: 619,
+            code: "s".into(),
+            name_vi: "s".into(),
+            name_en: "s".into(),
+            min_age: 15,
+            target_percent,
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            position: 0,
+        }
+    }
+
+    fn tdp(code: &str, coverage: Option<f64>, shares: &[Option<f64>]) -> TdpIndicators {
+        TdpIndicators {
+            tdp_id: None,
+            code: code.into(),
+            name: code.into(),
+            households_registered: 100,
+            households_visited: 0,
+            visit_coverage: coverage,
+            satisfaction: None,
+            ratings: 0,
+            skills: shares
+                .iter()
+                .map(|&share| crate::api::SkillFigure {
+                    skill_id: uuid::Uuid::nil(),
+                    achieved: 0,
+                    population: 100,
+                    share,
+                    progress: Progress::Behind,
+                })
+                .collect(),
+        }
+    }
+
+    /// (code, rank, score) from first to last.
+    fn ranked<'a>(tdps: &'a [TdpIndicators], skills: &[Skill]) -> Vec<(&'a str, usize, f64)> {
+        ranking(tdps, skills)
+            .iter()
+            .map(|s| (tdps[s.tdp].code.as_str(), s.rank, s.score))
+            .collect()
+    }
+
+    #[test]
+    fn ranking_caps_each_indicator_at_its_target() {
+        let skills = [skill(80.0), skill(50.0)];
+        let tdps = [
+            // Far past one target, nothing on the other: (1 + 1 + 0) / 3.
+            tdp("A", Some(100.0), &[Some(100.0), Some(0.0)]),
+            // Half of every target: (0.5 + 0.5 + 0.5) / 3.
+            tdp("B", Some(50.0), &[Some(40.0), Some(25.0)]),
+            // Everything reached.
+            tdp("C", Some(100.0), &[Some(80.0), Some(60.0)]),
+        ];
+        let order = ranked(&tdps, &skills);
+        assert_eq!(order, [("C", 1, 100.0), ("A", 2, 66.7), ("B", 3, 50.0)]);
+    }
+
+    #[test]
+    fn ranking_of_tdps_with_no_data_and_ties() {
+        let skills = [skill(80.0), skill(0.0)];
+        let tdps = [
+            tdp("A", None, &[None, None]),
+            tdp("B", Some(40.0), &[Some(32.0), Some(90.0)]),
+            tdp("C", Some(40.0), &[Some(32.0), Some(0.0)]),
+        ];
+        let order = ranked(&tdps, &skills);
+        // A skill without a target does not count; equal scores share a rank in TDP order.
+        assert_eq!(order, [("B", 1, 40.0), ("C", 1, 40.0), ("A", 3, 0.0)]);
+        assert!(ranking(&[], &skills).is_empty());
     }
 }

@@ -1,19 +1,12 @@
 import { test, expect, Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
 import { signInAs } from "./accounts";
+import { seriousViolations } from "./a11y";
 
 async function openFirstTdp(page: Page) {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
   await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
 test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) => {

@@ -6,14 +6,14 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Dashboard, Household, HouseholdSummary, ResidentHit, SearchResults, Skill, SyncChanges,
-    TdpDetail, Ward,
+    Briefing, Dashboard, Household, HouseholdSummary, ResidentHit, SearchResults, Skill,
+    SyncChanges, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::store::{self, Change, HOUSEHOLDS, TDPS, WARDS};
+use super::store::{self, BRIEFINGS, Change, HOUSEHOLDS, TDPS, WARDS};
 use crate::api::ApiError;
 
 /// What the phone keeps of one ward besides its households.
@@ -73,6 +73,20 @@ pub async fn keep_dashboard(dashboard: &Dashboard) {
         if let Ok(change) = Change::put(WARDS, copy.ward.code, &copy) {
             let _ = store::write(vec![change]).await;
         }
+    }
+}
+
+pub async fn briefing(ward: i32) -> Option<Briefing> {
+    store::get(BRIEFINGS, &ward.to_string())
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Keeps the briefing just shown, for the projector to open offline.
+pub async fn keep_briefing(briefing: &Briefing) {
+    if let Ok(change) = Change::put(BRIEFINGS, briefing.ward.code, briefing) {
+        let _ = store::write(vec![change]).await;
     }
 }
 

@@ -12,7 +12,8 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "ngoso";
-const VERSION: u32 = 1;
+// 2 added `briefings`; opening the database creates the stores it lacks.
+const VERSION: u32 = 2;
 
 /// `Household`s of the person's team TDPs, by id.
 pub const HOUSEHOLDS: &str = "households";
@@ -25,8 +26,11 @@ pub const OUTBOX: &str = "outbox";
 /// The signed-in person (`Me`), under [`ME`], so the app opens offline.
 pub const PERSON: &str = "person";
 pub const ME: &str = "me";
+/// The last `Briefing` of each ward shown on this device, by code: the projector opens
+/// offline with it.
+pub const BRIEFINGS: &str = "briefings";
 
-const ALL: [&str; 5] = [HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON];
+const ALL: [&str; 6] = [HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON, BRIEFINGS];
 
 /// Any failure of the phone's database: private browsing, a full disk, a corrupt value.
 #[derive(Debug)]

@@ -112,11 +112,16 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                 })
                 .collect_view()}
         </ul>
-        <Show when=may_invite>
-            <A href=Route::Invitations(id).path() attr:class="button secondary">
-                {t!(i18n, invitations.title)}
+        <p class="actions">
+            <A href=format!("{}?to={id}", Route::Projector(ward).path()) attr:class="button secondary">
+                {t!(i18n, nav.projector)}
             </A>
-        </Show>
+            <Show when=may_invite>
+                <A href=Route::Invitations(id).path() attr:class="button secondary">
+                    {t!(i18n, invitations.title)}
+                </A>
+            </Show>
+        </p>
         <h2>{t!(i18n, tdp.households)}</h2>
         <Households tdp=detail.tdp.id />
     }

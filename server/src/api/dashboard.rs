@@ -3,53 +3,76 @@
 //! and wards the database holds.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 
 use chrono::Datelike;
-use domain::api::{Skill, SkillFigure, TdpIndicators};
+use domain::api::{Dashboard, Skill, SkillFigure, TdpIndicators};
 use domain::indicators::{
     latest_eligible_birth_year, mean_rating, population, progress, share_percent,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use crate::AppState;
 use crate::error::Result;
 
-/// Serialised dashboards, each reused while its ward's change counter (`ward_changes`, raised
-/// by the database on every change the figures depend on) and the year stay the same.
+/// Dashboards, each reused while its ward's change counter (`ward_changes`, raised by the
+/// database on every change the figures depend on) and the year stay the same: kept both as
+/// figures (for the briefing) and serialised (for the dashboard itself).
 #[derive(Default)]
 pub struct Cache(Mutex<HashMap<i32, Cached>>);
 
-struct Cached {
+#[derive(Clone)]
+pub struct Cached {
     changes: i64,
     year: i32,
-    body: Bytes,
+    pub dashboard: Arc<Dashboard>,
+    pub body: Bytes,
 }
 
 impl Cache {
-    pub fn get(&self, ward: i32, changes: i64, year: i32) -> Option<Bytes> {
+    fn get(&self, ward: i32, changes: i64, year: i32) -> Option<Cached> {
         let entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(&ward)
             .filter(|c| c.changes == changes && c.year == year)
-            .map(|c| c.body.clone())
+            .cloned()
     }
 
-    /// `changes` must have been read before the figures were computed: figures newer than
-    /// their label only cost a recomputation, never a stale answer.
-    pub fn put(&self, ward: i32, changes: i64, year: i32, body: Bytes) {
+    fn put(&self, ward: i32, cached: Cached) {
         let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(
-            ward,
-            Cached {
-                changes,
-                year,
-                body,
-            },
-        );
+        entries.insert(ward, cached);
     }
+}
+
+/// The ward's dashboard, from the cache when nothing has changed since it was computed.
+pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
+    let year = super::today().year();
+    // Read before the figures are computed: figures newer than their label only cost a
+    // recomputation, never a stale answer.
+    let changes = changes(&state.db, code).await?;
+    if let Some(cached) = state.dashboards.get(code, changes, year) {
+        return Ok(cached);
+    }
+    let ward = super::wards::ward(&state.db, code).await?;
+    let f = figures(&state.db, code, None).await?;
+    let dashboard = Dashboard {
+        ward,
+        as_of_year: f.as_of_year,
+        skills: f.skills,
+        totals: f.totals,
+        tdps: f.tdps,
+    };
+    let cached = Cached {
+        changes,
+        year,
+        body: Bytes::from(serde_json::to_vec(&dashboard).map_err(anyhow::Error::from)?),
+        dashboard: Arc::new(dashboard),
+    };
+    state.dashboards.put(code, cached.clone());
+    Ok(cached)
 }
 
 /// The ward's change counter: 0 until its first recorded change.

@@ -2,7 +2,7 @@
 //! that expires and can be revoked; the volunteer opens it and chooses a password.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::access::{Action, Role};
@@ -135,12 +135,12 @@ async fn create_invitation(
         )
         .await?;
     tx.commit().await?;
-    let link = format!("{}/moi/{token}", origin(&state, &headers));
-    let qr_svg = qrcode::QrCode::new(link.as_bytes())
-        .map_err(|e| Error::Internal(anyhow::anyhow!("QR code: {e}")))?
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .build();
+    let link = format!(
+        "{}{}",
+        super::origin(&state, &headers),
+        domain::pages::invitation(&token)
+    );
+    let qr_svg = super::qr_svg(&link)?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedInvitation {
@@ -150,18 +150,6 @@ async fn create_invitation(
             qr_svg,
         }),
     ))
-}
-
-/// Where people open the app: `--public-url`, or else the host this request was sent to.
-fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 /// Revokes a pending invitation: its link stops working at once. An accepted one answers 409.

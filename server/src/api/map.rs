@@ -11,6 +11,7 @@ use domain::api::{AuditAction, BoundaryImport, BoundaryMatch, HouseholdPoint, Lo
 use domain::map::{Boundaries, CollectionTag, FeatureTag, TdpFeature, TdpProperties};
 use serde::Deserialize;
 use serde_json::json;
+use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -43,12 +44,19 @@ async fn get_boundaries(
     Path(code): Path<i32>,
 ) -> Result<impl IntoResponse> {
     access.ward(code, Action::ViewFigures)?;
+    let body = boundaries(&state.db, code).await?;
+    let body = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
+    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
+}
+
+/// The ward's TDP boundaries; TDPs without one are left out.
+pub async fn boundaries(db: &PgPool, code: i32) -> Result<Boundaries> {
     let features = sqlx::query!(
         r#"select id, code, name, boundary as "boundary!" from tdps
            where ward_code = $1 and boundary is not null order by code"#,
         code
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?
     .into_iter()
     .map(|t| {
@@ -64,12 +72,10 @@ async fn get_boundaries(
         })
     })
     .collect::<Result<Vec<_>>>()?;
-    let body = Boundaries {
+    Ok(Boundaries {
         tag: CollectionTag::FeatureCollection,
         features,
-    };
-    let body = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
-    Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
+    })
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

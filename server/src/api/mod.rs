@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit_log;
+mod briefing;
 mod dashboard;
 mod health;
 mod households;
@@ -16,7 +17,7 @@ mod visits;
 mod wards;
 
 use axum::body::Bytes;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
@@ -37,9 +38,9 @@ pub const PREFIX: &str = "/api/v1";
         description = "The ward's records of Bình dân học vụ số: TDPs and their digital teams, \
             households, residents, skills, support visits and the indicators computed from them. \
             Every error answers with `ErrorBody`: a stable `code`, a Vietnamese `message` and, \
-            for 422, the fields at fault. Everything but `/health`, `/session` and the \
-            invitation links needs a signed-in session (a cookie set by `POST /session`); \
-            records outside the person's wards and TDPs answer 404."
+            for 422, the fields at fault. Everything but `/health`, `/session`, the \
+            invitation links and the ward's briefing (figures only) needs a signed-in session \
+            (a cookie set by `POST /session`); records outside the person's wards and TDPs answer 404."
     ),
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
@@ -64,7 +65,8 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(accounts::routes())
             .merge(invitations::routes())
             .merge(audit_log::routes())
-            .merge(map::routes()),
+            .merge(map::routes())
+            .merge(briefing::routes()),
     )
 }
 
@@ -139,6 +141,27 @@ impl Page {
 pub fn today() -> chrono::NaiveDate {
     let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
     chrono::Utc::now().with_timezone(&vietnam).date_naive()
+}
+
+/// Where people open the app: `--public-url`, or else the host this request was sent to.
+pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("http://{host}")
+}
+
+/// A link as a QR code (SVG), for phones to scan off a screen or a printout.
+pub fn qr_svg(link: &str) -> crate::error::Result<String> {
+    Ok(qrcode::QrCode::new(link.as_bytes())
+        .map_err(|e| Error::Internal(anyhow::anyhow!("QR code: {e}")))?
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .build())
 }
 
 pub type ApiResult<T> = crate::error::Result<Json<T>>;

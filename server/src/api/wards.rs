@@ -1,11 +1,9 @@
 //! Wards: the list of wards that use Ngõ Số, one ward, its skills catalogue, its dashboard and
 //! its search.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
 use domain::access::Action;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
 use domain::{ErrorBody, FieldCode};
@@ -82,25 +80,7 @@ async fn get_dashboard(
     Path(code): Path<i32>,
 ) -> Result<Response> {
     access.ward(code, Action::ViewFigures)?;
-    let year = super::today().year();
-    let changes = dashboard::changes(&state.db, code).await?;
-    let body = match state.dashboards.get(code, changes, year) {
-        Some(body) => body,
-        None => {
-            let ward = ward(&state.db, code).await?;
-            let f = dashboard::figures(&state.db, code, None).await?;
-            let d = Dashboard {
-                ward,
-                as_of_year: f.as_of_year,
-                skills: f.skills,
-                totals: f.totals,
-                tdps: f.tdps,
-            };
-            let body = Bytes::from(serde_json::to_vec(&d).map_err(anyhow::Error::from)?);
-            state.dashboards.put(code, changes, year, body.clone());
-            body
-        }
-    };
+    let body = dashboard::current(&state, code).await?.body;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 

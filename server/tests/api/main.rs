@@ -5,6 +5,7 @@
 mod accounts;
 mod authorization;
 mod boundaries;
+mod briefing;
 mod common;
 mod households;
 mod invitations;

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use domain::access::Action;
 use domain::api::{Dashboard, TdpIndicators};
-use domain::indicators::{ON_TRACK_FRACTION, Progress, progress};
+use domain::indicators::{
+    COVERAGE_TARGET, ON_TRACK_FRACTION, Progress, SATISFACTION_TARGET, progress,
+};
 use domain::map::{Boundaries, Projection};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -21,11 +23,6 @@ use crate::components::{loaded, percent, set_current_ward, skill_name};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 use crate::session::use_session;
-
-/// Households visited: every household, as "đi từng ngõ, gõ từng nhà" says.
-const COVERAGE_TARGET: f64 = 100.0;
-/// Satisfaction, as a share of the best rating: four out of five.
-const SATISFACTION_TARGET: f64 = 80.0;
 
 #[component]
 pub fn MapPage() -> impl IntoView {
@@ -87,7 +84,8 @@ impl Indicator {
     }
 }
 
-fn colour(p: Option<Progress>) -> &'static str {
+/// A TDP's fill: its band against the target, grey when there is nothing to count yet.
+pub fn colour(p: Option<Progress>) -> &'static str {
     match p {
         Some(Progress::Reached) => "#15803d",
         Some(Progress::OnTrack) => "#d97706",
@@ -98,7 +96,7 @@ fn colour(p: Option<Progress>) -> &'static str {
 
 /// The visible part of the drawing, in its units (metres).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct View {
+pub struct View {
     x: f64,
     y: f64,
     w: f64,
@@ -120,6 +118,26 @@ impl View {
     fn centre(self) -> (f64, f64) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
+
+    /// The whole ward with a margin around it, so that edge labels are not cut off.
+    pub fn whole(projection: &Projection) -> Self {
+        let margin = projection.width.max(projection.height) * 0.03;
+        Self {
+            x: -margin,
+            y: -margin,
+            w: projection.width + 2.0 * margin,
+            h: projection.height + 2.0 * margin,
+        }
+    }
+
+    pub fn view_box(self) -> String {
+        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+    }
+}
+
+/// The number a TDP is labelled with on the map: "07" for "TDP-07".
+pub fn tdp_number(code: &str) -> String {
+    code.trim_start_matches("TDP-").to_owned()
 }
 
 #[component]
@@ -135,14 +153,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         }
         .into_any();
     };
-    // A margin around the ward, so edge labels are not cut off.
-    let margin = projection.width.max(projection.height) * 0.03;
-    let whole = View {
-        x: -margin,
-        y: -margin,
-        w: projection.width + 2.0 * margin,
-        h: projection.height + 2.0 * margin,
-    };
+    let whole = View::whole(&projection);
     let view_box = RwSignal::new(whole);
     let indicator = RwSignal::new(Indicator::Coverage);
     let hovered = RwSignal::new(None::<Uuid>);
@@ -294,7 +305,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             let id = f.properties.tdp_id;
             let path = projection.path(&f.geometry);
             let (lx, ly) = projection.label(&f.geometry);
-            let number = f.properties.code.trim_start_matches("TDP-").to_owned();
+            let number = tdp_number(&f.properties.code);
             let name = f.properties.name.clone();
             let may_open = move || session.reach(ward, Action::ViewPeople).includes(id);
             let navigate = navigate.clone();
@@ -384,10 +395,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
                 class="ward-map"
                 role="img"
                 aria-label=move || t_string!(i18n, map.title)
-                viewBox=move || {
-                    let v = view_box.get();
-                    format!("{:.1} {:.1} {:.1} {:.1}", v.x, v.y, v.w, v.h)
-                }
+                viewBox=move || view_box.get().view_box()
                 on:pointerdown=on_down
                 on:pointermove=on_move
                 on:pointerup=on_up

@@ -1,0 +1,624 @@
+//! The projector ("Trình chiếu"): the ward's briefing as full-screen slides for party-cell
+//! meetings, and the ward's public progress page its closing QR code opens. Figures only —
+//! the API it reads (`GET /wards/{code}/briefing`) has no names to show. `?to=<TDP id>`
+//! makes a deck about one TDP. Large type sized to the screen, dark text on white for lit
+//! rooms, colours always with words. Keys and presentation clickers: → ↓ Page Down, space and
+//! Enter go on; ← ↑ Page Up go back; Home, End; P pauses the automatic advance; F fills the
+//! screen. On a phone, swipe.
+
+use std::time::Duration;
+
+use domain::api::{Briefing, TdpIndicators};
+use domain::indicators::{COVERAGE_TARGET, Progress, Standing, progress, ranking};
+use domain::map::Projection;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+
+use super::map::{View, colour, tdp_number};
+use super::{code_param, not_found};
+use crate::api;
+use crate::components::{
+    ErrorNotice, LanguageSwitch, ProgressBadge, date, date_time, percent, skill_name,
+};
+use crate::i18n::{t, t_string, use_i18n};
+
+/// How often a deck left running fetches fresh figures.
+const REFRESH: Duration = Duration::from_secs(120);
+/// TDPs per ranking slide: a table readable from the back of the room.
+const RANKED_PER_SLIDE: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slide {
+    Cover,
+    Skills,
+    Map,
+    Leaders,
+    Behind,
+    Bands,
+    Satisfaction,
+    Closing,
+}
+
+const SLIDES: [Slide; 8] = [
+    Slide::Cover,
+    Slide::Skills,
+    Slide::Map,
+    Slide::Leaders,
+    Slide::Behind,
+    Slide::Bands,
+    Slide::Satisfaction,
+    Slide::Closing,
+];
+
+/// The briefing, with whether it is the copy kept on this device (offline), and the TDP the
+/// deck is about, if any.
+#[derive(Clone)]
+struct Deck {
+    briefing: Briefing,
+    kept: bool,
+    focus: Option<usize>,
+    standings: Vec<Standing>,
+}
+
+impl Deck {
+    fn new(briefing: Briefing, kept: bool, focus: Option<Uuid>) -> Self {
+        let standings = ranking(&briefing.tdps, &briefing.skills);
+        let focus = focus.and_then(|id| briefing.tdps.iter().position(|t| t.tdp_id == Some(id)));
+        Self {
+            briefing,
+            kept,
+            focus,
+            standings,
+        }
+    }
+
+    /// The figures the headline slides show: the TDP's, or the ward's.
+    fn figures(&self) -> &TdpIndicators {
+        self.focus
+            .map_or(&self.briefing.totals, |i| &self.briefing.tdps[i])
+    }
+
+    fn title(&self) -> String {
+        match self.focus {
+            Some(i) => format!(
+                "{} · {}",
+                self.briefing.tdps[i].name, self.briefing.ward.name
+            ),
+            None => self.briefing.ward.name.clone(),
+        }
+    }
+}
+
+#[component]
+pub fn Projector() -> impl IntoView {
+    let i18n = use_i18n();
+    let code = code_param();
+    let query = use_query_map();
+    let focus = Memo::new(move |_| {
+        query
+            .read()
+            .get("to")
+            .and_then(|id| id.parse::<Uuid>().ok())
+    });
+    let deck = RwSignal::new(None::<Result<Deck, api::ApiError>>);
+    let load = move || {
+        let (Some(ward), focus) = (code.get_untracked(), focus.get_untracked()) else {
+            deck.set(Some(Err(not_found())));
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let answer = api::briefing(ward).await;
+            // A failed refresh keeps the figures on screen; only the first load shows it.
+            match answer {
+                Ok((briefing, kept)) => deck.set(Some(Ok(Deck::new(briefing, kept, focus)))),
+                Err(e) if deck.with_untracked(|d| !matches!(d, Some(Ok(_)))) => {
+                    deck.set(Some(Err(e)));
+                }
+                Err(_) => {}
+            }
+        });
+    };
+    Effect::new(move |_| {
+        code.track();
+        focus.track();
+        load();
+    });
+    if let Ok(handle) = set_interval_with_handle(load, REFRESH) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let current = RwSignal::new(0_usize);
+    let last = SLIDES.len() - 1;
+    let go = move |to: usize| current.set(to.min(last));
+    let next = move || current.update(|c| *c = (*c + 1).min(last));
+    let previous = move || current.update(|c| *c = c.saturating_sub(1));
+    let interval = RwSignal::new(0_u64);
+    let paused = RwSignal::new(false);
+
+    // Automatic advance, round and round, while not paused: a one-second tick counts the time
+    // a slide has been shown, so a slide turned by hand gets its full time too.
+    let shown_for = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        current.track();
+        shown_for.set_value(0);
+    });
+    let tick = move || {
+        let seconds = interval.get_untracked();
+        if seconds == 0 || paused.get_untracked() {
+            return;
+        }
+        shown_for.update_value(|s| *s += 1);
+        if shown_for.get_value() >= seconds {
+            current.update(|c| *c = (*c + 1) % SLIDES.len());
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let fullscreen = move || {
+        let doc = document();
+        if doc.fullscreen_element().is_some() {
+            doc.exit_fullscreen();
+        } else if let Some(root) = doc.document_element() {
+            let _ = root.request_fullscreen();
+        }
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.alt_key() || ev.meta_key() {
+            return;
+        }
+        let key = ev.key();
+        // On the deck's own buttons and lists these keys already mean something.
+        let target = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| e.tag_name());
+        let native = match target.as_deref() {
+            Some("SELECT") => key.starts_with("Arrow") || key == " " || key == "Enter",
+            Some("BUTTON") => key == " " || key == "Enter",
+            _ => false,
+        };
+        if native {
+            return;
+        }
+        let handled = match key.as_str() {
+            "ArrowRight" | "ArrowDown" | "PageDown" | " " | "Enter" => {
+                next();
+                true
+            }
+            "ArrowLeft" | "ArrowUp" | "PageUp" | "Backspace" => {
+                previous();
+                true
+            }
+            "Home" => {
+                go(0);
+                true
+            }
+            "End" => {
+                go(last);
+                true
+            }
+            "p" | "P" => {
+                paused.update(|p| *p = !*p);
+                true
+            }
+            "f" | "F" => {
+                fullscreen();
+                true
+            }
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    // A horizontal swipe turns the page on a phone.
+    let swipe_from = StoredValue::new(None::<(i32, i32)>);
+    let on_down = move |ev: leptos::ev::PointerEvent| {
+        swipe_from.set_value(Some((ev.client_x(), ev.client_y())));
+    };
+    let on_up = move |ev: leptos::ev::PointerEvent| {
+        if let Some((x, y)) = swipe_from.get_value() {
+            let (dx, dy) = (ev.client_x() - x, ev.client_y() - y);
+            if dx.abs() > 60 && dx.abs() > 2 * dy.abs() {
+                if dx < 0 { next() } else { previous() }
+            }
+        }
+        swipe_from.set_value(None);
+    };
+
+    let slide = move || {
+        deck.with(|d| match d {
+            None => view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error=error.clone() /> }.into_any(),
+            Some(Ok(deck)) => {
+                let index = current.get();
+                view! {
+                    <section class="slide" aria-roledescription=move || t_string!(i18n, projector.slide)
+                        aria-label=move || slide_title(SLIDES[index])()>
+                        {render(SLIDES[index], deck)}
+                        <footer class="slide-footer">
+                            <span>{deck.title()}</span>
+                            <span class="data-time">
+                                {t!(i18n, projector.data_at, time = date_time(deck.briefing.generated_at))}
+                                {deck.kept.then(|| view! { " · " {t!(i18n, projector.kept)} })}
+                            </span>
+                            <span>{t!(i18n, projector.page, n = index + 1, total = SLIDES.len())}</span>
+                        </footer>
+                    </section>
+                }
+                .into_any()
+            }
+        })
+    };
+
+    view! {
+        <div class="deck" on:pointerdown=on_down on:pointerup=on_up>
+            <div class="deck-stage" aria-live="polite">{slide}</div>
+            <div class="deck-controls" role="toolbar" aria-label=move || t_string!(i18n, projector.controls)>
+                <button type="button" class="button" on:click=move |_| previous()
+                    aria-label=move || t_string!(i18n, projector.previous)>"←"</button>
+                <label class="visually-hidden" for="deck-go">{t!(i18n, projector.go_to)}</label>
+                <select id="deck-go" prop:value=move || current.get().to_string()
+                    on:change=move |ev| go(event_target_value(&ev).parse().unwrap_or(0))>
+                    {SLIDES.iter().enumerate().map(|(i, s)| view! {
+                        <option value=i.to_string()>{format!("{}. ", i + 1)}{slide_title(*s)}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="button" on:click=move |_| next()
+                    aria-label=move || t_string!(i18n, projector.next)>"→"</button>
+                <label for="deck-auto">{t!(i18n, projector.auto)}</label>
+                <select id="deck-auto" prop:value=move || interval.get().to_string()
+                    on:change=move |ev| interval.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    <option value="0">{t!(i18n, projector.auto_off)}</option>
+                    {[10_u64, 20, 30, 60].into_iter().map(|s| view! {
+                        <option value=s.to_string()>{t!(i18n, projector.seconds, s = s)}</option>
+                    }).collect_view()}
+                </select>
+                <Show when=move || { interval.get() > 0 }>
+                    <button type="button" class="button" aria-pressed=move || paused.get().to_string()
+                        on:click=move |_| paused.update(|p| *p = !*p)>
+                        {move || if paused.get() { t_string!(i18n, projector.resume) } else { t_string!(i18n, projector.pause) }}
+                    </button>
+                </Show>
+                <button type="button" class="button" on:click=move |_| fullscreen()>
+                    {t!(i18n, projector.fullscreen)}
+                </button>
+                <LanguageSwitch />
+            </div>
+        </div>
+    }
+}
+
+fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || match slide {
+        Slide::Cover => t_string!(i18n, projector.cover),
+        Slide::Skills => t_string!(i18n, projector.skills),
+        Slide::Map => t_string!(i18n, projector.map),
+        Slide::Leaders => t_string!(i18n, projector.leaders),
+        Slide::Behind => t_string!(i18n, projector.behind),
+        Slide::Bands => t_string!(i18n, projector.bands),
+        Slide::Satisfaction => t_string!(i18n, projector.satisfaction),
+        Slide::Closing => t_string!(i18n, projector.closing),
+    }
+}
+
+fn render(slide: Slide, deck: &Deck) -> AnyView {
+    match slide {
+        Slide::Cover => cover(deck),
+        Slide::Skills => skills(deck),
+        Slide::Map => map(deck),
+        Slide::Leaders => ranked(deck, false),
+        Slide::Behind => ranked(deck, true),
+        Slide::Bands => bands(deck),
+        Slide::Satisfaction => satisfaction(deck),
+        Slide::Closing => closing(deck),
+    }
+}
+
+fn number(n: i64) -> String {
+    // Vietnamese group thousands with dots: 10.012.
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn cover(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let f = deck.figures().clone();
+    let total = deck.briefing.tdps.len();
+    let standing = deck
+        .focus
+        .and_then(|i| deck.standings.iter().find(|s| s.tdp == i).copied());
+    view! {
+        <p class="slide-kicker">{t!(i18n, projector.movement)}</p>
+        <h1>{deck.title()}</h1>
+        <div class="headline">
+            <div class="figure">
+                <span class="figure-value">{percent(f.visit_coverage)}</span>
+                <span class="figure-label">{t!(i18n, projector.households_visited)}</span>
+                <span class="figure-detail">
+                    {t!(i18n, projector.of_households, visited = number(f.households_visited), registered = number(f.households_registered))}
+                </span>
+            </div>
+            <div class="figure">
+                <span class="figure-value">{f.satisfaction.map_or_else(|| "–".to_owned(), |s| format!("{s:.1}/5"))}</span>
+                <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
+                <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
+            </div>
+            {match standing {
+                Some(s) => view! {
+                    <div class="figure">
+                        <span class="figure-value">{format!("{}/{total}", s.rank)}</span>
+                        <span class="figure-label">{t!(i18n, projector.rank)}</span>
+                        <span class="figure-detail">{t!(i18n, projector.score, score = format!("{:.1}", s.score))}</span>
+                    </div>
+                }.into_any(),
+                None => view! {
+                    <div class="figure">
+                        <span class="figure-value">{total}</span>
+                        <span class="figure-label">{t!(i18n, projector.tdps)}</span>
+                    </div>
+                }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
+}
+
+fn skills(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let rows = deck
+        .briefing
+        .skills
+        .iter()
+        .zip(&deck.figures().skills)
+        .map(|(skill, figure)| {
+            let share = figure.share.unwrap_or(0.0);
+            let name = skill_name(skill);
+            let target = skill.target_percent;
+            view! {
+                <li class="skill-row">
+                    <span class="skill-name">{name}</span>
+                    <span class="bar" role="img"
+                        aria-label=format!("{} / {target:.0}%", percent(figure.share))>
+                        <span class=format!("bar-fill {}", band_class(figure.progress)) style:width=format!("{share:.1}%")></span>
+                        <span class="bar-target" style:left=format!("{target:.1}%")></span>
+                    </span>
+                    <span class="skill-share">{percent(figure.share)}</span>
+                    <span class="skill-target">
+                        {t!(i18n, projector.target, target = format!("{target:.0}"), deadline = date(skill.deadline))}
+                    </span>
+                    <ProgressBadge progress=figure.progress />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t!(i18n, projector.skills_title)}</h2>
+        <ul class="skill-rows">{rows}</ul>
+    }
+    .into_any()
+}
+
+fn band_class(p: Progress) -> &'static str {
+    match p {
+        Progress::Reached => "reached",
+        Progress::OnTrack => "on-track",
+        Progress::Behind => "behind",
+    }
+}
+
+fn map(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let features = &deck.briefing.boundaries.features;
+    let Some(projection) = Projection::fit(features.iter().map(|f| &f.geometry)) else {
+        return view! {
+            <h2>{t!(i18n, projector.map_title)}</h2>
+            <p>{t!(i18n, map.no_boundaries)}</p>
+        }
+        .into_any();
+    };
+    let focused = deck.focus.and_then(|i| deck.briefing.tdps[i].tdp_id);
+    let shapes = features
+        .iter()
+        .map(|f| {
+            let coverage = deck
+                .briefing
+                .tdps
+                .iter()
+                .find(|t| t.tdp_id == Some(f.properties.tdp_id))
+                .and_then(|t| t.visit_coverage);
+            let (lx, ly) = projection.label(&f.geometry);
+            let class = if focused == Some(f.properties.tdp_id) { "tdp focus" } else { "tdp" };
+            view! {
+                <g class=class>
+                    <path d=projection.path(&f.geometry) fill=colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET)))
+                        fill-rule="evenodd" />
+                    <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{tdp_number(&f.properties.code)}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t!(i18n, projector.map_title)}</h2>
+        <div class="deck-map-frame">
+            <svg class="ward-map deck-map" viewBox=View::whole(&projection).view_box() role="img"
+                aria-label=move || t_string!(i18n, projector.map_title)>
+                {shapes}
+            </svg>
+            <ul class="legend">
+                <li><span class="swatch reached"></span>{t!(i18n, progress.reached)}" (100%)"</li>
+                <li><span class="swatch on-track"></span>{t!(i18n, progress.on_track)}" (≥ 75%)"</li>
+                <li><span class="swatch behind"></span>{t!(i18n, progress.behind)}</li>
+                <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+            </ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// The first TDPs of the ranking, or the last ones (`behind`), the last first.
+fn ranked(deck: &Deck, behind: bool) -> AnyView {
+    let i18n = use_i18n();
+    let total = deck.standings.len();
+    let chosen: Vec<Standing> = if behind {
+        deck.standings
+            .iter()
+            .rev()
+            .take(RANKED_PER_SLIDE)
+            .copied()
+            .collect()
+    } else {
+        deck.standings
+            .iter()
+            .take(RANKED_PER_SLIDE)
+            .copied()
+            .collect()
+    };
+    let rows = chosen
+        .into_iter()
+        .map(|s| {
+            let tdp = &deck.briefing.tdps[s.tdp];
+            let class = (deck.focus == Some(s.tdp)).then_some("focus");
+            view! {
+                <tr class=class>
+                    <td class="num">{s.rank}</td>
+                    <th scope="row">{tdp.name.clone()}</th>
+                    <td class="num">{format!("{:.1}", s.score)}</td>
+                    <td class="num">{percent(tdp.visit_coverage)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let focus_row = deck.focus.and_then(|i| {
+        let s = deck.standings.iter().find(|s| s.tdp == i)?;
+        Some(view! {
+            <p class="slide-note">
+                {t!(i18n, projector.focus_rank, name = deck.briefing.tdps[i].name.clone(), rank = s.rank, total = total)}
+            </p>
+        })
+    });
+    view! {
+        <h2>{if behind { t!(i18n, projector.behind_title).into_any() } else { t!(i18n, projector.leaders_title).into_any() }}</h2>
+        <table class="ranking">
+            <thead>
+                <tr>
+                    <th scope="col" class="num">{t!(i18n, projector.rank_col)}</th>
+                    <th scope="col">{t!(i18n, projector.tdp_col)}</th>
+                    <th scope="col" class="num">{t!(i18n, projector.score_col)}</th>
+                    <th scope="col" class="num">{t!(i18n, projector.visited_col)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {focus_row}
+        <p class="slide-note">{t!(i18n, projector.score_rule)}</p>
+    }
+    .into_any()
+}
+
+/// For each skill, how many TDPs have reached its target, are on track, or are behind.
+fn bands(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let total = deck.briefing.tdps.len().max(1);
+    let rows = deck
+        .briefing
+        .skills
+        .iter()
+        .enumerate()
+        .map(|(i, skill)| {
+            let count = |p: Progress| {
+                deck.briefing
+                    .tdps
+                    .iter()
+                    .filter(|t| t.skills.get(i).is_some_and(|f| f.progress == p))
+                    .count()
+            };
+            let parts =
+                [Progress::Reached, Progress::OnTrack, Progress::Behind].map(|p| (p, count(p)));
+            view! {
+                <li class="skill-row bands">
+                    <span class="skill-name">{skill_name(skill)}</span>
+                    <span class="stack">
+                        {parts.into_iter().filter(|(_, n)| *n > 0).map(|(p, n)| view! {
+                            <span class=format!("stack-part {}", band_class(p))
+                                style:flex-grow=(n * 100 / total).to_string()>{n}</span>
+                        }).collect_view()}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t!(i18n, projector.bands_title)}</h2>
+        <ul class="legend">
+            <li><span class="swatch reached"></span>{t!(i18n, progress.reached)}</li>
+            <li><span class="swatch on-track"></span>{t!(i18n, progress.on_track)}</li>
+            <li><span class="swatch behind"></span>{t!(i18n, progress.behind)}</li>
+        </ul>
+        <ul class="skill-rows">{rows}</ul>
+    }
+    .into_any()
+}
+
+fn satisfaction(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let f = deck.figures();
+    let tdps = &deck.briefing.tdps;
+    let count = |low: f64, high: f64| {
+        tdps.iter()
+            .filter(|t| t.satisfaction.is_some_and(|s| s >= low && s < high))
+            .count()
+    };
+    let unrated = tdps.iter().filter(|t| t.satisfaction.is_none()).count();
+    view! {
+        <h2>{t!(i18n, projector.satisfaction_title)}</h2>
+        <div class="headline">
+            <div class="figure">
+                <span class="figure-value">{f.satisfaction.map_or_else(|| "–".to_owned(), |s| format!("{s:.1}/5"))}</span>
+                <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
+                <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
+            </div>
+        </div>
+        <table class="ranking">
+            <caption>{t!(i18n, projector.tdps_by_satisfaction)}</caption>
+            <tbody>
+                <tr><th scope="row">{t!(i18n, projector.sat_high)}</th><td class="num">{count(4.5, 6.0)}</td></tr>
+                <tr><th scope="row">{t!(i18n, projector.sat_mid)}</th><td class="num">{count(4.0, 4.5)}</td></tr>
+                <tr><th scope="row">{t!(i18n, projector.sat_low)}</th><td class="num">{count(0.0, 4.0)}</td></tr>
+                <tr><th scope="row">{t!(i18n, projector.sat_none)}</th><td class="num">{unrated}</td></tr>
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+fn closing(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let url = deck.briefing.progress_url.clone();
+    view! {
+        <h2>{t!(i18n, projector.closing_title)}</h2>
+        <div class="closing">
+            // The SVG is the server's rendering of the page's own address.
+            <div class="qr" inner_html=deck.briefing.progress_qr_svg.clone()></div>
+            <div>
+                <p class="figure-label">{t!(i18n, projector.scan)}</p>
+                <p class="closing-url">{url}</p>
+            </div>
+        </div>
+    }
+    .into_any()
+}

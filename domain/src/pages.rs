@@ -1,0 +1,45 @@
+//! Addresses of the web app's pages that the server also writes into links (an invitation,
+//! the projector's QR code): spelt once, for both. The words are Vietnamese because addresses
+//! are read aloud and shared by Vietnamese users.
+
+pub const WARD: &str = "phuong";
+/// An invitation link, opened by someone not signed in yet.
+pub const INVITATION: &str = "moi";
+/// A ward's briefing, full screen: the projector's deck and the ward's public progress page.
+pub const PROJECTOR: &str = "trinh-chieu";
+
+pub fn invitation(token: &str) -> String {
+    format!("/{INVITATION}/{token}")
+}
+
+pub fn projector(ward: i32) -> String {
+    format!("/{WARD}/{ward}/{PROJECTOR}")
+}
+
+/// A ward's projector page.
+pub fn is_projector(path: &str) -> bool {
+    path.strip_prefix(&format!("/{WARD}/"))
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(code, page)| code.parse::<i32>().is_ok() && page == PROJECTOR)
+}
+
+/// Pages that open without signing in.
+pub fn is_public(path: &str) -> bool {
+    path.starts_with(&format!("/{INVITATION}/")) || is_projector(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_invitations_and_projectors_are_public() {
+        assert!(is_public(&invitation("abc")));
+        assert!(is_public(&projector(619)));
+        assert!(!is_public("/phuong/619"));
+        assert!(!is_public("/phuong/619/ban-do"));
+        assert!(!is_public("/phuong/x/trinh-chieu"));
+        assert!(!is_public("/phuong/619/trinh-chieu/more"));
+        assert!(!is_public("/moi"));
+    }
+}

@@ -1,0 +1,56 @@
+//! The ward's briefing: what the projector shows at party-cell meetings and what anyone who
+//! scans its QR code sees. Open without signing in, so it is built from figures alone — the
+//! dashboard's counts and shares, the TDPs' boundaries — and never reads a person's or a
+//! household's record.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::Utc;
+use domain::ErrorBody;
+use domain::api::Briefing;
+use domain::pages;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{ApiResult, dashboard, map};
+use crate::AppState;
+use crate::error::{Error, Json, Path};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_briefing))
+}
+
+/// The ward's figures for the projector and its public progress page, open to anyone: every
+/// skill ward-wide and per TDP against its target, visit coverage, satisfaction, the TDPs'
+/// boundaries, and a QR code of the page's own address. Wards with no TDPs in Ngõ Số
+/// answer 404.
+#[utoipa::path(get, path = "/wards/{code}/briefing", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Briefing), (status = 404, body = ErrorBody)))]
+async fn get_briefing(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<i32>,
+) -> ApiResult<Briefing> {
+    let generated_at = Utc::now();
+    let dashboard = dashboard::current(&state, code).await?.dashboard;
+    if dashboard.tdps.is_empty() {
+        return Err(Error::NotFound);
+    }
+    let boundaries = map::boundaries(&state.db, code).await?;
+    let progress_url = format!(
+        "{}{}",
+        super::origin(&state, &headers),
+        pages::projector(code)
+    );
+    Ok(Json(Briefing {
+        ward: dashboard.ward.clone(),
+        generated_at,
+        as_of_year: dashboard.as_of_year,
+        skills: dashboard.skills.clone(),
+        totals: dashboard.totals.clone(),
+        tdps: dashboard.tdps.clone(),
+        boundaries,
+        progress_qr_svg: super::qr_svg(&progress_url)?,
+        progress_url,
+    }))
+}
