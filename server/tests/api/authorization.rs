@@ -178,6 +178,15 @@ fn matrix() -> Vec<Row> {
             Figures,
             S::OK,
         ),
+        // Figures only, for the projector and the page its QR code opens: any ward's, to anyone.
+        row(
+            M::GET,
+            "/wards/{code}/briefing",
+            |p| format!("/api/v1/wards/{}/briefing", p.ward),
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
         row(
             M::GET,
             "/wards/{code}/skills",
