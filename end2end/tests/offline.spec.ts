@@ -15,6 +15,32 @@ async function controlledBySW(page: Page) {
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
 }
 
+/** What the phone's database holds: records in its outbox, households and person stores. */
+async function kept(page: Page) {
+  return page.evaluate(async () => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((ok) => {
+        if (!db.objectStoreNames.contains(store)) return ok(0);
+        const req = db.transaction(store).objectStore(store).count();
+        req.onsuccess = () => ok(req.result);
+      });
+    const counts = { outbox: await count("outbox"), households: await count("households"), person: await count("person") };
+    // An open connection would hold up the app's own upgrade of the database.
+    db.close();
+    return counts;
+  });
+}
+
+/** Waits until the first sync has brought the volunteer's TDP onto the phone. */
+async function pulled(page: Page) {
+  await expect.poll(async () => (await kept(page)).households, { timeout: 30_000 }).toBeGreaterThan(0);
+}
+
 /** Opens a household of the volunteer's TDP (online) and returns its id. */
 async function openHousehold(page: Page, nth: number): Promise<string> {
   await page.goto("/");
@@ -51,6 +77,7 @@ test("five visits recorded offline survive a reopen and reach the server exactly
   await expect(badge).toHaveText("Đã đồng bộ");
   const household = await openHousehold(page, 0);
   const tag = `offline-${Date.now()}`;
+  await pulled(page);
 
   await context.setOffline(true);
   await page.reload();
@@ -99,20 +126,7 @@ test("signing out with unsent visits warns, then wipes the phone", async ({ page
   await page.getByRole("button", { name: "Đăng xuất" }).click();
   await dialog.getByRole("button", { name: "Vẫn đăng xuất và xóa" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
-  const kept = await page.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("ngoso");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    const count = (store: string) =>
-      new Promise<number>((ok) => {
-        const req = db.transaction(store).objectStore(store).count();
-        req.onsuccess = () => ok(req.result);
-      });
-    return { outbox: await count("outbox"), households: await count("households"), person: await count("person") };
-  });
-  expect(kept).toEqual({ outbox: 0, households: 0, person: 0 });
+  expect(await kept(page)).toEqual({ outbox: 0, households: 0, person: 0 });
 
   // The server forgets the session once the signal is back, before anything else.
   await context.setOffline(false);
@@ -157,6 +171,7 @@ test("the server killed in the middle of a sync and started again ends with ever
     await page.locator("ul.households li a").first().click();
     const household = page.url().split("/ho/")[1];
     const tag = `restart-${Date.now()}`;
+    await pulled(page);
     await context.setOffline(true);
     for (let i = 1; i <= 3; i++) await recordVisit(page, `${tag} #${i}`);
     const badge = page.getByTestId("sync-badge");
