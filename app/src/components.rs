@@ -287,6 +287,11 @@ pub fn date_time(t: chrono::DateTime<chrono::Utc>) -> String {
     )
 }
 
+/// A mean satisfaction as "4.6 / 5", or a dash when nobody has rated yet.
+pub fn rating(mean: Option<f64>) -> String {
+    mean.map_or_else(|| "–".into(), |s| format!("{s:.1} / 5"))
+}
+
 /// A share as "63.5%", or a dash when there is nobody to count.
 pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".into(), |s| format!("{s:.1}%"))

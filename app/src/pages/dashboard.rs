@@ -8,7 +8,9 @@ use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, date, loaded, percent, set_current_ward, skill_name};
+use crate::components::{
+    ProgressBadge, date, loaded, percent, rating, set_current_ward, skill_name,
+};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -51,7 +53,7 @@ fn DashboardView(data: Data) -> impl IntoView {
             <div class="card">
                 <p class="card-label">{t!(i18n, dashboard.satisfaction)}</p>
                 <p class="card-value">
-                    {totals.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1} / 5"))}
+                    {rating(totals.satisfaction)}
                 </p>
                 <p class="card-note">
                     {t!(i18n, dashboard.ratings, count = totals.ratings)}

@@ -16,11 +16,11 @@ use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-use super::map::{View, colour, tdp_number};
+use super::map::{View, colour, legend_bands, tdp_number};
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, LanguageSwitch, ProgressBadge, date, date_time, percent, skill_name,
+    ErrorNotice, LanguageSwitch, ProgressBadge, date, date_time, percent, rating, skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -354,7 +354,7 @@ fn cover(deck: &Deck) -> AnyView {
                 </span>
             </div>
             <div class="figure">
-                <span class="figure-value">{f.satisfaction.map_or_else(|| "–".to_owned(), |s| format!("{s:.1}/5"))}</span>
+                <span class="figure-value">{rating(f.satisfaction)}</span>
                 <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
                 <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
             </div>
@@ -459,12 +459,7 @@ fn map(deck: &Deck) -> AnyView {
                 aria-label=move || t_string!(i18n, projector.map_title)>
                 {shapes}
             </svg>
-            <ul class="legend">
-                <li><span class="swatch reached"></span>{t!(i18n, progress.reached)}" (100%)"</li>
-                <li><span class="swatch on-track"></span>{t!(i18n, progress.on_track)}" (≥ 75%)"</li>
-                <li><span class="swatch behind"></span>{t!(i18n, progress.behind)}</li>
-                <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
-            </ul>
+            <ul class="legend">{legend_bands(|| COVERAGE_TARGET)}</ul>
         </div>
     }
     .into_any()
@@ -588,7 +583,7 @@ fn satisfaction(deck: &Deck) -> AnyView {
         <h2>{t!(i18n, projector.satisfaction_title)}</h2>
         <div class="headline">
             <div class="figure">
-                <span class="figure-value">{f.satisfaction.map_or_else(|| "–".to_owned(), |s| format!("{s:.1}/5"))}</span>
+                <span class="figure-value">{rating(f.satisfaction)}</span>
                 <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
                 <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
             </div>

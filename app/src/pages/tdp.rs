@@ -8,7 +8,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, PriorityBadges, ProgressBadge, date, loaded, percent, set_current_ward, skill_name,
+    ErrorNotice, PriorityBadges, ProgressBadge, date, loaded, percent, rating, set_current_ward,
+    skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -73,7 +74,7 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
             <div class="card">
                 <p class="card-label">{t!(i18n, dashboard.satisfaction)}</p>
                 <p class="card-value">
-                    {f.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1} / 5"))}
+                    {rating(f.satisfaction)}
                 </p>
             </div>
         </section>

@@ -135,6 +135,20 @@ impl View {
     }
 }
 
+/// The legend's colour bands for an indicator whose target (in percent) is `target`.
+pub fn legend_bands(target: impl Fn() -> f64 + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li><span class="swatch behind"></span>
+            {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
+        <li><span class="swatch on-track"></span>
+            {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
+        <li><span class="swatch reached"></span>
+            {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
+        <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+    }
+}
+
 /// The number a TDP is labelled with on the map: "07" for "TDP-07".
 pub fn tdp_number(code: &str) -> String {
     code.trim_start_matches("TDP-").to_owned()
@@ -419,13 +433,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             </label>
         </Show>
         <ul class="legend" aria-label=move || t_string!(i18n, map.legend)>
-            <li><span class="swatch behind"></span>
-                {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
-            <li><span class="swatch on-track"></span>
-                {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
-            <li><span class="swatch reached"></span>
-                {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
-            <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+            {legend_bands(target)}
             <Show when=move || show_households.get()>
                 <li><span class="dot"></span>{t!(i18n, map.household_unvisited)}</li>
                 <li><span class="dot visited"></span>{t!(i18n, map.household_visited)}</li>
