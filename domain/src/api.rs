@@ -105,8 +105,18 @@ schema! {
         pub priority: Priority,
         pub location: Option<Location>,
         pub residents: Vec<ResidentSummary>,
+        /// The resident who guides the rest of the household ("Gia đình số"), one of
+        /// `residents`.
+        pub guide_id: Option<Uuid>,
         /// Newest first.
         pub visits: Vec<Visit>,
+    }
+
+    /// Who guides the rest of a household (`PUT /households/{id}/guide`); `null` clears it. A
+    /// misspelt field is refused rather than read as `null`.
+    #[serde(deny_unknown_fields)]
+    pub struct GuideChoice {
+        pub resident_id: Option<Uuid>,
     }
 
     pub struct NewHousehold {
@@ -252,6 +262,7 @@ schema! {
         pub full: bool,
         pub ward: Ward,
         pub skills: Vec<Skill>,
+        pub models: ModelSettings,
         /// The TDPs whose households the phone keeps, always whole; households of any other
         /// TDP are no longer the person's to keep.
         pub tdps: Vec<TdpDetail>,
@@ -306,12 +317,14 @@ schema! {
         pub outcome: SkillStatus,
     }
 
-    /// The ward dashboard: every skill ward-wide and per TDP, visit coverage and satisfaction.
+    /// The ward dashboard: every skill and model ward-wide and per TDP, visit coverage and
+    /// satisfaction.
     pub struct Dashboard {
         pub ward: Ward,
         /// Ages are counted in this year.
         pub as_of_year: i32,
         pub skills: Vec<Skill>,
+        pub models: ModelSettings,
         pub totals: TdpIndicators,
         /// One row per TDP, in TDP code order.
         pub tdps: Vec<TdpIndicators>,
@@ -328,6 +341,7 @@ schema! {
         /// Ages are counted in this year.
         pub as_of_year: i32,
         pub skills: Vec<Skill>,
+        pub models: ModelSettings,
         pub totals: TdpIndicators,
         /// One row per TDP, in TDP code order.
         pub tdps: Vec<TdpIndicators>,
@@ -353,6 +367,42 @@ schema! {
         pub ratings: i64,
         /// In the order of `Dashboard::skills`.
         pub skills: Vec<SkillFigure>,
+        pub models: ModelFigures,
+    }
+
+    /// The movement's models, as a ward judges them: its targets, thresholds and the skills
+    /// each model asks of a person. Data, not code.
+    pub struct ModelSettings {
+        /// "Gia đình số": the share of households to reach (%).
+        pub family_target: f64,
+        /// Codes of the skills that make a household's guide digitally capable.
+        pub family_skills: Vec<String>,
+        /// "Mỗi công dân – Một danh tính số": the share of residents aged 16+ to reach (%).
+        pub identity_target: f64,
+        /// Codes of the skills a digital identity is made of: VNeID level 2 and a payment
+        /// account, unless the ward says otherwise.
+        pub identity_skills: Vec<String>,
+        /// "Đại sứ số": the learners each mentor should guide.
+        pub ambassador_quota: i32,
+        /// "Chợ số": the share of a market's stalls taking cashless payment that earns it the
+        /// "chợ không dùng tiền mặt" badge (%).
+        pub cashless_market_percent: f64,
+    }
+
+    /// How many of a population count, as a share and against its target.
+    pub struct Figure {
+        pub achieved: i64,
+        pub population: i64,
+        pub share: Option<f64>,
+        pub progress: Progress,
+    }
+
+    /// The models' figures of one TDP, or of the whole ward.
+    pub struct ModelFigures {
+        /// Households that are "Gia đình số", of the households.
+        pub families: Figure,
+        /// Residents aged 16+ with a digital identity, of the residents aged 16+.
+        pub identity: Figure,
     }
 
     pub struct SkillFigure {

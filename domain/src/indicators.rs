@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Skill, TdpIndicators};
+use crate::api::{Figure, Skill, TdpIndicators};
 
 /// Whether a resident born in `birth_year` counts for a skill measured over people aged
 /// `min_age` and older in `as_of_year`. Only the birth year is stored, so age is the year
@@ -57,6 +57,17 @@ pub fn progress(share: Option<f64>, target_percent: f64) -> Progress {
         Some(s) if s >= target_percent => Progress::Reached,
         Some(s) if s >= target_percent * ON_TRACK_FRACTION => Progress::OnTrack,
         _ => Progress::Behind,
+    }
+}
+
+/// `achieved` of `population`, as a share and against `target_percent`.
+pub fn figure(achieved: i64, population: i64, target_percent: f64) -> Figure {
+    let share = share_percent(achieved, population);
+    Figure {
+        achieved,
+        population,
+        share,
+        progress: progress(share, target_percent),
     }
 }
 
@@ -190,6 +201,10 @@ mod tests {
                     progress: Progress::Behind,
                 })
                 .collect(),
+            models: crate::api::ModelFigures {
+                families: figure(0, 100, 100.0),
+                identity: figure(0, 100, 100.0),
+            },
         }
     }
 

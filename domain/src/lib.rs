@@ -8,6 +8,7 @@ pub mod api;
 pub mod error;
 pub mod indicators;
 pub mod map;
+pub mod models;
 pub mod pages;
 pub mod text;
 pub mod validate;

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, NewAccount, NewGrant, NewHousehold, NewInvitation, NewResident, NewTdp,
-    NewTeamMember, NewVisit, PasswordChange, SignIn,
+    AcceptInvitation, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation,
+    NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn,
 };
 use crate::error::{FieldCode, FieldError};
 
@@ -183,6 +183,40 @@ pub fn new_household(h: &NewHousehold) -> Result<(), Vec<FieldError>> {
             e.add("location", FieldCode::OutOfRange);
         }
     }
+    e.finish()
+}
+
+/// The most learners a ward may ask of one digital ambassador.
+pub const AMBASSADOR_QUOTA_MAX: i32 = 50;
+
+/// Targets are shares above 0 and up to 100; each model asks for at least one skill, each once.
+/// Whether the codes are skills of the ward's catalogue is the server's check.
+pub fn model_settings(m: &ModelSettings) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    let percent = |e: &mut Errors, field: &str, value: f64| {
+        if !(value > 0.0 && value <= 100.0) {
+            e.add(field, FieldCode::OutOfRange);
+        }
+    };
+    let skills = |e: &mut Errors, field: &str, codes: &[String]| {
+        if codes.is_empty() {
+            e.add(field, FieldCode::Required);
+        }
+        let mut seen = HashSet::new();
+        for (i, code) in codes.iter().enumerate() {
+            if !seen.insert(code) {
+                e.add(format!("{field}[{i}]"), FieldCode::Duplicate);
+            }
+        }
+    };
+    percent(&mut e, "family_target", m.family_target);
+    skills(&mut e, "family_skills", &m.family_skills);
+    percent(&mut e, "identity_target", m.identity_target);
+    skills(&mut e, "identity_skills", &m.identity_skills);
+    if !(1..=AMBASSADOR_QUOTA_MAX).contains(&m.ambassador_quota) {
+        e.add("ambassador_quota", FieldCode::OutOfRange);
+    }
+    percent(&mut e, "cashless_market_percent", m.cashless_market_percent);
     e.finish()
 }
 
@@ -403,6 +437,38 @@ mod tests {
             [
                 ("households_registered".into(), FieldCode::OutOfRange),
                 ("adults_registered".into(), FieldCode::OutOfRange),
+            ]
+        );
+    }
+
+    #[test]
+    fn model_settings_need_real_targets_and_skills_given_once() {
+        let good = ModelSettings {
+            family_target: 100.0,
+            family_skills: vec!["smartphone".into()],
+            identity_target: 90.0,
+            identity_skills: vec!["vneid_level2".into(), "e_payment".into()],
+            ambassador_quota: 5,
+            cashless_market_percent: 80.0,
+        };
+        assert_eq!(model_settings(&good), Ok(()));
+        let bad = ModelSettings {
+            family_target: 0.0,
+            family_skills: vec![],
+            identity_target: f64::NAN,
+            identity_skills: vec!["e_payment".into(), "e_payment".into()],
+            ambassador_quota: 0,
+            cashless_market_percent: 100.5,
+        };
+        assert_eq!(
+            codes(model_settings(&bad)),
+            vec![
+                ("family_target".into(), FieldCode::OutOfRange),
+                ("family_skills".into(), FieldCode::Required),
+                ("identity_target".into(), FieldCode::OutOfRange),
+                ("identity_skills[1]".into(), FieldCode::Duplicate),
+                ("ambassador_quota".into(), FieldCode::OutOfRange),
+                ("cashless_market_percent".into(), FieldCode::OutOfRange),
             ]
         );
     }

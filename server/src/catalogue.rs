@@ -92,13 +92,13 @@ pub const DEFAULT_SKILLS: [DefaultSkill; 9] = [
     },
 ];
 
-/// Gives a ward the default catalogue unless it has one; returns the ward's skills' ids in
-/// catalogue order when it was seeded now.
+/// Gives a ward the default catalogue, and the models' default settings over it, unless it has
+/// a catalogue; returns the ward's skills' ids in catalogue order when it was seeded now.
 pub async fn seed_defaults(
     tx: &mut sqlx::PgConnection,
     ward_code: i32,
     province_code: i32,
-) -> sqlx::Result<Vec<Uuid>> {
+) -> crate::error::Result<Vec<Uuid>> {
     let ids: Vec<Uuid> = DEFAULT_SKILLS.iter().map(|_| Uuid::now_v7()).collect();
     let codes: Vec<&str> = DEFAULT_SKILLS.iter().map(|s| s.code).collect();
     let names_vi: Vec<&str> = DEFAULT_SKILLS
@@ -143,5 +143,9 @@ pub async fn seed_defaults(
     )
     .fetch_all(&mut *tx)
     .await?;
-    Ok(if inserted.is_empty() { Vec::new() } else { ids })
+    if inserted.is_empty() {
+        return Ok(Vec::new());
+    }
+    crate::api::models::save_settings(tx, ward_code, &domain::models::default_settings()).await?;
+    Ok(ids)
 }

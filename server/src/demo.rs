@@ -385,7 +385,9 @@ pub async fn generate_ward(
     let visits = if skills.is_empty() {
         0
     } else {
-        visit(&mut tx, &mut rng, ward_code, &tdps, &skills, size, today).await?
+        let visits = visit(&mut tx, &mut rng, ward_code, &tdps, &skills, size, today).await?;
+        guides(&mut tx, ward_code).await?;
+        visits
     };
     accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
     tx.commit().await?;
@@ -595,4 +597,24 @@ async fn visit(
         .await?;
     }
     Ok(v.0.len())
+}
+
+/// Each visited household's guide ("Gia đình số"), as the teams mark them at the door: the
+/// member with the most of the ward's "digitally capable" skills.
+async fn guides(tx: &mut sqlx::PgConnection, ward_code: i32) -> anyhow::Result<()> {
+    sqlx::query!(
+        "update households h set guide_id = g.resident_id
+         from (select distinct on (r.household_id) r.household_id, r.id as resident_id
+               from residents r
+               join resident_skills rs on rs.resident_id = r.id and rs.status = 'achieved'
+               join model_skills m on m.skill_id = rs.skill_id and m.model = 'digital_family'
+               where m.ward_code = $1
+               group by r.household_id, r.id
+               order by r.household_id, count(*) desc, r.id) g
+         where h.id = g.household_id",
+        ward_code,
+    )
+    .execute(tx)
+    .await?;
+    Ok(())
 }

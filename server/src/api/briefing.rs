@@ -47,6 +47,7 @@ async fn get_briefing(
         generated_at,
         as_of_year: dashboard.as_of_year,
         skills: dashboard.skills.clone(),
+        models: dashboard.models.clone(),
         totals: dashboard.totals.clone(),
         tdps: dashboard.tdps.clone(),
         boundaries,

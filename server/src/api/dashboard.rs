@@ -8,10 +8,11 @@ use std::sync::{Arc, Mutex};
 use axum::body::Bytes;
 
 use chrono::Datelike;
-use domain::api::{Dashboard, Skill, SkillFigure, TdpIndicators};
+use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, TdpIndicators};
 use domain::indicators::{
-    latest_eligible_birth_year, mean_rating, population, progress, share_percent,
+    figure, latest_eligible_birth_year, mean_rating, population, progress, share_percent,
 };
+use domain::models::IDENTITY_MIN_AGE;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -62,6 +63,7 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
         ward,
         as_of_year: f.as_of_year,
         skills: f.skills,
+        models: f.models,
         totals: f.totals,
         tdps: f.tdps,
     };
@@ -88,6 +90,7 @@ pub async fn changes(db: &PgPool, ward_code: i32) -> Result<i64> {
 pub struct Figures {
     pub as_of_year: i32,
     pub skills: Vec<Skill>,
+    pub models: ModelSettings,
     pub totals: TdpIndicators,
     pub tdps: Vec<TdpIndicators>,
 }
@@ -170,6 +173,11 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
         );
     }
 
+    let models = super::models::settings(db, ward_code).await?;
+    let model_counts = super::models::counts(db, ward_code, &tdp_ids, as_of_year).await?;
+    let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year);
+    let mut total_models = [(0i64, 0i64); 2];
+
     let mut total_achieved = vec![0i64; skills.len()];
     let mut total_population = vec![0i64; skills.len()];
     let (mut total_households, mut total_visited, mut total_rating_sum, mut total_ratings) =
@@ -177,25 +185,39 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     let mut rows = Vec::with_capacity(tdps.len());
     for tdp in &tdps {
         let years = born.get(&tdp.id).map(Vec::as_slice).unwrap_or_default();
+        let recorded = |max_year: i32| -> i64 {
+            years
+                .iter()
+                .filter(|(year, _)| *year <= max_year)
+                .map(|(_, n)| n)
+                .sum()
+        };
         let figures: Vec<SkillFigure> = skills
             .iter()
             .enumerate()
             .map(|(i, skill)| {
-                let max_year = max_birth_years[i];
-                let recorded: i64 = years
-                    .iter()
-                    .filter(|(year, _)| *year <= max_year)
-                    .map(|(_, n)| n)
-                    .sum();
-                let population = population(tdp.adults_registered.into(), recorded);
+                let population =
+                    population(tdp.adults_registered.into(), recorded(max_birth_years[i]));
                 let achieved = achieved.get(&(tdp.id, skill.id)).copied().unwrap_or(0);
                 total_achieved[i] += achieved;
                 total_population[i] += population;
-                figure(skill, achieved, population)
+                skill_figure(skill, achieved, population)
             })
             .collect();
         let (visited, rating_sum, ratings) = visits.get(&tdp.id).copied().unwrap_or_default();
         let households = i64::from(tdp.households_registered);
+        let counts = model_counts.get(&tdp.id).copied().unwrap_or_default();
+        let model_figures = [
+            (counts.families, population(households, counts.households)),
+            (
+                counts.identity,
+                population(tdp.adults_registered.into(), recorded(identity_max_year)),
+            ),
+        ];
+        for (total, (achieved, population)) in total_models.iter_mut().zip(model_figures) {
+            total.0 += achieved;
+            total.1 += population;
+        }
         total_households += households;
         total_visited += visited;
         total_rating_sum += rating_sum;
@@ -210,6 +232,7 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
             satisfaction: mean_rating(rating_sum, ratings),
             ratings,
             skills: figures,
+            models: model_figures_of(&models, model_figures),
         });
     }
     let totals = TdpIndicators {
@@ -224,18 +247,31 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
         skills: skills
             .iter()
             .enumerate()
-            .map(|(i, s)| figure(s, total_achieved[i], total_population[i]))
+            .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i]))
             .collect(),
+        models: model_figures_of(&models, total_models),
     };
     Ok(Figures {
         as_of_year,
         skills,
+        models,
         totals,
         tdps: rows,
     })
 }
 
-fn figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
+/// (achieved, population) of "Gia đình số" and of "Mỗi công dân – Một danh tính số".
+fn model_figures_of(
+    settings: &ModelSettings,
+    [families, identity]: [(i64, i64); 2],
+) -> ModelFigures {
+    ModelFigures {
+        families: figure(families.0, families.1, settings.family_target),
+        identity: figure(identity.0, identity.1, settings.identity_target),
+    }
+}
+
+fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
     let share = share_percent(achieved, population);
     SkillFigure {
         skill_id: skill.id,

@@ -71,7 +71,7 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 /// whatever the number, so a phone's whole TDP loads at once.
 pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     let rows = sqlx::query!(
-        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty, lat, lon
+        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty, lat, lon, guide_id
          from households where id = any($1) order by search, id",
         ids
     )
@@ -132,6 +132,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
             priority: priority(h.elderly_alone, h.disability, &h.poverty),
             location: h.lat.zip(h.lon).map(|(lat, lon)| Location { lat, lon }),
             residents: residents.remove(&h.id).unwrap_or_default(),
+            guide_id: h.guide_id,
             visits: visits.remove(&h.id).unwrap_or_default(),
         });
     }

@@ -9,6 +9,7 @@ mod health;
 mod households;
 mod invitations;
 mod map;
+pub(crate) mod models;
 mod residents;
 mod session;
 mod sync;
@@ -45,7 +46,7 @@ pub const PREFIX: &str = "/api/v1";
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
-        (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map")
+        (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models")
     )
 )]
 struct ApiDoc;
@@ -66,6 +67,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(invitations::routes())
             .merge(audit_log::routes())
             .merge(map::routes())
+            .merge(models::routes())
             .merge(briefing::routes()),
     )
 }

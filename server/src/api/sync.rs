@@ -181,6 +181,7 @@ async fn sync_changes(
         full: since.is_none(),
         ward: wards::ward(db, code).await?,
         skills: dashboard::skills(db, code).await?,
+        models: super::models::settings(db, code).await?,
         tdps,
         households: households::households(db, &changed).await?,
     }))

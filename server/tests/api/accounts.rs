@@ -1,19 +1,9 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use domain::access::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::{OTHER_WARD, TestApp, WARD, app, field_errors, pair};
-
-async fn put(app: &TestApp, uri: &str, body: Value) -> (StatusCode, Value) {
-    app.request(
-        Request::put(uri)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string()))
-            .unwrap(),
-    )
-    .await
-}
 
 async fn my_id(app: &TestApp) -> String {
     app.get("/api/v1/session").await.1["user"]["id"]
@@ -135,12 +125,9 @@ async fn grants_are_replaced_in_one_ward_only(db: sqlx::PgPool) {
     .await
     .unwrap();
     let uri = format!("/api/v1/wards/{WARD}/accounts/{id}/grants");
-    let (status, account) = put(
-        &admin,
-        &uri,
-        json!([{ "role": "responder", "tdp_id": null }]),
-    )
-    .await;
+    let (status, account) = admin
+        .put(&uri, json!([{ "role": "responder", "tdp_id": null }]))
+        .await;
     assert_eq!(status, StatusCode::OK, "{account}");
     assert_eq!(account["grants"].as_array().unwrap().len(), 1);
     assert_eq!(account["grants"][0]["role"], "responder");
@@ -158,12 +145,9 @@ async fn grants_are_replaced_in_one_ward_only(db: sqlx::PgPool) {
         .collect();
     assert_eq!(roles, [(70, "viewer"), (619, "responder")]);
 
-    let (status, err) = put(
-        &admin,
-        &uri,
-        json!([{ "role": "volunteer", "tdp_id": null }]),
-    )
-    .await;
+    let (status, err) = admin
+        .put(&uri, json!([{ "role": "volunteer", "tdp_id": null }]))
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("[0].tdp_id", "role_scope")]);
 
@@ -179,12 +163,12 @@ async fn grants_are_replaced_in_one_ward_only(db: sqlx::PgPool) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     let me = my_id(&admin).await;
-    let (status, err) = put(
-        &admin,
-        &format!("/api/v1/wards/{WARD}/accounts/{me}/grants"),
-        json!([{ "role": "viewer", "tdp_id": null }]),
-    )
-    .await;
+    let (status, err) = admin
+        .put(
+            &format!("/api/v1/wards/{WARD}/accounts/{me}/grants"),
+            json!([{ "role": "viewer", "tdp_id": null }]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("role", "own_admin_role")]);
 }
@@ -195,12 +179,12 @@ async fn changing_ones_password_ends_the_other_sessions(db: sqlx::PgPool) {
     let here = admin.signed_in_as(WARD, Role::Viewer).await;
     let elsewhere = admin.signed_in_as(WARD, Role::Viewer).await;
     let uri = "/api/v1/session/password";
-    let (status, err) = put(
-        &here,
-        uri,
-        json!({ "current_password": server::demo::DEMO_PASSWORD, "new_password": "12345678" }),
-    )
-    .await;
+    let (status, err) = here
+        .put(
+            uri,
+            json!({ "current_password": server::demo::DEMO_PASSWORD, "new_password": "12345678" }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("new_password", "weak_password")]);
     let (status, headers, _) = here

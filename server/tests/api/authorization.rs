@@ -54,6 +54,8 @@ enum Rule {
     PeopleRecord,
     /// Recording in the ward; a team member's request about another TDP answers the status.
     Record(StatusCode),
+    /// Writing to a person's record: those who cannot see it get 404, those who only see it 403.
+    RecordOn,
     ManageTeam,
     ManageWard,
     /// A ward-wide write whose items each get their own answer: the request itself is allowed
@@ -297,6 +299,30 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::PUT,
+            "/households/{id}/guide",
+            |p| format!("/api/v1/households/{}/guide", p.household),
+            |p| Some(json!({ "resident_id": p.resident })),
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/models",
+            |p| format!("/api/v1/wards/{}/models", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/wards/{code}/models",
+            |p| format!("/api/v1/wards/{}/models", p.ward),
+            |_| Some(json!(domain::models::default_settings())),
+            ManageWard,
+            S::OK,
+        ),
+        row(
             M::POST,
             "/wards/{code}/households",
             |p| format!("/api/v1/wards/{}/households", p.ward),
@@ -513,6 +539,12 @@ fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -
             TeamLeader | Volunteer if own => success,
             TeamLeader | Volunteer => other_tdp,
             Responder | Viewer => S::FORBIDDEN,
+        },
+        Rule::RecordOn => match role {
+            WardAdmin => success,
+            TeamLeader | Volunteer if own => success,
+            Responder => S::FORBIDDEN,
+            _ => S::NOT_FOUND,
         },
         Rule::ManageTeam => match role {
             WardAdmin => success,

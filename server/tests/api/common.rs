@@ -139,6 +139,16 @@ impl TestApp {
         self.post_raw(uri, &body.to_string()).await
     }
 
+    pub async fn put(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.request(
+            Request::put(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn post_raw(&self, uri: &str, body: &str) -> (StatusCode, Value) {
         self.request(
             Request::post(uri)

@@ -9,6 +9,7 @@ mod briefing;
 mod common;
 mod households;
 mod invitations;
+mod models;
 mod residents;
 mod sessions;
 mod sync;

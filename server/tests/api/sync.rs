@@ -394,3 +394,28 @@ async fn a_team_leader_settles_conflicts_once(db: sqlx::PgPool) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_household_whose_guide_changed_is_pulled_again(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let full = changes(&app, None).await;
+    // The phone judges "Gia đình số" offline by the ward's own settings.
+    assert_eq!(
+        serde_json::from_value::<domain::api::ModelSettings>(full["models"].clone()).unwrap(),
+        domain::models::default_settings()
+    );
+    let cursor = full["cursor"].as_str().unwrap();
+    let guide = f.residents[0];
+    for resident in [None, Some(guide)] {
+        let (status, body) = app
+            .put(
+                &format!("/api/v1/households/{}/guide", f.household),
+                json!({ "resident_id": resident }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let after = changes(&app, Some(cursor)).await;
+    assert_eq!(household_ids(&after), [f.household.to_string()]);
+    assert_eq!(after["households"][0]["guide_id"], json!(guide));
+}

@@ -23,6 +23,11 @@ async fn creates_a_tdp_and_seeds_a_new_wards_catalogue(db: sqlx::PgPool) {
     assert_eq!(tdp["ward_code"], 4);
     let (_, skills) = app.get("/api/v1/wards/4/skills").await;
     assert_eq!(skills.as_array().unwrap().len(), 9);
+    let (_, models) = app.get("/api/v1/wards/4/models").await;
+    assert_eq!(
+        serde_json::from_value::<domain::api::ModelSettings>(models).unwrap(),
+        domain::models::default_settings()
+    );
     let (status, list) = app.get("/api/v1/wards/4/tdps").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().unwrap().len(), 1);

@@ -1,0 +1,232 @@
+//! The movement's models (mô hình) and who or what counts for each: "Gia đình số" (a household
+//! whose guide is digitally capable) and "Mỗi công dân – Một danh tính số" (every citizen aged
+//! 16+ with a digital identity and a digital payment account).
+//!
+//! The server counts with the same rules in SQL (`server/src/api/models.rs`); the tests there
+//! check both give the same answer.
+
+use uuid::Uuid;
+
+use crate::api::{ModelSettings, ResidentSummary};
+use crate::indicators::is_eligible;
+
+/// "Mỗi công dân – Một danh tính số" counts citizens from this age (the model's own name).
+pub const IDENTITY_MIN_AGE: i32 = 16;
+
+/// Both models aim at everyone: every household, every citizen aged 16+.
+const DEFAULT_TARGET: f64 = 100.0;
+/// Each digital ambassador guides at least five learners.
+const DEFAULT_AMBASSADOR_QUOTA: i32 = 5;
+const DEFAULT_CASHLESS_MARKET_PERCENT: f64 = 80.0;
+
+/// The skills a ward starts with (it edits its own): a guide uses a smartphone, has VNeID
+/// level 2, files on the public-service portal and knows how to stay safe online; a digital
+/// identity is VNeID level 2 and a payment account.
+pub const DEFAULT_FAMILY_SKILLS: [&str; 4] = [
+    "smartphone",
+    "vneid_level2",
+    "public_services",
+    "online_safety",
+];
+pub const DEFAULT_IDENTITY_SKILLS: [&str; 2] = ["vneid_level2", "e_payment"];
+
+/// The settings a ward starts with, for the default skills catalogue.
+pub fn default_settings() -> ModelSettings {
+    ModelSettings {
+        family_target: DEFAULT_TARGET,
+        family_skills: DEFAULT_FAMILY_SKILLS.map(String::from).to_vec(),
+        identity_target: DEFAULT_TARGET,
+        identity_skills: DEFAULT_IDENTITY_SKILLS.map(String::from).to_vec(),
+        ambassador_quota: DEFAULT_AMBASSADOR_QUOTA,
+        cashless_market_percent: DEFAULT_CASHLESS_MARKET_PERCENT,
+    }
+}
+
+/// Whether someone who has achieved `achieved` has every skill a model asks for. A model that
+/// asks for no skill counts nobody: the ward has yet to say what it asks.
+pub fn has_every(achieved: &[String], required: &[String]) -> bool {
+    !required.is_empty() && required.iter().all(|r| achieved.contains(r))
+}
+
+/// The skills of `required` not yet achieved, in the model's order.
+pub fn missing<'a>(achieved: &[String], required: &'a [String]) -> Vec<&'a str> {
+    required
+        .iter()
+        .filter(|r| !achieved.contains(r))
+        .map(String::as_str)
+        .collect()
+}
+
+/// Where a household stands in "Gia đình số".
+#[derive(Debug, Clone, PartialEq)]
+pub enum Family<'a> {
+    /// Its guide has every skill of the ward's "digitally capable" set.
+    Digital { guide: &'a ResidentSummary },
+    /// Its guide is still learning these skills.
+    Learning {
+        guide: &'a ResidentSummary,
+        missing: Vec<&'a str>,
+    },
+    /// Nobody is marked as the one who guides the household.
+    NoGuide,
+}
+
+impl Family<'_> {
+    pub fn is_digital(&self) -> bool {
+        matches!(self, Self::Digital { .. })
+    }
+}
+
+/// A household counts when the member marked as its guide has every skill of the ward's
+/// "digitally capable" set; a guide who no longer lives there counts for nothing.
+pub fn family<'a>(
+    residents: &'a [ResidentSummary],
+    guide_id: Option<Uuid>,
+    settings: &'a ModelSettings,
+) -> Family<'a> {
+    let Some(guide) = guide_id.and_then(|id| residents.iter().find(|r| r.id == id)) else {
+        return Family::NoGuide;
+    };
+    if has_every(&guide.achieved, &settings.family_skills) {
+        Family::Digital { guide }
+    } else {
+        Family::Learning {
+            guide,
+            missing: missing(&guide.achieved, &settings.family_skills),
+        }
+    }
+}
+
+/// Whether a resident born in `birth_year` has a digital identity, as counted in `as_of_year`;
+/// `None` below 16, when the model does not count them at all.
+pub fn identity(
+    birth_year: i32,
+    achieved: &[String],
+    settings: &ModelSettings,
+    as_of_year: i32,
+) -> Option<bool> {
+    is_eligible(birth_year, IDENTITY_MIN_AGE, as_of_year)
+        .then(|| has_every(achieved, &settings.identity_skills))
+}
+
+/// A household's residents with a digital identity, and those counted (aged 16+).
+pub fn household_identity(
+    residents: &[ResidentSummary],
+    settings: &ModelSettings,
+    as_of_year: i32,
+) -> (usize, usize) {
+    residents
+        .iter()
+        .filter_map(|r| identity(r.birth_year, &r.achieved, settings, as_of_year))
+        .fold((0, 0), |(have, counted), has| {
+            (have + usize::from(has), counted + 1)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Gender;
+
+    fn settings() -> ModelSettings {
+        default_settings()
+    }
+
+    fn resident(birth_year: i32, achieved: &[&str]) -> ResidentSummary {
+        ResidentSummary {
+            id: Uuid::now_v7(),
+            household_id: Uuid::nil(),
+            full_name: "Nguyễn Văn A".into(),
+            birth_year,
+            gender: Gender::Male,
+            achieved: achieved.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    const CAPABLE: [&str; 5] = [
+        "smartphone",
+        "vneid_level2",
+        "public_services",
+        "online_safety",
+        "e_payment",
+    ];
+
+    #[test]
+    fn a_household_is_digital_once_its_guide_has_every_skill() {
+        let s = settings();
+        let people = vec![resident(1950, &[]), resident(1985, &CAPABLE)];
+        assert_eq!(family(&people, None, &s), Family::NoGuide);
+        assert!(family(&people, Some(people[1].id), &s).is_digital());
+        assert_eq!(
+            family(&people, Some(people[0].id), &s),
+            Family::Learning {
+                guide: &people[0],
+                missing: DEFAULT_FAMILY_SKILLS.to_vec()
+            }
+        );
+    }
+
+    #[test]
+    fn a_capable_member_who_is_not_the_guide_does_not_make_the_household_digital() {
+        let s = settings();
+        let people = vec![
+            resident(1960, &["smartphone", "vneid_level2"]),
+            resident(1990, &CAPABLE),
+        ];
+        let status = family(&people, Some(people[0].id), &s);
+        assert_eq!(
+            status,
+            Family::Learning {
+                guide: &people[0],
+                missing: vec!["public_services", "online_safety"]
+            }
+        );
+    }
+
+    #[test]
+    fn a_guide_who_left_the_household_counts_for_nothing() {
+        let s = settings();
+        let people = vec![resident(1990, &CAPABLE)];
+        assert_eq!(family(&people, Some(Uuid::now_v7()), &s), Family::NoGuide);
+    }
+
+    #[test]
+    fn a_model_asking_for_no_skill_counts_nobody() {
+        let mut s = settings();
+        s.family_skills.clear();
+        let people = vec![resident(1990, &CAPABLE)];
+        assert!(!family(&people, Some(people[0].id), &s).is_digital());
+        s.identity_skills.clear();
+        assert_eq!(identity(1990, &people[0].achieved, &s, 2026), Some(false));
+    }
+
+    #[test]
+    fn identity_needs_every_identity_skill_from_sixteen() {
+        let s = settings();
+        let both = ["vneid_level2".to_string(), "e_payment".to_string()];
+        assert_eq!(identity(1980, &both, &s, 2026), Some(true));
+        assert_eq!(identity(1980, &both[..1], &s, 2026), Some(false));
+        // 16 in 2026 counts for the whole year; 15 does not count at all.
+        assert_eq!(identity(2010, &both, &s, 2026), Some(true));
+        assert_eq!(identity(2011, &both, &s, 2026), None);
+    }
+
+    #[test]
+    fn a_resident_born_this_year_is_not_counted() {
+        let s = settings();
+        assert_eq!(identity(2026, &[], &s, 2026), None);
+    }
+
+    #[test]
+    fn a_household_with_nobody_sixteen_or_over_has_nobody_to_count() {
+        let s = settings();
+        let children = vec![resident(2012, &["vneid_level2"]), resident(2026, &[])];
+        assert_eq!(household_identity(&children, &s, 2026), (0, 0));
+        let family = vec![
+            resident(1970, &["vneid_level2", "e_payment"]),
+            resident(1972, &["vneid_level2"]),
+            resident(2015, &[]),
+        ];
+        assert_eq!(household_identity(&family, &s, 2026), (1, 2));
+    }
+}

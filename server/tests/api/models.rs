@@ -1,0 +1,242 @@
+//! The movement's models: the ward's settings, a household's guide, and the figures the
+//! dashboard counts in SQL checked against the rules of `domain::models`.
+
+use axum::http::StatusCode;
+use domain::api::{Dashboard, Household, ModelSettings, TdpIndicators};
+use domain::models::{default_settings, family, household_identity};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{Fixture, OTHER_WARD, TestApp, WARD, app, field_errors, pair};
+
+async fn dashboard(app: &TestApp) -> Dashboard {
+    let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/dashboard")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+fn row(d: &Dashboard, tdp: Uuid) -> &TdpIndicators {
+    d.tdps.iter().find(|t| t.tdp_id == Some(tdp)).unwrap()
+}
+
+async fn household(app: &TestApp, id: Uuid) -> Household {
+    let (status, body) = app.get(&format!("/api/v1/households/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+async fn set_guide(app: &TestApp, household: Uuid, resident: Option<Uuid>) -> (StatusCode, Value) {
+    app.put(
+        &format!("/api/v1/households/{household}/guide"),
+        json!({ "resident_id": resident }),
+    )
+    .await
+}
+
+/// Records a visit where `resident` achieved every skill of `codes`.
+async fn achieve(app: &TestApp, f: &Fixture, resident: Uuid, codes: &[String]) {
+    let skills: Vec<Uuid> = sqlx::query_scalar!(
+        "select id from skills where ward_code = $1 and code = any($2)",
+        WARD,
+        codes
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut visit = f.visit();
+    visit["help"] = skills
+        .iter()
+        .map(|s| json!({ "resident_id": resident, "skill_id": s, "outcome": "achieved" }))
+        .collect();
+    let (status, body) = app
+        .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_capable_guide_makes_the_household_a_digital_family(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let settings = default_settings();
+    let guide = f.residents[0];
+    assert_eq!(set_guide(&app, f.household, None).await.0, StatusCode::OK);
+    let before = row(&dashboard(&app).await, f.tdp).models.families.clone();
+    let logged = async || {
+        sqlx::query_scalar!(
+            r#"select count(*) as "n!" from audit_log where entity = 'households' and entity_id = $1"#,
+            f.household.to_string()
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+    };
+    let logged_before = logged().await;
+
+    achieve(&app, &f, guide, &settings.family_skills).await;
+    let (status, body) = set_guide(&app, f.household, Some(guide)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["guide_id"], json!(guide));
+    let h = household(&app, f.household).await;
+    assert!(family(&h.residents, h.guide_id, &settings).is_digital());
+    let after = row(&dashboard(&app).await, f.tdp).models.families.clone();
+    assert_eq!(after.achieved, before.achieved + 1);
+    assert_eq!(after.population, before.population);
+
+    // Marking the same guide again changes nothing and is not logged twice.
+    assert_eq!(
+        set_guide(&app, f.household, Some(guide)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(logged().await, logged_before + 1);
+    assert_eq!(set_guide(&app, f.household, None).await.0, StatusCode::OK);
+    assert_eq!(
+        row(&dashboard(&app).await, f.tdp).models.families.achieved,
+        before.achieved
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_dashboard_counts_as_the_domain_rules_do(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let d = dashboard(&app).await;
+    assert_eq!(d.models, default_settings());
+    for t in &d.tdps {
+        let ids = sqlx::query_scalar!(
+            "select id from households where tdp_id = $1",
+            t.tdp_id.unwrap()
+        )
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+        let (mut families, mut identity) = (0, 0);
+        for id in ids {
+            let h = household(&app, id).await;
+            families += i64::from(family(&h.residents, h.guide_id, &d.models).is_digital());
+            identity += household_identity(&h.residents, &d.models, d.as_of_year).0 as i64;
+        }
+        assert_eq!(t.models.families.achieved, families, "{}", t.code);
+        assert_eq!(t.models.identity.achieved, identity, "{}", t.code);
+    }
+    let sum = |f: fn(&TdpIndicators) -> i64| d.tdps.iter().map(f).sum::<i64>();
+    assert_eq!(
+        d.totals.models.families.achieved,
+        sum(|t| t.models.families.achieved)
+    );
+    assert_eq!(
+        d.totals.models.identity.population,
+        sum(|t| t.models.identity.population)
+    );
+    assert!(
+        d.totals.models.families.achieved > 0,
+        "the demo ward has digital families"
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_guide_must_live_in_the_household(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let before = household(&app, f.household).await.guide_id;
+    let elsewhere = sqlx::query_scalar!(
+        "select id from residents where household_id <> $1 limit 1",
+        f.household
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let (status, err) = set_guide(&app, f.household, Some(elsewhere)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("resident_id", "other_household")]);
+    let (status, err) = set_guide(&app, f.household, Some(Uuid::now_v7())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [pair("resident_id", "unknown_reference")]
+    );
+    let (status, err) = app
+        .put(
+            &format!("/api/v1/households/{}/guide", f.household),
+            json!({ "resident": f.residents[0] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    assert_eq!(household(&app, f.household).await.guide_id, before);
+}
+
+#[sqlx::test(migrations = false)]
+async fn ward_settings_decide_what_counts(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/models");
+    let (status, body) = app.get(&uri).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let settings: ModelSettings = serde_json::from_value(body).unwrap();
+    assert_eq!(settings, default_settings());
+    let before = dashboard(&app).await.totals.models.families;
+
+    // Asking only for a smartphone makes more guides capable, and a lower target is reached sooner.
+    let easier = ModelSettings {
+        family_target: 10.0,
+        family_skills: vec!["smartphone".into()],
+        ..settings.clone()
+    };
+    let (status, body) = app.put(&uri, json!(easier)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        serde_json::from_value::<ModelSettings>(body).unwrap(),
+        easier
+    );
+    let d = dashboard(&app).await;
+    assert_eq!(d.models, easier);
+    assert!(
+        d.totals.models.families.achieved > before.achieved,
+        "{before:?}"
+    );
+    assert_eq!(
+        d.totals.models.families.progress,
+        domain::indicators::Progress::Reached
+    );
+    // The other ward keeps its own.
+    let other = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from model_skills where ward_code = $1 and model = 'digital_family'"#,
+        OTHER_WARD
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(other, settings.family_skills.len() as i64);
+}
+
+#[sqlx::test(migrations = false)]
+async fn bad_settings_are_refused_whole(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/models");
+    let bad = ModelSettings {
+        family_skills: vec!["smartphone".into(), "flying".into()],
+        identity_target: 0.0,
+        ..default_settings()
+    };
+    let (status, err) = app.put(&uri, json!(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [pair("identity_target", "out_of_range")]
+    );
+    let unknown = ModelSettings {
+        identity_target: 90.0,
+        ..bad
+    };
+    let (status, err) = app.put(&uri, json!(unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [pair("family_skills[1]", "unknown_reference")]
+    );
+    let (status, err) = app.put(&uri, json!({ "family_target": 90 })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+    let (_, body) = app.get(&uri).await;
+    assert_eq!(
+        serde_json::from_value::<ModelSettings>(body).unwrap(),
+        default_settings()
+    );
+}
