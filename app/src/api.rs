@@ -6,10 +6,10 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport, Briefing,
-    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, Household, HouseholdPoint,
-    HouseholdSummary, Invitation, InvitationPreview, Me, NewAccount, NewGrant, NewInvitation,
-    NewVisit, PasswordChange, Resident, SearchResults, SessionInfo, SignIn, Skill, SyncChanges,
-    SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household,
+    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Me, ModelSettings, NewAccount,
+    NewGrant, NewInvitation, NewVisit, PasswordChange, Resident, SearchResults, SessionInfo,
+    SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -281,6 +281,23 @@ pub const PAGE: usize = 50;
 pub async fn household(id: Uuid) -> Result<Household, ApiError> {
     local::or(get(&format!("/households/{id}")).await, || {
         local::household(id)
+    })
+    .await
+}
+
+/// Marks the household's guide ("Gia đình số"), or clears it with `None`. Online only, for
+/// now: the phone's outbox carries visits.
+pub async fn set_guide(household: Uuid, resident_id: Option<Uuid>) -> Result<Household, ApiError> {
+    put(
+        &format!("/households/{household}/guide"),
+        &GuideChoice { resident_id },
+    )
+    .await
+}
+
+pub async fn models(ward: i32) -> Result<ModelSettings, ApiError> {
+    local::or(get(&format!("/wards/{ward}/models")).await, || {
+        local::models(ward)
     })
     .await
 }

@@ -268,6 +268,17 @@ pub fn ProgressBadge(progress: Progress) -> impl IntoView {
     view! { <span class=class>{text}</span> }
 }
 
+/// Today on the device: ages and the visit form's default date.
+pub fn today() -> chrono::NaiveDate {
+    let now = js_sys::Date::new_0();
+    chrono::NaiveDate::from_ymd_opt(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
+    .unwrap_or_default()
+}
+
 /// A date as Vietnamese write it, day first: 23/11/2026. (Not chrono's `format`, whose
 /// pattern parser would ship in the bundle for this one use.)
 pub fn date(d: chrono::NaiveDate) -> String {

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Briefing, Dashboard, Household, HouseholdSummary, ResidentHit, SearchResults, Skill,
-    SyncChanges, TdpDetail, Ward,
+    Briefing, Dashboard, Household, HouseholdSummary, ModelSettings, ResidentHit, SearchResults,
+    Skill, SyncChanges, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -21,6 +21,9 @@ use crate::api::ApiError;
 pub struct WardCopy {
     pub ward: Ward,
     pub skills: Vec<Skill>,
+    /// What the ward's models ask; absent from copies kept before the models were.
+    #[serde(default)]
+    pub models: Option<ModelSettings>,
     /// The last pull's cursor.
     pub cursor: String,
     /// The TDPs whose households are kept.
@@ -55,6 +58,10 @@ pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
 
 pub async fn skills(ward: i32) -> Option<Vec<Skill>> {
     ward_copy(ward).await.map(|c| c.skills)
+}
+
+pub async fn models(ward: i32) -> Option<ModelSettings> {
+    ward_copy(ward).await.and_then(|c| c.models)
 }
 
 pub async fn wards() -> Option<Vec<Ward>> {
@@ -206,6 +213,7 @@ pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     let copy = WardCopy {
         ward: changes.ward,
         skills: changes.skills,
+        models: Some(changes.models),
         cursor: changes.cursor,
         tdps,
         dashboard: old.and_then(|o| o.dashboard),

@@ -1,8 +1,10 @@
-//! The ward dashboard: each skill against its target, and every TDP side by side.
+//! The ward dashboard: each skill and each of the movement's models against its target, and
+//! every TDP side by side.
 
 use std::cmp::Ordering;
 
-use domain::api::{Dashboard as Data, Skill, TdpIndicators};
+use domain::api::{Dashboard as Data, Figure, ModelSettings, Skill, TdpIndicators};
+use domain::indicators::Progress;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -103,8 +105,64 @@ fn DashboardView(data: Data) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        <h2>{t!(i18n, models.title)}</h2>
+        <ModelTable settings=data.models.clone() totals=totals.clone() />
         <h2>{t!(i18n, dashboard.tdps_title)}</h2>
         <TdpTable ward=data.ward.code skills=data.skills tdps=data.tdps />
+    }
+}
+
+/// "Gia đình số" and "Mỗi công dân – Một danh tính số", ward-wide, against the ward's targets.
+#[component]
+fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
+    let i18n = use_i18n();
+    let line = |name: &'static str, label: String, figure: Figure, target: f64| {
+        let share = figure.share.unwrap_or(0.0).min(100.0);
+        view! {
+            <tr data-model=name>
+                <th scope="row">{label}</th>
+                <td class="num">{format!("{} / {}", figure.achieved, figure.population)}</td>
+                <td class="num">
+                    {percent(figure.share)}
+                    <span class="bar" aria-hidden="true">
+                        <span style:width=format!("{share}%")></span>
+                    </span>
+                </td>
+                <td class="num">{format!("{target}%")}</td>
+                <td>
+                    <ProgressBadge progress=figure.progress />
+                </td>
+            </tr>
+        }
+    };
+    view! {
+        <div class="table-wrap">
+            <table class="skills">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, models.model)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.achieved)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.share)}</th>
+                        <th scope="col" class="num">{t!(i18n, dashboard.target)}</th>
+                        <th scope="col">{t!(i18n, dashboard.status)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {line(
+                        "families",
+                        t_string!(i18n, models.families_of_households).to_owned(),
+                        totals.models.families,
+                        settings.family_target,
+                    )}
+                    {line(
+                        "identity",
+                        t_string!(i18n, models.identity_of_people).to_owned(),
+                        totals.models.identity,
+                        settings.identity_target,
+                    )}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -113,6 +171,8 @@ enum Column {
     Name,
     Coverage,
     Satisfaction,
+    Families,
+    Identity,
     Skill(usize),
 }
 
@@ -121,8 +181,20 @@ fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
         Column::Name => None,
         Column::Coverage => row.visit_coverage,
         Column::Satisfaction => row.satisfaction,
+        Column::Families => row.models.families.share,
+        Column::Identity => row.models.identity.share,
         Column::Skill(i) => row.skills.get(i).and_then(|f| f.share),
     }
+}
+
+/// A share in a TDP row, coloured by where it stands against its target.
+fn share_cell(share: Option<f64>, progress: Progress, column: &'static str) -> impl IntoView {
+    let band = match progress {
+        Progress::Reached => "reached",
+        Progress::OnTrack => "on-track",
+        Progress::Behind => "behind",
+    };
+    view! { <td class=format!("num {band}") data-col=column>{percent(share)}</td> }
 }
 
 /// TDPs side by side; a column header sorts by that column (again: reverses). A TDP's name
@@ -194,6 +266,14 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                             Column::Satisfaction,
                             Box::new(move || t_string!(i18n, dashboard.satisfaction).to_owned()),
                         )}
+                        {header(
+                            Column::Families,
+                            Box::new(move || t_string!(i18n, models.families).to_owned()),
+                        )}
+                        {header(
+                            Column::Identity,
+                            Box::new(move || t_string!(i18n, models.identity).to_owned()),
+                        )}
                         {skill_headers}
                     </tr>
                 </thead>
@@ -218,21 +298,20 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                                     <td class="num">
                                         {row.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1}"))}
                                     </td>
+                                    {share_cell(
+                                        row.models.families.share,
+                                        row.models.families.progress,
+                                        "families",
+                                    )}
+                                    {share_cell(
+                                        row.models.identity.share,
+                                        row.models.identity.progress,
+                                        "identity",
+                                    )}
                                     {row
                                         .skills
                                         .iter()
-                                        .map(|f| {
-                                            view! {
-                                                <td class=format!(
-                                                    "num {}",
-                                                    match f.progress {
-                                                        domain::indicators::Progress::Reached => "reached",
-                                                        domain::indicators::Progress::OnTrack => "on-track",
-                                                        domain::indicators::Progress::Behind => "behind",
-                                                    },
-                                                )>{percent(f.share)}</td>
-                                            }
-                                        })
+                                        .map(|f| share_cell(f.share, f.progress, "skill"))
                                         .collect_view()}
                                 </tr>
                             }

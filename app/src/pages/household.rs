@@ -1,13 +1,18 @@
-//! A household: who lives there, what each has learned, and every visit.
+//! A household: who lives there, what each has learned, who guides the others ("Gia đình
+//! số"), and every visit.
 
-use domain::api::{Household, SkillStatus, Visit};
+use domain::api::{Household, ModelSettings, ResidentSummary, Skill, SkillStatus, Visit};
+use domain::models::{Family, family, household_identity};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api;
-use crate::components::{PriorityBadges, date, loaded, set_current_ward};
+use crate::api::{self, ApiError};
+use crate::components::{
+    ErrorNotice, PriorityBadges, date, loaded, set_current_ward, skill_name, today,
+};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::offline::{SyncState, use_sync};
 use crate::routes::Route;
@@ -37,6 +42,28 @@ fn HouseholdView(household: Household) -> impl IntoView {
     let session = use_session();
     let (ward, tdp) = (h.tdp.ward_code, h.tdp.id);
     let may_record = move || session.reach(ward, Action::Record).includes(tdp);
+    let guide = RwSignal::new(h.guide_id);
+    let busy = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let household = h.id;
+    // Choosing the current guide again clears the choice.
+    let choose = move |resident: Uuid| {
+        let next = (guide.get_untracked() != Some(resident)).then_some(resident);
+        busy.set(true);
+        failure.set(None);
+        spawn_local(async move {
+            match api::set_guide(household, next).await {
+                Ok(saved) => guide.set(saved.guide_id),
+                Err(e) => failure.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let models = LocalResource::new(move || async move {
+        Ok::<_, ApiError>((api::models(ward).await?, api::skills(ward).await?))
+    });
+    let residents = h.residents.clone();
+    let year = chrono::Datelike::year(&today());
     view! {
         <p class="crumb">
             <A href=Route::Tdp(h.tdp.id).path()>{h.tdp.name.clone()}</A>
@@ -57,6 +84,8 @@ fn HouseholdView(household: Household) -> impl IntoView {
                 .residents
                 .into_iter()
                 .map(|r| {
+                    let id = r.id;
+                    let is_guide = move || guide.get() == Some(id);
                     view! {
                         <li>
                             <A href=Route::Resident(r.id).path()>{r.full_name.clone()}</A>
@@ -64,11 +93,35 @@ fn HouseholdView(household: Household) -> impl IntoView {
                             <span class="muted small">
                                 " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}
                             </span>
+                            <Show when=move || is_guide() && !may_record()>
+                                " " <span class="badge reached">{t!(i18n, models.is_guide)}</span>
+                            </Show>
+                            <Show when=may_record>
+                                " "
+                                <button
+                                    type="button"
+                                    class="button secondary guide"
+                                    aria-pressed=move || is_guide().to_string()
+                                    disabled=move || busy.get()
+                                    on:click=move |_| choose(id)
+                                >
+                                    {move || if is_guide() {
+                                        t_string!(i18n, models.is_guide)
+                                    } else {
+                                        t_string!(i18n, models.make_guide)
+                                    }}
+                                </button>
+                            </Show>
                         </li>
                     }
                 })
                 .collect_view()}
         </ul>
+        {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+        {loaded(models, move |(settings, skills): (ModelSettings, Vec<Skill>)| {
+            let residents = residents.clone();
+            view! { <ModelsSummary residents settings skills guide year /> }
+        })}
         <PendingVisits household=h.id />
         <h2>{t!(i18n, household.visits)}</h2>
         {if h.visits.is_empty() {
@@ -81,6 +134,64 @@ fn HouseholdView(household: Household) -> impl IntoView {
             }
                 .into_any()
         }}
+    }
+}
+
+/// Where the household stands in "Gia đình số" and "Mỗi công dân – Một danh tính số", by the
+/// same rules the dashboard counts with.
+#[component]
+fn ModelsSummary(
+    residents: Vec<ResidentSummary>,
+    settings: ModelSettings,
+    skills: Vec<Skill>,
+    guide: RwSignal<Option<Uuid>>,
+    year: i32,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (have, counted) = household_identity(&residents, &settings, year);
+    let names = move |codes: &[&str]| -> String {
+        codes
+            .iter()
+            .map(|code| {
+                skills
+                    .iter()
+                    .find(|s| s.code == *code)
+                    .map_or_else(|| code.to_string(), |s| skill_name(s)())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let family_line = move || {
+        match family(&residents, guide.get(), &settings) {
+        Family::Digital { guide } => view! {
+            <p class="family digital">
+                <span class="badge reached">{t!(i18n, models.families)}</span>
+                " "
+                {t_string!(i18n, models.family_digital, name = guide.full_name.clone()).to_string()}
+            </p>
+        }
+        .into_any(),
+        Family::Learning { guide, missing } => view! {
+            <p class="family learning">
+                {t_string!(i18n, models.family_learning, name = guide.full_name.clone(), skills = names(&missing)).to_string()}
+            </p>
+        }
+        .into_any(),
+        Family::NoGuide => view! { <p class="family">{t!(i18n, models.family_no_guide)}</p> }.into_any(),
+    }
+    };
+    view! {
+        <section class="models" aria-labelledby="models-title">
+            <h2 id="models-title">{t!(i18n, models.title)}</h2>
+            {family_line}
+            <p class="identity">
+                {if counted == 0 {
+                    t_string!(i18n, models.identity_nobody).to_string()
+                } else {
+                    t_string!(i18n, models.identity_count, have = have, counted = counted).to_string()
+                }}
+            </p>
+        </section>
     }
 }
 

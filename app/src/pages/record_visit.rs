@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FieldMessage, loaded, set_current_ward, skill_name};
+use crate::components::{ErrorNotice, FieldMessage, loaded, set_current_ward, skill_name, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::offline::use_sync;
 use crate::routes::Route;
@@ -37,17 +37,6 @@ pub fn RecordVisit() -> impl IntoView {
         set_current_ward(household.tdp.ward_code);
         view! { <VisitForm household tdp skills /> }
     })
-}
-
-/// Today on the device, as the date field's default.
-fn today() -> chrono::NaiveDate {
-    let now = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or_default()
 }
 
 #[component]

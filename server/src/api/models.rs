@@ -139,7 +139,9 @@ pub struct Counts {
 }
 
 /// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`. The same rules as
-/// `domain::models::{family, identity}`: a model asking for no skill counts nobody.
+/// `domain::models::{family, identity}`: a model asking for no skill counts nobody (no one has
+/// a count of zero skills). Set-based, over the index of achieved skills per TDP (migration
+/// 0009): one pass over the ward's achievements, whatever the number of households.
 pub async fn counts(
     db: &PgPool,
     ward_code: i32,
@@ -149,17 +151,17 @@ pub async fn counts(
     let mut counts: HashMap<Uuid, Counts> = HashMap::new();
     for row in sqlx::query!(
         r#"with family as (
-               select array(select skill_id from model_skills
-                            where ward_code = $2 and model = $3) as skills
+               select skill_id from model_skills where ward_code = $2 and model = $3
+           ),
+           capable as (
+               select rs.resident_id from resident_skills rs
+               where rs.tdp_id = any($1) and rs.status = 'achieved'
+                 and rs.skill_id in (select skill_id from family)
+               group by rs.resident_id
+               having count(*) = (select count(*) from family)
            )
-           select h.tdp_id, count(*) as "households!",
-                  count(*) filter (
-                      where h.guide_id is not null and cardinality(f.skills) > 0
-                        and (select count(*) from resident_skills rs
-                             where rs.resident_id = h.guide_id and rs.status = 'achieved'
-                               and rs.skill_id = any(f.skills)) = cardinality(f.skills)
-                  ) as "families!"
-           from households h, family f
+           select h.tdp_id, count(*) as "households!", count(c.resident_id) as "families!"
+           from households h left join capable c on c.resident_id = h.guide_id
            where h.tdp_id = any($1)
            group by h.tdp_id"#,
         tdp_ids,
@@ -175,16 +177,15 @@ pub async fn counts(
     }
     for row in sqlx::query!(
         r#"with identity as (
-               select array(select skill_id from model_skills
-                            where ward_code = $2 and model = $3) as skills
+               select skill_id from model_skills where ward_code = $2 and model = $3
            )
            select have.tdp_id, count(*) as "n!"
            from (select rs.tdp_id
-                 from resident_skills rs, identity i
-                 where rs.tdp_id = any($1) and rs.status = 'achieved'
-                   and rs.skill_id = any(i.skills) and rs.birth_year <= $4
-                 group by rs.tdp_id, rs.resident_id, i.skills
-                 having count(*) = cardinality(i.skills)) have
+                 from resident_skills rs
+                 where rs.tdp_id = any($1) and rs.status = 'achieved' and rs.birth_year <= $4
+                   and rs.skill_id in (select skill_id from identity)
+                 group by rs.tdp_id, rs.resident_id
+                 having count(*) = (select count(*) from identity)) have
            group by have.tdp_id"#,
         tdp_ids,
         ward_code,

@@ -1,0 +1,57 @@
+import { test, expect, Page } from "@playwright/test";
+import { signInAs } from "./accounts";
+import { seriousViolations } from "./a11y";
+
+// The ward's "digitally capable" set by default (domain::models::DEFAULT_FAMILY_SKILLS).
+const CAPABLE = [
+  "Sử dụng điện thoại thông minh",
+  "Định danh điện tử VNeID mức độ 2",
+  "Nộp hồ sơ trên Cổng Dịch vụ công",
+  "An toàn trên không gian mạng, nhận biết lừa đảo",
+];
+
+/** The ward's "Gia đình số" count and the first TDP's share, as the dashboard shows them. */
+async function families(page: Page) {
+  await page.goto("/phuong/619");
+  const ward = page.locator('tr[data-model="families"] td').first();
+  await expect(ward).toHaveText(/^\d+ \/ \d+$/);
+  const tdp = page.locator('table.tdps tr[data-tdp="TDP-01"] td[data-col="families"]');
+  await expect(tdp).toHaveText(/%$/);
+  return { ward: Number((await ward.textContent())!.split("/")[0]), tdp: await tdp.textContent() };
+}
+
+test("marking a capable member as the guide makes the household a Gia đình số", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  const before = await families(page);
+
+  // A household nobody has visited yet: no guide, nobody with a skill.
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await page.locator("ul.households li", { hasText: "chưa được đến thăm" }).first().getByRole("link").click();
+  await expect(page.getByText("Chưa chọn người hướng dẫn gia đình.")).toBeVisible();
+
+  // The visit where its eldest learned the whole set.
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  for (const skill of CAPABLE) {
+    await page.getByLabel(skill).first().selectOption("achieved");
+  }
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
+
+  const eldest = page.locator("ul.list li").first();
+  const name = (await eldest.getByRole("link").textContent())!;
+  await eldest.getByRole("button", { name: "Chọn làm người hướng dẫn" }).click();
+  await expect(eldest.getByRole("button", { name: "Người hướng dẫn gia đình" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByText(`Hộ đã là Gia đình số: ${name} hướng dẫn cả nhà.`)).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // Pressed again, the choice is cleared; and made again.
+  await eldest.getByRole("button", { name: "Người hướng dẫn gia đình" }).click();
+  await expect(page.getByText("Chưa chọn người hướng dẫn gia đình.")).toBeVisible();
+  await eldest.getByRole("button", { name: "Chọn làm người hướng dẫn" }).click();
+  await expect(page.getByText(`Hộ đã là Gia đình số: ${name} hướng dẫn cả nhà.`)).toBeVisible();
+
+  const after = await families(page);
+  expect(after.ward).toBe(before.ward + 1);
+  expect(after.tdp).not.toBe(before.tdp);
+});
