@@ -174,7 +174,7 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     }
 
     let models = super::models::settings(db, ward_code).await?;
-    let model_counts = super::models::counts(db, ward_code, &tdp_ids, as_of_year).await?;
+    let model_counts = super::models::counts(db, &tdp_ids, as_of_year).await?;
     let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year);
     let mut total_models = [(0i64, 0i64); 2];
 

@@ -138,35 +138,22 @@ pub struct Counts {
     pub identity: i64,
 }
 
-/// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`. The same rules as
-/// `domain::models::{family, identity}`: a model asking for no skill counts nobody (no one has
-/// a count of zero skills). Set-based, over the index of achieved skills per TDP (migration
-/// 0009): one pass over the ward's achievements, whatever the number of households.
+/// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`: read from the
+/// counts the database keeps by the rules of `domain::models` (migration 0010).
 pub async fn counts(
     db: &PgPool,
-    ward_code: i32,
     tdp_ids: &[Uuid],
     as_of_year: i32,
 ) -> Result<HashMap<Uuid, Counts>> {
     let mut counts: HashMap<Uuid, Counts> = HashMap::new();
     for row in sqlx::query!(
-        r#"with family as (
-               select skill_id from model_skills where ward_code = $2 and model = $3
-           ),
-           capable as (
-               select rs.resident_id from resident_skills rs
-               where rs.tdp_id = any($1) and rs.status = 'achieved'
-                 and rs.skill_id in (select skill_id from family)
-               group by rs.resident_id
-               having count(*) = (select count(*) from family)
-           )
-           select h.tdp_id, count(*) as "households!", count(c.resident_id) as "families!"
-           from households h left join capable c on c.resident_id = h.guide_id
+        r#"select h.tdp_id, count(*) as "households!",
+                  coalesce((select f.families from tdp_family_counts f where f.tdp_id = h.tdp_id), 0)
+                      as "families!"
+           from households h
            where h.tdp_id = any($1)
            group by h.tdp_id"#,
         tdp_ids,
-        ward_code,
-        FAMILY,
     )
     .fetch_all(db)
     .await?
@@ -176,20 +163,10 @@ pub async fn counts(
         c.families = row.families;
     }
     for row in sqlx::query!(
-        r#"with identity as (
-               select skill_id from model_skills where ward_code = $2 and model = $3
-           )
-           select have.tdp_id, count(*) as "n!"
-           from (select rs.tdp_id
-                 from resident_skills rs
-                 where rs.tdp_id = any($1) and rs.status = 'achieved' and rs.birth_year <= $4
-                   and rs.skill_id in (select skill_id from identity)
-                 group by rs.tdp_id, rs.resident_id
-                 having count(*) = (select count(*) from identity)) have
-           group by have.tdp_id"#,
+        r#"select tdp_id, sum(people)::bigint as "n!" from tdp_identity_counts
+           where tdp_id = any($1) and birth_bucket <= $2
+           group by tdp_id"#,
         tdp_ids,
-        ward_code,
-        IDENTITY,
         latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year),
     )
     .fetch_all(db)

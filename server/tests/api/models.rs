@@ -81,6 +81,7 @@ async fn a_capable_guide_makes_the_household_a_digital_family(db: sqlx::PgPool) 
     assert!(family(&h.residents, h.guide_id, &settings).is_digital());
     let after = row(&dashboard(&app).await, f.tdp).models.families.clone();
     assert_eq!(after.achieved, before.achieved + 1);
+    assert_counts_follow_the_rules(&app).await;
     assert_eq!(after.population, before.population);
 
     // Marking the same guide again changes nothing and is not logged twice.
@@ -96,11 +97,10 @@ async fn a_capable_guide_makes_the_household_a_digital_family(db: sqlx::PgPool) 
     );
 }
 
-#[sqlx::test(migrations = false)]
-async fn the_dashboard_counts_as_the_domain_rules_do(db: sqlx::PgPool) {
-    let app = app(db).await;
-    let d = dashboard(&app).await;
-    assert_eq!(d.models, default_settings());
+/// The dashboard's counts (kept by the database) against `domain::models` applied to every
+/// household of the ward.
+async fn assert_counts_follow_the_rules(app: &TestApp) {
+    let d = dashboard(app).await;
     for t in &d.tdps {
         let ids = sqlx::query_scalar!(
             "select id from households where tdp_id = $1",
@@ -111,7 +111,7 @@ async fn the_dashboard_counts_as_the_domain_rules_do(db: sqlx::PgPool) {
         .unwrap();
         let (mut families, mut identity) = (0, 0);
         for id in ids {
-            let h = household(&app, id).await;
+            let h = household(app, id).await;
             families += i64::from(family(&h.residents, h.guide_id, &d.models).is_digital());
             identity += household_identity(&h.residents, &d.models, d.as_of_year).0 as i64;
         }
@@ -127,9 +127,28 @@ async fn the_dashboard_counts_as_the_domain_rules_do(db: sqlx::PgPool) {
         d.totals.models.identity.population,
         sum(|t| t.models.identity.population)
     );
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_dashboard_counts_as_the_domain_rules_do(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let d = dashboard(&app).await;
+    assert_eq!(d.models, default_settings());
     assert!(
-        d.totals.models.families.achieved > 0,
-        "the demo ward has digital families"
+        d.totals.models.families.achieved > 0 && d.totals.models.identity.achieved > 0,
+        "the demo ward has digital families and identities"
+    );
+    assert_counts_follow_the_rules(&app).await;
+    // Achievements taken back (as when visits are deleted) leave the models too.
+    let f = app.fixture(WARD).await;
+    sqlx::query!("delete from resident_skills where tdp_id = $1", f.tdp)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_counts_follow_the_rules(&app).await;
+    assert_eq!(
+        row(&dashboard(&app).await, f.tdp).models.identity.achieved,
+        0
     );
 }
 
