@@ -7,9 +7,10 @@ use std::cell::RefCell;
 use domain::api::{
     AcceptInvitation, Account, AccountChange, AuditAction, AuditEntry, BoundaryImport, Briefing,
     ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household,
-    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Me, ModelSettings, NewAccount,
-    NewGrant, NewInvitation, NewVisit, PasswordChange, Resident, SearchResults, SessionInfo,
-    SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Me,
+    ModelSettings, NewAccount, NewGrant, NewInvitation, NewVisit, PasswordChange, Resident,
+    SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -270,9 +271,19 @@ pub async fn tdp(id: Uuid) -> Result<TdpDetail, ApiError> {
     local::or(get(&format!("/tdps/{id}")).await, || local::tdp(id)).await
 }
 
-pub async fn tdp_households(id: Uuid, offset: usize) -> Result<Vec<HouseholdSummary>, ApiError> {
-    let path = format!("/tdps/{id}/households?limit={PAGE}&offset={offset}");
-    local::or(get(&path).await, || local::tdp_households(id, offset, PAGE)).await
+pub async fn tdp_households(
+    id: Uuid,
+    show: HouseholdFilter,
+    offset: usize,
+) -> Result<Vec<HouseholdSummary>, ApiError> {
+    let path = format!(
+        "/tdps/{id}/households?show={}&limit={PAGE}&offset={offset}",
+        show.as_str()
+    );
+    local::or(get(&path).await, || {
+        local::tdp_households(id, show, offset, PAGE)
+    })
+    .await
 }
 
 /// How many households a TDP page shows at a time.
@@ -300,6 +311,10 @@ pub async fn models(ward: i32) -> Result<ModelSettings, ApiError> {
         local::models(ward)
     })
     .await
+}
+
+pub async fn set_models(ward: i32, settings: &ModelSettings) -> Result<ModelSettings, ApiError> {
+    put(&format!("/wards/{ward}/models"), settings).await
 }
 
 pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {

@@ -106,6 +106,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href=move || Route::Audit(ward.get().unwrap_or_default()).path()>
                             {t!(i18n, nav.audit)}
                         </A>
+                        <A href=move || Route::Models(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.models)}
+                        </A>
                     </Show>
                     <SyncBadge sync />
                     <LanguageSwitch />
@@ -442,7 +445,11 @@ pub fn TextField(
             <input
                 id=id
                 type=kind
-                inputmode=if kind == "tel" { "tel" } else { "text" }
+                inputmode=match kind {
+                    "tel" => "tel",
+                    "number" => "decimal",
+                    _ => "text",
+                }
                 autocomplete=autocomplete
                 aria-invalid=move || error.get().is_some().to_string()
                 aria-describedby=described

@@ -15,6 +15,8 @@ pub const RESIDENT: &str = "nguoi";
 pub const ACCOUNTS: &str = "tai-khoan";
 pub const AUDIT: &str = "nhat-ky";
 pub const INVITATIONS: &str = "loi-moi";
+/// The ward's settings for the movement's models.
+pub const MODELS: &str = "mo-hinh";
 /// The phone's sync status and the visits that need attention.
 pub const SYNC: &str = "dong-bo";
 
@@ -36,6 +38,8 @@ pub enum Route {
     /// A ward's accounts and roles, for its admins.
     Accounts(i32),
     Audit(i32),
+    /// What the ward judges the movement's models by.
+    Models(i32),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -56,6 +60,7 @@ impl Route {
             Self::MyAccount => format!("/{ACCOUNTS}"),
             Self::Accounts(ward) => format!("/{WARD}/{ward}/{ACCOUNTS}"),
             Self::Audit(ward) => format!("/{WARD}/{ward}/{AUDIT}"),
+            Self::Models(ward) => format!("/{WARD}/{ward}/{MODELS}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

@@ -87,6 +87,8 @@ schema! {
         pub priority: Priority,
         pub residents: i64,
         pub last_visit: Option<NaiveDate>,
+        /// Its guide has every skill the ward asks of one ("Gia đình số").
+        pub digital_family: bool,
     }
 
     /// Why a household comes first in the teams' lists.
@@ -605,6 +607,17 @@ choice! {
         Poor,
     }
 
+    /// Which of a TDP's households a list shows (`?show=`), priority households first.
+    #[derive(Default)]
+    pub enum HouseholdFilter {
+        #[default]
+        All,
+        /// Never visited: "gõ từng nhà" still to do.
+        NotVisited,
+        /// Not yet "Gia đình số".
+        NotDigital,
+    }
+
     pub enum InvitationStatus {
         Pending,
         Accepted,
@@ -706,6 +719,22 @@ impl Poverty {
     }
 }
 
+impl HouseholdFilter {
+    pub const ALL: [HouseholdFilter; 3] = [Self::All, Self::NotVisited, Self::NotDigital];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::NotVisited => "not_visited",
+            Self::NotDigital => "not_digital",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
 impl SkillStatus {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -718,6 +747,18 @@ impl SkillStatus {
         [Self::InProgress, Self::Achieved]
             .into_iter()
             .find(|v| v.as_str() == s)
+    }
+}
+
+impl SkillFigure {
+    /// The figure without its skill, to show like any other.
+    pub fn figure(&self) -> Figure {
+        Figure {
+            achieved: self.achieved,
+            population: self.population,
+            share: self.share,
+            progress: self.progress,
+        }
     }
 }
 

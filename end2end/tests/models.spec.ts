@@ -51,7 +51,59 @@ test("marking a capable member as the guide makes the household a Gia đình s�
   await eldest.getByRole("button", { name: "Chọn làm người hướng dẫn" }).click();
   await expect(page.getByText(`Hộ đã là Gia đình số: ${name} hướng dẫn cả nhà.`)).toBeVisible();
 
+  // Lists mark it too.
+  const address = (await page.locator("p.subtitle").textContent())!;
+  await page.goto("/phuong/619/tim-kiem");
+  await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill(address);
+  await page.getByRole("button", { name: "Tìm" }).click();
+  await expect(page.locator("ul.list li", { hasText: address }).locator(".badge", { hasText: "Gia đình số" })).toBeVisible();
+
   const after = await families(page);
   expect(after.ward).toBe(before.ward + 1);
   expect(after.tdp).not.toBe(before.tdp);
+});
+
+test("a ward official changes what a model asks for, and the figures follow", async ({ page }) => {
+  await signInAs(page, "admin");
+  const defaults = await (await page.request.get("/api/v1/wards/619/models")).json();
+  const before = await families(page);
+  try {
+    await page.getByRole("navigation").getByRole("link", { name: "Mô hình" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Chỉ tiêu và cách tính các mô hình" })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A target of 0% is refused, in Vietnamese, before anything is sent.
+    const target = page.getByLabel("Chỉ tiêu Gia đình số (% số hộ)");
+    await target.fill("0");
+    await page.getByRole("button", { name: "Lưu cài đặt" }).click();
+    await expect(page.locator("#family_target-error")).toHaveText("Giá trị nằm ngoài khoảng cho phép.");
+
+    // A guide needs only a smartphone now: more households count.
+    await target.fill("100");
+    const family = page.locator("fieldset#family_skills");
+    for (const skill of CAPABLE.slice(1)) {
+      await family.getByLabel(skill).uncheck();
+    }
+    await page.getByRole("button", { name: "Lưu cài đặt" }).click();
+    await expect(page.getByRole("status")).toHaveText("Đã lưu. Số liệu được tính lại theo cài đặt mới.");
+    const after = await families(page);
+    expect(after.ward).toBeGreaterThan(before.ward);
+  } finally {
+    const res = await page.request.put("/api/v1/wards/619/models", { data: defaults });
+    expect(res.status()).toBe(200);
+  }
+});
+
+test("a TDP's list narrows to the households not yet a Gia đình số", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  const list = page.locator("ul.households li");
+  await expect(list.first()).toBeVisible();
+  await page.getByLabel("Hiển thị").selectOption({ label: "Hộ chưa là Gia đình số" });
+  await expect(list.first()).toBeVisible();
+  await expect(list.filter({ hasText: "Gia đình số" })).toHaveCount(0);
+  await page.getByLabel("Hiển thị").selectOption({ label: "Hộ chưa được đến thăm" });
+  await expect(list.filter({ hasText: "thăm gần nhất" })).toHaveCount(0);
+  await expect(list.filter({ hasText: "chưa được đến thăm" }).first()).toBeVisible();
 });

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Briefing, Dashboard, Household, HouseholdSummary, ModelSettings, ResidentHit, SearchResults,
-    Skill, SyncChanges, TdpDetail, Ward,
+    Briefing, Dashboard, Household, HouseholdFilter, HouseholdSummary, ModelSettings, ResidentHit,
+    SearchResults, Skill, SyncChanges, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -101,7 +101,8 @@ async fn households() -> Option<Vec<Household>> {
     store::all(HOUSEHOLDS).await.ok()
 }
 
-fn summary(h: &Household) -> HouseholdSummary {
+/// A household as lists show it; whether it is "Gia đình số" needs the ward's settings.
+fn summary(h: &Household, models: Option<&ModelSettings>) -> HouseholdSummary {
     HouseholdSummary {
         id: h.id,
         tdp_id: h.tdp.id,
@@ -111,29 +112,37 @@ fn summary(h: &Household) -> HouseholdSummary {
         priority: h.priority,
         residents: h.residents.len() as i64,
         last_visit: h.visits.iter().map(|v| v.visited_on).max(),
+        digital_family: models
+            .is_some_and(|m| domain::models::family(&h.residents, h.guide_id, m).is_digital()),
     }
 }
 
 /// A TDP's households in the server's order: priority first, then never visited, then by
 /// address.
+/// The same list as the server's, over the households the phone keeps.
 pub async fn tdp_households(
     tdp: Uuid,
+    show: HouseholdFilter,
     offset: usize,
     limit: usize,
 ) -> Option<Vec<HouseholdSummary>> {
-    let mut list: Vec<(bool, bool, String, HouseholdSummary)> = households()
-        .await?
+    let kept = households().await?;
+    let ward = kept.iter().find(|h| h.tdp.id == tdp)?.tdp.ward_code;
+    let models = models(ward).await;
+    let mut list: Vec<(bool, bool, String, HouseholdSummary)> = kept
         .iter()
         .filter(|h| h.tdp.id == tdp)
-        .map(|h| {
-            let s = summary(h);
+        .map(|h| summary(h, models.as_ref()))
+        .filter(|s| match show {
+            HouseholdFilter::All => true,
+            HouseholdFilter::NotVisited => s.last_visit.is_none(),
+            HouseholdFilter::NotDigital => !s.digital_family,
+        })
+        .map(|s| {
             let key = fold(&format!("{} {}", s.address, s.head_name));
             (!s.priority.any(), s.last_visit.is_some(), key, s)
         })
         .collect();
-    if list.is_empty() {
-        return None;
-    }
     list.sort_by(|a, b| (a.0, a.1, &a.2, a.3.id).cmp(&(b.0, b.1, &b.2, b.3.id)));
     Some(
         list.into_iter()
@@ -150,11 +159,12 @@ pub async fn search(ward: i32, q: &str) -> Option<SearchResults> {
     const LIMIT: usize = 20;
     let q = fold(q.trim());
     let all = households().await?;
+    let models = models(ward).await;
     let in_ward = || all.iter().filter(move |h| h.tdp.ward_code == ward);
     let mut found: Vec<(String, HouseholdSummary)> = in_ward()
         .map(|h| (fold(&format!("{} {}", h.address, h.head_name)), h))
         .filter(|(key, _)| key.contains(&q))
-        .map(|(key, h)| (key, summary(h)))
+        .map(|(key, h)| (key, summary(h, models.as_ref())))
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0));
     let mut residents: Vec<(String, ResidentHit)> = in_ward()

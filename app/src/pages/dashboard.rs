@@ -116,7 +116,7 @@ fn DashboardView(data: Data) -> impl IntoView {
 #[component]
 fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
     let i18n = use_i18n();
-    let line = |name: &'static str, label: String, figure: Figure, target: f64| {
+    let line = |name: &'static str, label: AnyView, figure: Figure, target: f64| {
         let share = figure.share.unwrap_or(0.0).min(100.0);
         view! {
             <tr data-model=name>
@@ -150,13 +150,13 @@ fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
                 <tbody>
                     {line(
                         "families",
-                        t_string!(i18n, models.families_of_households).to_owned(),
+                        t!(i18n, models.families_of_households).into_any(),
                         totals.models.families,
                         settings.family_target,
                     )}
                     {line(
                         "identity",
-                        t_string!(i18n, models.identity_of_people).to_owned(),
+                        t!(i18n, models.identity_of_people).into_any(),
                         totals.models.identity,
                         settings.identity_target,
                     )}

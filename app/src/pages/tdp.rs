@@ -1,6 +1,6 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
-use domain::api::{HouseholdSummary, TdpDetail, TeamRole};
+use domain::api::{Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamRole};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use uuid::Uuid;
@@ -47,6 +47,19 @@ fn role_label(role: TeamRole) -> impl Fn() -> &'static str + Send + Sync {
     }
 }
 
+/// One figure against its target: "63.5% (127 / 200)" and where it stands.
+fn figure_line(name: AnyView, fig: Figure) -> impl IntoView {
+    view! {
+        <li>
+            <span class="figure-name">{name}</span>
+            <span class="figure-value">
+                {format!("{} ({} / {})", percent(fig.share), fig.achieved, fig.population)}
+            </span>
+            <ProgressBadge progress=fig.progress />
+        </li>
+    }
+}
+
 #[component]
 fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView {
     let i18n = use_i18n();
@@ -84,17 +97,14 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                 .iter()
                 .zip(f.skills.iter())
                 .map(|(s, fig)| {
-                    view! {
-                        <li>
-                            <span class="figure-name">{skill_name(s)}</span>
-                            <span class="figure-value">
-                                {format!("{} ({} / {})", percent(fig.share), fig.achieved, fig.population)}
-                            </span>
-                            <ProgressBadge progress=fig.progress />
-                        </li>
-                    }
+                    figure_line(skill_name(s).into_any(), fig.figure())
                 })
                 .collect_view()}
+        </ul>
+        <h2>{t!(i18n, models.title)}</h2>
+        <ul class="figures">
+            {figure_line(t!(i18n, models.families_of_households).into_any(), f.models.families.clone())}
+            {figure_line(t!(i18n, models.identity_of_people).into_any(), f.models.identity.clone())}
         </ul>
         <h2>{t!(i18n, tdp.team)}</h2>
         <ul class="list">
@@ -128,27 +138,57 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
     }
 }
 
-/// The TDP's households, a page at a time.
+/// The TDP's households, a page at a time: all of them, or those the team still has to reach.
 #[component]
 fn Households(tdp: Uuid) -> impl IntoView {
     let i18n = use_i18n();
+    let filter = RwSignal::new(HouseholdFilter::All);
     let shown = RwSignal::new(Vec::<HouseholdSummary>::new());
     let more = RwSignal::new(true);
     let error = RwSignal::new(None);
-    let load = Action::new_local(move |offset: &usize| {
-        let offset = *offset;
-        async move {
-            match api::tdp_households(tdp, offset).await {
+    let load = Action::new_local(
+        move |&(show, offset): &(HouseholdFilter, usize)| async move {
+            let answer = api::tdp_households(tdp, show, offset).await;
+            // A page asked for before the filter changed belongs to no list any more.
+            if filter.get_untracked() != show {
+                return;
+            }
+            match answer {
                 Ok(page) => {
                     more.set(page.len() == api::PAGE);
                     shown.update(|s| s.extend(page));
                 }
                 Err(e) => error.set(Some(e)),
             }
-        }
-    });
-    load.dispatch(0);
+        },
+    );
+    load.dispatch((HouseholdFilter::All, 0));
+    let choose = move |ev: leptos::ev::Event| {
+        let show = HouseholdFilter::parse(&event_target_value(&ev)).unwrap_or_default();
+        filter.set(show);
+        shown.set(Vec::new());
+        error.set(None);
+        more.set(true);
+        load.dispatch((show, 0));
+    };
+    let label = move |f: HouseholdFilter| match f {
+        HouseholdFilter::All => t_string!(i18n, tdp.show_all),
+        HouseholdFilter::NotVisited => t_string!(i18n, tdp.show_not_visited),
+        HouseholdFilter::NotDigital => t_string!(i18n, tdp.show_not_digital),
+    };
     view! {
+        <div class="field">
+            <label for="households-show">{t!(i18n, tdp.show)}</label>
+            <select id="households-show" on:change=choose>
+                {HouseholdFilter::ALL
+                    .into_iter()
+                    .map(|f| view! { <option value=f.as_str() selected=move || filter.get() == f>{move || label(f)}</option> })
+                    .collect_view()}
+            </select>
+        </div>
+        <Show when=move || !more.get() && shown.with(Vec::is_empty)>
+            <p>{t!(i18n, tdp.none)}</p>
+        </Show>
         <ul class="list households">
             <For
                 each=move || shown.get()
@@ -163,7 +203,7 @@ fn Households(tdp: Uuid) -> impl IntoView {
                 class="secondary"
                 disabled=move || load.pending().get()
                 on:click=move |_| {
-                    load.dispatch(shown.with(Vec::len));
+                    load.dispatch((filter.get_untracked(), shown.with(Vec::len)));
                 }
             >
                 {t!(i18n, tdp.more)}
@@ -181,6 +221,9 @@ pub fn HouseholdItem(household: HouseholdSummary) -> impl IntoView {
             <A href=Route::Household(h.id).path()>{h.head_name.clone()}</A>
             <span class="muted">{format!(" · {}", h.address)}</span>
             <PriorityBadges priority=h.priority />
+            <Show when=move || h.digital_family>
+                <span class="badge reached">{t!(i18n, models.families)}</span>
+            </Show>
             <span class="muted small">
                 {match h.last_visit {
                     Some(d) => {

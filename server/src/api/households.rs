@@ -39,7 +39,9 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
         r#"select h.id, h.tdp_id, t.name as tdp_name, h.address, h.head_name,
                   h.elderly_alone, h.disability, h.poverty,
                   (select count(*) from residents r where r.household_id = h.id) as "residents!",
-                  (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit
+                  (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit,
+                  exists (select from model_people mp where mp.resident_id = h.guide_id and mp.capable)
+                      as "digital_family!"
            from unnest($1::uuid[]) with ordinality as wanted(id, n)
            join households h on h.id = wanted.id
            join tdps t on t.id = h.tdp_id
@@ -59,6 +61,7 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
             priority: priority(r.elderly_alone, r.disability, &r.poverty),
             residents: r.residents,
             last_visit: r.last_visit,
+            digital_family: r.digital_family,
         })
         .collect())
 }

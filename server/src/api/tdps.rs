@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail, TeamMember, TeamRole,
+    AuditAction, HouseholdFilter, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail,
+    TeamMember, TeamRole,
 };
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -165,10 +166,21 @@ pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
     })
 }
 
-/// The TDP's households: priority households (elderly alone, disability, poor or near-poor)
-/// first, then never-visited ones, then by address.
+/// Which households a TDP's list shows.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct Shown {
+    /// `all` (the default), `not_visited` or `not_digital`.
+    #[serde(default)]
+    #[param(inline)]
+    show: HouseholdFilter,
+}
+
+/// The TDP's households, all or those the teams still have to reach: priority households
+/// (elderly alone, disability, poor or near-poor) first, then never-visited ones, then by
+/// address.
 #[utoipa::path(get, path = "/tdps/{id}/households", tag = "tdps",
-    params(("id" = Uuid, Path), Page),
+    params(("id" = Uuid, Path), Page, Shown),
     responses((status = 200, body = Vec<HouseholdSummary>), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list_households(
@@ -176,10 +188,15 @@ async fn list_households(
     access: Access,
     Path(id): Path<Uuid>,
     Query(page): Query<Page>,
+    Query(shown): Query<Shown>,
 ) -> ApiResult<Vec<HouseholdSummary>> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
     let ids: Vec<Uuid> = sqlx::query_scalar!(
-        "select h.id from households h where h.tdp_id = $1
+        "select h.id from households h
+         where h.tdp_id = $1
+           and ($4 <> 'not_visited' or not exists (select from visits v where v.household_id = h.id))
+           and ($4 <> 'not_digital' or not exists (select from model_people mp
+                                                   where mp.resident_id = h.guide_id and mp.capable))
          order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
                   exists (select from visits v where v.household_id = h.id),
                   h.search, h.id
@@ -187,6 +204,7 @@ async fn list_households(
         id,
         page.limit(),
         page.offset(),
+        shown.show.as_str(),
     )
     .fetch_all(&state.db)
     .await?;

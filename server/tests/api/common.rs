@@ -276,3 +276,24 @@ pub async fn concurrently(app: &TestApp, uri: &str, bodies: Vec<Value>) -> Vec<S
     }
     tasks.join_all().await
 }
+
+/// Records a visit where `resident` achieved every skill of `codes`.
+pub async fn achieve(app: &TestApp, f: &Fixture, resident: Uuid, codes: &[String]) {
+    let skills: Vec<Uuid> = sqlx::query_scalar!(
+        "select id from skills where ward_code = $1 and code = any($2)",
+        WARD,
+        codes
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut visit = f.visit();
+    visit["help"] = skills
+        .iter()
+        .map(|s| json!({ "resident_id": resident, "skill_id": s, "outcome": "achieved" }))
+        .collect();
+    let (status, body) = app
+        .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}

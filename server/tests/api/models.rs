@@ -7,7 +7,7 @@ use domain::models::{default_settings, family, household_identity};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{Fixture, OTHER_WARD, TestApp, WARD, app, field_errors, pair};
+use crate::common::{OTHER_WARD, TestApp, WARD, achieve, app, field_errors, pair};
 
 async fn dashboard(app: &TestApp) -> Dashboard {
     let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/dashboard")).await;
@@ -31,27 +31,6 @@ async fn set_guide(app: &TestApp, household: Uuid, resident: Option<Uuid>) -> (S
         json!({ "resident_id": resident }),
     )
     .await
-}
-
-/// Records a visit where `resident` achieved every skill of `codes`.
-async fn achieve(app: &TestApp, f: &Fixture, resident: Uuid, codes: &[String]) {
-    let skills: Vec<Uuid> = sqlx::query_scalar!(
-        "select id from skills where ward_code = $1 and code = any($2)",
-        WARD,
-        codes
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
-    let mut visit = f.visit();
-    visit["help"] = skills
-        .iter()
-        .map(|s| json!({ "resident_id": resident, "skill_id": s, "outcome": "achieved" }))
-        .collect();
-    let (status, body) = app
-        .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 #[sqlx::test(migrations = false)]

@@ -3,7 +3,7 @@ use serde_json::json;
 
 use domain::access::Role;
 
-use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
+use crate::common::{OTHER_WARD, WARD, achieve, app, field_errors, pair};
 
 #[sqlx::test(migrations = false)]
 async fn creates_a_tdp_and_seeds_a_new_wards_catalogue(db: sqlx::PgPool) {
@@ -131,6 +131,62 @@ async fn households_page_by_page_priority_first(db: sqlx::PgPool) {
         .get(&format!("/api/v1/tdps/{}/households?limit=x", f.tdp))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[sqlx::test(migrations = false)]
+async fn households_still_to_reach(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let guide = f.residents[0];
+    achieve(
+        &app,
+        &f,
+        guide,
+        &domain::models::default_settings().family_skills,
+    )
+    .await;
+    let (status, _) = app
+        .put(
+            &format!("/api/v1/households/{}/guide", f.household),
+            json!({ "resident_id": guide }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let list = async |show: &str| -> Vec<serde_json::Value> {
+        let (status, body) = app
+            .get(&format!(
+                "/api/v1/tdps/{}/households?show={show}&limit=200",
+                f.tdp
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array().unwrap().clone()
+    };
+    let all = list("all").await;
+    let not_visited = list("not_visited").await;
+    let not_digital = list("not_digital").await;
+    assert!(not_visited.iter().all(|h| h["last_visit"].is_null()));
+    assert_eq!(
+        not_visited.len(),
+        all.iter().filter(|h| h["last_visit"].is_null()).count()
+    );
+    assert!(not_digital.iter().all(|h| h["digital_family"] == false));
+    let digital = all.iter().filter(|h| h["digital_family"] == true).count();
+    assert!(digital > 0);
+    assert_eq!(not_digital.len() + digital, all.len());
+    // Each list keeps the order of the whole one: priority households first.
+    let order = |l: &[serde_json::Value]| -> Vec<String> {
+        l.iter().map(|h| h["id"].to_string()).collect()
+    };
+    let kept: Vec<String> = order(&all)
+        .into_iter()
+        .filter(|id| order(&not_digital).contains(id))
+        .collect();
+    assert_eq!(kept, order(&not_digital));
+    let (status, err) = app
+        .get(&format!("/api/v1/tdps/{}/households?show=everyone", f.tdp))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
 }
 
 #[sqlx::test(migrations = false)]
