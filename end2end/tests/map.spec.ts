@@ -31,6 +31,24 @@ test("the map shows every TDP, recolours by indicator and opens a TDP", async ({
   await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
 });
 
+test("the map colours by the movement's models, with the dashboard's figures", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619");
+  const share = page.locator('table.tdps tr[data-tdp="TDP-01"] td[data-col="families"]');
+  await expect(share).toHaveText(/%$/);
+  const families = (await share.textContent())!;
+  await page.getByRole("navigation").getByRole("link", { name: "Bản đồ" }).click();
+  await page.getByLabel("Tô màu theo").selectOption({ label: "Gia đình số (hộ)" });
+  await page
+    .locator("svg.ward-map g.tdp")
+    .filter({ has: page.locator("text.tdp-label", { hasText: /^01$/ }) })
+    .locator("path")
+    .hover();
+  await expect(page.locator(".map-info")).toContainText(`Tổ dân phố số 1 · ${families}`);
+  const legend = ["#b91c1c", "#d97706", "#15803d", "#a8a29e"];
+  expect((await fills(page)).every((f) => legend.includes(f))).toBe(true);
+});
+
 test.describe("on a 360 px phone", () => {
   test.use({ viewport: { width: 360, height: 740 } });
 

@@ -58,6 +58,10 @@ pub fn MapPage() -> impl IntoView {
 enum Indicator {
     Coverage,
     Satisfaction,
+    /// "Gia đình số".
+    Families,
+    /// "Mỗi công dân – Một danh tính số".
+    Identity,
     /// The dashboard's skill at this index.
     Skill(usize),
 }
@@ -67,6 +71,8 @@ impl Indicator {
         match self {
             Self::Coverage => "coverage".into(),
             Self::Satisfaction => "satisfaction".into(),
+            Self::Families => "families".into(),
+            Self::Identity => "identity".into(),
             Self::Skill(i) => format!("skill-{i}"),
         }
     }
@@ -76,6 +82,14 @@ impl Indicator {
         match self {
             Self::Coverage => (figures.visit_coverage, COVERAGE_TARGET),
             Self::Satisfaction => (figures.satisfaction.map(|s| s * 20.0), SATISFACTION_TARGET),
+            Self::Families => (
+                figures.models.families.share,
+                dashboard.models.family_target,
+            ),
+            Self::Identity => (
+                figures.models.identity.share,
+                dashboard.models.identity_target,
+            ),
             Self::Skill(i) => (
                 figures.skills.get(i).and_then(|f| f.share),
                 dashboard.skills.get(i).map_or(100.0, |s| s.target_percent),
@@ -358,6 +372,8 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         indicator.set(match value.as_str() {
             "coverage" => Indicator::Coverage,
             "satisfaction" => Indicator::Satisfaction,
+            "families" => Indicator::Families,
+            "identity" => Indicator::Identity,
             other => other
                 .strip_prefix("skill-")
                 .and_then(|i| i.parse().ok())
@@ -366,13 +382,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
     };
     let target = move || {
         let chosen = indicator.get();
-        match chosen {
-            Indicator::Coverage => COVERAGE_TARGET,
-            Indicator::Satisfaction => SATISFACTION_TARGET,
-            Indicator::Skill(i) => {
-                dashboard.with_value(|d| d.skills.get(i).map_or(100.0, |s| s.target_percent))
-            }
-        }
+        dashboard.with_value(|d| chosen.share(&d.totals, d).1)
     };
     let info = move || {
         let id = hovered.get()?;
@@ -397,6 +407,8 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             <select id="indicator" on:change=choose prop:value=move || indicator.get().key()>
                 <option value="coverage">{t!(i18n, map.coverage)}</option>
                 <option value="satisfaction">{t!(i18n, map.satisfaction)}</option>
+                <option value="families">{t!(i18n, models.families_of_households)}</option>
+                <option value="identity">{t!(i18n, models.identity_of_people)}</option>
                 {skill_names
                     .into_iter()
                     .map(|(i, name)| view! { <option value=format!("skill-{i}")>{name}</option> })
