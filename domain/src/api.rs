@@ -616,6 +616,8 @@ choice! {
         NotVisited,
         /// Not yet "Gia đình số".
         NotDigital,
+        /// With someone aged 16+ still missing a digital identity.
+        MissingIdentity,
     }
 
     pub enum InvitationStatus {
@@ -720,13 +722,19 @@ impl Poverty {
 }
 
 impl HouseholdFilter {
-    pub const ALL: [HouseholdFilter; 3] = [Self::All, Self::NotVisited, Self::NotDigital];
+    pub const ALL: [HouseholdFilter; 4] = [
+        Self::All,
+        Self::NotVisited,
+        Self::NotDigital,
+        Self::MissingIdentity,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::All => "all",
             Self::NotVisited => "not_visited",
             Self::NotDigital => "not_digital",
+            Self::MissingIdentity => "missing_identity",
         }
     }
 

@@ -106,4 +106,10 @@ test("a TDP's list narrows to the households not yet a Gia đình số", async (
   await page.getByLabel("Hiển thị").selectOption({ label: "Hộ chưa được đến thăm" });
   await expect(list.filter({ hasText: "thăm gần nhất" })).toHaveCount(0);
   await expect(list.filter({ hasText: "chưa được đến thăm" }).first()).toBeVisible();
+  // The households to visit for "Mỗi công dân – Một danh tính số": each has someone to help.
+  await page.getByLabel("Hiển thị").selectOption({ label: "Hộ còn người từ 16 tuổi chưa có danh tính số" });
+  await list.first().getByRole("link").click();
+  await expect(page.getByText(/^\d+\/[1-9]\d* người từ 16 tuổi có VNeID mức 2 và tài khoản thanh toán\.$/)).toBeVisible();
+  const [have, counted] = (await page.locator("p.identity").textContent())!.split(" ")[0].split("/").map(Number);
+  expect(have).toBeLessThan(counted);
 });

@@ -117,9 +117,8 @@ fn summary(h: &Household, models: Option<&ModelSettings>) -> HouseholdSummary {
     }
 }
 
-/// A TDP's households in the server's order: priority first, then never visited, then by
-/// address.
-/// The same list as the server's, over the households the phone keeps.
+/// A TDP's households as the server lists them (priority first, then never visited, then by
+/// address, narrowed by `show` with the same rules), over the households the phone keeps.
 pub async fn tdp_households(
     tdp: Uuid,
     show: HouseholdFilter,
@@ -129,12 +128,20 @@ pub async fn tdp_households(
     let kept = households().await?;
     let ward = kept.iter().find(|h| h.tdp.id == tdp)?.tdp.ward_code;
     let models = models(ward).await;
+    let year = chrono::Datelike::year(&crate::components::today());
+    let missing_identity = |h: &Household| {
+        models.as_ref().is_some_and(|m| {
+            let (have, counted) = domain::models::household_identity(&h.residents, m, year);
+            have < counted
+        })
+    };
     let mut list: Vec<(bool, bool, String, HouseholdSummary)> = kept
         .iter()
         .filter(|h| h.tdp.id == tdp)
+        .filter(|h| show != HouseholdFilter::MissingIdentity || missing_identity(h))
         .map(|h| summary(h, models.as_ref()))
         .filter(|s| match show {
-            HouseholdFilter::All => true,
+            HouseholdFilter::All | HouseholdFilter::MissingIdentity => true,
             HouseholdFilter::NotVisited => s.last_visit.is_none(),
             HouseholdFilter::NotDigital => !s.digital_family,
         })

@@ -175,6 +175,7 @@ fn Households(tdp: Uuid) -> impl IntoView {
         HouseholdFilter::All => t_string!(i18n, tdp.show_all),
         HouseholdFilter::NotVisited => t_string!(i18n, tdp.show_not_visited),
         HouseholdFilter::NotDigital => t_string!(i18n, tdp.show_not_digital),
+        HouseholdFilter::MissingIdentity => t_string!(i18n, tdp.show_missing_identity),
     };
     view! {
         <div class="field">

@@ -2,11 +2,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::Datelike;
 use domain::access::Action;
 use domain::api::{
     AuditAction, HouseholdFilter, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail,
     TeamMember, TeamRole,
 };
+use domain::indicators::latest_eligible_birth_year;
+use domain::models::IDENTITY_MIN_AGE;
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -170,7 +173,7 @@ pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 struct Shown {
-    /// `all` (the default), `not_visited` or `not_digital`.
+    /// `all` (the default), `not_visited`, `not_digital` or `missing_identity`.
     #[serde(default)]
     #[param(inline)]
     show: HouseholdFilter,
@@ -197,6 +200,11 @@ async fn list_households(
            and ($4 <> 'not_visited' or not exists (select from visits v where v.household_id = h.id))
            and ($4 <> 'not_digital' or not exists (select from model_people mp
                                                    where mp.resident_id = h.guide_id and mp.capable))
+           and ($4 <> 'missing_identity'
+                or exists (select from residents r
+                           where r.household_id = h.id and r.birth_year <= $5
+                             and not exists (select from model_people mp
+                                             where mp.resident_id = r.id and mp.identity)))
          order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
                   exists (select from visits v where v.household_id = h.id),
                   h.search, h.id
@@ -205,6 +213,7 @@ async fn list_households(
         page.limit(),
         page.offset(),
         shown.show.as_str(),
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
     )
     .fetch_all(&state.db)
     .await?;

@@ -183,6 +183,22 @@ async fn households_still_to_reach(db: sqlx::PgPool) {
         .filter(|id| order(&not_digital).contains(id))
         .collect();
     assert_eq!(kept, order(&not_digital));
+    // Those with someone 16+ still without a digital identity, by the domain's rule.
+    let settings = domain::models::default_settings();
+    let year = chrono::Datelike::year(&server::api::today());
+    let mut missing = Vec::new();
+    for h in &all {
+        let (_, body) = app
+            .get(&format!("/api/v1/households/{}", h["id"].as_str().unwrap()))
+            .await;
+        let h: domain::api::Household = serde_json::from_value(body).unwrap();
+        let (have, counted) = domain::models::household_identity(&h.residents, &settings, year);
+        if have < counted {
+            missing.push(serde_json::to_value(h.id).unwrap().to_string());
+        }
+    }
+    assert!(!missing.is_empty());
+    assert_eq!(order(&list("missing_identity").await), missing);
     let (status, err) = app
         .get(&format!("/api/v1/tdps/{}/households?show=everyone", f.tdp))
         .await;
