@@ -107,15 +107,22 @@ pub async fn save_settings(tx: &mut PgConnection, ward_code: i32, s: &ModelSetti
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query!("delete from model_skills where ward_code = $1", ward_code)
-        .execute(&mut *tx)
-        .await?;
+    // Only what changed: every change to a ward's skill sets re-judges all its residents
+    // (migration 0010), so saving the same sets again costs nothing.
     sqlx::query!(
-        "insert into model_skills (ward_code, model, skill_id)
-         select $1, m.model, k.id
-         from (select $2::text as model, unnest($3::text[]) as code
-               union all select $4, unnest($5::text[])) m
-         join skills k on k.ward_code = $1 and k.code = m.code",
+        "with wanted as (
+             select m.model, k.id as skill_id
+             from (select $2::text as model, unnest($3::text[]) as code
+                   union all select $4, unnest($5::text[])) m
+             join skills k on k.ward_code = $1 and k.code = m.code
+         ),
+         dropped as (
+             delete from model_skills m
+             where m.ward_code = $1 and (m.model, m.skill_id) not in (select * from wanted)
+         )
+         insert into model_skills (ward_code, model, skill_id)
+         select $1, model, skill_id from wanted
+         on conflict do nothing",
         ward_code,
         FAMILY,
         &s.family_skills,
