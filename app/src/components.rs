@@ -260,15 +260,39 @@ pub fn FieldMessage(
     }
 }
 
+/// The CSS class of a band against a target, as every figure is coloured.
+pub fn band_class(p: Progress) -> &'static str {
+    match p {
+        Progress::Reached => "reached",
+        Progress::OnTrack => "on-track",
+        Progress::Behind => "behind",
+    }
+}
+
 #[component]
 pub fn ProgressBadge(progress: Progress) -> impl IntoView {
     let i18n = use_i18n();
-    let (class, text) = match progress {
-        Progress::Reached => ("badge reached", t_string!(i18n, progress.reached)),
-        Progress::OnTrack => ("badge on-track", t_string!(i18n, progress.on_track)),
-        Progress::Behind => ("badge behind", t_string!(i18n, progress.behind)),
+    let text = match progress {
+        Progress::Reached => t_string!(i18n, progress.reached),
+        Progress::OnTrack => t_string!(i18n, progress.on_track),
+        Progress::Behind => t_string!(i18n, progress.behind),
     };
-    view! { <span class=class>{text}</span> }
+    view! { <span class=format!("badge {}", band_class(progress))>{text}</span> }
+}
+
+/// A figure's count ("127 / 200") and its share with a bar: the cells every table of
+/// figures against targets starts with.
+pub fn figure_cells(figure: &domain::api::Figure) -> impl IntoView + use<> {
+    let bar = figure.share.unwrap_or(0.0).min(100.0);
+    view! {
+        <td class="num">{format!("{} / {}", figure.achieved, figure.population)}</td>
+        <td class="num">
+            {percent(figure.share)}
+            <span class="bar" aria-hidden="true">
+                <span style:width=format!("{bar}%")></span>
+            </span>
+        </td>
+    }
 }
 
 /// Today on the device: ages and the visit form's default date.

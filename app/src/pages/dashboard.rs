@@ -11,7 +11,8 @@ use leptos_router::components::A;
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ProgressBadge, date, loaded, percent, rating, set_current_ward, skill_name,
+    ProgressBadge, band_class, date, figure_cells, loaded, percent, rating, set_current_ward,
+    skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -80,19 +81,10 @@ fn DashboardView(data: Data) -> impl IntoView {
                         .iter()
                         .zip(totals.skills.iter())
                         .map(|(skill, figure)| {
-                            let share = figure.share.unwrap_or(0.0).min(100.0);
                             view! {
                                 <tr>
                                     <th scope="row">{skill_name(skill)}</th>
-                                    <td class="num">
-                                        {format!("{} / {}", figure.achieved, figure.population)}
-                                    </td>
-                                    <td class="num">
-                                        {percent(figure.share)}
-                                        <span class="bar" aria-hidden="true">
-                                            <span style:width=format!("{share}%")></span>
-                                        </span>
-                                    </td>
+                                    {figure_cells(&figure.figure())}
                                     <td class="num">{format!("{}%", skill.target_percent)}</td>
                                     <td>{date(skill.deadline)}</td>
                                     <td>
@@ -117,17 +109,10 @@ fn DashboardView(data: Data) -> impl IntoView {
 fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
     let i18n = use_i18n();
     let line = |name: &'static str, label: AnyView, figure: Figure, target: f64| {
-        let share = figure.share.unwrap_or(0.0).min(100.0);
         view! {
             <tr data-model=name>
                 <th scope="row">{label}</th>
-                <td class="num">{format!("{} / {}", figure.achieved, figure.population)}</td>
-                <td class="num">
-                    {percent(figure.share)}
-                    <span class="bar" aria-hidden="true">
-                        <span style:width=format!("{share}%")></span>
-                    </span>
-                </td>
+                {figure_cells(&figure)}
                 <td class="num">{format!("{target}%")}</td>
                 <td>
                     <ProgressBadge progress=figure.progress />
@@ -189,12 +174,7 @@ fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
 
 /// A share in a TDP row, coloured by where it stands against its target.
 fn share_cell(share: Option<f64>, progress: Progress, column: &'static str) -> impl IntoView {
-    let band = match progress {
-        Progress::Reached => "reached",
-        Progress::OnTrack => "on-track",
-        Progress::Behind => "behind",
-    };
-    view! { <td class=format!("num {band}") data-col=column>{percent(share)}</td> }
+    view! { <td class=format!("num {}", band_class(progress)) data-col=column>{percent(share)}</td> }
 }
 
 /// TDPs side by side; a column header sorts by that column (again: reverses). A TDP's name

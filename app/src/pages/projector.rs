@@ -20,7 +20,8 @@ use super::map::{View, colour, legend_bands, tdp_number};
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, LanguageSwitch, ProgressBadge, date, date_time, percent, rating, skill_name,
+    ErrorNotice, LanguageSwitch, ProgressBadge, band_class, date, date_time, percent, rating,
+    skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -411,14 +412,6 @@ fn skills(deck: &Deck) -> AnyView {
         <ul class="skill-rows">{rows}</ul>
     }
     .into_any()
-}
-
-fn band_class(p: Progress) -> &'static str {
-    match p {
-        Progress::Reached => "reached",
-        Progress::OnTrack => "on-track",
-        Progress::Behind => "behind",
-    }
 }
 
 fn map(deck: &Deck) -> AnyView {

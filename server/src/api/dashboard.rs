@@ -10,7 +10,7 @@ use axum::body::Bytes;
 use chrono::Datelike;
 use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, TdpIndicators};
 use domain::indicators::{
-    figure, latest_eligible_birth_year, mean_rating, population, progress, share_percent,
+    figure, latest_eligible_birth_year, mean_rating, population, share_percent,
 };
 use domain::models::IDENTITY_MIN_AGE;
 use sqlx::PgPool;
@@ -272,12 +272,12 @@ fn model_figures_of(
 }
 
 fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
-    let share = share_percent(achieved, population);
+    let f = figure(achieved, population, skill.target_percent);
     SkillFigure {
         skill_id: skill.id,
-        achieved,
-        population,
-        share,
-        progress: progress(share, skill.target_percent),
+        achieved: f.achieved,
+        population: f.population,
+        share: f.share,
+        progress: f.progress,
     }
 }
