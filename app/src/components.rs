@@ -243,6 +243,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::WrongPassword => t_string!(i18n, fields.wrong_password),
         FieldCode::RoleScope => t_string!(i18n, fields.role_scope),
         FieldCode::OwnAdminRole => t_string!(i18n, fields.own_admin_role),
+        FieldCode::OwnMentor => t_string!(i18n, fields.own_mentor),
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),

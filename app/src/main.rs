@@ -15,8 +15,8 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, MODELS, PROJECTOR,
-    RECORD_VISIT, RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, segment,
+    ACCOUNTS, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, MARKET,
+    MARKETS, MODELS, PROJECTOR, RECORD_VISIT, RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, segment,
 };
 
 fn main() {
@@ -49,6 +49,9 @@ fn App() -> impl IntoView {
                         <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view=pages::Accounts />
                         <Route path=(segment(WARD), CODE, segment(AUDIT)) view=pages::AuditLog />
                         <Route path=(segment(WARD), CODE, segment(MODELS)) view=pages::ModelSettingsPage />
+                        <Route path=(segment(WARD), CODE, segment(AMBASSADORS)) view=pages::Ambassadors />
+                        <Route path=(segment(WARD), CODE, segment(MARKETS)) view=pages::Markets />
+                        <Route path=(segment(MARKET), ID) view=pages::MarketPage />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

@@ -17,6 +17,11 @@ pub const AUDIT: &str = "nhat-ky";
 pub const INVITATIONS: &str = "loi-moi";
 /// The ward's settings for the movement's models.
 pub const MODELS: &str = "mo-hinh";
+/// The ward's digital ambassadors (Đại sứ số) and their learners.
+pub const AMBASSADORS: &str = "dai-su-so";
+/// The ward's markets and cooperatives (Chợ số), and one market.
+pub const MARKETS: &str = "cho-so";
+pub const MARKET: &str = "cho";
 /// The phone's sync status and the visits that need attention.
 pub const SYNC: &str = "dong-bo";
 
@@ -40,6 +45,9 @@ pub enum Route {
     Audit(i32),
     /// What the ward judges the movement's models by.
     Models(i32),
+    Ambassadors(i32),
+    Markets(i32),
+    Market(Uuid),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -61,6 +69,9 @@ impl Route {
             Self::Accounts(ward) => format!("/{WARD}/{ward}/{ACCOUNTS}"),
             Self::Audit(ward) => format!("/{WARD}/{ward}/{AUDIT}"),
             Self::Models(ward) => format!("/{WARD}/{ward}/{MODELS}"),
+            Self::Ambassadors(ward) => format!("/{WARD}/{ward}/{AMBASSADORS}"),
+            Self::Markets(ward) => format!("/{WARD}/{ward}/{MARKETS}"),
+            Self::Market(id) => format!("/{MARKET}/{id}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

@@ -80,6 +80,8 @@ pub enum FieldCode {
     RoleScope,
     /// An admin taking their own admin role away.
     OwnAdminRole,
+    /// A resident chosen as their own mentor (Đại sứ số).
+    OwnMentor,
     /// A map boundary with no points.
     EmptyGeometry,
     /// Coordinates written latitude first; GeoJSON puts longitude first.
@@ -107,6 +109,7 @@ impl FieldCode {
             }
             Self::WrongPassword => "Mật khẩu hiện tại không đúng.",
             Self::OwnAdminRole => "Bạn không thể tự bỏ vai trò cán bộ phường của mình.",
+            Self::OwnMentor => "Một người không thể tự làm Đại sứ số hướng dẫn chính mình.",
             Self::EmptyGeometry => "Ranh giới không có điểm nào.",
             Self::SwappedCoordinates => {
                 "Tọa độ bị đảo: GeoJSON ghi kinh độ trước, vĩ độ sau (ví dụ [105.76, 21.05])."

@@ -36,7 +36,7 @@ pub fn share_percent(part: i64, whole: i64) -> Option<f64> {
 }
 
 /// Where a share stands against its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
@@ -45,6 +45,7 @@ pub enum Progress {
     /// At least [`ON_TRACK_FRACTION`] of the target.
     OnTrack,
     /// Below that, or nobody to count yet.
+    #[default]
     Behind,
 }
 
@@ -204,6 +205,8 @@ mod tests {
             models: crate::api::ModelFigures {
                 families: figure(0, 100, 100.0),
                 identity: figure(0, 100, 100.0),
+                ambassadors: figure(0, 0, 100.0),
+                cashless: figure(0, 0, 80.0),
             },
         }
     }

@@ -1,13 +1,16 @@
 //! The movement's models (mô hình) and who or what counts for each: "Gia đình số" (a household
-//! whose guide is digitally capable) and "Mỗi công dân – Một danh tính số" (every citizen aged
-//! 16+ with a digital identity and a digital payment account).
+//! whose guide is digitally capable), "Mỗi công dân – Một danh tính số" (every citizen aged
+//! 16+ with a digital identity and a digital payment account), "Đại sứ số" (mentors each
+//! guiding their quota of learners) and "Chợ số" (traders through the 4T steps, and markets
+//! where enough of them take cashless payment).
 //!
 //! The server counts with the same rules in SQL (`server/src/api/models.rs`); the tests there
 //! check both give the same answer.
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::api::{ModelSettings, ResidentSummary};
+use crate::api::{ModelSettings, ResidentSummary, StallDetails};
 use crate::indicators::is_eligible;
 
 /// "Mỗi công dân – Một danh tính số" counts citizens from this age (the model's own name).
@@ -18,6 +21,8 @@ const DEFAULT_TARGET: f64 = 100.0;
 /// Each digital ambassador guides at least five learners.
 const DEFAULT_AMBASSADOR_QUOTA: i32 = 5;
 const DEFAULT_CASHLESS_MARKET_PERCENT: f64 = 80.0;
+/// "Đại sứ số" is judged by the share of mentors at their quota: all of them.
+pub const AMBASSADORS_TARGET: f64 = 100.0;
 
 /// The skills a ward starts with (it edits its own): a guide uses a smartphone, has VNeID
 /// level 2, files on the public-service portal and knows how to stay safe online; a digital
@@ -121,6 +126,77 @@ pub fn household_identity(
         .fold((0, 0), |(have, counted), has| {
             (have + usize::from(has), counted + 1)
         })
+}
+
+/// "Đại sứ số": a mentor is at their quota once they guide that many learners.
+pub fn at_quota(learners: i64, settings: &ModelSettings) -> bool {
+    learners >= i64::from(settings.ambassador_quota)
+}
+
+/// Whether the resident `learner` may learn from a mentor who is the resident
+/// `mentor_resident` (`None` for a team member). A mentor may learn from another mentor, so
+/// the network can grow from one trained person to the next, but never from themself.
+pub fn may_learn_from(learner: Uuid, mentor_resident: Option<Uuid>) -> bool {
+    mentor_resident != Some(learner)
+}
+
+/// A learner's progress: how many of the ward's "digitally capable" skills they have, of how
+/// many.
+pub fn learner_progress(achieved: &[String], settings: &ModelSettings) -> (usize, usize) {
+    let required = &settings.family_skills;
+    (
+        required.len() - missing(achieved, required).len(),
+        required.len(),
+    )
+}
+
+/// The steps of the 4T model a trader goes through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FourT {
+    /// Tiểu thương: trained in selling with digital tools.
+    Trained,
+    /// Thương mại điện tử: selling on an e-commerce platform.
+    Ecommerce,
+    /// Thanh toán không dùng tiền mặt: takes QR codes or bank transfers.
+    Cashless,
+    /// Tiết kiệm số: saves in a digital account.
+    Savings,
+}
+
+impl FourT {
+    pub const ALL: [FourT; 4] = [
+        Self::Trained,
+        Self::Ecommerce,
+        Self::Cashless,
+        Self::Savings,
+    ];
+
+    /// The date a trader reached this step, if they have.
+    pub fn reached_on(self, stall: &StallDetails) -> Option<NaiveDate> {
+        match self {
+            Self::Trained => stall.trained_on,
+            Self::Ecommerce => stall.ecommerce_on,
+            Self::Cashless => stall.cashless_on,
+            Self::Savings => stall.savings_on,
+        }
+    }
+
+    /// Sets the date a trader reached this step, or clears it.
+    pub fn set(self, stall: &mut StallDetails, on: Option<NaiveDate>) {
+        *match self {
+            Self::Trained => &mut stall.trained_on,
+            Self::Ecommerce => &mut stall.ecommerce_on,
+            Self::Cashless => &mut stall.cashless_on,
+            Self::Savings => &mut stall.savings_on,
+        } = on;
+    }
+}
+
+/// "Chợ không dùng tiền mặt": a market where the share of traders taking cashless payment has
+/// reached the ward's threshold. Compared exactly, not on the rounded share; a market with no
+/// traders yet has no share and no badge.
+pub fn cashless_market(cashless: i64, traders: i64, settings: &ModelSettings) -> bool {
+    traders > 0 && cashless as f64 * 100.0 >= settings.cashless_market_percent * traders as f64
 }
 
 #[cfg(test)]
@@ -228,5 +304,82 @@ mod tests {
             resident(2015, &[]),
         ];
         assert_eq!(household_identity(&family, &s, 2026), (1, 2));
+    }
+
+    #[test]
+    fn a_mentor_is_at_quota_from_the_wards_number_of_learners() {
+        let mut s = settings();
+        assert!(!at_quota(4, &s));
+        assert!(at_quota(5, &s));
+        assert!(at_quota(9, &s));
+        s.ambassador_quota = 3;
+        assert!(at_quota(3, &s));
+        assert!(!at_quota(0, &s));
+    }
+
+    #[test]
+    fn a_mentor_who_is_also_a_learner_learns_from_another_mentor_only() {
+        let (mentor, other_mentor) = (Uuid::now_v7(), Uuid::now_v7());
+        assert!(may_learn_from(mentor, Some(other_mentor)));
+        assert!(!may_learn_from(mentor, Some(mentor)));
+        // A team member mentors anyone.
+        assert!(may_learn_from(mentor, None));
+    }
+
+    #[test]
+    fn a_learners_progress_counts_the_digitally_capable_skills_only() {
+        let s = settings();
+        let learner = resident(1960, &["smartphone", "e_payment", "vneid_level2"]);
+        assert_eq!(learner_progress(&learner.achieved, &s), (2, 4));
+        assert_eq!(learner_progress(&[], &s), (0, 4));
+        assert_eq!(
+            learner_progress(&resident(1990, &CAPABLE).achieved, &s),
+            (4, 4)
+        );
+    }
+
+    #[test]
+    fn a_market_is_cashless_from_the_threshold_exactly() {
+        let s = settings();
+        assert!(cashless_market(4, 5, &s));
+        assert!(cashless_market(5, 5, &s));
+        assert!(!cashless_market(3, 5, &s));
+        // 79.96% would round to 80.0% but is below the threshold.
+        assert!(!cashless_market(1999, 2500, &s));
+    }
+
+    #[test]
+    fn a_market_with_no_stalls_has_no_badge() {
+        let mut s = settings();
+        assert!(!cashless_market(0, 0, &s));
+        s.cashless_market_percent = 100.0;
+        assert!(!cashless_market(0, 0, &s));
+    }
+
+    #[test]
+    fn each_4t_step_reads_and_sets_its_own_date() {
+        let mut stall = StallDetails {
+            market_id: Uuid::nil(),
+            tdp_id: Uuid::nil(),
+            trader_name: "Trần Thị Hoa".into(),
+            stall_code: "A-12".into(),
+            goods: "Rau".into(),
+            trained_on: None,
+            ecommerce_on: None,
+            cashless_on: None,
+            savings_on: None,
+        };
+        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        for (i, step) in FourT::ALL.into_iter().enumerate() {
+            step.set(&mut stall, Some(day(i as u32 + 1)));
+        }
+        let dates: Vec<_> = FourT::ALL.map(|s| s.reached_on(&stall)).to_vec();
+        assert_eq!(
+            dates,
+            [Some(day(1)), Some(day(2)), Some(day(3)), Some(day(4))]
+        );
+        FourT::Cashless.set(&mut stall, None);
+        assert_eq!(stall.cashless_on, None);
+        assert_eq!(stall.savings_on, Some(day(4)));
     }
 }

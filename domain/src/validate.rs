@@ -7,10 +7,11 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation,
-    NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn,
+    AcceptInvitation, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation, NewMarket,
+    NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn, StallDetails,
 };
 use crate::error::{FieldCode, FieldError};
+use crate::models::FourT;
 
 pub const NAME_MAX: usize = 120;
 pub const ADDRESS_MAX: usize = 200;
@@ -29,6 +30,8 @@ pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
 /// A household of more than this many registered adults is a typing mistake.
 pub const REGISTER_MAX: i32 = 100_000;
+/// A stall's code as the market's board writes it ("A-12", "Dãy B/07").
+pub const STALL_CODE_MAX: usize = 20;
 
 /// Collects field errors in the order the form shows its fields.
 #[derive(Debug, Default)]
@@ -230,6 +233,34 @@ pub fn new_resident(r: &NewResident, today: NaiveDate) -> Result<(), Vec<FieldEr
     }
     e.finish()
 }
+
+pub fn new_market(m: &NewMarket) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("name", &m.name, NAME_MAX);
+    e.finish()
+}
+
+/// A trader's details; each 4T date no later than tomorrow (a phone's clock may run ahead) and
+/// not before the movement began.
+pub fn stall(s: &StallDetails, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("trader_name", &s.trader_name, NAME_MAX);
+    e.text("stall_code", &s.stall_code, STALL_CODE_MAX);
+    if s.goods.chars().count() > NAME_MAX {
+        e.add("goods", FieldCode::TooLong);
+    }
+    for (step, field) in FourT::ALL.into_iter().zip(FOUR_T_FIELDS) {
+        match step.reached_on(s) {
+            Some(d) if d > today + chrono::Days::new(1) => e.add(field, FieldCode::InFuture),
+            Some(d) if d < VISIT_DATE_MIN => e.add(field, FieldCode::OutOfRange),
+            _ => {}
+        }
+    }
+    e.finish()
+}
+
+/// The fields of `StallDetails` holding each step's date, in the order of `FourT::ALL`.
+pub const FOUR_T_FIELDS: [&str; 4] = ["trained_on", "ecommerce_on", "cashless_on", "savings_on"];
 
 pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
@@ -470,6 +501,52 @@ mod tests {
                 ("ambassador_quota".into(), FieldCode::OutOfRange),
                 ("cashless_market_percent".into(), FieldCode::OutOfRange),
             ]
+        );
+    }
+
+    fn trader() -> StallDetails {
+        StallDetails {
+            market_id: Uuid::nil(),
+            tdp_id: Uuid::nil(),
+            trader_name: "Trần Thị Hoa".into(),
+            stall_code: "A-12".into(),
+            goods: String::new(),
+            trained_on: Some(today()),
+            ecommerce_on: None,
+            cashless_on: None,
+            savings_on: None,
+        }
+    }
+
+    #[test]
+    fn a_stall_needs_a_trader_and_a_code_and_dates_that_happened() {
+        assert_eq!(codes(stall(&trader(), today())), vec![]);
+        let mut s = trader();
+        s.trader_name = " ".into();
+        s.stall_code = "A".repeat(STALL_CODE_MAX + 1);
+        s.cashless_on = Some(today() + chrono::Days::new(2));
+        s.savings_on = NaiveDate::from_ymd_opt(2019, 12, 31);
+        assert_eq!(
+            codes(stall(&s, today())),
+            vec![
+                ("trader_name".into(), FieldCode::Required),
+                ("stall_code".into(), FieldCode::TooLong),
+                ("cashless_on".into(), FieldCode::InFuture),
+                ("savings_on".into(), FieldCode::OutOfRange),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_market_needs_a_name() {
+        let m = NewMarket {
+            id: Uuid::nil(),
+            name: String::new(),
+            kind: crate::api::MarketKind::Market,
+        };
+        assert_eq!(
+            codes(new_market(&m)),
+            vec![("name".into(), FieldCode::Required)]
         );
     }
 }

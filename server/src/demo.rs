@@ -387,8 +387,11 @@ pub async fn generate_ward(
     } else {
         let visits = visit(&mut tx, &mut rng, ward_code, &tdps, &skills, size, today).await?;
         guides(&mut tx, ward_code).await?;
+        ambassadors(&mut tx, ward_code, year).await?;
         visits
     };
+    let tdp_ids: Vec<Uuid> = tdps.iter().map(|(id, _, _)| *id).collect();
+    markets(&mut tx, &mut rng, ward_code, &tdp_ids, today).await?;
     accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
     tx.commit().await?;
     Ok(Counts {
@@ -616,5 +619,116 @@ async fn guides(tx: &mut sqlx::PgConnection, ward_code: i32) -> anyhow::Result<(
     )
     .execute(tx)
     .await?;
+    Ok(())
+}
+
+/// "Đại sứ số": up to three household guides per TDP become mentors, and adults of their TDP
+/// their learners, five to a mentor until the TDP's few run out: in most TDPs a mentor or two
+/// is still short of the quota, so that the flag has something to show.
+async fn ambassadors(tx: &mut sqlx::PgConnection, ward_code: i32, year: i32) -> anyhow::Result<()> {
+    sqlx::query!(
+        "insert into mentors (id, ward_code, tdp_id, resident_id)
+         select md5(guide_id::text || 'mentor')::uuid, $1, tdp_id, guide_id
+         from (select h.tdp_id, h.guide_id,
+                      row_number() over (partition by h.tdp_id order by h.guide_id) as n
+               from households h join tdps t on t.id = h.tdp_id
+               where t.ward_code = $1 and h.guide_id is not null) g
+         where n <= 3",
+        ward_code,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "with m as (
+             select id, tdp_id, resident_id,
+                    row_number() over (partition by tdp_id order by id) - 1 as n,
+                    count(*) over (partition by tdp_id) as k
+             from mentors where ward_code = $1
+         ),
+         l as (
+             select r.id, r.tdp_id, row_number() over (partition by r.tdp_id order by r.id) - 1 as n
+             from residents r join tdps t on t.id = r.tdp_id
+             where t.ward_code = $1 and r.birth_year <= $2
+                 and not exists (select 1 from mentors x where x.resident_id = r.id)
+         )
+         insert into mentor_learners (resident_id, tdp_id, ward_code, mentor_id, mentor_resident_id)
+         select l.id, l.tdp_id, $1, m.id, m.resident_id
+         from l join m on m.tdp_id = l.tdp_id and m.n = l.n / 5
+         where l.n < m.k * 5 - abs(hashtext(l.tdp_id::text)) % 7",
+        ward_code,
+        domain::indicators::latest_eligible_birth_year(domain::models::IDENTITY_MIN_AGE, year),
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+const GOODS: [&str; 8] = [
+    "Rau củ",
+    "Thịt lợn",
+    "Hoa quả",
+    "Thủy sản",
+    "Tạp hóa",
+    "Quần áo",
+    "Gạo",
+    "Đồ khô",
+];
+
+/// "Chợ số": two markets and a cooperative, their traders living across the ward, each step
+/// of 4T reached by some: one market past the cashless threshold, the others on their way.
+async fn markets(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut ChaCha8Rng,
+    ward_code: i32,
+    tdps: &[Uuid],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    if tdps.is_empty() {
+        return Ok(());
+    }
+    for (name, kind, traders, cashless) in [
+        ("Chợ dân sinh", "market", 24, 0.9),
+        ("Chợ tạm ven đường", "market", 12, 0.5),
+        ("Hợp tác xã rau an toàn", "cooperative", 10, 0.6),
+    ] {
+        let market = id(rng);
+        sqlx::query!(
+            "insert into markets (id, ward_code, name, kind) values ($1, $2, $3, $4)",
+            market,
+            ward_code,
+            name,
+            kind,
+        )
+        .execute(&mut *tx)
+        .await?;
+        for stall in 1..=traders {
+            let tdp = tdps[rng.random_range(0..tdps.len())];
+            let (family_name, female) = (family(rng), rng.random_bool(0.7));
+            let trader = person(rng, family_name, female);
+            let mut day = |p: f64| {
+                rng.random_bool(p)
+                    .then(|| today - Days::new(rng.random_range(1..=300)))
+            };
+            let (trained, ecommerce, paid, savings) = (day(0.9), day(0.3), day(cashless), day(0.4));
+            sqlx::query!(
+                "insert into stalls (id, market_id, ward_code, tdp_id, trader_name, stall_code,
+                                     goods, trained_on, ecommerce_on, cashless_on, savings_on)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                id(rng),
+                market,
+                ward_code,
+                tdp,
+                trader,
+                format!("{}-{stall:02}", if kind == "market" { "S" } else { "HX" }),
+                pick(rng, &GOODS),
+                trained,
+                ecommerce,
+                paid,
+                savings,
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     Ok(())
 }

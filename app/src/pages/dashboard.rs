@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 
 use domain::api::{Dashboard as Data, Figure, ModelSettings, Skill, TdpIndicators};
 use domain::indicators::Progress;
+use domain::models::AMBASSADORS_TARGET;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -98,16 +99,19 @@ fn DashboardView(data: Data) -> impl IntoView {
             </table>
         </div>
         <h2>{t!(i18n, models.title)}</h2>
-        <ModelTable settings=data.models.clone() totals=totals.clone() />
+        <ModelTable ward=data.ward.code settings=data.models.clone() totals=totals.clone() />
         <h2>{t!(i18n, dashboard.tdps_title)}</h2>
         <TdpTable ward=data.ward.code skills=data.skills tdps=data.tdps />
     }
 }
 
-/// "Gia đình số" and "Mỗi công dân – Một danh tính số", ward-wide, against the ward's targets.
+/// The movement's four models, ward-wide, against the ward's targets; "Đại sứ số" and "Chợ số"
+/// link to their own pages.
 #[component]
-fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
+fn ModelTable(ward: i32, settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let may_see_people = !session.reach(ward, Action::ViewPeople).is_nothing();
     let line = |name: &'static str, label: AnyView, figure: Figure, target: f64| {
         view! {
             <tr data-model=name>
@@ -145,6 +149,30 @@ fn ModelTable(settings: ModelSettings, totals: TdpIndicators) -> impl IntoView {
                         totals.models.identity,
                         settings.identity_target,
                     )}
+                    {line(
+                        "ambassadors",
+                        if may_see_people {
+                            view! {
+                                <A href=Route::Ambassadors(ward).path()>
+                                    {t!(i18n, models.ambassadors_at_quota)}
+                                </A>
+                            }
+                                .into_any()
+                        } else {
+                            t!(i18n, models.ambassadors_at_quota).into_any()
+                        },
+                        totals.models.ambassadors,
+                        AMBASSADORS_TARGET,
+                    )}
+                    {line(
+                        "cashless",
+                        view! {
+                            <A href=Route::Markets(ward).path()>{t!(i18n, models.cashless_traders)}</A>
+                        }
+                            .into_any(),
+                        totals.models.cashless,
+                        settings.cashless_market_percent,
+                    )}
                 </tbody>
             </table>
         </div>
@@ -158,6 +186,8 @@ enum Column {
     Satisfaction,
     Families,
     Identity,
+    Ambassadors,
+    Cashless,
     Skill(usize),
 }
 
@@ -168,6 +198,8 @@ fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
         Column::Satisfaction => row.satisfaction,
         Column::Families => row.models.families.share,
         Column::Identity => row.models.identity.share,
+        Column::Ambassadors => row.models.ambassadors.share,
+        Column::Cashless => row.models.cashless.share,
         Column::Skill(i) => row.skills.get(i).and_then(|f| f.share),
     }
 }
@@ -254,6 +286,14 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                             Column::Identity,
                             Box::new(move || t_string!(i18n, models.identity).to_owned()),
                         )}
+                        {header(
+                            Column::Ambassadors,
+                            Box::new(move || t_string!(i18n, models.ambassadors).to_owned()),
+                        )}
+                        {header(
+                            Column::Cashless,
+                            Box::new(move || t_string!(i18n, models.markets).to_owned()),
+                        )}
                         {skill_headers}
                     </tr>
                 </thead>
@@ -287,6 +327,16 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                                         row.models.identity.share,
                                         row.models.identity.progress,
                                         "identity",
+                                    )}
+                                    {share_cell(
+                                        row.models.ambassadors.share,
+                                        row.models.ambassadors.progress,
+                                        "ambassadors",
+                                    )}
+                                    {share_cell(
+                                        row.models.cashless.share,
+                                        row.models.cashless.progress,
+                                        "cashless",
                                     )}
                                     {row
                                         .skills

@@ -1,6 +1,7 @@
 //! One module per page of the route table in `main.rs`.
 
 mod accounts;
+mod ambassadors;
 mod audit;
 mod dashboard;
 mod home;
@@ -8,6 +9,7 @@ mod household;
 mod invitation;
 mod invitations;
 mod map;
+mod markets;
 mod models;
 mod my_account;
 mod not_found;
@@ -19,6 +21,7 @@ mod sync;
 mod tdp;
 
 pub use accounts::Accounts;
+pub use ambassadors::Ambassadors;
 pub use audit::AuditLog;
 pub use dashboard::Dashboard;
 pub use home::Home;
@@ -26,6 +29,7 @@ pub use household::HouseholdPage;
 pub use invitation::InvitationPage;
 pub use invitations::Invitations;
 pub use map::MapPage;
+pub use markets::{MarketPage, Markets};
 pub use models::ModelSettingsPage;
 pub use my_account::MyAccount;
 pub use not_found::NotFound;

@@ -1,14 +1,17 @@
-//! A resident: each skill's status and the visits that helped.
+//! A resident: each skill's status, the visits that helped, and their part in "Đại sứ số".
 
+use domain::access::Action;
 use domain::api::{Resident, SkillStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::{id_param, not_found};
-use crate::api;
-use crate::components::{date, loaded, set_current_ward};
+use crate::api::{self, Mentoring};
+use crate::components::{ErrorNotice, date, loaded, set_current_ward};
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
+use crate::session::use_session;
 
 #[component]
 pub fn ResidentPage() -> impl IntoView {
@@ -17,9 +20,12 @@ pub fn ResidentPage() -> impl IntoView {
         let id = id.get();
         async move { api::resident(id.ok_or_else(not_found)?).await }
     });
-    loaded(data, |r: Resident| {
+    loaded(data, move |r: Resident| {
         set_current_ward(r.tdp.ward_code);
-        view! { <ResidentView resident=r /> }
+        view! {
+            <ResidentView resident=r.clone() />
+            <Ambassador resident=r on_change=move || data.refetch() />
+        }
     })
 }
 
@@ -76,5 +82,96 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+/// Whether the resident is a digital ambassador, and who guides them; registering or
+/// withdrawing for those who record in the resident's TDP.
+#[component]
+fn Ambassador(
+    resident: Resident,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let ward = resident.tdp.ward_code;
+    let may_record = session
+        .reach(ward, Action::Record)
+        .includes(resident.tdp.id);
+    let who = Mentoring::Resident(resident.id);
+    let failure = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let act = move |register: bool| {
+        busy.set(true);
+        spawn_local(async move {
+            let done = if register {
+                api::register_ambassador(who).await.map(|_| ())
+            } else {
+                api::withdraw_ambassador(who).await
+            };
+            busy.set(false);
+            match done {
+                Ok(()) => on_change(),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    let id = resident.id;
+    let stop_learning = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let done = api::set_mentor(id, None).await;
+            busy.set(false);
+            match done {
+                Ok(_) => on_change(),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    let is_mentor = resident.mentor_id.is_some();
+    view! {
+        <section class="ambassador" aria-labelledby="ambassador-title">
+            <h2 id="ambassador-title">{t!(i18n, ambassadors.section)}</h2>
+            {is_mentor
+                .then(|| {
+                    view! {
+                        <p>
+                            {t!(i18n, ambassadors.is_mentor)} " "
+                            <A href=Route::Ambassadors(ward).path()>{t!(i18n, ambassadors.see_network)}</A>
+                        </p>
+                    }
+                })}
+            {match resident.learns_from {
+                Some(m) => {
+                    view! {
+                        <p>
+                            {t!(i18n, ambassadors.learns_from, name = m.full_name)} " "
+                            <Show when=move || may_record>
+                                <button type="button" class="button secondary small" disabled=busy on:click=stop_learning>
+                                    {t!(i18n, ambassadors.stop_learning)}
+                                </button>
+                            </Show>
+                        </p>
+                    }
+                        .into_any()
+                }
+                None => view! { <p class="muted">{t!(i18n, ambassadors.no_mentor)}</p> }.into_any(),
+            }}
+            <Show when=move || may_record>
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=busy
+                    on:click=move |_| act(!is_mentor)
+                >
+                    {if is_mentor {
+                        t!(i18n, ambassadors.withdraw).into_any()
+                    } else {
+                        t!(i18n, ambassadors.register).into_any()
+                    }}
+                </button>
+            </Show>
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+        </section>
     }
 }

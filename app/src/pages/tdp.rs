@@ -1,12 +1,15 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
-use domain::api::{Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamRole};
+use domain::api::{
+    AmbassadorNetwork, Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamRole,
+};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api;
+use crate::api::{self, Mentoring};
 use crate::components::{
     ErrorNotice, PriorityBadges, ProgressBadge, date, loaded, percent, rating, set_current_ward,
     skill_name,
@@ -71,6 +74,19 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
             .reach(ward, domain::access::Action::ManageTeam)
             .includes(id)
     };
+    // Which team members are digital ambassadors, for the team leader: read online only, so
+    // offline the buttons do not show.
+    let network = RwSignal::new(None::<AmbassadorNetwork>);
+    let reload = move || {
+        spawn_local(async move {
+            if let Ok(n) = api::ambassadors(ward, Some(id)).await {
+                network.set(Some(n));
+            }
+        })
+    };
+    if may_invite() {
+        reload();
+    }
     view! {
         <p class="crumb">
             <A href=Route::Dashboard(detail.tdp.ward_code).path()>{t!(i18n, nav.dashboard)}</A>
@@ -105,9 +121,19 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
         <ul class="figures">
             {figure_line(t!(i18n, models.families_of_households).into_any(), f.models.families.clone())}
             {figure_line(t!(i18n, models.identity_of_people).into_any(), f.models.identity.clone())}
+            {figure_line(
+                view! { <A href=Route::Ambassadors(ward).path()>{t!(i18n, models.ambassadors_at_quota)}</A> }
+                    .into_any(),
+                f.models.ambassadors.clone(),
+            )}
+            {figure_line(
+                view! { <A href=Route::Markets(ward).path()>{t!(i18n, models.cashless_traders)}</A> }
+                    .into_any(),
+                f.models.cashless.clone(),
+            )}
         </ul>
         <h2>{t!(i18n, tdp.team)}</h2>
-        <ul class="list">
+        <ul class="list team">
             {detail
                 .team
                 .into_iter()
@@ -118,6 +144,7 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                             " · "
                             <span class="muted">{role_label(m.role)}</span>
                             {m.phone.map(|p| view! { " · " <a href=format!("tel:{p}")>{p.clone()}</a> })}
+                            <MemberAmbassador member=m.id name=m.full_name network reload />
                         </li>
                     }
                 })
@@ -235,5 +262,75 @@ pub fn HouseholdItem(household: HouseholdSummary) -> impl IntoView {
                 }}
             </span>
         </li>
+    }
+}
+
+/// Whether a team member is a digital ambassador, with the team leader's button to register or
+/// withdraw them.
+#[component]
+fn MemberAmbassador(
+    member: Uuid,
+    name: String,
+    network: RwSignal<Option<AmbassadorNetwork>>,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let failure = RwSignal::new(None);
+    let act = move |register: bool| {
+        spawn_local(async move {
+            let who = Mentoring::TeamMember(member);
+            let done = if register {
+                api::register_ambassador(who).await.map(|_| ())
+            } else {
+                api::withdraw_ambassador(who).await
+            };
+            match done {
+                Ok(()) => reload(),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    let name = StoredValue::new(name);
+    view! {
+        {move || {
+            network
+                .with(|n| {
+                    n.as_ref()
+                        .map(|n| {
+                            let mentor = n.mentors.iter().find(|m| m.team_member_id == Some(member));
+                            let register = mentor.is_none();
+                            let action = move || {
+                                if register {
+                                    t_string!(i18n, ambassadors.register)
+                                } else {
+                                    t_string!(i18n, ambassadors.withdraw)
+                                }
+                            };
+                            view! {
+                                {mentor
+                                    .map(|m| {
+                                        view! {
+                                            " · "
+                                            <span class="badge reached">{t!(i18n, ambassadors.section)}</span>
+                                            " "
+                                            <span class="muted">
+                                                {t!(i18n, ambassadors.learners, n = m.learner_count, quota = n.quota)}
+                                            </span>
+                                        }
+                                    })}
+                                " "
+                                <button
+                                    type="button"
+                                    class="button secondary small"
+                                    aria-label=move || format!("{} – {}", action(), name.get_value())
+                                    on:click=move |_| act(register)
+                                >
+                                    {action}
+                                </button>
+                            }
+                        })
+                })
+        }}
+        {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
     }
 }

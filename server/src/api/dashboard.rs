@@ -12,7 +12,7 @@ use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, Td
 use domain::indicators::{
     figure, latest_eligible_birth_year, mean_rating, population, share_percent,
 };
-use domain::models::IDENTITY_MIN_AGE;
+use domain::models::{AMBASSADORS_TARGET, IDENTITY_MIN_AGE};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -174,9 +174,9 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     }
 
     let models = super::models::settings(db, ward_code).await?;
-    let model_counts = super::models::counts(db, &tdp_ids, as_of_year).await?;
+    let model_counts = super::models::counts(db, &tdp_ids, as_of_year, &models).await?;
     let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year);
-    let mut total_models = [(0i64, 0i64); 2];
+    let mut total_models = [(0i64, 0i64); 4];
 
     let mut total_achieved = vec![0i64; skills.len()];
     let mut total_population = vec![0i64; skills.len()];
@@ -213,6 +213,8 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
                 counts.identity,
                 population(tdp.adults_registered.into(), recorded(identity_max_year)),
             ),
+            (counts.mentors_at_quota, counts.mentors),
+            (counts.cashless, counts.traders),
         ];
         for (total, (achieved, population)) in total_models.iter_mut().zip(model_figures) {
             total.0 += achieved;
@@ -260,14 +262,17 @@ pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<
     })
 }
 
-/// (achieved, population) of "Gia đình số" and of "Mỗi công dân – Một danh tính số".
+/// (achieved, population) of "Gia đình số", "Mỗi công dân – Một danh tính số", "Đại sứ số"
+/// and "Chợ số".
 fn model_figures_of(
     settings: &ModelSettings,
-    [families, identity]: [(i64, i64); 2],
+    [families, identity, ambassadors, cashless]: [(i64, i64); 4],
 ) -> ModelFigures {
     ModelFigures {
         families: figure(families.0, families.1, settings.family_target),
         identity: figure(identity.0, identity.1, settings.identity_target),
+        ambassadors: figure(ambassadors.0, ambassadors.1, AMBASSADORS_TARGET),
+        cashless: figure(cashless.0, cashless.1, settings.cashless_market_percent),
     }
 }
 

@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers' annotations.
 
 mod accounts;
+mod ambassadors;
 mod audit_log;
 mod briefing;
 mod dashboard;
@@ -9,6 +10,7 @@ mod health;
 mod households;
 mod invitations;
 mod map;
+mod markets;
 pub(crate) mod models;
 mod residents;
 mod session;
@@ -68,6 +70,8 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(audit_log::routes())
             .merge(map::routes())
             .merge(models::routes())
+            .merge(ambassadors::routes())
+            .merge(markets::routes())
             .merge(briefing::routes()),
     )
 }

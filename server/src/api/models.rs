@@ -143,14 +143,22 @@ pub struct Counts {
     pub families: i64,
     /// Residents aged 16+ with every identity skill.
     pub identity: i64,
+    /// Digital ambassadors living or working in the TDP, and those at the ward's quota.
+    pub mentors: i64,
+    pub mentors_at_quota: i64,
+    /// Traders of the ward's markets living in the TDP, and those taking cashless payment.
+    pub traders: i64,
+    pub cashless: i64,
 }
 
-/// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`: read from the
-/// counts the database keeps by the rules of `domain::models` (migration 0010).
+/// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`: households and
+/// identities read from the counts the database keeps by the rules of `domain::models`
+/// (migration 0010); mentors and traders, a few per TDP, counted here.
 pub async fn counts(
     db: &PgPool,
     tdp_ids: &[Uuid],
     as_of_year: i32,
+    settings: &ModelSettings,
 ) -> Result<HashMap<Uuid, Counts>> {
     let mut counts: HashMap<Uuid, Counts> = HashMap::new();
     for row in sqlx::query!(
@@ -180,6 +188,31 @@ pub async fn counts(
     .await?
     {
         counts.entry(row.tdp_id).or_default().identity = row.n;
+    }
+    for row in sqlx::query!(
+        r#"select m.tdp_id,
+                  (select count(*) from mentor_learners l where l.mentor_id = m.id) as "learners!"
+           from mentors m where m.tdp_id = any($1)"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let c = counts.entry(row.tdp_id).or_default();
+        c.mentors += 1;
+        c.mentors_at_quota += i64::from(domain::models::at_quota(row.learners, settings));
+    }
+    for row in sqlx::query!(
+        r#"select tdp_id, count(*) as "traders!", count(cashless_on) as "cashless!"
+           from stalls where tdp_id = any($1) group by tdp_id"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let c = counts.entry(row.tdp_id).or_default();
+        c.traders = row.traders;
+        c.cashless = row.cashless;
     }
     Ok(counts)
 }

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, Gender, HelpRecord, NewResident, Resident, ResidentSkill, SkillStatus,
+    AuditAction, Gender, HelpRecord, MentorRef, NewResident, Resident, ResidentSkill, SkillStatus,
 };
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -96,6 +96,21 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         gender: Gender::parse(&r.gender).unwrap_or(Gender::Other),
         skills,
         history: help_records(db, Some(id), &[]).await?,
+        mentor_id: sqlx::query_scalar!("select id from mentors where resident_id = $1", id)
+            .fetch_optional(db)
+            .await?,
+        learns_from: sqlx::query_as!(
+            MentorRef,
+            r#"select m.id as mentor_id, coalesce(r.full_name, tm.full_name) as "full_name!"
+               from mentor_learners l
+               join mentors m on m.id = l.mentor_id
+               left join residents r on r.id = m.resident_id
+               left join team_members tm on tm.id = m.team_member_id
+               where l.resident_id = $1"#,
+            id
+        )
+        .fetch_optional(db)
+        .await?,
     })
 }
 

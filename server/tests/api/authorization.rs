@@ -35,6 +35,11 @@ struct Place {
     account: Uuid,
     /// A sync conflict in the place's TDP.
     conflict: i64,
+    /// A digital ambassador: the place's team member.
+    mentor: Uuid,
+    /// A market of the ward, and a trader of it living in the place's TDP.
+    market: Uuid,
+    stall: Uuid,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -303,6 +308,97 @@ fn matrix() -> Vec<Row> {
             "/households/{id}/guide",
             |p| format!("/api/v1/households/{}/guide", p.household),
             |p| Some(json!({ "resident_id": p.resident })),
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/ambassadors",
+            |p| format!("/api/v1/wards/{}/ambassadors", p.ward),
+            none,
+            WardPeople,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/residents/{id}/ambassador",
+            |p| format!("/api/v1/residents/{}/ambassador", p.resident),
+            none,
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/residents/{id}/mentor",
+            |p| format!("/api/v1/residents/{}/mentor", p.resident),
+            |p| Some(json!({ "mentor_id": p.mentor })),
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/residents/{id}/ambassador",
+            |p| format!("/api/v1/residents/{}/ambassador", p.resident),
+            none,
+            RecordOn,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::PUT,
+            "/team-members/{id}/ambassador",
+            |p| format!("/api/v1/team-members/{}/ambassador", p.member),
+            none,
+            ManageTeam,
+            S::OK,
+        ),
+        // Last of the mentor's rows: it ends the mentorship the others use.
+        row(
+            M::DELETE,
+            "/team-members/{id}/ambassador",
+            |p| format!("/api/v1/team-members/{}/ambassador", p.member),
+            none,
+            ManageTeam,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/markets",
+            |p| format!("/api/v1/wards/{}/markets", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/markets",
+            |p| format!("/api/v1/wards/{}/markets", p.ward),
+            |_| {
+                Some(
+                    json!({ "id": Uuid::now_v7(), "name": format!("Chợ {}", Uuid::now_v7()), "kind": "market" }),
+                )
+            },
+            ManageWard,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/markets/{id}",
+            |p| format!("/api/v1/markets/{}", p.market),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/stalls/{id}",
+            |p| format!("/api/v1/stalls/{}", p.stall),
+            |p| {
+                Some(
+                    json!({ "market_id": p.market, "tdp_id": p.tdp, "trader_name": "Trần Thị Hoa",
+                             "stall_code": "A-1", "goods": "", "trained_on": null,
+                             "ecommerce_on": null, "cashless_on": null, "savings_on": null }),
+                )
+            },
             RecordOn,
             S::OK,
         ),
@@ -627,7 +723,42 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .fetch_one(&app.db)
     .await
     .unwrap();
+    let mentor = Uuid::now_v7();
+    sqlx::query!(
+        "insert into mentors (id, ward_code, tdp_id, team_member_id) values ($1, $2, $3, $4)",
+        mentor,
+        ward,
+        tdp,
+        r.member
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let (market, stall) = (Uuid::now_v7(), Uuid::now_v7());
+    sqlx::query!(
+        "insert into markets (id, ward_code, name, kind) values ($1, $2, $3, 'market')",
+        market,
+        ward,
+        format!("Chợ {market}")
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "insert into stalls (id, market_id, ward_code, tdp_id, trader_name, stall_code)
+         values ($1, $2, $3, $4, 'Trần Thị Hoa', 'A-1')",
+        stall,
+        market,
+        ward,
+        tdp
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     Place {
+        mentor,
+        market,
+        stall,
         ward,
         tdp,
         household: r.household,

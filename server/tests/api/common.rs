@@ -4,6 +4,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use domain::access::Role;
+use domain::api::{Dashboard, TdpIndicators};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use server::demo::{self, Size};
@@ -147,6 +148,11 @@ impl TestApp {
                 .unwrap(),
         )
         .await
+    }
+
+    pub async fn delete(&self, uri: &str) -> (StatusCode, Value) {
+        self.request(Request::delete(uri).body(Body::empty()).unwrap())
+            .await
     }
 
     pub async fn post_raw(&self, uri: &str, body: &str) -> (StatusCode, Value) {
@@ -296,4 +302,16 @@ pub async fn achieve(app: &TestApp, f: &Fixture, resident: Uuid, codes: &[String
         .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+/// The ward's dashboard, as the client reads it.
+pub async fn dashboard(app: &TestApp) -> Dashboard {
+    let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/dashboard")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+/// One TDP's row of the dashboard.
+pub fn row(d: &Dashboard, tdp: Uuid) -> &TdpIndicators {
+    d.tdps.iter().find(|t| t.tdp_id == Some(tdp)).unwrap()
 }

@@ -3,12 +3,14 @@
 //! Modules mirror the API's resources.
 
 mod accounts;
+mod ambassadors;
 mod authorization;
 mod boundaries;
 mod briefing;
 mod common;
 mod households;
 mod invitations;
+mod markets;
 mod models;
 mod residents;
 mod sessions;

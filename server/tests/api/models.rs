@@ -2,22 +2,12 @@
 //! dashboard counts in SQL checked against the rules of `domain::models`.
 
 use axum::http::StatusCode;
-use domain::api::{Dashboard, Household, ModelSettings, TdpIndicators};
+use domain::api::{Household, ModelSettings, TdpIndicators};
 use domain::models::{default_settings, family, household_identity};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{OTHER_WARD, TestApp, WARD, achieve, app, field_errors, pair};
-
-async fn dashboard(app: &TestApp) -> Dashboard {
-    let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/dashboard")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_value(body).unwrap()
-}
-
-fn row(d: &Dashboard, tdp: Uuid) -> &TdpIndicators {
-    d.tdps.iter().find(|t| t.tdp_id == Some(tdp)).unwrap()
-}
+use crate::common::{OTHER_WARD, TestApp, WARD, achieve, app, dashboard, field_errors, pair, row};
 
 async fn household(app: &TestApp, id: Uuid) -> Household {
     let (status, body) = app.get(&format!("/api/v1/households/{id}")).await;

@@ -11,6 +11,7 @@ use domain::indicators::{
     COVERAGE_TARGET, ON_TRACK_FRACTION, Progress, SATISFACTION_TARGET, progress,
 };
 use domain::map::{Boundaries, Projection};
+use domain::models::AMBASSADORS_TARGET;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
@@ -62,6 +63,10 @@ enum Indicator {
     Families,
     /// "Mỗi công dân – Một danh tính số".
     Identity,
+    /// "Đại sứ số": mentors at their quota.
+    Ambassadors,
+    /// "Chợ số": traders taking cashless payment.
+    Cashless,
     /// The dashboard's skill at this index.
     Skill(usize),
 }
@@ -73,6 +78,8 @@ impl Indicator {
             Self::Satisfaction => "satisfaction".into(),
             Self::Families => "families".into(),
             Self::Identity => "identity".into(),
+            Self::Ambassadors => "ambassadors".into(),
+            Self::Cashless => "cashless".into(),
             Self::Skill(i) => format!("skill-{i}"),
         }
     }
@@ -89,6 +96,11 @@ impl Indicator {
             Self::Identity => (
                 figures.models.identity.share,
                 dashboard.models.identity_target,
+            ),
+            Self::Ambassadors => (figures.models.ambassadors.share, AMBASSADORS_TARGET),
+            Self::Cashless => (
+                figures.models.cashless.share,
+                dashboard.models.cashless_market_percent,
             ),
             Self::Skill(i) => (
                 figures.skills.get(i).and_then(|f| f.share),
@@ -374,6 +386,8 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             "satisfaction" => Indicator::Satisfaction,
             "families" => Indicator::Families,
             "identity" => Indicator::Identity,
+            "ambassadors" => Indicator::Ambassadors,
+            "cashless" => Indicator::Cashless,
             other => other
                 .strip_prefix("skill-")
                 .and_then(|i| i.parse().ok())
@@ -409,6 +423,8 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
                 <option value="satisfaction">{t!(i18n, map.satisfaction)}</option>
                 <option value="families">{t!(i18n, models.families_of_households)}</option>
                 <option value="identity">{t!(i18n, models.identity_of_people)}</option>
+                <option value="ambassadors">{t!(i18n, models.ambassadors_at_quota)}</option>
+                <option value="cashless">{t!(i18n, models.cashless_traders)}</option>
                 {skill_names
                     .into_iter()
                     .map(|(i, name)| view! { <option value=format!("skill-{i}")>{name}</option> })
