@@ -5,13 +5,13 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Account, AccountChange, AmbassadorNetwork, AuditAction, AuditEntry,
-    BoundaryImport, Briefing, ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard,
-    GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation,
-    InvitationPreview, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
-    NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, Resident, SearchResults,
-    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Visit, VisitBatch, Ward,
+    AcceptInvitation, Account, AccountChange, AmbassadorNetwork, Assignment, AuditAction,
+    AuditEntry, BoundaryImport, Briefing, ConflictChoice, ConflictResolution, CreatedInvitation,
+    Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
+    Invitation, InvitationPreview, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings,
+    NewAccount, NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, Resident,
+    SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict,
+    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -295,6 +295,17 @@ pub async fn household(id: Uuid) -> Result<Household, ApiError> {
         local::household(id)
     })
     .await
+}
+
+/// Sends a team member to households of the TDP, or calls them back (`team_member_id: None`).
+pub async fn assign(tdp: Uuid, assignment: &Assignment) -> Result<Vec<HouseholdSummary>, ApiError> {
+    put(&format!("/tdps/{tdp}/assignments"), assignment).await
+}
+
+/// The households the signed-in person was sent to and has not visited yet; offline, the list
+/// last read.
+pub async fn my_households() -> Result<Vec<HouseholdSummary>, ApiError> {
+    local::my_households(get("/me/households").await).await
 }
 
 /// Marks the household's guide ("Gia đình số"), or clears it with `None`. Online only, for

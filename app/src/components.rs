@@ -94,6 +94,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {t!(i18n, nav.projector)}
                         </A>
                     </Show>
+                    <Show when=move || session.on_a_team()>
+                        <A href=Route::MyHouseholds.path()>{t!(i18n, nav.my_households)}</A>
+                    </Show>
                     <Show when=may_search>
                         <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
                             {t!(i18n, nav.search)}

@@ -16,7 +16,8 @@ use leptos_router::components::{Route, Router, Routes};
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
     ACCOUNTS, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, MARKET,
-    MARKETS, MODELS, PROJECTOR, RECORD_VISIT, RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, segment,
+    MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, RESIDENT, SEARCH, SYNC, TDP, TOKEN,
+    WARD, segment,
 };
 
 fn main() {
@@ -52,6 +53,7 @@ fn App() -> impl IntoView {
                         <Route path=(segment(WARD), CODE, segment(AMBASSADORS)) view=pages::Ambassadors />
                         <Route path=(segment(WARD), CODE, segment(MARKETS)) view=pages::Markets />
                         <Route path=(segment(MARKET), ID) view=pages::MarketPage />
+                        <Route path=segment(MY_HOUSEHOLDS) view=pages::MyHouseholds />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

@@ -22,6 +22,8 @@ pub const AMBASSADORS: &str = "dai-su-so";
 /// The ward's markets and cooperatives (Chợ số), and one market.
 pub const MARKETS: &str = "cho-so";
 pub const MARKET: &str = "cho";
+/// The households the signed-in volunteer was sent to.
+pub const MY_HOUSEHOLDS: &str = "ho-cua-toi";
 /// The phone's sync status and the visits that need attention.
 pub const SYNC: &str = "dong-bo";
 
@@ -48,6 +50,7 @@ pub enum Route {
     Ambassadors(i32),
     Markets(i32),
     Market(Uuid),
+    MyHouseholds,
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -72,6 +75,7 @@ impl Route {
             Self::Ambassadors(ward) => format!("/{WARD}/{ward}/{AMBASSADORS}"),
             Self::Markets(ward) => format!("/{WARD}/{ward}/{MARKETS}"),
             Self::Market(id) => format!("/{MARKET}/{id}"),
+            Self::MyHouseholds => format!("/{MY_HOUSEHOLDS}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

@@ -74,6 +74,14 @@ impl Session {
         })
     }
 
+    /// Whether the signed-in person is on a TDP's team: households are sent to them (tracked).
+    pub fn on_a_team(&self) -> bool {
+        self.me.with(|me| match me {
+            Some(Some(me)) => me.grants.iter().any(|g| g.role.is_per_tdp()),
+            _ => false,
+        })
+    }
+
     pub fn signed_in(&self, me: Me) {
         self.lost.set(false);
         let session = *self;

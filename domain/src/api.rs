@@ -89,6 +89,17 @@ schema! {
         pub last_visit: Option<NaiveDate>,
         /// Its guide has every skill the ward asks of one ("Gia đình số").
         pub digital_family: bool,
+        /// The team member sent to it who has not visited it since (door-to-door assignments).
+        #[serde(default)]
+        pub assigned_to: Option<String>,
+    }
+
+    /// Sends a team member to households of a TDP, or calls them back with `team_member_id:
+    /// null`; a misspelt field is refused rather than read as `null`.
+    #[serde(deny_unknown_fields)]
+    pub struct Assignment {
+        pub team_member_id: Option<Uuid>,
+        pub household_ids: Vec<Uuid>,
     }
 
     /// Why a household comes first in the teams' lists.

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation, NewMarket,
-    NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn, StallDetails,
+    AcceptInvitation, Assignment, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation,
+    NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn, StallDetails,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
@@ -30,6 +30,8 @@ pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 128;
 /// A household of more than this many registered adults is a typing mistake.
 pub const REGISTER_MAX: i32 = 100_000;
+/// Households sent in one assignment: a page of the TDP's list.
+pub const ASSIGNMENT_MAX: usize = 200;
 /// A stall's code as the market's board writes it ("A-12", "Dãy B/07").
 pub const STALL_CODE_MAX: usize = 20;
 
@@ -230,6 +232,23 @@ pub fn new_resident(r: &NewResident, today: NaiveDate) -> Result<(), Vec<FieldEr
         e.add("birth_year", FieldCode::InFuture);
     } else if r.birth_year < BIRTH_YEAR_MIN {
         e.add("birth_year", FieldCode::OutOfRange);
+    }
+    e.finish()
+}
+
+/// At least one household, each once, no more than a page of them.
+pub fn assignment(a: &Assignment) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if a.household_ids.is_empty() {
+        e.add("household_ids", FieldCode::Required);
+    } else if a.household_ids.len() > ASSIGNMENT_MAX {
+        e.add("household_ids", FieldCode::TooLong);
+    }
+    let mut seen = HashSet::new();
+    for (i, id) in a.household_ids.iter().enumerate() {
+        if !seen.insert(id) {
+            e.add(format!("household_ids[{i}]"), FieldCode::Duplicate);
+        }
     }
     e.finish()
 }
@@ -547,6 +566,28 @@ mod tests {
         assert_eq!(
             codes(new_market(&m)),
             vec![("name".into(), FieldCode::Required)]
+        );
+    }
+
+    #[test]
+    fn an_assignment_names_each_household_once() {
+        let a = |ids: Vec<Uuid>| Assignment {
+            team_member_id: None,
+            household_ids: ids,
+        };
+        let h = Uuid::from_u128(7);
+        assert_eq!(codes(assignment(&a(vec![h]))), vec![]);
+        assert_eq!(
+            codes(assignment(&a(vec![]))),
+            vec![("household_ids".into(), FieldCode::Required)]
+        );
+        assert_eq!(
+            codes(assignment(&a(vec![h, Uuid::from_u128(8), h]))),
+            vec![("household_ids[2]".into(), FieldCode::Duplicate)]
+        );
+        assert_eq!(
+            codes(assignment(&a(vec![h; ASSIGNMENT_MAX + 1])))[0],
+            ("household_ids".into(), FieldCode::TooLong)
         );
     }
 }

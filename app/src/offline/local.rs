@@ -13,7 +13,8 @@ use domain::text::fold;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::store::{self, BRIEFINGS, Change, HOUSEHOLDS, TDPS, WARDS};
+use super::OutboxEntry;
+use super::store::{self, BRIEFINGS, Change, HOUSEHOLDS, OUTBOX, PERSON, TDPS, WARDS};
 use crate::api::ApiError;
 
 /// What the phone keeps of one ward besides its households.
@@ -42,6 +43,31 @@ where
         Err(ApiError::Network) => local().await.ok_or(ApiError::Network),
         answer => answer,
     }
+}
+
+/// The key, in the person's own store, of the households they were last sent to.
+const MY_HOUSEHOLDS: &str = "my_households";
+
+/// The households the person was sent to (the server's list, or offline the one last read),
+/// less those visited on this phone since: their visits wait in the outbox.
+pub async fn my_households(
+    answer: Result<Vec<HouseholdSummary>, ApiError>,
+) -> Result<Vec<HouseholdSummary>, ApiError> {
+    if let Ok(list) = &answer
+        && let Ok(change) = Change::put(PERSON, MY_HOUSEHOLDS, list)
+    {
+        let _ = store::write(vec![change]).await;
+    }
+    let mut list = or(answer, || async {
+        store::get::<Vec<HouseholdSummary>>(PERSON, MY_HOUSEHOLDS)
+            .await
+            .ok()
+            .flatten()
+    })
+    .await?;
+    let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    list.retain(|h| !outbox.iter().any(|e| e.item.visit.household_id == h.id));
+    Ok(list)
 }
 
 pub async fn ward_copy(ward: i32) -> Option<WardCopy> {
@@ -114,6 +140,8 @@ fn summary(h: &Household, models: Option<&ModelSettings>) -> HouseholdSummary {
         last_visit: h.visits.iter().map(|v| v.visited_on).max(),
         digital_family: models
             .is_some_and(|m| domain::models::family(&h.residents, h.guide_id, m).is_digital()),
+        // The phone keeps no assignments: the team leader's list is read online.
+        assigned_to: None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
 use domain::api::{
-    AmbassadorNetwork, Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamRole,
+    AmbassadorNetwork, Assignment, Figure, HouseholdFilter, HouseholdSummary, TdpDetail,
+    TeamMember, TeamRole,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,8 +12,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, Mentoring};
 use crate::components::{
-    ErrorNotice, PriorityBadges, ProgressBadge, date, loaded, percent, rating, set_current_ward,
-    skill_name,
+    ErrorNotice, FormState, PriorityBadges, ProgressBadge, date, loaded, percent, rating,
+    set_current_ward, skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -76,6 +77,7 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
     };
     // Which team members are digital ambassadors, for the team leader: read online only, so
     // offline the buttons do not show.
+    let team = detail.team.clone();
     let network = RwSignal::new(None::<AmbassadorNetwork>);
     let reload = move || {
         spawn_local(async move {
@@ -136,7 +138,8 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
         <ul class="list team">
             {detail
                 .team
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|m| {
                     view! {
                         <li>
@@ -161,14 +164,17 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
             </Show>
         </p>
         <h2>{t!(i18n, tdp.households)}</h2>
-        <Households tdp=detail.tdp.id />
+        <Households tdp=detail.tdp.id team=if may_invite() { team } else { Vec::new() } />
     }
 }
 
 /// The TDP's households, a page at a time: all of them, or those the team still has to reach.
+/// With the `team` (for its leader), households can be ticked and sent to a member.
 #[component]
-fn Households(tdp: Uuid) -> impl IntoView {
+fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
     let i18n = use_i18n();
+    let selected = RwSignal::new(Vec::<Uuid>::new());
+    let may_assign = !team.is_empty();
     let filter = RwSignal::new(HouseholdFilter::All);
     let shown = RwSignal::new(Vec::<HouseholdSummary>::new());
     let more = RwSignal::new(true);
@@ -220,10 +226,13 @@ fn Households(tdp: Uuid) -> impl IntoView {
         <ul class="list households">
             <For
                 each=move || shown.get()
-                key=|h| h.id
-                children=|h| view! { <HouseholdItem household=h /> }
+                key=|h| (h.id, h.assigned_to.clone())
+                children=move |h| {
+                    view! { <HouseholdItem household=h selected=may_assign.then_some(selected) /> }
+                }
             />
         </ul>
+        {may_assign.then(|| view! { <AssignBar tdp team selected shown /> })}
         {move || error.get().map(|e| view! { <ErrorNotice error=e /> })}
         <Show when=move || more.get()>
             <button
@@ -240,18 +249,48 @@ fn Households(tdp: Uuid) -> impl IntoView {
     }
 }
 
+/// A household in a list; with `selected`, a box to tick it for sending a team member.
 #[component]
-pub fn HouseholdItem(household: HouseholdSummary) -> impl IntoView {
+pub fn HouseholdItem(
+    household: HouseholdSummary,
+    #[prop(default = None)] selected: Option<RwSignal<Vec<Uuid>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let h = household;
+    let id = h.id;
+    let tick = selected.map(|selected| {
+        let label = format!("{} – {}", h.head_name, h.address);
+        view! {
+            <input
+                type="checkbox"
+                class="pick"
+                aria-label=label
+                prop:checked=move || selected.read().contains(&id)
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| {
+                        s.retain(|x| *x != id);
+                        if on {
+                            s.push(id);
+                        }
+                    });
+                }
+            />
+        }
+    });
     view! {
         <li>
+            {tick}
             <A href=Route::Household(h.id).path()>{h.head_name.clone()}</A>
             <span class="muted">{format!(" · {}", h.address)}</span>
             <PriorityBadges priority=h.priority />
             <Show when=move || h.digital_family>
                 <span class="badge reached">{t!(i18n, models.families)}</span>
             </Show>
+            {h
+                .assigned_to
+                .clone()
+                .map(|name| view! { <span class="badge assigned">{t!(i18n, assignments.sent, name = name)}</span> })}
             <span class="muted small">
                 {match h.last_visit {
                     Some(d) => {
@@ -332,5 +371,78 @@ fn MemberAmbassador(
                 })
         }}
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+    }
+}
+
+/// Sends a member of the team to the ticked households, or calls them back; the list shows the
+/// answer at once.
+#[component]
+fn AssignBar(
+    tdp: Uuid,
+    team: Vec<TeamMember>,
+    selected: RwSignal<Vec<Uuid>>,
+    shown: RwSignal<Vec<HouseholdSummary>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let member = RwSignal::new(team.first().map(|m| m.id));
+    let form = FormState::new();
+    let send = move |to: Option<Uuid>| {
+        let body = Assignment {
+            team_member_id: to,
+            household_ids: selected.get_untracked(),
+        };
+        if form.start(domain::validate::assignment(&body)) {
+            spawn_local(async move {
+                if let Some(updated) = form.finish(api::assign(tdp, &body).await) {
+                    shown.update(|list| {
+                        for h in list.iter_mut() {
+                            if let Some(u) = updated.iter().find(|u| u.id == h.id) {
+                                *h = u.clone();
+                            }
+                        }
+                    });
+                    selected.set(Vec::new());
+                }
+            });
+        }
+    };
+    let none_ticked = form.field("household_ids");
+    view! {
+        <section
+            class="card assign"
+            class:ticking=move || selected.with(|s| !s.is_empty())
+            aria-labelledby="assign-title"
+        >
+            <h3 id="assign-title">
+                {move || t!(i18n, assignments.ticked, n = selected.with(Vec::len))}
+            </h3>
+            <div class="field">
+                <label for="assign-member">{t!(i18n, assignments.member)}</label>
+                <select
+                    id="assign-member"
+                    on:change=move |ev| member.set(event_target_value(&ev).parse().ok())
+                >
+                    {team
+                        .into_iter()
+                        .map(|m| view! { <option value=m.id.to_string()>{m.full_name}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            {move || none_ticked.get().map(|_| view! { <p class="field-error">{t!(i18n, assignments.tick_first)}</p> })}
+            {form.failure_view()}
+            <p class="actions">
+                <button
+                    type="button"
+                    class="button primary"
+                    disabled=form.busy
+                    on:click=move |_| send(member.get_untracked())
+                >
+                    {t!(i18n, assignments.send)}
+                </button>
+                <button type="button" class="button secondary" disabled=form.busy on:click=move |_| send(None)>
+                    {t!(i18n, assignments.call_back)}
+                </button>
+            </p>
+        </section>
     }
 }

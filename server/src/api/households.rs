@@ -41,7 +41,13 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
                   (select count(*) from residents r where r.household_id = h.id) as "residents!",
                   (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit,
                   exists (select from model_people mp where mp.resident_id = h.guide_id and mp.capable)
-                      as "digital_family!"
+                      as "digital_family!",
+                  (select m.full_name from assignments a
+                   join team_members m on m.id = a.team_member_id
+                   where a.household_id = h.id
+                       and not exists (select from visits v
+                                       where v.household_id = h.id
+                                           and v.recorded_at >= a.assigned_at)) as assigned_to
            from unnest($1::uuid[]) with ordinality as wanted(id, n)
            join households h on h.id = wanted.id
            join tdps t on t.id = h.tdp_id
@@ -62,6 +68,7 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
             residents: r.residents,
             last_visit: r.last_visit,
             digital_family: r.digital_family,
+            assigned_to: r.assigned_to,
         })
         .collect())
 }

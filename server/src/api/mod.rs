@@ -3,6 +3,7 @@
 
 mod accounts;
 mod ambassadors;
+mod assignments;
 mod audit_log;
 mod briefing;
 mod dashboard;
@@ -71,6 +72,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(map::routes())
             .merge(models::routes())
             .merge(ambassadors::routes())
+            .merge(assignments::routes())
             .merge(markets::routes())
             .merge(briefing::routes()),
     )

@@ -312,6 +312,22 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::PUT,
+            "/tdps/{id}/assignments",
+            |p| format!("/api/v1/tdps/{}/assignments", p.tdp),
+            |p| Some(json!({ "team_member_id": p.member, "household_ids": [p.household] })),
+            ManageTeam,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/me/households",
+            |_| "/api/v1/me/households".into(),
+            none,
+            SignedIn(S::OK),
+            S::OK,
+        ),
+        row(
             M::GET,
             "/wards/{code}/ambassadors",
             |p| format!("/api/v1/wards/{}/ambassadors", p.ward),

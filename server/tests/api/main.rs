@@ -4,6 +4,7 @@
 
 mod accounts;
 mod ambassadors;
+mod assignments;
 mod authorization;
 mod boundaries;
 mod briefing;
