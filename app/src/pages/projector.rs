@@ -8,9 +8,10 @@
 
 use std::time::Duration;
 
-use domain::api::{Briefing, TdpIndicators};
+use domain::api::{Briefing, Figure, TdpIndicators};
 use domain::indicators::{COVERAGE_TARGET, Progress, Standing, progress, ranking};
 use domain::map::Projection;
+use domain::models::AMBASSADORS_TARGET;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -34,6 +35,8 @@ const RANKED_PER_SLIDE: usize = 8;
 enum Slide {
     Cover,
     Skills,
+    /// The movement's four models against the ward's targets.
+    Models,
     Map,
     Leaders,
     Behind,
@@ -42,9 +45,10 @@ enum Slide {
     Closing,
 }
 
-const SLIDES: [Slide; 8] = [
+const SLIDES: [Slide; 9] = [
     Slide::Cover,
     Slide::Skills,
+    Slide::Models,
     Slide::Map,
     Slide::Leaders,
     Slide::Behind,
@@ -301,6 +305,7 @@ fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync +
     move || match slide {
         Slide::Cover => t_string!(i18n, projector.cover),
         Slide::Skills => t_string!(i18n, projector.skills),
+        Slide::Models => t_string!(i18n, projector.models),
         Slide::Map => t_string!(i18n, projector.map),
         Slide::Leaders => t_string!(i18n, projector.leaders),
         Slide::Behind => t_string!(i18n, projector.behind),
@@ -314,6 +319,7 @@ fn render(slide: Slide, deck: &Deck) -> AnyView {
     match slide {
         Slide::Cover => cover(deck),
         Slide::Skills => skills(deck),
+        Slide::Models => models(deck),
         Slide::Map => map(deck),
         Slide::Leaders => ranked(deck, false),
         Slide::Behind => ranked(deck, true),
@@ -379,6 +385,26 @@ fn cover(deck: &Deck) -> AnyView {
     .into_any()
 }
 
+/// One figure as a bar against its target, with the target's line and where it stands.
+fn bar_row(name: AnyView, figure: &Figure, target: f64, detail: AnyView) -> impl IntoView + use<> {
+    let share = figure.share.unwrap_or(0.0);
+    view! {
+        <li class="skill-row">
+            <span class="skill-name">{name}</span>
+            <span class="bar" role="img" aria-label=format!("{} / {target:.0}%", percent(figure.share))>
+                <span
+                    class=format!("bar-fill {}", band_class(figure.progress))
+                    style:width=format!("{share:.1}%")
+                ></span>
+                <span class="bar-target" style:left=format!("{target:.1}%")></span>
+            </span>
+            <span class="skill-share">{percent(figure.share)}</span>
+            <span class="skill-target">{detail}</span>
+            <ProgressBadge progress=figure.progress />
+        </li>
+    }
+}
+
 fn skills(deck: &Deck) -> AnyView {
     let i18n = use_i18n();
     let rows = deck
@@ -387,29 +413,51 @@ fn skills(deck: &Deck) -> AnyView {
         .iter()
         .zip(&deck.figures().skills)
         .map(|(skill, figure)| {
-            let share = figure.share.unwrap_or(0.0);
-            let name = skill_name(skill);
             let target = skill.target_percent;
-            view! {
-                <li class="skill-row">
-                    <span class="skill-name">{name}</span>
-                    <span class="bar" role="img"
-                        aria-label=format!("{} / {target:.0}%", percent(figure.share))>
-                        <span class=format!("bar-fill {}", band_class(figure.progress)) style:width=format!("{share:.1}%")></span>
-                        <span class="bar-target" style:left=format!("{target:.1}%")></span>
-                    </span>
-                    <span class="skill-share">{percent(figure.share)}</span>
-                    <span class="skill-target">
-                        {t!(i18n, projector.target, target = format!("{target:.0}"), deadline = date(skill.deadline))}
-                    </span>
-                    <ProgressBadge progress=figure.progress />
-                </li>
-            }
+            let detail = t!(
+                i18n,
+                projector.target,
+                target = format!("{target:.0}"),
+                deadline = date(skill.deadline)
+            );
+            bar_row(
+                skill_name(skill).into_any(),
+                &figure.figure(),
+                target,
+                detail.into_any(),
+            )
         })
         .collect_view();
     view! {
         <h2>{t!(i18n, projector.skills_title)}</h2>
         <ul class="skill-rows">{rows}</ul>
+    }
+    .into_any()
+}
+
+/// "Gia đình số", "Danh tính số", "Đại sứ số" and "Chợ số": counts, never names.
+fn models(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let m = &deck.figures().models;
+    let settings = &deck.briefing.models;
+    let row = |name: AnyView, figure: &Figure, target: f64| {
+        let detail = t!(
+            i18n,
+            projector.model_count,
+            achieved = number(figure.achieved),
+            population = number(figure.population),
+            target = format!("{target:.0}")
+        );
+        bar_row(name, figure, target, detail.into_any())
+    };
+    view! {
+        <h2>{t!(i18n, projector.models_title)}</h2>
+        <ul class="skill-rows models">
+            {row(t!(i18n, models.families_of_households).into_any(), &m.families, settings.family_target)}
+            {row(t!(i18n, models.identity_of_people).into_any(), &m.identity, settings.identity_target)}
+            {row(t!(i18n, models.ambassadors_at_quota).into_any(), &m.ambassadors, AMBASSADORS_TARGET)}
+            {row(t!(i18n, models.cashless_traders).into_any(), &m.cashless, settings.cashless_market_percent)}
+        </ul>
     }
     .into_any()
 }
