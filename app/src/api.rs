@@ -209,6 +209,11 @@ pub async fn wards() -> Result<Vec<Ward>, ApiError> {
     local::or(get("/wards").await, local::wards).await
 }
 
+/// The address of the ward's indicators as a file: `xlsx` or `csv`.
+pub fn export_indicators(ward: i32, format: &str) -> String {
+    format!("{BASE}/wards/{ward}/exports/indicators?format={format}")
+}
+
 pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
     let answer = get(&format!("/wards/{ward}/dashboard")).await;
     if let Ok(dashboard) = &answer {

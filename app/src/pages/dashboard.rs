@@ -101,6 +101,12 @@ fn DashboardView(data: Data) -> impl IntoView {
         <h2>{t!(i18n, models.title)}</h2>
         <ModelTable ward=data.ward.code settings=data.models.clone() totals=totals.clone() />
         <h2>{t!(i18n, dashboard.tdps_title)}</h2>
+        <p class="downloads">
+            {t!(i18n, dashboard.download)} " "
+            <a href=api::export_indicators(data.ward.code, "xlsx") download>{t!(i18n, dashboard.download_xlsx)}</a>
+            " · "
+            <a href=api::export_indicators(data.ward.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
+        </p>
         <TdpTable ward=data.ward.code skills=data.skills tdps=data.tdps />
     }
 }

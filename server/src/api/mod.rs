@@ -7,6 +7,7 @@ mod assignments;
 mod audit_log;
 mod briefing;
 mod dashboard;
+mod exports;
 mod health;
 mod households;
 mod invitations;
@@ -74,6 +75,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(ambassadors::routes())
             .merge(assignments::routes())
             .merge(markets::routes())
+            .merge(exports::routes())
             .merge(briefing::routes()),
     )
 }

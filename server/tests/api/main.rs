@@ -9,6 +9,7 @@ mod authorization;
 mod boundaries;
 mod briefing;
 mod common;
+mod exports;
 mod households;
 mod invitations;
 mod markets;

@@ -1,0 +1,25 @@
+import { test, expect } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { signInAs } from "./accounts";
+
+test("a viewer downloads every TDP's indicators from the dashboard, Vietnamese intact", async ({ page }) => {
+  await signInAs(page, "viewer");
+  await page.goto("/phuong/619");
+  for (const [link, extension] of [["CSV", "csv"], ["Excel (.xlsx)", "xlsx"]]) {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: link, exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^chi-so-619-\\d{4}-\\d{2}-\\d{2}\\.${extension}$`));
+    const bytes = await readFile((await download.path())!);
+    if (extension === "csv") {
+      const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").trim().split("\n");
+      expect(lines[0]).toContain("Tổ dân phố");
+      expect(lines).toHaveLength(1 + 52 + 1);
+      expect(lines.at(-1)).toContain("Toàn phường");
+    } else {
+      // A zip archive: the .xlsx container.
+      expect(bytes.subarray(0, 2).toString("latin1")).toBe("PK");
+    }
+  }
+});

@@ -1,0 +1,239 @@
+//! Reports as files for the party committee and the city, who work in Excel: the indicators
+//! of every TDP, with targets and shares, as .xlsx or as CSV (UTF-8 with a byte-order mark, so
+//! that Excel reads Vietnamese right). Figures only: no names.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use domain::ErrorBody;
+use domain::access::Action;
+use domain::api::{Figure, TdpIndicators};
+use domain::models::AMBASSADORS_TARGET;
+use rust_xlsxwriter::{Format, Workbook};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::dashboard::{Figures, figures};
+use crate::AppState;
+use crate::auth::Access;
+use crate::error::{Error, Path, Query};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(indicators))
+}
+
+/// One cell of a report.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Self {
+        Self::Number(n as f64)
+    }
+}
+
+impl From<Option<f64>> for Cell {
+    fn from(n: Option<f64>) -> Self {
+        n.map_or(Self::Empty, Self::Number)
+    }
+}
+
+/// A report's one sheet: a header row, then the rows.
+struct Table {
+    sheet: &'static str,
+    header: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold().set_text_wrap();
+        let sheet = workbook.add_worksheet().set_name(self.sheet)?;
+        for (col, title) in self.header.iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, title, &bold)?;
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (col, cell) in row.iter().enumerate() {
+                match cell {
+                    Cell::Text(t) => {
+                        sheet.write_string(r, col as u16, t)?;
+                    }
+                    Cell::Number(n) => {
+                        sheet.write_number(r, col as u16, *n)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 2)?;
+        sheet.set_column_width(1, 24)?;
+        workbook.save_to_buffer()
+    }
+
+    fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+        out.write_record(&self.header)?;
+        for row in &self.rows {
+            out.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Number(n) => n.to_string(),
+                Cell::Empty => String::new(),
+            }))?;
+        }
+        out.into_inner().map_err(|e| e.into_error().into())
+    }
+}
+
+/// Where a TDP's figures keep one model's.
+type ModelOf = fn(&TdpIndicators) -> &Figure;
+
+/// The indicators table: a row per TDP, then the ward's total, each figure as achieved,
+/// population, share and target.
+fn indicators_table(f: &Figures) -> Table {
+    let m = &f.models;
+    let models: [(&str, ModelOf, f64); 4] = [
+        ("Gia đình số (hộ)", |t| &t.models.families, m.family_target),
+        (
+            "Danh tính số (người từ 16 tuổi)",
+            |t| &t.models.identity,
+            m.identity_target,
+        ),
+        (
+            "Đại sứ số đủ chỉ tiêu",
+            |t| &t.models.ambassadors,
+            AMBASSADORS_TARGET,
+        ),
+        (
+            "Chợ số: tiểu thương không dùng tiền mặt",
+            |t| &t.models.cashless,
+            m.cashless_market_percent,
+        ),
+    ];
+    let mut header: Vec<String> = [
+        "Mã tổ",
+        "Tổ dân phố",
+        "Hộ theo sổ",
+        "Hộ đã thăm",
+        "Tỷ lệ hộ đã thăm (%)",
+        "Mức hài lòng (1–5)",
+        "Lượt đánh giá",
+    ]
+    .map(String::from)
+    .to_vec();
+    let figure_header = |name: &str| {
+        [
+            format!("{name}: đạt"),
+            format!("{name}: tổng"),
+            format!("{name}: tỷ lệ (%)"),
+            format!("{name}: chỉ tiêu (%)"),
+        ]
+    };
+    for (name, _, _) in &models {
+        header.extend(figure_header(name));
+    }
+    for skill in &f.skills {
+        header.extend(figure_header(&skill.name_vi));
+    }
+    let figure_cells = |fig: &Figure, target: f64| {
+        [
+            fig.achieved.into(),
+            fig.population.into(),
+            fig.share.into(),
+            Cell::Number(target),
+        ]
+    };
+    let row = |t: &TdpIndicators, code: &str, name: &str| {
+        let mut cells = vec![
+            Cell::Text(code.to_owned()),
+            Cell::Text(name.to_owned()),
+            t.households_registered.into(),
+            t.households_visited.into(),
+            t.visit_coverage.into(),
+            t.satisfaction.into(),
+            t.ratings.into(),
+        ];
+        for (_, figure, target) in &models {
+            cells.extend(figure_cells(figure(t), *target));
+        }
+        for (skill, fig) in f.skills.iter().zip(&t.skills) {
+            cells.extend(figure_cells(&fig.figure(), skill.target_percent));
+        }
+        cells
+    };
+    let mut rows: Vec<Vec<Cell>> = f.tdps.iter().map(|t| row(t, &t.code, &t.name)).collect();
+    rows.push(row(&f.totals, "", "Toàn phường"));
+    Table {
+        sheet: "Chỉ số",
+        header,
+        rows,
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum FileFormat {
+    #[default]
+    Xlsx,
+    Csv,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ExportQuery {
+    /// `xlsx` (the default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    format: FileFormat,
+}
+
+fn file(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Every TDP's indicators — visits, satisfaction, the models and each skill, as achieved,
+/// population, share and target — and the ward's total, as a spreadsheet. Figures only.
+#[utoipa::path(get, path = "/wards/{code}/exports/indicators", tag = "wards",
+    params(("code" = i32, Path, description = "Official ward code"), ExportQuery),
+    responses(
+        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn indicators(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(query): Query<ExportQuery>,
+) -> crate::error::Result<Response> {
+    access.ward(code, Action::ViewFigures)?;
+    super::wards::ward(&state.db, code).await?;
+    let table = indicators_table(&figures(&state.db, code, None).await?);
+    let name = format!("chi-so-{code}-{}", super::today());
+    let failed = |e: String| Error::Internal(anyhow::anyhow!("report: {e}"));
+    Ok(match query.format {
+        FileFormat::Xlsx => file(
+            table.xlsx().map_err(|e| failed(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            format!("{name}.xlsx"),
+        ),
+        FileFormat::Csv => file(
+            table.csv().map_err(|e| failed(e.to_string()))?,
+            "text/csv; charset=utf-8",
+            format!("{name}.csv"),
+        ),
+    })
+}

@@ -1,0 +1,151 @@
+//! Reports as files: the indicators workbook, opened by LibreOffice as a ward official's
+//! computer would, and the CSV, both checked against the dashboard's figures.
+
+use std::path::Path;
+use std::process::Command;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use domain::api::{Dashboard, TdpIndicators};
+use uuid::Uuid;
+
+use crate::common::{TestApp, WARD, app, dashboard};
+
+async fn download(app: &TestApp, format: &str) -> (String, Vec<u8>) {
+    let req = Request::get(format!(
+        "/api/v1/wards/{WARD}/exports/indicators?format={format}"
+    ))
+    .header(header::COOKIE, app.cookie.clone().unwrap())
+    .body(Body::empty())
+    .unwrap();
+    let res = tower::ServiceExt::oneshot(app.router.clone(), req)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let kind = res.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let disposition = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\"chi-so-619-"),
+        "{disposition}"
+    );
+    let bytes = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
+    (kind, bytes)
+}
+
+/// The rows of a CSV file, header first.
+fn rows(csv_bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+fn number(cell: &str) -> Option<f64> {
+    (!cell.is_empty()).then(|| {
+        cell.parse()
+            .unwrap_or_else(|_| panic!("not a number: {cell}"))
+    })
+}
+
+/// Each TDP's row and the total against the dashboard, column by column.
+fn assert_matches(d: &Dashboard, rows: &[Vec<String>]) {
+    let header = &rows[0];
+    let col = |title: &str| {
+        header
+            .iter()
+            .position(|h| h == title)
+            .unwrap_or_else(|| panic!("no column {title}: {header:?}"))
+    };
+    let skill = &d.skills[0].name_vi;
+    assert_eq!(rows.len(), d.tdps.len() + 2, "a row per TDP and the total");
+    let expected = d.tdps.iter().chain([&d.totals]);
+    for (row, t) in rows[1..].iter().zip(expected) {
+        let t: &TdpIndicators = t;
+        if t.tdp_id.is_some() {
+            assert_eq!(row[col("Mã tổ")], t.code);
+            assert_eq!(row[col("Tổ dân phố")], t.name);
+        } else {
+            assert_eq!(row[col("Tổ dân phố")], "Toàn phường");
+        }
+        assert_eq!(
+            number(&row[col("Hộ đã thăm")]),
+            Some(t.households_visited as f64)
+        );
+        assert_eq!(number(&row[col("Tỷ lệ hộ đã thăm (%)")]), t.visit_coverage);
+        assert_eq!(number(&row[col("Mức hài lòng (1–5)")]), t.satisfaction);
+        assert_eq!(
+            number(&row[col("Gia đình số (hộ): đạt")]),
+            Some(t.models.families.achieved as f64)
+        );
+        assert_eq!(
+            number(&row[col("Chợ số: tiểu thương không dùng tiền mặt: tỷ lệ (%)")]),
+            t.models.cashless.share
+        );
+        assert_eq!(
+            number(&row[col(&format!("{skill}: tổng"))]),
+            Some(t.skills[0].population as f64)
+        );
+        assert_eq!(
+            number(&row[col(&format!("{skill}: chỉ tiêu (%)"))]),
+            Some(d.skills[0].target_percent)
+        );
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_indicators_workbook_opens_in_libreoffice_with_the_dashboards_figures(
+    db: sqlx::PgPool,
+) {
+    let app = app(db).await;
+    let (kind, xlsx) = download(&app, "xlsx").await;
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let dir = std::env::temp_dir().join(format!("ngoso-export-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("chi-so.xlsx");
+    std::fs::write(&file, &xlsx).unwrap();
+    // Filter options 44,34,76: comma-separated, quoted, UTF-8. A profile of its own, so that
+    // no other LibreOffice running on the machine holds it.
+    let converted = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&file)
+        .output()
+        .expect("LibreOffice (soffice) runs: `./x setup` installs libreoffice-calc-nogui");
+    assert!(converted.status.success(), "{converted:?}");
+    let csv = std::fs::read(Path::new(&dir).join("chi-so.csv")).unwrap();
+    assert_matches(&dashboard(&app).await, &rows(&csv));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_indicators_csv_keeps_vietnamese_for_excel(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let (kind, csv) = download(&app, "csv").await;
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    // The byte-order mark tells Excel the file is UTF-8.
+    let body = csv.strip_prefix(b"\xEF\xBB\xBF".as_slice()).expect("a BOM");
+    let rows = rows(body);
+    assert_eq!(rows[0][1], "Tổ dân phố");
+    assert_matches(&dashboard(&app).await, &rows);
+}
