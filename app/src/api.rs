@@ -214,6 +214,14 @@ pub fn export_indicators(ward: i32, format: &str) -> String {
     format!("{BASE}/wards/{ward}/exports/indicators?format={format}")
 }
 
+/// The address of a TDP's households as a file, as its list shows them: `xlsx` or `csv`.
+pub fn export_households(tdp: Uuid, show: HouseholdFilter, format: &str) -> String {
+    format!(
+        "{BASE}/tdps/{tdp}/exports/households?show={}&format={format}",
+        show.as_str()
+    )
+}
+
 pub async fn dashboard(ward: i32) -> Result<Dashboard, ApiError> {
     let answer = get(&format!("/wards/{ward}/dashboard")).await;
     if let Ok(dashboard) = &answer {

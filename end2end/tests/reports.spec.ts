@@ -23,3 +23,19 @@ test("a viewer downloads every TDP's indicators from the dashboard, Vietnamese i
     }
   }
 });
+
+test("a team leader downloads the households still to reach, as the list shows them", async ({ page }) => {
+  await signInAs(page, "leader");
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  await page.getByLabel("Hiển thị").selectOption({ label: "Hộ còn người từ 16 tuổi chưa có danh tính số" });
+  const first = (await page.locator("ul.households li").first().getByRole("link").textContent())!;
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator("p.downloads").getByRole("link", { name: "CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^ho-TDP-01-missing_identity-\d{4}-\d{2}-\d{2}\.csv$/);
+  const lines = (await readFile((await download.path())!)).toString("utf8").replace(/^\uFEFF/, "").trim().split("\n");
+  expect(lines[0]).toContain("Người từ 16 tuổi chưa có danh tính số");
+  expect(lines[1].startsWith(`${first},`) || lines[1].startsWith(`"${first}",`)).toBe(true);
+});

@@ -220,6 +220,21 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
                     .collect_view()}
             </select>
         </div>
+        {may_assign
+            .then(|| {
+                view! {
+                    <p class="downloads">
+                        {t!(i18n, tdp.download)} " "
+                        <a href=move || api::export_households(tdp, filter.get(), "xlsx") download>
+                            {t!(i18n, dashboard.download_xlsx)}
+                        </a>
+                        " · "
+                        <a href=move || api::export_households(tdp, filter.get(), "csv") download>
+                            {t!(i18n, dashboard.download_csv)}
+                        </a>
+                    </p>
+                }
+            })}
         <Show when=move || !more.get() && shown.with(Vec::is_empty)>
             <p>{t!(i18n, tdp.none)}</p>
         </Show>

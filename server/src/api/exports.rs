@@ -1,24 +1,33 @@
-//! Reports as files for the party committee and the city, who work in Excel: the indicators
-//! of every TDP, with targets and shares, as .xlsx or as CSV (UTF-8 with a byte-order mark, so
-//! that Excel reads Vietnamese right). Figures only: no names.
+//! Reports as files for those who work in Excel, as .xlsx or as CSV (UTF-8 with a byte-order
+//! mark, so that Excel reads Vietnamese right): the indicators of every TDP with targets and
+//! shares (figures only, for the party committee and the city), and a TDP's households the team
+//! still has to reach (names, for its leader and the ward's admins).
+
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
 use domain::ErrorBody;
 use domain::access::Action;
-use domain::api::{Figure, TdpIndicators};
-use domain::models::AMBASSADORS_TARGET;
+use domain::api::{Figure, HouseholdFilter, Poverty, TdpIndicators};
+use domain::indicators::latest_eligible_birth_year;
+use domain::models::{AMBASSADORS_TARGET, IDENTITY_MIN_AGE};
 use rust_xlsxwriter::{Format, Workbook};
 use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
 
 use super::dashboard::{Figures, figures};
+use super::households::summaries;
 use crate::AppState;
 use crate::auth::Access;
 use crate::error::{Error, Path, Query};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(indicators))
+    OpenApiRouter::new()
+        .routes(routes!(indicators))
+        .routes(routes!(households))
 }
 
 /// One cell of a report.
@@ -73,6 +82,23 @@ impl Table {
         sheet.set_freeze_panes(1, 2)?;
         sheet.set_column_width(1, 24)?;
         workbook.save_to_buffer()
+    }
+
+    /// The table as a file to download, named `name` and the format's extension.
+    fn respond(&self, format: FileFormat, name: &str) -> crate::error::Result<Response> {
+        let failed = |e: String| Error::Internal(anyhow::anyhow!("report: {e}"));
+        Ok(match format {
+            FileFormat::Xlsx => file(
+                self.xlsx().map_err(|e| failed(e.to_string()))?,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                format!("{name}.xlsx"),
+            ),
+            FileFormat::Csv => file(
+                self.csv().map_err(|e| failed(e.to_string()))?,
+                "text/csv; charset=utf-8",
+                format!("{name}.csv"),
+            ),
+        })
     }
 
     fn csv(&self) -> Result<Vec<u8>, csv::Error> {
@@ -222,18 +248,104 @@ async fn indicators(
     access.ward(code, Action::ViewFigures)?;
     super::wards::ward(&state.db, code).await?;
     let table = indicators_table(&figures(&state.db, code, None).await?);
-    let name = format!("chi-so-{code}-{}", super::today());
-    let failed = |e: String| Error::Internal(anyhow::anyhow!("report: {e}"));
-    Ok(match query.format {
-        FileFormat::Xlsx => file(
-            table.xlsx().map_err(|e| failed(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            format!("{name}.xlsx"),
-        ),
-        FileFormat::Csv => file(
-            table.csv().map_err(|e| failed(e.to_string()))?,
-            "text/csv; charset=utf-8",
-            format!("{name}.csv"),
-        ),
-    })
+    table.respond(query.format, &format!("chi-so-{code}-{}", super::today()))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct HouseholdsQuery {
+    /// `all` (the default), `not_visited`, `not_digital` or `missing_identity`.
+    #[serde(default)]
+    #[param(inline)]
+    show: HouseholdFilter,
+    /// `xlsx` (the default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    format: FileFormat,
+}
+
+/// A TDP's households, all or those still to reach (as `GET /tdps/{id}/households?show=`),
+/// in the order the team visits them, with who in each still lacks a digital identity and who
+/// was sent there: the list a team leader prints or shares. Team leaders and ward admins.
+#[utoipa::path(get, path = "/tdps/{id}/exports/households", tag = "tdps",
+    params(("id" = Uuid, Path), HouseholdsQuery),
+    responses(
+        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn households(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Query(query): Query<HouseholdsQuery>,
+) -> crate::error::Result<Response> {
+    access.tdp_place(&state.db, id, Action::ManageTeam).await?;
+    let code = sqlx::query_scalar!("select code from tdps where id = $1", id)
+        .fetch_one(&state.db)
+        .await?;
+    let ids = super::tdps::household_ids(&state.db, id, query.show, i64::MAX, 0).await?;
+    let list = summaries(&state.db, &ids).await?;
+    let mut missing: HashMap<Uuid, String> = sqlx::query!(
+        r#"select r.household_id, string_agg(r.full_name, ', ' order by r.name_sort) as "names!"
+           from residents r
+           where r.household_id = any($1) and r.birth_year <= $2
+               and not exists (select from model_people mp where mp.resident_id = r.id and mp.identity)
+           group by r.household_id"#,
+        &ids,
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|r| (r.household_id, r.names))
+    .collect();
+    let text = |s: &str| Cell::Text(s.to_owned());
+    let rows = list
+        .into_iter()
+        .map(|h| {
+            let p = h.priority;
+            let priority = [
+                (p.elderly_alone, "Người cao tuổi sống một mình"),
+                (p.disability, "Người khuyết tật"),
+                (p.poverty == Poverty::NearPoor, "Hộ cận nghèo"),
+                (p.poverty == Poverty::Poor, "Hộ nghèo"),
+            ]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join("; ");
+            vec![
+                Cell::Text(h.head_name),
+                Cell::Text(h.address),
+                Cell::Text(priority),
+                h.residents.into(),
+                h.last_visit.map_or(Cell::Empty, |d| {
+                    Cell::Text(d.format("%d/%m/%Y").to_string())
+                }),
+                text(if h.digital_family { "Có" } else { "Chưa" }),
+                missing.remove(&h.id).map_or(Cell::Empty, Cell::Text),
+                h.assigned_to.map_or(Cell::Empty, Cell::Text),
+            ]
+        })
+        .collect();
+    let table = Table {
+        sheet: "Hộ gia đình",
+        header: [
+            "Chủ hộ",
+            "Địa chỉ",
+            "Ưu tiên",
+            "Số người",
+            "Lần thăm gần nhất",
+            "Gia đình số",
+            "Người từ 16 tuổi chưa có danh tính số",
+            "Giao cho",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    };
+    let name = format!("ho-{}-{}-{}", code, query.show.as_str(), super::today());
+    table.respond(query.format, &name)
 }

@@ -169,6 +169,40 @@ pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
     })
 }
 
+/// A TDP's households that `show` keeps, in the order the teams visit them: priority
+/// households first, then never-visited ones, then by address.
+pub async fn household_ids(
+    db: &PgPool,
+    tdp: Uuid,
+    show: HouseholdFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Uuid>> {
+    Ok(sqlx::query_scalar!(
+        "select h.id from households h
+         where h.tdp_id = $1
+           and ($4 <> 'not_visited' or not exists (select from visits v where v.household_id = h.id))
+           and ($4 <> 'not_digital' or not exists (select from model_people mp
+                                                   where mp.resident_id = h.guide_id and mp.capable))
+           and ($4 <> 'missing_identity'
+                or exists (select from residents r
+                           where r.household_id = h.id and r.birth_year <= $5
+                             and not exists (select from model_people mp
+                                             where mp.resident_id = r.id and mp.identity)))
+         order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
+                  exists (select from visits v where v.household_id = h.id),
+                  h.search, h.id
+         limit $2 offset $3",
+        tdp,
+        limit,
+        offset,
+        show.as_str(),
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 /// Which households a TDP's list shows.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -194,29 +228,7 @@ async fn list_households(
     Query(shown): Query<Shown>,
 ) -> ApiResult<Vec<HouseholdSummary>> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
-    let ids: Vec<Uuid> = sqlx::query_scalar!(
-        "select h.id from households h
-         where h.tdp_id = $1
-           and ($4 <> 'not_visited' or not exists (select from visits v where v.household_id = h.id))
-           and ($4 <> 'not_digital' or not exists (select from model_people mp
-                                                   where mp.resident_id = h.guide_id and mp.capable))
-           and ($4 <> 'missing_identity'
-                or exists (select from residents r
-                           where r.household_id = h.id and r.birth_year <= $5
-                             and not exists (select from model_people mp
-                                             where mp.resident_id = r.id and mp.identity)))
-         order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
-                  exists (select from visits v where v.household_id = h.id),
-                  h.search, h.id
-         limit $2 offset $3",
-        id,
-        page.limit(),
-        page.offset(),
-        shown.show.as_str(),
-        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
-    )
-    .fetch_all(&state.db)
-    .await?;
+    let ids = household_ids(&state.db, id, shown.show, page.limit(), page.offset()).await?;
     Ok(Json(summaries(&state.db, &ids).await?))
 }
 

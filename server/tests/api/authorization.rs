@@ -337,6 +337,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/tdps/{id}/exports/households",
+            |p| format!("/api/v1/tdps/{}/exports/households?format=csv", p.tdp),
+            none,
+            ManageTeam,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/ambassadors",
             |p| format!("/api/v1/wards/{}/ambassadors", p.ward),
             none,

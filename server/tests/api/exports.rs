@@ -12,12 +12,19 @@ use uuid::Uuid;
 use crate::common::{TestApp, WARD, app, dashboard};
 
 async fn download(app: &TestApp, format: &str) -> (String, Vec<u8>) {
-    let req = Request::get(format!(
-        "/api/v1/wards/{WARD}/exports/indicators?format={format}"
-    ))
-    .header(header::COOKIE, app.cookie.clone().unwrap())
-    .body(Body::empty())
-    .unwrap();
+    fetch(
+        app,
+        &format!("/api/v1/wards/{WARD}/exports/indicators?format={format}"),
+        "chi-so-619-",
+    )
+    .await
+}
+
+async fn fetch(app: &TestApp, uri: &str, file_name: &str) -> (String, Vec<u8>) {
+    let req = Request::get(uri)
+        .header(header::COOKIE, app.cookie.clone().unwrap())
+        .body(Body::empty())
+        .unwrap();
     let res = tower::ServiceExt::oneshot(app.router.clone(), req)
         .await
         .unwrap();
@@ -28,7 +35,7 @@ async fn download(app: &TestApp, format: &str) -> (String, Vec<u8>) {
         .to_owned();
     let disposition = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap();
     assert!(
-        disposition.starts_with("attachment; filename=\"chi-so-619-"),
+        disposition.starts_with(&format!("attachment; filename=\"{file_name}")),
         "{disposition}"
     );
     let bytes = http_body_util::BodyExt::collect(res.into_body())
@@ -148,4 +155,58 @@ async fn the_indicators_csv_keeps_vietnamese_for_excel(db: sqlx::PgPool) {
     let rows = rows(body);
     assert_eq!(rows[0][1], "Tổ dân phố");
     assert_matches(&dashboard(&app).await, &rows);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_team_leader_downloads_the_households_still_missing_an_identity(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let leader = admin
+        .signed_in_as(WARD, domain::access::Role::TeamLeader)
+        .await;
+    let tdp = sqlx::query!(
+        r#"select t.id, t.code from tdps t join role_grants g on g.tdp_id = t.id
+           where g.ward_code = $1 and g.role = 'team_leader'"#,
+        WARD
+    )
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let (kind, csv) = fetch(
+        &leader,
+        &format!(
+            "/api/v1/tdps/{}/exports/households?show=missing_identity&format=csv",
+            tdp.id
+        ),
+        &format!("ho-{}-missing_identity-", tdp.code),
+    )
+    .await;
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    let rows = rows(csv.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap());
+    // The same households, in the same order, as the list the team's phones show.
+    let mut listed = Vec::new();
+    for offset in (0..).step_by(200) {
+        let (status, body) = leader
+            .get(&format!(
+                "/api/v1/tdps/{}/households?show=missing_identity&limit=200&offset={offset}",
+                tdp.id
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let page: Vec<domain::api::HouseholdSummary> = serde_json::from_value(body).unwrap();
+        let done = page.len() < 200;
+        listed.extend(page);
+        if done {
+            break;
+        }
+    }
+    assert!(!listed.is_empty());
+    assert_eq!(rows.len(), listed.len() + 1);
+    let missing = rows[0]
+        .iter()
+        .position(|h| h == "Người từ 16 tuổi chưa có danh tính số")
+        .unwrap();
+    for (row, h) in rows[1..].iter().zip(&listed) {
+        assert_eq!((&row[0], &row[1]), (&h.head_name, &h.address));
+        assert!(!row[missing].is_empty(), "{row:?}");
+    }
 }
