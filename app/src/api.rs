@@ -11,7 +11,7 @@ use domain::api::{
     Invitation, InvitationPreview, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings,
     NewAccount, NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, Resident,
     SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict,
-    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -207,6 +207,11 @@ pub async fn accept_invitation(token: &str, body: &AcceptInvitation) -> Result<M
 
 pub async fn wards() -> Result<Vec<Ward>, ApiError> {
     local::or(get("/wards").await, local::wards).await
+}
+
+/// The ward's weekly report for the week (Monday to Sunday) holding `day`.
+pub async fn weekly(ward: i32, day: chrono::NaiveDate) -> Result<WeeklyReport, ApiError> {
+    get(&format!("/wards/{ward}/weekly?week={day}")).await
 }
 
 /// The address of the ward's indicators as a file: `xlsx` or `csv`.

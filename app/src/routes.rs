@@ -22,6 +22,8 @@ pub const AMBASSADORS: &str = "dai-su-so";
 /// The ward's markets and cooperatives (Chợ số), and one market.
 pub const MARKETS: &str = "cho-so";
 pub const MARKET: &str = "cho";
+/// The ward's weekly report, for printing.
+pub const WEEKLY: &str = "bao-cao-tuan";
 /// The households the signed-in volunteer was sent to.
 pub const MY_HOUSEHOLDS: &str = "ho-cua-toi";
 /// The phone's sync status and the visits that need attention.
@@ -51,6 +53,7 @@ pub enum Route {
     Markets(i32),
     Market(Uuid),
     MyHouseholds,
+    Weekly(i32),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -76,6 +79,7 @@ impl Route {
             Self::Markets(ward) => format!("/{WARD}/{ward}/{MARKETS}"),
             Self::Market(id) => format!("/{MARKET}/{id}"),
             Self::MyHouseholds => format!("/{MY_HOUSEHOLDS}"),
+            Self::Weekly(ward) => format!("/{WARD}/{ward}/{WEEKLY}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

@@ -347,6 +347,26 @@ schema! {
         pub tdps: Vec<TdpIndicators>,
     }
 
+    /// The weekly report for the party committee: the ward's figures now, and what happened in
+    /// one week (Monday to Sunday) against the week before. Counts only.
+    pub struct WeeklyReport {
+        pub dashboard: Dashboard,
+        /// The week's Monday and Sunday.
+        pub from: NaiveDate,
+        pub to: NaiveDate,
+        /// Visits made that week, and the week before.
+        pub visits: i64,
+        pub visits_before: i64,
+        /// Households visited that week for the first time.
+        pub first_visits: i64,
+        /// Skills achieved that week (statuses still standing, dated that week), per skill in
+        /// the order of `dashboard.skills`; and in all, the week before.
+        pub achieved: Vec<i64>,
+        pub achieved_before: i64,
+        /// Visits that week per TDP, in the order of `dashboard.tdps`.
+        pub tdp_visits: Vec<i64>,
+    }
+
     /// What the projector and the ward's public progress page show: figures only. No field
     /// can carry a person's or a household's name; TDPs are places, named as the ward names
     /// them.

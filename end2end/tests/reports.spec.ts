@@ -1,6 +1,7 @@
 import { test, expect } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { signInAs } from "./accounts";
+import { seriousViolations } from "./a11y";
 
 test("a viewer downloads every TDP's indicators from the dashboard, Vietnamese intact", async ({ page }) => {
   await signInAs(page, "viewer");
@@ -38,4 +39,29 @@ test("a team leader downloads the households still to reach, as the list shows t
   const lines = (await readFile((await download.path())!)).toString("utf8").replace(/^\uFEFF/, "").trim().split("\n");
   expect(lines[0]).toContain("Người từ 16 tuổi chưa có danh tính số");
   expect(lines[1].startsWith(`${first},`) || lines[1].startsWith(`"${first}",`)).toBe(true);
+});
+
+test("the weekly report compares two weeks and prints on A4 without the app's menus", async ({ page }) => {
+  await signInAs(page, "viewer");
+  await page.goto("/phuong/619");
+  await page.getByRole("link", { name: "Báo cáo tuần (in A4)" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Báo cáo tuần – Phường Phú Diễn" })).toBeVisible();
+  // The last complete week, unless another is asked for.
+  const api = await (await page.request.get("/api/v1/wards/619/weekly")).json();
+  await expect(page.getByTestId("week-visits")).toHaveText(String(api.visits));
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // The week before: its visits are what this week's report called "the week before".
+  const period = await page.locator(".weekly .subtitle").textContent();
+  await page.getByRole("button", { name: "← Tuần trước" }).click();
+  await expect(page.locator(".weekly .subtitle")).not.toHaveText(period!);
+  await expect(page.getByTestId("week-visits")).toHaveText(String(api.visits_before));
+
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("navigation")).toBeHidden();
+  await expect(page.getByRole("button", { name: "In báo cáo" })).toBeHidden();
+  const pdf = (await page.pdf({ format: "A4" })).toString("latin1");
+  const pages = pdf.match(/\/Type\s*\/Page[^s]/g)?.length ?? 0;
+  expect(pages).toBeGreaterThanOrEqual(1);
+  expect(pages).toBeLessThanOrEqual(3);
 });

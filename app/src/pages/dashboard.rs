@@ -106,6 +106,8 @@ fn DashboardView(data: Data) -> impl IntoView {
             <a href=api::export_indicators(data.ward.code, "xlsx") download>{t!(i18n, dashboard.download_xlsx)}</a>
             " · "
             <a href=api::export_indicators(data.ward.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
+            " · "
+            <A href=Route::Weekly(data.ward.code).path()>{t!(i18n, weekly.link)}</A>
         </p>
         <TdpTable ward=data.ward.code skills=data.skills tdps=data.tdps />
     }

@@ -20,6 +20,7 @@ mod resident;
 mod search;
 mod sync;
 mod tdp;
+mod weekly;
 
 pub use accounts::Accounts;
 pub use ambassadors::Ambassadors;
@@ -41,6 +42,7 @@ pub use resident::ResidentPage;
 pub use search::Search;
 pub use sync::SyncPage;
 pub use tdp::TdpPage;
+pub use weekly::Weekly;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

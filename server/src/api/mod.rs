@@ -20,6 +20,7 @@ mod sync;
 mod tdps;
 mod visits;
 mod wards;
+mod weekly;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -76,6 +77,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(assignments::routes())
             .merge(markets::routes())
             .merge(exports::routes())
+            .merge(weekly::routes())
             .merge(briefing::routes()),
     )
 }

@@ -329,6 +329,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/weekly",
+            |p| format!("/api/v1/wards/{}/weekly", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/exports/indicators",
             |p| format!("/api/v1/wards/{}/exports/indicators?format=csv", p.ward),
             none,

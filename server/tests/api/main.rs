@@ -21,3 +21,4 @@ mod system;
 mod tdps;
 mod visits;
 mod wards;
+mod weekly;
