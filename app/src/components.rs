@@ -3,6 +3,7 @@
 
 use domain::api::{Poverty, Priority, Skill};
 use domain::indicators::Progress;
+use domain::models::Model;
 use domain::{ErrorCode, FieldCode};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -365,6 +366,17 @@ pub fn skill_name(skill: &Skill) -> impl Fn() -> String + Send + Sync + 'static 
     move || match i18n.get_locale() {
         Locale::vi => vi.clone(),
         Locale::en => en.clone(),
+    }
+}
+
+/// A model's name as its figures are labelled, in the current language.
+pub fn model_name(model: Model) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match model {
+        Model::Families => t_string!(i18n, models.families_of_households),
+        Model::Identity => t_string!(i18n, models.identity_of_people),
+        Model::Ambassadors => t_string!(i18n, models.ambassadors_at_quota),
+        Model::Cashless => t_string!(i18n, models.cashless_traders),
     }
 }
 

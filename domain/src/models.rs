@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::api::{ModelSettings, ResidentSummary, StallDetails};
+use crate::api::{Figure, ModelFigures, ModelSettings, ResidentSummary, StallDetails};
 use crate::indicators::is_eligible;
 
 /// "Mỗi công dân – Một danh tính số" counts citizens from this age (the model's own name).
@@ -34,6 +34,71 @@ pub const DEFAULT_FAMILY_SKILLS: [&str; 4] = [
     "online_safety",
 ];
 pub const DEFAULT_IDENTITY_SKILLS: [&str; 2] = ["vneid_level2", "e_payment"];
+
+/// The movement's four models, in the order every table, slide, map and report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// "Gia đình số": households whose guide is digitally capable.
+    Families,
+    /// "Mỗi công dân – Một danh tính số": residents aged 16+ with a digital identity.
+    Identity,
+    /// "Đại sứ số": mentors guiding their quota of learners.
+    Ambassadors,
+    /// "Chợ số": traders taking cashless payment.
+    Cashless,
+}
+
+impl Model {
+    pub const ALL: [Model; 4] = [
+        Self::Families,
+        Self::Identity,
+        Self::Ambassadors,
+        Self::Cashless,
+    ];
+
+    /// Its name in the map's choices and the pages' markup.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Families => "families",
+            Self::Identity => "identity",
+            Self::Ambassadors => "ambassadors",
+            Self::Cashless => "cashless",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.key() == s)
+    }
+
+    /// Its name in the reports the server writes (Vietnamese, as the ward's other papers).
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Self::Families => "Gia đình số (hộ)",
+            Self::Identity => "Danh tính số (người từ 16 tuổi)",
+            Self::Ambassadors => "Đại sứ số đủ chỉ tiêu",
+            Self::Cashless => "Chợ số: tiểu thương không dùng tiền mặt",
+        }
+    }
+
+    pub fn figure(self, figures: &ModelFigures) -> &Figure {
+        match self {
+            Self::Families => &figures.families,
+            Self::Identity => &figures.identity,
+            Self::Ambassadors => &figures.ambassadors,
+            Self::Cashless => &figures.cashless,
+        }
+    }
+
+    /// The share the ward aims at (%).
+    pub fn target(self, settings: &ModelSettings) -> f64 {
+        match self {
+            Self::Families => settings.family_target,
+            Self::Identity => settings.identity_target,
+            Self::Ambassadors => AMBASSADORS_TARGET,
+            Self::Cashless => settings.cashless_market_percent,
+        }
+    }
+}
 
 /// The settings a ward starts with, for the default skills catalogue.
 pub fn default_settings() -> ModelSettings {
@@ -381,5 +446,30 @@ mod tests {
         FourT::Cashless.set(&mut stall, None);
         assert_eq!(stall.cashless_on, None);
         assert_eq!(stall.savings_on, Some(day(4)));
+    }
+
+    #[test]
+    fn each_model_reads_its_own_figure_and_target() {
+        let s = ModelSettings {
+            family_target: 90.0,
+            identity_target: 95.0,
+            cashless_market_percent: 70.0,
+            ..settings()
+        };
+        let f = |n| crate::indicators::figure(n, 10, 100.0);
+        let figures = ModelFigures {
+            families: f(1),
+            identity: f(2),
+            ambassadors: f(3),
+            cashless: f(4),
+        };
+        let read: Vec<(i64, f64)> = Model::ALL
+            .map(|m| (m.figure(&figures).achieved, m.target(&s)))
+            .to_vec();
+        assert_eq!(
+            read,
+            [(1, 90.0), (2, 95.0), (3, AMBASSADORS_TARGET), (4, 70.0)]
+        );
+        assert!(Model::ALL.iter().all(|m| Model::parse(m.key()) == Some(*m)));
     }
 }

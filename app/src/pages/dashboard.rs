@@ -3,17 +3,17 @@
 
 use std::cmp::Ordering;
 
-use domain::api::{Dashboard as Data, Figure, ModelSettings, Skill, TdpIndicators};
+use domain::api::{Dashboard as Data, ModelSettings, Skill, TdpIndicators};
 use domain::indicators::Progress;
-use domain::models::AMBASSADORS_TARGET;
+use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ProgressBadge, band_class, date, figure_cells, loaded, percent, rating, set_current_ward,
-    skill_name,
+    ProgressBadge, band_class, date, figure_cells, loaded, model_name, percent, rating,
+    set_current_ward, skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -120,9 +120,21 @@ fn ModelTable(ward: i32, settings: ModelSettings, totals: TdpIndicators) -> impl
     let i18n = use_i18n();
     let session = use_session();
     let may_see_people = !session.reach(ward, Action::ViewPeople).is_nothing();
-    let line = |name: &'static str, label: AnyView, figure: Figure, target: f64| {
+    let line = |model: Model| {
+        let figure = model.figure(&totals.models).clone();
+        let target = model.target(&settings);
+        let name = model_name(model);
+        let page = match model {
+            Model::Ambassadors if may_see_people => Some(Route::Ambassadors(ward)),
+            Model::Cashless => Some(Route::Markets(ward)),
+            _ => None,
+        };
+        let label = match page {
+            Some(route) => view! { <A href=route.path()>{name}</A> }.into_any(),
+            None => name.into_any(),
+        };
         view! {
-            <tr data-model=name>
+            <tr data-model=model.key()>
                 <th scope="row">{label}</th>
                 {figure_cells(&figure)}
                 <td class="num">{format!("{target}%")}</td>
@@ -144,44 +156,7 @@ fn ModelTable(ward: i32, settings: ModelSettings, totals: TdpIndicators) -> impl
                         <th scope="col">{t!(i18n, dashboard.status)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {line(
-                        "families",
-                        t!(i18n, models.families_of_households).into_any(),
-                        totals.models.families,
-                        settings.family_target,
-                    )}
-                    {line(
-                        "identity",
-                        t!(i18n, models.identity_of_people).into_any(),
-                        totals.models.identity,
-                        settings.identity_target,
-                    )}
-                    {line(
-                        "ambassadors",
-                        if may_see_people {
-                            view! {
-                                <A href=Route::Ambassadors(ward).path()>
-                                    {t!(i18n, models.ambassadors_at_quota)}
-                                </A>
-                            }
-                                .into_any()
-                        } else {
-                            t!(i18n, models.ambassadors_at_quota).into_any()
-                        },
-                        totals.models.ambassadors,
-                        AMBASSADORS_TARGET,
-                    )}
-                    {line(
-                        "cashless",
-                        view! {
-                            <A href=Route::Markets(ward).path()>{t!(i18n, models.cashless_traders)}</A>
-                        }
-                            .into_any(),
-                        totals.models.cashless,
-                        settings.cashless_market_percent,
-                    )}
-                </tbody>
+                <tbody>{Model::ALL.into_iter().map(line).collect_view()}</tbody>
             </table>
         </div>
     }
@@ -192,10 +167,7 @@ enum Column {
     Name,
     Coverage,
     Satisfaction,
-    Families,
-    Identity,
-    Ambassadors,
-    Cashless,
+    Model(Model),
     Skill(usize),
 }
 
@@ -204,10 +176,7 @@ fn value(row: &TdpIndicators, column: Column) -> Option<f64> {
         Column::Name => None,
         Column::Coverage => row.visit_coverage,
         Column::Satisfaction => row.satisfaction,
-        Column::Families => row.models.families.share,
-        Column::Identity => row.models.identity.share,
-        Column::Ambassadors => row.models.ambassadors.share,
-        Column::Cashless => row.models.cashless.share,
+        Column::Model(m) => m.figure(&row.models).share,
         Column::Skill(i) => row.skills.get(i).and_then(|f| f.share),
     }
 }
@@ -224,6 +193,13 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
     let i18n = use_i18n();
     let session = use_session();
     let may_open = move |tdp| session.reach(ward, Action::ViewPeople).includes(tdp);
+    // A model's short name, for its column's header.
+    let short_name = move |model: Model| match model {
+        Model::Families => t_string!(i18n, models.families),
+        Model::Identity => t_string!(i18n, models.identity),
+        Model::Ambassadors => t_string!(i18n, models.ambassadors),
+        Model::Cashless => t_string!(i18n, models.markets),
+    };
     let sort = RwSignal::new((Column::Name, true));
     let rows = move || {
         let (column, ascending) = sort.get();
@@ -286,22 +262,10 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                             Column::Satisfaction,
                             Box::new(move || t_string!(i18n, dashboard.satisfaction).to_owned()),
                         )}
-                        {header(
-                            Column::Families,
-                            Box::new(move || t_string!(i18n, models.families).to_owned()),
-                        )}
-                        {header(
-                            Column::Identity,
-                            Box::new(move || t_string!(i18n, models.identity).to_owned()),
-                        )}
-                        {header(
-                            Column::Ambassadors,
-                            Box::new(move || t_string!(i18n, models.ambassadors).to_owned()),
-                        )}
-                        {header(
-                            Column::Cashless,
-                            Box::new(move || t_string!(i18n, models.markets).to_owned()),
-                        )}
+                        {Model::ALL
+                            .into_iter()
+                            .map(|m| header(Column::Model(m), Box::new(move || short_name(m).to_owned())))
+                            .collect_view()}
                         {skill_headers}
                     </tr>
                 </thead>
@@ -326,26 +290,13 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                                     <td class="num">
                                         {row.satisfaction.map_or_else(|| "–".into(), |s| format!("{s:.1}"))}
                                     </td>
-                                    {share_cell(
-                                        row.models.families.share,
-                                        row.models.families.progress,
-                                        "families",
-                                    )}
-                                    {share_cell(
-                                        row.models.identity.share,
-                                        row.models.identity.progress,
-                                        "identity",
-                                    )}
-                                    {share_cell(
-                                        row.models.ambassadors.share,
-                                        row.models.ambassadors.progress,
-                                        "ambassadors",
-                                    )}
-                                    {share_cell(
-                                        row.models.cashless.share,
-                                        row.models.cashless.progress,
-                                        "cashless",
-                                    )}
+                                    {Model::ALL
+                                        .into_iter()
+                                        .map(|m| {
+                                            let f = m.figure(&row.models);
+                                            share_cell(f.share, f.progress, m.key())
+                                        })
+                                        .collect_view()}
                                     {row
                                         .skills
                                         .iter()

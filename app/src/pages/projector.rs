@@ -11,7 +11,7 @@ use std::time::Duration;
 use domain::api::{Briefing, Figure, TdpIndicators};
 use domain::indicators::{COVERAGE_TARGET, Progress, Standing, progress, ranking};
 use domain::map::Projection;
-use domain::models::AMBASSADORS_TARGET;
+use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -21,8 +21,8 @@ use super::map::{View, colour, legend_bands, tdp_number};
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, LanguageSwitch, ProgressBadge, band_class, date, date_time, percent, rating,
-    skill_name,
+    ErrorNotice, LanguageSwitch, ProgressBadge, band_class, date, date_time, model_name, percent,
+    rating, skill_name,
 };
 use crate::i18n::{t, t_string, use_i18n};
 
@@ -438,26 +438,29 @@ fn skills(deck: &Deck) -> AnyView {
 /// "Gia đình số", "Danh tính số", "Đại sứ số" and "Chợ số": counts, never names.
 fn models(deck: &Deck) -> AnyView {
     let i18n = use_i18n();
-    let m = &deck.figures().models;
-    let settings = &deck.briefing.models;
-    let row = |name: AnyView, figure: &Figure, target: f64| {
-        let detail = t!(
-            i18n,
-            projector.model_count,
-            achieved = number(figure.achieved),
-            population = number(figure.population),
-            target = format!("{target:.0}")
-        );
-        bar_row(name, figure, target, detail.into_any())
-    };
+    let rows = Model::ALL
+        .map(|model| {
+            let figure = model.figure(&deck.figures().models);
+            let target = model.target(&deck.briefing.models);
+            let detail = t!(
+                i18n,
+                projector.model_count,
+                achieved = number(figure.achieved),
+                population = number(figure.population),
+                target = format!("{target:.0}")
+            );
+            bar_row(
+                model_name(model).into_any(),
+                figure,
+                target,
+                detail.into_any(),
+            )
+        })
+        .into_iter()
+        .collect_view();
     view! {
         <h2>{t!(i18n, projector.models_title)}</h2>
-        <ul class="skill-rows models">
-            {row(t!(i18n, models.families_of_households).into_any(), &m.families, settings.family_target)}
-            {row(t!(i18n, models.identity_of_people).into_any(), &m.identity, settings.identity_target)}
-            {row(t!(i18n, models.ambassadors_at_quota).into_any(), &m.ambassadors, AMBASSADORS_TARGET)}
-            {row(t!(i18n, models.cashless_traders).into_any(), &m.cashless, settings.cashless_market_percent)}
-        </ul>
+        <ul class="skill-rows models">{rows}</ul>
     }
     .into_any()
 }

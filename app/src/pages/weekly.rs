@@ -4,14 +4,14 @@
 
 use domain::api::{Figure, WeeklyReport};
 use domain::indicators::{Progress, ranking};
-use domain::models::AMBASSADORS_TARGET;
+use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ProgressBadge, date, loaded, percent, rating, set_current_ward, skill_name, today,
+    ProgressBadge, date, loaded, model_name, percent, rating, set_current_ward, skill_name, today,
 };
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
@@ -99,13 +99,17 @@ fn Report(report: WeeklyReport) -> impl IntoView {
             )
         })
         .collect_view();
-    let m = &totals.models;
-    let models = view! {
-        {figure_row(t!(i18n, models.families_of_households).into_any(), &m.families, d.models.family_target, None)}
-        {figure_row(t!(i18n, models.identity_of_people).into_any(), &m.identity, d.models.identity_target, None)}
-        {figure_row(t!(i18n, models.ambassadors_at_quota).into_any(), &m.ambassadors, AMBASSADORS_TARGET, None)}
-        {figure_row(t!(i18n, models.cashless_traders).into_any(), &m.cashless, d.models.cashless_market_percent, None)}
-    };
+    let models = Model::ALL
+        .map(|model| {
+            figure_row(
+                model_name(model).into_any(),
+                model.figure(&totals.models),
+                model.target(&d.models),
+                None,
+            )
+        })
+        .into_iter()
+        .collect_view();
     let figures_head = move || {
         view! {
             <thead>

@@ -13,7 +13,7 @@ use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::{Figure, HouseholdFilter, Poverty, TdpIndicators};
 use domain::indicators::latest_eligible_birth_year;
-use domain::models::{AMBASSADORS_TARGET, IDENTITY_MIN_AGE};
+use domain::models::{IDENTITY_MIN_AGE, Model};
 use rust_xlsxwriter::{Format, Workbook};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -115,31 +115,9 @@ impl Table {
     }
 }
 
-/// Where a TDP's figures keep one model's.
-type ModelOf = fn(&TdpIndicators) -> &Figure;
-
 /// The indicators table: a row per TDP, then the ward's total, each figure as achieved,
 /// population, share and target.
 fn indicators_table(f: &Figures) -> Table {
-    let m = &f.models;
-    let models: [(&str, ModelOf, f64); 4] = [
-        ("Gia đình số (hộ)", |t| &t.models.families, m.family_target),
-        (
-            "Danh tính số (người từ 16 tuổi)",
-            |t| &t.models.identity,
-            m.identity_target,
-        ),
-        (
-            "Đại sứ số đủ chỉ tiêu",
-            |t| &t.models.ambassadors,
-            AMBASSADORS_TARGET,
-        ),
-        (
-            "Chợ số: tiểu thương không dùng tiền mặt",
-            |t| &t.models.cashless,
-            m.cashless_market_percent,
-        ),
-    ];
     let mut header: Vec<String> = [
         "Mã tổ",
         "Tổ dân phố",
@@ -159,8 +137,8 @@ fn indicators_table(f: &Figures) -> Table {
             format!("{name}: chỉ tiêu (%)"),
         ]
     };
-    for (name, _, _) in &models {
-        header.extend(figure_header(name));
+    for model in Model::ALL {
+        header.extend(figure_header(model.name_vi()));
     }
     for skill in &f.skills {
         header.extend(figure_header(&skill.name_vi));
@@ -183,8 +161,11 @@ fn indicators_table(f: &Figures) -> Table {
             t.satisfaction.into(),
             t.ratings.into(),
         ];
-        for (_, figure, target) in &models {
-            cells.extend(figure_cells(figure(t), *target));
+        for model in Model::ALL {
+            cells.extend(figure_cells(
+                model.figure(&t.models),
+                model.target(&f.models),
+            ));
         }
         for (skill, fig) in f.skills.iter().zip(&t.skills) {
             cells.extend(figure_cells(&fig.figure(), skill.target_percent));

@@ -11,7 +11,7 @@ use domain::indicators::{
     COVERAGE_TARGET, ON_TRACK_FRACTION, Progress, SATISFACTION_TARGET, progress,
 };
 use domain::map::{Boundaries, Projection};
-use domain::models::AMBASSADORS_TARGET;
+use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
@@ -20,7 +20,7 @@ mod import;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{loaded, percent, set_current_ward, skill_name};
+use crate::components::{loaded, model_name, percent, set_current_ward, skill_name};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -59,14 +59,8 @@ pub fn MapPage() -> impl IntoView {
 enum Indicator {
     Coverage,
     Satisfaction,
-    /// "Gia đình số".
-    Families,
-    /// "Mỗi công dân – Một danh tính số".
-    Identity,
-    /// "Đại sứ số": mentors at their quota.
-    Ambassadors,
-    /// "Chợ số": traders taking cashless payment.
-    Cashless,
+    /// One of the movement's models.
+    Model(Model),
     /// The dashboard's skill at this index.
     Skill(usize),
 }
@@ -76,10 +70,7 @@ impl Indicator {
         match self {
             Self::Coverage => "coverage".into(),
             Self::Satisfaction => "satisfaction".into(),
-            Self::Families => "families".into(),
-            Self::Identity => "identity".into(),
-            Self::Ambassadors => "ambassadors".into(),
-            Self::Cashless => "cashless".into(),
+            Self::Model(m) => m.key().into(),
             Self::Skill(i) => format!("skill-{i}"),
         }
     }
@@ -89,19 +80,7 @@ impl Indicator {
         match self {
             Self::Coverage => (figures.visit_coverage, COVERAGE_TARGET),
             Self::Satisfaction => (figures.satisfaction.map(|s| s * 20.0), SATISFACTION_TARGET),
-            Self::Families => (
-                figures.models.families.share,
-                dashboard.models.family_target,
-            ),
-            Self::Identity => (
-                figures.models.identity.share,
-                dashboard.models.identity_target,
-            ),
-            Self::Ambassadors => (figures.models.ambassadors.share, AMBASSADORS_TARGET),
-            Self::Cashless => (
-                figures.models.cashless.share,
-                dashboard.models.cashless_market_percent,
-            ),
+            Self::Model(m) => (m.figure(&figures.models).share, m.target(&dashboard.models)),
             Self::Skill(i) => (
                 figures.skills.get(i).and_then(|f| f.share),
                 dashboard.skills.get(i).map_or(100.0, |s| s.target_percent),
@@ -384,14 +363,13 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         indicator.set(match value.as_str() {
             "coverage" => Indicator::Coverage,
             "satisfaction" => Indicator::Satisfaction,
-            "families" => Indicator::Families,
-            "identity" => Indicator::Identity,
-            "ambassadors" => Indicator::Ambassadors,
-            "cashless" => Indicator::Cashless,
-            other => other
-                .strip_prefix("skill-")
-                .and_then(|i| i.parse().ok())
-                .map_or(Indicator::Coverage, Indicator::Skill),
+            other => match Model::parse(other) {
+                Some(m) => Indicator::Model(m),
+                None => other
+                    .strip_prefix("skill-")
+                    .and_then(|i| i.parse().ok())
+                    .map_or(Indicator::Coverage, Indicator::Skill),
+            },
         });
     };
     let target = move || {
@@ -421,10 +399,10 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             <select id="indicator" on:change=choose prop:value=move || indicator.get().key()>
                 <option value="coverage">{t!(i18n, map.coverage)}</option>
                 <option value="satisfaction">{t!(i18n, map.satisfaction)}</option>
-                <option value="families">{t!(i18n, models.families_of_households)}</option>
-                <option value="identity">{t!(i18n, models.identity_of_people)}</option>
-                <option value="ambassadors">{t!(i18n, models.ambassadors_at_quota)}</option>
-                <option value="cashless">{t!(i18n, models.cashless_traders)}</option>
+                {Model::ALL
+                    .into_iter()
+                    .map(|m| view! { <option value=m.key()>{model_name(m)}</option> })
+                    .collect_view()}
                 {skill_names
                     .into_iter()
                     .map(|(i, name)| view! { <option value=format!("skill-{i}")>{name}</option> })
