@@ -6,12 +6,13 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, AmbassadorNetwork, Assignment, AuditAction,
-    AuditEntry, BoundaryImport, Briefing, ConflictChoice, ConflictResolution, CreatedInvitation,
-    Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
-    Invitation, InvitationPreview, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings,
-    NewAccount, NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, Resident,
-    SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict,
-    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward, WeeklyReport,
+    AuditEntry, BoundaryImport, Briefing, ColumnMapping, ConflictChoice, ConflictResolution,
+    CreatedInvitation, Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint,
+    HouseholdSummary, Invitation, InvitationPreview, Market, MarketSummary, Me, Mentor,
+    MentorChoice, ModelSettings, NewAccount, NewGrant, NewInvitation, NewMarket, NewVisit,
+    PasswordChange, RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill, Stall,
+    StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
+    WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -268,6 +269,27 @@ pub async fn import_boundaries(
     preview: bool,
 ) -> Result<BoundaryImport, ApiError> {
     post(&format!("/wards/{ward}/boundaries?preview={preview}"), file).await
+}
+
+/// Sends a register file as it is, to be read (`preview`) or imported; with no mapping, the
+/// server suggests one from the file's headings.
+pub async fn import_register(
+    ward: i32,
+    file: &web_sys::File,
+    mapping: Option<ColumnMapping>,
+    preview: bool,
+) -> Result<RegisterImport, ApiError> {
+    let mut uri = format!("{BASE}/wards/{ward}/register?preview={preview}");
+    for (field, column) in mapping.iter().flat_map(ColumnMapping::fields) {
+        if let Some(column) = column {
+            uri.push_str(&format!("&{field}={column}"));
+        }
+    }
+    let req = Request::post(&uri)
+        .header("content-type", "application/octet-stream")
+        .body(file.clone())
+        .map_err(|_| ApiError::Network)?;
+    read(req.send().await).await
 }
 
 pub async fn skills(ward: i32) -> Result<Vec<Skill>, ApiError> {

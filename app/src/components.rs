@@ -113,6 +113,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href=move || Route::Models(ward.get().unwrap_or_default()).path()>
                             {t!(i18n, nav.models)}
                         </A>
+                        <A href=move || Route::RegisterImport(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.register)}
+                        </A>
                     </Show>
                     <SyncBadge sync />
                     <LanguageSwitch />
@@ -248,6 +251,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::RoleScope => t_string!(i18n, fields.role_scope),
         FieldCode::OwnAdminRole => t_string!(i18n, fields.own_admin_role),
         FieldCode::OwnMentor => t_string!(i18n, fields.own_mentor),
+        FieldCode::NoHouseholdHead => t_string!(i18n, fields.no_household_head),
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),

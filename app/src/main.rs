@@ -16,8 +16,8 @@ use leptos_router::components::{Route, Router, Routes};
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
     ACCOUNTS, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, MARKET,
-    MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, RESIDENT, SEARCH, SYNC, TDP, TOKEN,
-    WARD, WEEKLY, segment,
+    MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER, RESIDENT, SEARCH, SYNC, TDP,
+    TOKEN, WARD, WEEKLY, segment,
 };
 
 fn main() {
@@ -55,6 +55,7 @@ fn App() -> impl IntoView {
                         <Route path=(segment(MARKET), ID) view=pages::MarketPage />
                         <Route path=segment(MY_HOUSEHOLDS) view=pages::MyHouseholds />
                         <Route path=(segment(WARD), CODE, segment(WEEKLY)) view=pages::Weekly />
+                        <Route path=(segment(WARD), CODE, segment(REGISTER)) view=pages::RegisterImport />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

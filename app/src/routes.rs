@@ -24,6 +24,8 @@ pub const MARKETS: &str = "cho-so";
 pub const MARKET: &str = "cho";
 /// The ward's weekly report, for printing.
 pub const WEEKLY: &str = "bao-cao-tuan";
+/// Import of the ward's existing register of households and residents.
+pub const REGISTER: &str = "nhap-so-ho";
 /// The households the signed-in volunteer was sent to.
 pub const MY_HOUSEHOLDS: &str = "ho-cua-toi";
 /// The phone's sync status and the visits that need attention.
@@ -54,6 +56,7 @@ pub enum Route {
     Market(Uuid),
     MyHouseholds,
     Weekly(i32),
+    RegisterImport(i32),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -80,6 +83,7 @@ impl Route {
             Self::Market(id) => format!("/{MARKET}/{id}"),
             Self::MyHouseholds => format!("/{MY_HOUSEHOLDS}"),
             Self::Weekly(ward) => format!("/{WARD}/{ward}/{WEEKLY}"),
+            Self::RegisterImport(ward) => format!("/{WARD}/{ward}/{REGISTER}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

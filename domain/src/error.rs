@@ -82,6 +82,8 @@ pub enum FieldCode {
     OwnAdminRole,
     /// A resident chosen as their own mentor (Đại sứ số).
     OwnMentor,
+    /// A register row under no household head: no "Chủ hộ" row at its address above it.
+    NoHouseholdHead,
     /// A map boundary with no points.
     EmptyGeometry,
     /// Coordinates written latitude first; GeoJSON puts longitude first.
@@ -110,6 +112,9 @@ impl FieldCode {
             Self::WrongPassword => "Mật khẩu hiện tại không đúng.",
             Self::OwnAdminRole => "Bạn không thể tự bỏ vai trò cán bộ phường của mình.",
             Self::OwnMentor => "Một người không thể tự làm Đại sứ số hướng dẫn chính mình.",
+            Self::NoHouseholdHead => {
+                "Không rõ người này thuộc hộ nào: phía trên chưa có dòng \"Chủ hộ\" cùng địa chỉ."
+            }
             Self::EmptyGeometry => "Ranh giới không có điểm nào.",
             Self::SwappedCoordinates => {
                 "Tọa độ bị đảo: GeoJSON ghi kinh độ trước, vĩ độ sau (ví dụ [105.76, 21.05])."

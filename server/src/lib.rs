@@ -13,6 +13,7 @@ pub mod embedded_pg;
 pub mod error;
 pub mod headers;
 pub mod reference;
+pub mod register;
 pub mod web;
 
 use std::path::PathBuf;

@@ -83,7 +83,7 @@ pub async fn boundaries(db: &PgPool, code: i32) -> Result<Boundaries> {
 pub struct Preview {
     /// Check and report only; save nothing.
     #[serde(default)]
-    preview: bool,
+    pub preview: bool,
 }
 
 /// Reads TDP boundaries from a GeoJSON FeatureCollection of Polygons and MultiPolygons

@@ -14,6 +14,7 @@ mod invitations;
 mod map;
 mod markets;
 pub(crate) mod models;
+mod register;
 mod residents;
 mod session;
 mod sync;
@@ -76,6 +77,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(ambassadors::routes())
             .merge(assignments::routes())
             .merge(markets::routes())
+            .merge(register::routes())
             .merge(exports::routes())
             .merge(weekly::routes())
             .merge(briefing::routes()),

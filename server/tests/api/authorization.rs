@@ -581,6 +581,18 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::POST,
+            "/wards/{code}/register",
+            |p| format!("/api/v1/wards/{}/register?preview=true", p.ward),
+            |_| {
+                Some(json!(
+                    "Tổ dân phố;Địa chỉ;Chủ hộ;Họ và tên;Năm sinh;Giới tính"
+                ))
+            },
+            ManageWard,
+            S::OK,
+        ),
+        row(
             M::GET,
             "/wards/{code}/household-points",
             |p| format!("/api/v1/wards/{}/household-points", p.ward),

@@ -14,6 +14,7 @@ mod households;
 mod invitations;
 mod markets;
 mod models;
+mod register;
 mod residents;
 mod sessions;
 mod sync;

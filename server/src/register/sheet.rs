@@ -1,0 +1,244 @@
+//! A register file as a grid of text: the first worksheet of a workbook, or a CSV file in
+//! whichever encoding and separator Excel saved it with.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Sheets};
+use domain::FieldCode;
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1258};
+use unicode_normalization::UnicodeNormalization;
+
+/// More rows than any ward's register: a file this long is not one.
+pub const MAX_ROWS: usize = 50_000;
+
+#[derive(Debug)]
+pub struct Sheet {
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    /// Each row with its line in the file (from 1); blank lines are kept out.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// Reads `bytes` as a workbook (.xlsx, .xls, .ods) or else as CSV text.
+pub fn read(bytes: &[u8]) -> Result<Sheet, FieldCode> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FieldCode::Required);
+    }
+    let looks_like_workbook = bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let sheet = if looks_like_workbook {
+        workbook(bytes)?
+    } else {
+        csv_text(bytes)?
+    };
+    if sheet.rows.len() > MAX_ROWS {
+        return Err(FieldCode::TooLong);
+    }
+    if sheet.rows.is_empty() {
+        return Err(FieldCode::Required);
+    }
+    Ok(sheet)
+}
+
+fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|_| FieldCode::InvalidFormat)?;
+    let format = match book {
+        Sheets::Xls(_) => "xls",
+        Sheets::Xlsx(_) => "xlsx",
+        Sheets::Xlsb(_) => "xlsb",
+        Sheets::Ods(_) => "ods",
+    };
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or(FieldCode::Required)?
+        .map_err(|_| FieldCode::InvalidFormat)?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let padding = std::iter::repeat_n(String::new(), left as usize);
+            let row: Vec<String> = padding.chain(cells.iter().map(cell_text)).collect();
+            (top as usize + i + 1, row)
+        })
+        .filter(|(_, row)| !is_blank(row))
+        .collect();
+    Ok(Sheet {
+        format,
+        encoding: None,
+        rows,
+    })
+}
+
+/// A cell as the person sees it in the spreadsheet; dates as `dd/mm/yyyy`, as Vietnamese
+/// registers write them.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => clean(s),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d
+            .as_datetime()
+            .map(|d| d.format("%d/%m/%Y").to_string())
+            .unwrap_or_default(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// Composed Unicode (Windows-1258 and some Mac files write tones as separate marks), with
+/// white space trimmed and runs of it made one space.
+fn clean(s: &str) -> String {
+    s.nfc()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn is_blank(row: &[String]) -> bool {
+    row.iter().all(String::is_empty)
+}
+
+/// The text of a CSV file: by its byte-order mark when it has one (Excel's "CSV UTF-8" and
+/// "Unicode Text"), else UTF-8 when it is valid UTF-8, else UTF-16 when every other byte is
+/// zero, else Windows-1258, the code page Vietnamese Windows saves "CSV" in.
+fn decode(bytes: &[u8]) -> (String, &'static str) {
+    let (encoding, body): (&'static Encoding, &[u8]) = match Encoding::for_bom(bytes) {
+        Some((encoding, bom)) => (encoding, &bytes[bom..]),
+        None if std::str::from_utf8(bytes).is_ok() => (UTF_8, bytes),
+        None => {
+            let zeros = |start: usize| {
+                bytes
+                    .iter()
+                    .skip(start)
+                    .step_by(2)
+                    .filter(|b| **b == 0)
+                    .count()
+            };
+            let half = bytes.len() / 2;
+            if half > 0 && zeros(1) * 10 >= half * 9 {
+                (UTF_16LE, bytes)
+            } else if half > 0 && zeros(0) * 10 >= half * 9 {
+                (UTF_16BE, bytes)
+            } else {
+                (WINDOWS_1258, bytes)
+            }
+        }
+    };
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    (text.into_owned(), encoding.name())
+}
+
+/// The separator the file uses: Excel writes commas, semicolons where the decimal mark is a
+/// comma, and tabs for "Unicode Text". The one found most often in the first lines wins.
+fn separator(text: &str) -> u8 {
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(10)
+        .collect();
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|&sep| {
+            head.iter()
+                .map(|l| l.bytes().filter(|&b| b == sep).count())
+                .sum::<usize>()
+        })
+        .unwrap_or(b',')
+}
+
+fn csv_text(bytes: &[u8]) -> Result<Sheet, FieldCode> {
+    let (text, encoding) = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator(&text))
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // Lines counted from the records' byte offsets: the reader's own line count lags behind
+    // on "\r\n" line ends. Its offset may be at the line end before the record, and before
+    // blank lines it skipped; a record itself never starts with a line end.
+    let bytes = text.as_bytes();
+    let (mut counted_to, mut line) = (0, 1);
+    for record in reader.records() {
+        let record = record.map_err(|_| FieldCode::InvalidFormat)?;
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize);
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        line += bytes[counted_to..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted_to = start;
+        let row: Vec<String> = record.iter().map(clean).collect();
+        if !is_blank(&row) {
+            rows.push((line, row));
+        }
+        if rows.len() > MAX_ROWS {
+            break;
+        }
+    }
+    Ok(Sheet {
+        format: "csv",
+        encoding: Some(encoding),
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(sheet: &Sheet) -> Vec<(usize, Vec<&str>)> {
+        sheet
+            .rows
+            .iter()
+            .map(|(line, row)| (*line, row.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn reads_excel_csv_in_each_encoding_to_the_same_text() {
+        let expected = vec![
+            (1, vec!["Họ và tên", "Năm sinh"]),
+            (4, vec!["Nguyễn Thị Hồng", "1958"]),
+        ];
+        let text = "Họ và tên;Năm sinh\r\n;\r\n\r\nNguyễn Thị Hồng;1958\r\n";
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(text.as_bytes());
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                text.replace(';', "\t")
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        // Windows-1258 as Vietnamese Windows writes it: "ễ" is "ê" and a combining tilde (0xDE),
+        // "ọ" is "o" and a combining dot below (0xF2).
+        let cp1258 = b"Ho\xf2 va\xcc t\xean;N\xe3m sinh\r\n;\r\n\r\nNguy\xea\xden Thi\xf2 H\xf4\xccng;1958\r\n";
+        for (bytes, encoding) in [
+            (text.as_bytes().to_vec(), "UTF-8"),
+            (bom, "UTF-8"),
+            (utf16, "UTF-16LE"),
+            (cp1258.to_vec(), "windows-1258"),
+        ] {
+            let sheet = read(&bytes).unwrap();
+            assert_eq!(sheet.encoding, Some(encoding));
+            assert_eq!(cells(&sheet), expected, "{encoding}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_register() {
+        assert_eq!(read(b"  \n").unwrap_err(), FieldCode::Required);
+        assert_eq!(
+            read(b"PK\x03\x04 not really a zip").unwrap_err(),
+            FieldCode::InvalidFormat
+        );
+    }
+}

@@ -1,0 +1,349 @@
+//! Import of an existing register, with the kind of file a ward really has (`registers/`): a
+//! title above the table, blank lines, columns Ngõ Số does not keep (among them identity-card
+//! numbers), names in capitals, without diacritics or with decomposed ones, the address only on
+//! the head's row, the same people twice, and a few rows that are wrong. The same register is
+//! saved as Excel does it: .xlsx (made by LibreOffice), CSV UTF-8, CSV in Windows-1258 with
+//! semicolons, and "Unicode Text" (UTF-16, tabs).
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use domain::access::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{TestApp, WARD, app, field_errors, pair};
+
+const XLSX: &[u8] = include_bytes!("registers/so-ho.xlsx");
+const CSV_UTF8: &[u8] = include_bytes!("registers/so-ho.csv");
+const CSV_1258: &[u8] = include_bytes!("registers/so-ho-windows-1258.csv");
+const UNICODE_TEXT: &[u8] = include_bytes!("registers/so-ho-unicode.txt");
+/// The same register after the ward fixed the four rows the dry run showed.
+const FIXED: &[u8] = include_bytes!("registers/so-ho-da-sua.csv");
+
+async fn import(app: &TestApp, file: &[u8], query: &str) -> (StatusCode, Value) {
+    app.request(
+        Request::post(format!("/api/v1/wards/{WARD}/register?{query}"))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(file.to_vec()))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn tdp(app: &TestApp, code: &str) -> Uuid {
+    sqlx::query_scalar!(
+        "select id from tdps where ward_code = $1 and code = $2",
+        WARD,
+        code
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap()
+}
+
+/// The household the ward recorded before it imported anything, and who lives in it.
+async fn recorded_before(app: &TestApp) -> Uuid {
+    let (status, h) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/households"),
+            json!({
+                "id": null, "tdp_id": tdp(app, "TDP-01").await,
+                "address": "Số 12 ngõ 5 Phú Diễn", "head_name": "Nguyễn Văn Bình",
+                "priority": { "elderly_alone": false, "disability": false, "poverty": "none" }
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{h}");
+    let (status, r) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/residents"),
+            json!({ "id": null, "household_id": h["id"], "full_name": "Nguyễn Văn Bình",
+                    "birth_year": 1956, "gender": "male" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
+    h["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Households and residents of the ward.
+async fn counts(app: &TestApp) -> (i64, i64) {
+    let households = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from households h join tdps t on t.id = h.tdp_id
+           where t.ward_code = $1"#,
+        WARD
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let residents = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from residents r join tdps t on t.id = r.tdp_id
+           where t.ward_code = $1"#,
+        WARD
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    (households, residents)
+}
+
+/// Field errors of a report, as (field, code).
+fn problems(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| pair(p["field"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect()
+}
+
+/// A row of a report: its line, outcome, the line it repeats and its problems.
+type Outcome = (u64, String, Option<u64>, Vec<(String, String)>);
+
+fn outcomes(report: &Value) -> Vec<Outcome> {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["outcome"].as_str().unwrap().to_owned(),
+                r["same_as"].as_u64(),
+                problems(&r["problems"]),
+            )
+        })
+        .collect()
+}
+
+fn fine(line: u64, outcome: &str) -> Outcome {
+    (line, outcome.to_owned(), None, Vec::new())
+}
+
+fn repeats(line: u64, of: u64) -> Outcome {
+    (line, "repeated".to_owned(), Some(of), Vec::new())
+}
+
+fn wrong(line: u64, field: &str, code: &str) -> Outcome {
+    (line, "invalid".to_owned(), None, vec![pair(field, code)])
+}
+
+fn row(report: &Value, line: u64) -> &Value {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["line"] == line)
+        .unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_dry_run_reports_every_row_the_same_whichever_way_excel_saved_the_file(db: sqlx::PgPool) {
+    let app = app(db).await;
+    recorded_before(&app).await;
+    let before = counts(&app).await;
+    let expected = vec![
+        // Already in the register, though written in capitals.
+        fine(5, "existing"),
+        // New members of that household: address and TDP from the head's row.
+        fine(6, "new"),
+        fine(7, "new"),
+        fine(9, "new"),
+        wrong(10, "birth_year", "invalid_format"),
+        // Line 9 again, without diacritics.
+        repeats(11, 9),
+        wrong(12, "tdp", "unknown_reference"),
+        // Its head's row (12) is wrong, so it belongs to no household.
+        wrong(13, "relation", "no_household_head"),
+        wrong(14, "gender", "required"),
+        fine(15, "new"),
+        repeats(16, 15),
+    ];
+    for (file, format, encoding) in [
+        (XLSX, "xlsx", Value::Null),
+        (CSV_UTF8, "csv", json!("UTF-8")),
+        (CSV_1258, "csv", json!("windows-1258")),
+        (UNICODE_TEXT, "csv", json!("UTF-16LE")),
+    ] {
+        let (status, report) = import(&app, file, "preview=true").await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        assert_eq!(report["format"], format);
+        assert_eq!(report["encoding"], encoding, "{format}");
+        assert_eq!(report["header_line"], 4);
+        assert_eq!(
+            report["mapping"],
+            json!({ "tdp": 7, "address": 6, "head_name": null, "relation": 5, "full_name": 1,
+                    "birth_year": 2, "gender": 3 }),
+            "{encoding}"
+        );
+        assert_eq!(report["mapping_problems"], json!([]));
+        assert_eq!(report["ignored_id_columns"], json!(["Số CCCD"]));
+        assert_eq!(outcomes(&report), expected, "{encoding}");
+        assert_eq!(report["households_new"], 2, "{encoding}");
+        assert_eq!(report["residents_new"], 4, "{encoding}");
+        assert_eq!(report["saved"], false);
+        assert_eq!(row(&report, 5)["full_name"], "Nguyễn Văn Bình");
+        assert_eq!(row(&report, 6)["address"], "Số 12, ngõ 5 Phú Diễn");
+        assert_eq!(row(&report, 6)["head_name"], "Nguyễn Văn Bình");
+        assert_eq!(row(&report, 6)["birth_year"], 1960);
+        assert_eq!(row(&report, 10)["tdp_code"], "TDP-02");
+        // Composed, whatever the file held.
+        assert_eq!(row(&report, 15)["full_name"], "B\u{f9}i Quang Huy");
+    }
+    assert_eq!(counts(&app).await, before, "a dry run saves nothing");
+}
+
+#[sqlx::test(migrations = false)]
+async fn importing_is_all_or_nothing_and_importing_again_adds_nobody(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let household = recorded_before(&app).await;
+    let before = counts(&app).await;
+
+    let (status, err) = import(&app, CSV_1258, "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        field_errors(&err),
+        [
+            pair("rows[10].birth_year", "invalid_format"),
+            pair("rows[12].tdp", "unknown_reference"),
+            pair("rows[13].relation", "no_household_head"),
+            pair("rows[14].gender", "required"),
+        ]
+    );
+    assert_eq!(counts(&app).await, before, "a refused import saves nothing");
+
+    let (status, report) = import(&app, FIXED, "").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(report["saved"], true);
+    assert_eq!(report["households_new"], 4);
+    assert_eq!(report["residents_new"], 8);
+    assert_eq!(counts(&app).await, (before.0 + 4, before.1 + 8));
+    // The new members joined the household recorded before.
+    let (_, h) = app.get(&format!("/api/v1/households/{household}")).await;
+    let mut names: Vec<&str> = h["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["full_name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Nguyen Van Cuong", "Nguyễn Văn Bình", "Trần Thị Lan"]
+    );
+    // Found by search like any resident, with the household the import made.
+    let (_, found) = app
+        .get(&format!("/api/v1/wards/{WARD}/search?q=pham+minh+tuan"))
+        .await;
+    let tuan = &found["residents"][0];
+    assert_eq!(tuan["birth_year"], 1965, "{found}");
+    let (_, r) = app
+        .get(&format!(
+            "/api/v1/residents/{}",
+            tuan["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(r["household_address"], "7 ngõ 120 Phú Diễn");
+    assert_eq!(r["tdp"]["code"], "TDP-02");
+    // Identity-card numbers were in the file; nothing of them is kept, not even in the log.
+    let kept = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from audit_log where change::text like '%001056012345%'"#
+    )
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0);
+
+    let after = counts(&app).await;
+    for file in [FIXED, XLSX] {
+        let (status, report) = import(&app, file, "preview=true").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(report["residents_new"], 0, "{report}");
+    }
+    let (status, report) = import(&app, FIXED, "").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        (
+            report["households_new"].clone(),
+            report["residents_new"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    assert!(
+        outcomes(&report)
+            .iter()
+            .all(|(_, outcome, _, _)| outcome == "existing" || outcome == "repeated")
+    );
+    assert_eq!(counts(&app).await, after, "importing again adds nobody");
+}
+
+#[sqlx::test(migrations = false)]
+async fn columns_can_be_mapped_by_hand_and_a_mapping_missing_a_field_is_refused(db: sqlx::PgPool) {
+    let app = app(db).await;
+    // Headings the suggestions do not know, and a head's name on every row.
+    let file = "Tổ;Nhà;Người đứng tên hộ;Tên người;Sinh;Phái\n\
+                TDP-03;Số 3 Kiều Mai;Phan Văn Nam;Phan Văn Nam;1970;Nam\n\
+                TDP-03;Số 3 Kiều Mai;Phan Văn Nam;Phan Thị Thu;1999;Nữ\n";
+    let (status, report) = import(&app, file.as_bytes(), "preview=true").await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    assert_eq!(
+        problems(&report["mapping_problems"]),
+        [
+            pair("mapping.address", "required"),
+            pair("mapping.full_name", "required"),
+            pair("mapping.birth_year", "required"),
+            pair("mapping.head_name", "required"),
+        ]
+    );
+    assert_eq!(report["rows"], json!([]));
+    let mapping = "tdp=0&address=1&head_name=2&full_name=3&birth_year=4&gender=5";
+    let (status, report) = import(&app, file.as_bytes(), &format!("preview=true&{mapping}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(report["mapping_problems"], json!([]));
+    assert_eq!(
+        (
+            report["households_new"].clone(),
+            report["residents_new"].clone()
+        ),
+        (json!(1), json!(2))
+    );
+
+    let (status, err) = import(
+        &app,
+        file.as_bytes(),
+        "tdp=0&address=1&head_name=2&full_name=3&birth_year=4",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("mapping.gender", "required")]);
+    let (status, err) = import(&app, file.as_bytes(), &format!("{mapping}&relation=1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("mapping.relation", "duplicate")]);
+    let (status, err) = import(
+        &app,
+        file.as_bytes(),
+        "tdp=0&address=1&head_name=2&full_name=3&birth_year=4&gender=9",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("mapping.gender", "out_of_range")]);
+
+    let (status, report) = import(&app, file.as_bytes(), mapping).await;
+    assert_eq!(status, StatusCode::OK, "{report}");
+    let (_, found) = app
+        .get(&format!("/api/v1/wards/{WARD}/search?q=phan+thi+thu"))
+        .await;
+    assert_eq!(found["residents"].as_array().unwrap().len(), 1, "{found}");
+}
+
+#[sqlx::test(migrations = false)]
+async fn what_is_not_a_register_is_refused_and_only_ward_admins_import(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let (status, err) = import(&app, b"", "preview=true").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("file", "required")]);
+    let (status, err) = import(&app, b"PK\x03\x04 a broken workbook", "preview=true").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("file", "invalid_format")]);
+    let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
+    let (status, _) = import(&leader, FIXED, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
