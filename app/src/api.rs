@@ -5,14 +5,14 @@
 use std::cell::RefCell;
 
 use domain::api::{
-    AcceptInvitation, Account, AccountChange, AmbassadorNetwork, Assignment, AuditAction,
-    AuditEntry, BoundaryImport, Briefing, ColumnMapping, ConflictChoice, ConflictResolution,
-    CreatedInvitation, Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint,
-    HouseholdSummary, Invitation, InvitationPreview, Market, MarketSummary, Me, Mentor,
-    MentorChoice, ModelSettings, NewAccount, NewGrant, NewInvitation, NewMarket, NewVisit,
-    PasswordChange, RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill, Stall,
-    StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward,
-    WeeklyReport,
+    AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
+    Assignment, Attendance, AuditAction, AuditEntry, BoundaryImport, Briefing, ColumnMapping,
+    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
+    Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity,
+    NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, RegisterImport, Resident,
+    SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict,
+    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -269,6 +269,31 @@ pub async fn import_boundaries(
     preview: bool,
 ) -> Result<BoundaryImport, ApiError> {
     post(&format!("/wards/{ward}/boundaries?preview={preview}"), file).await
+}
+
+/// The ward's activities overlapping the days from `from` to `to`, earliest first.
+pub async fn activities(
+    ward: i32,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<Vec<Activity>, ApiError> {
+    get(&format!("/wards/{ward}/activities?from={from}&to={to}")).await
+}
+
+pub async fn create_activity(ward: i32, body: &NewActivity) -> Result<Activity, ApiError> {
+    post(&format!("/wards/{ward}/activities"), body).await
+}
+
+pub async fn activity(id: Uuid) -> Result<ActivityDetail, ApiError> {
+    get(&format!("/activities/{id}")).await
+}
+
+pub async fn set_attendance(id: Uuid, body: &Attendance) -> Result<ActivityDetail, ApiError> {
+    put(&format!("/activities/{id}/attendance"), body).await
+}
+
+pub async fn confirm_learning(id: Uuid, body: &Learning) -> Result<ActivityDetail, ApiError> {
+    put(&format!("/activities/{id}/learning"), body).await
 }
 
 /// Sends a register file as it is, to be read (`preview`) or imported; with no mapping, the

@@ -95,6 +95,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {t!(i18n, nav.projector)}
                         </A>
                     </Show>
+                    <Show when=move || ward.get().is_some()>
+                        <A href=move || Route::Activities(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.activities)}
+                        </A>
+                    </Show>
                     <Show when=move || session.on_a_team()>
                         <A href=Route::MyHouseholds.path()>{t!(i18n, nav.my_households)}</A>
                     </Show>
@@ -252,6 +257,8 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::OwnAdminRole => t_string!(i18n, fields.own_admin_role),
         FieldCode::OwnMentor => t_string!(i18n, fields.own_mentor),
         FieldCode::NoHouseholdHead => t_string!(i18n, fields.no_household_head),
+        FieldCode::EndsBeforeStart => t_string!(i18n, fields.ends_before_start),
+        FieldCode::OverCapacity => t_string!(i18n, fields.over_capacity),
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),

@@ -15,9 +15,9 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP, MARKET,
-    MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER, RESIDENT, SEARCH, SYNC, TDP,
-    TOKEN, WARD, WEEKLY, segment,
+    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP,
+    MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER, RESIDENT, SEARCH,
+    SYNC, TDP, TOKEN, WARD, WEEKLY, segment,
 };
 
 fn main() {
@@ -56,6 +56,8 @@ fn App() -> impl IntoView {
                         <Route path=segment(MY_HOUSEHOLDS) view=pages::MyHouseholds />
                         <Route path=(segment(WARD), CODE, segment(WEEKLY)) view=pages::Weekly />
                         <Route path=(segment(WARD), CODE, segment(REGISTER)) view=pages::RegisterImport />
+                        <Route path=(segment(WARD), CODE, segment(ACTIVITIES)) view=pages::Activities />
+                        <Route path=(segment(ACTIVITIES), ID) view=pages::ActivityPage />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

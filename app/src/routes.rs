@@ -24,6 +24,8 @@ pub const MARKETS: &str = "cho-so";
 pub const MARKET: &str = "cho";
 /// The ward's weekly report, for printing.
 pub const WEEKLY: &str = "bao-cao-tuan";
+/// The ward's classes and other activities, and one activity.
+pub const ACTIVITIES: &str = "hoat-dong";
 /// Import of the ward's existing register of households and residents.
 pub const REGISTER: &str = "nhap-so-ho";
 /// The households the signed-in volunteer was sent to.
@@ -57,6 +59,9 @@ pub enum Route {
     MyHouseholds,
     Weekly(i32),
     RegisterImport(i32),
+    /// The ward's schedule of classes and other activities.
+    Activities(i32),
+    Activity(Uuid),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -84,6 +89,8 @@ impl Route {
             Self::MyHouseholds => format!("/{MY_HOUSEHOLDS}"),
             Self::Weekly(ward) => format!("/{WARD}/{ward}/{WEEKLY}"),
             Self::RegisterImport(ward) => format!("/{WARD}/{ward}/{REGISTER}"),
+            Self::Activities(ward) => format!("/{WARD}/{ward}/{ACTIVITIES}"),
+            Self::Activity(id) => format!("/{ACTIVITIES}/{id}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

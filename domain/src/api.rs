@@ -182,6 +182,9 @@ schema! {
         pub mentor_id: Option<Uuid>,
         /// The digital ambassador guiding this resident.
         pub learns_from: Option<MentorRef>,
+        /// Classes and other activities attended, newest first.
+        #[serde(default)]
+        pub activities: Vec<AttendedActivity>,
     }
 
     /// No identity-card (CCCD) number: the product stores the least personal data it can.
@@ -193,14 +196,16 @@ schema! {
         pub gender: Gender,
     }
 
-    /// A resident's current status for one skill, and the visit that established it.
+    /// A resident's current status for one skill, and the visit or the activity that
+    /// established it (one of the two).
     pub struct ResidentSkill {
         pub skill_id: Uuid,
         pub skill_code: String,
         pub skill_name: String,
         pub status: SkillStatus,
         pub since: NaiveDate,
-        pub visit_id: Uuid,
+        pub visit_id: Option<Uuid>,
+        pub activity_id: Option<Uuid>,
     }
 
     /// A skill or service the ward tracks. Data, not code: each ward edits its own catalogue.
@@ -303,6 +308,91 @@ schema! {
         pub tdp_code: String,
         pub tdp_name: String,
         pub area_km2: f64,
+    }
+
+    /// An activity to schedule (`POST /wards/{code}/activities`). Times are instants; the app
+    /// enters and shows them in Vietnam's time (UTC+7).
+    pub struct NewActivity {
+        /// Made by the client, so that sending the same activity twice schedules it once.
+        pub id: Uuid,
+        pub kind: ActivityKind,
+        pub title: String,
+        /// The TDP it is for; none for the whole ward.
+        pub tdp_id: Option<Uuid>,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+        pub organiser: String,
+        /// The skills it teaches, by id, from the ward's catalogue.
+        pub topics: Vec<Uuid>,
+        pub capacity: Option<i32>,
+    }
+
+    /// An activity as the schedule shows it. No attendee is named, so anyone in the ward may
+    /// read it.
+    pub struct Activity {
+        pub id: Uuid,
+        pub ward_code: i32,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub tdp_id: Option<Uuid>,
+        pub tdp_name: Option<String>,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+        pub organiser: String,
+        pub topics: Vec<Uuid>,
+        pub capacity: Option<i32>,
+        /// Attendees from the register.
+        pub attendees: i64,
+        /// People who came without being on the register: counted, never named.
+        pub unregistered: i32,
+        /// When the organiser last confirmed what the attendees learnt.
+        pub confirmed_at: Option<DateTime<Utc>>,
+    }
+
+    /// An activity with the attendees the person may see (`GET /activities/{id}`).
+    pub struct ActivityDetail {
+        pub activity: Activity,
+        pub attendees: Vec<Attendee>,
+        /// Attendees living in TDPs whose people the person may not see: counted only.
+        pub attendees_elsewhere: i64,
+    }
+
+    pub struct Attendee {
+        pub resident_id: Uuid,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub household_address: String,
+        pub tdp_name: String,
+        /// What the organiser confirmed this attendee learnt; none before confirming.
+        pub outcome: Option<SkillStatus>,
+    }
+
+    /// Who came (`PUT /activities/{id}/attendance`): the whole list as far as the person's
+    /// TDPs go; attendees from other TDPs stay as they are.
+    pub struct Attendance {
+        pub resident_ids: Vec<Uuid>,
+        pub unregistered: i32,
+        /// Confirms a count above the activity's capacity.
+        #[serde(default)]
+        pub over_capacity: bool,
+    }
+
+    /// What the attendees learnt (`PUT /activities/{id}/learning`): those listed achieved the
+    /// activity's topics, the other attendees are on their way. Skill statuses only move
+    /// forward, as with visits.
+    pub struct Learning {
+        pub achieved: Vec<Uuid>,
+    }
+
+    /// An activity a resident attended, on the resident's page.
+    pub struct AttendedActivity {
+        pub activity_id: Uuid,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub starts_at: DateTime<Utc>,
+        pub outcome: Option<SkillStatus>,
     }
 
     /// What a register file (.xlsx, .xls, .ods or .csv) gives
@@ -840,6 +930,23 @@ choice! {
         KeepBoth,
     }
 
+    /// What kind of activity: the movement's classes, help points and sessions.
+    pub enum ActivityKind {
+        /// Lớp học cộng đồng.
+        CommunityClass,
+        /// Lớp cho người cao tuổi.
+        ElderlyClass,
+        /// Lớp cho người khuyết tật.
+        DisabilityClass,
+        /// Điểm "Bình dân học vụ số lưu động".
+        MobileHelpPoint,
+        /// Sinh hoạt chi bộ chuyên đề "Đảng viên tiên phong học tập kỹ năng số".
+        PartyCellSession,
+        /// Chiến dịch thanh niên.
+        YouthCampaign,
+        Other,
+    }
+
     /// What importing one row of a register file does.
     pub enum RowOutcome {
         /// A resident the register does not have yet: imported.
@@ -895,6 +1002,34 @@ impl TeamRole {
 
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 7] = [
+        Self::CommunityClass,
+        Self::ElderlyClass,
+        Self::DisabilityClass,
+        Self::MobileHelpPoint,
+        Self::PartyCellSession,
+        Self::YouthCampaign,
+        Self::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::CommunityClass => "community_class",
+            Self::ElderlyClass => "elderly_class",
+            Self::DisabilityClass => "disability_class",
+            Self::MobileHelpPoint => "mobile_help_point",
+            Self::PartyCellSession => "party_cell_session",
+            Self::YouthCampaign => "youth_campaign",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 

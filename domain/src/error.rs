@@ -84,6 +84,10 @@ pub enum FieldCode {
     OwnMentor,
     /// A register row under no household head: no "Chủ hộ" row at its address above it.
     NoHouseholdHead,
+    /// An end that is not after the start.
+    EndsBeforeStart,
+    /// More attendees than the activity's capacity, not confirmed.
+    OverCapacity,
     /// A map boundary with no points.
     EmptyGeometry,
     /// Coordinates written latitude first; GeoJSON puts longitude first.
@@ -112,6 +116,10 @@ impl FieldCode {
             Self::WrongPassword => "Mật khẩu hiện tại không đúng.",
             Self::OwnAdminRole => "Bạn không thể tự bỏ vai trò cán bộ phường của mình.",
             Self::OwnMentor => "Một người không thể tự làm Đại sứ số hướng dẫn chính mình.",
+            Self::EndsBeforeStart => "Giờ kết thúc phải sau giờ bắt đầu.",
+            Self::OverCapacity => {
+                "Số người dự vượt quá sức chứa. Nếu đúng là đông hơn dự kiến, hãy xác nhận để ghi nhận."
+            }
             Self::NoHouseholdHead => {
                 "Không rõ người này thuộc hộ nào: phía trên chưa có dòng \"Chủ hộ\" cùng địa chỉ."
             }

@@ -7,8 +7,9 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, Assignment, ModelSettings, NewAccount, NewGrant, NewHousehold, NewInvitation,
-    NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit, PasswordChange, SignIn, StallDetails,
+    AcceptInvitation, Assignment, Attendance, ModelSettings, NewAccount, NewActivity, NewGrant,
+    NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit,
+    PasswordChange, SignIn, StallDetails,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
@@ -281,6 +282,59 @@ pub fn stall(s: &StallDetails, today: NaiveDate) -> Result<(), Vec<FieldError>> 
 /// The fields of `StallDetails` holding each step's date, in the order of `FourT::ALL`.
 pub const FOUR_T_FIELDS: [&str; 4] = ["trained_on", "ecommerce_on", "cashless_on", "savings_on"];
 
+/// Titles and places of activities: "Lớp kỹ năng số cho người cao tuổi – Nhà văn hoá tổ 5".
+pub const TITLE_MAX: usize = 200;
+/// More people than any hall holds: a typing mistake.
+pub const CAPACITY_MAX: i32 = 10_000;
+
+/// Each id once, "field[i]": duplicate for the later ones.
+fn once(e: &mut Errors, field: &str, ids: &[uuid::Uuid]) {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if !seen.insert(id) {
+            e.add(format!("{field}[{i}]"), FieldCode::Duplicate);
+        }
+    }
+}
+
+/// An activity ends after it starts, and does not start before the movement began.
+pub fn new_activity(a: &NewActivity) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("title", &a.title, TITLE_MAX);
+    e.text("place", &a.place, TITLE_MAX);
+    e.text("organiser", &a.organiser, NAME_MAX);
+    if a.starts_at.date_naive() < VISIT_DATE_MIN {
+        e.add("starts_at", FieldCode::OutOfRange);
+    }
+    if a.ends_at <= a.starts_at {
+        e.add("ends_at", FieldCode::EndsBeforeStart);
+    }
+    if a.capacity.is_some_and(|c| !(1..=CAPACITY_MAX).contains(&c)) {
+        e.add("capacity", FieldCode::OutOfRange);
+    }
+    once(&mut e, "topics", &a.topics);
+    e.finish()
+}
+
+/// Who came: each resident once, a count of the others, and no more than `capacity` in all
+/// unless the person confirmed it. `elsewhere`: attendees the list does not touch.
+pub fn attendance(
+    a: &Attendance,
+    capacity: Option<i32>,
+    elsewhere: i64,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    once(&mut e, "resident_ids", &a.resident_ids);
+    if !(0..=CAPACITY_MAX).contains(&a.unregistered) {
+        e.add("unregistered", FieldCode::OutOfRange);
+    }
+    let total = a.resident_ids.len() as i64 + i64::from(a.unregistered) + elsewhere;
+    if capacity.is_some_and(|c| total > i64::from(c)) && !a.over_capacity {
+        e.add("resident_ids", FieldCode::OverCapacity);
+    }
+    e.finish()
+}
+
 pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     // A volunteer's phone may be a day ahead of the server (time zones, a wrong clock); more
@@ -535,6 +589,72 @@ mod tests {
             cashless_on: None,
             savings_on: None,
         }
+    }
+
+    fn activity() -> NewActivity {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-11-25T19:30:00+07:00")
+            .unwrap()
+            .to_utc();
+        NewActivity {
+            id: Uuid::now_v7(),
+            kind: crate::api::ActivityKind::ElderlyClass,
+            title: "Cài VNeID cho người cao tuổi".into(),
+            tdp_id: None,
+            place: "Nhà văn hoá tổ 5".into(),
+            starts_at: start,
+            ends_at: start + chrono::Duration::minutes(90),
+            organiser: "Đoàn phường".into(),
+            topics: Vec::new(),
+            capacity: Some(30),
+        }
+    }
+
+    #[test]
+    fn an_activity_ends_after_it_starts_and_has_a_place_and_room() {
+        assert_eq!(new_activity(&activity()), Ok(()));
+        let mut a = activity();
+        a.ends_at = a.starts_at;
+        a.place = " ".into();
+        a.capacity = Some(0);
+        let topic = Uuid::now_v7();
+        a.topics = vec![topic, topic];
+        assert_eq!(
+            codes(new_activity(&a)),
+            [
+                ("place".to_owned(), FieldCode::Required),
+                ("ends_at".to_owned(), FieldCode::EndsBeforeStart),
+                ("capacity".to_owned(), FieldCode::OutOfRange),
+                ("topics[1]".to_owned(), FieldCode::Duplicate),
+            ]
+        );
+    }
+
+    #[test]
+    fn attendance_above_capacity_needs_confirming() {
+        let ids: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
+        let mut a = Attendance {
+            resident_ids: ids.clone(),
+            unregistered: 1,
+            over_capacity: false,
+        };
+        assert_eq!(attendance(&a, Some(4), 0), Ok(()));
+        assert_eq!(attendance(&a, None, 100), Ok(()));
+        // Someone from another TDP counts too.
+        assert_eq!(
+            codes(attendance(&a, Some(4), 1)),
+            [("resident_ids".to_owned(), FieldCode::OverCapacity)]
+        );
+        a.over_capacity = true;
+        assert_eq!(attendance(&a, Some(4), 1), Ok(()));
+        a.resident_ids.push(ids[0]);
+        a.unregistered = -1;
+        assert_eq!(
+            codes(attendance(&a, None, 0)),
+            [
+                ("resident_ids[3]".to_owned(), FieldCode::Duplicate),
+                ("unregistered".to_owned(), FieldCode::OutOfRange),
+            ]
+        );
     }
 
     #[test]

@@ -393,6 +393,7 @@ pub async fn generate_ward(
     let tdp_ids: Vec<Uuid> = tdps.iter().map(|(id, _, _)| *id).collect();
     markets(&mut tx, &mut rng, ward_code, &tdp_ids, today).await?;
     accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
+    activities(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, today).await?;
     tx.commit().await?;
     Ok(Counts {
         tdps: rows.tdp.0.len(),
@@ -725,6 +726,122 @@ async fn markets(
                 ecommerce,
                 paid,
                 savings,
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Classes and help points around today, so the schedule is never empty: each of the first
+/// TDPs holds a class in the coming days and held one last week, whose attendance was taken
+/// but whose learning its organiser has still to confirm; the ward runs a mobile help point on
+/// Saturday morning and a party-cell session next week.
+async fn activities(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut ChaCha8Rng,
+    ward_code: i32,
+    tdps: &[Uuid],
+    skills: &[Uuid],
+    today: NaiveDate,
+) -> anyhow::Result<()> {
+    // Vietnam's wall clock, as the ward schedules.
+    let at = |day: NaiveDate, hour: u32, minute: u32| {
+        day.and_hms_opt(hour, minute, 0)
+            .expect("valid time")
+            .and_utc()
+            - chrono::TimeDelta::hours(7)
+    };
+    let topic = |i: usize| skills.get(i).copied().into_iter().collect::<Vec<Uuid>>();
+    let saturday = today + Days::new(u64::from((12 - today.weekday().num_days_from_monday()) % 7));
+    let mut planned = vec![
+        (
+            None,
+            "mobile_help_point",
+            "Bình dân học vụ số lưu động: VNeID và dịch vụ công".to_owned(),
+            "Sân UBND phường".to_owned(),
+            at(saturday, 7, 30),
+            240,
+            "Đoàn Thanh niên phường".to_owned(),
+            [topic(1), topic(2)].concat(),
+            None,
+            false,
+        ),
+        (
+            None,
+            "party_cell_session",
+            "Sinh hoạt chuyên đề: Đảng viên tiên phong học tập kỹ năng số".to_owned(),
+            "Hội trường UBND phường".to_owned(),
+            at(today + Days::new(7), 8, 0),
+            120,
+            "Đảng uỷ phường".to_owned(),
+            topic(8),
+            Some(120),
+            false,
+        ),
+    ];
+    for (i, tdp) in tdps.iter().take(6).enumerate() {
+        let n = i + 1;
+        planned.push((
+            Some(*tdp),
+            "elderly_class",
+            format!("Cài và dùng VNeID cho người cao tuổi – tổ {n}"),
+            format!("Nhà văn hoá tổ {n}"),
+            at(today + Days::new(1 + i as u64 % 5), 19, 30),
+            90,
+            format!("Tổ công nghệ số tổ {n}"),
+            topic(1),
+            Some(30),
+            false,
+        ));
+        planned.push((
+            Some(*tdp),
+            "community_class",
+            format!("Thanh toán bằng mã QR – tổ {n}"),
+            format!("Nhà văn hoá tổ {n}"),
+            at(today - Days::new(2 + i as u64 % 3), 19, 30),
+            90,
+            format!("Tổ công nghệ số tổ {n}"),
+            topic(4),
+            Some(25),
+            true,
+        ));
+    }
+    for (tdp, kind, title, place, starts, minutes, organiser, topics, capacity, held) in planned {
+        let activity = id(rng);
+        sqlx::query!(
+            "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
+                                     organiser, capacity)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            activity,
+            ward_code,
+            tdp,
+            kind,
+            title,
+            place,
+            starts,
+            starts + chrono::TimeDelta::minutes(minutes),
+            organiser,
+            capacity,
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "insert into activity_topics (activity_id, skill_id) select $1, unnest($2::uuid[])",
+            activity,
+            &topics,
+        )
+        .execute(&mut *tx)
+        .await?;
+        if held {
+            sqlx::query!(
+                "insert into attendance (activity_id, resident_id)
+                 select $1, id from residents where tdp_id = $2 and birth_year <= $3
+                 order by id limit 8",
+                activity,
+                tdp,
+                today.year() - 18,
             )
             .execute(&mut *tx)
             .await?;

@@ -1,6 +1,7 @@
 //! One module per page of the route table in `main.rs`.
 
 mod accounts;
+mod activities;
 mod ambassadors;
 mod audit;
 mod dashboard;
@@ -24,6 +25,7 @@ mod tdp;
 mod weekly;
 
 pub use accounts::Accounts;
+pub use activities::{Activities, ActivityPage};
 pub use ambassadors::Ambassadors;
 pub use audit::AuditLog;
 pub use dashboard::Dashboard;

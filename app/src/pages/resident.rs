@@ -1,4 +1,5 @@
-//! A resident: each skill's status, the visits that helped, and their part in "Đại sứ số".
+//! A resident: each skill's status, the visits that helped, the classes attended, and their
+//! part in "Đại sứ số".
 
 use domain::access::Action;
 use domain::api::{Resident, SkillStatus};
@@ -82,6 +83,25 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        {(!r.activities.is_empty()).then(move || view! {
+            <h2>{t!(i18n, resident.activities)}</h2>
+            <ul class="list attended">
+                {r
+                    .activities
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <li>
+                                {date((a.starts_at.naive_utc() + chrono::TimeDelta::hours(7)).date())} " · "
+                                <A href=Route::Activity(a.activity_id).path()>{a.title.clone()}</A>
+                                " (" {super::activities::kind_label(a.kind)} ")"
+                                {a.outcome.map(|o| view! { " – " {status(o)} })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        })}
     }
 }
 

@@ -2,6 +2,7 @@
 //! OpenAPI document generated from the handlers' annotations.
 
 mod accounts;
+mod activities;
 mod ambassadors;
 mod assignments;
 mod audit_log;
@@ -52,7 +53,8 @@ pub const PREFIX: &str = "/api/v1";
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
-        (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models")
+        (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models"),
+        (name = "activities")
     )
 )]
 struct ApiDoc;
@@ -80,6 +82,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(register::routes())
             .merge(exports::routes())
             .merge(weekly::routes())
+            .merge(activities::routes())
             .merge(briefing::routes()),
     )
 }

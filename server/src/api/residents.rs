@@ -4,7 +4,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, Gender, HelpRecord, MentorRef, NewResident, Resident, ResidentSkill, SkillStatus,
+    ActivityKind, AttendedActivity, AuditAction, Gender, HelpRecord, MentorRef, NewResident,
+    Resident, ResidentSkill, SkillStatus,
 };
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
@@ -69,7 +70,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
     .await?
     .ok_or(Error::NotFound)?;
     let skills = sqlx::query!(
-        "select rs.skill_id, s.code, s.name_vi, rs.status, rs.since, rs.visit_id
+        "select rs.skill_id, s.code, s.name_vi, rs.status, rs.since, rs.visit_id, rs.activity_id
          from resident_skills rs join skills s on s.id = rs.skill_id
          where rs.resident_id = $1 order by s.position",
         id
@@ -84,6 +85,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         status: status(&s.status),
         since: s.since,
         visit_id: s.visit_id,
+        activity_id: s.activity_id,
     })
     .collect();
     Ok(Resident {
@@ -111,6 +113,23 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         )
         .fetch_optional(db)
         .await?,
+        activities: sqlx::query!(
+            "select a.id, a.kind, a.title, a.starts_at, x.outcome
+             from attendance x join activities a on a.id = x.activity_id
+             where x.resident_id = $1 order by a.starts_at desc, a.id",
+            id
+        )
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(|a| AttendedActivity {
+            activity_id: a.id,
+            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
+            title: a.title,
+            starts_at: a.starts_at,
+            outcome: a.outcome.as_deref().map(status),
+        })
+        .collect(),
     })
 }
 

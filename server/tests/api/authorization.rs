@@ -40,6 +40,8 @@ struct Place {
     /// A market of the ward, and a trader of it living in the place's TDP.
     market: Uuid,
     stall: Uuid,
+    /// A class in the place's TDP, teaching the place's skill.
+    activity: Uuid,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -581,6 +583,53 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::GET,
+            "/wards/{code}/activities",
+            |p| format!("/api/v1/wards/{}/activities?from=2026-01-01", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/activities",
+            |p| format!("/api/v1/wards/{}/activities", p.ward),
+            |p| {
+                Some(json!({
+                    "id": Uuid::now_v7(), "kind": "elderly_class", "title": "Cài VNeID",
+                    "tdp_id": p.tdp, "place": "Nhà văn hoá", "organiser": "Tổ trưởng",
+                    "starts_at": "2026-11-25T12:30:00Z", "ends_at": "2026-11-25T14:00:00Z",
+                    "topics": [p.skill], "capacity": 30
+                }))
+            },
+            ManageTeam,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/activities/{id}",
+            |p| format!("/api/v1/activities/{}", p.activity),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/activities/{id}/attendance",
+            |p| format!("/api/v1/activities/{}/attendance", p.activity),
+            |p| Some(json!({ "resident_ids": [p.resident], "unregistered": 2 })),
+            Record(S::FORBIDDEN),
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/activities/{id}/learning",
+            |p| format!("/api/v1/activities/{}/learning", p.activity),
+            |_| Some(json!({ "achieved": [] })),
+            ManageTeam,
+            S::OK,
+        ),
+        row(
             M::POST,
             "/wards/{code}/register",
             |p| format!("/api/v1/wards/{}/register?preview=true", p.ward),
@@ -807,7 +856,29 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let activity = Uuid::now_v7();
+    sqlx::query!(
+        "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
+                                 organiser)
+         values ($1, $2, $3, 'community_class', 'Lớp VNeID', 'Nhà văn hoá',
+                 now(), now() + interval '1 hour', 'Tổ trưởng')",
+        activity,
+        ward,
+        tdp
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query!(
+        "insert into activity_topics (activity_id, skill_id) values ($1, $2)",
+        activity,
+        r.skill
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     Place {
+        activity,
         mentor,
         market,
         stall,

@@ -3,6 +3,7 @@
 //! Modules mirror the API's resources.
 
 mod accounts;
+mod activities;
 mod ambassadors;
 mod assignments;
 mod authorization;

@@ -529,7 +529,8 @@ async fn write(
                   case when h.outcome = 'achieved' then h.since end,
                   h.since desc, h.visit_id desc
          on conflict (resident_id, skill_id) do update
-         set status = excluded.status, since = excluded.since, visit_id = excluded.visit_id
+         set status = excluded.status, since = excluded.since, visit_id = excluded.visit_id,
+             activity_id = null
          where (resident_skills.status = 'in_progress'
                 and (excluded.status = 'achieved' or excluded.since >= resident_skills.since))
             or (resident_skills.status = 'achieved' and excluded.status = 'achieved'

@@ -1,0 +1,53 @@
+import { test, expect } from "@playwright/test";
+import { signInAs } from "./accounts";
+import { seriousViolations } from "./a11y";
+
+test("a team leader schedules a class, takes attendance and sees the attendees' skills update", async ({ page }) => {
+  await signInAs(page, "leader");
+  await page.goto("/phuong/619");
+  await page.getByRole("navigation").getByRole("link", { name: "Hoạt động" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Lớp học và hoạt động" })).toBeVisible();
+
+  // Today, 19:30–21:00 by default, for the leader's own TDP; its own title for this run.
+  const title = `Lớp iHanoi cho người cao tuổi ${Date.now()}`;
+  await page.getByLabel("Loại hoạt động").selectOption({ label: "Lớp cho người cao tuổi" });
+  await page.getByLabel("Tên hoạt động").fill(title);
+  await expect(page.getByLabel("Dành cho")).toHaveValue(/.+/);
+  await page.getByLabel("Địa điểm").fill("Nhà văn hoá tổ 1");
+  await page.getByLabel("Người/đơn vị tổ chức").fill("Chi đoàn tổ 1");
+  await page.getByLabel("Sức chứa (số người)").fill("3");
+  await page.getByLabel("Ứng dụng của thành phố (iHanoi)").check();
+  await page.getByRole("button", { name: "Lên lịch hoạt động" }).click();
+  await page.getByRole("link", { name: title }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText("Hướng dẫn: Ứng dụng của thành phố (iHanoi)")).toBeVisible();
+
+  // Three residents found by name without diacritics, then a fourth above the capacity.
+  const count = page.locator(".attendance-count");
+  for (let i = 0; i < 4; i++) {
+    await page.getByLabel(/Thêm người dự/).fill("nguyen");
+    await page.getByRole("button", { name: "Tìm", exact: true }).click();
+    await page.getByRole("button", { name: /^Thêm / }).nth(i).click();
+    if (i < 3) await expect(count).toHaveText(`${i + 1}/3 người dự`);
+  }
+  await expect(page.getByRole("alert")).toContainText("Số người dự vượt quá sức chứa");
+  await expect(count).toHaveText("3/3 người dự");
+  await page.getByRole("button", { name: "Vẫn ghi nhận" }).click();
+  await expect(count).toHaveText("4/3 người dự");
+  const attendees = page.locator("ul.attendees li a");
+  await expect(attendees).toHaveCount(4);
+
+  // The organiser confirms: the fourth has not got it yet.
+  const fourth = (await attendees.nth(3).textContent())!;
+  await page.getByLabel(`${fourth} đã làm được`).uncheck();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Xác nhận và cập nhật kỹ năng" }).click();
+  await expect(page.getByRole("status")).toHaveText("Đã cập nhật kỹ năng của người tham dự.");
+
+  await attendees.first().click();
+  await expect(page.locator("ul.list li", { hasText: "Ứng dụng của thành phố (iHanoi) –" }).first()).toContainText("Đã đạt");
+  await expect(page.locator("ul.attended li", { hasText: title })).toContainText("Đã đạt");
+  await page.goBack();
+  await page.locator("ul.attendees li a", { hasText: fourth }).click();
+  await expect(page.locator("ul.attended li", { hasText: title })).toContainText("Đang hướng dẫn");
+});

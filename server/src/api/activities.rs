@@ -1,0 +1,510 @@
+//! Activities besides door-to-door visits — classes, mobile help points, party-cell sessions,
+//! youth campaigns — with who attended, and what the organiser confirmed they learnt, which
+//! moves the attendees' skill statuses forward as a visit would.
+
+use std::collections::HashSet;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::{Action, Reach};
+use domain::api::{
+    Activity, ActivityDetail, ActivityKind, Attendance, Attendee, AuditAction, Learning,
+    NewActivity,
+};
+use domain::{ErrorBody, FieldCode, FieldError};
+use serde::Deserialize;
+use sqlx::PgPool;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{ApiResult, residents, tdps};
+use crate::AppState;
+use crate::auth::{Access, only_tdps};
+use crate::error::{Error, Json, Path, Query, Result};
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_activities, create_activity))
+        .routes(routes!(get_activity))
+        .routes(routes!(put_attendance))
+        .routes(routes!(put_learning))
+}
+
+/// Vietnam's time: activities are dated as the ward sees them, whatever the server's zone.
+fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// The ward's activities, or the ones asked for, as the schedule shows them.
+async fn activities(
+    db: &PgPool,
+    ward: i32,
+    ids: Option<&[Uuid]>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<Activity>> {
+    let rows = sqlx::query!(
+        r#"select a.id, a.ward_code, a.kind, a.title, a.tdp_id, t.name as "tdp_name?", a.place,
+                  a.starts_at, a.ends_at, a.organiser, a.capacity, a.unregistered, a.confirmed_at,
+                  coalesce((select array_agg(at.skill_id order by s.position)
+                            from activity_topics at join skills s on s.id = at.skill_id
+                            where at.activity_id = a.id), '{}') as "topics!",
+                  (select count(*) from attendance x where x.activity_id = a.id) as "attendees!"
+           from activities a left join tdps t on t.id = a.tdp_id
+           where a.ward_code = $1 and ($2::uuid[] is null or a.id = any($2))
+               and ($3::timestamptz is null or a.ends_at >= $3)
+               and ($4::timestamptz is null or a.starts_at < $4)
+           order by a.starts_at, a.id"#,
+        ward,
+        ids,
+        from,
+        to,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| Activity {
+            id: a.id,
+            ward_code: a.ward_code,
+            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
+            title: a.title,
+            tdp_id: a.tdp_id,
+            tdp_name: a.tdp_name,
+            place: a.place,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            organiser: a.organiser,
+            topics: a.topics,
+            capacity: a.capacity,
+            attendees: a.attendees,
+            unregistered: a.unregistered,
+            confirmed_at: a.confirmed_at,
+        })
+        .collect())
+}
+
+/// One activity of any ward, and its ward.
+async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
+    let ward = sqlx::query_scalar!("select ward_code from activities where id = $1", id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    activities(db, ward, Some(&[id]), None, None)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// An activity with the attendees whose people `seen` reaches; the others counted.
+async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<ActivityDetail> {
+    let only = only_tdps(seen);
+    let attendees: Vec<Attendee> = sqlx::query!(
+        "select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name, x.outcome
+         from attendance x
+         join residents r on r.id = x.resident_id
+         join households h on h.id = r.household_id
+         join tdps t on t.id = r.tdp_id
+         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))
+         order by r.name_sort, r.id",
+        activity.id,
+        only.as_deref(),
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|a| Attendee {
+        resident_id: a.id,
+        full_name: a.full_name,
+        birth_year: a.birth_year,
+        household_address: a.address,
+        tdp_name: a.tdp_name,
+        outcome: a.outcome.as_deref().map(residents::status),
+    })
+    .collect();
+    Ok(ActivityDetail {
+        attendees_elsewhere: activity.attendees - attendees.len() as i64,
+        attendees,
+        activity,
+    })
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct Period {
+    /// The first day (Vietnam's time), inclusive.
+    from: Option<NaiveDate>,
+    /// The last day, inclusive.
+    to: Option<NaiveDate>,
+}
+
+/// The ward's activities overlapping the period (all of them without one), earliest first.
+/// Nobody is named, so everyone in the ward may read the schedule.
+#[utoipa::path(get, path = "/wards/{code}/activities", tag = "activities",
+    params(("code" = i32, Path, description = "Official ward code"), Period),
+    responses((status = 200, body = [Activity]), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn list_activities(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(period): Query<Period>,
+) -> ApiResult<Vec<Activity>> {
+    access.ward(code, Action::ViewFigures)?;
+    let start_of = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(vietnam()).single())
+            .map(|t| t.to_utc())
+    };
+    let from = period.from.and_then(start_of);
+    let to = period.to.and_then(|d| d.succ_opt()).and_then(start_of);
+    Ok(Json(activities(&state.db, code, None, from, to).await?))
+}
+
+/// Schedules an activity: for one TDP by its team leader, for the whole ward by the ward's
+/// admins. The id is the client's: the same activity sent again answers it unchanged.
+#[utoipa::path(post, path = "/wards/{code}/activities", tag = "activities",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = NewActivity,
+    responses((status = 201, body = Activity), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create_activity(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(new): Json<NewActivity>,
+) -> Result<(StatusCode, Json<Activity>)> {
+    access.ward(code, Action::ViewFigures)?;
+    domain::validate::new_activity(&new).map_err(Error::Validation)?;
+    match new.tdp_id {
+        Some(tdp) => {
+            tdps::check_in_ward(&state.db, tdp, code, "tdp_id").await?;
+            access.tdp(code, tdp, Action::ManageTeam)?;
+        }
+        None => {
+            access.ward(code, Action::ManageWard)?;
+        }
+    }
+    let known: HashSet<Uuid> = sqlx::query_scalar!(
+        "select id from skills where ward_code = $1 and id = any($2)",
+        code,
+        &new.topics,
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .collect();
+    let unknown: Vec<FieldError> = new
+        .topics
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !known.contains(t))
+        .map(|(i, _)| FieldError::new(format!("topics[{i}]"), FieldCode::UnknownReference))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Validation(unknown));
+    }
+    let (title, place, organiser) = (new.title.trim(), new.place.trim(), new.organiser.trim());
+    let mut tx = state.db.begin().await?;
+    let inserted = sqlx::query!(
+        "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
+                                 organiser, capacity)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (id) do nothing",
+        new.id,
+        code,
+        new.tdp_id,
+        new.kind.as_str(),
+        title,
+        place,
+        new.starts_at,
+        new.ends_at,
+        organiser,
+        new.capacity,
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if inserted {
+        sqlx::query!(
+            "insert into activity_topics (activity_id, skill_id) select $1, unnest($2::uuid[])",
+            new.id,
+            &new.topics,
+        )
+        .execute(&mut *tx)
+        .await?;
+        access
+            .audit(
+                &mut tx,
+                code,
+                AuditAction::Create,
+                "activities",
+                new.id,
+                &new,
+            )
+            .await?;
+    }
+    tx.commit().await?;
+    let stored = activity(&state.db, new.id).await?;
+    let same = stored.ward_code == code
+        && stored.tdp_id == new.tdp_id
+        && stored.kind == new.kind
+        && (
+            stored.title.as_str(),
+            stored.place.as_str(),
+            stored.organiser.as_str(),
+        ) == (title, place, organiser)
+        && (stored.starts_at, stored.ends_at, stored.capacity)
+            == (new.starts_at, new.ends_at, new.capacity)
+        && stored.topics.iter().collect::<HashSet<_>>() == new.topics.iter().collect();
+    if !same {
+        return Err(Error::field("id", FieldCode::Duplicate));
+    }
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// An activity with the attendees the person may see people of; the others are counted.
+#[utoipa::path(get, path = "/activities/{id}", tag = "activities",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ActivityDetail), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_activity(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<ActivityDetail> {
+    let activity = activity(&state.db, id).await?;
+    access.ward(activity.ward_code, Action::ViewFigures)?;
+    let seen = access.reach(activity.ward_code, Action::ViewPeople);
+    Ok(Json(detail(&state.db, activity, &seen).await?))
+}
+
+/// Who may act on an activity's people for `action`: its TDP's, or for a ward-wide activity
+/// anyone who may in some TDP of the ward — each within their own TDPs.
+fn reach_on(access: &Access, activity: &Activity, action: Action) -> Result<Reach> {
+    match activity.tdp_id {
+        Some(tdp) => {
+            access.tdp(activity.ward_code, tdp, action)?;
+            Ok(access.reach(activity.ward_code, action))
+        }
+        None => access.ward(activity.ward_code, action),
+    }
+}
+
+/// Records who came: the residents listed (from the TDPs the person records in; the list
+/// replaces theirs, and attendees from other TDPs stay) and a count of people not on the
+/// register. Above the activity's capacity it answers 422 `over_capacity` unless
+/// `over_capacity` confirms it. Sending the same list again changes nothing.
+#[utoipa::path(put, path = "/activities/{id}/attendance", tag = "activities",
+    params(("id" = Uuid, Path)),
+    request_body = Attendance,
+    responses((status = 200, body = ActivityDetail), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_attendance(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Json(body): Json<Attendance>,
+) -> ApiResult<ActivityDetail> {
+    let activity = activity(&state.db, id).await?;
+    access.ward(activity.ward_code, Action::ViewFigures)?;
+    let reach = reach_on(&access, &activity, Action::Record)?;
+    let only = only_tdps(&reach);
+    let mut tx = state.db.begin().await?;
+    // Two phones sending at once each count the other's attendees against the capacity.
+    sqlx::query!("select id from activities where id = $1 for update", id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let reachable: HashSet<Uuid> = sqlx::query_scalar!(
+        "select r.id from residents r join tdps t on t.id = r.tdp_id
+         where r.id = any($1) and t.ward_code = $2 and ($3::uuid[] is null or r.tdp_id = any($3))",
+        &body.resident_ids,
+        activity.ward_code,
+        only.as_deref(),
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let unknown: Vec<FieldError> = body
+        .resident_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !reachable.contains(r))
+        .map(|(i, _)| FieldError::new(format!("resident_ids[{i}]"), FieldCode::UnknownReference))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Validation(unknown));
+    }
+    let elsewhere = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from attendance x join residents r on r.id = x.resident_id
+           where x.activity_id = $1 and not ($2::uuid[] is null or r.tdp_id = any($2))"#,
+        id,
+        only.as_deref(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    domain::validate::attendance(&body, activity.capacity, elsewhere).map_err(Error::Validation)?;
+    sqlx::query!(
+        "delete from attendance x using residents r
+         where x.activity_id = $1 and r.id = x.resident_id
+             and ($2::uuid[] is null or r.tdp_id = any($2)) and x.resident_id <> all($3)",
+        id,
+        only.as_deref(),
+        &body.resident_ids,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "insert into attendance (activity_id, resident_id) select $1, unnest($2::uuid[])
+         on conflict do nothing",
+        id,
+        &body.resident_ids,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update activities set unregistered = $2 where id = $1",
+        id,
+        body.unregistered
+    )
+    .execute(&mut *tx)
+    .await?;
+    access
+        .audit(
+            &mut tx,
+            activity.ward_code,
+            AuditAction::Update,
+            "attendance",
+            id,
+            &body,
+        )
+        .await?;
+    tx.commit().await?;
+    let seen = access.reach(activity.ward_code, Action::ViewPeople);
+    Ok(Json(
+        detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,
+    ))
+}
+
+/// The organiser's confirmation of what the attendees learnt (the activity's team leader, or
+/// for a ward-wide activity the ward's admins): the attendees listed achieved each of the
+/// activity's topics, the others are on their way. Statuses only move forward — nobody who has
+/// a skill loses it — and the date is the activity's. Attendees of TDPs the person does not
+/// manage are left as they are. Sending it again changes nothing.
+#[utoipa::path(put, path = "/activities/{id}/learning", tag = "activities",
+    params(("id" = Uuid, Path)),
+    request_body = Learning,
+    responses((status = 200, body = ActivityDetail), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_learning(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Json(body): Json<Learning>,
+) -> ApiResult<ActivityDetail> {
+    let activity = activity(&state.db, id).await?;
+    access.ward(activity.ward_code, Action::ViewFigures)?;
+    let reach = match activity.tdp_id {
+        Some(_) => reach_on(&access, &activity, Action::ManageTeam)?,
+        None => {
+            access.ward(activity.ward_code, Action::ManageWard)?;
+            Reach::Ward
+        }
+    };
+    let only = only_tdps(&reach);
+    if activity.topics.is_empty() {
+        return Err(Error::field("topics", FieldCode::Required));
+    }
+    let mut tx = state.db.begin().await?;
+    let attendees: HashSet<Uuid> = sqlx::query_scalar!(
+        "select x.resident_id from attendance x join residents r on r.id = x.resident_id
+         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))",
+        id,
+        only.as_deref(),
+    )
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .collect();
+    let mut problems: Vec<FieldError> = body
+        .achieved
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !attendees.contains(r))
+        .map(|(i, _)| FieldError::new(format!("achieved[{i}]"), FieldCode::UnknownReference))
+        .collect();
+    let mut seen = HashSet::new();
+    for (i, r) in body.achieved.iter().enumerate() {
+        if !seen.insert(r) {
+            problems.push(FieldError::new(
+                format!("achieved[{i}]"),
+                FieldCode::Duplicate,
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Validation(problems));
+    }
+    let attendees: Vec<Uuid> = attendees.into_iter().collect();
+    sqlx::query!(
+        "update attendance
+         set outcome = case when resident_id = any($3) then 'achieved' else 'in_progress' end
+         where activity_id = $1 and resident_id = any($2)",
+        id,
+        &attendees,
+        &body.achieved,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let day = activity.starts_at.with_timezone(&vietnam()).date_naive();
+    // The same forward-only rule as visits (`visits::record`): in progress → achieved, the
+    // earliest achievement kept.
+    sqlx::query!(
+        "insert into resident_skills (resident_id, tdp_id, birth_year, skill_id, status, since,
+                                      activity_id)
+         select r.id, r.tdp_id, r.birth_year, t.skill_id, x.outcome, $2, $1
+         from attendance x
+         join residents r on r.id = x.resident_id
+         cross join activity_topics t
+         where x.activity_id = $1 and t.activity_id = $1 and x.resident_id = any($3)
+         on conflict (resident_id, skill_id) do update
+         set status = excluded.status, since = excluded.since, visit_id = null,
+             activity_id = excluded.activity_id
+         where (resident_skills.status = 'in_progress'
+                and (excluded.status = 'achieved' or excluded.since >= resident_skills.since))
+            or (resident_skills.status = 'achieved' and excluded.status = 'achieved'
+                and excluded.since < resident_skills.since)",
+        id,
+        day,
+        &attendees,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update activities set confirmed_at = now() where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+    access
+        .audit(
+            &mut tx,
+            activity.ward_code,
+            AuditAction::Update,
+            "learning",
+            id,
+            &body,
+        )
+        .await?;
+    tx.commit().await?;
+    let seen = access.reach(activity.ward_code, Action::ViewPeople);
+    Ok(Json(
+        detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,
+    ))
+}
