@@ -14,6 +14,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     locale: "vi-VN",
+    // The people who use it are in Vietnam: "today" in the browser is the server's today.
+    timezoneId: "Asia/Ho_Chi_Minh",
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
       args: [

@@ -6,13 +6,14 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
-    Assignment, Attendance, AuditAction, AuditEntry, BoundaryImport, Briefing, ColumnMapping,
-    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household,
-    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
-    Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity,
-    NewGrant, NewInvitation, NewMarket, NewVisit, PasswordChange, RegisterImport, Resident,
-    SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict,
-    SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch, Ward, WeeklyReport,
+    Assignment, Attendance, AuditAction, AuditEntry, BoundaryImport, Briefing, Campaign,
+    CampaignProgress, ColumnMapping, ConflictChoice, ConflictResolution, CreatedInvitation,
+    Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
+    Invitation, InvitationPreview, Learning, Market, MarketSummary, Me, Mentor, MentorChoice,
+    ModelSettings, NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket,
+    NewVisit, PasswordChange, RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill,
+    Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch,
+    Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -294,6 +295,22 @@ pub async fn set_attendance(id: Uuid, body: &Attendance) -> Result<ActivityDetai
 
 pub async fn confirm_learning(id: Uuid, body: &Learning) -> Result<ActivityDetail, ApiError> {
     put(&format!("/activities/{id}/learning"), body).await
+}
+
+pub async fn campaigns(ward: i32) -> Result<Vec<Campaign>, ApiError> {
+    get(&format!("/wards/{ward}/campaigns")).await
+}
+
+pub async fn create_campaign(ward: i32, body: &NewCampaign) -> Result<Campaign, ApiError> {
+    post(&format!("/wards/{ward}/campaigns"), body).await
+}
+
+/// A campaign's progress, for its whole scope or one of its TDPs.
+pub async fn campaign(id: Uuid, tdp: Option<Uuid>) -> Result<CampaignProgress, ApiError> {
+    match tdp {
+        Some(tdp) => get(&format!("/campaigns/{id}?tdp={tdp}")).await,
+        None => get(&format!("/campaigns/{id}")).await,
+    }
 }
 
 /// Sends a register file as it is, to be read (`preview`) or imported; with no mapping, the

@@ -15,9 +15,9 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CODE, HOUSEHOLD, ID, INVITATION, INVITATIONS, MAP,
-    MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER, RESIDENT, SEARCH,
-    SYNC, TDP, TOKEN, WARD, WEEKLY, segment,
+    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CODE, HOUSEHOLD, ID, INVITATION,
+    INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER,
+    RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, WEEKLY, segment,
 };
 
 fn main() {
@@ -58,6 +58,8 @@ fn App() -> impl IntoView {
                         <Route path=(segment(WARD), CODE, segment(REGISTER)) view=pages::RegisterImport />
                         <Route path=(segment(WARD), CODE, segment(ACTIVITIES)) view=pages::Activities />
                         <Route path=(segment(ACTIVITIES), ID) view=pages::ActivityPage />
+                        <Route path=(segment(WARD), CODE, segment(CAMPAIGNS)) view=pages::Campaigns />
+                        <Route path=(segment(CAMPAIGNS), ID) view=pages::CampaignPage />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

@@ -26,6 +26,8 @@ pub const MARKET: &str = "cho";
 pub const WEEKLY: &str = "bao-cao-tuan";
 /// The ward's classes and other activities, and one activity.
 pub const ACTIVITIES: &str = "hoat-dong";
+/// The ward's campaigns, and one campaign.
+pub const CAMPAIGNS: &str = "chien-dich";
 /// Import of the ward's existing register of households and residents.
 pub const REGISTER: &str = "nhap-so-ho";
 /// The households the signed-in volunteer was sent to.
@@ -62,6 +64,8 @@ pub enum Route {
     /// The ward's schedule of classes and other activities.
     Activities(i32),
     Activity(Uuid),
+    Campaigns(i32),
+    Campaign(Uuid),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -91,6 +95,8 @@ impl Route {
             Self::RegisterImport(ward) => format!("/{WARD}/{ward}/{REGISTER}"),
             Self::Activities(ward) => format!("/{WARD}/{ward}/{ACTIVITIES}"),
             Self::Activity(id) => format!("/{ACTIVITIES}/{id}"),
+            Self::Campaigns(ward) => format!("/{WARD}/{ward}/{CAMPAIGNS}"),
+            Self::Campaign(id) => format!("/{CAMPAIGNS}/{id}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

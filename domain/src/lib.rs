@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod api;
+pub mod campaigns;
 pub mod error;
 pub mod indicators;
 pub mod map;

@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, Assignment, Attendance, ModelSettings, NewAccount, NewActivity, NewGrant,
-    NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit,
+    AcceptInvitation, Assignment, Attendance, ModelSettings, NewAccount, NewActivity, NewCampaign,
+    NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit,
     PasswordChange, SignIn, StallDetails,
 };
 use crate::error::{FieldCode, FieldError};
@@ -313,6 +313,36 @@ pub fn new_activity(a: &NewActivity) -> Result<(), Vec<FieldError>> {
         e.add("capacity", FieldCode::OutOfRange);
     }
     once(&mut e, "topics", &a.topics);
+    e.finish()
+}
+
+/// More than any ward could reach in one campaign: a typing mistake.
+pub const CAMPAIGN_TARGET_MAX: i32 = 1_000_000;
+
+/// A campaign has a name, ends no earlier than it starts, and targets something, each
+/// indicator once. Whether the indicators and TDPs are the ward's is the server's check.
+pub fn new_campaign(c: &NewCampaign) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("name", &c.name, TITLE_MAX);
+    if c.starts_on < VISIT_DATE_MIN {
+        e.add("starts_on", FieldCode::OutOfRange);
+    }
+    if c.ends_on < c.starts_on {
+        e.add("ends_on", FieldCode::EndsBeforeStart);
+    }
+    once(&mut e, "tdp_ids", &c.tdp_ids);
+    if c.targets.is_empty() {
+        e.add("targets", FieldCode::Required);
+    }
+    let mut seen = HashSet::new();
+    for (i, t) in c.targets.iter().enumerate() {
+        if !seen.insert(&t.indicator) {
+            e.add(format!("targets[{i}].indicator"), FieldCode::Duplicate);
+        }
+        if !(1..=CAMPAIGN_TARGET_MAX).contains(&t.target) {
+            e.add(format!("targets[{i}].target"), FieldCode::OutOfRange);
+        }
+    }
     e.finish()
 }
 
@@ -626,6 +656,40 @@ mod tests {
                 ("capacity".to_owned(), FieldCode::OutOfRange),
                 ("topics[1]".to_owned(), FieldCode::Duplicate),
             ]
+        );
+    }
+
+    #[test]
+    fn a_campaign_targets_something_and_ends_after_it_starts() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let target = |indicator: &str, target: i32| crate::api::CampaignTarget {
+            indicator: indicator.into(),
+            target,
+        };
+        let mut c = NewCampaign {
+            id: Uuid::now_v7(),
+            name: "45 ngày đêm".into(),
+            starts_on: day(1),
+            ends_on: day(1),
+            tdp_ids: Vec::new(),
+            targets: vec![target("vneid_level2", 500)],
+        };
+        assert_eq!(new_campaign(&c), Ok(()));
+        c.ends_on = day(1).pred_opt().unwrap();
+        c.targets = vec![target("vneid_level2", 0), target("vneid_level2", 5)];
+        assert_eq!(
+            codes(new_campaign(&c)),
+            [
+                ("ends_on".to_owned(), FieldCode::EndsBeforeStart),
+                ("targets[0].target".to_owned(), FieldCode::OutOfRange),
+                ("targets[1].indicator".to_owned(), FieldCode::Duplicate),
+            ]
+        );
+        c.ends_on = day(2);
+        c.targets.clear();
+        assert_eq!(
+            codes(new_campaign(&c)),
+            [("targets".to_owned(), FieldCode::Required)]
         );
     }
 

@@ -113,6 +113,8 @@ test("signing out with unsent visits warns, then wipes the phone", async ({ page
   await page.goto("/");
   await controlledBySW(page);
   await openHousehold(page, 2);
+  // The phone must hold the TDP before the signal goes: the visit is recorded from it.
+  await pulled(page);
   await context.setOffline(true);
   await recordVisit(page, `wipe-${Date.now()}`);
   await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");

@@ -137,6 +137,7 @@ pub fn Activities() -> impl IntoView {
     };
     view! {
         <h1>{t!(i18n, activities.title)}</h1>
+        {move || code.get().map(|ward| view! { <p><A href=Route::Campaigns(ward).path()>{t!(i18n, campaigns.title)}</A></p> })}
         <div class="week-nav" role="group" aria-label=move || t_string!(i18n, activities.period)>
             {move || tab(Span::Week, t_string!(i18n, activities.this_week))}
             {move || tab(Span::Month, t_string!(i18n, activities.this_month))}

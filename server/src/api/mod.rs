@@ -7,6 +7,7 @@ mod ambassadors;
 mod assignments;
 mod audit_log;
 mod briefing;
+mod campaigns;
 mod dashboard;
 mod exports;
 mod health;
@@ -83,6 +84,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(exports::routes())
             .merge(weekly::routes())
             .merge(activities::routes())
+            .merge(campaigns::routes())
             .merge(briefing::routes()),
     )
 }

@@ -42,6 +42,8 @@ struct Place {
     stall: Uuid,
     /// A class in the place's TDP, teaching the place's skill.
     activity: Uuid,
+    /// A campaign of the place's ward.
+    campaign: Uuid,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -630,6 +632,36 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::GET,
+            "/wards/{code}/campaigns",
+            |p| format!("/api/v1/wards/{}/campaigns", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/campaigns",
+            |p| format!("/api/v1/wards/{}/campaigns", p.ward),
+            |_| {
+                Some(json!({
+                    "id": Uuid::now_v7(), "name": "45 ngày đêm", "starts_on": "2026-11-01",
+                    "ends_on": "2026-12-15", "tdp_ids": [],
+                    "targets": [{ "indicator": "households_visited", "target": 100 }]
+                }))
+            },
+            ManageWard,
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/campaigns/{id}",
+            |p| format!("/api/v1/campaigns/{}", p.campaign),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
             M::POST,
             "/wards/{code}/register",
             |p| format!("/api/v1/wards/{}/register?preview=true", p.ward),
@@ -877,7 +909,18 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let campaign = Uuid::now_v7();
+    sqlx::query!(
+        "insert into campaigns (id, ward_code, name, starts_on, ends_on)
+         values ($1, $2, '45 ngày đêm', current_date, current_date + 44)",
+        campaign,
+        ward
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     Place {
+        campaign,
         activity,
         mentor,
         market,

@@ -9,6 +9,7 @@ mod assignments;
 mod authorization;
 mod boundaries;
 mod briefing;
+mod campaigns;
 mod common;
 mod exports;
 mod households;
