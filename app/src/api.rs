@@ -221,6 +221,21 @@ pub fn export_indicators(ward: i32, format: &str) -> String {
     format!("{BASE}/wards/{ward}/exports/indicators?format={format}")
 }
 
+/// The address of the ward's activities from `from` to `to` as a file: `xlsx` or `csv`.
+pub fn export_activities(
+    ward: i32,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    format: &str,
+) -> String {
+    format!("{BASE}/wards/{ward}/exports/activities?from={from}&to={to}&format={format}")
+}
+
+/// The address of an activity's attendees as a file: `xlsx` or `csv`.
+pub fn export_attendance(activity: Uuid, format: &str) -> String {
+    format!("{BASE}/activities/{activity}/exports/attendance?format={format}")
+}
+
 /// The address of a TDP's households as a file, as its list shows them: `xlsx` or `csv`.
 pub fn export_households(tdp: Uuid, show: HouseholdFilter, format: &str) -> String {
     format!(

@@ -595,6 +595,40 @@ schema! {
         /// closing slide.
         pub progress_url: String,
         pub progress_qr_svg: String,
+        /// The next activities of the coming two weeks. (Decks stored before these two lists
+        /// read them as empty.)
+        #[serde(default)]
+        pub activities: Vec<UpcomingActivity>,
+        /// The campaigns running today.
+        #[serde(default)]
+        pub campaigns: Vec<CampaignStanding>,
+    }
+
+    /// An activity coming up, as the projector shows it: no organiser, no attendee.
+    pub struct UpcomingActivity {
+        pub kind: ActivityKind,
+        pub title: String,
+        pub place: String,
+        pub tdp_name: Option<String>,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+    }
+
+    /// A running campaign, as the projector shows it.
+    pub struct CampaignStanding {
+        pub name: String,
+        pub starts_on: NaiveDate,
+        pub ends_on: NaiveDate,
+        pub indicators: Vec<IndicatorStanding>,
+    }
+
+    pub struct IndicatorStanding {
+        pub name_vi: String,
+        pub name_en: String,
+        pub achieved: i64,
+        pub target: f64,
+        /// Where the straight line to the target stands today.
+        pub expected: f64,
     }
 
     /// The figures of one TDP, or of the whole ward.

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::api::BurnUpDay;
+use crate::indicators::Progress;
 
 /// What a campaign can target besides the skills of the ward's catalogue (by code): households
 /// visited for the first time during the campaign.
@@ -64,6 +65,19 @@ pub fn burn_up(
         .collect()
 }
 
+/// An indicator's standing today: reached at the target, on track on or above the straight
+/// line to it, behind below.
+pub fn standing(achieved: i64, target: f64, expected: f64) -> Progress {
+    let achieved = achieved as f64;
+    if achieved >= target {
+        Progress::Reached
+    } else if achieved >= expected {
+        Progress::OnTrack
+    } else {
+        Progress::Behind
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,6 +106,13 @@ mod tests {
         );
         let line: Vec<f64> = points.iter().map(|p| p.line).collect();
         assert_eq!(line, [10.0, 20.0, 30.0, 40.0, 50.0]);
+    }
+
+    #[test]
+    fn on_the_line_is_on_track() {
+        assert_eq!(standing(50, 50.0, 20.0), Progress::Reached);
+        assert_eq!(standing(20, 50.0, 20.0), Progress::OnTrack);
+        assert_eq!(standing(19, 50.0, 20.0), Progress::Behind);
     }
 
     #[test]

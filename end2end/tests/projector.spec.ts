@@ -5,7 +5,7 @@ import { seriousViolations } from "./a11y";
 // The projector ("Trình chiếu"): the ward's figures as full-screen slides for party-cell
 // meetings, and the public page its QR code opens. Never a person's name or household.
 
-const SLIDES = 9;
+const SLIDES = 11;
 
 /// Names and addresses of the demo ward's people, read through the API as its admin: its
 /// accounts, heads of household and addresses of three TDPs, and every resident of twenty of
@@ -75,8 +75,12 @@ for (const size of [
           await page.screenshot({ path: test.info().outputPath("projector-1920x1080.png") });
         }
         if (n === 3) await expect(page.locator(".deck .models .skill-row")).toHaveCount(4);
-        if (n === 4) await expect(page.locator("svg.deck-map path")).toHaveCount(52);
-        if (n === 5) await expect(page.locator("table.ranking tbody tr")).toHaveCount(8);
+        // The campaigns a test of its own may have started, or none running.
+        if (n === 4) await expect(page.locator(".deck .campaign .skill-row, .deck .slide-note").first()).toBeVisible();
+        if (n === 5) await expect(page.locator("svg.deck-map path")).toHaveCount(52);
+        if (n === 6) await expect(page.locator("table.ranking tbody tr")).toHaveCount(8);
+        // The demo ward's classes of the coming days.
+        if (n === 10) await expect(page.locator("table.ranking.activities tbody tr")).toHaveCount(4);
         if (n < SLIDES) await page.keyboard.press(forward[n % forward.length]);
       }
       await expect(page.locator(".deck .qr svg")).toBeVisible();

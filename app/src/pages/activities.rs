@@ -142,6 +142,20 @@ pub fn Activities() -> impl IntoView {
             {move || tab(Span::Week, t_string!(i18n, activities.this_week))}
             {move || tab(Span::Month, t_string!(i18n, activities.this_month))}
         </div>
+        {move || {
+            code.get()
+                .map(|ward| {
+                    let (from, to) = span.get().days(today());
+                    view! {
+                        <p class="downloads">
+                            {t!(i18n, activities.download)} " "
+                            <a href=api::export_activities(ward, from, to, "xlsx") download>"Excel"</a>
+                            " · "
+                            <a href=api::export_activities(ward, from, to, "csv") download>"CSV"</a>
+                        </p>
+                    }
+                })
+        }}
         {loaded(
             data,
             move |(ward, list, skills, tdps): (i32, Vec<Activity>, Vec<Skill>, Vec<Tdp>)| {
@@ -450,6 +464,7 @@ fn ActivityView(detail: ActivityDetail, skills: Vec<Skill>) -> impl IntoView {
     };
     let may_record = allowed(Action::Record);
     let may_confirm = allowed(Action::ManageTeam) && !a.topics.is_empty();
+    let may_see_people = !session.reach(ward, Action::ViewPeople).is_nothing();
     let state = RwSignal::new(detail);
     let topics = topic_names(&a.topics, &skills);
     let whom = a
@@ -466,6 +481,14 @@ fn ActivityView(detail: ActivityDetail, skills: Vec<Skill>) -> impl IntoView {
         <p class="muted">{t!(i18n, activities.organised_by, name = a.organiser.clone())}</p>
         {(!topics.is_empty()).then(|| view! { <p>{t!(i18n, activities.teaches, list = topics.clone())}</p> })}
         <Attendees state may_record />
+        {may_see_people.then(|| view! {
+            <p class="downloads">
+                {t!(i18n, activities.download_attendance)} " "
+                <a href=api::export_attendance(a.id, "xlsx") download>"Excel"</a>
+                " · "
+                <a href=api::export_attendance(a.id, "csv") download>"CSV"</a>
+            </p>
+        })}
         {may_confirm.then(|| view! { <Confirm state /> })}
     }
 }

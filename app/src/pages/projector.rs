@@ -37,23 +37,29 @@ enum Slide {
     Skills,
     /// The movement's four models against the ward's targets.
     Models,
+    /// The campaigns running, each indicator against the straight line to its target.
+    Campaigns,
     Map,
     Leaders,
     Behind,
     Bands,
     Satisfaction,
+    /// Classes and help points of the coming days.
+    Activities,
     Closing,
 }
 
-const SLIDES: [Slide; 9] = [
+const SLIDES: [Slide; 11] = [
     Slide::Cover,
     Slide::Skills,
     Slide::Models,
+    Slide::Campaigns,
     Slide::Map,
     Slide::Leaders,
     Slide::Behind,
     Slide::Bands,
     Slide::Satisfaction,
+    Slide::Activities,
     Slide::Closing,
 ];
 
@@ -306,11 +312,13 @@ fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync +
         Slide::Cover => t_string!(i18n, projector.cover),
         Slide::Skills => t_string!(i18n, projector.skills),
         Slide::Models => t_string!(i18n, projector.models),
+        Slide::Campaigns => t_string!(i18n, projector.campaigns),
         Slide::Map => t_string!(i18n, projector.map),
         Slide::Leaders => t_string!(i18n, projector.leaders),
         Slide::Behind => t_string!(i18n, projector.behind),
         Slide::Bands => t_string!(i18n, projector.bands),
         Slide::Satisfaction => t_string!(i18n, projector.satisfaction),
+        Slide::Activities => t_string!(i18n, projector.activities),
         Slide::Closing => t_string!(i18n, projector.closing),
     }
 }
@@ -320,11 +328,13 @@ fn render(slide: Slide, deck: &Deck) -> AnyView {
         Slide::Cover => cover(deck),
         Slide::Skills => skills(deck),
         Slide::Models => models(deck),
+        Slide::Campaigns => campaigns(deck),
         Slide::Map => map(deck),
         Slide::Leaders => ranked(deck, false),
         Slide::Behind => ranked(deck, true),
         Slide::Bands => bands(deck),
         Slide::Satisfaction => satisfaction(deck),
+        Slide::Activities => activities(deck),
         Slide::Closing => closing(deck),
     }
 }
@@ -640,6 +650,91 @@ fn satisfaction(deck: &Deck) -> AnyView {
                 <tr><th scope="row">{t!(i18n, projector.sat_low)}</th><td class="num">{count(0.0, 4.0)}</td></tr>
                 <tr><th scope="row">{t!(i18n, projector.sat_none)}</th><td class="num">{unrated}</td></tr>
             </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The first campaign running: each indicator's achievement against its target, with the mark
+/// where the straight line to the target stands today. The ward's figures, whatever the deck.
+fn campaigns(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let Some(c) = deck.briefing.campaigns.first() else {
+        return view! {
+            <h2>{t!(i18n, projector.campaigns_title)}</h2>
+            <p class="slide-note">{t!(i18n, projector.no_campaign)}</p>
+        }
+        .into_any();
+    };
+    let rows = c
+        .indicators
+        .iter()
+        .map(|i| {
+            let share = |n: f64| (i.target > 0.0).then(|| (n / i.target * 100.0).min(100.0));
+            let figure = Figure {
+                achieved: i.achieved,
+                population: i.target.round() as i64,
+                share: share(i.achieved as f64),
+                progress: domain::campaigns::standing(i.achieved, i.target, i.expected),
+            };
+            let detail = t!(
+                i18n,
+                projector.campaign_count,
+                achieved = number(i.achieved),
+                target = number(i.target.round() as i64),
+                expected = number(i.expected.round() as i64)
+            );
+            bar_row(
+                i.name_vi.clone().into_any(),
+                &figure,
+                share(i.expected).unwrap_or(0.0),
+                detail.into_any(),
+            )
+        })
+        .collect_view();
+    view! {
+        <p class="slide-kicker">
+            {format!("{} – {}", date(c.starts_on), date(c.ends_on))}
+        </p>
+        <h2>{c.name.clone()}</h2>
+        <ul class="skill-rows campaign">{rows}</ul>
+    }
+    .into_any()
+}
+
+/// Classes and help points of the coming days: when, what, where. Nobody is named.
+fn activities(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    let list = &deck.briefing.activities;
+    if list.is_empty() {
+        return view! {
+            <h2>{t!(i18n, projector.activities_title)}</h2>
+            <p class="slide-note">{t!(i18n, projector.no_activity)}</p>
+        }
+        .into_any();
+    }
+    let rows = list
+        .iter()
+        .map(|a| {
+            let start = a.starts_at.naive_utc() + chrono::TimeDelta::hours(7);
+            let end = a.ends_at.naive_utc() + chrono::TimeDelta::hours(7);
+            let whom = a
+                .tdp_name
+                .clone()
+                .unwrap_or_else(|| t_string!(i18n, activities.ward_wide).to_owned());
+            view! {
+                <tr>
+                    <td>{format!("{} {}–{}", date(start.date()), start.format("%H:%M"), end.format("%H:%M"))}</td>
+                    <th scope="row">{a.title.clone()}</th>
+                    <td>{format!("{} · {}", a.place, whom)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t!(i18n, projector.activities_title)}</h2>
+        <table class="ranking activities">
+            <tbody>{rows}</tbody>
         </table>
     }
     .into_any()

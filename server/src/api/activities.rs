@@ -85,8 +85,8 @@ async fn activities(
         .collect())
 }
 
-/// One activity of any ward, and its ward.
-async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
+/// One activity of any ward.
+pub(super) async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
     let ward = sqlx::query_scalar!("select ward_code from activities where id = $1", id)
         .fetch_optional(db)
         .await?
@@ -98,7 +98,11 @@ async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
 }
 
 /// An activity with the attendees whose people `seen` reaches; the others counted.
-async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<ActivityDetail> {
+pub(super) async fn detail(
+    db: &PgPool,
+    activity: Activity,
+    seen: &Reach,
+) -> Result<ActivityDetail> {
     let only = only_tdps(seen);
     let attendees: Vec<Attendee> = sqlx::query!(
         "select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name, x.outcome
@@ -152,14 +156,25 @@ async fn list_activities(
     Query(period): Query<Period>,
 ) -> ApiResult<Vec<Activity>> {
     access.ward(code, Action::ViewFigures)?;
+    Ok(Json(
+        in_period(&state.db, code, period.from, period.to).await?,
+    ))
+}
+
+/// The ward's activities overlapping the days `from` to `to` (Vietnam's), earliest first.
+pub(super) async fn in_period(
+    db: &PgPool,
+    ward: i32,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<Activity>> {
     let start_of = |day: NaiveDate| {
         day.and_hms_opt(0, 0, 0)
             .and_then(|t| t.and_local_timezone(vietnam()).single())
             .map(|t| t.to_utc())
     };
-    let from = period.from.and_then(start_of);
-    let to = period.to.and_then(|d| d.succ_opt()).and_then(start_of);
-    Ok(Json(activities(&state.db, code, None, from, to).await?))
+    let to = to.and_then(|d| d.succ_opt()).and_then(start_of);
+    activities(db, ward, None, from.and_then(start_of), to).await
 }
 
 /// Schedules an activity: for one TDP by its team leader, for the whole ward by the ward's

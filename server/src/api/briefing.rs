@@ -7,13 +7,16 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::Utc;
 use domain::ErrorBody;
-use domain::api::Briefing;
+use domain::api::{Briefing, CampaignStanding, IndicatorStanding, UpcomingActivity};
 use domain::pages;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ApiResult, dashboard, map};
+use super::{ApiResult, activities, campaigns, dashboard, map};
 use crate::AppState;
 use crate::error::{Error, Json, Path};
+
+/// Activities on the slide: a table readable from the back of the room.
+const UPCOMING: usize = 4;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_briefing))
@@ -21,8 +24,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The ward's figures for the projector and its public progress page, open to anyone: every
 /// skill ward-wide and per TDP against its target, visit coverage, satisfaction, the TDPs'
-/// boundaries, and a QR code of the page's own address. Wards with no TDPs in Ngõ Số
-/// answer 404.
+/// boundaries, the next activities and the campaigns running, and a QR code of the page's
+/// own address. Wards with no TDPs in Ngõ Số answer 404.
 #[utoipa::path(get, path = "/wards/{code}/briefing", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
     responses((status = 200, body = Briefing), (status = 404, body = ErrorBody)))]
@@ -42,7 +45,53 @@ async fn get_briefing(
         super::origin(&state, &headers),
         pages::projector(code)
     );
+    let today = super::today();
+    let activities = activities::in_period(
+        &state.db,
+        code,
+        Some(today),
+        today.checked_add_days(chrono::Days::new(13)),
+    )
+    .await?
+    .into_iter()
+    .filter(|a| a.ends_at >= generated_at)
+    .take(UPCOMING)
+    .map(|a| UpcomingActivity {
+        kind: a.kind,
+        title: a.title,
+        place: a.place,
+        tdp_name: a.tdp_name,
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+    })
+    .collect();
+    let campaigns = campaigns::running(&state.db, code)
+        .await?
+        .into_iter()
+        .map(|p| CampaignStanding {
+            name: p.campaign.name,
+            starts_on: p.campaign.starts_on,
+            ends_on: p.campaign.ends_on,
+            indicators: p
+                .indicators
+                .into_iter()
+                .map(|i| IndicatorStanding {
+                    expected: i
+                        .days
+                        .iter()
+                        .find(|d| d.day == today)
+                        .map_or(0.0, |d| d.line),
+                    name_vi: i.name_vi,
+                    name_en: i.name_en,
+                    achieved: i.achieved,
+                    target: i.target,
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Json(Briefing {
+        activities,
+        campaigns,
         ward: dashboard.ward.clone(),
         generated_at,
         as_of_year: dashboard.as_of_year,

@@ -239,6 +239,27 @@ async fn get_campaign(
         .await?
         .pop()
         .ok_or(Error::NotFound)?;
+    Ok(Json(progress(&state.db, campaign, scope.tdp).await?))
+}
+
+/// The ward's campaigns running today, with their progress, for the briefing.
+pub(super) async fn running(db: &PgPool, ward: i32) -> Result<Vec<CampaignProgress>> {
+    let mut out = Vec::new();
+    for c in campaigns(db, ward, None).await? {
+        if matches!(
+            domain::campaigns::phase(c.starts_on, c.ends_on, today()),
+            domain::campaigns::Phase::Running(_)
+        ) {
+            out.push(progress(db, c, None).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// A campaign's burn-up per indicator for its scope, or `tdp` of it, and each TDP's results.
+async fn progress(db: &PgPool, campaign: Campaign, tdp: Option<Uuid>) -> Result<CampaignProgress> {
+    let ward = campaign.ward_code;
+    let scope = Scope { tdp };
     let tdps: Vec<ScopeTdp> = sqlx::query_as!(
         ScopeTdp,
         "select id, name, households_registered, adults_registered from tdps
@@ -247,7 +268,7 @@ async fn get_campaign(
         ward,
         &campaign.tdp_ids,
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?;
     if scope.tdp.is_some_and(|t| !tdps.iter().any(|s| s.id == t)) {
         return Err(Error::field("tdp", FieldCode::UnknownReference));
@@ -267,7 +288,7 @@ async fn get_campaign(
         from,
         to,
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?
     {
         daily
@@ -286,7 +307,7 @@ async fn get_campaign(
         from,
         to,
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?
     {
         daily
@@ -298,7 +319,7 @@ async fn get_campaign(
         "select code, name_vi, name_en from skills where ward_code = $1",
         ward
     )
-    .fetch_all(&state.db)
+    .fetch_all(db)
     .await?
     .into_iter()
     .map(|s| (s.code, (s.name_vi, s.name_en)))
@@ -372,10 +393,10 @@ async fn get_campaign(
                 .collect(),
         })
         .collect();
-    Ok(Json(CampaignProgress {
+    Ok(CampaignProgress {
         campaign,
         tdp_id: scope.tdp,
         indicators,
         tdps: per_tdp,
-    }))
+    })
 }

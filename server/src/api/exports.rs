@@ -1,17 +1,18 @@
 //! Reports as files for those who work in Excel, as .xlsx or as CSV (UTF-8 with a byte-order
 //! mark, so that Excel reads Vietnamese right): the indicators of every TDP with targets and
-//! shares (figures only, for the party committee and the city), and a TDP's households the team
-//! still has to reach (names, for its leader and the ward's admins).
+//! shares (figures only, for the party committee and the city), a TDP's households the team
+//! still has to reach (names, for its leader and the ward's admins), the ward's activities
+//! (figures) and an activity's attendees (names).
 
 use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use domain::ErrorBody;
 use domain::access::Action;
-use domain::api::{Figure, HouseholdFilter, Poverty, TdpIndicators};
+use domain::api::{ActivityKind, Figure, HouseholdFilter, Poverty, SkillStatus, TdpIndicators};
 use domain::indicators::latest_eligible_birth_year;
 use domain::models::{IDENTITY_MIN_AGE, Model};
 use rust_xlsxwriter::{Format, Workbook};
@@ -28,6 +29,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(indicators))
         .routes(routes!(households))
+        .routes(routes!(activities))
+        .routes(routes!(attendance))
 }
 
 /// One cell of a report.
@@ -329,4 +332,183 @@ async fn households(
     };
     let name = format!("ho-{}-{}-{}", code, query.show.as_str(), super::today());
     table.respond(query.format, &name)
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ActivitiesQuery {
+    /// The first day (Vietnam's time), inclusive.
+    from: Option<NaiveDate>,
+    /// The last day, inclusive.
+    to: Option<NaiveDate>,
+    /// `xlsx` (the default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    format: FileFormat,
+}
+
+/// The ward's activities in the period (all of them without one): when, what, where, for
+/// whom, topics, capacity and how many came, and whether the organiser confirmed what was
+/// learnt. Figures only.
+#[utoipa::path(get, path = "/wards/{code}/exports/activities", tag = "activities",
+    params(("code" = i32, Path, description = "Official ward code"), ActivitiesQuery),
+    responses(
+        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn activities(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(query): Query<ActivitiesQuery>,
+) -> crate::error::Result<Response> {
+    access.ward(code, Action::ViewFigures)?;
+    let list = super::activities::in_period(&state.db, code, query.from, query.to).await?;
+    let topics: HashMap<Uuid, String> =
+        sqlx::query!("select id, name_vi from skills where ward_code = $1", code)
+            .fetch_all(&state.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.id, s.name_vi))
+            .collect();
+    let vietnam = |t: chrono::DateTime<chrono::Utc>| t + chrono::TimeDelta::hours(7);
+    let rows = list
+        .into_iter()
+        .map(|a| {
+            let (start, end) = (vietnam(a.starts_at), vietnam(a.ends_at));
+            vec![
+                Cell::Text(start.format("%d/%m/%Y").to_string()),
+                Cell::Text(format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"))),
+                Cell::Text(activity_kind(a.kind).to_owned()),
+                Cell::Text(a.title),
+                Cell::Text(a.tdp_name.unwrap_or_else(|| "Toàn phường".to_owned())),
+                Cell::Text(a.place),
+                Cell::Text(a.organiser),
+                Cell::Text(
+                    a.topics
+                        .iter()
+                        .filter_map(|t| topics.get(t).cloned())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                a.capacity.map_or(Cell::Empty, |c| i64::from(c).into()),
+                a.attendees.into(),
+                i64::from(a.unregistered).into(),
+                (a.attendees + i64::from(a.unregistered)).into(),
+                Cell::Text(
+                    if a.confirmed_at.is_some() {
+                        "Đã xác nhận"
+                    } else {
+                        "Chưa"
+                    }
+                    .to_owned(),
+                ),
+            ]
+        })
+        .collect();
+    let table = Table {
+        sheet: "Hoạt động",
+        header: [
+            "Ngày",
+            "Giờ",
+            "Loại",
+            "Tên hoạt động",
+            "Dành cho",
+            "Địa điểm",
+            "Tổ chức",
+            "Nội dung hướng dẫn",
+            "Sức chứa",
+            "Người dự có trong sổ",
+            "Người dự chưa có trong sổ",
+            "Tổng số người dự",
+            "Kết quả học",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    };
+    table.respond(
+        query.format,
+        &format!("hoat-dong-{code}-{}", super::today()),
+    )
+}
+
+/// The names in the activity kinds' Vietnamese, as the ward's reports write them.
+fn activity_kind(kind: ActivityKind) -> &'static str {
+    match kind {
+        ActivityKind::CommunityClass => "Lớp học cộng đồng",
+        ActivityKind::ElderlyClass => "Lớp cho người cao tuổi",
+        ActivityKind::DisabilityClass => "Lớp cho người khuyết tật",
+        ActivityKind::MobileHelpPoint => "Điểm hỗ trợ lưu động",
+        ActivityKind::PartyCellSession => "Sinh hoạt chi bộ chuyên đề",
+        ActivityKind::YouthCampaign => "Chiến dịch thanh niên",
+        ActivityKind::Other => "Hoạt động khác",
+    }
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FormatQuery {
+    /// `xlsx` (the default) or `csv`.
+    #[serde(default)]
+    #[param(inline)]
+    format: FileFormat,
+}
+
+/// Who attended an activity, and what each learnt: the attendees from the TDPs whose people the
+/// person may see (as `GET /activities/{id}`); all but viewers.
+#[utoipa::path(get, path = "/activities/{id}/exports/attendance", tag = "activities",
+    params(("id" = Uuid, Path), FormatQuery),
+    responses(
+        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn attendance(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Query(query): Query<FormatQuery>,
+) -> crate::error::Result<Response> {
+    let activity = super::activities::activity(&state.db, id).await?;
+    let seen = access.ward(activity.ward_code, Action::ViewPeople)?;
+    let detail = super::activities::detail(&state.db, activity, &seen).await?;
+    let rows = detail
+        .attendees
+        .into_iter()
+        .map(|a| {
+            vec![
+                Cell::Text(a.full_name),
+                i64::from(a.birth_year).into(),
+                Cell::Text(a.household_address),
+                Cell::Text(a.tdp_name),
+                Cell::Text(
+                    match a.outcome {
+                        Some(SkillStatus::Achieved) => "Đã đạt",
+                        Some(SkillStatus::InProgress) => "Đang hướng dẫn",
+                        None => "Chưa xác nhận",
+                    }
+                    .to_owned(),
+                ),
+            ]
+        })
+        .collect();
+    let table = Table {
+        sheet: "Người tham dự",
+        header: [
+            "Họ và tên",
+            "Năm sinh",
+            "Địa chỉ",
+            "Tổ dân phố",
+            "Kết quả học",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    };
+    let day = (detail.activity.starts_at + chrono::TimeDelta::hours(7)).format("%Y-%m-%d");
+    table.respond(
+        query.format,
+        &format!("nguoi-du-{day}-{}", detail.activity.id),
+    )
 }

@@ -633,6 +633,27 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/exports/activities",
+            |p| format!("/api/v1/wards/{}/exports/activities?format=csv", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/activities/{id}/exports/attendance",
+            |p| {
+                format!(
+                    "/api/v1/activities/{}/exports/attendance?format=csv",
+                    p.activity
+                )
+            },
+            none,
+            WardPeople,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/campaigns",
             |p| format!("/api/v1/wards/{}/campaigns", p.ward),
             none,

@@ -210,3 +210,52 @@ async fn a_team_leader_downloads_the_households_still_missing_an_identity(db: sq
         assert!(!row[missing].is_empty(), "{row:?}");
     }
 }
+
+#[sqlx::test(migrations = false)]
+async fn activities_and_their_attendees_as_files(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let (_, list) = app.get(&format!("/api/v1/wards/{WARD}/activities")).await;
+    let list = list.as_array().unwrap();
+    assert!(!list.is_empty(), "the demo ward has activities");
+    let (kind, bytes) = fetch(
+        &app,
+        &format!("/api/v1/wards/{WARD}/exports/activities?format=csv"),
+        "hoat-dong-619-",
+    )
+    .await;
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    let table = rows(&bytes);
+    assert_eq!(table[0][3], "Tên hoạt động");
+    assert_eq!(table.len(), list.len() + 1);
+    for (row, a) in table[1..].iter().zip(list) {
+        assert_eq!(row[3], a["title"].as_str().unwrap());
+        assert_eq!(number(&row[9]), a["attendees"].as_f64(), "{row:?}");
+    }
+    let held = list
+        .iter()
+        .find(|a| a["attendees"].as_i64().unwrap() > 0)
+        .unwrap();
+    let (_, detail) = app
+        .get(&format!(
+            "/api/v1/activities/{}",
+            held["id"].as_str().unwrap()
+        ))
+        .await;
+    let (_, bytes) = fetch(
+        &app,
+        &format!(
+            "/api/v1/activities/{}/exports/attendance?format=csv",
+            held["id"].as_str().unwrap()
+        ),
+        "nguoi-du-",
+    )
+    .await;
+    let names: Vec<String> = rows(&bytes)[1..].iter().map(|r| r[0].clone()).collect();
+    let expected: Vec<String> = detail["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["full_name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, expected);
+}
