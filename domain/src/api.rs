@@ -571,6 +571,9 @@ schema! {
         pub achieved_before: i64,
         /// Visits that week per TDP, in the order of `dashboard.tdps`.
         pub tdp_visits: Vec<i64>,
+        /// The campaigns running as the report is read.
+        #[serde(default)]
+        pub campaigns: Vec<CampaignStanding>,
     }
 
     /// What the projector and the ward's public progress page show: figures only. No field

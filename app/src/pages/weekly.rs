@@ -85,6 +85,7 @@ fn Report(report: WeeklyReport) -> impl IntoView {
             </tr>
         }
     };
+    let campaigns = r.campaigns.clone();
     let skills = d
         .skills
         .iter()
@@ -206,6 +207,38 @@ fn Report(report: WeeklyReport) -> impl IntoView {
                 {figures_head()}
                 <tbody>{models}</tbody>
             </table>
+            {(!campaigns.is_empty()).then(|| view! {
+                <h2>{t!(i18n, campaigns.title)}</h2>
+                <table class="report campaigns">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, weekly.campaign)}</th>
+                            <th scope="col" class="num">{t!(i18n, weekly.campaign_achieved)}</th>
+                            <th scope="col" class="num">{t!(i18n, weekly.campaign_target)}</th>
+                            <th scope="col" class="num">{t!(i18n, weekly.campaign_expected)}</th>
+                            <th scope="col"></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {campaigns
+                            .iter()
+                            .flat_map(|c| c.indicators.iter().map(move |i| (c, i)))
+                            .map(|(c, i)| {
+                                let standing = domain::campaigns::standing(i.achieved, i.target, i.expected);
+                                view! {
+                                    <tr>
+                                        <th scope="row">{format!("{} – {}", c.name, i.name_vi)}</th>
+                                        <td class="num">{i.achieved}</td>
+                                        <td class="num">{format!("{:.0}", i.target)}</td>
+                                        <td class="num">{format!("{:.0}", i.expected)}</td>
+                                        <td><ProgressBadge progress=standing /></td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            })}
             <h2>{t!(i18n, weekly.ranking)}</h2>
             <table class="report">
                 <thead>

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use chrono::Utc;
 use domain::ErrorBody;
-use domain::api::{Briefing, CampaignStanding, IndicatorStanding, UpcomingActivity};
+use domain::api::{Briefing, UpcomingActivity};
 use domain::pages;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -65,30 +65,7 @@ async fn get_briefing(
         ends_at: a.ends_at,
     })
     .collect();
-    let campaigns = campaigns::running(&state.db, code)
-        .await?
-        .into_iter()
-        .map(|p| CampaignStanding {
-            name: p.campaign.name,
-            starts_on: p.campaign.starts_on,
-            ends_on: p.campaign.ends_on,
-            indicators: p
-                .indicators
-                .into_iter()
-                .map(|i| IndicatorStanding {
-                    expected: i
-                        .days
-                        .iter()
-                        .find(|d| d.day == today)
-                        .map_or(0.0, |d| d.line),
-                    name_vi: i.name_vi,
-                    name_en: i.name_en,
-                    achieved: i.achieved,
-                    target: i.target,
-                })
-                .collect(),
-        })
-        .collect();
+    let campaigns = campaigns::standings(&state.db, code).await?;
     Ok(Json(Briefing {
         activities,
         campaigns,

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, Campaign, CampaignProgress, CampaignTarget, CampaignTdp, IndicatorBurnUp,
-    NewCampaign,
+    AuditAction, Campaign, CampaignProgress, CampaignStanding, CampaignTarget, CampaignTdp,
+    IndicatorBurnUp, IndicatorStanding, NewCampaign,
 };
 use domain::campaigns::{HOUSEHOLDS_VISITED, burn_up};
 use domain::{ErrorBody, FieldCode, FieldError};
@@ -242,16 +242,39 @@ async fn get_campaign(
     Ok(Json(progress(&state.db, campaign, scope.tdp).await?))
 }
 
-/// The ward's campaigns running today, with their progress, for the briefing.
-pub(super) async fn running(db: &PgPool, ward: i32) -> Result<Vec<CampaignProgress>> {
+/// The ward's campaigns running today, each indicator against its target and the straight
+/// line to it: for the projector and the weekly report.
+pub(super) async fn standings(db: &PgPool, ward: i32) -> Result<Vec<CampaignStanding>> {
+    let today = today();
     let mut out = Vec::new();
     for c in campaigns(db, ward, None).await? {
-        if matches!(
-            domain::campaigns::phase(c.starts_on, c.ends_on, today()),
+        if !matches!(
+            domain::campaigns::phase(c.starts_on, c.ends_on, today),
             domain::campaigns::Phase::Running(_)
         ) {
-            out.push(progress(db, c, None).await?);
+            continue;
         }
+        let p = progress(db, c, None).await?;
+        out.push(CampaignStanding {
+            name: p.campaign.name,
+            starts_on: p.campaign.starts_on,
+            ends_on: p.campaign.ends_on,
+            indicators: p
+                .indicators
+                .into_iter()
+                .map(|i| IndicatorStanding {
+                    expected: i
+                        .days
+                        .iter()
+                        .find(|d| d.day == today)
+                        .map_or(0.0, |d| d.line),
+                    name_vi: i.name_vi,
+                    name_en: i.name_en,
+                    achieved: i.achieved,
+                    target: i.target,
+                })
+                .collect(),
+        });
     }
     Ok(out)
 }

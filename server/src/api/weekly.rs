@@ -127,5 +127,6 @@ async fn weekly(
         achieved,
         achieved_before,
         tdp_visits,
+        campaigns: super::campaigns::standings(&state.db, code).await?,
     }))
 }

@@ -2,7 +2,9 @@
 //!
 //! - first-load transfer of the web app (brotli), from the precompressed files in `dist/`;
 //! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
-//!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards.
+//!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards;
+//! - what a phone pulls to work offline, visits synced per second, and the import of a
+//!   register of 10,000 residents into the demo ward.
 //!
 //! It runs its own embedded PostgreSQL in `target/bench-data`, made fresh each run.
 
@@ -78,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
     offline_pull(&format!("http://{addr}")).await?;
     sync_throughput(&db, &format!("http://{addr}")).await?;
+    register_import(&format!("http://{addr}"), 10_000).await?;
 
     let started = Instant::now();
     let mut total = demo::Counts::default();
@@ -282,6 +285,51 @@ async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
         "sync: {VISITS} visits in batches of {BATCH} over HTTP: {synced:.0} visits/s \
          (aim 2,000); PostgreSQL's bulk insert of the bare rows: {raw:.0} rows/s"
     );
+    Ok(())
+}
+
+/// A ward's register of `rows` residents as Excel saves it (CSV), two to a household, the head
+/// first: read (the dry run), imported, then read again, when every row is in the register.
+async fn register_import(base: &str, rows: usize) -> anyhow::Result<()> {
+    let client = signed_in_as(base, domain::access::Role::WardAdmin).await?;
+    let mut file =
+        String::from("STT,Họ và tên,Năm sinh,Giới tính,Quan hệ với chủ hộ,Địa chỉ,Tổ dân phố\r\n");
+    for i in 0..rows {
+        let household = i / 2;
+        let (relation, gender) = if i % 2 == 0 {
+            ("Chủ hộ", "Nam")
+        } else {
+            ("Vợ", "Nữ")
+        };
+        file.push_str(&format!(
+            "{},Nguyễn Văn Nhập {i},{},{gender},{relation},Số {household} ngõ Đo Thử,Tổ {}\r\n",
+            i + 1,
+            1950 + i % 50,
+            household % 52 + 1
+        ));
+    }
+    let url = format!("{base}/api/v1/wards/{}/register", demo::DEMO_WARD);
+    for (label, query) in [
+        ("dry run", "preview=true"),
+        ("import", "preview=false"),
+        ("dry run again, every row in the register", "preview=true"),
+    ] {
+        let started = Instant::now();
+        let res = client
+            .post(format!("{url}?{query}"))
+            .header("content-type", "text/csv")
+            .body(file.clone())
+            .send()
+            .await?
+            .error_for_status()?;
+        let report = res.bytes().await?;
+        println!(
+            "register import of {rows} rows ({} KB), {label}: {:.0} ms, report {} KB",
+            file.len() / 1024,
+            started.elapsed().as_secs_f64() * 1000.0,
+            report.len() / 1024
+        );
+    }
     Ok(())
 }
 

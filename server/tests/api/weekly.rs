@@ -84,3 +84,40 @@ async fn a_visit_this_week_shows_in_this_weeks_report_and_nowhere_else(db: sqlx:
         last_week.visits
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_report_shows_the_campaigns_running(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let today = server::api::today();
+    let uri = format!("/api/v1/wards/{WARD}/campaigns");
+    for (name, from, to) in [
+        (
+            "45 ngày đêm",
+            today - chrono::Days::new(3),
+            today + chrono::Days::new(41),
+        ),
+        (
+            "Đợt cao điểm đã qua",
+            today - chrono::Days::new(60),
+            today - chrono::Days::new(30),
+        ),
+    ] {
+        let (status, c) = app
+            .post(
+                &uri,
+                json!({
+                    "id": Uuid::now_v7(), "name": name, "starts_on": from, "ends_on": to,
+                    "tdp_ids": [], "targets": [{ "indicator": "households_visited", "target": 900 }]
+                }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{c}");
+    }
+    let r = report(&app, today).await;
+    assert_eq!(r.campaigns.len(), 1, "only the one running");
+    let c = &r.campaigns[0];
+    assert_eq!(c.name, "45 ngày đêm");
+    assert_eq!(c.indicators[0].target, 900.0);
+    // Day 4 of 45 on the straight line to 900.
+    assert_eq!(c.indicators[0].expected, 900.0 * 4.0 / 45.0);
+}
