@@ -10,10 +10,11 @@ use domain::api::{
     CampaignProgress, ColumnMapping, ConflictChoice, ConflictResolution, CreatedInvitation,
     Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
     Invitation, InvitationPreview, Learning, Market, MarketSummary, Me, Mentor, MentorChoice,
-    ModelSettings, NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket,
-    NewVisit, PasswordChange, RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill,
-    Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Visit, VisitBatch,
-    Ward, WeeklyReport,
+    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
+    NewMarket, NewTicket, NewVisit, PasswordChange, RegisterImport, Resident, SearchResults,
+    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit,
+    VisitBatch, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -326,6 +327,38 @@ pub async fn campaign(id: Uuid, tdp: Option<Uuid>) -> Result<CampaignProgress, A
         Some(tdp) => get(&format!("/campaigns/{id}?tdp={tdp}")).await,
         None => get(&format!("/campaigns/{id}")).await,
     }
+}
+
+/// The ward's tickets the person may read: the queue, or the resolved ones.
+pub async fn tickets(ward: i32, resolved: bool) -> Result<Vec<Ticket>, ApiError> {
+    get(&format!("/wards/{ward}/tickets?resolved={resolved}")).await
+}
+
+pub async fn ticket_figures(ward: i32) -> Result<TicketFigures, ApiError> {
+    get(&format!("/wards/{ward}/tickets/figures")).await
+}
+
+pub async fn create_ticket(ward: i32, body: &NewTicket) -> Result<Ticket, ApiError> {
+    post(&format!("/wards/{ward}/tickets"), body).await
+}
+
+pub async fn ticket(id: Uuid) -> Result<TicketDetail, ApiError> {
+    get(&format!("/tickets/{id}")).await
+}
+
+pub async fn comment_ticket(id: Uuid, body: &NewComment) -> Result<TicketDetail, ApiError> {
+    post(&format!("/tickets/{id}/comments"), body).await
+}
+
+pub async fn assign_ticket(id: Uuid, body: &TicketAssignment) -> Result<TicketDetail, ApiError> {
+    put(&format!("/tickets/{id}/assignee"), body).await
+}
+
+pub async fn set_ticket_status(
+    id: Uuid,
+    body: &TicketStatusChange,
+) -> Result<TicketDetail, ApiError> {
+    put(&format!("/tickets/{id}/status"), body).await
 }
 
 /// Sends a register file as it is, to be read (`preview`) or imported; with no mapping, the

@@ -107,6 +107,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <A href=move || Route::Search(ward.get().unwrap_or_default()).path()>
                             {t!(i18n, nav.search)}
                         </A>
+                        <A href=move || Route::Tickets(ward.get().unwrap_or_default()).path()>
+                            {t!(i18n, nav.tickets)}
+                        </A>
                     </Show>
                     <Show when=may_manage>
                         <A href=move || Route::Accounts(ward.get().unwrap_or_default()).path()>
@@ -259,6 +262,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::NoHouseholdHead => t_string!(i18n, fields.no_household_head),
         FieldCode::EndsBeforeStart => t_string!(i18n, fields.ends_before_start),
         FieldCode::OverCapacity => t_string!(i18n, fields.over_capacity),
+        FieldCode::IdNumber => t_string!(i18n, fields.id_number),
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),
@@ -509,5 +513,53 @@ pub fn TextField(
             />
             {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
         </div>
+    }
+}
+
+/// A labelled text area with its error message, for text longer than a line.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <textarea
+                id=id
+                rows=rows
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
+        </div>
+    }
+}
+
+/// One of a few buttons that choose what a page shows ("this week" / "this month"), pressed
+/// when `current` holds its value.
+pub fn choice_button<T>(current: RwSignal<T>, value: T, label: &'static str) -> impl IntoView
+where
+    T: PartialEq + Copy + Send + Sync + 'static,
+{
+    view! {
+        <button
+            type="button"
+            class="button secondary"
+            aria-pressed=move || (current.get() == value).to_string()
+            on:click=move |_| current.set(value)
+        >
+            {label}
+        </button>
     }
 }

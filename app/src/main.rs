@@ -16,8 +16,8 @@ use leptos_router::components::{Route, Router, Routes};
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
     ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CODE, HOUSEHOLD, ID, INVITATION,
-    INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, PROJECTOR, RECORD_VISIT, REGISTER,
-    RESIDENT, SEARCH, SYNC, TDP, TOKEN, WARD, WEEKLY, segment,
+    INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR, RECORD_VISIT,
+    REGISTER, RESIDENT, SEARCH, SYNC, TDP, TICKETS, TOKEN, WARD, WEEKLY, segment,
 };
 
 fn main() {
@@ -60,6 +60,9 @@ fn App() -> impl IntoView {
                         <Route path=(segment(ACTIVITIES), ID) view=pages::ActivityPage />
                         <Route path=(segment(WARD), CODE, segment(CAMPAIGNS)) view=pages::Campaigns />
                         <Route path=(segment(CAMPAIGNS), ID) view=pages::CampaignPage />
+                        <Route path=(segment(WARD), CODE, segment(TICKETS)) view=pages::Tickets />
+                        <Route path=(segment(WARD), CODE, segment(TICKETS), segment(NEW)) view=pages::NewTicket />
+                        <Route path=(segment(TICKETS), ID) view=pages::TicketPage />
                         <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
                         <Route path=segment(SYNC) view=pages::SyncPage />
                     </Routes>

@@ -28,6 +28,11 @@ pub const WEEKLY: &str = "bao-cao-tuan";
 pub const ACTIVITIES: &str = "hoat-dong";
 /// The ward's campaigns, and one campaign.
 pub const CAMPAIGNS: &str = "chien-dich";
+/// The rapid-response team's tickets, the form to open one, and one ticket.
+pub const TICKETS: &str = "ung-cuu";
+pub const NEW: &str = "moi";
+/// The household a new ticket is about (`?ho=`).
+pub const HOUSEHOLD_QUERY: &str = "ho";
 /// Import of the ward's existing register of households and residents.
 pub const REGISTER: &str = "nhap-so-ho";
 /// The households the signed-in volunteer was sent to.
@@ -66,6 +71,11 @@ pub enum Route {
     Activity(Uuid),
     Campaigns(i32),
     Campaign(Uuid),
+    /// The ward's rapid-response queue.
+    Tickets(i32),
+    /// The form to escalate a problem, about a household or (without one) a place.
+    NewTicket(i32, Option<Uuid>),
+    Ticket(Uuid),
     /// A TDP's invitations, for its team leader.
     Invitations(Uuid),
     Sync,
@@ -97,6 +107,12 @@ impl Route {
             Self::Activity(id) => format!("/{ACTIVITIES}/{id}"),
             Self::Campaigns(ward) => format!("/{WARD}/{ward}/{CAMPAIGNS}"),
             Self::Campaign(id) => format!("/{CAMPAIGNS}/{id}"),
+            Self::Tickets(ward) => format!("/{WARD}/{ward}/{TICKETS}"),
+            Self::NewTicket(ward, None) => format!("/{WARD}/{ward}/{TICKETS}/{NEW}"),
+            Self::NewTicket(ward, Some(household)) => {
+                format!("/{WARD}/{ward}/{TICKETS}/{NEW}?{HOUSEHOLD_QUERY}={household}")
+            }
+            Self::Ticket(id) => format!("/{TICKETS}/{id}"),
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }

@@ -19,7 +19,8 @@ pub enum Role {
     TeamLeader,
     /// Thành viên tổ: reads and records in their TDP.
     Volunteer,
-    /// Tổ ứng cứu: reads every household of the ward, for the requests they handle.
+    /// Tổ ứng cứu: reads every household of the ward, and handles the tickets the teams
+    /// escalate.
     Responder,
     /// Figures only: dashboards, map, projector; never a name.
     Viewer,
@@ -38,6 +39,8 @@ pub enum Action {
     ManageTeam,
     /// The ward itself: TDPs, users and roles, skills and targets, the audit log.
     ManageWard,
+    /// Rapid-response tickets: take them on, hand them over, resolve them.
+    Respond,
 }
 
 impl Role {
@@ -74,7 +77,7 @@ impl Role {
             Self::WardAdmin => true,
             Self::TeamLeader => matches!(action, ViewFigures | ViewPeople | Record | ManageTeam),
             Self::Volunteer => matches!(action, ViewFigures | ViewPeople | Record),
-            Self::Responder => matches!(action, ViewFigures | ViewPeople),
+            Self::Responder => matches!(action, ViewFigures | ViewPeople | Respond),
             Self::Viewer => action == ViewFigures,
         }
     }
@@ -171,6 +174,8 @@ mod tests {
         ];
         assert!(Reach::of(&grants, 619, Action::ViewPeople).is_ward());
         assert!(Reach::of(&grants, 619, Action::Record).is_nothing());
+        assert!(Reach::of(&grants, 619, Action::Respond).is_ward());
+        assert!(Reach::of(&grants, 70, Action::Respond).is_nothing());
         assert!(Reach::of(&grants, 70, Action::ViewFigures).is_ward());
         assert!(Reach::of(&grants, 70, Action::ViewPeople).is_nothing());
         assert!(Reach::of(&grants, 1, Action::ViewFigures).is_nothing());

@@ -88,6 +88,8 @@ pub enum FieldCode {
     EndsBeforeStart,
     /// More attendees than the activity's capacity, not confirmed.
     OverCapacity,
+    /// Free text holding what looks like an identity-card (CCCD) number, which is never stored.
+    IdNumber,
     /// A map boundary with no points.
     EmptyGeometry,
     /// Coordinates written latitude first; GeoJSON puts longitude first.
@@ -119,6 +121,10 @@ impl FieldCode {
             Self::EndsBeforeStart => "Giờ kết thúc phải sau giờ bắt đầu.",
             Self::OverCapacity => {
                 "Số người dự vượt quá sức chứa. Nếu đúng là đông hơn dự kiến, hãy xác nhận để ghi nhận."
+            }
+            Self::IdNumber => {
+                "Không ghi số CCCD hay số định danh: Ngõ Số không lưu các số này. \
+                 Hãy xoá số đó rồi gửi lại."
             }
             Self::NoHouseholdHead => {
                 "Không rõ người này thuộc hộ nào: phía trên chưa có dòng \"Chủ hộ\" cùng địa chỉ."

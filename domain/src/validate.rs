@@ -8,8 +8,9 @@ use std::collections::HashSet;
 
 use crate::api::{
     AcceptInvitation, Assignment, Attendance, ModelSettings, NewAccount, NewActivity, NewCampaign,
-    NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp, NewTeamMember, NewVisit,
-    PasswordChange, SignIn, StallDetails,
+    NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp,
+    NewTeamMember, NewTicket, NewVisit, PasswordChange, SignIn, StallDetails, TicketStatus,
+    TicketStatusChange,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
@@ -51,6 +52,17 @@ impl Errors {
             self.add(field, FieldCode::Required);
         } else if value.chars().count() > max {
             self.add(field, FieldCode::TooLong);
+        }
+    }
+
+    /// Free text a person typed about a resident: no longer than `max`, and no identity number.
+    fn free_text(&mut self, field: &str, value: &str, max: usize, required: bool) {
+        if required && value.trim().is_empty() {
+            self.add(field, FieldCode::Required);
+        } else if value.chars().count() > max {
+            self.add(field, FieldCode::TooLong);
+        } else if holds_id_number(value) {
+            self.add(field, FieldCode::IdNumber);
         }
     }
 
@@ -362,6 +374,76 @@ pub fn attendance(
     if capacity.is_some_and(|c| total > i64::from(c)) && !a.over_capacity {
         e.add("resident_ids", FieldCode::OverCapacity);
     }
+    e.finish()
+}
+
+/// Whether `text` holds what looks like an identity-card (CCCD) number: twelve digits, written
+/// together or in groups split by single spaces or dots ("001 085 012345"). A phone number
+/// (ten digits) with a time after it is a longer run, and not one.
+pub fn holds_id_number(text: &str) -> bool {
+    let mut digits = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if digits > 0
+            && matches!(c, ' ' | '.')
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            continue;
+        } else {
+            if digits == 12 {
+                return true;
+            }
+            digits = 0;
+        }
+    }
+    digits == 12
+}
+
+/// A ticket is about a household (and maybe one of its residents) or about a place in a TDP,
+/// never both; it says what the problem is, and holds no identity number.
+pub fn new_ticket(t: &NewTicket) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.free_text("title", &t.title, TITLE_MAX, true);
+    match t.household_id {
+        Some(_) => {
+            if t.tdp_id.is_some() {
+                e.add("tdp_id", FieldCode::InvalidFormat);
+            }
+            if t.place.is_some() {
+                e.add("place", FieldCode::InvalidFormat);
+            }
+        }
+        None => {
+            if t.resident_id.is_some() {
+                e.add("household_id", FieldCode::Required);
+            }
+            if t.tdp_id.is_none() {
+                e.add("tdp_id", FieldCode::Required);
+            }
+            e.free_text("place", t.place.as_deref().unwrap_or(""), TITLE_MAX, true);
+        }
+    }
+    e.free_text("description", &t.description, NOTE_MAX, false);
+    e.finish()
+}
+
+pub fn new_comment(c: &NewComment) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.free_text("text", &c.text, NOTE_MAX, true);
+    e.finish()
+}
+
+/// Resolving a ticket says how; other changes may say why.
+pub fn ticket_status(c: &TicketStatusChange) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.free_text(
+        "note",
+        &c.note,
+        NOTE_MAX,
+        c.status == TicketStatus::Resolved,
+    );
     e.finish()
 }
 
@@ -772,6 +854,102 @@ mod tests {
         assert_eq!(
             codes(assignment(&a(vec![h; ASSIGNMENT_MAX + 1])))[0],
             ("household_ids".into(), FieldCode::TooLong)
+        );
+    }
+
+    #[test]
+    fn an_identity_number_is_caught_however_it_is_written() {
+        assert!(holds_id_number("CCCD 001085012345 không kích hoạt được"));
+        assert!(holds_id_number("số 001 085 012345"));
+        assert!(holds_id_number("001.085.012.345"));
+        assert!(!holds_id_number("gọi 0912 345 678 lúc 19 30"));
+        assert!(!holds_id_number("0912345678, sinh năm 1958, 2 lần"));
+        assert!(!holds_id_number("0010850123456 là mã hồ sơ"));
+        assert!(!holds_id_number(""));
+    }
+
+    #[test]
+    fn a_ticket_is_about_a_household_or_a_place() {
+        let t = || NewTicket {
+            id: Uuid::nil(),
+            household_id: Some(Uuid::from_u128(1)),
+            resident_id: Some(Uuid::from_u128(2)),
+            tdp_id: None,
+            place: None,
+            skill_id: None,
+            title: "Không kích hoạt được VNeID mức 2".into(),
+            description: String::new(),
+        };
+        assert_eq!(codes(new_ticket(&t())), vec![]);
+        let both = NewTicket {
+            place: Some("Nhà văn hoá".into()),
+            ..t()
+        };
+        assert_eq!(
+            codes(new_ticket(&both)),
+            vec![("place".into(), FieldCode::InvalidFormat)]
+        );
+        let neither = NewTicket {
+            household_id: None,
+            ..t()
+        };
+        assert_eq!(
+            codes(new_ticket(&neither)),
+            vec![
+                ("household_id".into(), FieldCode::Required),
+                ("tdp_id".into(), FieldCode::Required),
+                ("place".into(), FieldCode::Required),
+            ]
+        );
+        let place = NewTicket {
+            household_id: None,
+            resident_id: None,
+            tdp_id: Some(Uuid::from_u128(3)),
+            place: Some("Điểm giao dịch bưu điện".into()),
+            ..t()
+        };
+        assert_eq!(codes(new_ticket(&place)), vec![]);
+        let id_number = NewTicket {
+            title: " ".into(),
+            description: "CCCD của bà là 001158012345".into(),
+            ..t()
+        };
+        assert_eq!(
+            codes(new_ticket(&id_number)),
+            vec![
+                ("title".into(), FieldCode::Required),
+                ("description".into(), FieldCode::IdNumber),
+            ]
+        );
+    }
+
+    #[test]
+    fn resolving_a_ticket_says_how() {
+        let change = |status, note: &str| TicketStatusChange {
+            status,
+            note: note.into(),
+        };
+        assert_eq!(
+            codes(ticket_status(&change(TicketStatus::Resolved, " "))),
+            vec![("note".into(), FieldCode::Required)]
+        );
+        assert_eq!(
+            codes(ticket_status(&change(
+                TicketStatus::Resolved,
+                "Đã cài lại ứng dụng"
+            ))),
+            vec![]
+        );
+        assert_eq!(
+            codes(ticket_status(&change(TicketStatus::Open, ""))),
+            vec![]
+        );
+        assert_eq!(
+            codes(new_comment(&NewComment {
+                id: Uuid::nil(),
+                text: String::new()
+            })),
+            vec![("text".into(), FieldCode::Required)]
         );
     }
 }

@@ -394,6 +394,7 @@ pub async fn generate_ward(
     markets(&mut tx, &mut rng, ward_code, &tdp_ids, today).await?;
     accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
     activities(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, today).await?;
+    tickets(&mut tx, &mut rng, ward_code, &tdp_ids, &skills).await?;
     tx.commit().await?;
     Ok(Counts {
         tdps: rows.tdp.0.len(),
@@ -842,6 +843,178 @@ async fn activities(
                 activity,
                 tdp,
                 today.year() - 18,
+            )
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A week of the rapid-response team's work: tickets resolved, in progress and waiting, about
+/// households and about a place. The first TDP's are opened by its volunteer, the others' by
+/// the ward's admin on a team's behalf.
+async fn tickets(
+    tx: &mut sqlx::PgConnection,
+    rng: &mut ChaCha8Rng,
+    ward_code: i32,
+    tdps: &[Uuid],
+    skills: &[Uuid],
+) -> anyhow::Result<()> {
+    if tdps.is_empty() {
+        return Ok(());
+    }
+    let user = async |tx: &mut sqlx::PgConnection, role: Role| {
+        sqlx::query_scalar!(
+            "select user_id from role_grants where ward_code = $1 and role = $2",
+            ward_code,
+            role.as_str()
+        )
+        .fetch_one(tx)
+        .await
+    };
+    let volunteer = user(&mut *tx, Role::Volunteer).await?;
+    let admin = user(&mut *tx, Role::WardAdmin).await?;
+    let responder = user(&mut *tx, Role::Responder).await?;
+    // Counted back from now, so that nothing was opened or resolved in the future.
+    let now = chrono::Utc::now();
+    let ago = |hours: i64| now - chrono::TimeDelta::hours(hours);
+    let skill = |i: usize| skills.get(i).copied();
+    // (TDP, about a household, skill, title, opened, taken on, resolved with a note)
+    let planned = [
+        (
+            0,
+            true,
+            skill(1),
+            "Không kích hoạt được VNeID mức 2: ảnh khuôn mặt không khớp",
+            ago(120),
+            Some(ago(118)),
+            Some((
+                ago(72),
+                "Đưa bà ra công an phường cập nhật ảnh; đã kích hoạt được mức 2.",
+            )),
+        ),
+        (
+            1 % tdps.len(),
+            true,
+            skill(2),
+            "Không nộp được hồ sơ trên Cổng dịch vụ công: báo lỗi ký số",
+            ago(34),
+            Some(ago(22)),
+            None,
+        ),
+        (
+            2 % tdps.len(),
+            true,
+            skill(4),
+            "Ứng dụng ngân hàng báo lỗi khi quét mã QR thanh toán",
+            ago(2),
+            None,
+            None,
+        ),
+        (
+            0,
+            false,
+            None,
+            "Wi-Fi nhà văn hoá yếu, không tải được VNeID khi hướng dẫn",
+            ago(10),
+            None,
+            None,
+        ),
+        (
+            3 % tdps.len(),
+            true,
+            skill(1),
+            "Điện thoại cũ (Android 7) không cài được VNeID",
+            ago(216),
+            Some(ago(214)),
+            Some((
+                ago(190),
+                "Máy không nâng cấp được; con trai cài VNeID trên máy mới và hướng dẫn bà dùng.",
+            )),
+        ),
+        (
+            4 % tdps.len(),
+            true,
+            skill(1),
+            "Quên mật khẩu VNeID, không nhận được mã OTP",
+            ago(20),
+            None,
+            None,
+        ),
+    ];
+    for (i, household, skill, title, opened, taken, resolved) in planned {
+        let tdp = tdps[i];
+        let opener = if i == 0 { volunteer } else { admin };
+        let (household, resident, place) = if household {
+            let h = sqlx::query!(
+                r#"select h.id, (select r.id from residents r where r.household_id = h.id
+                                 order by r.birth_year, r.id limit 1) as resident
+                   from households h where h.tdp_id = $1 order by h.id limit 1"#,
+                tdp
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            (Some(h.id), h.resident, None)
+        } else {
+            (None, None, Some("Nhà văn hoá tổ dân phố"))
+        };
+        let ticket = id(rng);
+        let status = match (taken, resolved) {
+            (_, Some(_)) => "resolved",
+            (Some(_), None) => "in_progress",
+            (None, None) => "open",
+        };
+        sqlx::query!(
+            "insert into tickets (id, ward_code, tdp_id, household_id, resident_id, place,
+                                  skill_id, title, status, assignee_id, opened_by, opened_at,
+                                  resolved_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            ticket,
+            ward_code,
+            tdp,
+            household,
+            resident,
+            place,
+            skill,
+            title,
+            status,
+            taken.map(|_| responder),
+            opener,
+            opened,
+            resolved.map(|(at, _)| at),
+        )
+        .execute(&mut *tx)
+        .await?;
+        let mut events = vec![(opened, opener, "opened", Some("open"), None, None)];
+        if let Some(taken) = taken {
+            events.push((taken, responder, "assigned", None, Some(responder), None));
+            let next_minute = taken + chrono::TimeDelta::minutes(1);
+            events.push((
+                next_minute,
+                responder,
+                "status",
+                Some("in_progress"),
+                None,
+                None,
+            ));
+        }
+        if let Some((at, note)) = resolved {
+            events.push((at, responder, "status", Some("resolved"), None, Some(note)));
+        }
+        for (at, author, kind, status, assignee, text) in events {
+            sqlx::query!(
+                "insert into ticket_events (id, ticket_id, at, author_id, kind, status,
+                                            assignee_id, text)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                id(rng),
+                ticket,
+                at,
+                author,
+                kind,
+                status,
+                assignee,
+                text,
             )
             .execute(&mut *tx)
             .await?;

@@ -17,7 +17,8 @@ use uuid::Uuid;
 use super::{code_param, id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
-    ErrorNotice, FormState, TextField, date, field_message, loaded, set_current_ward, today,
+    ErrorNotice, FormState, TextField, choice_button, date, field_message, loaded,
+    set_current_ward, today,
 };
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -123,24 +124,12 @@ pub fn Activities() -> impl IntoView {
         }
     });
     let i18n = use_i18n();
-    let tab = move |s: Span, label: &'static str| {
-        view! {
-            <button
-                type="button"
-                class="button secondary"
-                aria-pressed=move || (span.get() == s).to_string()
-                on:click=move |_| span.set(s)
-            >
-                {label}
-            </button>
-        }
-    };
     view! {
         <h1>{t!(i18n, activities.title)}</h1>
         {move || code.get().map(|ward| view! { <p><A href=Route::Campaigns(ward).path()>{t!(i18n, campaigns.title)}</A></p> })}
         <div class="week-nav" role="group" aria-label=move || t_string!(i18n, activities.period)>
-            {move || tab(Span::Week, t_string!(i18n, activities.this_week))}
-            {move || tab(Span::Month, t_string!(i18n, activities.this_month))}
+            {move || choice_button(span, Span::Week, t_string!(i18n, activities.this_week))}
+            {move || choice_button(span, Span::Month, t_string!(i18n, activities.this_month))}
         </div>
         {move || {
             code.get()

@@ -66,6 +66,7 @@ fn DashboardView(data: Data) -> impl IntoView {
         </section>
         <super::campaigns::RunningCampaigns ward=data.ward.code />
         <super::activities::UpcomingActivities ward=data.ward.code />
+        <super::tickets::OpenTickets ward=data.ward.code />
         <h2>{t!(i18n, dashboard.skills_title)}</h2>
         <div class="table-wrap">
             <table class="skills">

@@ -74,9 +74,15 @@ fn HouseholdView(household: Household) -> impl IntoView {
             <PriorityBadges priority=h.priority />
         </p>
         <Show when=may_record>
-            <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
-                {t!(i18n, household.record_visit)}
-            </A>
+            <p class="actions">
+                <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
+                    {t!(i18n, household.record_visit)}
+                </A>
+                " "
+                <A href=Route::NewTicket(ward, Some(h.id)).path() attr:class="button secondary">
+                    {t!(i18n, household.escalate)}
+                </A>
+            </p>
         </Show>
         <h2>{t!(i18n, household.residents)}</h2>
         <ul class="list">

@@ -23,6 +23,7 @@ mod resident;
 mod search;
 mod sync;
 mod tdp;
+mod tickets;
 mod weekly;
 
 pub use accounts::Accounts;
@@ -48,6 +49,7 @@ pub use resident::ResidentPage;
 pub use search::Search;
 pub use sync::SyncPage;
 pub use tdp::TdpPage;
+pub use tickets::{NewTicket, TicketPage, Tickets};
 pub use weekly::Weekly;
 
 use leptos::prelude::*;

@@ -251,6 +251,27 @@ fn Report(report: WeeklyReport) -> impl IntoView {
                 </thead>
                 <tbody>{top}{bottom}</tbody>
             </table>
+            <h2>{t!(i18n, weekly.tickets)}</h2>
+            <table class="report">
+                <tbody>
+                    <tr>
+                        <th scope="row">{t!(i18n, weekly.tickets_opened)}</th>
+                        <td class="num" data-testid="week-tickets-opened">{r.tickets.opened}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">{t!(i18n, weekly.tickets_resolved)}</th>
+                        <td class="num">{r.tickets.resolved}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">{t!(i18n, weekly.tickets_unresolved)}</th>
+                        <td class="num">{r.tickets.unresolved}</td>
+                    </tr>
+                    <tr>
+                        <th scope="row">{t!(i18n, weekly.tickets_median)}</th>
+                        <td class="num">{r.tickets.median_hours.map_or_else(|| "–".to_owned(), super::tickets::took)}</td>
+                    </tr>
+                </tbody>
+            </table>
             <h2>{t!(i18n, weekly.attention)}</h2>
             <ul class="attention">
                 {(!behind.is_empty())

@@ -31,11 +31,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(put_learning))
 }
 
-/// Vietnam's time: activities are dated as the ward sees them, whatever the server's zone.
-fn vietnam() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset")
-}
-
 /// The ward's activities, or the ones asked for, as the schedule shows them.
 async fn activities(
     db: &PgPool,
@@ -168,13 +163,8 @@ pub(super) async fn in_period(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<Activity>> {
-    let start_of = |day: NaiveDate| {
-        day.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(vietnam()).single())
-            .map(|t| t.to_utc())
-    };
-    let to = to.and_then(|d| d.succ_opt()).and_then(start_of);
-    activities(db, ward, None, from.and_then(start_of), to).await
+    let to = to.and_then(|d| d.succ_opt()).map(super::start_of);
+    activities(db, ward, None, from.map(super::start_of), to).await
 }
 
 /// Schedules an activity: for one TDP by its team leader, for the whole ward by the ward's
@@ -477,7 +467,10 @@ async fn put_learning(
     )
     .execute(&mut *tx)
     .await?;
-    let day = activity.starts_at.with_timezone(&vietnam()).date_naive();
+    let day = activity
+        .starts_at
+        .with_timezone(&super::vietnam())
+        .date_naive();
     // The same forward-only rule as visits (`visits::record`): in progress → achieved, the
     // earliest achievement kept.
     sqlx::query!(

@@ -21,6 +21,7 @@ mod residents;
 mod session;
 mod sync;
 mod tdps;
+mod tickets;
 mod visits;
 mod wards;
 mod weekly;
@@ -55,7 +56,7 @@ pub const PREFIX: &str = "/api/v1";
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
         (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models"),
-        (name = "activities")
+        (name = "activities"), (name = "tickets")
     )
 )]
 struct ApiDoc;
@@ -85,6 +86,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(weekly::routes())
             .merge(activities::routes())
             .merge(campaigns::routes())
+            .merge(tickets::routes())
             .merge(briefing::routes()),
     )
 }
@@ -156,10 +158,20 @@ impl Page {
     }
 }
 
-/// Today in Vietnam (UTC+7, no daylight saving): the date a volunteer's form means.
+/// Vietnam's time (UTC+7, no daylight saving): the ward dates everything by it, whatever the
+/// server's zone.
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset")
+}
+
+/// Today in Vietnam: the date a volunteer's form means.
 pub fn today() -> chrono::NaiveDate {
-    let vietnam = chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&vietnam).date_naive()
+    chrono::Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// The instant a day starts in Vietnam.
+pub fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::TimeDelta::hours(7)
 }
 
 /// Where people open the app: `--public-url`, or else the host this request was sent to.

@@ -29,7 +29,8 @@ struct WeekQuery {
 }
 
 /// The ward's weekly report: its figures now, and the week's visits, first visits and skills
-/// achieved against the week before, in all and per TDP.
+/// achieved against the week before, in all and per TDP; the running campaigns; the rapid-response
+/// team's tickets.
 #[utoipa::path(get, path = "/wards/{code}/weekly", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), WeekQuery),
     responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody),
@@ -128,5 +129,6 @@ async fn weekly(
         achieved_before,
         tdp_visits,
         campaigns: super::campaigns::standings(&state.db, code).await?,
+        tickets: super::tickets::week(&state.db, code, from, to).await?,
     }))
 }

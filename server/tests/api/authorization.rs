@@ -44,6 +44,8 @@ struct Place {
     activity: Uuid,
     /// A campaign of the place's ward.
     campaign: Uuid,
+    /// A rapid-response ticket about the place's household.
+    ticket: Uuid,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -72,6 +74,9 @@ enum Rule {
     Recorders,
     /// A ward-wide list filtered to the TDPs the person manages.
     TeamManagers,
+    /// Handling a person's record for the rapid-response team: those who cannot see it get
+    /// 404, the TDP's team who only see it 403.
+    RespondOn,
 }
 
 struct Row {
@@ -683,6 +688,67 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::GET,
+            "/wards/{code}/tickets",
+            |p| format!("/api/v1/wards/{}/tickets", p.ward),
+            none,
+            WardPeople,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/tickets",
+            |p| format!("/api/v1/wards/{}/tickets", p.ward),
+            |p| {
+                Some(json!({
+                    "id": Uuid::now_v7(), "household_id": p.household, "resident_id": p.resident,
+                    "title": "Không nộp được hồ sơ trực tuyến", "description": ""
+                }))
+            },
+            Record(S::UNPROCESSABLE_ENTITY),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/tickets/figures",
+            |p| format!("/api/v1/wards/{}/tickets/figures", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/tickets/{id}",
+            |p| format!("/api/v1/tickets/{}", p.ticket),
+            none,
+            PeopleRecord,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/tickets/{id}/comments",
+            |p| format!("/api/v1/tickets/{}/comments", p.ticket),
+            |_| Some(json!({ "id": Uuid::now_v7(), "text": "Đã thử lại, vẫn lỗi." })),
+            PeopleRecord,
+            S::CREATED,
+        ),
+        row(
+            M::PUT,
+            "/tickets/{id}/assignee",
+            |p| format!("/api/v1/tickets/{}/assignee", p.ticket),
+            |_| Some(json!({ "assignee_id": null })),
+            RespondOn,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/tickets/{id}/status",
+            |p| format!("/api/v1/tickets/{}/status", p.ticket),
+            |_| Some(json!({ "status": "in_progress" })),
+            RespondOn,
+            S::OK,
+        ),
+        row(
             M::POST,
             "/wards/{code}/register",
             |p| format!("/api/v1/wards/{}/register?preview=true", p.ward),
@@ -813,6 +879,11 @@ fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -
             WardAdmin | TeamLeader => success,
             _ => S::FORBIDDEN,
         },
+        Rule::RespondOn => match role {
+            WardAdmin | Responder => success,
+            TeamLeader | Volunteer if own => S::FORBIDDEN,
+            _ => S::NOT_FOUND,
+        },
     }
 }
 
@@ -940,7 +1011,21 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let ticket = Uuid::now_v7();
+    sqlx::query!(
+        "insert into tickets (id, ward_code, tdp_id, household_id, title, opened_by)
+         values ($1, $2, $3, $4, 'Không kích hoạt được VNeID', $5)",
+        ticket,
+        ward,
+        tdp,
+        r.household,
+        r.admin
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     Place {
+        ticket,
         campaign,
         activity,
         mentor,

@@ -22,6 +22,7 @@ mod sessions;
 mod sync;
 mod system;
 mod tdps;
+mod tickets;
 mod visits;
 mod wards;
 mod weekly;
