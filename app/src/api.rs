@@ -7,14 +7,14 @@ use std::cell::RefCell;
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
     Assignment, Attendance, AuditAction, AuditEntry, BoundaryImport, Briefing, Campaign,
-    CampaignProgress, ColumnMapping, ConflictChoice, ConflictResolution, CreatedInvitation,
-    Dashboard, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
-    Invitation, InvitationPreview, Learning, Market, MarketSummary, Me, Mentor, MentorChoice,
-    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
-    NewMarket, NewTicket, NewVisit, PasswordChange, RegisterImport, Resident, SearchResults,
-    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit,
-    VisitBatch, Ward, WeeklyReport,
+    CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping, ConflictChoice,
+    ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household, HouseholdFilter,
+    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, Market,
+    MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
+    NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit, PasswordChange,
+    RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails,
+    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
+    TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -311,6 +311,21 @@ pub async fn set_attendance(id: Uuid, body: &Attendance) -> Result<ActivityDetai
 
 pub async fn confirm_learning(id: Uuid, body: &Learning) -> Result<ActivityDetail, ApiError> {
     put(&format!("/activities/{id}/learning"), body).await
+}
+
+/// A new check-in code for an activity: its link and QR code.
+pub async fn check_in_code(activity: Uuid) -> Result<CheckInCode, ApiError> {
+    post(&format!("/activities/{activity}/check-in-codes"), &()).await
+}
+
+/// The activity a check-in code opens; no account needed.
+pub async fn check_in_activity(activity: Uuid, code: &str) -> Result<CheckInActivity, ApiError> {
+    let code = js_sys::encode_uri_component(code);
+    get(&format!("/activities/{activity}/check-in?code={code}")).await
+}
+
+pub async fn check_in(activity: Uuid, body: &CheckIn) -> Result<CheckInActivity, ApiError> {
+    post(&format!("/activities/{activity}/check-in"), body).await
 }
 
 pub async fn campaigns(ward: i32) -> Result<Vec<Campaign>, ApiError> {

@@ -263,6 +263,8 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::EndsBeforeStart => t_string!(i18n, fields.ends_before_start),
         FieldCode::OverCapacity => t_string!(i18n, fields.over_capacity),
         FieldCode::IdNumber => t_string!(i18n, fields.id_number),
+        FieldCode::Expired => t_string!(i18n, fields.expired),
+        FieldCode::OtherActivity => t_string!(i18n, fields.other_activity),
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),

@@ -15,7 +15,7 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CODE, HOUSEHOLD, ID, INVITATION,
+    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CHECK_IN, CODE, HOUSEHOLD, ID, INVITATION,
     INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR, RECORD_VISIT,
     REGISTER, RESIDENT, SEARCH, SYNC, TDP, TICKETS, TOKEN, WARD, WEEKLY, segment,
 };
@@ -46,6 +46,7 @@ fn App() -> impl IntoView {
                         />
                         <Route path=(segment(RESIDENT), ID) view=pages::ResidentPage />
                         <Route path=(segment(INVITATION), TOKEN) view=pages::InvitationPage />
+                        <Route path=(segment(CHECK_IN), ID) view=pages::CheckInPage />
                         <Route path=segment(ACCOUNTS) view=pages::MyAccount />
                         <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view=pages::Accounts />
                         <Route path=(segment(WARD), CODE, segment(AUDIT)) view=pages::AuditLog />

@@ -5,7 +5,7 @@
 use leptos_router::{ParamSegment, StaticSegment};
 use uuid::Uuid;
 
-pub use domain::pages::{INVITATION, PROJECTOR, WARD};
+pub use domain::pages::{CHECK_IN, CHECK_IN_CODE, INVITATION, PROJECTOR, WARD};
 pub const SEARCH: &str = "tim-kiem";
 pub const MAP: &str = "ban-do";
 pub const TDP: &str = "to";

@@ -452,6 +452,38 @@ schema! {
         pub achieved: Vec<Uuid>,
     }
 
+    /// A code attendees check themselves in with (`POST /activities/{id}/check-in-codes`): the
+    /// check-in page's address and the same as a QR code (SVG), to show on a projector or a
+    /// phone. It works until an hour after the activity ends.
+    pub struct CheckInCode {
+        pub url: String,
+        pub qr_svg: String,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    /// What the check-in page shows (`GET /activities/{id}/check-in?code=`): the activity, and
+    /// nothing about who came. Open to anyone holding the code.
+    pub struct CheckInActivity {
+        pub ward_name: String,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+    }
+
+    /// An attendee checking in (`POST /activities/{id}/check-in`). Someone found in the ward's
+    /// register by name (diacritics optional) and birth year is added to the attendees; anyone
+    /// else is counted as not on the register. The answer is the same either way, so the page
+    /// tells nobody who is on the register.
+    pub struct CheckIn {
+        /// Made by the phone, so that a check-in sent twice counts once.
+        pub id: Uuid,
+        pub code: String,
+        pub full_name: String,
+        pub birth_year: i32,
+    }
+
     /// An activity a resident attended, on the resident's page.
     pub struct AttendedActivity {
         pub activity_id: Uuid,

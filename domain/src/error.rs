@@ -90,6 +90,10 @@ pub enum FieldCode {
     OverCapacity,
     /// Free text holding what looks like an identity-card (CCCD) number, which is never stored.
     IdNumber,
+    /// A code or link used after its time: a check-in code once its activity is over.
+    Expired,
+    /// A check-in code of another activity.
+    OtherActivity,
     /// A map boundary with no points.
     EmptyGeometry,
     /// Coordinates written latitude first; GeoJSON puts longitude first.
@@ -121,6 +125,10 @@ impl FieldCode {
             Self::EndsBeforeStart => "Giờ kết thúc phải sau giờ bắt đầu.",
             Self::OverCapacity => {
                 "Số người dự vượt quá sức chứa. Nếu đúng là đông hơn dự kiến, hãy xác nhận để ghi nhận."
+            }
+            Self::Expired => "Mã này đã hết hạn. Xin người tổ chức mở mã mới.",
+            Self::OtherActivity => {
+                "Mã này là của một hoạt động khác. Hãy quét mã của hoạt động bạn đang dự."
             }
             Self::IdNumber => {
                 "Không ghi số CCCD hay số định danh: Ngõ Số không lưu các số này. \

@@ -1,15 +1,23 @@
 //! Addresses of the web app's pages that the server also writes into links (an invitation,
-//! the projector's QR code): spelt once, for both. The words are Vietnamese because addresses
+//! the projector's and check-in QR codes): spelt once, for both. The words are Vietnamese because addresses
 //! are read aloud and shared by Vietnamese users.
 
 pub const WARD: &str = "phuong";
 /// An invitation link, opened by someone not signed in yet.
 pub const INVITATION: &str = "moi";
+/// An activity's check-in page, opened from its QR code by attendees who are not signed in.
+pub const CHECK_IN: &str = "diem-danh";
+/// The check-in code, as a query parameter of the check-in page.
+pub const CHECK_IN_CODE: &str = "ma";
 /// A ward's briefing, full screen: the projector's deck and the ward's public progress page.
 pub const PROJECTOR: &str = "trinh-chieu";
 
 pub fn invitation(token: &str) -> String {
     format!("/{INVITATION}/{token}")
+}
+
+pub fn check_in(activity: uuid::Uuid, code: &str) -> String {
+    format!("/{CHECK_IN}/{activity}?{CHECK_IN_CODE}={code}")
 }
 
 pub fn projector(ward: i32) -> String {
@@ -25,7 +33,9 @@ pub fn is_projector(path: &str) -> bool {
 
 /// Pages that open without signing in.
 pub fn is_public(path: &str) -> bool {
-    path.starts_with(&format!("/{INVITATION}/")) || is_projector(path)
+    path.starts_with(&format!("/{INVITATION}/"))
+        || path.starts_with(&format!("/{CHECK_IN}/"))
+        || is_projector(path)
 }
 
 #[cfg(test)]
@@ -33,9 +43,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_invitations_and_projectors_are_public() {
+    fn only_invitations_check_ins_and_projectors_are_public() {
         assert!(is_public(&invitation("abc")));
         assert!(is_public(&projector(619)));
+        assert!(is_public(
+            check_in(uuid::Uuid::nil(), "abc")
+                .split('?')
+                .next()
+                .unwrap()
+        ));
         assert!(!is_public("/phuong/619"));
         assert!(!is_public("/phuong/619/ban-do"));
         assert!(!is_public("/phuong/x/trinh-chieu"));

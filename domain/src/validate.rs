@@ -7,8 +7,8 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, Assignment, Attendance, ModelSettings, NewAccount, NewActivity, NewCampaign,
-    NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp,
+    AcceptInvitation, Assignment, Attendance, CheckIn, ModelSettings, NewAccount, NewActivity,
+    NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp,
     NewTeamMember, NewTicket, NewVisit, PasswordChange, SignIn, StallDetails, TicketStatus,
     TicketStatusChange,
 };
@@ -241,12 +241,16 @@ pub fn model_settings(m: &ModelSettings) -> Result<(), Vec<FieldError>> {
 pub fn new_resident(r: &NewResident, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.text("full_name", &r.full_name, NAME_MAX);
-    if r.birth_year > today.year() {
+    birth_year(&mut e, r.birth_year, today);
+    e.finish()
+}
+
+fn birth_year(e: &mut Errors, year: i32, today: NaiveDate) {
+    if year > today.year() {
         e.add("birth_year", FieldCode::InFuture);
-    } else if r.birth_year < BIRTH_YEAR_MIN {
+    } else if year < BIRTH_YEAR_MIN {
         e.add("birth_year", FieldCode::OutOfRange);
     }
-    e.finish()
 }
 
 /// At least one household, each once, no more than a page of them.
@@ -374,6 +378,17 @@ pub fn attendance(
     if capacity.is_some_and(|c| total > i64::from(c)) && !a.over_capacity {
         e.add("resident_ids", FieldCode::OverCapacity);
     }
+    e.finish()
+}
+
+/// An attendee checking in gives a name and a birth year that could be theirs.
+pub fn check_in(c: &CheckIn, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if c.code.trim().is_empty() {
+        e.add("code", FieldCode::Required);
+    }
+    e.text("full_name", &c.full_name, NAME_MAX);
+    birth_year(&mut e, c.birth_year, today);
     e.finish()
 }
 
@@ -950,6 +965,28 @@ mod tests {
                 text: String::new()
             })),
             vec![("text".into(), FieldCode::Required)]
+        );
+    }
+
+    #[test]
+    fn a_check_in_needs_the_code_a_name_and_a_birth_year() {
+        let c = |code: &str, name: &str, year| CheckIn {
+            id: Uuid::nil(),
+            code: code.into(),
+            full_name: name.into(),
+            birth_year: year,
+        };
+        assert_eq!(
+            codes(check_in(&c("abc", "Trần Thị Hoa", 1958), today())),
+            vec![]
+        );
+        assert_eq!(
+            codes(check_in(&c(" ", "", 2027), today())),
+            vec![
+                ("code".into(), FieldCode::Required),
+                ("full_name".into(), FieldCode::Required),
+                ("birth_year".into(), FieldCode::InFuture),
+            ]
         );
     }
 }

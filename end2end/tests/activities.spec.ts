@@ -51,3 +51,49 @@ test("a team leader schedules a class, takes attendance and sees the attendees' 
   await page.locator("ul.attendees li a", { hasText: fourth }).click();
   await expect(page.locator("ul.attended li", { hasText: title })).toContainText("Đang hướng dẫn");
 });
+
+test("attendees check themselves in by scanning the class's QR code", async ({ page, browser }) => {
+  await signInAs(page, "leader");
+  await page.goto("/phuong/619/hoat-dong");
+  // Tomorrow in Vietnam, so that the code works whenever the test runs.
+  const tomorrow = new Date(Date.now() + (7 + 24) * 3600_000).toISOString().slice(0, 10);
+  const title = `Lớp thanh toán QR ${Date.now()}`;
+  await page.getByLabel("Tên hoạt động").fill(title);
+  await page.getByLabel("Địa điểm").fill("Nhà văn hoá tổ 1");
+  await page.getByLabel("Ngày", { exact: true }).fill(tomorrow);
+  await page.getByLabel("Người/đơn vị tổ chức").fill("Tổ công nghệ số tổ 1");
+  await page.getByRole("button", { name: "Lên lịch hoạt động" }).click();
+  await page.getByRole("link", { name: title }).click();
+  await page.getByRole("button", { name: "Hiện mã QR điểm danh" }).click();
+  await expect(page.locator("figure.check-in-qr svg")).toBeVisible();
+  const link = (await page.locator("figure.check-in-qr a").getAttribute("href"))!;
+
+  // A resident on the register, typed without diacritics, and a neighbour who is not.
+  const found = await page.request.get("/api/v1/wards/619/search?q=nguyen");
+  const resident = (await found.json()).residents[0];
+  const plain = resident.full_name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+  const phone = await (await browser.newContext()).newPage();
+  await phone.goto(link);
+  await expect(phone.getByRole("heading", { level: 1, name: "Điểm danh" })).toBeVisible();
+  await expect(phone.getByText(title)).toBeVisible();
+  expect(await seriousViolations(phone)).toEqual([]);
+  await phone.getByLabel("Họ và tên").fill(plain);
+  await phone.getByLabel("Năm sinh").fill(String(resident.birth_year));
+  await phone.getByRole("button", { name: "Điểm danh", exact: true }).click();
+  await expect(phone.getByRole("status")).toContainText("Đã điểm danh");
+  await phone.getByRole("button", { name: "Điểm danh cho người khác" }).click();
+  await phone.getByLabel("Họ và tên").fill("Lê Thị Khách");
+  await phone.getByLabel("Năm sinh").fill("1961");
+  await phone.getByRole("button", { name: "Điểm danh", exact: true }).click();
+  await expect(phone.getByRole("status")).toContainText("Lê Thị Khách");
+
+  // The organiser reads the list again: one attendee from the register, one counted.
+  await page.getByRole("button", { name: "Cập nhật danh sách người dự" }).click();
+  await expect(page.locator(".attendance-count")).toHaveText("2 người dự");
+  await expect(page.locator("ul.attendees li a", { hasText: resident.full_name })).toBeVisible();
+  await expect(page.getByLabel("Số người dự chưa có trong sổ")).toHaveValue("1");
+
+  // A link whose code was tampered with opens nothing.
+  await phone.goto(link.replace(/ma=.{4}/, "ma=xxxx"));
+  await expect(phone.getByRole("alert")).toHaveText("Không tìm thấy mục được chọn.");
+});

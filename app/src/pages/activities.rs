@@ -2,11 +2,11 @@
 //! with a form to schedule one, and an activity's page, where the team records who came and the
 //! organiser confirms what they learnt, which updates the attendees' skills.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, TimeDelta};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use domain::access::{Action, Reach};
 use domain::api::{
-    Activity, ActivityDetail, ActivityKind, Attendance, Attendee, Learning, NewActivity,
-    ResidentHit, Skill, SkillStatus, Tdp,
+    Activity, ActivityDetail, ActivityKind, Attendance, Attendee, CheckInCode, Learning,
+    NewActivity, ResidentHit, Skill, SkillStatus, Tdp,
 };
 use domain::{ErrorBody, FieldCode};
 use leptos::prelude::*;
@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::{code_param, id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
-    ErrorNotice, FormState, TextField, choice_button, date, field_message, loaded,
+    ErrorNotice, FormState, TextField, choice_button, date, date_time, field_message, loaded,
     set_current_ward, today,
 };
 use crate::i18n::{t, t_string, use_i18n};
@@ -40,19 +40,19 @@ pub fn kind_label(kind: ActivityKind) -> impl Fn() -> &'static str + Copy + Send
 /// Vietnam's wall clock (UTC+7, no summer time), whatever zone the phone is set to.
 const VIETNAM: TimeDelta = TimeDelta::hours(7);
 
-fn now() -> chrono::DateTime<chrono::Utc> {
+fn now() -> DateTime<Utc> {
     chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-fn instant(day: NaiveDate, time: NaiveTime) -> chrono::DateTime<chrono::Utc> {
+fn instant(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     (day.and_time(time) - VIETNAM).and_utc()
 }
 
 /// "19:30–21:00, 25/11/2026", or across days "25/11/2026 08:00 – 26/11/2026 17:00".
-fn when(a: &Activity) -> String {
+pub(super) fn when(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> String {
     let (start, end) = (
-        a.starts_at.naive_utc() + VIETNAM,
-        a.ends_at.naive_utc() + VIETNAM,
+        starts_at.naive_utc() + VIETNAM,
+        ends_at.naive_utc() + VIETNAM,
     );
     if start.date() == end.date() {
         format!(
@@ -238,7 +238,7 @@ fn ActivityItem(activity: Activity, skills: Vec<Skill>) -> impl IntoView {
         .tdp_name
         .clone()
         .unwrap_or_else(|| t_string!(i18n, activities.ward_wide).to_owned());
-    let at = when(&activity);
+    let at = when(activity.starts_at, activity.ends_at);
     view! {
         <li class="activity">
             <span class="badge">{kind_label(activity.kind)}</span>
@@ -465,11 +465,12 @@ fn ActivityView(detail: ActivityDetail, skills: Vec<Skill>) -> impl IntoView {
         <h1>{a.title.clone()}</h1>
         <p>
             <span class="badge">{kind_label(a.kind)}</span>
-            {format!(" {} · {} · {}", when(&a), a.place, whom)}
+            {format!(" {} · {} · {}", when(a.starts_at, a.ends_at), a.place, whom)}
         </p>
         <p class="muted">{t!(i18n, activities.organised_by, name = a.organiser.clone())}</p>
         {(!topics.is_empty()).then(|| view! { <p>{t!(i18n, activities.teaches, list = topics.clone())}</p> })}
         <Attendees state may_record />
+        {(may_record && now() < a.ends_at + CHECK_IN_GRACE).then(|| view! { <CheckInQr state /> })}
         {may_see_people.then(|| view! {
             <p class="downloads">
                 {t!(i18n, activities.download_attendance)} " "
@@ -482,6 +483,65 @@ fn ActivityView(detail: ActivityDetail, skills: Vec<Skill>) -> impl IntoView {
     }
 }
 
+/// How long after its end an activity's check-in code works (the server's rule).
+const CHECK_IN_GRACE: TimeDelta = TimeDelta::hours(1);
+
+/// A QR code attendees scan to check themselves in — on the projector, or the organiser's
+/// phone held up — and a button to read the list again as they do.
+#[component]
+fn CheckInQr(state: RwSignal<ActivityDetail>) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = state.with_untracked(|d| d.activity.id);
+    let code = RwSignal::new(None::<CheckInCode>);
+    let form = FormState::new();
+    let show = move |_| {
+        if form.start(Ok(())) {
+            spawn_local(async move {
+                if let Some(c) = form.finish(api::check_in_code(id).await) {
+                    code.set(Some(c));
+                }
+            });
+        }
+    };
+    let refresh = move |_| {
+        if form.start(Ok(())) {
+            spawn_local(async move {
+                if let Some(d) = form.finish(api::activity(id).await) {
+                    state.set(d);
+                }
+            });
+        }
+    };
+    view! {
+        <h2>{t!(i18n, activities.check_in)}</h2>
+        <p class="hint">{t!(i18n, activities.check_in_hint)}</p>
+        {move || match code.get() {
+            None => view! {
+                <button type="button" class="button secondary" disabled=form.busy on:click=show>
+                    {t!(i18n, activities.show_qr)}
+                </button>
+            }
+                .into_any(),
+            Some(c) => view! {
+                <figure class="check-in-qr">
+                    <div class="qr" inner_html=c.qr_svg.clone()></div>
+                    <figcaption>
+                        {t!(i18n, activities.qr_until, when = date_time(c.expires_at))}
+                        <br />
+                        <a href=c.url.clone()>{c.url.clone()}</a>
+                    </figcaption>
+                </figure>
+                <button type="button" class="button secondary" disabled=form.busy on:click=refresh>
+                    {t!(i18n, activities.refresh)}
+                </button>
+            }
+                .into_any(),
+        }}
+        {move || form.errors.get().first().map(|e| view! { <p class="error" role="alert">{field_message(e.code)}</p> })}
+        {form.failure_view()}
+    }
+}
+
 /// Who came: attendees from the register the person may see, the others counted, and (for
 /// the team) a search to add people and a count of those not on the register.
 #[component]
@@ -491,6 +551,10 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
     // A list above capacity, waiting for the person to confirm it.
     let over = RwSignal::new(None::<Attendance>);
     let unregistered = RwSignal::new(state.get_untracked().activity.unregistered.to_string());
+    // People checking themselves in by QR code are counted on the server: the field follows.
+    Effect::new(move |_| {
+        unregistered.set(state.with(|d| d.activity.unregistered.to_string()));
+    });
     let send = move |body: Attendance| {
         let id = state.get_untracked().activity.id;
         form.busy.set(true);

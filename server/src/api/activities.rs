@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use domain::access::{Action, Reach};
 use domain::api::{
     Activity, ActivityDetail, ActivityKind, Attendance, Attendee, AuditAction, Learning,
@@ -212,6 +212,8 @@ async fn create_activity(
         return Err(Error::Validation(unknown));
     }
     let (title, place, organiser) = (new.title.trim(), new.place.trim(), new.organiser.trim());
+    // PostgreSQL keeps microseconds: a finer time sent again must still compare equal.
+    let (starts_at, ends_at) = (new.starts_at.trunc_subsecs(6), new.ends_at.trunc_subsecs(6));
     let mut tx = state.db.begin().await?;
     let inserted = sqlx::query!(
         "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
@@ -224,8 +226,8 @@ async fn create_activity(
         new.kind.as_str(),
         title,
         place,
-        new.starts_at,
-        new.ends_at,
+        starts_at,
+        ends_at,
         organiser,
         new.capacity,
     )
@@ -263,7 +265,7 @@ async fn create_activity(
             stored.organiser.as_str(),
         ) == (title, place, organiser)
         && (stored.starts_at, stored.ends_at, stored.capacity)
-            == (new.starts_at, new.ends_at, new.capacity)
+            == (starts_at, ends_at, new.capacity)
         && stored.topics.iter().collect::<HashSet<_>>() == new.topics.iter().collect();
     if !same {
         return Err(Error::field("id", FieldCode::Duplicate));
@@ -289,7 +291,7 @@ async fn get_activity(
 
 /// Who may act on an activity's people for `action`: its TDP's, or for a ward-wide activity
 /// anyone who may in some TDP of the ward — each within their own TDPs.
-fn reach_on(access: &Access, activity: &Activity, action: Action) -> Result<Reach> {
+pub(super) fn reach_on(access: &Access, activity: &Activity, action: Action) -> Result<Reach> {
     match activity.tdp_id {
         Some(tdp) => {
             access.tdp(activity.ward_code, tdp, action)?;

@@ -8,6 +8,7 @@ mod assignments;
 mod audit_log;
 mod briefing;
 mod campaigns;
+mod check_ins;
 mod dashboard;
 mod exports;
 mod health;
@@ -49,8 +50,9 @@ pub const PREFIX: &str = "/api/v1";
             households, residents, skills, support visits and the indicators computed from them. \
             Every error answers with `ErrorBody`: a stable `code`, a Vietnamese `message` and, \
             for 422, the fields at fault. Everything but `/health`, `/session`, the \
-            invitation links and the ward's briefing (figures only) needs a signed-in session \
-            (a cookie set by `POST /session`); records outside the person's wards and TDPs answer 404."
+            invitation links, an activity's check-in (with its code) and the ward's briefing \
+            (figures only) needs a signed-in session (a cookie set by `POST /session`); records \
+            outside the person's wards and TDPs answer 404."
     ),
     tags(
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
@@ -85,6 +87,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(exports::routes())
             .merge(weekly::routes())
             .merge(activities::routes())
+            .merge(check_ins::routes())
             .merge(campaigns::routes())
             .merge(tickets::routes())
             .merge(briefing::routes()),

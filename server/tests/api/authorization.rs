@@ -46,6 +46,8 @@ struct Place {
     campaign: Uuid,
     /// A rapid-response ticket about the place's household.
     ticket: Uuid,
+    /// A check-in code of the place's activity.
+    check_in: String,
 }
 
 /// Who may do it, as the rules in `domain::access` say, with the status of success.
@@ -637,6 +639,40 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::POST,
+            "/activities/{id}/check-in-codes",
+            |p| format!("/api/v1/activities/{}/check-in-codes", p.activity),
+            none,
+            Record(S::FORBIDDEN),
+            S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/activities/{id}/check-in",
+            |p| {
+                format!(
+                    "/api/v1/activities/{}/check-in?code={}",
+                    p.activity, p.check_in
+                )
+            },
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/activities/{id}/check-in",
+            |p| format!("/api/v1/activities/{}/check-in", p.activity),
+            |p| {
+                Some(json!({
+                    "id": Uuid::now_v7(), "code": p.check_in, "full_name": "Trần Thị Hoa",
+                    "birth_year": 1958
+                }))
+            },
+            Public(S::CREATED),
+            S::CREATED,
+        ),
+        row(
             M::GET,
             "/wards/{code}/exports/activities",
             |p| format!("/api/v1/wards/{}/exports/activities?format=csv", p.ward),
@@ -1011,6 +1047,17 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let (check_in, hash) = server::auth::new_token();
+    sqlx::query!(
+        "insert into check_in_codes (token_hash, activity_id, created_by, expires_at)
+         values ($1, $2, $3, now() + interval '1 day')",
+        hash,
+        activity,
+        r.admin
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     let ticket = Uuid::now_v7();
     sqlx::query!(
         "insert into tickets (id, ward_code, tdp_id, household_id, title, opened_by)
@@ -1025,6 +1072,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .await
     .unwrap();
     Place {
+        check_in,
         ticket,
         campaign,
         activity,

@@ -10,6 +10,7 @@ mod authorization;
 mod boundaries;
 mod briefing;
 mod campaigns;
+mod check_ins;
 mod common;
 mod exports;
 mod households;
