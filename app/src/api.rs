@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
-    Assignment, Attendance, AuditAction, AuditEntry, BoundaryImport, Briefing, Campaign,
+    Assignment, Attendance, AuditAction, AuditEntry, Basemap, BoundaryImport, Briefing, Campaign,
     CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping, ConflictChoice,
     ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household, HouseholdFilter,
     HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, Market,
@@ -268,6 +268,14 @@ pub async fn briefing(ward: i32) -> Result<(Briefing, bool), ApiError> {
 
 pub async fn boundaries(ward: i32) -> Result<Boundaries, ApiError> {
     get(&format!("/wards/{ward}/boundaries")).await
+}
+
+pub async fn basemap(ward: i32) -> Result<Basemap, ApiError> {
+    get(&format!("/wards/{ward}/basemap")).await
+}
+
+pub async fn set_basemap(ward: i32, basemap: &Basemap) -> Result<Basemap, ApiError> {
+    put(&format!("/wards/{ward}/basemap"), basemap).await
 }
 
 pub async fn household_points(ward: i32) -> Result<Vec<HouseholdPoint>, ApiError> {

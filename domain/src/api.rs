@@ -803,6 +803,15 @@ schema! {
         pub models: ModelFigures,
     }
 
+    /// The basemap under the ward map (`GET`/`PUT /wards/{code}/basemap`): none, or the address
+    /// template of a tile server (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`) with the
+    /// credit it asks to be shown. Without one — or without internet — the map is drawn alone.
+    #[derive(Default)]
+    pub struct Basemap {
+        pub tile_url: Option<String>,
+        pub attribution: Option<String>,
+    }
+
     /// The movement's models, as a ward judges them: its targets, thresholds and the skills
     /// each model asks of a person. Data, not code.
     pub struct ModelSettings {

@@ -108,6 +108,48 @@ impl Projection {
         )
     }
 
+    /// The (longitude, latitude) of a point of the drawing: `point` undone.
+    pub fn lon_lat(&self, (x, y): (f64, f64)) -> [f64; 2] {
+        [
+            self.west + x / self.metres_per_lon,
+            self.north - y / self.metres_per_lat,
+        ]
+    }
+
+    /// The basemap tiles covering the drawing's rectangle `(x, y, w, h)` — along its longer
+    /// side more than `across / 2` and at most `across` whole tiles, so never more than
+    /// `(across + 1)²` in all — each with the rectangle it fills. Within a ward, Web Mercator differs
+    /// from this projection by a scale that varies less than 0.1%, so a tile is drawn as a
+    /// plain rectangle between its corners.
+    pub fn tiles(&self, (x, y, w, h): (f64, f64, f64, f64), across: f64) -> Vec<(Tile, [f64; 4])> {
+        let [_, lat] = self.lon_lat((x + w / 2.0, y + h / 2.0));
+        let tiles_around_earth =
+            EARTH_CIRCUMFERENCE * lat.to_radians().cos() * across / w.max(h).max(1.0);
+        let z = tiles_around_earth
+            .log2()
+            .floor()
+            .clamp(0.0, f64::from(Tile::MAX_ZOOM)) as u32;
+        let first = Tile::at(self.lon_lat((x, y)), z);
+        let last = Tile::at(self.lon_lat((x + w, y + h)), z);
+        let mut tiles = Vec::new();
+        for ty in first.y..=last.y {
+            for tx in first.x..=last.x {
+                let tile = Tile { z, x: tx, y: ty };
+                let (left, top) = self.point(tile.north_west());
+                let (right, bottom) = self.point(
+                    Tile {
+                        z,
+                        x: tx + 1,
+                        y: ty + 1,
+                    }
+                    .north_west(),
+                );
+                tiles.push((tile, [left, top, right - left, bottom - top]));
+            }
+        }
+        tiles
+    }
+
     /// An SVG path of the shape, holes included (drawn with `fill-rule: evenodd`).
     pub fn path(&self, shape: &Shape) -> String {
         let mut d = String::new();
@@ -138,6 +180,82 @@ impl Projection {
             .fold((0.0, 0.0), |(ax, ay), (x, y)| (ax + x, ay + y));
         (sx / n, sy / n)
     }
+}
+
+const EARTH_CIRCUMFERENCE: f64 = 40_075_016.686;
+
+/// A square of the Web Mercator tile grid that OpenStreetMap and most tile servers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile {
+    pub z: u32,
+    pub x: u32,
+    pub y: u32,
+}
+
+impl Tile {
+    /// Street level; tile servers rarely go further.
+    pub const MAX_ZOOM: u32 = 19;
+
+    /// The tile holding a point at zoom `z`.
+    pub fn at([lon, lat]: [f64; 2], z: u32) -> Self {
+        let n = f64::from(1u32 << z);
+        let lat = lat.clamp(-85.0511, 85.0511).to_radians();
+        let x = ((lon + 180.0) / 360.0 * n).floor();
+        let y = ((1.0 - lat.tan().asinh() / std::f64::consts::PI) / 2.0 * n).floor();
+        let last = n - 1.0;
+        Self {
+            z,
+            x: x.clamp(0.0, last) as u32,
+            y: y.clamp(0.0, last) as u32,
+        }
+    }
+
+    /// The (longitude, latitude) of the tile's north-west corner.
+    pub fn north_west(&self) -> [f64; 2] {
+        let n = f64::from(1u32 << self.z);
+        let lon = f64::from(self.x) / n * 360.0 - 180.0;
+        let lat = (std::f64::consts::PI * (1.0 - 2.0 * f64::from(self.y) / n))
+            .sinh()
+            .atan()
+            .to_degrees();
+        [lon, lat]
+    }
+
+    /// The tile's address from a template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png`.
+    pub fn url(&self, template: &str) -> String {
+        template
+            .replace("{z}", &self.z.to_string())
+            .replace("{x}", &self.x.to_string())
+            .replace("{y}", &self.y.to_string())
+    }
+}
+
+/// The origin (`https://host[:port]`) of a tile address template, for the Content-Security-Policy
+/// that lets the app load its images: `None` unless the template is an http(s) address of a
+/// plain host name with `{z}`, `{x}` and `{y}` in it, and nothing a header could be broken with.
+pub fn tile_origin(template: &str) -> Option<String> {
+    if !["{z}", "{x}", "{y}"].iter().all(|p| template.contains(p))
+        || template
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | ';' | ','))
+    {
+        return None;
+    }
+    let (scheme, rest) = template.split_once("://")?;
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    let port_ok = port.is_none_or(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+    (host_ok && port_ok).then(|| format!("{scheme}://{authority}"))
 }
 
 #[cfg(test)]
@@ -189,5 +307,86 @@ mod tests {
         let b: Boundaries = serde_json::from_str(json).unwrap();
         assert_eq!(b.features[0].geometry.polygons().len(), 1);
         assert_eq!(b.features[0].properties.code, "TDP-01");
+    }
+
+    #[test]
+    fn tiles_are_found_and_placed_as_osm_numbers_them() {
+        // Phú Diễn, Hà Nội, at zoom 15 and 16: the tiles OpenStreetMap serves for it.
+        assert_eq!(
+            Tile::at([105.76, 21.05], 15),
+            Tile {
+                z: 15,
+                x: 26010,
+                y: 14423
+            }
+        );
+        assert_eq!(
+            Tile::at([105.76, 21.05], 16),
+            Tile {
+                z: 16,
+                x: 52021,
+                y: 28846
+            }
+        );
+        let [lon, lat] = Tile { z: 1, x: 1, y: 1 }.north_west();
+        assert!(lon.abs() < 1e-9 && lat.abs() < 1e-9);
+        assert_eq!(
+            Tile {
+                z: 15,
+                x: 26010,
+                y: 14423
+            }
+            .url("https://tile.example.vn/{z}/{x}/{y}.png"),
+            "https://tile.example.vn/15/26010/14423.png"
+        );
+    }
+
+    #[test]
+    fn the_tiles_cover_the_view_at_a_fitting_zoom() {
+        let ward = square(105.75, 21.04, 0.02);
+        let p = Projection::fit([&ward]).unwrap();
+        let view = (0.0, 0.0, p.width, p.height);
+        let tiles = p.tiles(view, 4.0);
+        let z = tiles[0].0.z;
+        assert!(tiles.iter().all(|(t, _)| t.z == z));
+        // About four tiles across a ward two kilometres wide: zoom 16, 570 m a tile.
+        assert_eq!(z, 16);
+        let (left, top) = tiles.iter().fold((f64::MAX, f64::MAX), |(l, t), (_, r)| {
+            (l.min(r[0]), t.min(r[1]))
+        });
+        let (right, bottom) = tiles.iter().fold((f64::MIN, f64::MIN), |(r, b), (_, q)| {
+            (r.max(q[0] + q[2]), b.max(q[1] + q[3]))
+        });
+        assert!(left <= 0.0 && top <= 0.0 && right >= p.width && bottom >= p.height);
+        assert!(tiles.len() <= 25, "{}", tiles.len());
+        // Closer in, more detail.
+        assert!(
+            p.tiles((0.0, 0.0, p.width / 8.0, p.height / 8.0), 4.0)[0]
+                .0
+                .z
+                > z
+        );
+    }
+
+    #[test]
+    fn only_plain_tile_addresses_give_an_origin() {
+        assert_eq!(
+            tile_origin("https://tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("http://10.0.0.5:8080/tiles/{z}/{x}/{y}.png").as_deref(),
+            Some("http://10.0.0.5:8080")
+        );
+        for bad in [
+            "https://tile.openstreetmap.org/{z}/{x}.png",
+            "ftp://tiles.vn/{z}/{x}/{y}.png",
+            "https://a.vn; script-src *;/{z}/{x}/{y}",
+            "https://user@a.vn/{z}/{x}/{y}",
+            "https://a.vn:/{z}/{x}/{y}",
+            "/tiles/{z}/{x}/{y}.png",
+        ] {
+            assert_eq!(tile_origin(bad), None, "{bad}");
+        }
     }
 }

@@ -7,10 +7,10 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, Assignment, Attendance, CheckIn, ModelSettings, NewAccount, NewActivity,
-    NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket, NewResident, NewTdp,
-    NewTeamMember, NewTicket, NewVisit, PasswordChange, SignIn, StallDetails, TicketStatus,
-    TicketStatusChange,
+    AcceptInvitation, Assignment, Attendance, Basemap, CheckIn, ModelSettings, NewAccount,
+    NewActivity, NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket,
+    NewResident, NewTdp, NewTeamMember, NewTicket, NewVisit, PasswordChange, SignIn, StallDetails,
+    TicketStatus, TicketStatusChange,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
@@ -377,6 +377,27 @@ pub fn attendance(
     let total = a.resident_ids.len() as i64 + i64::from(a.unregistered) + elsewhere;
     if capacity.is_some_and(|c| total > i64::from(c)) && !a.over_capacity {
         e.add("resident_ids", FieldCode::OverCapacity);
+    }
+    e.finish()
+}
+
+/// A basemap is a tile address the app may load images from, credited; or nothing at all.
+pub fn basemap(b: &Basemap) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    match (
+        b.tile_url.as_deref().map(str::trim),
+        b.attribution.as_deref(),
+    ) {
+        (None | Some(""), None) => {}
+        (None | Some(""), Some(_)) => e.add("tile_url", FieldCode::Required),
+        (Some(url), attribution) => {
+            if url.chars().count() > 300 {
+                e.add("tile_url", FieldCode::TooLong);
+            } else if crate::map::tile_origin(url).is_none() {
+                e.add("tile_url", FieldCode::InvalidFormat);
+            }
+            e.text("attribution", attribution.unwrap_or(""), 200);
+        }
     }
     e.finish()
 }
@@ -987,6 +1008,32 @@ mod tests {
                 ("full_name".into(), FieldCode::Required),
                 ("birth_year".into(), FieldCode::InFuture),
             ]
+        );
+    }
+
+    #[test]
+    fn a_basemap_is_a_credited_tile_address_or_nothing() {
+        let b = |url: Option<&str>, credit: Option<&str>| Basemap {
+            tile_url: url.map(Into::into),
+            attribution: credit.map(Into::into),
+        };
+        let osm = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+        assert_eq!(codes(basemap(&b(None, None))), vec![]);
+        assert_eq!(
+            codes(basemap(&b(Some(osm), Some("© OpenStreetMap")))),
+            vec![]
+        );
+        assert_eq!(
+            codes(basemap(&b(Some(osm), None))),
+            vec![("attribution".into(), FieldCode::Required)]
+        );
+        assert_eq!(
+            codes(basemap(&b(Some("https://tile.vn/{z}/{x}.png"), Some("x")))),
+            vec![("tile_url".into(), FieldCode::InvalidFormat)]
+        );
+        assert_eq!(
+            codes(basemap(&b(None, Some("© OpenStreetMap")))),
+            vec![("tile_url".into(), FieldCode::Required)]
         );
     }
 }

@@ -140,3 +140,38 @@ test("a volunteer sees their TDP's households on the map and opens one", async (
   await expect(page).toHaveURL(/\/ho\//);
   await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
 });
+
+test("a ward admin sets a basemap and the map draws its tiles under the TDPs", async ({ page, baseURL }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619/ban-do");
+  await expect(page.locator("svg.ward-map path")).toHaveCount(52);
+  await expect(page.locator("svg.ward-map g.tiles image")).toHaveCount(0);
+
+  // A tile server on the app's own origin (the tests have no internet): its {z}/{x}/{y} go
+  // into the query of an icon it serves.
+  await page.getByLabel("Địa chỉ máy chủ ô bản đồ").fill(`${baseURL}/icons/icon-192.png?t={z}/{x}/{y}`);
+  await page.getByRole("button", { name: "Lưu nền bản đồ" }).click();
+  // Without a credit it is refused, next to the field.
+  await expect(page.locator("#basemap-credit-error")).toHaveText("Trường này là bắt buộc.");
+  await page.getByLabel("Ghi nguồn (bắt buộc khi có địa chỉ)").fill("© Bản đồ thử nghiệm");
+  await page.getByRole("button", { name: "Lưu nền bản đồ" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Đã lưu nền bản đồ." })).toBeVisible();
+
+  const tiles = page.locator("svg.ward-map g.tiles image");
+  await expect(tiles.first()).toBeAttached();
+  const zoomOf = async () => Number((await tiles.first().getAttribute("href"))!.match(/t=(\d+)\//)![1]);
+  const before = await zoomOf();
+  expect(await tiles.count()).toBeLessThanOrEqual(25);
+  await expect(page.getByText("Nền bản đồ: © Bản đồ thử nghiệm")).toBeVisible();
+  // Closer in, finer tiles.
+  for (let i = 0; i < 4; i++) await page.getByRole("button", { name: "Phóng to" }).click();
+  await expect.poll(zoomOf).toBeGreaterThan(before);
+
+  // Without the basemap the map is drawn alone; and the admin takes it away again.
+  await page.getByLabel("Hiện nền bản đồ (đường phố)").uncheck();
+  await expect(tiles).toHaveCount(0);
+  await page.getByLabel("Địa chỉ máy chủ ô bản đồ").fill("");
+  await page.getByLabel("Ghi nguồn (bắt buộc khi có địa chỉ)").fill("");
+  await page.getByRole("button", { name: "Lưu nền bản đồ" }).click();
+  await expect(page.getByLabel("Hiện nền bản đồ (đường phố)")).toHaveCount(0);
+});

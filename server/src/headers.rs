@@ -2,7 +2,7 @@
 //! no referrer, no framing, and HSTS when the app is served over https.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
@@ -12,15 +12,24 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-/// The headers, computed once at start-up.
+/// The headers, computed once at start-up but for the images the policy allows: the wards'
+/// basemap tile servers, which their admins may change.
 #[derive(Debug, Clone)]
-pub struct SecurityHeaders(Vec<(HeaderName, HeaderValue)>);
+pub struct SecurityHeaders {
+    /// The policy before and after the origins of `img-src`.
+    csp: (String, String),
+    tile_origins: TileOrigins,
+    others: Vec<(HeaderName, HeaderValue)>,
+}
+
+/// The origins of the wards' basemap tiles, kept in the app's state and read by every response.
+pub type TileOrigins = Arc<RwLock<Vec<String>>>;
 
 impl SecurityHeaders {
     /// Trunk leaves one small inline module script in `index.html` that loads the bundle; the
     /// policy allows exactly that script by its hash, read from the built file, and nothing
     /// else inline.
-    pub fn new(dist: &Path, https: bool) -> Self {
+    pub fn new(dist: &Path, https: bool, tile_origins: TileOrigins) -> Self {
         let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
         let scripts: String = inline_scripts(&index)
             .map(|s| {
@@ -30,17 +39,16 @@ impl SecurityHeaders {
                 )
             })
             .collect();
-        let csp = format!(
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-             manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
-             form-action 'self'; frame-ancestors 'none'"
-        );
-        let mut headers = vec![
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(&csp).expect("the policy is ASCII"),
+        let csp = (
+            format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{scripts}; \
+                 style-src 'self'; img-src 'self' data:"
             ),
+            "; connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+                .to_owned(),
+        );
+        let mut others = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
@@ -56,12 +64,28 @@ impl SecurityHeaders {
             ),
         ];
         if https {
-            headers.push((
+            others.push((
                 header::STRICT_TRANSPORT_SECURITY,
                 HeaderValue::from_static("max-age=31536000; includeSubDomains"),
             ));
         }
-        Self(headers)
+        Self {
+            csp,
+            tile_origins,
+            others,
+        }
+    }
+
+    fn policy(&self) -> HeaderValue {
+        let origins: String = self
+            .tile_origins
+            .read()
+            .map(|o| o.iter().map(|o| format!(" {o}")).collect())
+            .unwrap_or_default();
+        let (before, after) = &self.csp;
+        // The origins were checked by `domain::map::tile_origin`: plain ASCII, no separators.
+        HeaderValue::from_str(&format!("{before}{origins}{after}"))
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'none'"))
     }
 }
 
@@ -72,7 +96,9 @@ pub async fn apply(
     next: Next,
 ) -> Response {
     let mut res = next.run(req).await;
-    for (name, value) in &headers.0 {
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, headers.policy());
+    for (name, value) in &headers.others {
         res.headers_mut().insert(name, value.clone());
     }
     res

@@ -31,6 +31,8 @@ pub struct AppState {
     pub dist: Arc<PathBuf>,
     pub dashboards: Arc<api::DashboardCache>,
     pub config: Arc<Settings>,
+    /// The wards' basemap tile servers, which the Content-Security-Policy lets images come from.
+    pub tile_origins: headers::TileOrigins,
 }
 
 /// The parts of the configuration that requests depend on.
@@ -54,7 +56,27 @@ impl AppState {
             dist: Arc::new(dist),
             dashboards: Arc::default(),
             config: Arc::new(settings),
+            tile_origins: Arc::default(),
         }
+    }
+
+    /// Reads the wards' basemap tile servers again, after start-up and after an admin changes
+    /// one.
+    pub async fn load_tile_origins(&self) -> sqlx::Result<()> {
+        let mut origins: Vec<String> = sqlx::query_scalar!(
+            "select tile_url as \"url!\" from wards where tile_url is not null"
+        )
+        .fetch_all(&self.db)
+        .await?
+        .iter()
+        .filter_map(|url| domain::map::tile_origin(url))
+        .collect();
+        origins.sort();
+        origins.dedup();
+        if let Ok(mut kept) = self.tile_origins.write() {
+            *kept = origins;
+        }
+        Ok(())
     }
 }
 
@@ -65,6 +87,7 @@ pub fn router(state: AppState) -> Router {
     let security = Arc::new(headers::SecurityHeaders::new(
         &dist,
         state.config.secure_cookies,
+        state.tile_origins.clone(),
     ));
     Router::new()
         .merge(api::router(state))

@@ -58,11 +58,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
 
     tokio::spawn(server::housekeeping(db.clone()));
-    let app = server::router(AppState::new(
-        db.clone(),
-        config.dist.clone(),
-        config.settings(),
-    ));
+    let state = AppState::new(db.clone(), config.dist.clone(), config.settings());
+    state.load_tile_origins().await?;
+    let app = server::router(state);
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;

@@ -7,7 +7,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use domain::ErrorBody;
 use domain::access::Action;
-use domain::api::{AuditAction, BoundaryImport, BoundaryMatch, HouseholdPoint, Location};
+use domain::api::{AuditAction, Basemap, BoundaryImport, BoundaryMatch, HouseholdPoint, Location};
 use domain::map::{Boundaries, CollectionTag, FeatureTag, TdpFeature, TdpProperties};
 use serde::Deserialize;
 use serde_json::json;
@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_boundaries, import_boundaries))
         .routes(routes!(household_points))
+        .routes(routes!(get_basemap, put_basemap))
         .layer(DefaultBodyLimit::max(MAX_FILE))
 }
 
@@ -203,4 +204,69 @@ async fn household_points(
     })
     .collect();
     Ok(Json(points))
+}
+
+/// The basemap under the ward's map: none, or a tile server's address template and its credit.
+#[utoipa::path(get, path = "/wards/{code}/basemap", tag = "map",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = Basemap), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn get_basemap(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<Basemap> {
+    access.ward(code, Action::ViewFigures)?;
+    Ok(Json(
+        sqlx::query_as!(
+            Basemap,
+            r#"select tile_url, tile_attribution as attribution from wards where code = $1"#,
+            code
+        )
+        .fetch_one(&state.db)
+        .await?,
+    ))
+}
+
+/// Sets the ward's basemap, or takes it away (no `tile_url`). The app may then load images
+/// from that tile server: the Content-Security-Policy follows at once.
+#[utoipa::path(put, path = "/wards/{code}/basemap", tag = "map",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = Basemap,
+    responses((status = 200, body = Basemap), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn put_basemap(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(body): Json<Basemap>,
+) -> ApiResult<Basemap> {
+    access.ward(code, Action::ManageWard)?;
+    domain::validate::basemap(&body).map_err(Error::Validation)?;
+    let trimmed = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let stored = Basemap {
+        tile_url: trimmed(&body.tile_url),
+        attribution: trimmed(&body.tile_url).and(trimmed(&body.attribution)),
+    };
+    let mut tx = state.db.begin().await?;
+    sqlx::query!(
+        "update wards set tile_url = $2, tile_attribution = $3 where code = $1",
+        code,
+        stored.tile_url,
+        stored.attribution,
+    )
+    .execute(&mut *tx)
+    .await?;
+    access
+        .audit(&mut tx, code, AuditAction::Update, "basemap", code, &stored)
+        .await?;
+    tx.commit().await?;
+    state.load_tile_origins().await?;
+    Ok(Json(stored))
 }

@@ -593,6 +593,27 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/wards/{code}/basemap",
+            |p| format!("/api/v1/wards/{}/basemap", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::PUT,
+            "/wards/{code}/basemap",
+            |p| format!("/api/v1/wards/{}/basemap", p.ward),
+            |_| {
+                Some(json!({
+                    "tile_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                    "attribution": "© OpenStreetMap"
+                }))
+            },
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/activities",
             |p| format!("/api/v1/wards/{}/activities?from=2026-01-01", p.ward),
             none,

@@ -191,3 +191,67 @@ async fn files_that_are_not_feature_collections_are_refused(db: sqlx::PgPool) {
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 }
+
+async fn image_sources(app: &TestApp) -> String {
+    let req = Request::get("/api/v1/health").body(Body::empty()).unwrap();
+    let (_, headers, _) = app.send(req).await;
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    csp.split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("img-src"))
+        .unwrap()
+        .to_owned()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_ward_admin_sets_a_basemap_and_the_policy_lets_its_tiles_in(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let viewer = app.signed_in_as(WARD, domain::access::Role::Viewer).await;
+    let uri = format!("/api/v1/wards/{WARD}/basemap");
+    let none = json!({ "tile_url": null, "attribution": null });
+    assert_eq!(viewer.get(&uri).await, (StatusCode::OK, none.clone()));
+    assert_eq!(image_sources(&app).await, "img-src 'self' data:");
+
+    let osm = json!({
+        "tile_url": " https://tile.openstreetmap.org/{z}/{x}/{y}.png ",
+        "attribution": "© OpenStreetMap"
+    });
+    let (status, _) = viewer.put(&uri, osm.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, saved) = app.put(&uri, osm).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(
+        saved["tile_url"],
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    );
+    assert_eq!(viewer.get(&uri).await, (StatusCode::OK, saved.clone()));
+    assert_eq!(
+        image_sources(&app).await,
+        "img-src 'self' data: https://tile.openstreetmap.org"
+    );
+
+    // Nothing that is not a plain tile address, and a credit with it; nothing half-saved.
+    for (body, expected) in [
+        (
+            json!({ "tile_url": "javascript:alert(1)//{z}/{x}/{y}", "attribution": "x" }),
+            vec![pair("tile_url", "invalid_format")],
+        ),
+        (
+            json!({ "tile_url": "https://a.vn; script-src *;/{z}/{x}/{y}", "attribution": "x" }),
+            vec![pair("tile_url", "invalid_format")],
+        ),
+        (
+            json!({ "tile_url": "https://tiles.hanoi.gov.vn/{z}/{x}/{y}.png" }),
+            vec![pair("attribution", "required")],
+        ),
+    ] {
+        let (status, err) = app.put(&uri, body.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(field_errors(&err), expected, "{body}");
+    }
+    assert_eq!(app.get(&uri).await, (StatusCode::OK, saved));
+
+    // Taken away, the map is drawn alone and the policy closes again.
+    assert_eq!(app.put(&uri, none.clone()).await, (StatusCode::OK, none));
+    assert_eq!(image_sources(&app).await, "img-src 'self' data:");
+}

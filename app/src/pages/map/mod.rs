@@ -1,12 +1,13 @@
 //! The ward map: every TDP coloured by how far it is from the target of the chosen indicator,
-//! drawn as plain SVG (no tiles to download, so it works offline and on a projector with no
-//! internet). Drag or pinch to pan, wheel or buttons to zoom; hovering shows a TDP's figures,
-//! tapping opens its page for those who may see it.
+//! drawn as plain SVG, so it works offline and on a projector with no internet; over the
+//! streets of the ward's basemap when its admin has chosen a tile server and the tiles load.
+//! Drag or pinch to pan, wheel or buttons to zoom; hovering shows a TDP's figures, tapping opens
+//! its page for those who may see it.
 
 use std::collections::HashMap;
 
 use domain::access::Action;
-use domain::api::{Dashboard, TdpIndicators};
+use domain::api::{Basemap, Dashboard, TdpIndicators};
 use domain::indicators::{
     COVERAGE_TARGET, ON_TRACK_FRACTION, Progress, SATISFACTION_TARGET, progress,
 };
@@ -16,6 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
+mod basemap;
 mod import;
 
 use super::{code_param, not_found};
@@ -33,7 +35,13 @@ pub fn MapPage() -> impl IntoView {
         let code = code.get();
         async move {
             let code = code.ok_or_else(not_found)?;
-            Ok((api::boundaries(code).await?, api::dashboard(code).await?))
+            // Figures and boundaries are kept for offline use; the basemap is not needed there.
+            let basemap = api::basemap(code).await.unwrap_or_default();
+            Ok((
+                api::boundaries(code).await?,
+                api::dashboard(code).await?,
+                basemap,
+            ))
         }
     });
     let may_import = move || {
@@ -41,18 +49,27 @@ pub fn MapPage() -> impl IntoView {
             .is_some_and(|w| session.reach(w, Action::ManageWard).is_ward())
     };
     view! {
-        {loaded(data, |(boundaries, dashboard): (Boundaries, Dashboard)| {
+        {loaded(data, |(boundaries, dashboard, basemap): (Boundaries, Dashboard, Basemap)| {
             set_current_ward(dashboard.ward.code);
-            view! { <WardMap boundaries dashboard /> }
+            view! { <WardMap boundaries dashboard basemap /> }
         })}
         {move || {
             may_import()
                 .then(|| code.get())
                 .flatten()
-                .map(|ward| view! { <import::BoundaryFile ward on_saved=move || data.refetch() /> })
+                .map(|ward| {
+                    view! {
+                        <import::BoundaryFile ward on_saved=move || data.refetch() />
+                        <basemap::BasemapForm ward on_saved=move || data.refetch() />
+                    }
+                })
         }}
     }
 }
+
+/// At most this many basemap tiles along the map's longer side, whatever its zoom: sharp on a
+/// PC, few enough to load on a phone.
+const TILES_ACROSS: f64 = 4.0;
 
 /// What the map is coloured by.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,7 +177,7 @@ pub fn tdp_number(code: &str) -> String {
 }
 
 #[component]
-fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
+fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
@@ -351,6 +368,17 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         })
         .collect_view();
 
+    // The basemap's tiles for what is in view, each kept while it stays in view.
+    let show_tiles = RwSignal::new(basemap.tile_url.is_some());
+    let template = StoredValue::new(basemap.tile_url.clone());
+    let tiles = move || {
+        let v = view_box.get();
+        match (show_tiles.get(), template.get_value()) {
+            (true, Some(_)) => projection.tiles((v.x, v.y, v.w, v.h), TILES_ACROSS),
+            _ => Vec::new(),
+        }
+    };
+
     let skill_names: Vec<(usize, String)> = dashboard.with_value(|d| {
         d.skills
             .iter()
@@ -412,7 +440,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
         <div class="map-frame">
             <svg
                 node_ref=svg_ref
-                class="ward-map"
+                class=move || if show_tiles.get() { "ward-map with-basemap" } else { "ward-map" }
                 role="img"
                 aria-label=move || t_string!(i18n, map.title)
                 viewBox=move || view_box.get().view_box()
@@ -422,6 +450,18 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
                 on:pointercancel=on_up
                 on:wheel=on_wheel
             >
+                <g class="tiles">
+                    <For each=tiles key=|(tile, _)| (tile.z, tile.x, tile.y) let((tile, [x, y, w, h]))>
+                        <image
+                            href=template.with_value(|t| tile.url(t.as_deref().unwrap_or_default()))
+                            x=format!("{x:.1}")
+                            y=format!("{y:.1}")
+                            width=format!("{w:.1}")
+                            height=format!("{h:.1}")
+                            preserveAspectRatio="none"
+                        />
+                    </For>
+                </g>
                 {shapes}
                 {dots}
             </svg>
@@ -432,6 +472,21 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard) -> impl IntoView {
             </div>
         </div>
         {info}
+        {basemap
+            .attribution
+            .clone()
+            .filter(|_| basemap.tile_url.is_some())
+            .map(|credit| {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" bind:checked=show_tiles />
+                        {t!(i18n, map.show_basemap)}
+                    </label>
+                    <Show when=move || show_tiles.get()>
+                        <p class="small muted attribution">{t!(i18n, map.basemap_credit, credit = credit.clone())}</p>
+                    </Show>
+                }
+            })}
         <Show when=may_see_households>
             <label class="check">
                 <input type="checkbox" bind:checked=show_households />
