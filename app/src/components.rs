@@ -192,30 +192,24 @@ fn SyncBadge(sync: SyncState) -> impl IntoView {
 }
 
 /// Shows `render(value)` once `resource` has loaded, a notice while it loads, and a readable
-/// message if it failed.
+/// message if it failed. Not a `<Suspense>`: a reload landing while the page re-rendered (the
+/// language switched just after a change) made Leptos' Suspense read a disposed value
+/// (leptos-rs/leptos#3595), a panic seen now and then in the browser tests.
 pub fn loaded<T, V>(
     resource: LocalResource<Result<T, ApiError>>,
-    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+    render: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let i18n = use_i18n();
-    view! {
-        <Suspense fallback=move || {
-            view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }
-        }>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(value) => render(value).into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    move || match resource.get() {
+        None => {
+            view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any()
+        }
+        Some(Ok(value)) => render(value).into_any(),
+        Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
     }
 }
 

@@ -68,22 +68,18 @@ fn InvitationsView(tdp: TdpDetail) -> impl IntoView {
         </form>
         {move || created.get().map(|c| view! { <NewLink created=c /> })}
         <h2>{t!(i18n, invitations.list)}</h2>
-        // Not under <Suspense>: the list is read again after every change, and a reload landing
-        // while the page re-renders (the language switched) made Leptos' Suspense read a
-        // disposed value (leptos-rs/leptos#3595). The old list stays until the new one is in.
-        {move || {
-            list.get()
-                .map(|result| match result {
-                    Ok(items) if items.is_empty() => view! { <p>{t!(i18n, invitations.none)}</p> }.into_any(),
-                    Ok(items) => view! {
-                        <ul class="list invitations">
-                            {items.into_iter().map(|i| view! { <Item invitation=i on_revoked=move || list.refetch() /> }).collect_view()}
-                        </ul>
-                    }
-                        .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                })
-        }}
+        {loaded(list, move |items: Vec<Invitation>| {
+            if items.is_empty() {
+                view! { <p>{t!(i18n, invitations.none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="list invitations">
+                        {items.into_iter().map(|i| view! { <Item invitation=i on_revoked=move || list.refetch() /> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        })}
     }
 }
 
