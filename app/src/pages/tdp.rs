@@ -182,8 +182,9 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
     let load = Action::new_local(
         move |&(show, offset): &(HouseholdFilter, usize)| async move {
             let answer = api::tdp_households(tdp, show, offset).await;
-            // A page asked for before the filter changed belongs to no list any more.
-            if filter.get_untracked() != show {
+            // A page asked for before the filter changed belongs to no list any more, and
+            // none does once the person has left the TDP's page.
+            if filter.try_get_untracked() != Some(show) {
                 return;
             }
             match answer {
