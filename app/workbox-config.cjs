@@ -1,4 +1,4 @@
-// The service worker, generated after each Trunk build by Workbox (`./x` runs it from the
+// The service worker, generated after each build by Workbox (`app/build.sh` runs it from the
 // repository root): it precaches the app shell so the app opens with no signal, and answers
 // navigations with index.html. API responses are never cached: they carry personal data.
 module.exports = {
@@ -8,10 +8,11 @@ module.exports = {
   swDest: "dist/sw.js",
   navigateFallback: "/index.html",
   navigateFallbackDenylist: [/^\/api\//],
-  // The WASM bundle is about 1 MB before compression.
+  // The main WASM module is about 1 MB before compression.
   maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
-  // Trunk's hashed names change with their content: no revision query needed.
-  dontCacheBustURLsMatching: /-[0-9a-f]{16}(_bg)?\.\w+$/,
+  // The bundle's directory and the stylesheet are named after their content's hash: no
+  // revision query needed.
+  dontCacheBustURLsMatching: /-[0-9a-f]{16}[./]/,
   // A new version waits until the person chooses to reload (the app shows the offer), so a
   // half-filled form is never swapped out from under them.
   skipWaiting: false,

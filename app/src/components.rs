@@ -55,6 +55,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let ward = RwSignal::new(None::<i32>);
     provide_context(CurrentWard(ward));
+    let fetching = RwSignal::new(0u32);
+    provide_context(PageFetches(fetching));
     let session = Session::provide();
     let sync = SyncState::provide(session);
     let may_search = move || {
@@ -132,7 +134,38 @@ pub fn Layout(children: Children) -> impl IntoView {
             </header>
         </Show>
         <crate::pwa::UpdateOffer />
+        <Show when=move || { fetching.get() > 0 }>
+            <p class="loading page-fetch" role="status">{t!(i18n, common.loading)}</p>
+        </Show>
         <main id="main">{children()}</main>
+    }
+}
+
+/// How many pages' code is being fetched. The page on screen stays until the next one is
+/// ready, and the first time a group of pages opens on a slow connection that takes seconds:
+/// meanwhile the frame says so.
+#[derive(Clone, Copy)]
+struct PageFetches(RwSignal<u32>);
+
+/// One page's code being fetched, from `start` until dropped (loaded, failed, or the person
+/// went elsewhere first).
+pub struct PageFetch(Option<RwSignal<u32>>);
+
+impl PageFetch {
+    pub fn start() -> Self {
+        let count = use_context::<PageFetches>().map(|PageFetches(count)| count);
+        if let Some(count) = count {
+            count.update(|n| *n += 1);
+        }
+        Self(count)
+    }
+}
+
+impl Drop for PageFetch {
+    fn drop(&mut self) {
+        if let Some(count) = self.0 {
+            count.update(|n| *n = n.saturating_sub(1));
+        }
     }
 }
 

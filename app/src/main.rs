@@ -11,6 +11,7 @@ mod session;
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 use leptos::prelude::*;
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
@@ -34,38 +35,38 @@ fn App() -> impl IntoView {
                     <session::SessionGate>
                     <Routes fallback=pages::NotFound>
                         <Route path=segment("") view=pages::Home />
-                        <Route path=(segment(WARD), CODE) view=pages::Dashboard />
-                        <Route path=(segment(WARD), CODE, segment(SEARCH)) view=pages::Search />
-                        <Route path=(segment(WARD), CODE, segment(MAP)) view=pages::MapPage />
-                        <Route path=(segment(WARD), CODE, segment(PROJECTOR)) view=pages::Projector />
-                        <Route path=(segment(TDP), ID) view=pages::TdpPage />
-                        <Route path=(segment(HOUSEHOLD), ID) view=pages::HouseholdPage />
+                        <Route path=(segment(WARD), CODE) view={Lazy::<pages::Dashboard>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(SEARCH)) view={Lazy::<pages::Search>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(MAP)) view={Lazy::<pages::Map>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(PROJECTOR)) view={Lazy::<pages::Projector>::new()} />
+                        <Route path=(segment(TDP), ID) view={Lazy::<pages::Tdp>::new()} />
+                        <Route path=(segment(HOUSEHOLD), ID) view={Lazy::<pages::Household>::new()} />
                         <Route
                             path=(segment(HOUSEHOLD), ID, segment(RECORD_VISIT))
-                            view=pages::RecordVisit
+                            view={Lazy::<pages::RecordVisit>::new()}
                         />
-                        <Route path=(segment(RESIDENT), ID) view=pages::ResidentPage />
-                        <Route path=(segment(INVITATION), TOKEN) view=pages::InvitationPage />
-                        <Route path=(segment(CHECK_IN), ID) view=pages::CheckInPage />
-                        <Route path=segment(ACCOUNTS) view=pages::MyAccount />
-                        <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view=pages::Accounts />
-                        <Route path=(segment(WARD), CODE, segment(AUDIT)) view=pages::AuditLog />
-                        <Route path=(segment(WARD), CODE, segment(MODELS)) view=pages::ModelSettingsPage />
-                        <Route path=(segment(WARD), CODE, segment(AMBASSADORS)) view=pages::Ambassadors />
-                        <Route path=(segment(WARD), CODE, segment(MARKETS)) view=pages::Markets />
-                        <Route path=(segment(MARKET), ID) view=pages::MarketPage />
-                        <Route path=segment(MY_HOUSEHOLDS) view=pages::MyHouseholds />
-                        <Route path=(segment(WARD), CODE, segment(WEEKLY)) view=pages::Weekly />
-                        <Route path=(segment(WARD), CODE, segment(REGISTER)) view=pages::RegisterImport />
-                        <Route path=(segment(WARD), CODE, segment(ACTIVITIES)) view=pages::Activities />
-                        <Route path=(segment(ACTIVITIES), ID) view=pages::ActivityPage />
-                        <Route path=(segment(WARD), CODE, segment(CAMPAIGNS)) view=pages::Campaigns />
-                        <Route path=(segment(CAMPAIGNS), ID) view=pages::CampaignPage />
-                        <Route path=(segment(WARD), CODE, segment(TICKETS)) view=pages::Tickets />
-                        <Route path=(segment(WARD), CODE, segment(TICKETS), segment(NEW)) view=pages::NewTicket />
-                        <Route path=(segment(TICKETS), ID) view=pages::TicketPage />
-                        <Route path=(segment(TDP), ID, segment(INVITATIONS)) view=pages::Invitations />
-                        <Route path=segment(SYNC) view=pages::SyncPage />
+                        <Route path=(segment(RESIDENT), ID) view={Lazy::<pages::Resident>::new()} />
+                        <Route path=(segment(INVITATION), TOKEN) view={Lazy::<pages::Invitation>::new()} />
+                        <Route path=(segment(CHECK_IN), ID) view={Lazy::<pages::CheckIn>::new()} />
+                        <Route path=segment(ACCOUNTS) view={Lazy::<pages::MyAccount>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(ACCOUNTS)) view={Lazy::<pages::Accounts>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(AUDIT)) view={Lazy::<pages::AuditLog>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(MODELS)) view={Lazy::<pages::ModelSettings>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(AMBASSADORS)) view={Lazy::<pages::Ambassadors>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(MARKETS)) view={Lazy::<pages::Markets>::new()} />
+                        <Route path=(segment(MARKET), ID) view={Lazy::<pages::Market>::new()} />
+                        <Route path=segment(MY_HOUSEHOLDS) view={Lazy::<pages::MyHouseholds>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(WEEKLY)) view={Lazy::<pages::Weekly>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(REGISTER)) view={Lazy::<pages::RegisterImport>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(ACTIVITIES)) view={Lazy::<pages::Activities>::new()} />
+                        <Route path=(segment(ACTIVITIES), ID) view={Lazy::<pages::Activity>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(CAMPAIGNS)) view={Lazy::<pages::Campaigns>::new()} />
+                        <Route path=(segment(CAMPAIGNS), ID) view={Lazy::<pages::Campaign>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(TICKETS)) view={Lazy::<pages::Tickets>::new()} />
+                        <Route path=(segment(WARD), CODE, segment(TICKETS), segment(NEW)) view={Lazy::<pages::NewTicket>::new()} />
+                        <Route path=(segment(TICKETS), ID) view={Lazy::<pages::Ticket>::new()} />
+                        <Route path=(segment(TDP), ID, segment(INVITATIONS)) view={Lazy::<pages::Invitations>::new()} />
+                        <Route path=segment(SYNC) view={Lazy::<pages::Sync>::new()} />
                     </Routes>
                     </session::SessionGate>
                 </components::Layout>

@@ -1,4 +1,5 @@
 import { test, expect, chromium, Page } from "@playwright/test";
+import { signInAs } from "./accounts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,4 +69,28 @@ test("with no signal the app still opens, from the service worker's copy", async
 test("API answers are never stored by the HTTP cache", async ({ request }) => {
   const res = await request.get("/api/v1/session");
   expect(res.headers()["cache-control"]).toBe("no-store");
+});
+
+test("a group of pages is fetched when one first opens: a notice meanwhile, an error without signal", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619");
+  await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  const nav = page.getByRole("navigation");
+  await page.route("**/split_admin.wasm", (route) => route.abort("internetdisconnected"));
+  await nav.getByRole("link", { name: "Nhật ký" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.");
+  // The app lives on, and the next page of the group fetches the code again.
+  await page.unroute("**/split_admin.wasm");
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/split_admin.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await nav.getByRole("link", { name: "Tài khoản" }).click();
+  const notice = page.getByRole("status").filter({ hasText: "Đang tải…" });
+  await expect(notice).toBeVisible();
+  release();
+  await expect(page.locator("ul.accounts > li").first()).toBeVisible();
+  await expect(notice).toBeHidden();
 });

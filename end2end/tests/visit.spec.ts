@@ -65,6 +65,7 @@ test("the language can be switched to English", async ({ page }) => {
   await expect(page.getByRole("heading", { level: 2, name: "Residential groups" })).toBeVisible();
   // Remembered on another page, after a reload.
   await page.getByRole("link", { name: "Tổ dân phố số 2", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 2" })).toBeVisible();
   await page.reload();
   await expect(page.getByRole("heading", { level: 2, name: "Community digital team" })).toBeVisible();
   await expect(page.getByRole("navigation").getByRole("link", { name: "Overview" })).toBeVisible();

@@ -74,7 +74,7 @@ pub struct Config {
     #[arg(long, env = "NGOSO_BEHIND_PROXY")]
     pub behind_proxy: bool,
 
-    /// The built web app (Trunk's output) to serve at `/`.
+    /// The built web app (`app/build.sh`'s output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
     pub dist: PathBuf,
 }

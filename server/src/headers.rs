@@ -26,7 +26,7 @@ pub struct SecurityHeaders {
 pub type TileOrigins = Arc<RwLock<Vec<String>>>;
 
 impl SecurityHeaders {
-    /// Trunk leaves one small inline module script in `index.html` that loads the bundle; the
+    /// `index.html` has one small inline module script that loads the bundle; the
     /// policy allows exactly that script by its hash, read from the built file, and nothing
     /// else inline.
     pub fn new(dist: &Path, https: bool, tile_origins: TileOrigins) -> Self {

@@ -38,12 +38,15 @@ async fn cache_control(req: Request, next: Next) -> Response {
     res
 }
 
-/// Trunk names its output `name-<16 hex digits>.ext` (or `name-<hash>_bg.wasm`): the content
-/// can never change under such a name.
+/// The build (`app/build.sh`) names the bundle's directory and the stylesheet
+/// `name-<16 hex digits>` after their content: what is under such a name can never change.
 fn is_hashed_asset(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or_default();
-    let stem = file.split('.').next().unwrap_or_default();
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let stem = first.split('.').next().unwrap_or_default();
     stem.rsplit_once('-')
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -53,10 +56,11 @@ mod tests {
     use super::is_hashed_asset;
 
     #[test]
-    fn recognises_trunk_hashes() {
-        assert!(is_hashed_asset("/app-5f1e2d3c4b5a6978_bg.wasm"));
-        assert!(is_hashed_asset("/app-5f1e2d3c4b5a6978.js"));
+    fn recognises_hashed_names() {
+        assert!(is_hashed_asset("/app-5f1e2d3c4b5a6978/app_bg.wasm"));
+        assert!(is_hashed_asset("/app-5f1e2d3c4b5a6978/chunk_12.wasm"));
         assert!(is_hashed_asset("/main-0123456789abcdef.css"));
+        assert!(!is_hashed_asset("/app/main-0123456789abcdef.css"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/icon-192.png"));
         assert!(!is_hashed_asset("/ho/0190a1b2-c3d4"));

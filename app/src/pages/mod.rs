@@ -27,36 +27,109 @@ mod tdp;
 mod tickets;
 mod weekly;
 
-pub use accounts::Accounts;
-pub use activities::{Activities, ActivityPage};
-pub use ambassadors::Ambassadors;
-pub use audit::AuditLog;
-pub use campaigns::{CampaignPage, Campaigns};
-pub use check_in::CheckInPage;
-pub use dashboard::Dashboard;
 pub use home::Home;
-pub use household::HouseholdPage;
-pub use invitation::InvitationPage;
-pub use invitations::Invitations;
-pub use map::MapPage;
-pub use markets::{MarketPage, Markets};
-pub use models::ModelSettingsPage;
-pub use my_account::MyAccount;
-pub use my_households::MyHouseholds;
 pub use not_found::NotFound;
-pub use projector::Projector;
-pub use record_visit::RecordVisit;
-pub use register::RegisterImport;
-pub use resident::ResidentPage;
-pub use search::Search;
-pub use sync::SyncPage;
-pub use tdp::TdpPage;
-pub use tickets::{NewTicket, TicketPage, Tickets};
-pub use weekly::Weekly;
 
 use leptos::prelude::*;
+use leptos_router::LazyRoute;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
+use wasm_split_helpers::SplitLoaderError;
+
+use crate::api::ApiError;
+use crate::components::{ErrorNotice, PageFetch};
+
+/// Every page but the start page has a route type here, named after it, for the route table in
+/// `main.rs`. Its view comes from a WASM chunk that `app/build.sh` cuts out of the bundle,
+/// fetched the first time one of the group's pages opens (and kept by the service worker for
+/// offline use): a phone's first visit downloads the shell, not the whole ward office.
+/// Pages are grouped by who opens them together, because every split point multiplies the
+/// small chunks that the code groups share is cut into (one chunk per page made 166 of them
+/// for the dashboard alone).
+macro_rules! page_groups {
+    ($($group:ident { $($route:ident => $page:path,)* })*) => {$(
+        mod $group {
+            use super::*;
+
+            pub enum Page {
+                $($route,)*
+            }
+
+            #[wasm_split_helpers::wasm_split($group, fallible)]
+            pub fn view(page: Page) -> Result<AnyView, SplitLoaderError> {
+                Ok(match page {
+                    $(Page::$route => $page().into_any(),)*
+                })
+            }
+        }
+
+        $(
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    Self
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    let _fetching = PageFetch::start();
+                    match $group::view($group::Page::$route).await {
+                        Ok(page) => page,
+                        // Not fetched (no signal, and no copy yet): trying again fetches anew.
+                        Err(_) => view! { <ErrorNotice error=ApiError::Network /> }.into_any(),
+                    }
+                }
+            }
+        )*
+    )*};
+}
+
+page_groups! {
+    // An official's overview of the ward, and the projector at a meeting.
+    ward {
+        Dashboard => dashboard::Dashboard,
+        Map => map::MapPage,
+        Projector => projector::Projector,
+        Weekly => weekly::Weekly,
+    }
+    // A volunteer's round: their households, a visit, the phone's sync.
+    field {
+        MyHouseholds => my_households::MyHouseholds,
+        Household => household::HouseholdPage,
+        RecordVisit => record_visit::RecordVisit,
+        Resident => resident::ResidentPage,
+        Tdp => tdp::TdpPage,
+        Search => search::Search,
+        Sync => sync::SyncPage,
+        NewTicket => tickets::NewTicket,
+        MyAccount => my_account::MyAccount,
+    }
+    // The movement's programmes: classes, campaigns, the rapid-response queue, the models.
+    programmes {
+        Activities => activities::Activities,
+        Activity => activities::ActivityPage,
+        Campaigns => campaigns::Campaigns,
+        Campaign => campaigns::CampaignPage,
+        Tickets => tickets::Tickets,
+        Ticket => tickets::TicketPage,
+        Markets => markets::Markets,
+        Market => markets::MarketPage,
+        Ambassadors => ambassadors::Ambassadors,
+        ModelSettings => models::ModelSettingsPage,
+    }
+    // The ward admins' tools.
+    admin {
+        Accounts => accounts::Accounts,
+        AuditLog => audit::AuditLog,
+        Invitations => invitations::Invitations,
+        RegisterImport => register::RegisterImport,
+    }
+    // Pages opened without an account, often on a phone that has never seen the app.
+    guest {
+        CheckIn => check_in::CheckInPage,
+        Invitation => invitation::InvitationPage,
+    }
+}
 
 /// The `:id` of the current route, if it is a UUID.
 fn id_param() -> Memo<Option<Uuid>> {

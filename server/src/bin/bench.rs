@@ -1,6 +1,8 @@
 //! `./x bench`: prints the figures the project's budgets are about.
 //!
-//! - first-load transfer of the web app (brotli), from the precompressed files in `dist/`;
+//! - the web app's size (brotli), from the precompressed files in `dist/`: what every page
+//!   loads, and what each group of pages adds when it first opens (the browser part of
+//!   `./x bench` measures the first screens themselves);
 //! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
 //!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards;
 //! - what a phone pulls to work offline, visits synced per second, and the import of a
@@ -162,40 +164,68 @@ async fn offline_pull(base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What a phone downloads on its first visit: the HTML page and everything it loads.
+/// The web app's files as served (brotli): the shell every page loads (the HTML, the
+/// stylesheet and the main module with its JS), each group of pages split off by
+/// `app/build.sh`, and the chunks the groups share, fetched with the first group that needs
+/// them. The service worker keeps all of it for offline use.
 fn first_load(dist: &std::path::Path) -> anyhow::Result<()> {
-    let mut total = 0u64;
-    let mut raw_total = 0u64;
-    println!("first load (brotli, as served):");
-    let mut entries: Vec<_> = std::fs::read_dir(dist)?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned();
-        let loaded = [".html", ".js", ".wasm", ".css", ".svg", ".woff2"]
+    let brotli = |path: &std::path::Path| -> anyhow::Result<u64> {
+        let br = std::path::PathBuf::from(format!("{}.br", path.display()));
+        Ok(std::fs::metadata(if br.exists() { &br } else { path })?.len())
+    };
+    let served = |name: &str| {
+        [".html", ".js", ".wasm", ".css", ".svg"]
             .iter()
-            .any(|ext| name.ends_with(ext));
-        if !loaded {
-            continue;
+            .any(|ext| name.ends_with(ext))
+    };
+    let mut shell = Vec::new();
+    let mut groups = Vec::new();
+    let (mut shared, mut shared_files) = (0u64, 0usize);
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir)?.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !served(&name) || name == "sw.js" {
+                continue;
+            } else if let Some(group) = name.strip_prefix("split_") {
+                groups.push((group.trim_end_matches(".wasm").to_owned(), brotli(&path)?));
+            } else if name.starts_with("chunk_") {
+                shared += brotli(&path)?;
+                shared_files += 1;
+            } else if dir == dist || dir.parent() == Some(dist) {
+                shell.push((name, brotli(&path)?));
+            }
         }
-        let raw = std::fs::metadata(&path)?.len();
-        let br = std::fs::metadata(format!("{}.br", path.display()))
-            .map(|m| m.len())
-            .unwrap_or(raw);
-        println!("  {name:<45} {raw:>9} B raw {br:>9} B brotli");
-        total += br;
-        raw_total += raw;
+    }
+    shell.sort();
+    groups.sort();
+    let kb = |bytes: u64| bytes as f64 / 1024.0;
+    let shell_total: u64 = shell.iter().map(|(_, b)| b).sum();
+    println!("web app (brotli, as served):");
+    for (name, bytes) in &shell {
+        println!("  {name:<40} {:>7.1} KB", kb(*bytes));
     }
     println!(
-        "  total: {:.1} KB brotli ({:.1} KB raw); budget 200 KB",
-        total as f64 / 1024.0,
-        raw_total as f64 / 1024.0
+        "  every page loads: {:.1} KB; budget 200 KB",
+        kb(shell_total)
+    );
+    for (group, bytes) in &groups {
+        println!(
+            "  pages of `{group}`, when one first opens: {:.1} KB",
+            kb(*bytes)
+        );
+    }
+    let groups_total: u64 = groups.iter().map(|(_, b)| b).sum();
+    println!(
+        "  shared by the groups, fetched with the first that needs them: {:.1} KB in {shared_files} files",
+        kb(shared)
+    );
+    println!(
+        "  everything the service worker keeps for offline use: {:.1} KB",
+        kb(shell_total + groups_total + shared)
     );
     Ok(())
 }
