@@ -225,9 +225,8 @@ fn SyncBadge(sync: SyncState) -> impl IntoView {
 }
 
 /// Shows `render(value)` once `resource` has loaded, a notice while it loads, and a readable
-/// message if it failed. Not a `<Suspense>`: a reload landing while the page re-rendered (the
-/// language switched just after a change) made Leptos' Suspense read a disposed value
-/// (leptos-rs/leptos#3595), a panic seen now and then in the browser tests.
+/// message if it failed. A plain reactive closure: each page waits for one resource, which
+/// needs none of `<Suspense>`'s coordination.
 pub fn loaded<T, V>(
     resource: LocalResource<Result<T, ApiError>>,
     render: impl Fn(T) -> V + Send + Sync + 'static,
