@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds the web app into dist/, from the repository root (`./x` runs it).
 #
-# The bundle is split so that a phone's first visit downloads the shell, not every page: Cargo
-# builds one WASM module that keeps its relocations; `wasm-split-cli` cuts out the page groups
-# marked `#[lazy]` (app/src/pages/mod.rs) and the code they share; wasm-bindgen then processes the
-# main module; wasm-opt shrinks every piece. Trunk cannot split (trunk-rs/trunk#1022), so this
-# script does its job: everything the app loads goes into a directory named after its content's
-# hash, which the server lets browsers keep for a year, and index.html points into it.
+# The bundle is split so that a phone's first visit downloads the shell, not every page:
+# Cargo builds one WASM module that keeps its relocations; `wasm-split-cli` cuts out the page
+# groups marked `#[wasm_split]` (app/src/pages/mod.rs) and the code they share; wasm-bindgen
+# then processes the main module; wasm-opt shrinks every piece. Trunk cannot split
+# (trunk-rs/trunk#1022), so this script does its job: everything the app loads goes into a
+# directory named after its content's hash, which the server lets browsers keep for a year,
+# and index.html points into it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
