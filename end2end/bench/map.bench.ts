@@ -30,6 +30,6 @@ test("map page", async ({ page }) => {
   console.log(
     `map page: 52 TDPs drawn ${median.toFixed(0)} ms after the tap (median of ${times.length}, ` +
       `fetching included); it downloads ${(bytes / 1024).toFixed(1)} KB (boundaries and figures, as sent); ` +
-      `its code is in the first-load figure above`,
+      `its code came with the dashboard, in the same page group`,
   );
 });

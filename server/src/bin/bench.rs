@@ -40,7 +40,7 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    first_load(&args.dist)?;
+    app_size(&args.dist)?;
 
     let dir = PathBuf::from("target/bench-data");
     let _ = std::fs::remove_dir_all(&dir);
@@ -168,7 +168,7 @@ async fn offline_pull(base: &str) -> anyhow::Result<()> {
 /// stylesheet and the main module with its JS), each group of pages split off by
 /// `app/build.sh`, and the chunks the groups share, fetched with the first group that needs
 /// them. The service worker keeps all of it for offline use.
-fn first_load(dist: &std::path::Path) -> anyhow::Result<()> {
+fn app_size(dist: &std::path::Path) -> anyhow::Result<()> {
     let brotli = |path: &std::path::Path| -> anyhow::Result<u64> {
         let br = std::path::PathBuf::from(format!("{}.br", path.display()));
         Ok(std::fs::metadata(if br.exists() { &br } else { path })?.len())
