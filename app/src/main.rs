@@ -34,7 +34,7 @@ fn App() -> impl IntoView {
                 <components::Layout>
                     <session::SessionGate>
                     <Routes fallback=pages::NotFound>
-                        <Route path=segment("") view=pages::Home />
+                        <Route path=segment("") view={Lazy::<pages::Home>::new()} />
                         <Route path=(segment(WARD), CODE) view={Lazy::<pages::Dashboard>::new()} />
                         <Route path=(segment(WARD), CODE, segment(SEARCH)) view={Lazy::<pages::Search>::new()} />
                         <Route path=(segment(WARD), CODE, segment(MAP)) view={Lazy::<pages::Map>::new()} />

@@ -27,8 +27,10 @@ mod tdp;
 mod tickets;
 mod weekly;
 
-pub use home::Home;
 pub use not_found::NotFound;
+
+use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
@@ -39,7 +41,7 @@ use wasm_split_helpers::SplitLoaderError;
 use crate::api::ApiError;
 use crate::components::{ErrorNotice, PageFetch};
 
-/// Every page but the start page has a route type here, named after it, for the route table in
+/// Every page but "not found" has a route type here, named after it, for the route table in
 /// `main.rs`. Its view comes from a WASM chunk that `app/build.sh` cuts out of the bundle,
 /// fetched the first time one of the group's pages opens (and kept by the service worker for
 /// offline use): a phone's first visit downloads the shell, not the whole ward office.
@@ -56,9 +58,22 @@ macro_rules! page_groups {
             }
 
             #[wasm_split_helpers::wasm_split($group, fallible)]
-            pub fn view(page: Page) -> Result<AnyView, SplitLoaderError> {
+            fn view(page: Page) -> Result<AnyView, SplitLoaderError> {
                 Ok(match page {
                     $(Page::$route => $page().into_any(),)*
+                })
+            }
+
+            /// The group's pages share this loader, so that each route's own code in the
+            /// shell stays one call.
+            pub fn load(page: Page) -> Pin<Box<dyn Future<Output = AnyView>>> {
+                Box::pin(async move {
+                    let _fetching = PageFetch::start();
+                    match view(page).await {
+                        Ok(page) => page,
+                        // Not fetched (no signal, and no copy yet): trying again fetches anew.
+                        Err(_) => view! { <ErrorNotice error=ApiError::Network /> }.into_any(),
+                    }
                 })
             }
         }
@@ -72,12 +87,7 @@ macro_rules! page_groups {
                 }
 
                 async fn view(_this: Self) -> AnyView {
-                    let _fetching = PageFetch::start();
-                    match $group::view($group::Page::$route).await {
-                        Ok(page) => page,
-                        // Not fetched (no signal, and no copy yet): trying again fetches anew.
-                        Err(_) => view! { <ErrorNotice error=ApiError::Network /> }.into_any(),
-                    }
+                    $group::load($group::Page::$route).await
                 }
             }
         )*
@@ -85,8 +95,10 @@ macro_rules! page_groups {
 }
 
 page_groups! {
-    // An official's overview of the ward, and the projector at a meeting.
+    // An official's overview of the ward, and the projector at a meeting. The start page goes
+    // on to the ward's dashboard.
     ward {
+        Home => home::Home,
         Dashboard => dashboard::Dashboard,
         Map => map::MapPage,
         Projector => projector::Projector,
