@@ -11,7 +11,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{self, ApiError};
 use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::offline::{SyncState, store, use_sync};
+use crate::offline::{self, SyncState, use_sync};
 use crate::routes::Route;
 use leptos_router::components::A;
 
@@ -48,18 +48,12 @@ impl Session {
                 Ok(info) => {
                     session.demo_accounts.set(info.demo_accounts);
                     if let Some(me) = &info.user {
-                        remember(me).await;
+                        offline::remember(me.clone()).await;
                     }
                     session.me.set(Some(info.user));
                 }
                 // No signal: whoever was signed in on this phone goes on working offline.
-                Err(ApiError::Network) => {
-                    let me = store::get::<Me>(store::PERSON, store::ME)
-                        .await
-                        .ok()
-                        .flatten();
-                    session.me.set(Some(me));
-                }
+                Err(ApiError::Network) => session.me.set(Some(offline::kept_person().await)),
                 Err(ApiError::Server(_)) => session.me.set(Some(None)),
             }
         });
@@ -86,7 +80,7 @@ impl Session {
         self.lost.set(false);
         let session = *self;
         spawn_local(async move {
-            remember(&me).await;
+            offline::remember(me.clone()).await;
             session.me.set(Some(Some(me)));
         });
     }
@@ -127,27 +121,6 @@ async fn finish_offline_sign_out() {
     if pending && api::sign_out().await.is_ok() {
         set_sign_out_pending(false);
     }
-}
-
-/// Keeps the signed-in person on the phone, so the app opens offline. Another person signing
-/// in on the same phone does not see the last one's households; the outbox stays, to be sent.
-async fn remember(me: &Me) {
-    let before = store::get::<Me>(store::PERSON, store::ME)
-        .await
-        .ok()
-        .flatten();
-    let mut changes = Vec::new();
-    if before.is_some_and(|b| b.id != me.id) {
-        changes.extend(
-            [store::HOUSEHOLDS, store::TDPS, store::WARDS, store::PERSON]
-                .into_iter()
-                .map(store::Change::Clear),
-        );
-    }
-    if let Ok(change) = store::Change::put(store::PERSON, store::ME, me) {
-        changes.push(change);
-    }
-    let _ = store::write(changes).await;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

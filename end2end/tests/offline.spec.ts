@@ -138,6 +138,25 @@ test("signing out with unsent visits warns, then wipes the phone", async ({ page
   expect((await session.json()).user).toBeNull();
 });
 
+test.describe("with no service worker", () => {
+  // The worker would answer with its own copy of the offline engine.
+  test.use({ serviceWorkers: "block" });
+
+  test("signing out wipes the phone even when the offline engine cannot be fetched", async ({ page }) => {
+    await signInAs(page, "volunteer");
+    await page.goto("/");
+    await pulled(page);
+    await page.route("**/split_offline.wasm", (route) => route.abort("internetdisconnected"));
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+    expect((await kept(page)).households).toBeGreaterThan(0);
+
+    await page.getByRole("button", { name: "Đăng xuất" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+    expect(await kept(page)).toEqual({ outbox: 0, households: 0, person: 0 });
+  });
+});
+
 // A server of its own, on its own data directory, that this test stops and starts again.
 const RESTART_PORT = 3101;
 const restartURL = `http://127.0.0.1:${RESTART_PORT}`;

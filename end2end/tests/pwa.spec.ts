@@ -1,5 +1,5 @@
 import { test, expect, chromium, Page } from "@playwright/test";
-import { signInAs } from "./accounts";
+import { PASSWORD, PHONES, signInAs } from "./accounts";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -93,4 +93,35 @@ test("a group of pages is fetched when one first opens: a notice meanwhile, an e
   release();
   await expect(page.locator("ul.accounts > li").first()).toBeVisible();
   await expect(notice).toBeHidden();
+});
+
+test.describe("with no service worker", () => {
+  // The worker fetches every chunk itself for offline use, out of the page's sight.
+  test.use({ serviceWorkers: "block" });
+
+  test("the offline engine comes after signing in; the app works without it, and syncs once it comes", async ({ page }) => {
+    const engine = "**/split_offline.wasm";
+    let fetches = 0;
+    page.on("request", (r) => {
+      if (r.url().endsWith("/split_offline.wasm")) fetches++;
+    });
+    await page.route(engine, (route) => route.abort("internetdisconnected"));
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "Đăng nhập" })).toBeVisible();
+    expect(fetches).toBe(0);
+
+    await page.getByLabel("Số điện thoại").fill(PHONES.volunteer);
+    await page.getByLabel("Mật khẩu").fill(PASSWORD);
+    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+    const badge = page.getByTestId("sync-badge");
+    await expect(badge).toHaveText("Không có mạng");
+    expect(fetches).toBeGreaterThan(0);
+
+    await page.unroute(engine);
+    await badge.click();
+    await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
+    await expect(page.getByText(/^Lần đồng bộ gần nhất: /)).toBeVisible();
+    await expect(badge).toHaveText("Đã đồng bộ");
+  });
 });

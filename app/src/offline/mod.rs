@@ -7,12 +7,13 @@
 //! The server takes a visit once however often it is sent (its id is the key), so a sync cut
 //! off half way is simply run again.
 
+mod engine;
 pub mod local;
 pub mod store;
 
 use chrono::{DateTime, Utc};
 use domain::FieldError;
-use domain::api::{NewVisit, OutboxVisit, SyncStatus, VisitBatch};
+use domain::api::{Me, NewVisit, OutboxVisit};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::session::Session;
-use store::{Change, OUTBOX, PERSON};
+use store::{Change, OUTBOX};
 
 /// Visits sent per request: small enough for a weak 3G link to carry in a few seconds.
 const BATCH: usize = 100;
@@ -104,15 +105,14 @@ impl SyncState {
             again: StoredValue::new(false),
         };
         provide_context(sync);
-        spawn_local(async move {
-            sync.last_sync
-                .set(store::get(PERSON, LAST_SYNC).await.ok().flatten());
-            sync.refresh().await;
-        });
-        // On start and after each sign-in.
+        // On start and after each sign-in: what the phone holds first, for the badge, then a
+        // round. Nobody signed in has nothing to sync, so a new visitor never fetches its code.
         Effect::new(move |_| {
             if session.me.with(|me| matches!(me, Some(Some(_)))) {
-                sync.start();
+                spawn_local(async move {
+                    sync.refresh().await;
+                    sync.run().await;
+                });
             }
         });
         let _ = window_event_listener(leptos::ev::online, move |_| sync.start());
@@ -144,11 +144,7 @@ impl SyncState {
         loop {
             self.again.set_value(false);
             match self.round().await {
-                Ok(()) => {
-                    let at = now();
-                    if let Ok(change) = Change::put(PERSON, LAST_SYNC, &at) {
-                        let _ = store::write(vec![change]).await;
-                    }
+                Ok(at) => {
                     self.last_sync.set(Some(at));
                     self.offline.set(false);
                 }
@@ -165,12 +161,8 @@ impl SyncState {
         self.running.set(false);
     }
 
-    async fn round(&self) -> Result<(), ApiError> {
-        let taken = push().await;
-        if let Ok(n @ 1..) | Err((n @ 1.., _)) = taken {
-            self.sent.update(|s| *s += n);
-        }
-        taken.map_err(|(_, e)| e)?;
+    /// Says when it ended, if it did.
+    async fn round(&self) -> Result<DateTime<Utc>, ApiError> {
         let mut wards: Vec<i32> = self.session.me.with_untracked(|me| {
             me.as_ref()
                 .and_then(Option::as_ref)
@@ -179,24 +171,29 @@ impl SyncState {
         });
         wards.sort_unstable();
         wards.dedup();
-        for ward in wards {
-            let since = local::ward_copy(ward).await.map(|c| c.cursor);
-            let changes = api::sync_changes(ward, since.as_deref()).await?;
-            local::keep(changes).await.map_err(|_| ApiError::Network)?;
-            if since.is_none() {
-                request_persistence();
-            }
+        // Its code not fetched (no signal, and no copy yet) is one more round without signal.
+        let (taken, done) = engine::round(wards)
+            .await
+            .map_err(|_| ApiError::Network)?
+            .await;
+        if taken > 0 {
+            self.sent.update(|s| *s += taken);
         }
-        Ok(())
+        done
     }
 
     /// Reads the outbox again for the badge and the problem list.
     pub async fn refresh(&self) {
-        let entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
-        let (problems, unsent): (Vec<_>, Vec<_>) =
-            entries.into_iter().partition(|e| e.problem.is_some());
-        self.unsent.set(unsent.len());
-        self.problems.set(problems);
+        // Its code not fetched: the badge stays as it was until the next round.
+        let Ok(read) = engine::outbox().await else {
+            return;
+        };
+        let outbox = read.await;
+        self.unsent.set(outbox.unsent);
+        self.problems.set(outbox.problems);
+        if outbox.last_sync.is_some() {
+            self.last_sync.set(outbox.last_sync);
+        }
     }
 
     /// Saves a visit from the form: to the outbox first, then straight to the server if it
@@ -270,62 +267,29 @@ impl SyncState {
 
     /// Forgets everything on the phone (signing out).
     pub async fn wipe(self) {
-        let _ = store::wipe().await;
+        match engine::wipe().await {
+            Ok(wipe) => wipe.await,
+            // Its code not fetched: nothing of this person may stay on the phone all the same.
+            Err(_) => store::delete(),
+        }
         self.unsent.set(0);
         self.problems.set(Vec::new());
         self.last_sync.set(None);
     }
 }
 
-/// Pushes the outbox, oldest first, in batches, and keeps the server's answer for each visit.
-/// Says how many visits the server took, also when a later batch failed.
-async fn push() -> Result<usize, (usize, ApiError)> {
-    let mut taken = 0;
-    let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
-    entries.retain(|e| e.problem.is_none());
-    entries.sort_by_key(|e| (e.ward, e.item.recorded_at));
-    for chunk in entries.chunk_by(|a, b| a.ward == b.ward) {
-        for batch in chunk.chunks(BATCH) {
-            let ward = batch[0].ward;
-            let body = VisitBatch {
-                sent_at: now(),
-                visits: batch.iter().map(|e| e.item.clone()).collect(),
-            };
-            let outcomes = api::sync_visits(ward, &body)
-                .await
-                .map_err(|e| (taken, e))?;
-            let mut changes = Vec::with_capacity(batch.len());
-            for (entry, outcome) in batch.iter().zip(outcomes) {
-                let problem = match outcome.status {
-                    SyncStatus::Stored | SyncStatus::AlreadyStored => {
-                        taken += 1;
-                        changes.push(Change::Delete(OUTBOX, entry.id().to_string()));
-                        continue;
-                    }
-                    SyncStatus::Invalid => Problem::Invalid(outcome.fields),
-                    SyncStatus::Refused => Problem::Refused,
-                    SyncStatus::Conflict => Problem::Conflict,
-                };
-                let kept = OutboxEntry {
-                    problem: Some(problem),
-                    ..entry.clone()
-                };
-                if let Ok(change) = Change::put(OUTBOX, entry.id(), &kept) {
-                    changes.push(change);
-                }
-            }
-            store::write(changes)
-                .await
-                .map_err(|_| (taken, ApiError::Network))?;
-        }
+/// Keeps the signed-in person on the phone, so the app opens offline.
+pub async fn remember(me: Me) {
+    // Not fetched: the next start remembers.
+    if let Ok(remember) = engine::remember(me).await {
+        remember.await;
     }
-    Ok(taken)
 }
 
-/// Asks the browser not to evict the phone's database when space runs short (it may say no;
-/// an installed app usually gets yes).
-fn request_persistence() {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().storage().persist();
+/// Who was signed in on this phone, for working without signal.
+pub async fn kept_person() -> Option<Me> {
+    match engine::person().await {
+        Ok(person) => person.await,
+        Err(_) => None,
     }
 }

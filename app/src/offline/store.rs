@@ -149,3 +149,15 @@ pub async fn write(changes: Vec<Change<'_>>) -> Result<()> {
 pub async fn wipe() -> Result<()> {
     write(ALL.iter().map(|s| Change::Clear(s)).collect()).await
 }
+
+/// Drops the phone's database whole: signing out when the code that empties it cannot be
+/// fetched. This page's own connection closes first, or it would hold the deletion up until
+/// the page closes.
+pub fn delete() {
+    if let Some(db) = OPEN.with(|o| o.borrow_mut().take()) {
+        db.close();
+    }
+    if let Ok(factory) = idb::Factory::new() {
+        let _ = factory.delete(NAME);
+    }
+}

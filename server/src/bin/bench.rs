@@ -165,9 +165,9 @@ async fn offline_pull(base: &str) -> anyhow::Result<()> {
 }
 
 /// The web app's files as served (brotli): the shell every page loads (the HTML, the
-/// stylesheet and the main module with its JS), each group of pages split off by
-/// `app/build.sh`, and the chunks the groups share, fetched with the first group that needs
-/// them. The service worker keeps all of it for offline use.
+/// stylesheet and the main module with its JS), each chunk split off by `app/build.sh` (the
+/// groups of pages, and the offline engine that comes with a sign-in), and the chunks those
+/// share, fetched with the first that needs them. The service worker keeps all of it for offline use.
 fn app_size(dist: &std::path::Path) -> anyhow::Result<()> {
     let brotli = |path: &std::path::Path| -> anyhow::Result<u64> {
         let br = std::path::PathBuf::from(format!("{}.br", path.display()));
@@ -214,13 +214,13 @@ fn app_size(dist: &std::path::Path) -> anyhow::Result<()> {
     );
     for (group, bytes) in &groups {
         println!(
-            "  pages of `{group}`, when one first opens: {:.1} KB",
+            "  `{group}`, fetched when first needed: {:.1} KB",
             kb(*bytes)
         );
     }
     let groups_total: u64 = groups.iter().map(|(_, b)| b).sum();
     println!(
-        "  shared by the groups, fetched with the first that needs them: {:.1} KB in {shared_files} files",
+        "  shared by those, fetched with the first that needs them: {:.1} KB in {shared_files} files",
         kb(shared)
     );
     println!(
