@@ -44,9 +44,37 @@ test("first load", async ({ browser }) => {
     await expect(volunteer.locator("ul.households li, p.done").first()).toBeVisible();
   });
 
+  // A resident scanning a class's QR code: the page opens without an account.
+  const organiser = await phone(browser);
+  await signInAs(organiser, "admin");
+  const tomorrow = new Date(Date.now() + 24 * 3600_000);
+  const created = await organiser.request.post("/api/v1/wards/619/activities", {
+    data: {
+      id: crypto.randomUUID(),
+      kind: "community_class",
+      title: "Lớp dùng VNeID",
+      tdp_id: null,
+      place: "Nhà văn hoá tổ 1",
+      starts_at: tomorrow.toISOString(),
+      ends_at: new Date(tomorrow.getTime() + 2 * 3600_000).toISOString(),
+      organiser: "Tổ công nghệ số tổ 1",
+      topics: [],
+      capacity: null,
+    },
+  });
+  expect(created.status()).toBe(201);
+  const code = await organiser.request.post(`/api/v1/activities/${(await created.json()).id}/check-in-codes`);
+  expect(code.status()).toBe(201);
+  const resident = await phone(browser);
+  const checkIn = await measure(resident, async () => {
+    await resident.goto((await code.json()).url);
+    await expect(resident.getByText("Lớp dùng VNeID")).toBeVisible();
+  });
+
   console.log(
     `first load, as sent, on a phone with nothing cached: the sign-in page ${kb(signIn)} ` +
       `(budget 200 KB); signing in to the ward dashboard ${kb(dashboard)} more (its page group and data); ` +
-      `a signed-in volunteer opening their households ${kb(households)} in all`,
+      `a signed-in volunteer opening their households ${kb(households)} in all; ` +
+      `a resident opening a class's QR check-in page ${kb(checkIn)}`,
   );
 });
