@@ -74,10 +74,10 @@ pub fn remember(me: Me) -> Later<()> {
             changes.extend(
                 [store::HOUSEHOLDS, store::TDPS, store::WARDS, store::PERSON]
                     .into_iter()
-                    .map(store::Change::Clear),
+                    .map(Change::Clear),
             );
         }
-        if let Ok(change) = store::Change::put(PERSON, store::ME, &me) {
+        if let Ok(change) = Change::put(PERSON, store::ME, &me) {
             changes.push(change);
         }
         let _ = store::write(changes).await;
