@@ -95,6 +95,32 @@ test("a group of pages is fetched when one first opens: a notice meanwhile, an e
   await expect(notice).toBeHidden();
 });
 
+test("a tap made while the start page loads is not undone when it goes on to the dashboard", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  // The ward list the start page waits for, and the code of the page tapped, both held.
+  const hold = async (url: string) => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(url, async (route) => {
+      await held;
+      await route.continue();
+    });
+    return release;
+  };
+  const wards = await hold("**/api/v1/wards");
+  const field = await hold("**/split_field.wasm");
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Ngõ Số" })).toBeVisible();
+  await page.getByRole("navigation").getByRole("link", { name: "Hộ của tôi" }).click();
+  await expect(page.locator(".page-fetch")).toBeVisible();
+  wards();
+  // The start page lists the ward, where it would have gone on to the ward's dashboard.
+  await expect(page.getByRole("link", { name: "Phường Phú Diễn – Thành phố Hà Nội" })).toBeVisible();
+  field();
+  await expect(page.getByRole("heading", { level: 1, name: "Hộ được giao cho tôi" })).toBeVisible();
+  expect(new URL(page.url()).pathname).toBe("/ho-cua-toi");
+});
+
 test.describe("with no service worker", () => {
   // The worker fetches every chunk itself for offline use, out of the page's sight.
   test.use({ serviceWorkers: "block" });

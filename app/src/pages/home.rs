@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::components::loaded;
@@ -15,9 +15,13 @@ pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let wards = LocalResource::new(api::wards);
     let navigate = use_navigate();
+    let location = use_location();
     Effect::new(move |_| {
         if let Some(Ok(list)) = wards.get()
             && let [only] = list.as_slice()
+            // A tap elsewhere while the list loaded is not undone (this page stays on screen
+            // until the next one's code has come).
+            && location.pathname.get_untracked() == Route::Home.path()
         {
             navigate(
                 &Route::Dashboard(only.code).path(),
