@@ -1,8 +1,8 @@
 //! `./x bench`: prints the figures the project's budgets are about.
 //!
 //! - the web app's size (brotli), from the precompressed files in `dist/`: what every page
-//!   loads, and what each group of pages adds when it first opens (the browser part of
-//!   `./x bench` measures the first screens themselves);
+//!   loads, and what each split-off chunk (a group of pages, the offline engine) adds when it
+//!   is first needed (the browser part of `./x bench` measures the first screens themselves);
 //! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
 //!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards;
 //! - what a phone pulls to work offline, visits synced per second, and the import of a
@@ -167,7 +167,8 @@ async fn offline_pull(base: &str) -> anyhow::Result<()> {
 /// The web app's files as served (brotli): the shell every page loads (the HTML, the
 /// stylesheet and the main module with its JS), each chunk split off by `app/build.sh` (the
 /// groups of pages, and the offline engine that comes with a sign-in), and the chunks those
-/// share, fetched with the first that needs them. The service worker keeps all of it for offline use.
+/// share, fetched with the first that needs them. The service worker keeps all of it for
+/// offline use.
 fn app_size(dist: &std::path::Path) -> anyhow::Result<()> {
     let brotli = |path: &std::path::Path| -> anyhow::Result<u64> {
         let br = std::path::PathBuf::from(format!("{}.br", path.display()));
