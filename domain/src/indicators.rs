@@ -72,13 +72,6 @@ pub fn figure(achieved: i64, population: i64, target_percent: f64) -> Figure {
     }
 }
 
-/// The week (Monday to Sunday) holding `day`, as reports count weeks.
-pub fn week_of(day: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate) {
-    use chrono::Datelike;
-    let monday = day - chrono::Days::new(u64::from(day.weekday().num_days_from_monday()));
-    (monday, monday + chrono::Days::new(6))
-}
-
 /// Mean satisfaction (1–5) with one decimal, from a sum and a count of ratings.
 pub fn mean_rating(sum: i64, count: i64) -> Option<f64> {
     (count > 0).then(|| ((sum as f64 / count as f64) * 10.0).round() / 10.0)
@@ -136,24 +129,6 @@ pub fn ranking(tdps: &[TdpIndicators], skills: &[Skill]) -> Vec<Standing> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_week_runs_monday_to_sunday_across_the_year_end() {
-        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        // 23 November 2026 is a Monday; the Sunday after belongs to the same week.
-        assert_eq!(
-            week_of(day(2026, 11, 23)),
-            (day(2026, 11, 23), day(2026, 11, 29))
-        );
-        assert_eq!(
-            week_of(day(2026, 11, 29)),
-            (day(2026, 11, 23), day(2026, 11, 29))
-        );
-        assert_eq!(
-            week_of(day(2027, 1, 1)),
-            (day(2026, 12, 28), day(2027, 1, 3))
-        );
-    }
 
     #[test]
     fn eligibility_uses_year_difference() {

@@ -12,6 +12,7 @@ pub mod map;
 pub mod models;
 pub mod pages;
 pub mod text;
+pub mod time;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, FieldCode, FieldError};

@@ -80,8 +80,8 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn settings(&self) -> crate::Settings {
-        crate::Settings {
+    pub fn settings(&self) -> anyhow::Result<crate::Settings> {
+        Ok(crate::Settings {
             secure_cookies: self
                 .public_url
                 .as_deref()
@@ -90,6 +90,7 @@ impl Config {
             behind_proxy: self.behind_proxy,
             demo: self.demo,
             sessions: crate::auth::SessionPolicy::default(),
-        }
+            clock: crate::clock::Clock::from_env()?,
+        })
     }
 }

@@ -9,7 +9,7 @@
     reason = "rows are gathered as tuples of columns, one Vec per UNNEST parameter of the bulk inserts"
 )]
 
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
 use domain::access::Role;
 use domain::api::{HelpItem, NewVisit, SkillStatus};
 use rand::{Rng, SeedableRng};
@@ -68,17 +68,15 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
-/// Loads the demo ward unless the database already holds a TDP.
-pub async fn load_if_empty(db: &PgPool) -> anyhow::Result<Option<Counts>> {
+/// Loads the demo ward, as it stands at `now`, unless the database already holds a TDP.
+pub async fn load_if_empty(db: &PgPool, now: DateTime<Utc>) -> anyhow::Result<Option<Counts>> {
     let any = sqlx::query_scalar!(r#"select exists (select from tdps) as "any!""#)
         .fetch_one(db)
         .await?;
     if any {
         return Ok(None);
     }
-    Ok(Some(
-        generate_ward(db, DEMO_WARD, HA_NOI, WARD, crate::api::today()).await?,
-    ))
+    Ok(Some(generate_ward(db, DEMO_WARD, HA_NOI, WARD, now).await?))
 }
 
 const FAMILY: [(&str, u32); 14] = [
@@ -193,14 +191,16 @@ struct Person {
     birth_year: i32,
 }
 
-/// Generates one ward of `size` and stores it in one transaction.
+/// Generates one ward of `size` as it stands at `now` (its visits, classes and tickets counted
+/// around that instant) and stores it in one transaction.
 pub async fn generate_ward(
     db: &PgPool,
     ward_code: i32,
     province_code: i32,
     size: Size,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Counts> {
+    let today = domain::time::day(now);
     let mut rng = ChaCha8Rng::seed_from_u64(0x6e67_6f73_6f00_0000 ^ ward_code as u64);
     let year = today.year();
     let mut rows = Rows::default();
@@ -394,7 +394,7 @@ pub async fn generate_ward(
     markets(&mut tx, &mut rng, ward_code, &tdp_ids, today).await?;
     accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
     activities(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, today).await?;
-    tickets(&mut tx, &mut rng, ward_code, &tdp_ids, &skills).await?;
+    tickets(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, now).await?;
     tx.commit().await?;
     Ok(Counts {
         tdps: rows.tdp.0.len(),
@@ -563,9 +563,13 @@ async fn visit(
             }
         }
     }
+    // Each recorded on the evening of its day: the database's own now() would be another
+    // instant than the ward's clock when a test runs the demo on a chosen day.
     sqlx::query!(
-        "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, request)
-         select id, $2, tdp, household, d, s, r
+        "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, request,
+                             recorded_at)
+         select id, $2, tdp, household, d, s, r,
+                (d + time '20:00') at time zone 'Asia/Ho_Chi_Minh'
          from unnest($1::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::jsonb[])
              as v(id, tdp, household, d, s, r)",
         &v.0, ward_code, &v.1, &v.2, &v.3, &v.4 as &[Option<i32>], &v.5,
@@ -749,10 +753,10 @@ async fn activities(
 ) -> anyhow::Result<()> {
     // Vietnam's wall clock, as the ward schedules.
     let at = |day: NaiveDate, hour: u32, minute: u32| {
-        day.and_hms_opt(hour, minute, 0)
-            .expect("valid time")
-            .and_utc()
-            - chrono::TimeDelta::hours(7)
+        domain::time::instant(
+            day,
+            NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time"),
+        )
     };
     let topic = |i: usize| skills.get(i).copied().into_iter().collect::<Vec<Uuid>>();
     let saturday = today + Days::new(u64::from((12 - today.weekday().num_days_from_monday()) % 7));
@@ -860,6 +864,7 @@ async fn tickets(
     ward_code: i32,
     tdps: &[Uuid],
     skills: &[Uuid],
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     if tdps.is_empty() {
         return Ok(());
@@ -877,7 +882,6 @@ async fn tickets(
     let admin = user(&mut *tx, Role::WardAdmin).await?;
     let responder = user(&mut *tx, Role::Responder).await?;
     // Counted back from now, so that nothing was opened or resolved in the future.
-    let now = chrono::Utc::now();
     let ago = |hours: i64| now - chrono::TimeDelta::hours(hours);
     let skill = |i: usize| skills.get(i).copied();
     // (TDP, about a household, skill, title, opened, taken on, resolved with a note)

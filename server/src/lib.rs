@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod boundaries;
 pub mod catalogue;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod embedded_pg;
@@ -46,10 +47,22 @@ pub struct Settings {
     pub behind_proxy: bool,
     /// Started with `--demo`: the sign-in page lists the demo accounts.
     pub demo: bool,
+    /// Where every "now" and "today" comes from.
+    pub clock: clock::Clock,
     pub sessions: auth::SessionPolicy,
 }
 
 impl AppState {
+    /// Now, by the server's one clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.config.clock.now()
+    }
+
+    /// Today in Vietnam, by the server's one clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.config.clock.today()
+    }
+
     pub fn new(db: PgPool, dist: PathBuf, settings: Settings) -> Self {
         Self {
             db,

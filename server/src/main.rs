@@ -50,15 +50,16 @@ async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgr
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let settings = config.settings()?;
     let (embedded, db) = open_database(&config).await?;
     if config.demo
-        && let Some(counts) = demo::load_if_empty(&db).await?
+        && let Some(counts) = demo::load_if_empty(&db, settings.clock.now()).await?
     {
         tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
     }
 
     tokio::spawn(server::housekeeping(db.clone()));
-    let state = AppState::new(db.clone(), config.dist.clone(), config.settings());
+    let state = AppState::new(db.clone(), config.dist.clone(), settings);
     state.load_tile_origins().await?;
     let app = server::router(state);
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))

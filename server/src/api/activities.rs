@@ -163,8 +163,8 @@ pub(super) async fn in_period(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> Result<Vec<Activity>> {
-    let to = to.and_then(|d| d.succ_opt()).map(super::start_of);
-    activities(db, ward, None, from.map(super::start_of), to).await
+    let to = to.and_then(|d| d.succ_opt()).map(domain::time::start_of);
+    activities(db, ward, None, from.map(domain::time::start_of), to).await
 }
 
 /// Schedules an activity: for one TDP by its team leader, for the whole ward by the ward's
@@ -469,10 +469,7 @@ async fn put_learning(
     )
     .execute(&mut *tx)
     .await?;
-    let day = activity
-        .starts_at
-        .with_timezone(&super::vietnam())
-        .date_naive();
+    let day = domain::time::day(activity.starts_at);
     // The same forward-only rule as visits (`visits::record`): in progress → achieved, the
     // earliest achievement kept.
     sqlx::query!(
@@ -497,8 +494,9 @@ async fn put_learning(
     .execute(&mut *tx)
     .await?;
     sqlx::query!(
-        "update activities set confirmed_at = now() where id = $1",
-        id
+        "update activities set confirmed_at = $2 where id = $1",
+        id,
+        state.now(),
     )
     .execute(&mut *tx)
     .await?;

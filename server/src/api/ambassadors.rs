@@ -351,17 +351,19 @@ async fn put_mentor(
             }
             sqlx::query!(
                 "insert into mentor_learners (resident_id, tdp_id, ward_code, mentor_id,
-                                              mentor_resident_id)
-                 values ($1, $2, $3, $4, $5)
+                                              mentor_resident_id, created_at)
+                 values ($1, $2, $3, $4, $5, $6)
                  on conflict (resident_id) do update
                  set mentor_id = excluded.mentor_id,
-                     mentor_resident_id = excluded.mentor_resident_id, created_at = now()
+                     mentor_resident_id = excluded.mentor_resident_id,
+                     created_at = excluded.created_at
                  where mentor_learners.mentor_id <> excluded.mentor_id",
                 id,
                 place.tdp,
                 place.ward,
                 mentor,
                 m.resident_id,
+                state.now(),
             )
             .execute(&mut *tx)
             .await?

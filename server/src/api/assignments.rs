@@ -76,10 +76,10 @@ async fn assign(
     let mut tx = state.db.begin().await?;
     let changed = match a.team_member_id {
         Some(member) => sqlx::query!(
-            "insert into assignments (household_id, tdp_id, team_member_id)
-             select unnest($1::uuid[]), $2, $3
+            "insert into assignments (household_id, tdp_id, team_member_id, assigned_at)
+             select unnest($1::uuid[]), $2, $3, $4
              on conflict (household_id) do update
-             set team_member_id = excluded.team_member_id, assigned_at = now()
+             set team_member_id = excluded.team_member_id, assigned_at = excluded.assigned_at
              where assignments.team_member_id <> excluded.team_member_id
                  or exists (select from visits v
                             where v.household_id = assignments.household_id
@@ -87,6 +87,7 @@ async fn assign(
             &a.household_ids,
             id,
             member,
+            state.now(),
         )
         .execute(&mut *tx)
         .await?

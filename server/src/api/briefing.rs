@@ -5,7 +5,6 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use chrono::Utc;
 use domain::ErrorBody;
 use domain::api::{Briefing, UpcomingActivity};
 use domain::pages;
@@ -34,7 +33,7 @@ async fn get_briefing(
     headers: HeaderMap,
     Path(code): Path<i32>,
 ) -> ApiResult<Briefing> {
-    let generated_at = Utc::now();
+    let generated_at = state.now();
     let dashboard = dashboard::current(&state, code).await?.dashboard;
     if dashboard.tdps.is_empty() {
         return Err(Error::NotFound);
@@ -45,7 +44,7 @@ async fn get_briefing(
         super::origin(&state, &headers),
         pages::projector(code)
     );
-    let today = super::today();
+    let today = domain::time::day(generated_at);
     let activities = activities::in_period(
         &state.db,
         code,
@@ -65,7 +64,7 @@ async fn get_briefing(
         ends_at: a.ends_at,
     })
     .collect();
-    let campaigns = campaigns::standings(&state.db, code).await?;
+    let campaigns = campaigns::standings(&state.db, code, today).await?;
     Ok(Json(Briefing {
         activities,
         campaigns,

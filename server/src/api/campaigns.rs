@@ -18,7 +18,7 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, today};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
 use crate::error::{Error, Json, Path, Query, Result};
@@ -239,13 +239,18 @@ async fn get_campaign(
         .await?
         .pop()
         .ok_or(Error::NotFound)?;
-    Ok(Json(progress(&state.db, campaign, scope.tdp).await?))
+    Ok(Json(
+        progress(&state.db, campaign, scope.tdp, state.today()).await?,
+    ))
 }
 
-/// The ward's campaigns running today, each indicator against its target and the straight
+/// The ward's campaigns running `today`, each indicator against its target and the straight
 /// line to it: for the projector and the weekly report.
-pub(super) async fn standings(db: &PgPool, ward: i32) -> Result<Vec<CampaignStanding>> {
-    let today = today();
+pub(super) async fn standings(
+    db: &PgPool,
+    ward: i32,
+    today: NaiveDate,
+) -> Result<Vec<CampaignStanding>> {
     let mut out = Vec::new();
     for c in campaigns(db, ward, None).await? {
         if !matches!(
@@ -254,7 +259,7 @@ pub(super) async fn standings(db: &PgPool, ward: i32) -> Result<Vec<CampaignStan
         ) {
             continue;
         }
-        let p = progress(db, c, None).await?;
+        let p = progress(db, c, None, today).await?;
         out.push(CampaignStanding {
             name: p.campaign.name,
             starts_on: p.campaign.starts_on,
@@ -279,8 +284,14 @@ pub(super) async fn standings(db: &PgPool, ward: i32) -> Result<Vec<CampaignStan
     Ok(out)
 }
 
-/// A campaign's burn-up per indicator for its scope, or `tdp` of it, and each TDP's results.
-async fn progress(db: &PgPool, campaign: Campaign, tdp: Option<Uuid>) -> Result<CampaignProgress> {
+/// A campaign's burn-up per indicator for its scope, or `tdp` of it, and each TDP's results,
+/// as they stand `today`.
+async fn progress(
+    db: &PgPool,
+    campaign: Campaign,
+    tdp: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<CampaignProgress> {
     let ward = campaign.ward_code;
     let scope = Scope { tdp };
     let tdps: Vec<ScopeTdp> = sqlx::query_as!(
@@ -347,7 +358,6 @@ async fn progress(db: &PgPool, campaign: Campaign, tdp: Option<Uuid>) -> Result<
     .into_iter()
     .map(|s| (s.code, (s.name_vi, s.name_en)))
     .collect();
-    let today = today();
     let days_of = |tdp: Uuid, indicator: &str| -> Vec<(NaiveDate, i64)> {
         daily
             .get(&(tdp, indicator.to_owned()))

@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, Utc};
 use domain::access::Action;
 use domain::api::{Activity, AuditAction, CheckIn, CheckInActivity, CheckInCode};
 use domain::{ErrorBody, FieldCode};
@@ -45,7 +46,7 @@ async fn create_code(
     access.ward(activity.ward_code, Action::ViewFigures)?;
     reach_on(&access, &activity, Action::Record)?;
     let expires_at = activity.ends_at + GRACE;
-    if expires_at <= chrono::Utc::now() {
+    if expires_at <= state.now() {
         return Err(Error::field("ends_at", FieldCode::Expired));
     }
     let (token, hash) = new_token();
@@ -86,13 +87,14 @@ async fn create_code(
     ))
 }
 
-/// Whether `code` opens `activity` now: unknown, another activity's, or expired codes are
+/// Whether `code` opens `activity` at `now`: unknown, another activity's, or expired codes are
 /// refused as the `code` field.
-async fn check_code(db: &PgPool, activity: Uuid, code: &str) -> Result<()> {
+async fn check_code(db: &PgPool, activity: Uuid, code: &str, now: DateTime<Utc>) -> Result<()> {
     let found = sqlx::query!(
-        r#"select activity_id, expires_at > now() as "live!"
+        r#"select activity_id, expires_at > $2 as "live!"
            from check_in_codes where token_hash = $1"#,
         token_hash(code),
+        now,
     )
     .fetch_optional(db)
     .await?;
@@ -168,7 +170,7 @@ async fn check_in_page(
     Query(query): Query<CodeQuery>,
 ) -> ApiResult<CheckInActivity> {
     let activity = activity(&state.db, id).await?;
-    check_code(&state.db, id, &query.code).await?;
+    check_code(&state.db, id, &query.code, state.now()).await?;
     Ok(Json(public_view(&state.db, activity).await?))
 }
 
@@ -187,8 +189,8 @@ async fn check_in(
     Json(body): Json<CheckIn>,
 ) -> Result<(StatusCode, Json<CheckInActivity>)> {
     let activity = activity(&state.db, id).await?;
-    domain::validate::check_in(&body, super::today()).map_err(Error::Validation)?;
-    check_code(&state.db, id, &body.code).await?;
+    domain::validate::check_in(&body, state.today()).map_err(Error::Validation)?;
+    check_code(&state.db, id, &body.code, state.now()).await?;
     let candidates = sqlx::query_as!(
         Candidate,
         "select r.id, r.tdp_id, r.full_name from residents r join tdps t on t.id = r.tdp_id

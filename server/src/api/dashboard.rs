@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
 
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, TdpIndicators};
 use domain::indicators::{
     figure, latest_eligible_birth_year, mean_rating, population, share_percent,
@@ -50,7 +50,8 @@ impl Cache {
 
 /// The ward's dashboard, from the cache when nothing has changed since it was computed.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
-    let year = super::today().year();
+    let today = state.today();
+    let year = today.year();
     // Read before the figures are computed: figures newer than their label only cost a
     // recomputation, never a stale answer.
     let changes = changes(&state.db, code).await?;
@@ -58,7 +59,7 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
         return Ok(cached);
     }
     let ward = super::wards::ward(&state.db, code).await?;
-    let f = figures(&state.db, code, None).await?;
+    let f = figures(&state.db, code, None, today).await?;
     let dashboard = Dashboard {
         ward,
         as_of_year: f.as_of_year,
@@ -106,9 +107,15 @@ pub async fn skills(db: &PgPool, ward_code: i32) -> Result<Vec<Skill>> {
     .await?)
 }
 
-/// The figures of a ward's TDPs (or of one TDP, with `only`).
-pub async fn figures(db: &PgPool, ward_code: i32, only: Option<Uuid>) -> Result<Figures> {
-    let as_of_year = super::today().year();
+/// The figures of a ward's TDPs (or of one TDP, with `only`) on a day: ages are counted by
+/// its year.
+pub async fn figures(
+    db: &PgPool,
+    ward_code: i32,
+    only: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<Figures> {
+    let as_of_year = today.year();
     let skills = skills(db, ward_code).await?;
     let tdps = sqlx::query!(
         "select id, code, name, households_registered, adults_registered from tdps

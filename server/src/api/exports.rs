@@ -231,8 +231,9 @@ async fn indicators(
 ) -> crate::error::Result<Response> {
     access.ward(code, Action::ViewFigures)?;
     super::wards::ward(&state.db, code).await?;
-    let table = indicators_table(&figures(&state.db, code, None).await?);
-    table.respond(query.format, &format!("chi-so-{code}-{}", super::today()))
+    let today = state.today();
+    let table = indicators_table(&figures(&state.db, code, None, today).await?);
+    table.respond(query.format, &format!("chi-so-{code}-{today}"))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -268,7 +269,8 @@ async fn households(
     let code = sqlx::query_scalar!("select code from tdps where id = $1", id)
         .fetch_one(&state.db)
         .await?;
-    let ids = super::tdps::household_ids(&state.db, id, query.show, i64::MAX, 0).await?;
+    let today = state.today();
+    let ids = super::tdps::household_ids(&state.db, id, query.show, today, i64::MAX, 0).await?;
     let list = summaries(&state.db, &ids).await?;
     let mut missing: HashMap<Uuid, String> = sqlx::query!(
         r#"select r.household_id, string_agg(r.full_name, ', ' order by r.name_sort) as "names!"
@@ -277,7 +279,7 @@ async fn households(
                and not exists (select from model_people mp where mp.resident_id = r.id and mp.identity)
            group by r.household_id"#,
         &ids,
-        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, today.year()),
     )
     .fetch_all(&state.db)
     .await?
@@ -330,7 +332,7 @@ async fn households(
         .to_vec(),
         rows,
     };
-    let name = format!("ho-{}-{}-{}", code, query.show.as_str(), super::today());
+    let name = format!("ho-{}-{}-{}", code, query.show.as_str(), today);
     table.respond(query.format, &name)
 }
 
@@ -371,11 +373,13 @@ async fn activities(
             .into_iter()
             .map(|s| (s.id, s.name_vi))
             .collect();
-    let vietnam = |t: chrono::DateTime<chrono::Utc>| t + chrono::TimeDelta::hours(7);
     let rows = list
         .into_iter()
         .map(|a| {
-            let (start, end) = (vietnam(a.starts_at), vietnam(a.ends_at));
+            let (start, end) = (
+                domain::time::local(a.starts_at),
+                domain::time::local(a.ends_at),
+            );
             vec![
                 Cell::Text(start.format("%d/%m/%Y").to_string()),
                 Cell::Text(format!("{}–{}", start.format("%H:%M"), end.format("%H:%M"))),
@@ -427,10 +431,7 @@ async fn activities(
         .to_vec(),
         rows,
     };
-    table.respond(
-        query.format,
-        &format!("hoat-dong-{code}-{}", super::today()),
-    )
+    table.respond(query.format, &format!("hoat-dong-{code}-{}", state.today()))
 }
 
 /// The names in the activity kinds' Vietnamese, as the ward's reports write them.
@@ -506,7 +507,7 @@ async fn attendance(
         .to_vec(),
         rows,
     };
-    let day = (detail.activity.starts_at + chrono::TimeDelta::hours(7)).format("%Y-%m-%d");
+    let day = domain::time::day(detail.activity.starts_at);
     table.respond(
         query.format,
         &format!("nguoi-du-{day}-{}", detail.activity.id),

@@ -34,16 +34,18 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(accept_invitation))
 }
 
+/// An invitation's status at `now`.
 fn status(
     expires_at: DateTime<Utc>,
     revoked_at: Option<DateTime<Utc>>,
     accepted_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
 ) -> InvitationStatus {
     if accepted_at.is_some() {
         InvitationStatus::Accepted
     } else if revoked_at.is_some() {
         InvitationStatus::Revoked
-    } else if expires_at <= Utc::now() {
+    } else if expires_at <= now {
         InvitationStatus::Expired
     } else {
         InvitationStatus::Pending
@@ -68,6 +70,7 @@ async fn list_invitations(
     )
     .fetch_all(&state.db)
     .await?;
+    let now = state.now();
     Ok(Json(
         rows.into_iter()
             .map(|r| Invitation {
@@ -76,7 +79,7 @@ async fn list_invitations(
                 full_name: r.full_name,
                 created_at: r.created_at,
                 expires_at: r.expires_at,
-                status: status(r.expires_at, r.revoked_at, r.accepted_at),
+                status: status(r.expires_at, r.revoked_at, r.accepted_at, now),
             })
             .collect(),
     ))
@@ -100,12 +103,13 @@ async fn create_invitation(
     let place = access.tdp_place(&state.db, id, Action::ManageTeam).await?;
     domain::validate::new_invitation(&new).map_err(Error::Validation)?;
     let (token, hash) = auth::new_token();
+    let now = state.now();
     let invitation = Invitation {
         id: Uuid::now_v7(),
         tdp_id: id,
         full_name: new.full_name.trim().to_owned(),
-        created_at: Utc::now(),
-        expires_at: Utc::now() + VALID_FOR,
+        created_at: now,
+        expires_at: now + VALID_FOR,
         status: InvitationStatus::Pending,
     };
     let mut tx = state.db.begin().await?;
@@ -169,9 +173,10 @@ async fn revoke_invitation(
     let place = access.tdp_place(&state.db, tdp, Action::ManageTeam).await?;
     let mut tx = state.db.begin().await?;
     let accepted = sqlx::query_scalar!(
-        "update invitations set revoked_at = coalesce(revoked_at, now())
+        "update invitations set revoked_at = coalesce(revoked_at, $2)
          where id = $1 returning accepted_at is not null as \"accepted!\"",
-        id
+        id,
+        state.now(),
     )
     .fetch_one(&mut *tx)
     .await;
@@ -217,8 +222,9 @@ async fn preview_invitation(
         "select w.name as ward_name, t.name as tdp_name, i.full_name, i.expires_at
          from invitations i join tdps t on t.id = i.tdp_id join wards w on w.code = i.ward_code
          where i.token_hash = $1 and i.accepted_at is null and i.revoked_at is null
-             and i.expires_at > now()",
-        auth::token_hash(&token)
+             and i.expires_at > $2",
+        auth::token_hash(&token),
+        state.now(),
     )
     .fetch_optional(&state.db)
     .await?
@@ -250,9 +256,10 @@ async fn accept_invitation(
         Pending,
         "select id, ward_code, tdp_id, full_name from invitations
          where token_hash = $1 and accepted_at is null and revoked_at is null
-             and expires_at > now()
+             and expires_at > $2
          for update",
-        auth::token_hash(&token)
+        auth::token_hash(&token),
+        state.now(),
     )
     .fetch_optional(&mut *tx)
     .await?
@@ -336,9 +343,10 @@ async fn accept_invitation(
         .await?;
     }
     sqlx::query!(
-        "update invitations set accepted_at = now(), accepted_by = $1 where id = $2",
+        "update invitations set accepted_at = $3, accepted_by = $1 where id = $2",
         user_id,
-        invitation.id
+        invitation.id,
+        state.now(),
     )
     .execute(&mut *tx)
     .await?;
@@ -371,16 +379,18 @@ mod tests {
 
     #[test]
     fn an_invitation_is_pending_until_used_revoked_or_expired() {
-        let later = Utc::now() + VALID_FOR;
-        let earlier = Utc::now() - VALID_FOR;
-        assert_eq!(status(later, None, None), InvitationStatus::Pending);
-        assert_eq!(status(earlier, None, None), InvitationStatus::Expired);
+        let now: DateTime<Utc> = "2026-12-06T16:59:00Z".parse().unwrap();
+        let later = now + VALID_FOR;
+        let earlier = now - VALID_FOR;
+        assert_eq!(status(later, None, None, now), InvitationStatus::Pending);
+        assert_eq!(status(earlier, None, None, now), InvitationStatus::Expired);
+        assert_eq!(status(now, None, None, now), InvitationStatus::Expired);
         assert_eq!(
-            status(later, Some(earlier), None),
+            status(later, Some(earlier), None, now),
             InvitationStatus::Revoked
         );
         assert_eq!(
-            status(earlier, None, Some(earlier)),
+            status(earlier, None, Some(earlier), now),
             InvitationStatus::Accepted
         );
     }

@@ -14,7 +14,7 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, models, today};
+use super::{ApiResult, models};
 use crate::AppState;
 use crate::auth::{Access, only_tdps};
 use crate::error::{Error, Json, OnConstraint, Path, Result};
@@ -238,7 +238,7 @@ async fn put_stall(
         return Err(Error::field("tdp_id", FieldCode::OtherWard));
     }
     access.tdp(ward, details.tdp_id, Action::Record)?;
-    domain::validate::stall(&details, today()).map_err(Error::Validation)?;
+    domain::validate::stall(&details, state.today()).map_err(Error::Validation)?;
     let d = StallDetails {
         trader_name: details.trader_name.trim().to_owned(),
         stall_code: details.stall_code.trim().to_owned(),

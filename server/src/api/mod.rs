@@ -161,22 +161,6 @@ impl Page {
     }
 }
 
-/// Vietnam's time (UTC+7, no daylight saving): the ward dates everything by it, whatever the
-/// server's zone.
-pub fn vietnam() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).expect("valid offset")
-}
-
-/// Today in Vietnam: the date a volunteer's form means.
-pub fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&vietnam()).date_naive()
-}
-
-/// The instant a day starts in Vietnam.
-pub fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::TimeDelta::hours(7)
-}
-
 /// Where people open the app: `--public-url`, or else the host this request was sent to.
 pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {

@@ -38,12 +38,14 @@ struct Imported<'a> {
     name: &'a str,
 }
 
-/// Reads the ward's TDPs and what its register holds, and plans the import of `sheet`.
+/// Reads the ward's TDPs and what its register holds, and plans the import of `sheet` in
+/// `year` (birth years after it are wrong).
 async fn plan(
     db: &mut PgConnection,
     ward: i32,
     sheet: &sheet::Sheet,
     mapping: Option<ColumnMapping>,
+    year: i32,
 ) -> Result<Plan> {
     let tdps: Vec<Tdp> = sqlx::query_as!(
         Tdp,
@@ -73,13 +75,7 @@ async fn plan(
     {
         existing.resident(r.household_id, &r.full_name, r.birth_year);
     }
-    Ok(register::plan(
-        sheet,
-        mapping,
-        &tdps,
-        &existing,
-        super::today().year(),
-    ))
+    Ok(register::plan(sheet, mapping, &tdps, &existing, year))
 }
 
 /// Reads a register of households and residents: the first worksheet of an .xlsx, .xls or
@@ -113,9 +109,12 @@ async fn import_register(
     access.ward(code, Action::ManageWard)?;
     let sheet = sheet::read(&body).map_err(|code| Error::field("file", code))?;
     let mapping = (!mapping.is_empty()).then_some(mapping);
+    let year = state.today().year();
     if preview {
         let mut db = state.db.acquire().await?;
-        return Ok(Json(plan(&mut db, code, &sheet, mapping).await?.report));
+        return Ok(Json(
+            plan(&mut db, code, &sheet, mapping, year).await?.report,
+        ));
     }
     let mut tx = state.db.begin().await?;
     // One import at a time per ward, each planned against what the one before saved, so that
@@ -127,7 +126,7 @@ async fn import_register(
         mut report,
         households,
         residents,
-    } = plan(&mut tx, code, &sheet, mapping).await?;
+    } = plan(&mut tx, code, &sheet, mapping, year).await?;
     let mut problems = report.mapping_problems.clone();
     for row in report
         .rows

@@ -161,7 +161,7 @@ async fn create_resident(
     Json(new): Json<NewResident>,
 ) -> Result<(StatusCode, Json<Resident>)> {
     access.ward(code, Action::Record)?;
-    domain::validate::new_resident(&new, super::today()).map_err(Error::Validation)?;
+    domain::validate::new_resident(&new, state.today()).map_err(Error::Validation)?;
     let household = access
         .household_field(
             &state.db,

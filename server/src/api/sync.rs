@@ -3,7 +3,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Utc;
 use domain::access::Action;
 use domain::api::{
     AuditAction, ConflictChoice, ConflictResolution, NewVisit, SyncChanges, SyncConflict,
@@ -53,7 +52,8 @@ async fn sync_visits(
     if batch.visits.len() > MAX_BATCH {
         return Err(Error::field("visits", FieldCode::TooLong));
     }
-    let clock_skew = batch.sent_at - Utc::now();
+    let now = state.now();
+    let clock_skew = batch.sent_at - now;
     let mut outcomes: Vec<Option<SyncOutcome>> = Vec::with_capacity(batch.visits.len());
     let mut incoming = Vec::with_capacity(batch.visits.len());
     for item in batch.visits {
@@ -76,7 +76,7 @@ async fn sync_visits(
     }
     let ids: Vec<Option<Uuid>> = incoming.iter().map(|i| i.visit.id).collect();
     let mut tx = state.db.begin().await?;
-    let recorded = record(&mut tx, &access, code, incoming).await?;
+    let recorded = record(&mut tx, &access, code, incoming, now).await?;
     tx.commit().await?;
     let mut recorded = ids.into_iter().zip(recorded);
     let outcomes = outcomes
@@ -174,7 +174,7 @@ async fn sync_changes(
     .await?;
     let mut tdps = Vec::with_capacity(team_tdps.len());
     for id in &team_tdps {
-        tdps.push(tdps::detail(db, *id).await?);
+        tdps.push(tdps::detail(db, *id, state.today()).await?);
     }
     Ok(Json(SyncChanges {
         cursor,
@@ -259,16 +259,20 @@ async fn resolve_conflict(
             visit,
             device: None,
         };
-        if let Some(Err(e)) = record(&mut tx, &access, code, vec![one]).await?.pop() {
+        if let Some(Err(e)) = record(&mut tx, &access, code, vec![one], state.now())
+            .await?
+            .pop()
+        {
             return Err(e);
         }
     }
     sqlx::query!(
-        "update sync_conflicts set resolved_at = now(), resolved_by = $1, resolution = $2
+        "update sync_conflicts set resolved_at = $4, resolved_by = $1, resolution = $2
          where id = $3",
         access.user.id,
         resolution.choice.as_str(),
-        id
+        id,
+        state.now(),
     )
     .execute(&mut *tx)
     .await?;

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use domain::access::Action;
 use domain::api::{
     AuditAction, HouseholdFilter, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail,
@@ -143,10 +143,11 @@ async fn get_tdp(
     Path(id): Path<Uuid>,
 ) -> ApiResult<TdpDetail> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
-    Ok(Json(detail(&state.db, id).await?))
+    Ok(Json(detail(&state.db, id, state.today()).await?))
 }
 
-pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
+/// A TDP with its team and its figures on a day.
+pub async fn detail(db: &PgPool, id: Uuid, today: NaiveDate) -> Result<TdpDetail> {
     let tdp = tdp(db, id).await?;
     let team = sqlx::query!(
         "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
@@ -160,7 +161,7 @@ pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
     .into_iter()
     .map(|m| team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone))
     .collect();
-    let mut figures = dashboard::figures(db, tdp.ward_code, Some(id)).await?;
+    let mut figures = dashboard::figures(db, tdp.ward_code, Some(id), today).await?;
     let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
     Ok(TdpDetail {
         tdp,
@@ -169,12 +170,14 @@ pub async fn detail(db: &PgPool, id: Uuid) -> Result<TdpDetail> {
     })
 }
 
-/// A TDP's households that `show` keeps, in the order the teams visit them: priority
-/// households first, then never-visited ones, then by address.
+/// A TDP's households that `show` keeps on a day (who is 16 and over depends on its year), in
+/// the order the teams visit them: priority households first, then never-visited ones, then
+/// by address.
 pub async fn household_ids(
     db: &PgPool,
     tdp: Uuid,
     show: HouseholdFilter,
+    today: NaiveDate,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<Uuid>> {
@@ -197,7 +200,7 @@ pub async fn household_ids(
         limit,
         offset,
         show.as_str(),
-        latest_eligible_birth_year(IDENTITY_MIN_AGE, super::today().year()),
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, today.year()),
     )
     .fetch_all(db)
     .await?)
@@ -228,7 +231,15 @@ async fn list_households(
     Query(shown): Query<Shown>,
 ) -> ApiResult<Vec<HouseholdSummary>> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
-    let ids = household_ids(&state.db, id, shown.show, page.limit(), page.offset()).await?;
+    let ids = household_ids(
+        &state.db,
+        id,
+        shown.show,
+        state.today(),
+        page.limit(),
+        page.offset(),
+    )
+    .await?;
     Ok(Json(summaries(&state.db, &ids).await?))
 }
 

@@ -267,8 +267,8 @@ async fn create_ticket(
     let mut tx = state.db.begin().await?;
     let inserted = sqlx::query!(
         "insert into tickets (id, ward_code, tdp_id, household_id, resident_id, place, skill_id,
-                              title, description, opened_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                              title, description, opened_by, opened_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          on conflict (id) do nothing",
         new.id,
         code,
@@ -280,6 +280,7 @@ async fn create_ticket(
         title,
         description,
         access.user.id,
+        state.now(),
     )
     .execute(&mut *tx)
     .await?
@@ -287,11 +288,12 @@ async fn create_ticket(
         == 1;
     if inserted {
         sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, status)
-             values ($1, $2, $3, 'opened', 'open')",
+            "insert into ticket_events (id, ticket_id, author_id, kind, status, at)
+             values ($1, $2, $3, 'opened', 'open', $4)",
             Uuid::now_v7(),
             new.id,
             access.user.id,
+            state.now(),
         )
         .execute(&mut *tx)
         .await?;
@@ -330,13 +332,14 @@ async fn ticket_figures(
     let all = sqlx::query!(
         r#"select count(*) filter (where status = 'open') as "open!",
                   count(*) filter (where status = 'in_progress') as "in_progress!",
-                  count(*) filter (where resolved_at >= now() - interval '30 days')
+                  count(*) filter (where resolved_at >= $2::timestamptz - interval '30 days')
                       as "resolved!",
                   percentile_cont(0.5) within group (
                       order by extract(epoch from resolved_at - opened_at)::float8 / 3600)
-                      filter (where resolved_at >= now() - interval '30 days') as median_hours
+                      filter (where resolved_at >= $2::timestamptz - interval '30 days') as median_hours
            from tickets where ward_code = $1"#,
         code,
+        state.now(),
     )
     .fetch_one(&state.db)
     .await?;
@@ -370,8 +373,8 @@ pub(super) async fn week(
     to: NaiveDate,
 ) -> Result<TicketWeek> {
     let (start, end) = (
-        super::start_of(from),
-        super::start_of(to + chrono::Days::new(1)),
+        domain::time::start_of(from),
+        domain::time::start_of(to + chrono::Days::new(1)),
     );
     let w = sqlx::query!(
         r#"select count(*) filter (where opened_at >= $2 and opened_at < $3) as "opened!",
@@ -430,13 +433,14 @@ async fn add_comment(
     let text = comment.text.trim();
     let mut tx = state.db.begin().await?;
     let inserted = sqlx::query!(
-        "insert into ticket_events (id, ticket_id, author_id, kind, text)
-         values ($1, $2, $3, 'comment', $4)
+        "insert into ticket_events (id, ticket_id, author_id, kind, text, at)
+         values ($1, $2, $3, 'comment', $4, $5)
          on conflict (id) do nothing",
         comment.id,
         id,
         access.user.id,
         text,
+        state.now(),
     )
     .execute(&mut *tx)
     .await?
@@ -502,14 +506,14 @@ async fn put_assignee(
     }
     let mut tx = state.db.begin().await?;
     // Two responders taking the same ticket at once: the second sees the first's assignment.
-    let now = sqlx::query!(
+    let current = sqlx::query!(
         "select status, assignee_id from tickets where id = $1 for update",
         id
     )
     .fetch_one(&mut *tx)
     .await?;
-    if now.assignee_id != body.assignee_id {
-        let status = match (now.status.as_str(), body.assignee_id) {
+    if current.assignee_id != body.assignee_id {
+        let status = match (current.status.as_str(), body.assignee_id) {
             ("open", Some(_)) => Some(TicketStatus::InProgress),
             ("in_progress", None) => Some(TicketStatus::Open),
             _ => None,
@@ -523,23 +527,25 @@ async fn put_assignee(
         .execute(&mut *tx)
         .await?;
         sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, assignee_id)
-             values ($1, $2, $3, 'assigned', $4)",
+            "insert into ticket_events (id, ticket_id, author_id, kind, assignee_id, at)
+             values ($1, $2, $3, 'assigned', $4, $5)",
             Uuid::now_v7(),
             id,
             access.user.id,
             body.assignee_id,
+            state.now(),
         )
         .execute(&mut *tx)
         .await?;
         if let Some(status) = status {
             sqlx::query!(
-                "insert into ticket_events (id, ticket_id, author_id, kind, status)
-                 values ($1, $2, $3, 'status', $4)",
+                "insert into ticket_events (id, ticket_id, author_id, kind, status, at)
+                 values ($1, $2, $3, 'status', $4, $5)",
                 Uuid::now_v7(),
                 id,
                 access.user.id,
                 status.as_str(),
+                state.now(),
             )
             .execute(&mut *tx)
             .await?;
@@ -576,28 +582,30 @@ async fn put_status(
     let ticket = ticket(&state.db, &access, id, Action::Respond).await?;
     domain::validate::ticket_status(&body).map_err(Error::Validation)?;
     let mut tx = state.db.begin().await?;
-    let now = sqlx::query_scalar!("select status from tickets where id = $1 for update", id)
+    let current = sqlx::query_scalar!("select status from tickets where id = $1 for update", id)
         .fetch_one(&mut *tx)
         .await?;
-    if now != body.status.as_str() {
+    if current != body.status.as_str() {
         sqlx::query!(
             "update tickets
-             set status = $2, resolved_at = case when $2 = 'resolved' then now() end
+             set status = $2, resolved_at = case when $2 = 'resolved' then $3::timestamptz end
              where id = $1",
             id,
             body.status.as_str(),
+            state.now(),
         )
         .execute(&mut *tx)
         .await?;
         let note = body.note.trim();
         sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, status, text)
-             values ($1, $2, $3, 'status', $4, $5)",
+            "insert into ticket_events (id, ticket_id, author_id, kind, status, text, at)
+             values ($1, $2, $3, 'status', $4, $5, $6)",
             Uuid::now_v7(),
             id,
             access.user.id,
             body.status.as_str(),
             (!note.is_empty()).then_some(note),
+            state.now(),
         )
         .execute(&mut *tx)
         .await?;

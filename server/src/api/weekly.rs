@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::WeeklyReport;
-use domain::indicators::week_of;
+use domain::time::week_of;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -46,7 +46,7 @@ async fn weekly(
     let (from, to) = week_of(
         query
             .week
-            .unwrap_or_else(|| super::today() - chrono::Days::new(7)),
+            .unwrap_or_else(|| state.today() - chrono::Days::new(7)),
     );
     let (before_from, before_to) = week_of(from - chrono::Days::new(1));
     let visits = sqlx::query!(
@@ -128,7 +128,7 @@ async fn weekly(
         achieved,
         achieved_before,
         tdp_visits,
-        campaigns: super::campaigns::standings(&state.db, code).await?,
+        campaigns: super::campaigns::standings(&state.db, code, state.today()).await?,
         tickets: super::tickets::week(&state.db, code, from, to).await?,
     }))
 }

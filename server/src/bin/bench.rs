@@ -50,10 +50,10 @@ async fn main() -> anyhow::Result<()> {
         .connect_with(pg.connect_options())
         .await?;
     server::prepare_database(&db).await?;
-    let today = server::api::today();
+    let now = chrono::Utc::now();
 
     let started = Instant::now();
-    let counts = demo::generate_ward(&db, demo::DEMO_WARD, 1, demo::WARD, today).await?;
+    let counts = demo::generate_ward(&db, demo::DEMO_WARD, 1, demo::WARD, now).await?;
     println!(
         "demo ward generated in {:.1} s: {counts:?}",
         started.elapsed().as_secs_f64()
@@ -98,7 +98,7 @@ async fn main() -> anyhow::Result<()> {
         ..demo::WARD
     };
     for (code,) in others {
-        total += demo::generate_ward(&db, code, 1, size, today).await?;
+        total += demo::generate_ward(&db, code, 1, size, now).await?;
     }
     sqlx::query("analyze").execute(&db).await?;
     let residents: i64 = sqlx::query_scalar("select count(*) from residents")
@@ -265,7 +265,8 @@ async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
             .bind(demo::DEMO_WARD)
             .fetch_one(db)
             .await?;
-    let today = server::api::today();
+    // What a phone in Vietnam says today.
+    let today = domain::time::day(chrono::Utc::now());
     let visits: Vec<serde_json::Value> = (0..VISITS)
         .map(|i| {
             let (household, resident) = households[i % households.len()];

@@ -22,6 +22,9 @@ enum Where {
 
 /// Ids of one place's records, for filling in paths and bodies.
 struct Place {
+    /// Now and today by the app's clock.
+    now: chrono::DateTime<chrono::Utc>,
+    today: chrono::NaiveDate,
     ward: i32,
     tdp: Uuid,
     household: Uuid,
@@ -516,7 +519,7 @@ fn matrix() -> Vec<Row> {
             |p| format!("/api/v1/wards/{}/visits", p.ward),
             |p| {
                 Some(json!({ "id": Uuid::now_v7(), "household_id": p.household,
-                             "visited_on": server::api::today(), "volunteer_ids": [p.member],
+                             "visited_on": p.today, "volunteer_ids": [p.member],
                              "help": [{ "resident_id": p.resident, "skill_id": p.skill,
                                         "outcome": "in_progress" }],
                              "satisfaction": 4, "note": "" }))
@@ -530,12 +533,12 @@ fn matrix() -> Vec<Row> {
             |p| format!("/api/v1/wards/{}/sync/visits", p.ward),
             |p| {
                 Some(json!({
-                    "sent_at": chrono::Utc::now(),
+                    "sent_at": p.now,
                     "visits": [{
-                        "recorded_at": chrono::Utc::now(),
+                        "recorded_at": p.now,
                         "visit": {
                             "id": Uuid::now_v7(), "household_id": p.household,
-                            "visited_on": server::api::today(), "volunteer_ids": [p.member],
+                            "visited_on": p.today, "volunteer_ids": [p.member],
                             "help": [], "satisfaction": null, "note": ""
                         }
                     }]
@@ -964,12 +967,13 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         let id = Uuid::now_v7();
         sqlx::query!(
             "insert into invitations (id, token_hash, ward_code, tdp_id, full_name, created_by, expires_at)
-             values ($1, $2, $3, $4, 'Người được mời', $5, now() + interval '1 day')",
+             values ($1, $2, $3, $4, 'Người được mời', $5, $6)",
             id,
             hash,
             ward,
             tdp,
-            r.admin
+            r.admin,
+            app.clock.now() + chrono::TimeDelta::days(1),
         )
         .execute(&app.db)
         .await
@@ -1042,10 +1046,12 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
                                  organiser)
          values ($1, $2, $3, 'community_class', 'Lớp VNeID', 'Nhà văn hoá',
-                 now(), now() + interval '1 hour', 'Tổ trưởng')",
+                 $4, $5, 'Tổ trưởng')",
         activity,
         ward,
-        tdp
+        tdp,
+        app.clock.now(),
+        app.clock.now() + chrono::TimeDelta::hours(1),
     )
     .execute(&app.db)
     .await
@@ -1061,9 +1067,11 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     let campaign = Uuid::now_v7();
     sqlx::query!(
         "insert into campaigns (id, ward_code, name, starts_on, ends_on)
-         values ($1, $2, '45 ngày đêm', current_date, current_date + 44)",
+         values ($1, $2, '45 ngày đêm', $3, $4)",
         campaign,
-        ward
+        ward,
+        app.today(),
+        app.today() + chrono::Days::new(44),
     )
     .execute(&app.db)
     .await
@@ -1071,10 +1079,11 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     let (check_in, hash) = server::auth::new_token();
     sqlx::query!(
         "insert into check_in_codes (token_hash, activity_id, created_by, expires_at)
-         values ($1, $2, $3, now() + interval '1 day')",
+         values ($1, $2, $3, $4)",
         hash,
         activity,
-        r.admin
+        r.admin,
+        app.clock.now() + chrono::TimeDelta::days(1),
     )
     .execute(&app.db)
     .await
@@ -1093,6 +1102,8 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .await
     .unwrap();
     Place {
+        now: app.clock.now(),
+        today: app.today(),
         check_in,
         ticket,
         campaign,

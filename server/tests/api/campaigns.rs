@@ -1,15 +1,15 @@
 //! Campaigns: starting one, refusing bad ones, and its burn-up from what happens within it.
 
 use axum::http::StatusCode;
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use domain::access::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::common::{OTHER_WARD, TestApp, WARD, app, field_errors, pair};
 
-fn campaign(id: Uuid, tdps: &[Uuid], days: (i64, i64), targets: Value) -> Value {
-    let today = server::api::today();
+/// A campaign from `days.0` to `days.1` days after `today`.
+fn campaign(today: NaiveDate, id: Uuid, tdps: &[Uuid], days: (i64, i64), targets: Value) -> Value {
     let day = |n: i64| {
         if n < 0 {
             today - Days::new(n.unsigned_abs())
@@ -39,7 +39,7 @@ async fn starts_a_campaign_once_and_refuses_bad_ones(db: sqlx::PgPool) {
         { "indicator": "vneid_level2", "target": 500 },
         { "indicator": "households_visited", "target": 2000 }
     ]);
-    let body = campaign(Uuid::now_v7(), &[], (0, 44), targets.clone());
+    let body = campaign(app.today(), Uuid::now_v7(), &[], (0, 44), targets.clone());
     let (status, c) = app.post(&uri, body.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{c}");
     assert_eq!(c["targets"], targets);
@@ -53,7 +53,10 @@ async fn starts_a_campaign_once_and_refuses_bad_ones(db: sqlx::PgPool) {
     let before = count(&app).await;
 
     let (status, err) = app
-        .post(&uri, campaign(Uuid::now_v7(), &[], (3, 2), json!([])))
+        .post(
+            &uri,
+            campaign(app.today(), Uuid::now_v7(), &[], (3, 2), json!([])),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -67,6 +70,7 @@ async fn starts_a_campaign_once_and_refuses_bad_ones(db: sqlx::PgPool) {
         .post(
             &uri,
             campaign(
+                app.today(),
                 Uuid::now_v7(),
                 &[other.tdp],
                 (0, 2),
@@ -84,15 +88,17 @@ async fn starts_a_campaign_once_and_refuses_bad_ones(db: sqlx::PgPool) {
     );
     let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
     let (status, _) = leader
-        .post(&uri, campaign(Uuid::now_v7(), &[], (0, 2), targets))
+        .post(
+            &uri,
+            campaign(app.today(), Uuid::now_v7(), &[], (0, 2), targets),
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(count(&app).await, before, "nothing written");
 }
 
-#[sqlx::test(migrations = false)]
-async fn the_burn_up_counts_what_happens_within_the_campaign(db: sqlx::PgPool) {
-    let app = app(db).await;
+crate::at_every_edge! {
+async fn the_burn_up_counts_what_happens_within_the_campaign(app: TestApp) {
     let f = app.fixture(WARD).await;
     let skill_code = sqlx::query_scalar!("select code from skills where id = $1", f.skills[0])
         .fetch_one(&app.db)
@@ -103,6 +109,7 @@ async fn the_burn_up_counts_what_happens_within_the_campaign(db: sqlx::PgPool) {
         .post(
             &format!("/api/v1/wards/{WARD}/campaigns"),
             campaign(
+                f.today,
                 id,
                 &[f.tdp],
                 (-2, 2),
@@ -134,7 +141,7 @@ async fn the_burn_up_counts_what_happens_within_the_campaign(db: sqlx::PgPool) {
     let (status, v) = app
         .post(
             &format!("/api/v1/wards/{WARD}/visits"),
-            json!({ "id": Uuid::now_v7(), "household_id": h["id"], "visited_on": server::api::today(),
+            json!({ "id": Uuid::now_v7(), "household_id": h["id"], "visited_on": f.today,
                     "volunteer_ids": [f.member], "satisfaction": null, "note": "",
                     "help": [{ "resident_id": r["id"], "skill_id": f.skills[0], "outcome": "achieved" }] }),
         )
@@ -188,4 +195,5 @@ async fn the_burn_up_counts_what_happens_within_the_campaign(db: sqlx::PgPool) {
     let (status, err) = viewer.get(&format!("{uri}?tdp={outside}")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("tdp", "unknown_reference")]);
+}
 }

@@ -12,7 +12,7 @@ use crate::common::{TestApp, WARD, app, field_errors, pair};
 /// A class of the fixture's TDP running from `start` to `end` minutes from now.
 async fn class(app: &TestApp, tdp: Uuid, start: i64, end: i64) -> Uuid {
     let id = Uuid::now_v7();
-    let now = Utc::now();
+    let now = app.clock.now();
     let (status, a) = app
         .post(
             &format!("/api/v1/wards/{WARD}/activities"),
@@ -67,7 +67,7 @@ async fn attendees_check_themselves_in_with_the_code(db: sqlx::PgPool) {
     let activity = class(&app, f.tdp, -30, 60).await;
     let (code, made) = new_code(&volunteer, activity).await;
     assert!(made["qr_svg"].as_str().unwrap().contains("<svg"));
-    let ends = Utc::now() + TimeDelta::minutes(60);
+    let ends = app.clock.now() + TimeDelta::minutes(60);
     let expires: chrono::DateTime<Utc> = made["expires_at"].as_str().unwrap().parse().unwrap();
     assert!((expires - ends - TimeDelta::hours(1)).num_seconds().abs() < 60);
 
@@ -165,8 +165,10 @@ async fn refuses_expired_and_other_activities_codes_and_writes_nothing(db: sqlx:
 
     // Once its time is over, the code no longer opens anything.
     sqlx::query!(
-        "update check_in_codes set expires_at = now() - interval '1 minute' where activity_id = $1",
-        activity
+        "update check_in_codes set expires_at = $2::timestamptz - interval '1 minute'
+         where activity_id = $1",
+        activity,
+        app.clock.now(),
     )
     .execute(&app.db)
     .await

@@ -3,10 +3,12 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
 use domain::access::Role;
 use domain::api::{Dashboard, TdpIndicators};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
+use server::clock::Clock;
 use server::demo::{self, Size};
 use sqlx::PgPool;
 use tower::ServiceExt;
@@ -26,6 +28,8 @@ const SMALL: Size = Size {
 pub struct TestApp {
     pub router: Router,
     pub db: PgPool,
+    /// The server's clock: the real one, or an instant of the calendar's edges.
+    pub clock: Clock,
     /// The `Cookie` header sent with every request: whose session this client holds.
     pub cookie: Option<String>,
 }
@@ -35,15 +39,94 @@ pub async fn app(db: PgPool) -> TestApp {
     app_with(db, server::Settings::default()).await
 }
 
+/// The calendar's edges, by the names `end2end/calendar.json` gives them: the browser journeys
+/// run at the same instants. `at_every_edge!` writes one test for each.
+pub const EDGES: [&str; 7] = [
+    "sunday-00:02",
+    "sunday-23:30",
+    "monday-00:30",
+    "utc-16:59-month-end",
+    "utc-17:01-month-start",
+    "new-year's-eve-23:30",
+    "new-year-00:30",
+];
+
+#[derive(serde::Deserialize)]
+struct Edge {
+    name: String,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+fn calendar() -> Vec<Edge> {
+    serde_json::from_str(include_str!("../../../end2end/calendar.json")).expect("calendar.json")
+}
+
+/// The test app with its clock stopped at the calendar's edge named `edge`.
+pub async fn app_at(db: PgPool, edge: &str) -> TestApp {
+    let at = calendar()
+        .into_iter()
+        .find(|e| e.name == edge)
+        .unwrap_or_else(|| panic!("no edge {edge:?} in calendar.json"))
+        .at;
+    app_stopped_at(db, at).await
+}
+
+/// The test app with its clock stopped at `at`: the test moves it on (`clock.advance`).
+pub async fn app_stopped_at(db: PgPool, at: chrono::DateTime<chrono::Utc>) -> TestApp {
+    let settings = server::Settings {
+        clock: Clock::stopped_at(at),
+        ..Default::default()
+    };
+    app_with(db, settings).await
+}
+
+/// A scenario that depends on the date, run as one test at the real time and one at each of
+/// the calendar's edges, each with a fresh database and a clock stopped there, which the
+/// scenario moves on itself: `async fn name(app: TestApp) { … }`.
+#[macro_export]
+macro_rules! at_every_edge {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident: TestApp) $body:block) => {
+        $crate::at_every_edge!(@tests $(#[$meta])* $name($app) $body;
+            sunday_00_02 = 0, sunday_23_30 = 1, monday_00_30 = 2, utc_16_59_month_end = 3,
+            utc_17_01_month_start = 4, new_years_eve_23_30 = 5, new_year_00_30 = 6);
+    };
+    (@tests $(#[$meta:meta])* $name:ident($app:ident) $body:block; $($edge:ident = $i:literal),*) => {
+        $(#[$meta])*
+        mod $name {
+            use super::*;
+            use $crate::common::{EDGES, TestApp, app_at, app_stopped_at};
+
+            async fn scenario($app: TestApp) $body
+
+            #[sqlx::test(migrations = false)]
+            async fn now(db: sqlx::PgPool) {
+                scenario(app_stopped_at(db, chrono::Utc::now()).await).await
+            }
+            $(
+                #[sqlx::test(migrations = false)]
+                async fn $edge(db: sqlx::PgPool) {
+                    scenario(app_at(db, EDGES[$i]).await).await
+                }
+            )*
+        }
+    };
+}
+
+#[test]
+fn the_api_runs_at_the_browsers_edges() {
+    let names: Vec<String> = calendar().into_iter().map(|e| e.name).collect();
+    assert_eq!(names, EDGES);
+}
+
 pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
     server::prepare_database(&db)
         .await
         .expect("migrations and reference data");
-    let today = server::api::today();
-    demo::generate_ward(&db, WARD, 1, SMALL, today)
+    let now = settings.clock.now();
+    demo::generate_ward(&db, WARD, 1, SMALL, now)
         .await
         .expect("demo ward");
-    demo::generate_ward(&db, OTHER_WARD, 1, SMALL, today)
+    demo::generate_ward(&db, OTHER_WARD, 1, SMALL, now)
         .await
         .expect("other ward");
     let dist = std::env::temp_dir().join(format!("ngoso-dist-{}", Uuid::now_v7()));
@@ -54,10 +137,12 @@ pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
     )
     .unwrap();
     std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
+    let clock = settings.clock.clone();
     let router = server::router(server::AppState::new(db.clone(), dist, settings));
     let anonymous = TestApp {
         router,
         db,
+        clock,
         cookie: None,
     };
     anonymous.signed_in_as(WARD, Role::WardAdmin).await
@@ -74,6 +159,11 @@ pub fn cookies(headers: &HeaderMap) -> Option<String> {
 }
 
 impl TestApp {
+    /// Today in Vietnam by the server's clock.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
     /// The same app with nobody signed in.
     pub fn anonymous(&self) -> TestApp {
         TestApp {
@@ -204,6 +294,7 @@ impl TestApp {
         .await
         .unwrap();
         Fixture {
+            today: self.today(),
             tdp: row.tdp,
             household: row.household,
             member: row.member,
@@ -229,6 +320,8 @@ impl TestApp {
 }
 
 pub struct Fixture {
+    /// Today by the app's clock.
+    pub today: NaiveDate,
     pub tdp: Uuid,
     pub household: Uuid,
     pub member: Uuid,
@@ -242,7 +335,7 @@ impl Fixture {
         json!({
             "id": Uuid::now_v7(),
             "household_id": self.household,
-            "visited_on": server::api::today(),
+            "visited_on": self.today,
             "volunteer_ids": [self.member],
             "help": [{ "resident_id": self.residents[0], "skill_id": self.skills[0], "outcome": "achieved" }],
             "satisfaction": 5,

@@ -123,8 +123,10 @@ async fn revoked_and_expired_links_stop_working(db: sqlx::PgPool) {
 
     let (id, expired) = invite(&leader, "Người B").await;
     sqlx::query!(
-        "update invitations set expires_at = now() - interval '1 minute' where id = $1::text::uuid",
-        id
+        "update invitations set expires_at = $2::timestamptz - interval '1 minute'
+         where id = $1::text::uuid",
+        id,
+        admin.clock.now(),
     )
     .execute(&admin.db)
     .await

@@ -2,6 +2,7 @@
 //! dashboard's per-TDP count of cashless traders.
 
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use domain::access::Role;
 use domain::api::{Market, MarketSummary, Stall};
 use serde_json::{Value, json};
@@ -20,12 +21,12 @@ async fn new_market(app: &TestApp, name: &str) -> MarketSummary {
     serde_json::from_value(body).unwrap()
 }
 
-fn stall(market: Uuid, tdp: Uuid, code: &str, cashless: bool) -> Value {
+fn stall(today: NaiveDate, market: Uuid, tdp: Uuid, code: &str, cashless: bool) -> Value {
     json!({
         "market_id": market, "tdp_id": tdp, "trader_name": "Trần Thị Hoa",
         "stall_code": code, "goods": "Rau củ",
-        "trained_on": server::api::today(), "ecommerce_on": null,
-        "cashless_on": if cashless { Some(server::api::today()) } else { None },
+        "trained_on": today, "ecommerce_on": null,
+        "cashless_on": if cashless { Some(today) } else { None },
         "savings_on": null
     })
 }
@@ -57,8 +58,12 @@ async fn ticking_a_traders_qr_payment_changes_the_market_share(db: sqlx::PgPool)
 
     let ids: Vec<Uuid> = (0..5).map(|_| Uuid::now_v7()).collect();
     for (i, id) in ids.iter().enumerate() {
-        let (status, body) =
-            put_stall(&app, *id, stall(m.id, f.tdp, &format!("A-{i}"), i < 3)).await;
+        let (status, body) = put_stall(
+            &app,
+            *id,
+            stall(f.today, m.id, f.tdp, &format!("A-{i}"), i < 3),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
     let seen = market(&app, m.id).await;
@@ -72,11 +77,11 @@ async fn ticking_a_traders_qr_payment_changes_the_market_share(db: sqlx::PgPool)
     );
 
     // The fourth trader starts taking QR payments: 80% earns the badge.
-    let mut ticked = stall(m.id, f.tdp, "A-3", true);
+    let mut ticked = stall(f.today, m.id, f.tdp, "A-3", true);
     let (status, body) = put_stall(&app, ids[3], ticked.clone()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let stored: Stall = serde_json::from_value(body).unwrap();
-    assert_eq!(stored.details.cashless_on, Some(server::api::today()));
+    assert_eq!(stored.details.cashless_on, Some(f.today));
     let seen = market(&app, m.id).await;
     assert_eq!(seen.market.cashless.share, Some(80.0));
     assert!(seen.market.cashless_market);
@@ -138,9 +143,9 @@ async fn bad_markets_and_stalls_are_refused_and_change_nothing(db: sqlx::PgPool)
     assert_eq!(field_errors(&err), [pair("name", "required")]);
 
     let id = Uuid::now_v7();
-    let mut bad = stall(m.id, f.tdp, "B-1", true);
+    let mut bad = stall(f.today, m.id, f.tdp, "B-1", true);
     bad["trader_name"] = json!("");
-    bad["savings_on"] = json!(server::api::today() + chrono::Days::new(5));
+    bad["savings_on"] = json!(f.today + chrono::Days::new(5));
     let (status, err) = put_stall(&app, id, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -150,11 +155,12 @@ async fn bad_markets_and_stalls_are_refused_and_change_nothing(db: sqlx::PgPool)
             pair("savings_on", "in_future")
         ]
     );
-    let (status, err) = put_stall(&app, id, stall(Uuid::now_v7(), f.tdp, "B-1", true)).await;
+    let (status, err) =
+        put_stall(&app, id, stall(f.today, Uuid::now_v7(), f.tdp, "B-1", true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("market_id", "unknown_reference")]);
     let foreign_tdp = app.fixture(OTHER_WARD).await.tdp;
-    let (status, err) = put_stall(&app, id, stall(m.id, foreign_tdp, "B-1", true)).await;
+    let (status, err) = put_stall(&app, id, stall(f.today, m.id, foreign_tdp, "B-1", true)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("tdp_id", "other_ward")]);
     let (status, err) = put_stall(&app, id, json!({ "market_id": m.id })).await;
@@ -162,10 +168,17 @@ async fn bad_markets_and_stalls_are_refused_and_change_nothing(db: sqlx::PgPool)
     assert!(market(&app, m.id).await.stalls.is_empty());
 
     assert_eq!(
-        put_stall(&app, id, stall(m.id, f.tdp, "B-1", true)).await.0,
+        put_stall(&app, id, stall(f.today, m.id, f.tdp, "B-1", true))
+            .await
+            .0,
         StatusCode::OK
     );
-    let (status, err) = put_stall(&app, Uuid::now_v7(), stall(m.id, f.tdp, "B-1", false)).await;
+    let (status, err) = put_stall(
+        &app,
+        Uuid::now_v7(),
+        stall(f.today, m.id, f.tdp, "B-1", false),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("stall_code", "duplicate")]);
     assert_eq!(market(&app, m.id).await.stalls.len(), 1);
@@ -177,9 +190,13 @@ async fn figures_only_roles_see_the_share_but_no_trader(db: sqlx::PgPool) {
     let f = app.fixture(WARD).await;
     let m = new_market(&app, "Chợ Long Biên").await;
     assert_eq!(
-        put_stall(&app, Uuid::now_v7(), stall(m.id, f.tdp, "C-1", true))
-            .await
-            .0,
+        put_stall(
+            &app,
+            Uuid::now_v7(),
+            stall(f.today, m.id, f.tdp, "C-1", true)
+        )
+        .await
+        .0,
         StatusCode::OK
     );
     let viewer = app.signed_in_as(WARD, Role::Viewer).await;

@@ -228,3 +228,13 @@ async fn bad_settings_are_refused_whole(db: sqlx::PgPool) {
         default_settings()
     );
 }
+
+crate::at_every_edge! {
+/// Who is 16 and over is counted by Vietnam's year at the server's clock: at 00:30 on
+/// 1 January in Vietnam (still 31 December in UTC) it is already the new year's count.
+async fn the_dashboard_counts_the_over_16s_by_vietnams_year(app: TestApp) {
+    let d = dashboard(&app).await;
+    assert_eq!(d.as_of_year, chrono::Datelike::year(&app.today()));
+    assert_counts_follow_the_rules(&app).await;
+}
+}

@@ -39,7 +39,7 @@ async fn refuses_future_birth_years_and_other_wards(db: sqlx::PgPool) {
     let f = app.fixture(WARD).await;
     let other = app.fixture(OTHER_WARD).await;
     let uri = format!("/api/v1/wards/{WARD}/residents");
-    let next_year = server::api::today().year() + 1;
+    let next_year = app.today().year() + 1;
     let (status, err) = app
         .post(&uri, json!({ "id": null, "household_id": f.household, "full_name": "Lê Văn B", "birth_year": next_year, "gender": "male" }))
         .await;

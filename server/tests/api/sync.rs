@@ -2,14 +2,15 @@
 //! kept, and a phone clock that is days off.
 
 use axum::http::StatusCode;
-use chrono::{TimeDelta, Utc};
+use chrono::TimeDelta;
 use domain::access::Role;
 use serde_json::{Value, json};
 
 use crate::common::{Fixture, TestApp, WARD, app, concurrently};
 
-fn batch(visits: &[Value], clock_ahead: TimeDelta) -> Value {
-    let phone_now = Utc::now() + clock_ahead;
+/// A phone's batch, sent when the app's clock says, by a phone `clock_ahead` of it.
+fn batch(app: &TestApp, visits: &[Value], clock_ahead: TimeDelta) -> Value {
+    let phone_now = app.clock.now() + clock_ahead;
     json!({
         "sent_at": phone_now,
         "visits": visits.iter().map(|v| json!({ "recorded_at": phone_now, "visit": v })).collect::<Vec<_>>(),
@@ -61,11 +62,11 @@ async fn a_batch_is_stored_once_however_often_it_is_sent(db: sqlx::PgPool) {
     let items: Vec<Value> = (0..5).map(|_| f.visit()).collect();
     let ids: Vec<&Value> = items.iter().map(|v| &v["id"]).collect();
     assert_eq!(
-        sync(&app, batch(&items, TimeDelta::zero())).await,
+        sync(&app, batch(&app, &items, TimeDelta::zero())).await,
         ["stored"; 5]
     );
     assert_eq!(
-        sync(&app, batch(&items, TimeDelta::zero())).await,
+        sync(&app, batch(&app, &items, TimeDelta::zero())).await,
         ["already_stored"; 5]
     );
     assert_eq!(visits(&app, &ids).await, 5);
@@ -85,6 +86,7 @@ async fn one_bad_visit_does_not_hold_back_the_others(db: sqlx::PgPool) {
         .post(
             &format!("/api/v1/wards/{WARD}/sync/visits"),
             batch(
+                &app,
                 &[good.clone(), no_volunteer, no_id, elsewhere],
                 TimeDelta::zero(),
             ),
@@ -133,7 +135,7 @@ async fn fifty_copies_at_once_make_one_visit_and_other_content_is_a_conflict(db:
     assert_eq!(err["code"], "conflict");
     // Sent again, by the batch this time: still one conflict, nothing overwritten.
     assert_eq!(
-        sync(&app, batch(&[changed], TimeDelta::zero())).await,
+        sync(&app, batch(&app, &[changed], TimeDelta::zero())).await,
         ["conflict"]
     );
     let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
@@ -156,22 +158,25 @@ async fn fifty_copies_at_once_make_one_visit_and_other_content_is_a_conflict(db:
 #[sqlx::test(migrations = false)]
 async fn a_phone_two_days_ahead_is_put_right_and_keeps_its_order(db: sqlx::PgPool) {
     let (app, f) = volunteer(db).await;
-    let today = server::api::today();
+    let today = f.today;
     // A correct phone recorded a visit yesterday; the fast phone records one "today" by its
     // clock, which is two days ahead of the server's.
     let mut yesterday = f.visit();
     yesterday["visited_on"] = json!(today - TimeDelta::days(1));
     assert_eq!(
-        sync(&app, batch(&[yesterday.clone()], TimeDelta::zero())).await,
+        sync(&app, batch(&app, &[yesterday.clone()], TimeDelta::zero())).await,
         ["stored"]
     );
     let mut fast = f.visit();
     fast["visited_on"] = json!(today + TimeDelta::days(2));
     let ahead = TimeDelta::days(2) + TimeDelta::minutes(3);
-    assert_eq!(sync(&app, batch(&[fast.clone()], ahead)).await, ["stored"]);
+    assert_eq!(
+        sync(&app, batch(&app, &[fast.clone()], ahead)).await,
+        ["stored"]
+    );
     // Sent again after the phone's clock was put right: the same visit, not a conflict.
     assert_eq!(
-        sync(&app, batch(&[fast.clone()], TimeDelta::zero())).await,
+        sync(&app, batch(&app, &[fast.clone()], TimeDelta::zero())).await,
         ["already_stored"]
     );
 
@@ -260,7 +265,11 @@ async fn a_phone_pulls_its_tdp_then_only_what_changed(db: sqlx::PgPool) {
 
     let visit = f.visit();
     assert_eq!(
-        sync(&app, batch(std::slice::from_ref(&visit), TimeDelta::zero())).await,
+        sync(
+            &app,
+            batch(&app, std::slice::from_ref(&visit), TimeDelta::zero())
+        )
+        .await,
         ["stored"]
     );
     let after = changes(&app, Some(cursor)).await;
@@ -313,7 +322,7 @@ async fn conflict(app: &TestApp, f: &Fixture, note: &str) -> (Value, i64) {
     let mut other = visit.clone();
     other["note"] = json!(note);
     assert_eq!(
-        sync(app, batch(&[visit.clone(), other], TimeDelta::zero())).await,
+        sync(app, batch(app, &[visit.clone(), other], TimeDelta::zero())).await,
         ["stored", "conflict"]
     );
     let leader = app.signed_in_as(WARD, Role::TeamLeader).await;

@@ -348,7 +348,7 @@ async fn refuses_bad_tickets_and_writes_nothing(db: sqlx::PgPool) {
 async fn the_weekly_report_counts_the_weeks_tickets(db: sqlx::PgPool) {
     let app = app(db).await;
     let f = app.fixture(WARD).await;
-    let today = server::api::today();
+    let today = f.today;
     let weekly = |day: chrono::NaiveDate| format!("/api/v1/wards/{WARD}/weekly?week={day}");
     let (_, this_week) = app.get(&weekly(today)).await;
     let last_week = today - chrono::Days::new(7);

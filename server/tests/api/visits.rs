@@ -208,7 +208,7 @@ async fn refuses_invalid_visit_fields(db: sqlx::PgPool) {
     let f = app.fixture(WARD).await;
     let uri = format!("/api/v1/wards/{WARD}/visits");
     let mut v = f.visit();
-    v["visited_on"] = json!(server::api::today() + chrono::Days::new(3));
+    v["visited_on"] = json!(f.today + chrono::Days::new(3));
     v["volunteer_ids"] = json!([]);
     v["satisfaction"] = json!(9);
     let (status, err) = app.post(&uri, v).await;
@@ -232,4 +232,32 @@ async fn refuses_invalid_visit_fields(db: sqlx::PgPool) {
         app.post("/api/v1/wards/999999/visits", f.visit()).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+crate::at_every_edge! {
+/// Dates are Vietnam's: a visit may be dated up to a day ahead of the server's today (a phone
+/// a little fast), no further. At 17:01 UTC it is already tomorrow in Vietnam, so a server
+/// counting UTC days would refuse the last day this takes.
+async fn a_visit_may_be_dated_a_day_ahead_of_vietnams_today_and_no_more(app: TestApp) {
+    let f = app.fixture(WARD).await;
+    let uri = format!("/api/v1/wards/{WARD}/visits");
+    let dated = |days: u64| {
+        let mut v = f.visit();
+        v["visited_on"] = json!(f.today + chrono::Days::new(days));
+        v
+    };
+    let (status, err) = app.post(&uri, dated(2)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&err), [pair("visited_on", "in_future")]);
+    for days in [1, 0] {
+        let visit = dated(days);
+        let (status, body) = app.post(&uri, visit.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["visited_on"], visit["visited_on"]);
+        // Recorded by the server's clock, not the database's.
+        let recorded: chrono::DateTime<chrono::Utc> =
+            body["recorded_at"].as_str().unwrap().parse().unwrap();
+        assert_eq!(recorded, app.clock.now());
+    }
+}
 }

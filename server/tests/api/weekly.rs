@@ -15,18 +15,20 @@ async fn report(app: &TestApp, week: chrono::NaiveDate) -> WeeklyReport {
     serde_json::from_value(body).unwrap()
 }
 
-#[sqlx::test(migrations = false)]
-async fn a_visit_this_week_shows_in_this_weeks_report_and_nowhere_else(db: sqlx::PgPool) {
-    let app = app(db).await;
-    let today = server::api::today();
+crate::at_every_edge! {
+async fn a_visit_this_week_shows_in_this_weeks_report_and_nowhere_else(app: TestApp) {
+    let today = app.today();
     let before = report(&app, today).await;
-    assert_eq!(domain::indicators::week_of(today), (before.from, before.to));
+    assert_eq!(domain::time::week_of(today), (before.from, before.to));
     // The week before's report counts what this one calls "the week before"; it is the report
-    // the committee gets unless it asks for another week.
+    // the committee gets unless it asks for another week: the last complete one, which ended
+    // yesterday on a Monday and six days ago on a Sunday night.
     let last_week = report(&app, today - chrono::Days::new(7)).await;
+    assert_eq!(last_week.to + chrono::Days::new(1), before.from);
     let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/weekly")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["from"], serde_json::json!(last_week.from));
+    assert_eq!(body["to"], serde_json::json!(before.from - chrono::Days::new(1)));
     assert_eq!(last_week.visits, before.visits_before);
     assert_eq!(
         last_week.achieved.iter().sum::<i64>(),
@@ -84,11 +86,12 @@ async fn a_visit_this_week_shows_in_this_weeks_report_and_nowhere_else(db: sqlx:
         last_week.visits
     );
 }
+}
 
 #[sqlx::test(migrations = false)]
 async fn the_report_shows_the_campaigns_running(db: sqlx::PgPool) {
     let app = app(db).await;
-    let today = server::api::today();
+    let today = app.today();
     let uri = format!("/api/v1/wards/{WARD}/campaigns");
     for (name, from, to) in [
         (

@@ -126,7 +126,9 @@ async fn record_visit(
         device: None,
     };
     let mut tx = state.db.begin().await?;
-    let outcome = record(&mut tx, &access, code, vec![one]).await?.pop();
+    let outcome = record(&mut tx, &access, code, vec![one], state.now())
+        .await?
+        .pop();
     // Committed whatever the outcome: a conflict is kept even though the answer is 409.
     tx.commit().await?;
     let recorded = outcome.ok_or(Error::Conflict)??;

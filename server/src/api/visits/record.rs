@@ -70,12 +70,14 @@ struct Accepted {
 /// Records the visits and updates the helped residents' skills; one outcome per visit, in
 /// order. A copy of a visit sent before is settled first, whatever the checks would say of it
 /// today: the same content is `Already`, other content is `Error::Conflict` and kept in
-/// `sync_conflicts` for a team leader to resolve, never overwriting the stored one.
+/// `sync_conflicts` for a team leader to resolve, never overwriting the stored one. `now` is
+/// when the server records them, by its clock.
 pub async fn record(
     db: &mut PgConnection,
     access: &Access,
     code: i32,
     incoming: Vec<Incoming>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<Result<Recorded>>> {
     let ids: Vec<Uuid> = incoming
         .iter()
@@ -99,7 +101,7 @@ pub async fn record(
     let stored = stored(&mut *db, &ids).await?;
     let mut first_copy: HashMap<Uuid, usize> = HashMap::new();
     let mut candidates = Vec::new();
-    let today = super::super::today();
+    let today = domain::time::day(now);
     for (index, item) in incoming.into_iter().enumerate() {
         let id = ids[index];
         if let Some(s) = stored.get(&id) {
@@ -127,10 +129,8 @@ pub async fn record(
     }
 
     let accepted = check(&mut *db, access, code, candidates, &mut outcomes).await?;
-    let inserted = write(
-        &mut *db, access, code, &ids, &requests, &accepted, &conflicts,
-    )
-    .await?;
+    keep_conflicts(&mut *db, access, code, &conflicts).await?;
+    let inserted = write(&mut *db, access, code, &ids, &requests, &accepted, now).await?;
     for a in &accepted {
         let id = ids[a.index];
         outcomes[a.index] = Some(if inserted.contains(&id) {
@@ -411,8 +411,8 @@ impl Known {
     }
 }
 
-/// Writes the accepted visits, their volunteers, help and skill statuses, their audit entries
-/// and the conflicts found. Returns the ids it inserted: one missing lost a race with another
+/// Writes the accepted visits, recorded `now`, with their volunteers, help and skill statuses
+/// and their audit entries. Returns the ids it inserted: one missing lost a race with another
 /// request for the same id.
 async fn write(
     tx: &mut PgConnection,
@@ -421,9 +421,8 @@ async fn write(
     ids: &[Uuid],
     requests: &[serde_json::Value],
     accepted: &[Accepted],
-    conflicts: &[Conflict],
+    now: DateTime<Utc>,
 ) -> Result<HashSet<Uuid>> {
-    keep_conflicts(&mut *tx, access, code, conflicts).await?;
     if accepted.is_empty() {
         return Ok(HashSet::new());
     }
@@ -436,9 +435,9 @@ async fn write(
         accepted.iter().map(|a| requests[a.index].clone()).collect();
     let inserted: HashSet<Uuid> = sqlx::query_scalar!(
         "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, note,
-                             request, device_recorded_at, device_clock_skew)
+                             request, device_recorded_at, device_clock_skew, recorded_at)
          select v.id, $2, v.tdp_id, v.household_id, v.visited_on, v.satisfaction, v.note,
-                v.request, v.device_recorded_at, v.device_clock_skew
+                v.request, v.device_recorded_at, v.device_clock_skew, $11
          from unnest($1::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::text[],
                      $8::jsonb[], $9::timestamptz[], $10::float8[])
              as v(id, tdp_id, household_id, visited_on, satisfaction, note, request,
@@ -469,6 +468,7 @@ async fn write(
             .iter()
             .map(|a| a.device.as_ref().map(|d| d.clock_skew.num_seconds() as f64))
             .collect::<Vec<_>>() as &[Option<f64>],
+        now,
     )
     .fetch_all(&mut *tx)
     .await?
