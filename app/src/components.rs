@@ -343,15 +343,10 @@ pub fn figure_cells(figure: &domain::api::Figure) -> impl IntoView + use<> {
     }
 }
 
-/// Today on the device: ages and the visit form's default date.
+/// Today in Vietnam by the phone's clock, whatever zone the phone is set to: ages, the forms'
+/// default dates, this week's schedule.
 pub fn today() -> chrono::NaiveDate {
-    let now = js_sys::Date::new_0();
-    chrono::NaiveDate::from_ymd_opt(
-        now.get_full_year() as i32,
-        now.get_month() + 1,
-        now.get_date(),
-    )
-    .unwrap_or_default()
+    domain::time::day(crate::offline::now())
 }
 
 /// A date as Vietnamese write it, day first: 23/11/2026. (Not chrono's `format`, whose
@@ -364,7 +359,7 @@ pub fn date(d: chrono::NaiveDate) -> String {
 /// A moment as Vietnamese write it, in Vietnam's time (UTC+7): 23/11/2026 14:05.
 pub fn date_time(t: chrono::DateTime<chrono::Utc>) -> String {
     use chrono::Timelike;
-    let local = t.naive_utc() + chrono::TimeDelta::hours(7);
+    let local = domain::time::local(t);
     format!(
         "{} {:02}:{:02}",
         date(local.date()),

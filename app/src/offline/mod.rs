@@ -56,7 +56,7 @@ pub enum Problem {
     Conflict,
 }
 
-/// The phone's clock now.
+/// The phone's clock now: the one place the app reads it.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 //! with a form to schedule one, and an activity's page, where the team records who came and the
 //! organiser confirms what they learnt, which updates the attendees' skills.
 
-use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use domain::access::{Action, Reach};
 use domain::api::{
     Activity, ActivityDetail, ActivityKind, Attendance, Attendee, CheckInCode, Learning,
@@ -12,6 +12,7 @@ use domain::{ErrorBody, FieldCode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{code_param, id_param, not_found};
@@ -21,6 +22,7 @@ use crate::components::{
     set_current_ward, today,
 };
 use crate::i18n::{t, t_string, use_i18n};
+use crate::offline::now;
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -37,23 +39,9 @@ pub fn kind_label(kind: ActivityKind) -> impl Fn() -> &'static str + Copy + Send
     }
 }
 
-/// Vietnam's wall clock (UTC+7, no summer time), whatever zone the phone is set to.
-const VIETNAM: TimeDelta = TimeDelta::hours(7);
-
-fn now() -> DateTime<Utc> {
-    chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
-}
-
-fn instant(day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    (day.and_time(time) - VIETNAM).and_utc()
-}
-
 /// "19:30–21:00, 25/11/2026", or across days "25/11/2026 08:00 – 26/11/2026 17:00".
 pub(super) fn when(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> String {
-    let (start, end) = (
-        starts_at.naive_utc() + VIETNAM,
-        ends_at.naive_utc() + VIETNAM,
-    );
+    let (start, end) = (domain::time::local(starts_at), domain::time::local(ends_at));
     if start.date() == end.date() {
         format!(
             "{}–{}, {}",
@@ -91,17 +79,8 @@ impl Span {
     /// The first and last day of this week (Monday to Sunday) or this month.
     fn days(self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self {
-            Span::Week => {
-                let monday = today - TimeDelta::days(today.weekday().num_days_from_monday().into());
-                (monday, monday + TimeDelta::days(6))
-            }
-            Span::Month => {
-                let first = today.with_day(1).unwrap_or(today);
-                let next = first
-                    .checked_add_months(chrono::Months::new(1))
-                    .unwrap_or(first);
-                (first, next.pred_opt().unwrap_or(next))
-            }
+            Span::Week => domain::time::week_of(today),
+            Span::Month => domain::time::month_of(today),
         }
     }
 }
@@ -149,24 +128,17 @@ pub fn Activities() -> impl IntoView {
             data,
             move |(ward, list, skills, tdps): (i32, Vec<Activity>, Vec<Skill>, Vec<Tdp>)| {
                 set_current_ward(ward);
-                view! { <Schedule ward list skills tdps on_added=move || data.refetch() /> }
+                view! { <Schedule ward list skills tdps /> }
             },
         )}
     }
 }
 
 #[component]
-fn Schedule(
-    ward: i32,
-    list: Vec<Activity>,
-    skills: Vec<Skill>,
-    tdps: Vec<Tdp>,
-    on_added: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn Schedule(ward: i32, list: Vec<Activity>, skills: Vec<Skill>, tdps: Vec<Tdp>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let now =
-        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default();
+    let now = now();
     let (mut upcoming, mut past): (Vec<Activity>, Vec<Activity>) =
         list.into_iter().partition(|a| a.ends_at >= now);
     upcoming.sort_by_key(|a| a.starts_at);
@@ -191,7 +163,7 @@ fn Schedule(
         {section(t_string!(i18n, activities.upcoming), upcoming, &skills)}
         {section(t_string!(i18n, activities.past), past, &skills)}
         {may_schedule
-            .then(|| view! { <NewActivityForm ward skills tdps=schedulable ward_wide=manages_ward on_added /> })}
+            .then(|| view! { <NewActivityForm ward skills tdps=schedulable ward_wide=manages_ward /> })}
     }
 }
 
@@ -260,9 +232,9 @@ fn NewActivityForm(
     skills: Vec<Skill>,
     tdps: Vec<Tdp>,
     ward_wide: bool,
-    on_added: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let navigate = use_navigate();
     // One id per activity being scheduled, so that a retried submit cannot add it twice.
     let id = RwSignal::new(Uuid::now_v7());
     let kind = RwSignal::new(ActivityKind::CommunityClass);
@@ -311,22 +283,19 @@ fn NewActivityForm(
             title: title.get_untracked(),
             tdp_id: tdp.get_untracked(),
             place: place.get_untracked(),
-            starts_at: instant(on, start),
-            ends_at: instant(on, end),
+            starts_at: domain::time::instant(on, start),
+            ends_at: domain::time::instant(on, end),
             organiser: organiser.get_untracked(),
             topics: topics.get_untracked(),
             capacity,
         };
         if form.start(domain::validate::new_activity(&body)) {
+            let navigate = navigate.clone();
             spawn_local(async move {
-                if form
-                    .finish(api::create_activity(ward, &body).await)
-                    .is_some()
-                {
-                    id.set(Uuid::now_v7());
-                    title.set(String::new());
-                    topics.set(Vec::new());
-                    on_added();
+                // On to what was scheduled, wherever it falls: Monday's class scheduled on a
+                // Sunday evening is not in this week's schedule.
+                if let Some(created) = form.finish(api::create_activity(ward, &body).await) {
+                    navigate(&Route::Activity(created.id).path(), Default::default());
                 }
             });
         }

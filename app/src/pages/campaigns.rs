@@ -11,6 +11,7 @@ use domain::campaigns::{HOUSEHOLDS_VISITED, Phase, phase};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{code_param, id_param, not_found};
@@ -56,7 +57,7 @@ pub fn Campaigns() -> impl IntoView {
         data,
         move |(ward, list, skills, tdps): (i32, Vec<Campaign>, Vec<Skill>, Vec<Tdp>)| {
             set_current_ward(ward);
-            view! { <CampaignList ward list skills tdps on_added=move || data.refetch() /> }
+            view! { <CampaignList ward list skills tdps /> }
         },
     )
 }
@@ -67,7 +68,6 @@ fn CampaignList(
     list: Vec<Campaign>,
     skills: Vec<Skill>,
     tdps: Vec<Tdp>,
-    on_added: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let may_start = use_session().reach(ward, Action::ManageWard).is_ward();
@@ -96,7 +96,7 @@ fn CampaignList(
             }
                 .into_any()
         }}
-        {may_start.then(|| view! { <NewCampaignForm ward skills tdps on_added /> })}
+        {may_start.then(|| view! { <NewCampaignForm ward skills tdps /> })}
     }
 }
 
@@ -134,13 +134,9 @@ pub fn RunningCampaigns(ward: i32) -> impl IntoView {
 }
 
 #[component]
-fn NewCampaignForm(
-    ward: i32,
-    skills: Vec<Skill>,
-    tdps: Vec<Tdp>,
-    on_added: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn NewCampaignForm(ward: i32, skills: Vec<Skill>, tdps: Vec<Tdp>) -> impl IntoView {
     let i18n = use_i18n();
+    let navigate = use_navigate();
     // One id per campaign being started, so that a retried submit cannot start it twice.
     let id = RwSignal::new(Uuid::now_v7());
     let name = RwSignal::new(String::new());
@@ -188,14 +184,11 @@ fn NewCampaignForm(
                     .collect(),
             };
             if form.start(domain::validate::new_campaign(&body)) {
+                let navigate = navigate.clone();
                 spawn_local(async move {
-                    if form
-                        .finish(api::create_campaign(ward, &body).await)
-                        .is_some()
-                    {
-                        id.set(Uuid::now_v7());
-                        name.set(String::new());
-                        on_added();
+                    // On to its page: the countdown and the burn-up are what comes next.
+                    if let Some(created) = form.finish(api::create_campaign(ward, &body).await) {
+                        navigate(&Route::Campaign(created.id).path(), Default::default());
                     }
                 });
             }

@@ -716,8 +716,8 @@ fn activities(deck: &Deck) -> AnyView {
     let rows = list
         .iter()
         .map(|a| {
-            let start = a.starts_at.naive_utc() + chrono::TimeDelta::hours(7);
-            let end = a.ends_at.naive_utc() + chrono::TimeDelta::hours(7);
+            let start = domain::time::local(a.starts_at);
+            let end = domain::time::local(a.ends_at);
             let whom = a
                 .tdp_name
                 .clone()

@@ -92,7 +92,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                     .map(|a| {
                         view! {
                             <li>
-                                {date((a.starts_at.naive_utc() + chrono::TimeDelta::hours(7)).date())} " · "
+                                {date(domain::time::day(a.starts_at))} " · "
                                 <A href=Route::Activity(a.activity_id).path()>{a.title.clone()}</A>
                                 " (" {super::activities::kind_label(a.kind)} ")"
                                 {a.outcome.map(|o| view! { " – " {status(o)} })}
