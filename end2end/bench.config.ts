@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import base from "./playwright.config";
+import base, { realTime } from "./playwright.config";
 
 // Figures measured in the browser (`./x bench`), not tests: they print, they do not assert a
 // budget. The same real server and release build as the journeys.
@@ -8,4 +8,7 @@ export default defineConfig({
   testDir: "bench",
   testMatch: "*.bench.ts",
   reporter: [["line"]],
+  // At the real time only: the calendar's edges are for the journeys.
+  projects: [realTime.project],
+  webServer: realTime.server,
 });

@@ -1,10 +1,40 @@
 import { defineConfig } from "@playwright/test";
+import type { ClockOptions } from "./tests/clock";
+import calendar from "./calendar.json";
 
 // The server is the real one (debug build from `cargo test`), on a fresh embedded PostgreSQL
 // with the demo ward, serving the real release build of the web app from ../dist.
 const port = 3100;
 
-export default defineConfig({
+// The calendar's edges: the tests tagged @calendar run again at each of these instants, against a
+// server of their own whose clock stands still there (NGOSO_NOW, honoured by test builds only)
+// and in a browser whose clock shows the same instant.
+const edges: { name: string; at: string; why: string; timezone?: string }[] = calendar;
+
+// Their servers listen from 3111 on: offline.spec.ts stops and starts one of its own on 3101.
+const edgePort = (i: number) => port + 11 + i;
+
+const server = (port: number, data: string, env: Record<string, string> = {}) => ({
+  command:
+    `rm -rf ../target/${data} && exec ../target/debug/ngo-so --demo --data-dir ../target/${data} --dist ../dist --port ${port}`,
+  url: `http://127.0.0.1:${port}/api/v1/health`,
+  env,
+  timeout: 180_000,
+  reuseExistingServer: false,
+  // Asked to stop rather than killed, so the server stops its PostgreSQL too: one left
+  // running would remove the next run's socket when it notices its data directory is gone.
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
+  stdout: "ignore" as const,
+  stderr: "pipe" as const,
+});
+
+// Every test at the real time, on the server whose data the benches measure too.
+export const realTime = {
+  project: { name: "now", use: { baseURL: `http://127.0.0.1:${port}` } },
+  server: server(port, "e2e-data"),
+};
+
+export default defineConfig<ClockOptions>({
   testDir: "tests",
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -12,7 +42,6 @@ export default defineConfig({
   workers: 1,
   reporter: [["list"]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     locale: "vi-VN",
     // The people who use it are in Vietnam: "today" in the browser is the server's today.
     timezoneId: "Asia/Ho_Chi_Minh",
@@ -28,16 +57,20 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command:
-      `rm -rf ../target/e2e-data ../target/e2e-restart && exec ../target/debug/ngo-so --demo --data-dir ../target/e2e-data --dist ../dist --port ${port}`,
-    url: `http://127.0.0.1:${port}/api/v1/health`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    // Asked to stop rather than killed, so the server stops its PostgreSQL too: one left
-    // running would remove the next run's socket when it notices its data directory is gone.
-    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
-    stdout: "ignore",
-    stderr: "pipe",
-  },
+  projects: [
+    realTime.project,
+    ...edges.map((edge, i) => ({
+      name: edge.name,
+      grep: /@calendar/,
+      use: {
+        baseURL: `http://127.0.0.1:${edgePort(i)}`,
+        instant: edge.at,
+        ...(edge.timezone ? { timezoneId: edge.timezone } : {}),
+      },
+    })),
+  ],
+  webServer: [
+    realTime.server,
+    ...edges.map((edge, i) => server(edgePort(i), `e2e-data-${i + 1}`, { NGOSO_NOW: edge.at })),
+  ],
 });

@@ -1,8 +1,8 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./clock";
 import { signInAs } from "./accounts";
 import { seriousViolations } from "./a11y";
 
-test("a team leader sends a volunteer to two households; a recorded visit takes one off their list", async ({ page }) => {
+test("a team leader sends a volunteer to two households; a recorded visit takes one off their list", { tag: "@calendar" }, async ({ page }) => {
   await signInAs(page, "volunteer");
   const volunteer = (await (await page.request.get("/api/v1/session")).json()).user.full_name as string;
 

@@ -1,4 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { test, expect, vietnamDay } from "./clock";
 import { spawn, ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { PASSWORD, PHONES, signInAs } from "./accounts";
@@ -232,9 +233,9 @@ test("the server killed in the middle of a sync and started again ends with ever
 test.describe("on a phone whose clock is two days ahead", () => {
   test.use({ timezoneId: "Asia/Ho_Chi_Minh" });
 
-  test("a visit recorded 'today' lands on the server's today, newest first", async ({ page }) => {
+  test("a visit recorded 'today' lands on the server's today, newest first", async ({ page, now }) => {
     await signInAs(page, "volunteer");
-    await page.clock.install({ time: new Date(Date.now() + 2 * 86_400_000) });
+    await page.clock.install({ time: new Date(now.getTime() + 2 * 86_400_000) });
     const household = await openHousehold(page, 3);
     const tag = `clock-${Date.now()}`;
     await recordVisit(page, tag);
@@ -242,13 +243,12 @@ test.describe("on a phone whose clock is two days ahead", () => {
 
     const res = await page.request.get(`/api/v1/households/${household}`);
     const visits: { note: string; visited_on: string }[] = (await res.json()).visits;
-    const vietnamToday = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
     expect(visits[0].note).toBe(tag);
-    expect(visits[0].visited_on).toBe(vietnamToday);
+    expect(visits[0].visited_on).toBe(vietnamDay(now));
   });
 });
 
-test("a team leader settles a conflict from the sync page", async ({ page }) => {
+test("a team leader settles a conflict from the sync page", async ({ page, now }) => {
   await signInAs(page, "volunteer");
   const me = (await (await page.request.get("/api/v1/session")).json()).user;
   const tdp = me.grants[0].tdp_id;
@@ -257,14 +257,14 @@ test("a team leader settles a conflict from the sync page", async ({ page }) => 
   const visit = {
     id: crypto.randomUUID(),
     household_id: household.id,
-    visited_on: new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10),
+    visited_on: vietnamDay(now),
     volunteer_ids: [team[0].id],
     help: [],
     satisfaction: null,
     note: `first-${Date.now()}`,
   };
   const second = { ...visit, note: `second-${Date.now()}` };
-  const sent = new Date().toISOString();
+  const sent = now.toISOString();
   const res = await page.request.post("/api/v1/wards/619/sync/visits", {
     data: { sent_at: sent, visits: [visit, second].map((v) => ({ recorded_at: sent, visit: v })) },
   });

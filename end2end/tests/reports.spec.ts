@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./clock";
 import { readFile } from "node:fs/promises";
 import { signInAs } from "./accounts";
 import { seriousViolations } from "./a11y";
@@ -41,7 +41,7 @@ test("a team leader downloads the households still to reach, as the list shows t
   expect(lines[1].startsWith(`${first},`) || lines[1].startsWith(`"${first}",`)).toBe(true);
 });
 
-test("the weekly report compares two weeks and prints on A4 without the app's menus", async ({ page }) => {
+test("the weekly report compares two weeks and prints on A4 without the app's menus", { tag: "@calendar" }, async ({ page }) => {
   await signInAs(page, "viewer");
   await page.goto("/phuong/619");
   await page.getByRole("link", { name: "Báo cáo tuần (in A4)" }).click();

@@ -1,4 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
+import { Page } from "@playwright/test";
+import { test, expect, vietnamDay } from "./clock";
 import { signInAs } from "./accounts";
 import { seriousViolations } from "./a11y";
 
@@ -9,7 +10,7 @@ async function openFirstTdp(page: Page) {
   await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();
 }
 
-test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) => {
+test("the dashboard shows the ward in Vietnamese, accessibly", { tag: "@calendar" }, async ({ page, now }) => {
   await signInAs(page, "admin");
   await page.goto("/");
   await expect(page).toHaveURL(/\/phuong\/619$/);
@@ -17,9 +18,12 @@ test("the dashboard shows the ward in Vietnamese, accessibly", async ({ page }) 
   await expect(page.locator("table.tdps").getByRole("columnheader", { name: "Tổ dân phố" })).toBeVisible();
   await expect(page.locator("table.tdps tbody tr")).toHaveCount(52);
   expect(await seriousViolations(page)).toEqual([]);
+  // Who is 16 and over is counted by Vietnam's year: on 1 January it moves on.
+  const dashboard = await (await page.request.get("/api/v1/wards/619/dashboard")).json();
+  expect(dashboard.as_of_year).toBe(Number(vietnamDay(now).slice(0, 4)));
 });
 
-test("a volunteer records a visit and the TDP's figure changes", async ({ page }) => {
+test("a volunteer records a visit and the TDP's figure changes", { tag: "@calendar" }, async ({ page }) => {
   await signInAs(page, "volunteer");
   await openFirstTdp(page);
   const coverage = page.getByTestId("tdp-coverage");
