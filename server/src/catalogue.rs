@@ -146,6 +146,6 @@ pub async fn seed_defaults(
     if inserted.is_empty() {
         return Ok(Vec::new());
     }
-    crate::api::models::save_settings(tx, ward_code, &domain::models::default_settings()).await?;
+    crate::db::models::save_settings(tx, ward_code, &domain::models::default_settings()).await?;
     Ok(ids)
 }

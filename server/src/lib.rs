@@ -9,10 +9,12 @@ pub mod boundaries;
 pub mod catalogue;
 pub mod clock;
 pub mod config;
+pub mod db;
 pub mod demo;
 pub mod embedded_pg;
 pub mod error;
 pub mod headers;
+pub mod record;
 pub mod reference;
 pub mod register;
 pub mod web;
@@ -30,7 +32,7 @@ use tower_sessions::ExpiredDeletion;
 pub struct AppState {
     pub db: PgPool,
     pub dist: Arc<PathBuf>,
-    pub dashboards: Arc<api::DashboardCache>,
+    pub dashboards: Arc<db::dashboard::Cache>,
     pub config: Arc<Settings>,
     /// The wards' basemap tile servers, which the Content-Security-Policy lets images come from.
     pub tile_origins: headers::TileOrigins,

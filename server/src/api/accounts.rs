@@ -11,9 +11,10 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, tdps};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{self, Access, password};
+use crate::db::tdps;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -6,21 +6,19 @@ use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{NaiveDate, SubsecRound};
 use domain::access::{Action, Reach};
-use domain::api::{
-    Activity, ActivityDetail, ActivityKind, Attendance, Attendee, AuditAction, Learning,
-    NewActivity,
-};
+use domain::api::{Activity, ActivityDetail, Attendance, AuditAction, Learning, NewActivity};
 use domain::{ErrorBody, FieldCode, FieldError};
 use serde::Deserialize;
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, residents, tdps};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, only_tdps};
+use crate::db::activities::{activity, detail, in_period};
+use crate::db::tdps;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -29,104 +27,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_activity))
         .routes(routes!(put_attendance))
         .routes(routes!(put_learning))
-}
-
-/// The ward's activities, or the ones asked for, as the schedule shows them.
-async fn activities(
-    db: &PgPool,
-    ward: i32,
-    ids: Option<&[Uuid]>,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
-) -> Result<Vec<Activity>> {
-    let rows = sqlx::query!(
-        r#"select a.id, a.ward_code, a.kind, a.title, a.tdp_id, t.name as "tdp_name?", a.place,
-                  a.starts_at, a.ends_at, a.organiser, a.capacity, a.unregistered, a.confirmed_at,
-                  coalesce((select array_agg(at.skill_id order by s.position)
-                            from activity_topics at join skills s on s.id = at.skill_id
-                            where at.activity_id = a.id), '{}') as "topics!",
-                  (select count(*) from attendance x where x.activity_id = a.id) as "attendees!"
-           from activities a left join tdps t on t.id = a.tdp_id
-           where a.ward_code = $1 and ($2::uuid[] is null or a.id = any($2))
-               and ($3::timestamptz is null or a.ends_at >= $3)
-               and ($4::timestamptz is null or a.starts_at < $4)
-           order by a.starts_at, a.id"#,
-        ward,
-        ids,
-        from,
-        to,
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| Activity {
-            id: a.id,
-            ward_code: a.ward_code,
-            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
-            title: a.title,
-            tdp_id: a.tdp_id,
-            tdp_name: a.tdp_name,
-            place: a.place,
-            starts_at: a.starts_at,
-            ends_at: a.ends_at,
-            organiser: a.organiser,
-            topics: a.topics,
-            capacity: a.capacity,
-            attendees: a.attendees,
-            unregistered: a.unregistered,
-            confirmed_at: a.confirmed_at,
-        })
-        .collect())
-}
-
-/// One activity of any ward.
-pub(super) async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
-    let ward = sqlx::query_scalar!("select ward_code from activities where id = $1", id)
-        .fetch_optional(db)
-        .await?
-        .ok_or(Error::NotFound)?;
-    activities(db, ward, Some(&[id]), None, None)
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
-}
-
-/// An activity with the attendees whose people `seen` reaches; the others counted.
-pub(super) async fn detail(
-    db: &PgPool,
-    activity: Activity,
-    seen: &Reach,
-) -> Result<ActivityDetail> {
-    let only = only_tdps(seen);
-    let attendees: Vec<Attendee> = sqlx::query!(
-        "select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name, x.outcome
-         from attendance x
-         join residents r on r.id = x.resident_id
-         join households h on h.id = r.household_id
-         join tdps t on t.id = r.tdp_id
-         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))
-         order by r.name_sort, r.id",
-        activity.id,
-        only.as_deref(),
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|a| Attendee {
-        resident_id: a.id,
-        full_name: a.full_name,
-        birth_year: a.birth_year,
-        household_address: a.address,
-        tdp_name: a.tdp_name,
-        outcome: a.outcome.as_deref().map(residents::status),
-    })
-    .collect();
-    Ok(ActivityDetail {
-        attendees_elsewhere: activity.attendees - attendees.len() as i64,
-        attendees,
-        activity,
-    })
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -154,17 +54,6 @@ async fn list_activities(
     Ok(Json(
         in_period(&state.db, code, period.from, period.to).await?,
     ))
-}
-
-/// The ward's activities overlapping the days `from` to `to` (Vietnam's), earliest first.
-pub(super) async fn in_period(
-    db: &PgPool,
-    ward: i32,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> Result<Vec<Activity>> {
-    let to = to.and_then(|d| d.succ_opt()).map(domain::time::start_of);
-    activities(db, ward, None, from.map(domain::time::start_of), to).await
 }
 
 /// Schedules an activity: for one TDP by its team leader, for the whole ward by the ward's
@@ -289,18 +178,6 @@ async fn get_activity(
     Ok(Json(detail(&state.db, activity, &seen).await?))
 }
 
-/// Who may act on an activity's people for `action`: its TDP's, or for a ward-wide activity
-/// anyone who may in some TDP of the ward — each within their own TDPs.
-pub(super) fn reach_on(access: &Access, activity: &Activity, action: Action) -> Result<Reach> {
-    match activity.tdp_id {
-        Some(tdp) => {
-            access.tdp(activity.ward_code, tdp, action)?;
-            Ok(access.reach(activity.ward_code, action))
-        }
-        None => access.ward(activity.ward_code, action),
-    }
-}
-
 /// Records who came: the residents listed (from the TDPs the person records in; the list
 /// replaces theirs, and attendees from other TDPs stay) and a count of people not on the
 /// register. Above the activity's capacity it answers 422 `over_capacity` unless
@@ -319,7 +196,7 @@ async fn put_attendance(
 ) -> ApiResult<ActivityDetail> {
     let activity = activity(&state.db, id).await?;
     access.ward(activity.ward_code, Action::ViewFigures)?;
-    let reach = reach_on(&access, &activity, Action::Record)?;
+    let reach = access.activity(&activity, Action::Record)?;
     let only = only_tdps(&reach);
     let mut tx = state.db.begin().await?;
     // Two phones sending at once each count the other's attendees against the capacity.
@@ -418,7 +295,7 @@ async fn put_learning(
     let activity = activity(&state.db, id).await?;
     access.ward(activity.ward_code, Action::ViewFigures)?;
     let reach = match activity.tdp_id {
-        Some(_) => reach_on(&access, &activity, Action::ManageTeam)?,
+        Some(_) => access.activity(&activity, Action::ManageTeam)?,
         None => {
             access.ward(activity.ward_code, Action::ManageWard)?;
             Reach::Ward

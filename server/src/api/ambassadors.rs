@@ -13,9 +13,10 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, models, residents};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, Place, only_tdps};
+use crate::db::{models, residents, wards};
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -138,7 +139,7 @@ async fn network(
     Query(query): Query<NetworkQuery>,
 ) -> ApiResult<AmbassadorNetwork> {
     let seen = only_tdps(&access.ward(code, Action::ViewPeople)?);
-    super::wards::ward(&state.db, code).await?;
+    wards::ward(&state.db, code).await?;
     let settings = models::settings(&state.db, code).await?;
     let which = query.tdp.map_or(Which::Ward, Which::Tdp);
     Ok(Json(AmbassadorNetwork {

@@ -10,9 +10,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
-use super::households::summaries;
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::households::summaries;
 use crate::error::{Error, Json, Path};
 
 pub fn routes() -> OpenApiRouter<AppState> {

@@ -10,8 +10,9 @@ use domain::api::{Briefing, UpcomingActivity};
 use domain::pages;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{ApiResult, activities, campaigns, dashboard, map};
+use super::ApiResult;
 use crate::AppState;
+use crate::db::{activities, campaigns, dashboard, map};
 use crate::error::{Error, Json, Path};
 
 /// Activities on the slide: a table readable from the back of the room.

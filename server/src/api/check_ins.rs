@@ -15,9 +15,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
-use super::activities::{activity, reach_on};
 use crate::AppState;
 use crate::auth::{Access, new_token, token_hash};
+use crate::db::activities::activity;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -44,7 +44,7 @@ async fn create_code(
 ) -> Result<(StatusCode, Json<CheckInCode>)> {
     let activity = activity(&state.db, id).await?;
     access.ward(activity.ward_code, Action::ViewFigures)?;
-    reach_on(&access, &activity, Action::Record)?;
+    access.activity(&activity, Action::Record)?;
     let expires_at = activity.ends_at + GRACE;
     if expires_at <= state.now() {
         return Err(Error::field("ends_at", FieldCode::Expired));

@@ -19,10 +19,10 @@ use rust_xlsxwriter::{Format, Workbook};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::dashboard::{Figures, figures};
-use super::households::summaries;
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::dashboard::{Figures, figures};
+use crate::db::households::summaries;
 use crate::error::{Error, Path, Query};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -230,7 +230,7 @@ async fn indicators(
     Query(query): Query<ExportQuery>,
 ) -> crate::error::Result<Response> {
     access.ward(code, Action::ViewFigures)?;
-    super::wards::ward(&state.db, code).await?;
+    crate::db::wards::ward(&state.db, code).await?;
     let today = state.today();
     let table = indicators_table(&figures(&state.db, code, None, today).await?);
     table.respond(query.format, &format!("chi-so-{code}-{today}"))
@@ -270,7 +270,7 @@ async fn households(
         .fetch_one(&state.db)
         .await?;
     let today = state.today();
-    let ids = super::tdps::household_ids(&state.db, id, query.show, today, i64::MAX, 0).await?;
+    let ids = crate::db::tdps::household_ids(&state.db, id, query.show, today, i64::MAX, 0).await?;
     let list = summaries(&state.db, &ids).await?;
     let mut missing: HashMap<Uuid, String> = sqlx::query!(
         r#"select r.household_id, string_agg(r.full_name, ', ' order by r.name_sort) as "names!"
@@ -365,7 +365,7 @@ async fn activities(
     Query(query): Query<ActivitiesQuery>,
 ) -> crate::error::Result<Response> {
     access.ward(code, Action::ViewFigures)?;
-    let list = super::activities::in_period(&state.db, code, query.from, query.to).await?;
+    let list = crate::db::activities::in_period(&state.db, code, query.from, query.to).await?;
     let topics: HashMap<Uuid, String> =
         sqlx::query!("select id, name_vi from skills where ward_code = $1", code)
             .fetch_all(&state.db)
@@ -471,9 +471,9 @@ async fn attendance(
     Path(id): Path<Uuid>,
     Query(query): Query<FormatQuery>,
 ) -> crate::error::Result<Response> {
-    let activity = super::activities::activity(&state.db, id).await?;
+    let activity = crate::db::activities::activity(&state.db, id).await?;
     let seen = access.ward(activity.ward_code, Action::ViewPeople)?;
-    let detail = super::activities::detail(&state.db, activity, &seen).await?;
+    let detail = crate::db::activities::detail(&state.db, activity, &seen).await?;
     let rows = detail
         .attendees
         .into_iter()

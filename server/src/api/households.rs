@@ -1,152 +1,24 @@
 //! Households: record one, read one with its residents and visit history.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
-use domain::api::{
-    AuditAction, Household, HouseholdSummary, Location, NewHousehold, Poverty, Priority,
-    ResidentSummary, Tdp, Visit,
-};
+use domain::api::{AuditAction, Household, NewHousehold};
 use domain::{ErrorBody, FieldCode};
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, tdps, visits};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::households::household;
+use crate::db::tdps;
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_household))
         .routes(routes!(get_household))
-}
-
-pub fn priority(elderly_alone: bool, disability: bool, poverty: &str) -> Priority {
-    Priority {
-        elderly_alone,
-        disability,
-        poverty: Poverty::parse(poverty).unwrap_or_default(),
-    }
-}
-
-/// Households by id, in the order given.
-pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary>> {
-    let rows = sqlx::query!(
-        r#"select h.id, h.tdp_id, t.name as tdp_name, h.address, h.head_name,
-                  h.elderly_alone, h.disability, h.poverty,
-                  (select count(*) from residents r where r.household_id = h.id) as "residents!",
-                  (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit,
-                  exists (select from model_people mp where mp.resident_id = h.guide_id and mp.capable)
-                      as "digital_family!",
-                  (select m.full_name from assignments a
-                   join team_members m on m.id = a.team_member_id
-                   where a.household_id = h.id
-                       and not exists (select from visits v
-                                       where v.household_id = h.id
-                                           and v.recorded_at >= a.assigned_at)) as assigned_to
-           from unnest($1::uuid[]) with ordinality as wanted(id, n)
-           join households h on h.id = wanted.id
-           join tdps t on t.id = h.tdp_id
-           order by wanted.n"#,
-        ids
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| HouseholdSummary {
-            id: r.id,
-            tdp_id: r.tdp_id,
-            tdp_name: r.tdp_name,
-            address: r.address,
-            head_name: r.head_name,
-            priority: priority(r.elderly_alone, r.disability, &r.poverty),
-            residents: r.residents,
-            last_visit: r.last_visit,
-            digital_family: r.digital_family,
-            assigned_to: r.assigned_to,
-        })
-        .collect())
-}
-
-pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
-    households(db, &[id]).await?.pop().ok_or(Error::NotFound)
-}
-
-/// Households by id, whole: residents oldest first, visits newest first. A few queries
-/// whatever the number, so a phone's whole TDP loads at once.
-pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
-    let rows = sqlx::query!(
-        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty, lat, lon, guide_id
-         from households where id = any($1) order by search, id",
-        ids
-    )
-    .fetch_all(db)
-    .await?;
-    let mut residents: HashMap<Uuid, Vec<ResidentSummary>> = HashMap::new();
-    for r in sqlx::query!(
-        r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender,
-                  coalesce(array_agg(s.code order by s.position)
-                      filter (where s.code is not null), '{}') as "achieved!"
-           from residents r
-           left join resident_skills rs on rs.resident_id = r.id and rs.status = 'achieved'
-           left join skills s on s.id = rs.skill_id
-           where r.household_id = any($1)
-           group by r.id
-           order by r.birth_year, r.name_sort"#,
-        ids
-    )
-    .fetch_all(db)
-    .await?
-    {
-        residents
-            .entry(r.household_id)
-            .or_default()
-            .push(ResidentSummary {
-                id: r.id,
-                household_id: r.household_id,
-                full_name: r.full_name,
-                birth_year: r.birth_year,
-                gender: domain::api::Gender::parse(&r.gender).unwrap_or(domain::api::Gender::Other),
-                achieved: r.achieved,
-            });
-    }
-    let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();
-    for v in visits::for_households(db, ids).await? {
-        visits.entry(v.household_id).or_default().push(v);
-    }
-    let tdp_ids: Vec<Uuid> = rows.iter().map(|h| h.tdp_id).collect();
-    let tdps: HashMap<Uuid, Tdp> = sqlx::query_as!(
-        Tdp,
-        "select id, ward_code, code, name, households_registered, adults_registered
-         from tdps where id = any($1)",
-        &tdp_ids
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|t| (t.id, t))
-    .collect();
-    let mut out = Vec::with_capacity(rows.len());
-    for h in rows {
-        let tdp = tdps.get(&h.tdp_id).cloned().ok_or(Error::NotFound)?;
-        out.push(Household {
-            id: h.id,
-            tdp,
-            address: h.address,
-            head_name: h.head_name,
-            priority: priority(h.elderly_alone, h.disability, &h.poverty),
-            location: h.lat.zip(h.lon).map(|(lat, lon)| Location { lat, lon }),
-            residents: residents.remove(&h.id).unwrap_or_default(),
-            guide_id: h.guide_id,
-            visits: visits.remove(&h.id).unwrap_or_default(),
-        });
-    }
-    Ok(out)
 }
 
 /// A household with its residents (oldest first) and its visits (newest first).

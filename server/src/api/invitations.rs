@@ -16,9 +16,9 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
-use super::session::{cookie_header, trust_device};
 use crate::AppState;
 use crate::audit::{self, Entry};
+use crate::auth::devices::{cookie_header, trust_device};
 use crate::auth::{self, Access, AuthSession, Backend, ClientAddress, password, throttle};
 use crate::error::{Error, Json, Path, Result};
 use axum_login::AuthnBackend;

@@ -8,17 +8,16 @@ use axum::response::IntoResponse;
 use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::{AuditAction, Basemap, BoundaryImport, BoundaryMatch, HouseholdPoint, Location};
-use domain::map::{Boundaries, CollectionTag, FeatureTag, TdpFeature, TdpProperties};
-use serde::Deserialize;
 use serde_json::json;
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
+use super::Preview;
 use crate::AppState;
 use crate::auth::{Access, only_tdps};
 use crate::boundaries::{Named, read};
+use crate::db::map::boundaries;
 use crate::error::{Error, Json, Path, Query, Result};
 
 /// A ward's boundaries drawn finely can be several megabytes of GeoJSON.
@@ -48,43 +47,6 @@ async fn get_boundaries(
     let body = boundaries(&state.db, code).await?;
     let body = serde_json::to_string(&body).map_err(anyhow::Error::from)?;
     Ok(([(header::CONTENT_TYPE, "application/geo+json")], body))
-}
-
-/// The ward's TDP boundaries; TDPs without one are left out.
-pub async fn boundaries(db: &PgPool, code: i32) -> Result<Boundaries> {
-    let features = sqlx::query!(
-        r#"select id, code, name, boundary as "boundary!" from tdps
-           where ward_code = $1 and boundary is not null order by code"#,
-        code
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|t| {
-        Ok(TdpFeature {
-            tag: FeatureTag::Feature,
-            // Checked on the way in (`boundaries::read`) and by the column's constraint.
-            geometry: serde_json::from_value(t.boundary).map_err(anyhow::Error::from)?,
-            properties: TdpProperties {
-                tdp_id: t.id,
-                code: t.code,
-                name: t.name,
-            },
-        })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    Ok(Boundaries {
-        tag: CollectionTag::FeatureCollection,
-        features,
-    })
-}
-
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct Preview {
-    /// Check and report only; save nothing.
-    #[serde(default)]
-    pub preview: bool,
 }
 
 /// Reads TDP boundaries from a GeoJSON FeatureCollection of Polygons and MultiPolygons

@@ -14,9 +14,10 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, models};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, only_tdps};
+use crate::db::{models, wards};
 use crate::error::{Error, Json, OnConstraint, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -78,7 +79,7 @@ async fn list_markets(
     Path(code): Path<i32>,
 ) -> ApiResult<Vec<MarketSummary>> {
     access.ward(code, Action::ViewFigures)?;
-    super::wards::ward(&state.db, code).await?;
+    wards::ward(&state.db, code).await?;
     Ok(Json(summaries(&state.db, code, None).await?))
 }
 
@@ -97,7 +98,7 @@ async fn create_market(
     Json(new): Json<NewMarket>,
 ) -> Result<(StatusCode, Json<MarketSummary>)> {
     access.ward(code, Action::ManageWard)?;
-    super::wards::ward(&state.db, code).await?;
+    wards::ward(&state.db, code).await?;
     domain::validate::new_market(&new).map_err(Error::Validation)?;
     let name = new.name.trim();
     let mut tx = state.db.begin().await?;

@@ -9,14 +9,13 @@ mod audit_log;
 mod briefing;
 mod campaigns;
 mod check_ins;
-mod dashboard;
 mod exports;
 mod health;
 mod households;
 mod invitations;
 mod map;
 mod markets;
-pub(crate) mod models;
+mod models;
 mod register;
 mod residents;
 mod session;
@@ -37,8 +36,6 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 use crate::error::{Error, Json};
-
-pub use dashboard::Cache as DashboardCache;
 
 pub const PREFIX: &str = "/api/v1";
 
@@ -139,6 +136,14 @@ async fn serve_openapi(Extension(doc): Extension<Bytes>) -> impl IntoResponse {
 /// Unknown API paths answer with the JSON error body, never with the web app.
 async fn not_found() -> Error {
     Error::NotFound
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Preview {
+    /// Check and report only; save nothing.
+    #[serde(default)]
+    pub preview: bool,
 }
 
 /// `limit`/`offset` paging, the same for every list.

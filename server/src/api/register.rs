@@ -14,7 +14,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
-use super::map::Preview;
+use super::Preview;
 use crate::AppState;
 use crate::auth::Access;
 use crate::error::{Error, Json, Path, Query, Result};

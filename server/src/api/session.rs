@@ -1,20 +1,20 @@
 //! The session: who is signed in, signing in and out, changing one's own password.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::access::Role;
 use domain::api::{AuditAction, DemoAccount, Me, PasswordChange, SessionInfo, SignIn};
 use domain::validate::normalise_phone;
 use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
-use tower_sessions::cookie::{Cookie, SameSite};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
 use crate::audit::{self, Entry};
+use crate::auth::devices::{cookie_header, trust_device, trusted_device};
 use crate::auth::{
     self, Access, AuthSession, Backend, ClientAddress, Credentials, password, throttle,
 };
@@ -205,73 +205,4 @@ pub async fn audit_account_change(
         .await?;
     }
     Ok(())
-}
-
-fn device_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-ngoso-device"
-    } else {
-        "ngoso-device"
-    }
-}
-
-/// The hash of this request's device token, when the device has signed in to `phone`'s
-/// account before.
-async fn trusted_device(
-    db: &PgPool,
-    headers: &HeaderMap,
-    secure: bool,
-    phone: &str,
-) -> Result<Option<Vec<u8>>> {
-    let name = device_cookie_name(secure);
-    let Some(token) = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(std::result::Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-    else {
-        return Ok(None);
-    };
-    let hash = auth::token_hash(&token);
-    let known = sqlx::query_scalar!(
-        r#"select exists (select from trusted_devices d join users u on u.id = d.user_id
-                          where d.token_hash = $1 and u.phone = $2) as "known!""#,
-        hash,
-        phone
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(known.then_some(hash))
-}
-
-/// Remembers this device for the account: a new random token, kept as a hash, in a cookie
-/// that lasts as long as browsers allow (400 days).
-pub async fn trust_device(db: &PgPool, user: Uuid, secure: bool) -> Result<HeaderValue> {
-    let (token, hash) = auth::new_token();
-    sqlx::query!(
-        "insert into trusted_devices (token_hash, user_id) values ($1, $2)",
-        hash,
-        user
-    )
-    .execute(db)
-    .await?;
-    let cookie = Cookie::build((device_cookie_name(secure), token))
-        .path("/")
-        .http_only(true)
-        .secure(secure)
-        .same_site(SameSite::Strict)
-        .max_age(time::Duration::days(400))
-        .build();
-    HeaderValue::from_str(&cookie.to_string()).map_err(|e| Error::Internal(e.into()))
-}
-
-pub fn cookie_header(cookie: Option<HeaderValue>) -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    if let Some(cookie) = cookie {
-        headers.insert(header::SET_COOKIE, cookie);
-    }
-    headers
 }

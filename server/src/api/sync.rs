@@ -13,11 +13,12 @@ use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::visits::{DeviceTime, Incoming, Recorded, record};
-use super::{ApiResult, dashboard, households, tdps, wards};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::{dashboard, households, models, tdps, wards};
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::record::{DeviceTime, Incoming, Recorded, record};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -181,7 +182,7 @@ async fn sync_changes(
         full: since.is_none(),
         ward: wards::ward(db, code).await?,
         skills: dashboard::skills(db, code).await?,
-        models: super::models::settings(db, code).await?,
+        models: models::settings(db, code).await?,
         tdps,
         households: households::households(db, &changed).await?,
     }))

@@ -2,22 +2,21 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{Datelike, NaiveDate};
 use domain::access::Action;
 use domain::api::{
     AuditAction, HouseholdFilter, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail,
-    TeamMember, TeamRole,
+    TeamMember,
 };
-use domain::indicators::latest_eligible_birth_year;
-use domain::models::IDENTITY_MIN_AGE;
 use domain::{ErrorBody, FieldCode};
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, Page, dashboard, households::summaries};
+use super::{ApiResult, Page};
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::households::summaries;
+use crate::db::tdps::{detail, household_ids};
+use crate::db::wards;
 use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -26,46 +25,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_tdp))
         .routes(routes!(list_households))
         .routes(routes!(add_team_member))
-}
-
-pub async fn tdp(db: &PgPool, id: Uuid) -> Result<Tdp> {
-    sqlx::query_as!(
-        Tdp,
-        "select id, ward_code, code, name, households_registered, adults_registered
-         from tdps where id = $1",
-        id
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or(Error::NotFound)
-}
-
-/// Checks that the TDP named by a request's `field` exists and belongs to `ward_code`.
-pub async fn check_in_ward(db: &PgPool, id: Uuid, ward_code: i32, field: &str) -> Result<()> {
-    match sqlx::query_scalar!("select ward_code from tdps where id = $1", id)
-        .fetch_optional(db)
-        .await?
-    {
-        None => Err(Error::field(field, FieldCode::UnknownReference)),
-        Some(w) if w != ward_code => Err(Error::field(field, FieldCode::OtherWard)),
-        Some(_) => Ok(()),
-    }
-}
-
-pub fn team_member(
-    id: Uuid,
-    tdp_id: Uuid,
-    full_name: String,
-    role: &str,
-    phone: Option<String>,
-) -> TeamMember {
-    TeamMember {
-        id,
-        tdp_id,
-        full_name,
-        role: TeamRole::parse(role).unwrap_or(TeamRole::Other),
-        phone,
-    }
 }
 
 /// The ward's TDPs in code order.
@@ -105,7 +64,7 @@ async fn create_tdp(
     Json(new): Json<NewTdp>,
 ) -> Result<(StatusCode, Json<Tdp>)> {
     access.ward(code, Action::ManageWard)?;
-    let ward = super::wards::ward(&state.db, code).await?;
+    let ward = wards::ward(&state.db, code).await?;
     domain::validate::new_tdp(&new).map_err(Error::Validation)?;
     let mut tx = state.db.begin().await?;
     let tdp = sqlx::query_as!(
@@ -144,66 +103,6 @@ async fn get_tdp(
 ) -> ApiResult<TdpDetail> {
     access.tdp_place(&state.db, id, Action::ViewPeople).await?;
     Ok(Json(detail(&state.db, id, state.today()).await?))
-}
-
-/// A TDP with its team and its figures on a day.
-pub async fn detail(db: &PgPool, id: Uuid, today: NaiveDate) -> Result<TdpDetail> {
-    let tdp = tdp(db, id).await?;
-    let team = sqlx::query!(
-        "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
-         order by array_position(array['leader', 'party_secretary', 'tdp_head', 'police',
-                                       'youth_union', 'teacher_student', 'telecom', 'other'], role),
-                  full_name",
-        id
-    )
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|m| team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone))
-    .collect();
-    let mut figures = dashboard::figures(db, tdp.ward_code, Some(id), today).await?;
-    let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
-    Ok(TdpDetail {
-        tdp,
-        team,
-        indicators,
-    })
-}
-
-/// A TDP's households that `show` keeps on a day (who is 16 and over depends on its year), in
-/// the order the teams visit them: priority households first, then never-visited ones, then
-/// by address.
-pub async fn household_ids(
-    db: &PgPool,
-    tdp: Uuid,
-    show: HouseholdFilter,
-    today: NaiveDate,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Uuid>> {
-    Ok(sqlx::query_scalar!(
-        "select h.id from households h
-         where h.tdp_id = $1
-           and ($4 <> 'not_visited' or not exists (select from visits v where v.household_id = h.id))
-           and ($4 <> 'not_digital' or not exists (select from model_people mp
-                                                   where mp.resident_id = h.guide_id and mp.capable))
-           and ($4 <> 'missing_identity'
-                or exists (select from residents r
-                           where r.household_id = h.id and r.birth_year <= $5
-                             and not exists (select from model_people mp
-                                             where mp.resident_id = r.id and mp.identity)))
-         order by (h.elderly_alone or h.disability or h.poverty <> 'none') desc,
-                  exists (select from visits v where v.household_id = h.id),
-                  h.search, h.id
-         limit $2 offset $3",
-        tdp,
-        limit,
-        offset,
-        show.as_str(),
-        latest_eligible_birth_year(IDENTITY_MIN_AGE, today.year()),
-    )
-    .fetch_all(db)
-    .await?)
 }
 
 /// Which households a TDP's list shows.

@@ -5,12 +5,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::NaiveDate;
 use domain::access::Action;
 use domain::api::{
     AuditAction, NewComment, NewTicket, ResponderRef, TdpTickets, Ticket, TicketAssignment,
     TicketDetail, TicketEvent, TicketEventKind, TicketFigures, TicketStatus, TicketStatusChange,
-    TicketWeek,
 };
 use domain::{ErrorBody, FieldCode};
 use serde::Deserialize;
@@ -18,9 +16,10 @@ use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
-use super::{ApiResult, tdps};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, Place, only_tdps};
+use crate::db::tdps;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -363,40 +362,6 @@ async fn ticket_figures(
         median_hours_30_days: all.median_hours,
         tdps,
     }))
-}
-
-/// The tickets of the week `from`–`to` (Vietnam's days), for the weekly report.
-pub(super) async fn week(
-    db: &PgPool,
-    ward: i32,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<TicketWeek> {
-    let (start, end) = (
-        domain::time::start_of(from),
-        domain::time::start_of(to + chrono::Days::new(1)),
-    );
-    let w = sqlx::query!(
-        r#"select count(*) filter (where opened_at >= $2 and opened_at < $3) as "opened!",
-                  count(*) filter (where resolved_at >= $2 and resolved_at < $3) as "resolved!",
-                  count(*) filter (where opened_at < $3 and (resolved_at is null or resolved_at >= $3))
-                      as "unresolved!",
-                  percentile_cont(0.5) within group (
-                      order by extract(epoch from resolved_at - opened_at)::float8 / 3600)
-                      filter (where resolved_at >= $2 and resolved_at < $3) as median_hours
-           from tickets where ward_code = $1 and opened_at < $3"#,
-        ward,
-        start,
-        end,
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(TicketWeek {
-        opened: w.opened,
-        resolved: w.resolved,
-        unresolved: w.unresolved,
-        median_hours: w.median_hours,
-    })
 }
 
 /// A ticket with its history; for the rapid-response team, with whom it can be assigned to.

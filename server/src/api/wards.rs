@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 use domain::access::Action;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
 use domain::{ErrorBody, FieldCode};
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::households::summaries;
-use super::{ApiResult, dashboard};
+use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
+use crate::db::dashboard;
+use crate::db::households::summaries;
+use crate::db::wards::ward;
 use crate::error::{Error, Json, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -23,18 +24,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_dashboard))
         .routes(routes!(list_skills))
         .routes(routes!(search))
-}
-
-pub async fn ward(db: &PgPool, code: i32) -> Result<Ward> {
-    sqlx::query_as!(
-        Ward,
-        "select w.code, w.name, w.province_code, p.name as province_name
-         from wards w join provinces p on p.code = w.province_code where w.code = $1",
-        code
-    )
-    .fetch_optional(db)
-    .await?
-    .ok_or(Error::NotFound)
 }
 
 /// The wards where the signed-in person holds a role, by name.

@@ -42,7 +42,7 @@ async fn weekly(
     Query(query): Query<WeekQuery>,
 ) -> ApiResult<WeeklyReport> {
     access.ward(code, Action::ViewFigures)?;
-    let dashboard = (*super::dashboard::current(&state, code).await?.dashboard).clone();
+    let dashboard = (*crate::db::dashboard::current(&state, code).await?.dashboard).clone();
     let (from, to) = week_of(
         query
             .week
@@ -128,7 +128,7 @@ async fn weekly(
         achieved,
         achieved_before,
         tdp_visits,
-        campaigns: super::campaigns::standings(&state.db, code, state.today()).await?,
-        tickets: super::tickets::week(&state.db, code, from, to).await?,
+        campaigns: crate::db::campaigns::standings(&state.db, code, state.today()).await?,
+        tickets: crate::db::tickets::week(&state.db, code, from, to).await?,
     }))
 }

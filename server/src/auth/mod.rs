@@ -5,6 +5,7 @@
 //! [`Access`], which only exists for a signed-in person with a live session, and asks it for
 //! the record's place before reading or writing: the rules themselves are `domain::access`.
 
+pub mod devices;
 pub mod password;
 pub mod store;
 pub mod throttle;
@@ -20,7 +21,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::FieldCode;
 use domain::access::{Action, Reach, Role};
-use domain::api::{Grant, Me};
+use domain::api::{Activity, Grant, Me};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -316,6 +317,18 @@ impl Access {
 
     /// A person's record (household, resident, visit): 404 when the person may not see it at
     /// all, 403 when they may see it but not do this to it.
+    /// Who may act on an activity's people for `action`: its TDP's, or for a ward-wide
+    /// activity anyone who may in some TDP of the ward — each within their own TDPs.
+    pub fn activity(&self, activity: &Activity, action: Action) -> Result<Reach> {
+        match activity.tdp_id {
+            Some(tdp) => {
+                self.tdp(activity.ward_code, tdp, action)?;
+                Ok(self.reach(activity.ward_code, action))
+            }
+            None => self.ward(activity.ward_code, action),
+        }
+    }
+
     pub fn record(&self, place: Place, action: Action) -> Result<()> {
         if !self
             .reach(place.ward, Action::ViewPeople)

@@ -1,0 +1,115 @@
+//! Activities as the schedule shows them, and one with its attendees.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::access::Reach;
+use domain::api::{Activity, ActivityDetail, ActivityKind, Attendee};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::only_tdps;
+use crate::db::residents;
+use crate::error::{Error, Result};
+/// The ward's activities, or the ones asked for, as the schedule shows them.
+pub async fn activities(
+    db: &PgPool,
+    ward: i32,
+    ids: Option<&[Uuid]>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<Activity>> {
+    let rows = sqlx::query!(
+        r#"select a.id, a.ward_code, a.kind, a.title, a.tdp_id, t.name as "tdp_name?", a.place,
+                  a.starts_at, a.ends_at, a.organiser, a.capacity, a.unregistered, a.confirmed_at,
+                  coalesce((select array_agg(at.skill_id order by s.position)
+                            from activity_topics at join skills s on s.id = at.skill_id
+                            where at.activity_id = a.id), '{}') as "topics!",
+                  (select count(*) from attendance x where x.activity_id = a.id) as "attendees!"
+           from activities a left join tdps t on t.id = a.tdp_id
+           where a.ward_code = $1 and ($2::uuid[] is null or a.id = any($2))
+               and ($3::timestamptz is null or a.ends_at >= $3)
+               and ($4::timestamptz is null or a.starts_at < $4)
+           order by a.starts_at, a.id"#,
+        ward,
+        ids,
+        from,
+        to,
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| Activity {
+            id: a.id,
+            ward_code: a.ward_code,
+            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
+            title: a.title,
+            tdp_id: a.tdp_id,
+            tdp_name: a.tdp_name,
+            place: a.place,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            organiser: a.organiser,
+            topics: a.topics,
+            capacity: a.capacity,
+            attendees: a.attendees,
+            unregistered: a.unregistered,
+            confirmed_at: a.confirmed_at,
+        })
+        .collect())
+}
+
+/// One activity of any ward.
+pub async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
+    let ward = sqlx::query_scalar!("select ward_code from activities where id = $1", id)
+        .fetch_optional(db)
+        .await?
+        .ok_or(Error::NotFound)?;
+    activities(db, ward, Some(&[id]), None, None)
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)
+}
+
+/// An activity with the attendees whose people `seen` reaches; the others counted.
+pub async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<ActivityDetail> {
+    let only = only_tdps(seen);
+    let attendees: Vec<Attendee> = sqlx::query!(
+        "select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name, x.outcome
+         from attendance x
+         join residents r on r.id = x.resident_id
+         join households h on h.id = r.household_id
+         join tdps t on t.id = r.tdp_id
+         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))
+         order by r.name_sort, r.id",
+        activity.id,
+        only.as_deref(),
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|a| Attendee {
+        resident_id: a.id,
+        full_name: a.full_name,
+        birth_year: a.birth_year,
+        household_address: a.address,
+        tdp_name: a.tdp_name,
+        outcome: a.outcome.as_deref().map(residents::status),
+    })
+    .collect();
+    Ok(ActivityDetail {
+        attendees_elsewhere: activity.attendees - attendees.len() as i64,
+        attendees,
+        activity,
+    })
+}
+
+/// The ward's activities overlapping the days `from` to `to` (Vietnam's), earliest first.
+pub async fn in_period(
+    db: &PgPool,
+    ward: i32,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<Activity>> {
+    let to = to.and_then(|d| d.succ_opt()).map(domain::time::start_of);
+    activities(db, ward, None, from.map(domain::time::start_of), to).await
+}

@@ -1,0 +1,205 @@
+//! The movement's models: a ward's settings and the counts the database keeps.
+
+use std::collections::HashMap;
+
+use domain::api::ModelSettings;
+use domain::indicators::latest_eligible_birth_year;
+use domain::models::{IDENTITY_MIN_AGE, default_settings};
+use domain::{FieldCode, FieldError};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+/// The models whose skills a ward chooses, as the database names them.
+const FAMILY: &str = "digital_family";
+const IDENTITY: &str = "digital_identity";
+/// The ward's settings; a ward without a skills catalogue yet has the defaults and no skills.
+pub async fn settings(db: &PgPool, ward_code: i32) -> Result<ModelSettings> {
+    let row = sqlx::query!(
+        r#"select s.family_target, s.identity_target, s.ambassador_quota, s.cashless_market_percent,
+                  array(select k.code from model_skills m join skills k on k.id = m.skill_id
+                        where m.ward_code = s.ward_code and m.model = $2
+                        order by k.position, k.code) as "family_skills!",
+                  array(select k.code from model_skills m join skills k on k.id = m.skill_id
+                        where m.ward_code = s.ward_code and m.model = $3
+                        order by k.position, k.code) as "identity_skills!"
+           from model_settings s where s.ward_code = $1"#,
+        ward_code,
+        FAMILY,
+        IDENTITY,
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        Some(r) => ModelSettings {
+            family_target: r.family_target,
+            family_skills: r.family_skills,
+            identity_target: r.identity_target,
+            identity_skills: r.identity_skills,
+            ambassador_quota: r.ambassador_quota,
+            cashless_market_percent: r.cashless_market_percent,
+        },
+        None => ModelSettings {
+            family_skills: Vec::new(),
+            identity_skills: Vec::new(),
+            ..default_settings()
+        },
+    })
+}
+
+/// Saves a ward's settings whole; the skills are codes of its own catalogue.
+pub async fn save_settings(tx: &mut PgConnection, ward_code: i32, s: &ModelSettings) -> Result<()> {
+    let named = |field: &str, codes: &[String]| -> Vec<(String, String)> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| (format!("{field}[{i}]"), code.clone()))
+            .collect()
+    };
+    let given = [
+        named("family_skills", &s.family_skills),
+        named("identity_skills", &s.identity_skills),
+    ]
+    .concat();
+    let codes: Vec<String> = given.iter().map(|(_, code)| code.clone()).collect();
+    let known: Vec<String> = sqlx::query_scalar!(
+        "select code from skills where ward_code = $1 and code = any($2)",
+        ward_code,
+        &codes,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let fields: Vec<FieldError> = given
+        .into_iter()
+        .filter(|(_, code)| !known.contains(code))
+        .map(|(field, _)| FieldError::new(field, FieldCode::UnknownReference))
+        .collect();
+    if !fields.is_empty() {
+        return Err(Error::Validation(fields));
+    }
+    sqlx::query!(
+        "insert into model_settings (ward_code, family_target, identity_target, ambassador_quota,
+                                     cashless_market_percent)
+         values ($1, $2, $3, $4, $5)
+         on conflict (ward_code) do update
+         set family_target = excluded.family_target, identity_target = excluded.identity_target,
+             ambassador_quota = excluded.ambassador_quota,
+             cashless_market_percent = excluded.cashless_market_percent",
+        ward_code,
+        s.family_target,
+        s.identity_target,
+        s.ambassador_quota,
+        s.cashless_market_percent,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Only what changed: every change to a ward's skill sets re-judges all its residents
+    // (migration 0010), so saving the same sets again costs nothing.
+    sqlx::query!(
+        "with wanted as (
+             select m.model, k.id as skill_id
+             from (select $2::text as model, unnest($3::text[]) as code
+                   union all select $4, unnest($5::text[])) m
+             join skills k on k.ward_code = $1 and k.code = m.code
+         ),
+         dropped as (
+             delete from model_skills m
+             where m.ward_code = $1 and (m.model, m.skill_id) not in (select * from wanted)
+         )
+         insert into model_skills (ward_code, model, skill_id)
+         select $1, model, skill_id from wanted
+         on conflict do nothing",
+        ward_code,
+        FAMILY,
+        &s.family_skills,
+        IDENTITY,
+        &s.identity_skills,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A TDP's households and how many count for each model.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    /// Households recorded.
+    pub households: i64,
+    /// Households whose guide has every skill of the "digitally capable" set.
+    pub families: i64,
+    /// Residents aged 16+ with every identity skill.
+    pub identity: i64,
+    /// Digital ambassadors living or working in the TDP, and those at the ward's quota.
+    pub mentors: i64,
+    pub mentors_at_quota: i64,
+    /// Traders of the ward's markets living in the TDP, and those taking cashless payment.
+    pub traders: i64,
+    pub cashless: i64,
+}
+
+/// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`: households and
+/// identities read from the counts the database keeps by the rules of `domain::models`
+/// (migration 0010); mentors and traders, a few per TDP, counted here.
+pub async fn counts(
+    db: &PgPool,
+    tdp_ids: &[Uuid],
+    as_of_year: i32,
+    settings: &ModelSettings,
+) -> Result<HashMap<Uuid, Counts>> {
+    let mut counts: HashMap<Uuid, Counts> = HashMap::new();
+    for row in sqlx::query!(
+        r#"select h.tdp_id, count(*) as "households!",
+                  coalesce((select f.families from tdp_family_counts f where f.tdp_id = h.tdp_id), 0)
+                      as "families!"
+           from households h
+           where h.tdp_id = any($1)
+           group by h.tdp_id"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let c = counts.entry(row.tdp_id).or_default();
+        c.households = row.households;
+        c.families = row.families;
+    }
+    for row in sqlx::query!(
+        r#"select tdp_id, sum(people)::bigint as "n!" from tdp_identity_counts
+           where tdp_id = any($1) and birth_bucket <= $2
+           group by tdp_id"#,
+        tdp_ids,
+        latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year),
+    )
+    .fetch_all(db)
+    .await?
+    {
+        counts.entry(row.tdp_id).or_default().identity = row.n;
+    }
+    for row in sqlx::query!(
+        r#"select m.tdp_id,
+                  (select count(*) from mentor_learners l where l.mentor_id = m.id) as "learners!"
+           from mentors m where m.tdp_id = any($1)"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let c = counts.entry(row.tdp_id).or_default();
+        c.mentors += 1;
+        c.mentors_at_quota += i64::from(domain::models::at_quota(row.learners, settings));
+    }
+    for row in sqlx::query!(
+        r#"select tdp_id, count(*) as "traders!", count(cashless_on) as "cashless!"
+           from stalls where tdp_id = any($1) group by tdp_id"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let c = counts.entry(row.tdp_id).or_default();
+        c.traders = row.traders;
+        c.cashless = row.cashless;
+    }
+    Ok(counts)
+}
