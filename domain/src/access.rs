@@ -8,10 +8,9 @@ use uuid::Uuid;
 
 use crate::api::Grant;
 
+choice! {
 /// A person's role in one ward (and, for team roles, one TDP).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[derive(PartialOrd, Ord)]
 pub enum Role {
     /// Cán bộ phường: everything in the ward.
     WardAdmin,
@@ -24,6 +23,7 @@ pub enum Role {
     Responder,
     /// Figures only: dashboards, map, projector; never a name.
     Viewer,
+}
 }
 
 /// What a request wants to do.
@@ -44,28 +44,6 @@ pub enum Action {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Self::WardAdmin,
-        Self::TeamLeader,
-        Self::Volunteer,
-        Self::Responder,
-        Self::Viewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::WardAdmin => "ward_admin",
-            Self::TeamLeader => "team_leader",
-            Self::Volunteer => "volunteer",
-            Self::Responder => "responder",
-            Self::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// Team roles hold for one TDP; the others for the whole ward.
     pub fn is_per_tdp(self) -> bool {
         matches!(self, Self::TeamLeader | Self::Volunteer)

@@ -1106,17 +1106,6 @@ schema! {
     }
 }
 
-macro_rules! choice {
-    ($($item:item)*) => {
-        $(
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-            #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-            #[serde(rename_all = "snake_case")]
-            $item
-        )*
-    };
-}
-
 choice! {
     /// A team member's role, as the ward's decisions name them.
     pub enum TeamRole {
@@ -1255,183 +1244,6 @@ choice! {
     }
 }
 
-impl TeamRole {
-    pub const ALL: [TeamRole; 8] = [
-        Self::Leader,
-        Self::PartySecretary,
-        Self::TdpHead,
-        Self::YouthUnion,
-        Self::Police,
-        Self::Telecom,
-        Self::TeacherStudent,
-        Self::Other,
-    ];
-
-    /// The name stored in the database and used in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Leader => "leader",
-            Self::PartySecretary => "party_secretary",
-            Self::TdpHead => "tdp_head",
-            Self::YouthUnion => "youth_union",
-            Self::Police => "police",
-            Self::Telecom => "telecom",
-            Self::TeacherStudent => "teacher_student",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
-impl ActivityKind {
-    pub const ALL: [ActivityKind; 7] = [
-        Self::CommunityClass,
-        Self::ElderlyClass,
-        Self::DisabilityClass,
-        Self::MobileHelpPoint,
-        Self::PartyCellSession,
-        Self::YouthCampaign,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::CommunityClass => "community_class",
-            Self::ElderlyClass => "elderly_class",
-            Self::DisabilityClass => "disability_class",
-            Self::MobileHelpPoint => "mobile_help_point",
-            Self::PartyCellSession => "party_cell_session",
-            Self::YouthCampaign => "youth_campaign",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl TicketStatus {
-    pub const ALL: [TicketStatus; 3] = [Self::Open, Self::InProgress, Self::Resolved];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::InProgress => "in_progress",
-            Self::Resolved => "resolved",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-impl TicketEventKind {
-    pub const ALL: [TicketEventKind; 4] =
-        [Self::Opened, Self::Assigned, Self::Status, Self::Comment];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Opened => "opened",
-            Self::Assigned => "assigned",
-            Self::Status => "status",
-            Self::Comment => "comment",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
-
-impl Gender {
-    pub const ALL: [Gender; 3] = [Self::Female, Self::Male, Self::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Female => "female",
-            Self::Male => "male",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-}
-
-impl Poverty {
-    pub const ALL: [Poverty; 3] = [Self::None, Self::NearPoor, Self::Poor];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::NearPoor => "near_poor",
-            Self::Poor => "poor",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
-    }
-}
-
-impl HouseholdFilter {
-    pub const ALL: [HouseholdFilter; 4] = [
-        Self::All,
-        Self::NotVisited,
-        Self::NotDigital,
-        Self::MissingIdentity,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::All => "all",
-            Self::NotVisited => "not_visited",
-            Self::NotDigital => "not_digital",
-            Self::MissingIdentity => "missing_identity",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.as_str() == s)
-    }
-}
-
-impl MarketKind {
-    pub const ALL: [MarketKind; 2] = [Self::Market, Self::Cooperative];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Market => "market",
-            Self::Cooperative => "cooperative",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
-
-impl SkillStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Achieved => "achieved",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::InProgress, Self::Achieved]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
-
 impl SkillFigure {
     /// The figure without its skill, to show like any other.
     pub fn figure(&self) -> Figure {
@@ -1448,31 +1260,6 @@ impl Priority {
     /// Elderly living alone, disability or (near-)poverty: visited first.
     pub fn any(&self) -> bool {
         self.elderly_alone || self.disability || self.poverty != Poverty::None
-    }
-}
-
-impl ConflictChoice {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::KeepStored => "keep_stored",
-            Self::KeepBoth => "keep_both",
-        }
-    }
-}
-
-impl AuditAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Delete => "delete",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Create, Self::Update, Self::Delete]
-            .into_iter()
-            .find(|v| v.as_str() == s)
     }
 }
 
@@ -1523,5 +1310,48 @@ impl ColumnMapping {
             _ => return,
         };
         *slot = column;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant's `as_str` is its serde name, and `parse` reads it back.
+    fn round_trips<T>(all: &[T])
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize + Into<&'static str> + std::str::FromStr,
+    {
+        assert!(!all.is_empty());
+        for &v in all {
+            let name: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), name, "{v:?}");
+            assert_eq!(name.parse::<T>().ok(), Some(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn every_choice_has_one_name_in_json_the_database_and_forms() {
+        round_trips(crate::access::Role::ALL);
+        round_trips(TeamRole::ALL);
+        round_trips(MarketKind::ALL);
+        round_trips(Gender::ALL);
+        round_trips(Poverty::ALL);
+        round_trips(HouseholdFilter::ALL);
+        round_trips(InvitationStatus::ALL);
+        round_trips(SyncStatus::ALL);
+        round_trips(ConflictChoice::ALL);
+        round_trips(ActivityKind::ALL);
+        round_trips(TicketStatus::ALL);
+        round_trips(TicketEventKind::ALL);
+        round_trips(RowOutcome::ALL);
+        round_trips(AuditAction::ALL);
+        round_trips(SkillStatus::ALL);
+        assert_eq!(TeamRole::TdpHead.as_str(), "tdp_head");
+        assert_eq!(
+            ActivityKind::parse("mobile_help_point"),
+            Some(ActivityKind::MobileHelpPoint)
+        );
+        assert_eq!(SkillStatus::parse("done"), None);
     }
 }

@@ -3,6 +3,9 @@
 //! Both the phone (WASM) and the server compile this crate, so a form and the API validate
 //! the same way and an indicator is computed by one rule wherever it is shown.
 
+#[macro_use]
+mod choice;
+
 pub mod access;
 pub mod api;
 pub mod campaigns;

@@ -420,7 +420,7 @@ async fn accounts(
     ),
 ) -> anyhow::Result<()> {
     let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let user_id = id(rng);
         let phone = demo_phone(ward_code, role);
         let member = match role {

@@ -51,7 +51,8 @@ fn RolePicker(
                 on:change=move |ev| role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Viewer))
             >
                 {Role::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .map(|r| {
                         view! { <option value=r.as_str() selected=move || role.get() == r>{role_name(r)}</option> }
                     })

@@ -313,7 +313,8 @@ fn NewActivityForm(
                     }
                 >
                     {ActivityKind::ALL
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .map(|k| view! { <option value=k.as_str()>{kind_label(k)}</option> })
                         .collect_view()}
                 </select>

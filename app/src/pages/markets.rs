@@ -167,7 +167,8 @@ fn NewMarketForm(ward: i32, on_added: impl Fn() + Copy + Send + Sync + 'static) 
                     }
                 >
                     {MarketKind::ALL
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .map(|k| view! { <option value=k.as_str()>{kind_label(k)}</option> })
                         .collect_view()}
                 </select>

@@ -216,7 +216,8 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
             <label for="households-show">{t!(i18n, tdp.show)}</label>
             <select id="households-show" on:change=choose>
                 {HouseholdFilter::ALL
-                    .into_iter()
+                    .iter()
+                        .copied()
                     .map(|f| view! { <option value=f.as_str() selected=move || filter.get() == f>{move || label(f)}</option> })
                     .collect_view()}
             </select>

@@ -43,7 +43,8 @@ async fn list_audit(
 ) -> ApiResult<Vec<AuditEntry>> {
     access.ward(code, Action::ManageWard)?;
     let rows = sqlx::query!(
-        "select a.id, a.at, a.user_id, u.full_name as \"user_name?\", a.action, a.entity,
+        "select a.id, a.at, a.user_id, u.full_name as \"user_name?\",
+                a.action as \"action: AuditAction\", a.entity,
                 a.entity_id, a.change
          from audit_log a left join users u on u.id = a.user_id
          where a.ward_code = $1
@@ -68,7 +69,7 @@ async fn list_audit(
                 at: r.at,
                 user_id: r.user_id,
                 user_name: r.user_name,
-                action: AuditAction::parse(&r.action).unwrap_or(AuditAction::Update),
+                action: r.action,
                 entity: r.entity,
                 entity_id: r.entity_id,
                 change: r.change,

@@ -31,7 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn summaries(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<MarketSummary>> {
     let settings: ModelSettings = models::settings(db, ward).await?;
     let rows = sqlx::query!(
-        r#"select m.id, m.name, m.kind, count(s.id) as "traders!",
+        r#"select m.id, m.name, m.kind as "kind: MarketKind", count(s.id) as "traders!",
                   count(s.trained_on) as "trained!", count(s.ecommerce_on) as "ecommerce!",
                   count(s.cashless_on) as "cashless!", count(s.savings_on) as "savings!"
            from markets m left join stalls s on s.market_id = m.id
@@ -49,7 +49,7 @@ async fn summaries(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<Mar
             id: m.id,
             ward_code: ward,
             name: m.name,
-            kind: MarketKind::parse(&m.kind).unwrap_or(MarketKind::Market),
+            kind: m.kind,
             cashless: domain::indicators::figure(
                 m.cashless,
                 m.traders,

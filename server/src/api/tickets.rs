@@ -48,7 +48,8 @@ async fn tickets(
         r#"select t.id, t.ward_code, t.tdp_id, d.name as tdp_name, t.household_id,
                   h.address as "household_address?", t.resident_id,
                   r.full_name as "resident_name?", t.place, t.skill_id, t.title, t.description,
-                  t.status, t.assignee_id, a.full_name as "assignee_name?",
+                  t.status as "status: TicketStatus", t.assignee_id,
+                  a.full_name as "assignee_name?",
                   o.full_name as opened_by_name, t.opened_at, t.resolved_at
            from tickets t
            join tdps d on d.id = t.tdp_id
@@ -84,7 +85,7 @@ async fn tickets(
             skill_id: t.skill_id,
             title: t.title,
             description: t.description,
-            status: TicketStatus::parse(&t.status).unwrap_or(TicketStatus::Open),
+            status: t.status,
             assignee_id: t.assignee_id,
             assignee_name: t.assignee_name,
             opened_by_name: t.opened_by_name,
@@ -118,7 +119,8 @@ fn place(ticket: &Ticket) -> Place {
 /// A ticket with its history, and whom it can be assigned to if the person may assign it.
 async fn detail(db: &PgPool, access: &Access, ticket: Ticket) -> Result<TicketDetail> {
     let events = sqlx::query!(
-        r#"select e.at, u.full_name as author_name, e.kind, e.status,
+        r#"select e.at, u.full_name as author_name, e.kind as "kind: TicketEventKind",
+                  e.status as "status: TicketStatus",
                   a.full_name as "assignee_name?", e.text
            from ticket_events e
            join users u on u.id = e.author_id
@@ -133,8 +135,8 @@ async fn detail(db: &PgPool, access: &Access, ticket: Ticket) -> Result<TicketDe
     .map(|e| TicketEvent {
         at: e.at,
         author_name: e.author_name,
-        kind: TicketEventKind::parse(&e.kind).unwrap_or(TicketEventKind::Comment),
-        status: e.status.as_deref().and_then(TicketStatus::parse),
+        kind: e.kind,
+        status: e.status,
         assignee_name: e.assignee_name,
         text: e.text,
     })

@@ -173,7 +173,7 @@ pub async fn grants_of(
     ward: Option<i32>,
 ) -> Result<HashMap<Uuid, Vec<Grant>>> {
     let rows = sqlx::query!(
-        "select g.user_id, g.ward_code, w.name as ward_name, g.role, g.tdp_id,
+        "select g.user_id, g.ward_code, w.name as ward_name, g.role as \"role: Role\", g.tdp_id,
                 t.name as \"tdp_name?\"
          from role_grants g join wards w on w.code = g.ward_code
          left join tdps t on t.id = g.tdp_id
@@ -189,7 +189,7 @@ pub async fn grants_of(
         by_user.entry(g.user_id).or_default().push(Grant {
             ward_code: g.ward_code,
             ward_name: g.ward_name,
-            role: Role::parse(&g.role).unwrap_or(Role::Viewer),
+            role: g.role,
             tdp_id: g.tdp_id,
             tdp_name: g.tdp_name,
         });

@@ -2,12 +2,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::access::Reach;
-use domain::api::{Activity, ActivityDetail, ActivityKind, Attendee};
+use domain::api::{Activity, ActivityDetail, ActivityKind, Attendee, SkillStatus};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::only_tdps;
-use crate::db::residents;
 use crate::error::{Error, Result};
 /// The ward's activities, or the ones asked for, as the schedule shows them.
 pub async fn activities(
@@ -18,7 +17,7 @@ pub async fn activities(
     to: Option<DateTime<Utc>>,
 ) -> Result<Vec<Activity>> {
     let rows = sqlx::query!(
-        r#"select a.id, a.ward_code, a.kind, a.title, a.tdp_id, t.name as "tdp_name?", a.place,
+        r#"select a.id, a.ward_code, a.kind as "kind: ActivityKind", a.title, a.tdp_id, t.name as "tdp_name?", a.place,
                   a.starts_at, a.ends_at, a.organiser, a.capacity, a.unregistered, a.confirmed_at,
                   coalesce((select array_agg(at.skill_id order by s.position)
                             from activity_topics at join skills s on s.id = at.skill_id
@@ -41,7 +40,7 @@ pub async fn activities(
         .map(|a| Activity {
             id: a.id,
             ward_code: a.ward_code,
-            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
+            kind: a.kind,
             title: a.title,
             tdp_id: a.tdp_id,
             tdp_name: a.tdp_name,
@@ -74,13 +73,14 @@ pub async fn activity(db: &PgPool, id: Uuid) -> Result<Activity> {
 pub async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<ActivityDetail> {
     let only = only_tdps(seen);
     let attendees: Vec<Attendee> = sqlx::query!(
-        "select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name, x.outcome
-         from attendance x
-         join residents r on r.id = x.resident_id
-         join households h on h.id = r.household_id
-         join tdps t on t.id = r.tdp_id
-         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))
-         order by r.name_sort, r.id",
+        r#"select r.id, r.full_name, r.birth_year, h.address, t.name as tdp_name,
+                  x.outcome as "outcome: SkillStatus"
+           from attendance x
+           join residents r on r.id = x.resident_id
+           join households h on h.id = r.household_id
+           join tdps t on t.id = r.tdp_id
+           where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))
+           order by r.name_sort, r.id"#,
         activity.id,
         only.as_deref(),
     )
@@ -93,7 +93,7 @@ pub async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<Act
         birth_year: a.birth_year,
         household_address: a.address,
         tdp_name: a.tdp_name,
-        outcome: a.outcome.as_deref().map(residents::status),
+        outcome: a.outcome,
     })
     .collect();
     Ok(ActivityDetail {

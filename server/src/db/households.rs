@@ -3,26 +3,18 @@
 use std::collections::HashMap;
 
 use domain::api::{
-    Household, HouseholdSummary, Location, Poverty, Priority, ResidentSummary, Tdp, Visit,
+    Gender, Household, HouseholdSummary, Location, Poverty, Priority, ResidentSummary, Tdp, Visit,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::db::visits;
 use crate::error::{Error, Result};
-pub fn priority(elderly_alone: bool, disability: bool, poverty: &str) -> Priority {
-    Priority {
-        elderly_alone,
-        disability,
-        poverty: Poverty::parse(poverty).unwrap_or_default(),
-    }
-}
-
 /// Households by id, in the order given.
 pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary>> {
     let rows = sqlx::query!(
         r#"select h.id, h.tdp_id, t.name as tdp_name, h.address, h.head_name,
-                  h.elderly_alone, h.disability, h.poverty,
+                  h.elderly_alone, h.disability, h.poverty as "poverty: Poverty",
                   (select count(*) from residents r where r.household_id = h.id) as "residents!",
                   (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit,
                   exists (select from model_people mp where mp.resident_id = h.guide_id and mp.capable)
@@ -49,7 +41,11 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
             tdp_name: r.tdp_name,
             address: r.address,
             head_name: r.head_name,
-            priority: priority(r.elderly_alone, r.disability, &r.poverty),
+            priority: Priority {
+                elderly_alone: r.elderly_alone,
+                disability: r.disability,
+                poverty: r.poverty,
+            },
             residents: r.residents,
             last_visit: r.last_visit,
             digital_family: r.digital_family,
@@ -66,15 +62,16 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 /// whatever the number, so a phone's whole TDP loads at once.
 pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     let rows = sqlx::query!(
-        "select id, tdp_id, address, head_name, elderly_alone, disability, poverty, lat, lon, guide_id
-         from households where id = any($1) order by search, id",
+        r#"select id, tdp_id, address, head_name, elderly_alone, disability,
+                  poverty as "poverty: Poverty", lat, lon, guide_id
+           from households where id = any($1) order by search, id"#,
         ids
     )
     .fetch_all(db)
     .await?;
     let mut residents: HashMap<Uuid, Vec<ResidentSummary>> = HashMap::new();
     for r in sqlx::query!(
-        r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender,
+        r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender as "gender: Gender",
                   coalesce(array_agg(s.code order by s.position)
                       filter (where s.code is not null), '{}') as "achieved!"
            from residents r
@@ -96,7 +93,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
                 household_id: r.household_id,
                 full_name: r.full_name,
                 birth_year: r.birth_year,
-                gender: domain::api::Gender::parse(&r.gender).unwrap_or(domain::api::Gender::Other),
+                gender: r.gender,
                 achieved: r.achieved,
             });
     }
@@ -124,7 +121,11 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
             tdp,
             address: h.address,
             head_name: h.head_name,
-            priority: priority(h.elderly_alone, h.disability, &h.poverty),
+            priority: Priority {
+                elderly_alone: h.elderly_alone,
+                disability: h.disability,
+                poverty: h.poverty,
+            },
             location: h.lat.zip(h.lon).map(|(lat, lon)| Location { lat, lon }),
             residents: residents.remove(&h.id).unwrap_or_default(),
             guide_id: h.guide_id,

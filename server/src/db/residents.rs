@@ -9,10 +9,6 @@ use uuid::Uuid;
 
 use crate::db::tdps;
 use crate::error::{Error, Result};
-pub fn status(s: &str) -> SkillStatus {
-    SkillStatus::parse(s).unwrap_or(SkillStatus::InProgress)
-}
-
 /// Every help given to `resident`, or during `visits`.
 pub async fn help_records(
     db: &PgPool,
@@ -21,7 +17,7 @@ pub async fn help_records(
 ) -> Result<Vec<HelpRecord>> {
     Ok(sqlx::query!(
         r#"select vh.visit_id, v.visited_on, vh.resident_id, r.full_name, vh.skill_id,
-                  s.name_vi, vh.outcome
+                  s.name_vi, vh.outcome as "outcome: SkillStatus"
            from visit_help vh
            join visits v on v.id = vh.visit_id
            join residents r on r.id = vh.resident_id
@@ -41,24 +37,26 @@ pub async fn help_records(
         resident_name: h.full_name,
         skill_id: h.skill_id,
         skill_name: h.name_vi,
-        outcome: status(&h.outcome),
+        outcome: h.outcome,
     })
     .collect())
 }
 
 pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
     let r = sqlx::query!(
-        "select r.id, r.household_id, h.address, r.tdp_id, r.full_name, r.birth_year, r.gender
-         from residents r join households h on h.id = r.household_id where r.id = $1",
+        r#"select r.id, r.household_id, h.address, r.tdp_id, r.full_name, r.birth_year,
+                  r.gender as "gender: Gender"
+           from residents r join households h on h.id = r.household_id where r.id = $1"#,
         id
     )
     .fetch_optional(db)
     .await?
     .ok_or(Error::NotFound)?;
     let skills = sqlx::query!(
-        "select rs.skill_id, s.code, s.name_vi, rs.status, rs.since, rs.visit_id, rs.activity_id
-         from resident_skills rs join skills s on s.id = rs.skill_id
-         where rs.resident_id = $1 order by s.position",
+        r#"select rs.skill_id, s.code, s.name_vi, rs.status as "status: SkillStatus", rs.since,
+                  rs.visit_id, rs.activity_id
+           from resident_skills rs join skills s on s.id = rs.skill_id
+           where rs.resident_id = $1 order by s.position"#,
         id
     )
     .fetch_all(db)
@@ -68,7 +66,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         skill_id: s.skill_id,
         skill_code: s.code,
         skill_name: s.name_vi,
-        status: status(&s.status),
+        status: s.status,
         since: s.since,
         visit_id: s.visit_id,
         activity_id: s.activity_id,
@@ -81,7 +79,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         tdp: tdps::tdp(db, r.tdp_id).await?,
         full_name: r.full_name,
         birth_year: r.birth_year,
-        gender: Gender::parse(&r.gender).unwrap_or(Gender::Other),
+        gender: r.gender,
         skills,
         history: help_records(db, Some(id), &[]).await?,
         mentor_id: sqlx::query_scalar!("select id from mentors where resident_id = $1", id)
@@ -100,9 +98,10 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         .fetch_optional(db)
         .await?,
         activities: sqlx::query!(
-            "select a.id, a.kind, a.title, a.starts_at, x.outcome
-             from attendance x join activities a on a.id = x.activity_id
-             where x.resident_id = $1 order by a.starts_at desc, a.id",
+            r#"select a.id, a.kind as "kind: ActivityKind", a.title, a.starts_at,
+                      x.outcome as "outcome: SkillStatus"
+               from attendance x join activities a on a.id = x.activity_id
+               where x.resident_id = $1 order by a.starts_at desc, a.id"#,
             id
         )
         .fetch_all(db)
@@ -110,10 +109,10 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         .into_iter()
         .map(|a| AttendedActivity {
             activity_id: a.id,
-            kind: ActivityKind::parse(&a.kind).unwrap_or(ActivityKind::Other),
+            kind: a.kind,
             title: a.title,
             starts_at: a.starts_at,
-            outcome: a.outcome.as_deref().map(status),
+            outcome: a.outcome,
         })
         .collect(),
     })

@@ -34,37 +34,20 @@ pub async fn check_in_ward(db: &PgPool, id: Uuid, ward_code: i32, field: &str) -
     }
 }
 
-pub fn team_member(
-    id: Uuid,
-    tdp_id: Uuid,
-    full_name: String,
-    role: &str,
-    phone: Option<String>,
-) -> TeamMember {
-    TeamMember {
-        id,
-        tdp_id,
-        full_name,
-        role: TeamRole::parse(role).unwrap_or(TeamRole::Other),
-        phone,
-    }
-}
-
 /// A TDP with its team and its figures on a day.
 pub async fn detail(db: &PgPool, id: Uuid, today: NaiveDate) -> Result<TdpDetail> {
     let tdp = tdp(db, id).await?;
-    let team = sqlx::query!(
-        "select id, tdp_id, full_name, role, phone from team_members where tdp_id = $1
+    let team = sqlx::query_as!(
+        TeamMember,
+        r#"select id, tdp_id, full_name, role as "role: TeamRole", phone
+         from team_members where tdp_id = $1
          order by array_position(array['leader', 'party_secretary', 'tdp_head', 'police',
                                        'youth_union', 'teacher_student', 'telecom', 'other'], role),
-                  full_name",
+                  full_name"#,
         id
     )
     .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|m| team_member(m.id, m.tdp_id, m.full_name, &m.role, m.phone))
-    .collect();
+    .await?;
     let mut figures = dashboard::figures(db, tdp.ward_code, Some(id), today).await?;
     let indicators = figures.tdps.pop().ok_or(Error::NotFound)?;
     Ok(TdpDetail {

@@ -2,11 +2,11 @@
 
 use std::collections::HashMap;
 
-use domain::api::Visit;
+use domain::api::{TeamMember, TeamRole, Visit};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::db::{residents::help_records, tdps::team_member};
+use crate::db::residents::help_records;
 use crate::error::Result;
 /// Visits by id, newest first, with their volunteers and help.
 pub async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
@@ -19,21 +19,21 @@ pub async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
     .await?;
     let mut volunteers: HashMap<Uuid, Vec<_>> = HashMap::new();
     for m in sqlx::query!(
-        "select vv.visit_id, m.id, m.tdp_id, m.full_name, m.role, m.phone
-         from visit_volunteers vv join team_members m on m.id = vv.team_member_id
-         where vv.visit_id = any($1) order by m.full_name",
+        r#"select vv.visit_id, m.id, m.tdp_id, m.full_name, m.role as "role: TeamRole", m.phone
+           from visit_volunteers vv join team_members m on m.id = vv.team_member_id
+           where vv.visit_id = any($1) order by m.full_name"#,
         ids
     )
     .fetch_all(db)
     .await?
     {
-        volunteers.entry(m.visit_id).or_default().push(team_member(
-            m.id,
-            m.tdp_id,
-            m.full_name,
-            &m.role,
-            m.phone,
-        ));
+        volunteers.entry(m.visit_id).or_default().push(TeamMember {
+            id: m.id,
+            tdp_id: m.tdp_id,
+            full_name: m.full_name,
+            role: m.role,
+            phone: m.phone,
+        });
     }
     let mut help: HashMap<Uuid, Vec<_>> = HashMap::new();
     for h in help_records(db, None, ids).await? {

@@ -1170,7 +1170,7 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
         (Where::OtherWard, place(&admin, OTHER_WARD, elsewhere).await),
     ];
     let mut clients = vec![(None, admin.anonymous())];
-    for role in Role::ALL {
+    for &role in Role::ALL {
         clients.push((Some(role), admin.signed_in_as(WARD, role).await));
     }
     let mut wrong = Vec::new();
