@@ -6,10 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+choice! {
 /// What went wrong, as a whole request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not JSON of the expected shape (HTTP 400).
     BadRequest,
@@ -32,6 +30,7 @@ pub enum ErrorCode {
     /// Something failed on the server; the cause is in the server's log (HTTP 500).
     Internal,
 }
+}
 
 impl ErrorCode {
     pub fn message_vi(self) -> &'static str {
@@ -46,17 +45,17 @@ impl ErrorCode {
                 "Lời mời này đã hết hạn, đã được dùng hoặc đã bị thu hồi. \
                  Vui lòng xin tổ trưởng một lời mời mới."
             }
-            Self::TooManyAttempts => "Đăng nhập sai quá nhiều lần. Vui lòng chờ rồi thử lại.",
+            Self::TooManyAttempts => {
+                "Đăng nhập sai quá nhiều lần. Vui lòng chờ một lát rồi thử lại."
+            }
             Self::Conflict => "Dữ liệu này đã được ghi với nội dung khác.",
             Self::Internal => "Máy chủ gặp lỗi. Vui lòng thử lại sau.",
         }
     }
 }
 
+choice! {
 /// Why one field was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum FieldCode {
     Required,
     TooLong,
@@ -101,6 +100,7 @@ pub enum FieldCode {
     /// A boundary that crosses itself, or whose rings are not closed or overlap.
     InvalidGeometry,
 }
+}
 
 impl FieldCode {
     pub fn message_vi(self) -> &'static str {
@@ -124,7 +124,7 @@ impl FieldCode {
             Self::OwnMentor => "Một người không thể tự làm Đại sứ số hướng dẫn chính mình.",
             Self::EndsBeforeStart => "Giờ kết thúc phải sau giờ bắt đầu.",
             Self::OverCapacity => {
-                "Số người dự vượt quá sức chứa. Nếu đúng là đông hơn dự kiến, hãy xác nhận để ghi nhận."
+                "Số người dự vượt quá sức chứa. Nếu đúng là đông hơn dự kiến, hãy bấm \"Vẫn ghi nhận\"."
             }
             Self::Expired => "Mã này đã hết hạn. Xin người tổ chức mở mã mới.",
             Self::OtherActivity => {
@@ -199,5 +199,24 @@ impl ErrorBody {
     /// The first error recorded for `field`, for showing next to a form input.
     pub fn field(&self, field: &str) -> Option<&FieldError> {
         self.fields.iter().find(|f| f.field == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The app shows its catalogue's text for a code it knows, and a client that does not know
+    /// the code shows the API's message: the two must say the same.
+    #[test]
+    fn every_message_is_the_apps_vietnamese_text() {
+        let vi: serde_json::Value =
+            serde_json::from_str(include_str!("../../app/locales/vi.json")).unwrap();
+        for &code in ErrorCode::ALL {
+            assert_eq!(vi["errors"][code.as_str()], code.message_vi(), "{code:?}");
+        }
+        for &code in FieldCode::ALL {
+            assert_eq!(vi["fields"][code.as_str()], code.message_vi(), "{code:?}");
+        }
     }
 }
