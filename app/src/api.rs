@@ -33,6 +33,9 @@ pub enum ApiError {
     Server(ErrorBody),
     /// No answer: offline, or the server is down.
     Network,
+    /// An answer the app cannot read: a server newer or older than this copy of the app. Not
+    /// "no network", which would send the person looking for signal.
+    Decode,
 }
 
 thread_local! {
@@ -66,11 +69,7 @@ async fn check(res: Result<Response, gloo_net::Error>) -> Result<Response, ApiEr
 }
 
 async fn read<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
-    check(res)
-        .await?
-        .json()
-        .await
-        .map_err(|_| ApiError::Network)
+    check(res).await?.json().await.map_err(|_| ApiError::Decode)
 }
 
 async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {

@@ -250,6 +250,7 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
     let i18n = use_i18n();
     let text = move || match &error {
         ApiError::Network => t_string!(i18n, errors.network),
+        ApiError::Decode => t_string!(i18n, errors.decode),
         ApiError::Server(body) => match body.code {
             ErrorCode::BadRequest => t_string!(i18n, errors.bad_request),
             ErrorCode::ValidationFailed => t_string!(i18n, errors.validation_failed),

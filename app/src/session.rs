@@ -52,8 +52,11 @@ impl Session {
                     }
                     session.me.set(Some(info.user));
                 }
-                // No signal: whoever was signed in on this phone goes on working offline.
-                Err(ApiError::Network) => session.me.set(Some(offline::kept_person().await)),
+                // No signal, or a server this copy of the app cannot read yet: whoever was
+                // signed in on this phone goes on working from what it keeps.
+                Err(ApiError::Network | ApiError::Decode) => {
+                    session.me.set(Some(offline::kept_person().await))
+                }
                 Err(ApiError::Server(_)) => session.me.set(Some(None)),
             }
         });

@@ -95,6 +95,21 @@ test("a group of pages is fetched when one first opens: a notice meanwhile, an e
   await expect(notice).toBeHidden();
 });
 
+test("an answer the app cannot read says so, rather than blaming the signal", async ({ page }) => {
+  await signInAs(page, "viewer");
+  // A server of another version, say: a success whose body is not what this app expects.
+  await page.route("**/api/v1/wards/619/dashboard", (route) =>
+    route.fulfill({ status: 200, contentType: "application/json", body: '{"ward": 619}' }),
+  );
+  await page.goto("/phuong/619");
+  await expect(page.getByRole("alert")).toHaveText(
+    "Ứng dụng không đọc được câu trả lời của máy chủ. Hãy đóng hẳn ứng dụng rồi mở lại để lấy bản mới.",
+  );
+  await page.unroute("**/api/v1/wards/619/dashboard");
+  await page.reload();
+  await expect(page.locator("table.tdps tbody tr")).toHaveCount(52);
+});
+
 test("a tap made while the start page loads is not undone when it goes on to the dashboard", async ({ page }) => {
   await signInAs(page, "volunteer");
   // The ward list the start page waits for, and the code of the page tapped, both held.

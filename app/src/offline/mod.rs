@@ -150,8 +150,9 @@ impl SyncState {
                 }
                 Err(ApiError::Network) => self.offline.set(true),
                 // The server's own trouble (or an ended session, which the session dialog
-                // handles): the next round tries again.
-                Err(ApiError::Server(_)) => self.offline.set(false),
+                // handles, or an answer this copy of the app cannot read): the next round
+                // tries again.
+                Err(ApiError::Server(_) | ApiError::Decode) => self.offline.set(false),
             }
             self.refresh().await;
             if !self.again.get_value() || !self.signed_in() {
@@ -213,7 +214,8 @@ impl SyncState {
         if store::write(saved.into_iter().collect()).await.is_err() {
             // No database on this phone (private browsing, say): straight to the server.
             return match api::record_visit(ward, &entry.item.visit).await {
-                Ok(_) => Ok(Saved::Sent),
+                // An unreadable answer is still a success: the server took the visit.
+                Ok(_) | Err(ApiError::Decode) => Ok(Saved::Sent),
                 Err(ApiError::Server(body)) => Err(body.fields),
                 Err(ApiError::Network) => Err(Vec::new()),
             };
