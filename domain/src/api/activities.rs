@@ -1,0 +1,145 @@
+//! Classes, help points and the check-ins of those who came.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::residents::SkillStatus;
+
+schema! {
+    /// An activity to schedule (`POST /wards/{code}/activities`). Times are instants; the app
+    /// enters and shows them in Vietnam's time (UTC+7).
+    pub struct NewActivity {
+        /// Made by the client, so that sending the same activity twice schedules it once.
+        pub id: Uuid,
+        pub kind: ActivityKind,
+        pub title: String,
+        /// The TDP it is for; none for the whole ward.
+        pub tdp_id: Option<Uuid>,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+        pub organiser: String,
+        /// The skills it teaches, by id, from the ward's catalogue.
+        pub topics: Vec<Uuid>,
+        pub capacity: Option<i32>,
+    }
+
+    /// An activity as the schedule shows it. No attendee is named, so anyone in the ward may
+    /// read it.
+    pub struct Activity {
+        pub id: Uuid,
+        pub ward_code: i32,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub tdp_id: Option<Uuid>,
+        pub tdp_name: Option<String>,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+        pub organiser: String,
+        pub topics: Vec<Uuid>,
+        pub capacity: Option<i32>,
+        /// Attendees from the register.
+        pub attendees: i64,
+        /// People who came without being on the register: counted, never named.
+        pub unregistered: i32,
+        /// When the organiser last confirmed what the attendees learnt.
+        pub confirmed_at: Option<DateTime<Utc>>,
+    }
+
+    /// An activity with the attendees the person may see (`GET /activities/{id}`).
+    pub struct ActivityDetail {
+        pub activity: Activity,
+        pub attendees: Vec<Attendee>,
+        /// Attendees living in TDPs whose people the person may not see: counted only.
+        pub attendees_elsewhere: i64,
+    }
+
+    pub struct Attendee {
+        pub resident_id: Uuid,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub household_address: String,
+        pub tdp_name: String,
+        /// What the organiser confirmed this attendee learnt; none before confirming.
+        pub outcome: Option<SkillStatus>,
+    }
+
+    /// Who came (`PUT /activities/{id}/attendance`): the whole list as far as the person's
+    /// TDPs go; attendees from other TDPs stay as they are.
+    pub struct Attendance {
+        pub resident_ids: Vec<Uuid>,
+        pub unregistered: i32,
+        /// Confirms a count above the activity's capacity.
+        #[serde(default)]
+        pub over_capacity: bool,
+    }
+
+    /// What the attendees learnt (`PUT /activities/{id}/learning`): those listed achieved the
+    /// activity's topics, the other attendees are on their way. Skill statuses only move
+    /// forward, as with visits.
+    pub struct Learning {
+        pub achieved: Vec<Uuid>,
+    }
+
+    /// A code attendees check themselves in with (`POST /activities/{id}/check-in-codes`): the
+    /// check-in page's address and the same as a QR code (SVG), to show on a projector or a
+    /// phone. It works until an hour after the activity ends.
+    pub struct CheckInCode {
+        pub url: String,
+        pub qr_svg: String,
+        pub expires_at: DateTime<Utc>,
+    }
+
+    /// What the check-in page shows (`GET /activities/{id}/check-in?code=`): the activity, and
+    /// nothing about who came. Open to anyone holding the code.
+    pub struct CheckInActivity {
+        pub ward_name: String,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub place: String,
+        pub starts_at: DateTime<Utc>,
+        pub ends_at: DateTime<Utc>,
+    }
+
+    /// An attendee checking in (`POST /activities/{id}/check-in`). Someone found in the ward's
+    /// register by name (diacritics optional) and birth year is added to the attendees; anyone
+    /// else is counted as not on the register. The answer is the same either way, so the page
+    /// tells nobody who is on the register.
+    pub struct CheckIn {
+        /// Made by the phone, so that a check-in sent twice counts once.
+        pub id: Uuid,
+        pub code: String,
+        pub full_name: String,
+        pub birth_year: i32,
+    }
+
+    /// An activity a resident attended, on the resident's page.
+    pub struct AttendedActivity {
+        pub activity_id: Uuid,
+        pub kind: ActivityKind,
+        pub title: String,
+        pub starts_at: DateTime<Utc>,
+        pub outcome: Option<SkillStatus>,
+    }
+}
+
+choice! {
+    /// What kind of activity: the movement's classes, help points and sessions.
+    pub enum ActivityKind {
+        /// Lớp học cộng đồng.
+        CommunityClass,
+        /// Lớp cho người cao tuổi.
+        ElderlyClass,
+        /// Lớp cho người khuyết tật.
+        DisabilityClass,
+        /// Điểm "Bình dân học vụ số lưu động".
+        MobileHelpPoint,
+        /// Sinh hoạt chi bộ chuyên đề "Đảng viên tiên phong học tập kỹ năng số".
+        PartyCellSession,
+        /// Chiến dịch thanh niên.
+        YouthCampaign,
+        Other,
+    }
+}

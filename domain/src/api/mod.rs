@@ -1,0 +1,92 @@
+//! Request and response bodies of the JSON API under `/api/v1`.
+//!
+//! Conventions, written down once: ids are UUIDs (v7, made by whoever creates the record, so
+//! an offline phone can make them too); dates are `YYYY-MM-DD`; timestamps are RFC 3339 in
+//! UTC; lists the client pages through take `limit` (default 50, at most 200) and `offset`.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! schema {
+    ($($item:item)*) => {
+        $(
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+            $item
+        )*
+    };
+}
+
+mod accounts;
+mod activities;
+mod campaigns;
+mod dashboard;
+mod households;
+mod models;
+mod places;
+mod register;
+mod residents;
+mod tickets;
+mod visits;
+
+pub use accounts::*;
+pub use activities::*;
+pub use campaigns::*;
+pub use dashboard::*;
+pub use households::*;
+pub use models::*;
+pub use places::*;
+pub use register::*;
+pub use residents::*;
+pub use tickets::*;
+pub use visits::*;
+
+schema! {
+    pub struct Health {
+        /// `ok` when the server can reach its database.
+        pub status: String,
+        pub version: String,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant's `as_str` is its serde name, and `parse` reads it back.
+    fn round_trips<T>(all: &[T])
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize + Into<&'static str> + std::str::FromStr,
+    {
+        assert!(!all.is_empty());
+        for &v in all {
+            let name: &'static str = v.into();
+            assert_eq!(serde_json::to_value(v).unwrap(), name, "{v:?}");
+            assert_eq!(name.parse::<T>().ok(), Some(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn every_choice_has_one_name_in_json_the_database_and_forms() {
+        round_trips(crate::access::Role::ALL);
+        round_trips(TeamRole::ALL);
+        round_trips(MarketKind::ALL);
+        round_trips(Gender::ALL);
+        round_trips(Poverty::ALL);
+        round_trips(HouseholdFilter::ALL);
+        round_trips(InvitationStatus::ALL);
+        round_trips(SyncStatus::ALL);
+        round_trips(ConflictChoice::ALL);
+        round_trips(ActivityKind::ALL);
+        round_trips(TicketStatus::ALL);
+        round_trips(TicketEventKind::ALL);
+        round_trips(RowOutcome::ALL);
+        round_trips(AuditAction::ALL);
+        round_trips(SkillStatus::ALL);
+        assert_eq!(TeamRole::TdpHead.as_str(), "tdp_head");
+        assert_eq!(
+            ActivityKind::parse("mobile_help_point"),
+            Some(ActivityKind::MobileHelpPoint)
+        );
+        assert_eq!(SkillStatus::parse("done"), None);
+    }
+}

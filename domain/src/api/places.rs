@@ -1,0 +1,122 @@
+//! Wards, their TDPs and teams, and the map.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::dashboard::TdpIndicators;
+
+schema! {
+    /// A commune or ward (xã/phường) from the official list, identified by its code.
+    pub struct Ward {
+        pub code: i32,
+        pub name: String,
+        pub province_code: i32,
+        pub province_name: String,
+    }
+
+    /// A residential group (tổ dân phố, thôn/bản) of a ward.
+    pub struct Tdp {
+        pub id: Uuid,
+        pub ward_code: i32,
+        /// The ward's own short code, e.g. `TDP-07`.
+        pub code: String,
+        pub name: String,
+        /// Households on the ward's register: the denominator of visit coverage.
+        pub households_registered: i32,
+        /// Adults on the ward's register: the denominator of skill shares.
+        pub adults_registered: i32,
+    }
+
+    pub struct NewTdp {
+        pub code: String,
+        pub name: String,
+        pub households_registered: i32,
+        pub adults_registered: i32,
+    }
+
+    /// A member of a TDP's community digital technology team (tổ công nghệ số cộng đồng).
+    pub struct TeamMember {
+        pub id: Uuid,
+        pub tdp_id: Uuid,
+        pub full_name: String,
+        pub role: TeamRole,
+        pub phone: Option<String>,
+    }
+
+    pub struct NewTeamMember {
+        pub full_name: String,
+        pub role: TeamRole,
+        pub phone: Option<String>,
+    }
+
+    /// A TDP with its team, for the TDP page.
+    pub struct TdpDetail {
+        pub tdp: Tdp,
+        pub team: Vec<TeamMember>,
+        pub indicators: TdpIndicators,
+    }
+
+    /// A point on the map (WGS84).
+    #[derive(Copy)]
+    pub struct Location {
+        pub lat: f64,
+        pub lon: f64,
+    }
+
+    /// A household on the ward map, for those who may see it.
+    pub struct HouseholdPoint {
+        pub id: Uuid,
+        pub tdp_id: Uuid,
+        pub location: Location,
+        pub visited: bool,
+    }
+
+    /// What a GeoJSON file of TDP boundaries gives (`POST /wards/{code}/boundaries`): checked
+    /// whole before anything is saved, and with `preview` not saved at all.
+    pub struct BoundaryImport {
+        pub matched: Vec<BoundaryMatch>,
+        /// Codes of the ward's TDPs the file gives no boundary; they keep the one they had.
+        pub missing: Vec<String>,
+        pub saved: bool,
+    }
+
+    /// A feature of the file and the TDP it is the boundary of.
+    pub struct BoundaryMatch {
+        /// Its index among the file's features.
+        pub feature: usize,
+        pub tdp_id: Uuid,
+        pub tdp_code: String,
+        pub tdp_name: String,
+        pub area_km2: f64,
+    }
+
+    /// The basemap under the ward map (`GET`/`PUT /wards/{code}/basemap`): none, or the address
+    /// template of a tile server (`https://tile.openstreetmap.org/{z}/{x}/{y}.png`) with the
+    /// credit it asks to be shown. Without one — or without internet — the map is drawn alone.
+    #[derive(Default)]
+    pub struct Basemap {
+        pub tile_url: Option<String>,
+        pub attribution: Option<String>,
+    }
+}
+
+choice! {
+    /// A team member's role, as the ward's decisions name them.
+    pub enum TeamRole {
+        /// Tổ trưởng tổ công nghệ số cộng đồng.
+        Leader,
+        /// Bí thư chi bộ.
+        PartySecretary,
+        /// Trưởng tổ dân phố.
+        TdpHead,
+        /// Đoàn viên thanh niên.
+        YouthUnion,
+        /// Công an khu vực.
+        Police,
+        /// Nhân viên viễn thông.
+        Telecom,
+        /// Giáo viên, sinh viên.
+        TeacherStudent,
+        Other,
+    }
+}

@@ -1,0 +1,129 @@
+//! Residents, their skills and the search over them.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::activities::AttendedActivity;
+use super::households::HouseholdSummary;
+use super::models::{Figure, MentorRef};
+use super::places::Tdp;
+use super::visits::HelpRecord;
+use crate::indicators::Progress;
+
+schema! {
+    pub struct ResidentSummary {
+        pub id: Uuid,
+        pub household_id: Uuid,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub gender: Gender,
+        /// Codes of the skills this resident has achieved.
+        pub achieved: Vec<String>,
+    }
+
+    pub struct Resident {
+        pub id: Uuid,
+        pub household_id: Uuid,
+        pub household_address: String,
+        pub tdp: Tdp,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub gender: Gender,
+        pub skills: Vec<ResidentSkill>,
+        /// Every time a visit helped this resident, newest first.
+        pub history: Vec<HelpRecord>,
+        /// The resident's own mentor record, when they are a digital ambassador.
+        pub mentor_id: Option<Uuid>,
+        /// The digital ambassador guiding this resident.
+        pub learns_from: Option<MentorRef>,
+        /// Classes and other activities attended, newest first.
+        #[serde(default)]
+        pub activities: Vec<AttendedActivity>,
+    }
+
+    /// No identity-card (CCCD) number: the product stores the least personal data it can.
+    pub struct NewResident {
+        pub id: Option<Uuid>,
+        pub household_id: Uuid,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub gender: Gender,
+    }
+
+    /// A resident's current status for one skill, and the visit or the activity that
+    /// established it (one of the two).
+    pub struct ResidentSkill {
+        pub skill_id: Uuid,
+        pub skill_code: String,
+        pub skill_name: String,
+        pub status: SkillStatus,
+        pub since: NaiveDate,
+        pub visit_id: Option<Uuid>,
+        pub activity_id: Option<Uuid>,
+    }
+
+    /// A skill or service the ward tracks. Data, not code: each ward edits its own catalogue.
+    pub struct Skill {
+        pub id: Uuid,
+        pub ward_code: i32,
+        pub code: String,
+        pub name_vi: String,
+        pub name_en: String,
+        /// The youngest age counted (15, 16 or 18).
+        pub min_age: i32,
+        pub target_percent: f64,
+        pub deadline: NaiveDate,
+        pub position: i32,
+    }
+
+    pub struct SkillFigure {
+        pub skill_id: Uuid,
+        pub achieved: i64,
+        pub population: i64,
+        pub share: Option<f64>,
+        pub progress: Progress,
+    }
+
+    pub struct SearchResults {
+        pub households: Vec<HouseholdSummary>,
+        pub residents: Vec<ResidentHit>,
+    }
+
+    pub struct ResidentHit {
+        pub id: Uuid,
+        pub full_name: String,
+        pub birth_year: i32,
+        pub household_id: Uuid,
+        pub household_address: String,
+        pub tdp_name: String,
+    }
+}
+
+choice! {
+    pub enum Gender {
+        Female,
+        Male,
+        Other,
+    }
+
+    /// A resident's status for a skill.
+    pub enum SkillStatus {
+        /// Shown how, not yet able alone (đang hướng dẫn).
+        InProgress,
+        /// Can do it / has it (đã đạt): this is what the indicators count.
+        Achieved,
+    }
+}
+
+impl SkillFigure {
+    /// The figure without its skill, to show like any other.
+    pub fn figure(&self) -> Figure {
+        Figure {
+            achieved: self.achieved,
+            population: self.population,
+            share: self.share,
+            progress: self.progress,
+        }
+    }
+}
