@@ -50,6 +50,23 @@ pub fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.pred_opt().unwrap_or(next))
 }
 
+/// A stretch of the calendar a schedule or a report is shown for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Week,
+    Month,
+}
+
+impl Span {
+    /// The first and last day of the week (Monday to Sunday) or month that holds `day`.
+    pub fn days(self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self {
+            Span::Week => week_of(day),
+            Span::Month => month_of(day),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +126,13 @@ mod tests {
             month_of(date("2028-02-29")),
             (date("2028-02-01"), date("2028-02-29"))
         );
+    }
+
+    #[test]
+    fn a_span_is_the_week_or_the_month_of_its_day() {
+        // Sunday night in Vietnam: still last week, already the last day of its month.
+        let sunday = date("2027-01-31");
+        assert_eq!(Span::Week.days(sunday), (date("2027-01-25"), sunday));
+        assert_eq!(Span::Month.days(sunday), (date("2027-01-01"), sunday));
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::residents::SkillStatus;
+use super::residents::{Skill, SkillStatus};
 
 schema! {
     /// An activity to schedule (`POST /wards/{code}/activities`). Times are instants; the app
@@ -141,5 +141,39 @@ choice! {
         /// Chiến dịch thanh niên.
         YouthCampaign,
         Other,
+    }
+}
+
+/// The skills an activity teaches, in the order it lists them. An id missing from `skills` (a
+/// skill since removed from the catalogue) is left out.
+pub fn topics<'a>(ids: &'a [Uuid], skills: &'a [Skill]) -> impl Iterator<Item = &'a Skill> + 'a {
+    ids.iter()
+        .filter_map(|id| skills.iter().find(|s| s.id == *id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skill(code: &str) -> Skill {
+        Skill {
+            id: Uuid::now_v7(),
+            ward_code: 26734,
+            code: code.into(),
+            name_vi: code.into(),
+            name_en: code.into(),
+            min_age: 15,
+            target_percent: 80.0,
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            position: 0,
+        }
+    }
+
+    #[test]
+    fn topics_follow_the_activity_and_skip_unknown_skills() {
+        let catalogue = [skill("vneid"), skill("dvc"), skill("qr")];
+        let ids = [catalogue[2].id, Uuid::now_v7(), catalogue[0].id];
+        let codes: Vec<_> = topics(&ids, &catalogue).map(|s| s.code.as_str()).collect();
+        assert_eq!(codes, ["qr", "vneid"]);
     }
 }
