@@ -2,6 +2,9 @@
 
 mod api;
 mod components;
+mod contexts;
+mod format;
+mod labels;
 mod offline;
 mod pages;
 mod pwa;
@@ -29,7 +32,7 @@ fn main() {
 #[component]
 fn App() -> impl IntoView {
     view! {
-        <I18nSubContextProvider initial_locale=Signal::stored(components::saved_locale())>
+        <I18nSubContextProvider initial_locale=Signal::stored(contexts::saved_locale())>
             <Router>
                 <components::Layout>
                     <session::SessionGate>

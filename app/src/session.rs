@@ -2,7 +2,7 @@
 //! else, and the dialog that asks again when a session ends mid-task without losing the page
 //! underneath (and what was typed into it).
 
-use domain::access::{Action, Reach, Role};
+use domain::access::{Action, Reach};
 use domain::api::{DemoAccount, Grant, Me, SignIn};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,6 +11,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{self, ApiError};
 use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::role_name;
 use crate::offline::{self, SyncState, use_sync};
 use crate::routes::Route;
 use leptos_router::components::A;
@@ -107,7 +108,7 @@ impl Session {
 const SIGN_OUT_PENDING: &str = "ngoso-sign-out-pending";
 
 fn set_sign_out_pending(pending: bool) {
-    if let Some(storage) = crate::components::local_storage() {
+    if let Some(storage) = crate::contexts::local_storage() {
         let _ = if pending {
             storage.set_item(SIGN_OUT_PENDING, "1")
         } else {
@@ -118,7 +119,7 @@ fn set_sign_out_pending(pending: bool) {
 
 /// A sign-out made offline ends the session on the server before anything else.
 async fn finish_offline_sign_out() {
-    let pending = crate::components::local_storage()
+    let pending = crate::contexts::local_storage()
         .and_then(|s| s.get_item(SIGN_OUT_PENDING).ok().flatten())
         .is_some();
     if pending && api::sign_out().await.is_ok() {
@@ -223,18 +224,6 @@ pub fn grant_text(g: &Grant) -> impl Fn() -> String + Send + Sync + 'static + us
     move || format!("{} – {place}", role())
 }
 
-/// A role's name in the current language.
-pub fn role_name(role: Role) -> impl Fn() -> &'static str + Copy + Send + Sync {
-    let i18n = use_i18n();
-    move || match role {
-        Role::WardAdmin => t_string!(i18n, access.ward_admin),
-        Role::TeamLeader => t_string!(i18n, access.team_leader),
-        Role::Volunteer => t_string!(i18n, access.volunteer),
-        Role::Responder => t_string!(i18n, access.responder),
-        Role::Viewer => t_string!(i18n, access.viewer),
-    }
-}
-
 #[component]
 fn SignInForm() -> impl IntoView {
     let i18n = use_i18n();
@@ -261,7 +250,7 @@ fn SignInForm() -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="sign-in-phone"
-                label=Signal::derive(move || t_string!(i18n, session.phone).to_owned())
+                label=move || t_string!(i18n, session.phone)
                 value=phone
                 error=form.field("phone")
                 kind="tel"
@@ -269,7 +258,7 @@ fn SignInForm() -> impl IntoView {
             />
             <TextField
                 id="sign-in-password"
-                label=Signal::derive(move || t_string!(i18n, session.password).to_owned())
+                label=move || t_string!(i18n, session.password)
                 value=password
                 error=form.field("password")
                 kind="password"

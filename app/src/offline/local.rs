@@ -156,7 +156,7 @@ pub async fn tdp_households(
     let kept = households().await?;
     let ward = kept.iter().find(|h| h.tdp.id == tdp)?.tdp.ward_code;
     let models = models(ward).await;
-    let year = chrono::Datelike::year(&crate::components::today());
+    let year = chrono::Datelike::year(&crate::format::today());
     let missing_identity = |h: &Household| {
         models.as_ref().is_some_and(|m| {
             let (have, counted) = domain::models::household_identity(&h.residents, m, year);

@@ -9,11 +9,11 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{
-    ErrorNotice, FormState, TextField, field_message, loaded, set_current_ward,
-};
+use crate::components::{ErrorNotice, FormState, TextField, loaded};
+use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::session::{grant_text, role_name};
+use crate::labels::{field_message, role_name};
+use crate::session::grant_text;
 
 #[component]
 pub fn Accounts() -> impl IntoView {
@@ -128,22 +128,22 @@ fn AccountsView(ward: i32, tdps: Vec<Tdp>) -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="account-name"
-                label=Signal::derive(move || t_string!(i18n, accounts.name).to_owned())
+                label=move || t_string!(i18n, accounts.name)
                 value=name
                 error=form.field("full_name")
                 autocomplete="off"
             />
             <TextField
                 id="account-phone"
-                label=Signal::derive(move || t_string!(i18n, session.phone).to_owned())
+                label=move || t_string!(i18n, session.phone)
                 value=phone
                 error=form.field("phone")
                 kind="tel"
             />
             <TextField
                 id="account-password"
-                label=Signal::derive(move || t_string!(i18n, accounts.first_password).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, invitation.password_hint).to_owned())
+                label=move || t_string!(i18n, accounts.first_password)
+                hint=move || t_string!(i18n, invitation.password_hint)
                 value=password
                 error=form.field("password")
                 autocomplete="new-password"

@@ -2,7 +2,7 @@
 //! guide their quota of people yet, and each learner's progress — and adding a learner.
 
 use domain::access::Action;
-use domain::api::{AmbassadorNetwork, Learner, Mentor, ModelSettings, ResidentHit};
+use domain::api::{AmbassadorNetwork, Learner, Mentor, ModelSettings};
 use domain::models::{at_quota, default_settings, learner_progress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, FormState, loaded, set_current_ward};
+use crate::components::{ErrorNotice, FormState, ResidentPicker, loaded};
+use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::field_message;
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -206,22 +208,7 @@ fn AddLearner(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let typed = RwSignal::new(String::new());
-    let found = RwSignal::new(None::<Vec<ResidentHit>>);
     let form = FormState::new();
-    let input_id = format!("learner-{mentor}");
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let q = typed.get_untracked();
-        if domain::text::fold(&q).chars().count() < 2 {
-            return;
-        }
-        spawn_local(async move {
-            if let Some(r) = form.finish(api::search(ward, &q).await) {
-                found.set(Some(r.residents));
-            }
-        });
-    };
     let add = move |resident: Uuid| {
         form.busy.set(true);
         spawn_local(async move {
@@ -229,8 +216,6 @@ fn AddLearner(
                 .finish(api::set_mentor(resident, Some(mentor)).await)
                 .is_some()
             {
-                found.set(None);
-                typed.set(String::new());
                 on_change();
             }
         });
@@ -238,63 +223,15 @@ fn AddLearner(
     let own_mentor = form.field("mentor_id");
     view! {
         <div class="add-learner">
-            <form class="search" role="search" on:submit=search>
-                <label for=input_id.clone()>{t!(i18n, ambassadors.find)}</label>
-                <div class="row">
-                    <input id=input_id type="search" autocomplete="off" bind:value=typed />
-                    <button type="submit" class="button secondary">{t!(i18n, ambassadors.search)}</button>
-                </div>
-            </form>
-            {move || {
-                own_mentor
-                    .get()
-                    .map(|c| view! { <p class="field-error">{crate::components::field_message(c)}</p> })
-            }}
+            <ResidentPicker
+                id=format!("learner-{mentor}")
+                ward
+                label=move || t_string!(i18n, ambassadors.find)
+                busy=form.busy
+                on_pick=add
+            />
+            {move || own_mentor.get().map(|c| view! { <p class="field-error">{field_message(c)}</p> })}
             {form.failure_view()}
-            {move || {
-                found
-                    .get()
-                    .map(|people| {
-                        if people.is_empty() {
-                            view! { <p class="muted">{t!(i18n, ambassadors.no_match)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="list">
-                                    {people
-                                        .into_iter()
-                                        .map(|p| {
-                                            let id = p.id;
-                                            let label = format!(
-                                                "{} {}",
-                                                t_string!(i18n, ambassadors.add),
-                                                p.full_name,
-                                            );
-                                            view! {
-                                                <li>
-                                                    {p.full_name.clone()}
-                                                    <span class="muted">
-                                                        {format!(" · {} · {}", p.birth_year, p.household_address)}
-                                                    </span>
-                                                    " "
-                                                    <button
-                                                        type="button"
-                                                        class="button primary small"
-                                                        disabled=move || form.busy.get()
-                                                        aria-label=label
-                                                        on:click=move |_| add(id)
-                                                    >
-                                                        {t!(i18n, ambassadors.add)}
-                                                    </button>
-                                                </li>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </ul>
-                            }
-                                .into_any()
-                        }
-                    })
-            }}
         </div>
     }
 }

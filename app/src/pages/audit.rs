@@ -7,8 +7,11 @@ use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, date_time, set_current_ward};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::components::ErrorNotice;
+use crate::contexts::set_current_ward;
+use crate::format::date_time;
+use crate::i18n::{t, use_i18n};
+use crate::labels::audit_action_name;
 
 /// The tables the log names, in the order the filter offers them.
 const ENTITIES: [&str; 8] = [
@@ -61,11 +64,6 @@ pub fn AuditLog() -> impl IntoView {
         load(None);
     });
     let older = move |_| load(entries.with_untracked(|l| l.last().map(|e| e.id)));
-    let action_name = move |a: AuditAction| match a {
-        AuditAction::Create => t_string!(i18n, audit.create),
-        AuditAction::Update => t_string!(i18n, audit.update),
-        AuditAction::Delete => t_string!(i18n, audit.delete),
-    };
     view! {
         <h1>{t!(i18n, audit.title)}</h1>
         <div class="filters">
@@ -84,7 +82,7 @@ pub fn AuditLog() -> impl IntoView {
                 <select id="audit-action" on:change=move |ev| action.set(AuditAction::parse(&event_target_value(&ev)))>
                     <option value="">{t!(i18n, audit.all)}</option>
                     {[AuditAction::Create, AuditAction::Update, AuditAction::Delete]
-                        .map(|a| view! { <option value=a.as_str()>{move || action_name(a)}</option> })
+                        .map(|a| view! { <option value=a.as_str()>{audit_action_name(a)}</option> })
                         .collect_view()}
                 </select>
             </div>
@@ -106,7 +104,7 @@ pub fn AuditLog() -> impl IntoView {
                         <tr>
                             <td>{date_time(e.at)}</td>
                             <td>{e.user_name.clone().unwrap_or_else(|| "–".into())}</td>
-                            <td>{move || action_name(e.action)}</td>
+                            <td>{audit_action_name(e.action)}</td>
                             <td>{e.entity.clone()}</td>
                             <td><code class="change">{e.change.to_string()}</code></td>
                         </tr>

@@ -9,11 +9,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
-use super::activities::{kind_label, when};
 use super::id_param;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FormState, TextField, field_message};
+use crate::components::{ErrorNotice, FormState, TextField};
+use crate::format::when;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{activity_kind_name, field_message};
 use crate::routes::CHECK_IN_CODE;
 
 #[component]
@@ -89,10 +90,7 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
             full_name: name.get_untracked(),
             birth_year,
         };
-        if form.start(domain::validate::check_in(
-            &body,
-            crate::components::today(),
-        )) {
+        if form.start(domain::validate::check_in(&body, crate::format::today())) {
             spawn_local(async move {
                 if form.finish(api::check_in(id, &body).await).is_some() {
                     done.set(Some(body.full_name.trim().to_owned()));
@@ -106,10 +104,9 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
         year.set(String::new());
         done.set(None);
     };
-    let label = move |s: &'static str| Signal::derive(move || s.to_owned());
     view! {
         <p class="subtitle">
-            <span class="badge">{kind_label(activity.kind)}</span>
+            <span class="badge">{activity_kind_name(activity.kind)}</span>
             " "
             <strong>{activity.title.clone()}</strong>
         </p>
@@ -126,7 +123,7 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
                 <form class="form" on:submit=submit.clone() novalidate>
                     <TextField
                         id="check-in-name"
-                        label=label(t_string!(i18n, check_in.full_name))
+                        label=move || t_string!(i18n, check_in.full_name)
                         value=name
                         error=form.field("full_name")
                         autocomplete="name"
@@ -134,7 +131,7 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
                     <TextField
                         id="check-in-year"
                         kind="number"
-                        label=label(t_string!(i18n, check_in.birth_year))
+                        label=move || t_string!(i18n, check_in.birth_year)
                         value=year
                         error=form.field("birth_year")
                     />

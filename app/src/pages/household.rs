@@ -10,10 +10,11 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{
-    ErrorNotice, PriorityBadges, date, loaded, set_current_ward, skill_name, today,
-};
+use crate::components::{ErrorNotice, PriorityBadges, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::skill_name;
 use crate::offline::{SyncState, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;

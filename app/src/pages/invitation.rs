@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{FormState, TextField, date_time, loaded};
+use crate::components::{FormState, TextField, loaded};
+use crate::format::date_time;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -63,7 +64,7 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <TextField
                 id="invitation-phone"
-                label=Signal::derive(move || t_string!(i18n, session.phone).to_owned())
+                label=move || t_string!(i18n, session.phone)
                 value=phone
                 error=form.field("phone")
                 kind="tel"
@@ -71,8 +72,8 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
             />
             <TextField
                 id="invitation-password"
-                label=Signal::derive(move || t_string!(i18n, invitation.password).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, invitation.password_hint).to_owned())
+                label=move || t_string!(i18n, invitation.password)
+                hint=move || t_string!(i18n, invitation.password_hint)
                 value=password
                 error=form.field("password")
                 kind="password"

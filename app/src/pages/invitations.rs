@@ -9,8 +9,11 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, FormState, TextField, date_time, loaded, set_current_ward};
+use crate::components::{ErrorNotice, FormState, TextField, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::date_time;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::invitation_status_name;
 use crate::routes::Route;
 
 #[component]
@@ -56,7 +59,7 @@ fn InvitationsView(tdp: TdpDetail) -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="invitee-name"
-                label=Signal::derive(move || t_string!(i18n, invitations.name).to_owned())
+                label=move || t_string!(i18n, invitations.name)
                 value=name
                 error=form.field("full_name")
                 autocomplete="name"
@@ -123,16 +126,10 @@ fn Item(
             }
         });
     };
-    let status_text = move || match status {
-        InvitationStatus::Pending => t_string!(i18n, invitations.pending),
-        InvitationStatus::Accepted => t_string!(i18n, invitations.accepted),
-        InvitationStatus::Revoked => t_string!(i18n, invitations.revoked),
-        InvitationStatus::Expired => t_string!(i18n, invitations.expired),
-    };
     view! {
         <li>
             <strong>{invitation.full_name.clone()}</strong>
-            " · " <span class="muted">{status_text}</span>
+            " · " <span class="muted">{invitation_status_name(status)}</span>
             " · " <span class="muted small">{date_time(invitation.created_at)}</span>
             <Show when=move || status == InvitationStatus::Pending>
                 <button type="button" class="button secondary" on:click=revoke>

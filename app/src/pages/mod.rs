@@ -39,7 +39,8 @@ use uuid::Uuid;
 use wasm_split_helpers::SplitLoaderError;
 
 use crate::api::ApiError;
-use crate::components::{ErrorNotice, PageFetch};
+use crate::components::ErrorNotice;
+use crate::contexts::PageFetch;
 
 /// Every page but "not found" has a route type here, named after it, for the route table in
 /// `main.rs`. Its view comes from a WASM chunk that `app/build.sh` cuts out of the bundle,

@@ -9,10 +9,10 @@ use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{
-    FormState, TextField, field_message, loaded, set_current_ward, skill_name,
-};
+use crate::components::{FormState, TextField, loaded};
+use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{field_message, skill_name};
 use crate::session::use_session;
 
 #[component]
@@ -79,14 +79,14 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.families)}</h2>
                 <TextField
                     id="family_target"
-                    label=Signal::derive(move || t_string!(i18n, models.family_target).to_owned())
+                    label=move || t_string!(i18n, models.family_target)
                     value=family_target
                     error=form.field("family_target")
                     kind="number"
                 />
                 <SkillChoice
                     id="family_skills"
-                    legend=Signal::derive(move || t_string!(i18n, models.family_skills).to_owned())
+                    legend=move || t_string!(i18n, models.family_skills)
                     chosen=family_skills
                     skills=skills.clone()
                     error=form.field("family_skills")
@@ -94,14 +94,14 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.identity)}</h2>
                 <TextField
                     id="identity_target"
-                    label=Signal::derive(move || t_string!(i18n, models.identity_target).to_owned())
+                    label=move || t_string!(i18n, models.identity_target)
                     value=identity_target
                     error=form.field("identity_target")
                     kind="number"
                 />
                 <SkillChoice
                     id="identity_skills"
-                    legend=Signal::derive(move || t_string!(i18n, models.identity_skills).to_owned())
+                    legend=move || t_string!(i18n, models.identity_skills)
                     chosen=identity_skills
                     skills=skills.clone()
                     error=form.field("identity_skills")
@@ -109,7 +109,7 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.ambassadors)}</h2>
                 <TextField
                     id="ambassador_quota"
-                    label=Signal::derive(move || t_string!(i18n, models.ambassador_quota).to_owned())
+                    label=move || t_string!(i18n, models.ambassador_quota)
                     value=quota
                     error=form.field("ambassador_quota")
                     kind="number"
@@ -117,7 +117,7 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.markets)}</h2>
                 <TextField
                     id="cashless_market_percent"
-                    label=Signal::derive(move || t_string!(i18n, models.cashless_market_percent).to_owned())
+                    label=move || t_string!(i18n, models.cashless_market_percent)
                     value=cashless
                     error=form.field("cashless_market_percent")
                     kind="number"
@@ -140,7 +140,7 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
 #[component]
 fn SkillChoice(
     id: &'static str,
-    legend: Signal<String>,
+    #[prop(into)] legend: TextProp,
     chosen: RwSignal<Vec<String>>,
     skills: Vec<Skill>,
     error: Signal<Option<domain::FieldCode>>,
@@ -149,7 +149,7 @@ fn SkillChoice(
     let described = error_id.clone();
     view! {
         <fieldset class="field" id=id aria-describedby=described>
-            <legend>{legend}</legend>
+            <legend>{move || legend.get()}</legend>
             {skills
                 .iter()
                 .map(|skill| {

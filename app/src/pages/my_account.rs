@@ -52,7 +52,7 @@ pub fn MyAccount() -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="current-password"
-                label=Signal::derive(move || t_string!(i18n, account.current_password).to_owned())
+                label=move || t_string!(i18n, account.current_password)
                 value=current
                 error=form.field("current_password")
                 kind="password"
@@ -60,8 +60,8 @@ pub fn MyAccount() -> impl IntoView {
             />
             <TextField
                 id="new-password"
-                label=Signal::derive(move || t_string!(i18n, account.new_password).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, invitation.password_hint).to_owned())
+                label=move || t_string!(i18n, account.new_password)
+                hint=move || t_string!(i18n, invitation.password_hint)
                 value=new
                 error=form.field("new_password")
                 kind="password"

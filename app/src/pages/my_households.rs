@@ -3,9 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::tdp::HouseholdItem;
 use crate::api;
-use crate::components::loaded;
+use crate::components::{HouseholdItem, loaded};
 use crate::i18n::{t, use_i18n};
 
 #[component]

@@ -17,14 +17,14 @@ use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-use super::map::{View, colour, legend_bands, tdp_number};
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, LanguageSwitch, ProgressBadge, band_class, date, date_time, model_name, percent,
-    rating, skill_name,
+    ErrorNotice, LanguageSwitch, MapView, ProgressBadge, TdpShape, band_class, colour, legend_bands,
 };
+use crate::format::{date, date_time, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{model_name, skill_name};
 
 /// How often a deck left running fetches fresh figures.
 const REFRESH: Duration = Duration::from_secs(120);
@@ -495,21 +495,27 @@ fn map(deck: &Deck) -> AnyView {
                 .iter()
                 .find(|t| t.tdp_id == Some(f.properties.tdp_id))
                 .and_then(|t| t.visit_coverage);
-            let (lx, ly) = projection.label(&f.geometry);
-            let class = if focused == Some(f.properties.tdp_id) { "tdp focus" } else { "tdp" };
+            let class = if focused == Some(f.properties.tdp_id) {
+                "tdp focus"
+            } else {
+                "tdp"
+            };
+            let fill = colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET)));
             view! {
-                <g class=class>
-                    <path d=projection.path(&f.geometry) fill=colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET)))
-                        fill-rule="evenodd" />
-                    <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{tdp_number(&f.properties.code)}</text>
-                </g>
+                <TdpShape
+                    path=projection.path(&f.geometry)
+                    at=projection.label(&f.geometry)
+                    code=f.properties.code.clone()
+                    fill
+                    class
+                />
             }
         })
         .collect_view();
     view! {
         <h2>{t!(i18n, projector.map_title)}</h2>
         <div class="deck-map-frame">
-            <svg class="ward-map deck-map" viewBox=View::whole(&projection).view_box() role="img"
+            <svg class="ward-map deck-map" viewBox=MapView::whole(&projection).view_box() role="img"
                 aria-label=move || t_string!(i18n, projector.map_title)>
                 {shapes}
             </svg>

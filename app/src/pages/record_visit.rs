@@ -16,8 +16,11 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FieldMessage, loaded, set_current_ward, skill_name, today};
+use crate::components::{ErrorNotice, FieldMessage, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::skill_name;
 use crate::offline::use_sync;
 use crate::routes::Route;
 

@@ -11,8 +11,10 @@ use wasm_bindgen::JsCast;
 
 use super::code_param;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, field_message, set_current_ward};
+use crate::components::ErrorNotice;
+use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{field_message, row_outcome_name};
 use crate::routes::Route;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -280,12 +282,6 @@ fn Report(
 #[component]
 fn RowTable(rows: Vec<ImportRow>) -> impl IntoView {
     let i18n = use_i18n();
-    let outcome = move |o: RowOutcome| match o {
-        RowOutcome::New => t_string!(i18n, register.outcome_new),
-        RowOutcome::Existing => t_string!(i18n, register.outcome_existing),
-        RowOutcome::Repeated => t_string!(i18n, register.outcome_repeated),
-        RowOutcome::Invalid => t_string!(i18n, register.outcome_invalid),
-    };
     view! {
         <div class="table-wrap">
             <table class="import-rows">
@@ -315,7 +311,7 @@ fn RowTable(rows: Vec<ImportRow>) -> impl IntoView {
                                     <td>{r.birth_year.map(|y| y.to_string()).unwrap_or_default()}</td>
                                     <td>{household}</td>
                                     <td>
-                                        {outcome(r.outcome)}
+                                        {row_outcome_name(r.outcome)}
                                         {r.same_as.map(|line| view! { " " {t!(i18n, register.same_as, line = line)} })}
                                         {(!r.problems.is_empty()).then(|| view! {
                                             <ul class="problems">

@@ -2,15 +2,18 @@
 //! part in "Đại sứ số".
 
 use domain::access::Action;
-use domain::api::{Resident, SkillStatus};
+use domain::api::Resident;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::{id_param, not_found};
 use crate::api::{self, Mentoring};
-use crate::components::{ErrorNotice, date, loaded, set_current_ward};
+use crate::components::{ErrorNotice, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::date;
 use crate::i18n::{t, use_i18n};
+use crate::labels::{activity_kind_name, skill_status_name};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -34,10 +37,6 @@ pub fn ResidentPage() -> impl IntoView {
 fn ResidentView(resident: Resident) -> impl IntoView {
     let i18n = use_i18n();
     let r = resident;
-    let status = move |s: SkillStatus| match s {
-        SkillStatus::Achieved => t!(i18n, visit.outcome_achieved).into_any(),
-        SkillStatus::InProgress => t!(i18n, visit.outcome_in_progress).into_any(),
-    };
     view! {
         <p class="crumb">
             <A href=Route::Household(r.household_id).path()>{r.household_address.clone()}</A>
@@ -56,7 +55,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                         .map(|s| {
                             view! {
                                 <li>
-                                    {s.skill_name.clone()} " – " {status(s.status)}
+                                    {s.skill_name.clone()} " – " {skill_status_name(s.status)}
                                     <span class="muted small">
                                         {format!(" · {}", date(s.since))}
                                     </span>
@@ -77,7 +76,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                     view! {
                         <li>
                             {format!("{} · {} – ", date(h.visited_on), h.skill_name)}
-                            {status(h.outcome)}
+                            {skill_status_name(h.outcome)}
                         </li>
                     }
                 })
@@ -94,8 +93,8 @@ fn ResidentView(resident: Resident) -> impl IntoView {
                             <li>
                                 {date(domain::time::day(a.starts_at))} " · "
                                 <A href=Route::Activity(a.activity_id).path()>{a.title.clone()}</A>
-                                " (" {super::activities::kind_label(a.kind)} ")"
-                                {a.outcome.map(|o| view! { " – " {status(o)} })}
+                                " (" {activity_kind_name(a.kind)} ")"
+                                {a.outcome.map(|o| view! { " – " {skill_status_name(o)} })}
                             </li>
                         }
                     })

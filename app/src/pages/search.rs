@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::code_param;
-use super::tdp::HouseholdItem;
 use crate::api;
-use crate::components::{loaded, set_current_ward};
+use crate::components::{HouseholdItem, loaded};
+use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
 

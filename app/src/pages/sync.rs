@@ -7,8 +7,11 @@ use domain::api::{ConflictChoice, SyncConflict};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::{CurrentWard, ErrorNotice, date, date_time, field_message, loaded};
+use crate::components::{ErrorNotice, loaded};
+use crate::contexts::CurrentWard;
+use crate::format::{date, date_time};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::field_message;
 use crate::offline::{OutboxEntry, Problem, use_sync};
 use crate::session::use_session;
 

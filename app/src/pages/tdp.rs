@@ -1,8 +1,7 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
 use domain::api::{
-    AmbassadorNetwork, Assignment, Figure, HouseholdFilter, HouseholdSummary, TdpDetail,
-    TeamMember, TeamRole,
+    AmbassadorNetwork, Assignment, Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamMember,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,11 +10,11 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, Mentoring};
-use crate::components::{
-    ErrorNotice, FormState, PriorityBadges, ProgressBadge, date, loaded, percent, rating,
-    set_current_ward, skill_name,
-};
+use crate::components::{ErrorNotice, FormState, HouseholdItem, ProgressBadge, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{household_filter_name, skill_name, team_role_name};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -35,20 +34,6 @@ pub fn TdpPage() -> impl IntoView {
         set_current_ward(detail.tdp.ward_code);
         view! { <TdpView detail skills /> }
     })
-}
-
-fn role_label(role: TeamRole) -> impl Fn() -> &'static str + Send + Sync {
-    let i18n = use_i18n();
-    move || match role {
-        TeamRole::Leader => t_string!(i18n, roles.leader),
-        TeamRole::PartySecretary => t_string!(i18n, roles.party_secretary),
-        TeamRole::TdpHead => t_string!(i18n, roles.tdp_head),
-        TeamRole::YouthUnion => t_string!(i18n, roles.youth_union),
-        TeamRole::Police => t_string!(i18n, roles.police),
-        TeamRole::Telecom => t_string!(i18n, roles.telecom),
-        TeamRole::TeacherStudent => t_string!(i18n, roles.teacher_student),
-        TeamRole::Other => t_string!(i18n, roles.other),
-    }
 }
 
 /// One figure against its target: "63.5% (127 / 200)" and where it stands.
@@ -145,7 +130,7 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                         <li>
                             <span>{m.full_name.clone()}</span>
                             " · "
-                            <span class="muted">{role_label(m.role)}</span>
+                            <span class="muted">{team_role_name(m.role)}</span>
                             {m.phone.map(|p| view! { " · " <a href=format!("tel:{p}")>{p.clone()}</a> })}
                             <MemberAmbassador member=m.id name=m.full_name network reload />
                         </li>
@@ -205,12 +190,6 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
         more.set(true);
         load.dispatch((show, 0));
     };
-    let label = move |f: HouseholdFilter| match f {
-        HouseholdFilter::All => t_string!(i18n, tdp.show_all),
-        HouseholdFilter::NotVisited => t_string!(i18n, tdp.show_not_visited),
-        HouseholdFilter::NotDigital => t_string!(i18n, tdp.show_not_digital),
-        HouseholdFilter::MissingIdentity => t_string!(i18n, tdp.show_missing_identity),
-    };
     view! {
         <div class="field">
             <label for="households-show">{t!(i18n, tdp.show)}</label>
@@ -218,7 +197,7 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
                 {HouseholdFilter::ALL
                     .iter()
                         .copied()
-                    .map(|f| view! { <option value=f.as_str() selected=move || filter.get() == f>{move || label(f)}</option> })
+                    .map(|f| view! { <option value=f.as_str() selected=move || filter.get() == f>{household_filter_name(f)}</option> })
                     .collect_view()}
             </select>
         </div>
@@ -263,61 +242,6 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
                 {t!(i18n, tdp.more)}
             </button>
         </Show>
-    }
-}
-
-/// A household in a list; with `selected`, a box to tick it for sending a team member.
-#[component]
-pub fn HouseholdItem(
-    household: HouseholdSummary,
-    #[prop(default = None)] selected: Option<RwSignal<Vec<Uuid>>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let h = household;
-    let id = h.id;
-    let tick = selected.map(|selected| {
-        let label = format!("{} – {}", h.head_name, h.address);
-        view! {
-            <input
-                type="checkbox"
-                class="pick"
-                aria-label=label
-                prop:checked=move || selected.read().contains(&id)
-                on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    selected.update(|s| {
-                        s.retain(|x| *x != id);
-                        if on {
-                            s.push(id);
-                        }
-                    });
-                }
-            />
-        }
-    });
-    view! {
-        <li>
-            {tick}
-            <A href=Route::Household(h.id).path()>{h.head_name.clone()}</A>
-            <span class="muted">{format!(" · {}", h.address)}</span>
-            <PriorityBadges priority=h.priority />
-            <Show when=move || h.digital_family>
-                <span class="badge reached">{t!(i18n, models.families)}</span>
-            </Show>
-            {h
-                .assigned_to
-                .clone()
-                .map(|name| view! { <span class="badge assigned">{t!(i18n, assignments.sent, name = name)}</span> })}
-            <span class="muted small">
-                {match h.last_visit {
-                    Some(d) => {
-                        view! { " · " {t!(i18n, household.last_visit)} " " {date(d)} }
-                            .into_any()
-                    }
-                    None => view! { " · " {t!(i18n, household.never_visited)} }.into_any(),
-                }}
-            </span>
-        </li>
     }
 }
 

@@ -10,10 +10,11 @@ use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{
-    ProgressBadge, date, loaded, model_name, percent, rating, set_current_ward, skill_name, today,
-};
+use crate::components::{ProgressBadge, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::{date, percent, rating, today, took};
 use crate::i18n::{t, use_i18n};
+use crate::labels::{model_name, skill_name};
 use crate::routes::Route;
 
 /// TDPs shown at each end of the ranking.
@@ -268,7 +269,7 @@ fn Report(report: WeeklyReport) -> impl IntoView {
                     </tr>
                     <tr>
                         <th scope="row">{t!(i18n, weekly.tickets_median)}</th>
-                        <td class="num">{r.tickets.median_hours.map_or_else(|| "–".to_owned(), super::tickets::took)}</td>
+                        <td class="num">{r.tickets.median_hours.map_or_else(|| "–".to_owned(), took)}</td>
                     </tr>
                 </tbody>
             </table>

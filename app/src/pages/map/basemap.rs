@@ -39,20 +39,19 @@ pub fn BasemapForm(ward: i32, on_saved: impl Fn() + Copy + Send + Sync + 'static
             });
         }
     };
-    let label = move |s: &'static str| Signal::derive(move || s.to_owned());
     view! {
         <h2>{t!(i18n, map.basemap)}</h2>
         <form class="form" on:submit=submit novalidate>
             <TextField
                 id="basemap-url"
-                label=label(t_string!(i18n, map.tile_url))
-                hint=Signal::derive(move || t_string!(i18n, map.tile_url_hint).to_owned())
+                label=move || t_string!(i18n, map.tile_url)
+                hint=move || t_string!(i18n, map.tile_url_hint)
                 value=url
                 error=form.field("tile_url")
             />
             <TextField
                 id="basemap-credit"
-                label=label(t_string!(i18n, map.attribution))
+                label=move || t_string!(i18n, map.attribution)
                 value=credit
                 error=form.field("attribution")
             />

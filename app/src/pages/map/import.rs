@@ -10,8 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, field_message};
+use crate::components::ErrorNotice;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::field_message;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Stage {

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 
 use domain::access::Action;
 use domain::api::{Basemap, Dashboard, TdpIndicators};
-use domain::indicators::{
-    COVERAGE_TARGET, ON_TRACK_FRACTION, Progress, SATISFACTION_TARGET, progress,
-};
+use domain::indicators::{COVERAGE_TARGET, SATISFACTION_TARGET, progress};
 use domain::map::{Boundaries, Projection};
 use domain::models::Model;
 use leptos::prelude::*;
@@ -22,8 +20,11 @@ mod import;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{loaded, model_name, percent, set_current_ward, skill_name};
+use crate::components::{MapView, TdpShape, colour, legend_bands, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::percent;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{model_name, skill_name};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -106,76 +107,6 @@ impl Indicator {
     }
 }
 
-/// A TDP's fill: its band against the target, grey when there is nothing to count yet.
-pub fn colour(p: Option<Progress>) -> &'static str {
-    match p {
-        Some(Progress::Reached) => "#15803d",
-        Some(Progress::OnTrack) => "#d97706",
-        Some(Progress::Behind) => "#b91c1c",
-        None => "#a8a29e",
-    }
-}
-
-/// The visible part of the drawing, in its units (metres).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct View {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-}
-
-impl View {
-    fn zoom(self, factor: f64, (cx, cy): (f64, f64)) -> Self {
-        let w = self.w * factor;
-        let h = self.h * factor;
-        Self {
-            x: cx - (cx - self.x) * factor,
-            y: cy - (cy - self.y) * factor,
-            w,
-            h,
-        }
-    }
-
-    fn centre(self) -> (f64, f64) {
-        (self.x + self.w / 2.0, self.y + self.h / 2.0)
-    }
-
-    /// The whole ward with a margin around it, so that edge labels are not cut off.
-    pub fn whole(projection: &Projection) -> Self {
-        let margin = projection.width.max(projection.height) * 0.03;
-        Self {
-            x: -margin,
-            y: -margin,
-            w: projection.width + 2.0 * margin,
-            h: projection.height + 2.0 * margin,
-        }
-    }
-
-    pub fn view_box(self) -> String {
-        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
-    }
-}
-
-/// The legend's colour bands for an indicator whose target (in percent) is `target`.
-pub fn legend_bands(target: impl Fn() -> f64 + Copy + Send + Sync + 'static) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <li><span class="swatch behind"></span>
-            {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
-        <li><span class="swatch on-track"></span>
-            {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
-        <li><span class="swatch reached"></span>
-            {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
-        <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
-    }
-}
-
-/// The number a TDP is labelled with on the map: "07" for "TDP-07".
-pub fn tdp_number(code: &str) -> String {
-    code.trim_start_matches("TDP-").to_owned()
-}
-
 #[component]
 fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> impl IntoView {
     let i18n = use_i18n();
@@ -189,7 +120,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
         }
         .into_any();
     };
-    let whole = View::whole(&projection);
+    let whole = MapView::whole(&projection);
     let view_box = RwSignal::new(whole);
     let indicator = RwSignal::new(Indicator::Coverage);
     let hovered = RwSignal::new(None::<Uuid>);
@@ -340,9 +271,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
         .map(|f| {
             let id = f.properties.tdp_id;
             let path = projection.path(&f.geometry);
-            let (lx, ly) = projection.label(&f.geometry);
-            let number = tdp_number(&f.properties.code);
-            let name = f.properties.name.clone();
+            let at = projection.label(&f.geometry);
             let may_open = move || session.reach(ward, Action::ViewPeople).includes(id);
             let navigate = navigate.clone();
             let open = move |_| {
@@ -352,18 +281,16 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
                 hovered.set(Some(id));
             };
             view! {
-                <g class="tdp" data-tdp=id.to_string()>
-                    <path
-                        d=path
-                        fill=move || fill(id)
-                        fill-rule="evenodd"
-                        on:click=open
-                        on:pointerenter=move |_| hovered.set(Some(id))
-                    >
-                        <title>{name}</title>
-                    </path>
-                    <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{number}</text>
-                </g>
+                <TdpShape
+                    path
+                    at
+                    code=f.properties.code
+                    fill=Signal::derive(move || fill(id))
+                    title=f.properties.name
+                    attr:data-tdp=id.to_string()
+                    on:click=open
+                    on:pointerenter=move |_| hovered.set(Some(id))
+                />
             }
         })
         .collect_view();

@@ -9,13 +9,16 @@ use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+mod panels;
+
+use self::panels::{OpenTickets, RunningCampaigns, UpcomingActivities};
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{
-    ProgressBadge, band_class, date, figure_cells, loaded, model_name, percent, rating,
-    set_current_ward, skill_name,
-};
+use crate::components::{ProgressBadge, band_class, figure_cells, loaded};
+use crate::contexts::set_current_ward;
+use crate::format::{date, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{model_name, skill_name};
 use crate::routes::Route;
 use crate::session::use_session;
 use domain::access::Action;
@@ -64,9 +67,9 @@ fn DashboardView(data: Data) -> impl IntoView {
                 </p>
             </div>
         </section>
-        <super::campaigns::RunningCampaigns ward=data.ward.code />
-        <super::activities::UpcomingActivities ward=data.ward.code />
-        <super::tickets::OpenTickets ward=data.ward.code />
+        <RunningCampaigns ward=data.ward.code />
+        <UpcomingActivities ward=data.ward.code />
+        <OpenTickets ward=data.ward.code />
         <h2>{t!(i18n, dashboard.skills_title)}</h2>
         <div class="table-wrap">
             <table class="skills">

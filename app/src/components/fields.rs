@@ -1,0 +1,188 @@
+//! Forms: their state after a submit, and labelled fields wired for screen readers.
+
+use domain::FieldCode;
+use leptos::prelude::*;
+
+use super::ErrorNotice;
+use crate::api::ApiError;
+use crate::labels::field_message;
+
+/// What a form shows after a submit: the field errors next to their fields, any other failure
+/// above the button, and whether it is waiting for the server.
+#[derive(Clone, Copy)]
+pub struct FormState {
+    pub errors: RwSignal<Vec<domain::FieldError>>,
+    pub failure: RwSignal<Option<ApiError>>,
+    pub busy: RwSignal<bool>,
+}
+
+impl FormState {
+    pub fn new() -> Self {
+        Self {
+            errors: RwSignal::new(Vec::new()),
+            failure: RwSignal::new(None),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// The error code of `field`, if the last submit had one.
+    pub fn field(self, name: &'static str) -> Signal<Option<FieldCode>> {
+        Signal::derive(move || {
+            self.errors
+                .read()
+                .iter()
+                .find(|e| e.field == name)
+                .map(|e| e.code)
+        })
+    }
+
+    /// Checks a request in the browser first (the same rules as the server); true when it
+    /// may be sent.
+    pub fn start(self, checked: Result<(), Vec<domain::FieldError>>) -> bool {
+        self.failure.set(None);
+        match checked {
+            Err(e) => {
+                self.errors.set(e);
+                false
+            }
+            Ok(()) => {
+                self.errors.set(Vec::new());
+                self.busy.set(true);
+                true
+            }
+        }
+    }
+
+    /// Shows what the server answered, unless it succeeded.
+    pub fn finish<T>(self, result: Result<T, ApiError>) -> Option<T> {
+        self.busy.set(false);
+        match result {
+            Ok(value) => Some(value),
+            Err(ApiError::Server(body)) if !body.fields.is_empty() => {
+                self.errors.set(body.fields);
+                None
+            }
+            Err(e) => {
+                self.failure.set(Some(e));
+                None
+            }
+        }
+    }
+
+    pub fn failure_view(self) -> impl IntoView {
+        move || {
+            self.failure
+                .get()
+                .map(|error| view! { <ErrorNotice error /> })
+        }
+    }
+}
+
+/// The message next to a form field, when the field has an error.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] code: Signal<Option<FieldCode>>,
+    id: &'static str,
+) -> impl IntoView {
+    view! {
+        {move || code.get().map(|c| view! { <p class="field-error" id=id>{field_message(c)}</p> })}
+    }
+}
+
+/// A labelled text input with its error message, wired for screen readers.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    #[prop(into)] label: TextProp,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Option<TextProp>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            ids.join(" ")
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
+            <input
+                id=id
+                type=kind
+                inputmode=match kind {
+                    "tel" => "tel",
+                    "number" => "decimal",
+                    _ => "text",
+                }
+                autocomplete=autocomplete
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
+        </div>
+    }
+}
+
+/// A labelled text area with its error message, for text longer than a line.
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    #[prop(into)] label: TextProp,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.get().is_some().then(|| error_id.clone())
+    };
+    view! {
+        <div class="field">
+            <label for=id>{move || label.get()}</label>
+            <textarea
+                id=id
+                rows=rows
+                aria-invalid=move || error.get().is_some().to_string()
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            ></textarea>
+            {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
+        </div>
+    }
+}
+
+/// One of a few buttons that choose what a page shows ("this week" / "this month"), pressed
+/// when `current` holds its value.
+pub fn choice_button<T>(current: RwSignal<T>, value: T, label: &'static str) -> impl IntoView
+where
+    T: PartialEq + Copy + Send + Sync + 'static,
+{
+    view! {
+        <button
+            type="button"
+            class="button secondary"
+            aria-pressed=move || (current.get() == value).to_string()
+            on:click=move |_| current.set(value)
+        >
+            {label}
+        </button>
+    }
+}

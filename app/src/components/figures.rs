@@ -1,0 +1,57 @@
+//! Figures against targets and the badges that colour them.
+
+use domain::api::{Figure, Poverty, Priority};
+use domain::indicators::Progress;
+use leptos::prelude::*;
+
+use crate::format::percent;
+use crate::i18n::{t, use_i18n};
+use crate::labels::progress_name;
+
+/// The CSS class of a band against a target, as every figure is coloured.
+pub fn band_class(p: Progress) -> &'static str {
+    match p {
+        Progress::Reached => "reached",
+        Progress::OnTrack => "on-track",
+        Progress::Behind => "behind",
+    }
+}
+
+#[component]
+pub fn ProgressBadge(progress: Progress) -> impl IntoView {
+    view! { <span class=format!("badge {}", band_class(progress))>{progress_name(progress)}</span> }
+}
+
+/// A figure's count ("127 / 200") and its share with a bar: the cells every table of
+/// figures against targets starts with.
+pub fn figure_cells(figure: &Figure) -> impl IntoView + use<> {
+    let bar = figure.share.unwrap_or(0.0).min(100.0);
+    view! {
+        <td class="num">{format!("{} / {}", figure.achieved, figure.population)}</td>
+        <td class="num">
+            {percent(figure.share)}
+            <span class="bar" aria-hidden="true">
+                <span style:width=format!("{bar}%")></span>
+            </span>
+        </td>
+    }
+}
+
+#[component]
+pub fn PriorityBadges(priority: Priority) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || priority.elderly_alone>
+            <span class="badge priority">{t!(i18n, household.elderly_alone)}</span>
+        </Show>
+        <Show when=move || priority.disability>
+            <span class="badge priority">{t!(i18n, household.disability)}</span>
+        </Show>
+        <Show when=move || priority.poverty == Poverty::NearPoor>
+            <span class="badge priority">{t!(i18n, household.near_poor)}</span>
+        </Show>
+        <Show when=move || priority.poverty == Poverty::Poor>
+            <span class="badge priority">{t!(i18n, household.poor)}</span>
+        </Show>
+    }
+}

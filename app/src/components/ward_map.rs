@@ -1,0 +1,105 @@
+//! A ward's map drawn as plain SVG: each TDP's shape filled with the colour of its band against
+//! a target, labelled with its number, and the legend of those bands. The map page draws it to
+//! pan, zoom and tap; the projector draws it still, for a meeting.
+
+use domain::indicators::{ON_TRACK_FRACTION, Progress};
+use domain::map::Projection;
+use leptos::prelude::*;
+
+use crate::i18n::{t, t_string, use_i18n};
+
+/// One TDP on the map: its shape, filled by `fill`, and its number at the shape's label point.
+/// Event listeners and attributes given to it land on its group (`<g>`).
+#[component]
+pub fn TdpShape(
+    /// The shape as an SVG path, and where its label goes (`Projection::path`, `label`).
+    path: String,
+    at: (f64, f64),
+    /// The TDP's code; the map shows its number.
+    code: String,
+    #[prop(into)] fill: Signal<&'static str>,
+    /// Shown on hover, where the map can be pointed at.
+    #[prop(optional)]
+    title: Option<String>,
+    #[prop(default = "tdp")] class: &'static str,
+) -> impl IntoView {
+    let (lx, ly) = at;
+    view! {
+        <g class=class>
+            <path d=path fill=fill fill-rule="evenodd">
+                {title.map(|name| view! { <title>{name}</title> })}
+            </path>
+            <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{tdp_number(&code)}</text>
+        </g>
+    }
+}
+
+/// A TDP's fill: its band against the target, grey when there is nothing to count yet.
+pub fn colour(p: Option<Progress>) -> &'static str {
+    match p {
+        Some(Progress::Reached) => "#15803d",
+        Some(Progress::OnTrack) => "#d97706",
+        Some(Progress::Behind) => "#b91c1c",
+        None => "#a8a29e",
+    }
+}
+
+/// The visible part of the drawing, in its units (metres).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MapView {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl MapView {
+    pub fn zoom(self, factor: f64, (cx, cy): (f64, f64)) -> Self {
+        let w = self.w * factor;
+        let h = self.h * factor;
+        Self {
+            x: cx - (cx - self.x) * factor,
+            y: cy - (cy - self.y) * factor,
+            w,
+            h,
+        }
+    }
+
+    pub fn centre(self) -> (f64, f64) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+
+    /// The whole ward with a margin around it, so that edge labels are not cut off.
+    pub fn whole(projection: &Projection) -> Self {
+        let margin = projection.width.max(projection.height) * 0.03;
+        Self {
+            x: -margin,
+            y: -margin,
+            w: projection.width + 2.0 * margin,
+            h: projection.height + 2.0 * margin,
+        }
+    }
+
+    pub fn view_box(self) -> String {
+        format!("{:.1} {:.1} {:.1} {:.1}", self.x, self.y, self.w, self.h)
+    }
+}
+
+/// The legend's colour bands for an indicator whose target (in percent) is `target`.
+pub fn legend_bands(target: impl Fn() -> f64 + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <li><span class="swatch behind"></span>
+            {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
+        <li><span class="swatch on-track"></span>
+            {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
+        <li><span class="swatch reached"></span>
+            {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
+        <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
+    }
+}
+
+/// The number a TDP is labelled with on the map: "07" for "TDP-07".
+pub fn tdp_number(code: &str) -> String {
+    code.trim_start_matches("TDP-").to_owned()
+}
