@@ -8,7 +8,7 @@ use domain::validate::normalise_phone;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::audit::{self, Entry};
+use crate::audit::Write;
 use crate::auth::password;
 
 /// Creates the account (or finds it, keeping its password) and gives it the ward admin role
@@ -32,7 +32,7 @@ pub async fn create(
         .await?
         .with_context(|| format!("no ward has the code {ward} in the official list"))?;
 
-    let mut tx = db.begin().await?;
+    let mut tx = Write::begin(db, None).await?;
     let existing = sqlx::query_scalar!("select id from users where phone = $1", phone)
         .fetch_optional(&mut *tx)
         .await?;
@@ -76,19 +76,14 @@ pub async fn create(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward,
-            user: None,
-            action: AuditAction::Create,
-            entity: "role_grants",
-            entity_id: id.to_string(),
-            change: &serde_json::json!({ "role": Role::WardAdmin, "by": "create-admin" }),
-        },
+    tx.commit_with(
+        ward,
+        AuditAction::Create,
+        "role_grants",
+        id,
+        &serde_json::json!({ "role": Role::WardAdmin, "by": "create-admin" }),
     )
     .await?;
-    tx.commit().await?;
     Ok(if created {
         format!("{name} ({phone}) can now sign in as ward admin of {ward_name}.")
     } else {

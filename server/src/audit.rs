@@ -1,70 +1,73 @@
 //! The audit log: every create, update and delete, written in the same transaction as the
 //! change itself. The table refuses updates and deletes (migration 0003).
+//!
+//! A change is made through a [`Write`]: a transaction that knows who is acting, records the
+//! entries of what it changed, and commits them together with the change.
+
+use std::ops::{Deref, DerefMut};
 
 use domain::api::AuditAction;
 use serde::Serialize;
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use crate::auth::Access;
 use crate::error::Result;
 
-/// One change to record.
-pub struct Entry<'a, T: Serialize> {
-    pub ward: i32,
-    /// `None` for changes nobody signed in made (an accepted invitation names its account).
-    pub user: Option<Uuid>,
-    pub action: AuditAction,
-    pub entity: &'a str,
-    pub entity_id: String,
-    pub change: &'a T,
+/// A change being written, by someone: its statements run on `&mut *write` (the transaction),
+/// its audit entries are recorded with [`Write::audit`], and [`Write::commit_with`] records the
+/// last entry and commits, so the change and its entries land together or not at all. Dropped
+/// without a commit (an error on the way), nothing of it lands.
+pub struct Write {
+    tx: Transaction<'static, Postgres>,
+    /// `None` for changes nobody signed in made (an accepted invitation, the admin command).
+    by: Option<Uuid>,
 }
 
-pub async fn record<T: Serialize>(db: &mut PgConnection, entry: Entry<'_, T>) -> Result<()> {
-    let change = serde_json::to_value(entry.change).map_err(anyhow::Error::from)?;
-    sqlx::query!(
-        "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
-         values ($1, $2, $3, $4, $5, $6)",
-        entry.ward,
-        entry.user,
-        entry.action.as_str(),
-        entry.entity,
-        entry.entity_id,
-        change,
-    )
-    .execute(db)
-    .await?;
-    Ok(())
-}
+impl Write {
+    pub async fn begin(db: &PgPool, by: Option<Uuid>) -> Result<Self> {
+        Ok(Self {
+            tx: db.begin().await?,
+            by,
+        })
+    }
 
-impl crate::auth::Access {
-    /// Records a change the signed-in person made.
+    /// Names who makes the change once that is known: accepting an invitation creates, or
+    /// proves, the account that accepts it.
+    pub fn by(&mut self, user: Uuid) {
+        self.by = Some(user);
+    }
+
+    /// Records one change in `ward`'s log: the record as written (for a create), or the fields
+    /// changed.
     pub async fn audit<T: Serialize>(
-        &self,
-        db: &mut PgConnection,
+        &mut self,
         ward: i32,
         action: AuditAction,
         entity: &str,
         entity_id: impl ToString,
         change: &T,
     ) -> Result<()> {
-        record(
-            db,
-            Entry {
-                ward,
-                user: Some(self.user.id),
-                action,
-                entity,
-                entity_id: entity_id.to_string(),
-                change,
-            },
+        let change = serde_json::to_value(change).map_err(anyhow::Error::from)?;
+        sqlx::query!(
+            "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
+             values ($1, $2, $3, $4, $5, $6)",
+            ward,
+            self.by,
+            action.as_str(),
+            entity,
+            entity_id.to_string(),
+            change,
         )
-        .await
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
-    /// Records one kind of change to many records of one ward at once (a sync batch).
+    /// Records one kind of change to many records of one ward at once (a sync batch, an
+    /// import), in one statement.
     pub async fn audit_all<T: Serialize>(
-        &self,
-        db: &mut PgConnection,
+        &mut self,
         ward: i32,
         action: AuditAction,
         entity: &str,
@@ -81,14 +84,55 @@ impl crate::auth::Access {
              select $1, $2, $3, $4, e.id, e.change
              from unnest($5::text[], $6::jsonb[]) as e(id, change)",
             ward,
-            self.user.id,
+            self.by,
             action.as_str(),
             entity,
             &ids,
             &values,
         )
-        .execute(db)
+        .execute(&mut *self.tx)
         .await?;
         Ok(())
+    }
+
+    /// Records the change's entry and commits: how a write with one entry ends.
+    pub async fn commit_with<T: Serialize>(
+        mut self,
+        ward: i32,
+        action: AuditAction,
+        entity: &str,
+        entity_id: impl ToString,
+        change: &T,
+    ) -> Result<()> {
+        self.audit(ward, action, entity, entity_id, change).await?;
+        self.commit().await
+    }
+
+    /// Commits what was written and its entries; for a write that changed nothing (a request
+    /// sent again), there is no entry to record.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Deref for Write {
+    type Target = PgConnection;
+
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for Write {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+impl Access {
+    /// Starts a change the signed-in person makes.
+    pub async fn write(&self, db: &PgPool) -> Result<Write> {
+        Write::begin(db, Some(self.user.id)).await
     }
 }

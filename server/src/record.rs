@@ -13,6 +13,7 @@ use domain::{FieldCode, FieldError};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::audit::Write;
 use crate::auth::{Access, Place};
 use crate::error::{Error, Result};
 
@@ -73,7 +74,7 @@ struct Accepted {
 /// `sync_conflicts` for a team leader to resolve, never overwriting the stored one. `now` is
 /// when the server records them, by its clock.
 pub async fn record(
-    db: &mut PgConnection,
+    db: &mut Write,
     access: &Access,
     code: i32,
     incoming: Vec<Incoming>,
@@ -130,7 +131,7 @@ pub async fn record(
 
     let accepted = check(&mut *db, access, code, candidates, &mut outcomes).await?;
     keep_conflicts(&mut *db, access, code, &conflicts).await?;
-    let inserted = write(&mut *db, access, code, &ids, &requests, &accepted, now).await?;
+    let inserted = write(db, code, &ids, &requests, &accepted, now).await?;
     for a in &accepted {
         let id = ids[a.index];
         outcomes[a.index] = Some(if inserted.contains(&id) {
@@ -415,8 +416,7 @@ impl Known {
 /// and their audit entries. Returns the ids it inserted: one missing lost a race with another
 /// request for the same id.
 async fn write(
-    tx: &mut PgConnection,
-    access: &Access,
+    tx: &mut Write,
     code: i32,
     ids: &[Uuid],
     requests: &[serde_json::Value],
@@ -470,7 +470,7 @@ async fn write(
             .collect::<Vec<_>>() as &[Option<f64>],
         now,
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?
     .into_iter()
     .collect();
@@ -502,7 +502,7 @@ async fn write(
         &member_visit,
         &members,
     )
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query!(
         "insert into visit_help (visit_id, resident_id, skill_id, outcome)
@@ -512,7 +512,7 @@ async fn write(
         &help_skill,
         &help_outcome,
     )
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     // A status moves forward only: in progress → achieved. Among visits saying the same thing,
     // the earliest achieved visit, or the latest in-progress one, is kept, whatever order the
@@ -541,14 +541,13 @@ async fn write(
         &help_date,
         &help_visit,
     )
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     let audited: Vec<(Uuid, &serde_json::Value)> = written
         .iter()
         .map(|a| (ids[a.index], &requests[a.index]))
         .collect();
-    access
-        .audit_all(tx, code, AuditAction::Create, "visits", &audited)
+    tx.audit_all(code, AuditAction::Create, "visits", &audited)
         .await?;
     Ok(inserted)
 }

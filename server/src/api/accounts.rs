@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use domain::access::{Action, Role};
 use domain::api::{Account, AccountChange, AuditAction, NewAccount, NewGrant};
 use domain::validate::normalise_phone;
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -67,8 +67,7 @@ async fn account(db: &PgPool, ward: i32, id: Uuid) -> Result<Account> {
 /// Everyone holding a role in the ward, by name.
 #[utoipa::path(get, path = "/wards/{code}/accounts", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<Account>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Account>)))]
 async fn list_accounts(
     State(state): State<AppState>,
     access: Access,
@@ -83,9 +82,7 @@ async fn list_accounts(
 #[utoipa::path(post, path = "/wards/{code}/accounts", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewAccount,
-    responses((status = 201, body = Account), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Account)))]
 async fn create_account(
     State(state): State<AppState>,
     access: Access,
@@ -105,7 +102,7 @@ async fn create_account(
     }
     let hash = password::hash(new.password.clone()).await?;
     let id = Uuid::now_v7();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)",
         id,
@@ -128,10 +125,8 @@ async fn create_account(
     let change = serde_json::json!({
         "phone": phone, "full_name": full_name, "role": new.role, "tdp_id": new.tdp_id,
     });
-    access
-        .audit(&mut tx, code, AuditAction::Create, "users", id, &change)
+    tx.commit_with(code, AuditAction::Create, "users", id, &change)
         .await?;
-    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(account(&state.db, code, id).await?),
@@ -143,9 +138,7 @@ async fn create_account(
 #[utoipa::path(patch, path = "/wards/{code}/accounts/{id}", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
     request_body = AccountChange,
-    responses((status = 200, body = Account), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Account)))]
 async fn change_account(
     State(state): State<AppState>,
     access: Access,
@@ -161,7 +154,7 @@ async fn change_account(
     {
         return Err(Error::Forbidden);
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update users set disabled = $1,
              session_generation = session_generation + case when $1 then 1 else 0 end
@@ -171,10 +164,8 @@ async fn change_account(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(&mut tx, code, AuditAction::Update, "users", id, &change)
+    tx.commit_with(code, AuditAction::Update, "users", id, &change)
         .await?;
-    tx.commit().await?;
     Ok(Json(account(&state.db, code, id).await?))
 }
 
@@ -183,9 +174,7 @@ async fn change_account(
 #[utoipa::path(put, path = "/wards/{code}/accounts/{id}/grants", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
     request_body = Vec<NewGrant>,
-    responses((status = 200, body = Account), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Account)))]
 async fn set_grants(
     State(state): State<AppState>,
     access: Access,
@@ -214,7 +203,7 @@ async fn set_grants(
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "delete from role_grants where user_id = $1 and ward_code = $2",
         id,
@@ -235,25 +224,15 @@ async fn set_grants(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            code,
-            AuditAction::Update,
-            "role_grants",
-            id,
-            &grants,
-        )
+    tx.commit_with(code, AuditAction::Update, "role_grants", id, &grants)
         .await?;
-    tx.commit().await?;
     Ok(Json(account(&state.db, code, id).await?))
 }
 
 /// Ends every session of the account at once (a lost phone); it can sign in again.
 #[utoipa::path(post, path = "/wards/{code}/accounts/{id}/sign-out", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn end_sessions(
     State(state): State<AppState>,
     access: Access,
@@ -261,23 +240,20 @@ async fn end_sessions(
 ) -> Result<StatusCode> {
     access.ward(code, Action::ManageWard)?;
     account(&state.db, code, id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update users set session_generation = session_generation + 1 where id = $1",
         id
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            code,
-            AuditAction::Update,
-            "users",
-            id,
-            &serde_json::json!({ "sessions": "ended" }),
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        code,
+        AuditAction::Update,
+        "users",
+        id,
+        &serde_json::json!({ "sessions": "ended" }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

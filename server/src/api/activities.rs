@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, SubsecRound};
 use domain::access::{Action, Reach};
 use domain::api::{Activity, ActivityDetail, Attendance, AuditAction, Learning, NewActivity};
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -42,8 +42,7 @@ struct Period {
 /// Nobody is named, so everyone in the ward may read the schedule.
 #[utoipa::path(get, path = "/wards/{code}/activities", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code"), Period),
-    responses((status = 200, body = [Activity]), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Activity])))]
 async fn list_activities(
     State(state): State<AppState>,
     access: Access,
@@ -61,9 +60,7 @@ async fn list_activities(
 #[utoipa::path(post, path = "/wards/{code}/activities", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewActivity,
-    responses((status = 201, body = Activity), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Activity)))]
 async fn create_activity(
     State(state): State<AppState>,
     access: Access,
@@ -103,7 +100,7 @@ async fn create_activity(
     let (title, place, organiser) = (new.title.trim(), new.place.trim(), new.organiser.trim());
     // PostgreSQL keeps microseconds: a finer time sent again must still compare equal.
     let (starts_at, ends_at) = (new.starts_at.trunc_subsecs(6), new.ends_at.trunc_subsecs(6));
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let inserted = sqlx::query!(
         "insert into activities (id, ward_code, tdp_id, kind, title, place, starts_at, ends_at,
                                  organiser, capacity)
@@ -132,15 +129,7 @@ async fn create_activity(
         )
         .execute(&mut *tx)
         .await?;
-        access
-            .audit(
-                &mut tx,
-                code,
-                AuditAction::Create,
-                "activities",
-                new.id,
-                &new,
-            )
+        tx.audit(code, AuditAction::Create, "activities", new.id, &new)
             .await?;
     }
     tx.commit().await?;
@@ -165,8 +154,7 @@ async fn create_activity(
 /// An activity with the attendees the person may see people of; the others are counted.
 #[utoipa::path(get, path = "/activities/{id}", tag = "activities",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = ActivityDetail), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ActivityDetail)))]
 async fn get_activity(
     State(state): State<AppState>,
     access: Access,
@@ -185,9 +173,7 @@ async fn get_activity(
 #[utoipa::path(put, path = "/activities/{id}/attendance", tag = "activities",
     params(("id" = Uuid, Path)),
     request_body = Attendance,
-    responses((status = 200, body = ActivityDetail), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ActivityDetail)))]
 async fn put_attendance(
     State(state): State<AppState>,
     access: Access,
@@ -198,7 +184,7 @@ async fn put_attendance(
     access.ward(activity.ward_code, Action::ViewFigures)?;
     let reach = access.activity(&activity, Action::Record)?;
     let only = only_tdps(&reach);
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     // Two phones sending at once each count the other's attendees against the capacity.
     sqlx::query!("select id from activities where id = $1 for update", id)
         .fetch_one(&mut *tx)
@@ -258,17 +244,14 @@ async fn put_attendance(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            activity.ward_code,
-            AuditAction::Update,
-            "attendance",
-            id,
-            &body,
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        activity.ward_code,
+        AuditAction::Update,
+        "attendance",
+        id,
+        &body,
+    )
+    .await?;
     let seen = access.reach(activity.ward_code, Action::ViewPeople);
     Ok(Json(
         detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,
@@ -283,9 +266,7 @@ async fn put_attendance(
 #[utoipa::path(put, path = "/activities/{id}/learning", tag = "activities",
     params(("id" = Uuid, Path)),
     request_body = Learning,
-    responses((status = 200, body = ActivityDetail), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ActivityDetail)))]
 async fn put_learning(
     State(state): State<AppState>,
     access: Access,
@@ -305,7 +286,7 @@ async fn put_learning(
     if activity.topics.is_empty() {
         return Err(Error::field("topics", FieldCode::Required));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let attendees: HashSet<Uuid> = sqlx::query_scalar!(
         "select x.resident_id from attendance x join residents r on r.id = x.resident_id
          where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))",
@@ -377,17 +358,14 @@ async fn put_learning(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            activity.ward_code,
-            AuditAction::Update,
-            "learning",
-            id,
-            &body,
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        activity.ward_code,
+        AuditAction::Update,
+        "learning",
+        id,
+        &body,
+    )
+    .await?;
     let seen = access.reach(activity.ward_code, Action::ViewPeople);
     Ok(Json(
         detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AmbassadorNetwork, AuditAction, Learner, Mentor, MentorChoice, Resident};
-use domain::{ErrorBody, FieldCode};
 use serde_json::json;
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -130,8 +130,7 @@ struct NetworkQuery {
 /// person may see; each mentor's count includes learners of TDPs they may not see.
 #[utoipa::path(get, path = "/wards/{code}/ambassadors", tag = "models",
     params(("code" = i32, Path, description = "Official ward code"), NetworkQuery),
-    responses((status = 200, body = AmbassadorNetwork), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AmbassadorNetwork)))]
 async fn network(
     State(state): State<AppState>,
     access: Access,
@@ -179,7 +178,7 @@ async fn register(
     person: Person,
 ) -> Result<Mentor> {
     let (resident, member) = person.ids();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let created = sqlx::query_scalar!(
         "insert into mentors (id, ward_code, tdp_id, resident_id, team_member_id)
          values ($1, $2, $3, $4, $5)
@@ -193,16 +192,14 @@ async fn register(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(id) = created {
-        access
-            .audit(
-                &mut tx,
-                place.ward,
-                AuditAction::Create,
-                "mentors",
-                id,
-                &person.audited(),
-            )
-            .await?;
+        tx.audit(
+            place.ward,
+            AuditAction::Create,
+            "mentors",
+            id,
+            &person.audited(),
+        )
+        .await?;
     }
     tx.commit().await?;
     let id = sqlx::query_scalar!(
@@ -218,7 +215,7 @@ async fn register(
 /// Ends a mentorship: the mentor's learners are left without one. Idempotent.
 async fn withdraw(state: &AppState, access: &Access, place: Place, person: Person) -> Result<()> {
     let (resident, member) = person.ids();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let removed = sqlx::query_scalar!(
         "delete from mentors where resident_id = $1 or team_member_id = $2 returning id",
         resident,
@@ -227,16 +224,14 @@ async fn withdraw(state: &AppState, access: &Access, place: Place, person: Perso
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(id) = removed {
-        access
-            .audit(
-                &mut tx,
-                place.ward,
-                AuditAction::Delete,
-                "mentors",
-                id,
-                &person.audited(),
-            )
-            .await?;
+        tx.audit(
+            place.ward,
+            AuditAction::Delete,
+            "mentors",
+            id,
+            &person.audited(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -245,8 +240,7 @@ async fn withdraw(state: &AppState, access: &Access, place: Place, person: Perso
 /// Registers a resident as a digital ambassador (idempotent).
 #[utoipa::path(put, path = "/residents/{id}/ambassador", tag = "models",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Mentor), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Mentor)))]
 async fn register_resident(
     State(state): State<AppState>,
     access: Access,
@@ -261,8 +255,7 @@ async fn register_resident(
 /// A resident is no longer a digital ambassador; their learners keep their progress.
 #[utoipa::path(delete, path = "/residents/{id}/ambassador", tag = "models",
     params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn withdraw_resident(
     State(state): State<AppState>,
     access: Access,
@@ -285,8 +278,7 @@ async fn team_member_place(state: &AppState, access: &Access, id: Uuid) -> Resul
 /// Registers a team member as a digital ambassador (idempotent; the TDP's team leader).
 #[utoipa::path(put, path = "/team-members/{id}/ambassador", tag = "models",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Mentor), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Mentor)))]
 async fn register_team_member(
     State(state): State<AppState>,
     access: Access,
@@ -301,8 +293,7 @@ async fn register_team_member(
 /// A team member is no longer a digital ambassador.
 #[utoipa::path(delete, path = "/team-members/{id}/ambassador", tag = "models",
     params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn withdraw_team_member(
     State(state): State<AppState>,
     access: Access,
@@ -318,9 +309,7 @@ async fn withdraw_team_member(
 #[utoipa::path(put, path = "/residents/{id}/mentor", tag = "models",
     params(("id" = Uuid, Path)),
     request_body = MentorChoice,
-    responses((status = 200, body = Resident), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Resident)))]
 async fn put_mentor(
     State(state): State<AppState>,
     access: Access,
@@ -328,7 +317,7 @@ async fn put_mentor(
     Json(choice): Json<MentorChoice>,
 ) -> ApiResult<Resident> {
     let place = access.resident(&state.db, id, Action::Record).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let changed = match choice.mentor_id {
         Some(mentor) => {
             let m = sqlx::query!(
@@ -376,16 +365,14 @@ async fn put_mentor(
             .rows_affected(),
     };
     if changed > 0 {
-        access
-            .audit(
-                &mut tx,
-                place.ward,
-                AuditAction::Update,
-                "mentor_learners",
-                id,
-                &choice,
-            )
-            .await?;
+        tx.audit(
+            place.ward,
+            AuditAction::Update,
+            "mentor_learners",
+            id,
+            &choice,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Json(residents::resident(&state.db, id).await?))

@@ -5,7 +5,7 @@
 use axum::extract::State;
 use domain::access::Action;
 use domain::api::{Assignment, AuditAction, HouseholdSummary};
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -27,9 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(put, path = "/tdps/{id}/assignments", tag = "tdps",
     params(("id" = Uuid, Path)),
     request_body = Assignment,
-    responses((status = 200, body = Vec<HouseholdSummary>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<HouseholdSummary>)))]
 async fn assign(
     State(state): State<AppState>,
     access: Access,
@@ -73,7 +71,7 @@ async fn assign(
     if !fields.is_empty() {
         return Err(Error::Validation(fields));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let changed = match a.team_member_id {
         Some(member) => sqlx::query!(
             "insert into assignments (household_id, tdp_id, team_member_id, assigned_at)
@@ -101,15 +99,7 @@ async fn assign(
         .rows_affected(),
     };
     if changed > 0 {
-        access
-            .audit(
-                &mut tx,
-                place.ward,
-                AuditAction::Update,
-                "assignments",
-                id,
-                &a,
-            )
+        tx.audit(place.ward, AuditAction::Update, "assignments", id, &a)
             .await?;
     }
     tx.commit().await?;
@@ -119,7 +109,7 @@ async fn assign(
 /// The households the signed-in person was sent to, as a member of a TDP's team, and has not
 /// visited since: priority households first, then by address. Empty for those on no team.
 #[utoipa::path(get, path = "/me/households", tag = "tdps",
-    responses((status = 200, body = Vec<HouseholdSummary>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<HouseholdSummary>)))]
 async fn my_households(
     State(state): State<AppState>,
     access: Access,

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{AuditAction, Campaign, CampaignProgress, NewCampaign};
 use domain::campaigns::HOUSEHOLDS_VISITED;
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -28,8 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The ward's campaigns, latest first. Figures only: everyone in the ward may read them.
 #[utoipa::path(get, path = "/wards/{code}/campaigns", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = [Campaign]), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Campaign])))]
 async fn list_campaigns(
     State(state): State<AppState>,
     access: Access,
@@ -45,9 +44,7 @@ async fn list_campaigns(
 #[utoipa::path(post, path = "/wards/{code}/campaigns", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewCampaign,
-    responses((status = 201, body = Campaign), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Campaign)))]
 async fn create_campaign(
     State(state): State<AppState>,
     access: Access,
@@ -94,7 +91,7 @@ async fn create_campaign(
         return Err(Error::Validation(problems));
     }
     let name = new.name.trim();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let inserted = sqlx::query!(
         "insert into campaigns (id, ward_code, name, starts_on, ends_on)
          values ($1, $2, $3, $4, $5) on conflict (id) do nothing",
@@ -130,15 +127,7 @@ async fn create_campaign(
         )
         .execute(&mut *tx)
         .await?;
-        access
-            .audit(
-                &mut tx,
-                code,
-                AuditAction::Create,
-                "campaigns",
-                new.id,
-                &new,
-            )
+        tx.audit(code, AuditAction::Create, "campaigns", new.id, &new)
             .await?;
     }
     tx.commit().await?;
@@ -171,8 +160,7 @@ struct Scope {
 /// Figures only: everyone in the ward may read it.
 #[utoipa::path(get, path = "/campaigns/{id}", tag = "activities",
     params(("id" = Uuid, Path), Scope),
-    responses((status = 200, body = CampaignProgress), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = CampaignProgress)))]
 async fn get_campaign(
     State(state): State<AppState>,
     access: Access,

@@ -10,7 +10,6 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::{ActivityKind, Figure, HouseholdFilter, Poverty, SkillStatus, TdpIndicators};
 use domain::indicators::latest_eligible_birth_year;
@@ -219,10 +218,8 @@ fn file(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
 /// population, share and target — and the ward's total, as a spreadsheet. Figures only.
 #[utoipa::path(get, path = "/wards/{code}/exports/indicators", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), ExportQuery),
-    responses(
-        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn indicators(
     State(state): State<AppState>,
     access: Access,
@@ -254,11 +251,8 @@ struct HouseholdsQuery {
 /// was sent there: the list a team leader prints or shares. Team leaders and ward admins.
 #[utoipa::path(get, path = "/tdps/{id}/exports/households", tag = "tdps",
     params(("id" = Uuid, Path), HouseholdsQuery),
-    responses(
-        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn households(
     State(state): State<AppState>,
     access: Access,
@@ -354,10 +348,8 @@ struct ActivitiesQuery {
 /// learnt. Figures only.
 #[utoipa::path(get, path = "/wards/{code}/exports/activities", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code"), ActivitiesQuery),
-    responses(
-        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn activities(
     State(state): State<AppState>,
     access: Access,
@@ -460,11 +452,8 @@ struct FormatQuery {
 /// person may see (as `GET /activities/{id}`); all but viewers.
 #[utoipa::path(get, path = "/activities/{id}/exports/attendance", tag = "activities",
     params(("id" = Uuid, Path), FormatQuery),
-    responses(
-        (status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 async fn attendance(
     State(state): State<AppState>,
     access: Access,

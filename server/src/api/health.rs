@@ -13,6 +13,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 #[utoipa::path(get, path = "/health", tag = "system",
+    security(()),
     responses((status = 200, body = Health), (status = 500, body = domain::ErrorBody)))]
 async fn health(State(state): State<AppState>) -> ApiResult<Health> {
     sqlx::query!("select 1 as one").fetch_one(&state.db).await?;

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AuditAction, Household, NewHousehold};
-use domain::{ErrorBody, FieldCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -24,8 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A household with its residents (oldest first) and its visits (newest first).
 #[utoipa::path(get, path = "/households/{id}", tag = "households",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Household), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Household)))]
 async fn get_household(
     State(state): State<AppState>,
     access: Access,
@@ -39,9 +38,7 @@ async fn get_household(
 #[utoipa::path(post, path = "/wards/{code}/households", tag = "households",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewHousehold,
-    responses((status = 201, body = Household), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Household)))]
 async fn create_household(
     State(state): State<AppState>,
     access: Access,
@@ -55,7 +52,7 @@ async fn create_household(
         return Err(Error::Forbidden);
     }
     let id = new.id.unwrap_or_else(Uuid::now_v7);
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let search = domain::text::fold(&format!("{} {}", new.address, new.head_name));
     sqlx::query!(
         "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability,
@@ -75,9 +72,7 @@ async fn create_household(
     .execute(&mut *tx)
     .await
     .on_constraint("households_pkey", "id", FieldCode::Duplicate)?;
-    access
-        .audit(&mut tx, code, AuditAction::Create, "households", id, &new)
+    tx.commit_with(code, AuditAction::Create, "households", id, &new)
         .await?;
-    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
 }

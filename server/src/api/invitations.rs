@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::audit::{self, Entry};
+use crate::audit::Write;
 use crate::auth::devices::{cookie_header, trust_device};
 use crate::auth::{self, Access, AuthSession, Backend, ClientAddress, password, throttle};
 use crate::error::{Error, Json, Path, Result};
@@ -55,8 +55,7 @@ fn status(
 /// The TDP's invitations, newest first.
 #[utoipa::path(get, path = "/tdps/{id}/invitations", tag = "invitations",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vec<Invitation>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Invitation>)))]
 async fn list_invitations(
     State(state): State<AppState>,
     access: Access,
@@ -90,9 +89,7 @@ async fn list_invitations(
 #[utoipa::path(post, path = "/tdps/{id}/invitations", tag = "invitations",
     params(("id" = Uuid, Path)),
     request_body = NewInvitation,
-    responses((status = 201, body = CreatedInvitation), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = CreatedInvitation)))]
 async fn create_invitation(
     State(state): State<AppState>,
     access: Access,
@@ -112,7 +109,7 @@ async fn create_invitation(
         expires_at: now + VALID_FOR,
         status: InvitationStatus::Pending,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "insert into invitations (id, token_hash, ward_code, tdp_id, full_name, created_by,
                                   created_at, expires_at)
@@ -128,17 +125,14 @@ async fn create_invitation(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            place.ward,
-            AuditAction::Create,
-            "invitations",
-            invitation.id,
-            &invitation,
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        place.ward,
+        AuditAction::Create,
+        "invitations",
+        invitation.id,
+        &invitation,
+    )
+    .await?;
     let link = format!(
         "{}{}",
         super::origin(&state, &headers),
@@ -159,8 +153,7 @@ async fn create_invitation(
 /// Revokes a pending invitation: its link stops working at once. An accepted one answers 409.
 #[utoipa::path(delete, path = "/invitations/{id}", tag = "invitations",
     params(("id" = Uuid, Path)),
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn revoke_invitation(
     State(state): State<AppState>,
     access: Access,
@@ -171,7 +164,7 @@ async fn revoke_invitation(
         .await?
         .ok_or(Error::NotFound)?;
     let place = access.tdp_place(&state.db, tdp, Action::ManageTeam).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let accepted = sqlx::query_scalar!(
         "update invitations set revoked_at = coalesce(revoked_at, $2)
          where id = $1 returning accepted_at is not null as \"accepted!\"",
@@ -187,17 +180,14 @@ async fn revoke_invitation(
         return Err(Error::Conflict);
     }
     accepted?;
-    access
-        .audit(
-            &mut tx,
-            place.ward,
-            AuditAction::Update,
-            "invitations",
-            id,
-            &serde_json::json!({ "status": InvitationStatus::Revoked }),
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        place.ward,
+        AuditAction::Update,
+        "invitations",
+        id,
+        &serde_json::json!({ "status": InvitationStatus::Revoked }),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -212,6 +202,7 @@ struct Pending {
 /// used or revoked link answers 410 with a message the page shows.
 #[utoipa::path(get, path = "/invitation-links/{token}", tag = "invitations",
     params(("token" = String, Path)),
+    security(()),
     responses((status = 200, body = InvitationPreview), (status = 410, body = ErrorBody)))]
 async fn preview_invitation(
     State(state): State<AppState>,
@@ -238,9 +229,9 @@ async fn preview_invitation(
 #[utoipa::path(post, path = "/invitation-links/{token}/accept", tag = "invitations",
     params(("token" = String, Path)),
     request_body = AcceptInvitation,
-    responses((status = 200, body = domain::api::Me), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 410, body = ErrorBody),
-        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    security(()),
+    responses((status = 200, body = domain::api::Me), (status = 401, body = ErrorBody),
+        (status = 410, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn accept_invitation(
     State(state): State<AppState>,
     mut auth: AuthSession,
@@ -251,7 +242,7 @@ async fn accept_invitation(
     domain::validate::accept_invitation(&body).map_err(Error::Validation)?;
     let phone = normalise_phone(&body.phone)
         .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = Write::begin(&state.db, None).await?;
     let invitation = sqlx::query_as!(
         Pending,
         "select id, ward_code, tdp_id, full_name from invitations
@@ -350,19 +341,15 @@ async fn accept_invitation(
     )
     .execute(&mut *tx)
     .await?;
-    audit::record(
-        &mut tx,
-        Entry {
-            ward: invitation.ward_code,
-            user: Some(user_id),
-            action: AuditAction::Update,
-            entity: "invitations",
-            entity_id: invitation.id.to_string(),
-            change: &serde_json::json!({ "status": InvitationStatus::Accepted, "phone": phone }),
-        },
+    tx.by(user_id);
+    tx.commit_with(
+        invitation.ward_code,
+        AuditAction::Update,
+        "invitations",
+        invitation.id,
+        &serde_json::json!({ "status": InvitationStatus::Accepted, "phone": phone }),
     )
     .await?;
-    tx.commit().await?;
 
     let user = Backend::from(state.db.clone())
         .get_user(&user_id)

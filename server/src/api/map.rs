@@ -5,7 +5,6 @@
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::header;
 use axum::response::IntoResponse;
-use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::{AuditAction, Basemap, BoundaryImport, BoundaryMatch, HouseholdPoint, Location};
 use serde_json::json;
@@ -36,8 +35,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// out. Import the same file back unchanged and nothing changes.
 #[utoipa::path(get, path = "/wards/{code}/boundaries", tag = "map",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Object, content_type = "application/geo+json"),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Object, content_type = "application/geo+json")))]
 async fn get_boundaries(
     State(state): State<AppState>,
     access: Access,
@@ -57,9 +55,7 @@ async fn get_boundaries(
 #[utoipa::path(post, path = "/wards/{code}/boundaries", tag = "map",
     params(("code" = i32, Path, description = "Official ward code"), Preview),
     request_body(content = Object, description = "A GeoJSON FeatureCollection"),
-    responses((status = 200, body = BoundaryImport), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = BoundaryImport)))]
 async fn import_boundaries(
     State(state): State<AppState>,
     access: Access,
@@ -107,7 +103,7 @@ async fn import_boundaries(
     }
     let ids: Vec<Uuid> = matched.iter().map(|m| tdps[m.tdp].id).collect();
     let geometries: Vec<serde_json::Value> = matched.iter().map(|m| m.geometry.clone()).collect();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update tdps set boundary = b.geometry
          from unnest($1::uuid[], $2::jsonb[]) as b(id, geometry) where tdps.id = b.id",
@@ -122,8 +118,7 @@ async fn import_boundaries(
         .map(|(id, g)| (*id, json!({ "boundary": g })))
         .collect();
     let audited: Vec<(Uuid, &serde_json::Value)> = changes.iter().map(|(id, c)| (*id, c)).collect();
-    access
-        .audit_all(&mut tx, code, AuditAction::Update, "tdps", &audited)
+    tx.audit_all(code, AuditAction::Update, "tdps", &audited)
         .await?;
     tx.commit().await?;
     Ok(Json(report))
@@ -134,8 +129,7 @@ async fn import_boundaries(
 /// visited. Viewers, who see figures only, are refused.
 #[utoipa::path(get, path = "/wards/{code}/household-points", tag = "map",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<HouseholdPoint>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<HouseholdPoint>)))]
 async fn household_points(
     State(state): State<AppState>,
     access: Access,
@@ -171,8 +165,7 @@ async fn household_points(
 /// The basemap under the ward's map: none, or a tile server's address template and its credit.
 #[utoipa::path(get, path = "/wards/{code}/basemap", tag = "map",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Basemap), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Basemap)))]
 async fn get_basemap(
     State(state): State<AppState>,
     access: Access,
@@ -195,9 +188,7 @@ async fn get_basemap(
 #[utoipa::path(put, path = "/wards/{code}/basemap", tag = "map",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = Basemap,
-    responses((status = 200, body = Basemap), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Basemap)))]
 async fn put_basemap(
     State(state): State<AppState>,
     access: Access,
@@ -216,7 +207,7 @@ async fn put_basemap(
         tile_url: trimmed(&body.tile_url),
         attribution: trimmed(&body.tile_url).and(trimmed(&body.attribution)),
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update wards set tile_url = $2, tile_attribution = $3 where code = $1",
         code,
@@ -225,10 +216,8 @@ async fn put_basemap(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(&mut tx, code, AuditAction::Update, "basemap", code, &stored)
+    tx.commit_with(code, AuditAction::Update, "basemap", code, &stored)
         .await?;
-    tx.commit().await?;
     state.load_tile_origins().await?;
     Ok(Json(stored))
 }

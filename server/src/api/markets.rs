@@ -4,12 +4,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, Market, MarketKind, MarketSummary, ModelSettings, NewMarket, Stall, StallDetails,
 };
 use domain::models::{FourT, cashless_market};
-use domain::{ErrorBody, FieldCode};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -71,8 +71,7 @@ async fn summaries(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<Mar
 /// The ward's markets and cooperatives with their shares of cashless traders; figures only.
 #[utoipa::path(get, path = "/wards/{code}/markets", tag = "models",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = [MarketSummary]), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [MarketSummary])))]
 async fn list_markets(
     State(state): State<AppState>,
     access: Access,
@@ -88,9 +87,7 @@ async fn list_markets(
 #[utoipa::path(post, path = "/wards/{code}/markets", tag = "models",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewMarket,
-    responses((status = 201, body = MarketSummary), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MarketSummary)))]
 async fn create_market(
     State(state): State<AppState>,
     access: Access,
@@ -101,7 +98,7 @@ async fn create_market(
     wards::ward(&state.db, code).await?;
     domain::validate::new_market(&new).map_err(Error::Validation)?;
     let name = new.name.trim();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let existing = sqlx::query!(
         "select ward_code, name, kind from markets where id = $1",
         new.id
@@ -122,8 +119,7 @@ async fn create_market(
             .execute(&mut *tx)
             .await
             .on_constraint("markets_ward_name_key", "name", FieldCode::Duplicate)?;
-            access
-                .audit(&mut tx, code, AuditAction::Create, "markets", new.id, &new)
+            tx.audit(code, AuditAction::Create, "markets", new.id, &new)
                 .await?;
         }
     }
@@ -169,8 +165,7 @@ async fn stalls(db: &PgPool, market: Uuid, seen: Option<&[Uuid]>) -> Result<Vec<
 /// roles).
 #[utoipa::path(get, path = "/markets/{id}", tag = "models",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Market), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Market)))]
 async fn get_market(
     State(state): State<AppState>,
     access: Access,
@@ -197,9 +192,7 @@ async fn get_market(
 #[utoipa::path(put, path = "/stalls/{id}", tag = "models",
     params(("id" = Uuid, Path)),
     request_body = StallDetails,
-    responses((status = 200, body = Stall), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Stall)))]
 async fn put_stall(
     State(state): State<AppState>,
     access: Access,
@@ -246,7 +239,7 @@ async fn put_stall(
         goods: details.goods.trim().to_owned(),
         ..details
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let changed = sqlx::query_scalar!(
         r#"insert into stalls (id, market_id, ward_code, tdp_id, trader_name, stall_code, goods,
                                trained_on, ecommerce_on, cashless_on, savings_on)
@@ -286,9 +279,7 @@ async fn put_stall(
         } else {
             AuditAction::Update
         };
-        access
-            .audit(&mut tx, ward, action, "stalls", id, &d)
-            .await?;
+        tx.audit(ward, action, "stalls", id, &d).await?;
     }
     tx.commit().await?;
     Ok(Json(Stall { id, details: d }))

@@ -31,7 +31,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
@@ -56,9 +56,119 @@ pub const PREFIX: &str = "/api/v1";
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
         (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models"),
         (name = "activities"), (name = "tickets")
-    )
+    ),
+    components(schemas(domain::ErrorBody)),
+    security(("session" = []))
 )]
 struct ApiDoc;
+
+/// The error answers operations share, added here from what each operation is rather than
+/// written on every handler: 400 for a body or query that does not parse, 401 for what needs a
+/// session, 403 for what a role may be refused (all that needs a session, but the person's own
+/// session and account), 404 for a path naming a record, 422 for input that breaks a rule. A
+/// handler states only the answers peculiar to it (409, 410, 413, 429, a sign-in's 401).
+/// Operations open to everyone say so with `security(())`. Applied once the routes are merged
+/// (a modifier on `ApiDoc` would see no paths yet); the authorisation matrix test checks every
+/// answer it sees against the result.
+struct SharedErrors;
+
+impl SharedErrors {
+    const RESPONSES: [(&str, &str, &str); 5] = [
+        (
+            "400",
+            "BadRequest",
+            "The body or query does not parse (`bad_request`).",
+        ),
+        (
+            "401",
+            "Unauthenticated",
+            "No session, or it has ended (`unauthenticated`).",
+        ),
+        (
+            "403",
+            "Forbidden",
+            "The person's role may not do this here (`forbidden`).",
+        ),
+        (
+            "404",
+            "NotFound",
+            "No such record, or not one the person may see (`not_found`).",
+        ),
+        (
+            "422",
+            "ValidationFailed",
+            "Input that breaks a rule; `fields` says which (`validation_failed`).",
+        ),
+    ];
+}
+
+impl utoipa::Modify for SharedErrors {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::ParameterIn;
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "ngoso",
+                "Set by `POST /session` (`__Host-ngoso` over HTTPS).",
+            ))),
+        );
+        for (_, name, description) in Self::RESPONSES {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorBody")))
+                .build();
+            components.responses.insert(
+                name.to_owned(),
+                RefOr::T(
+                    ResponseBuilder::new()
+                        .description(description)
+                        .content("application/json", body)
+                        .build(),
+                ),
+            );
+        }
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let own = path.starts_with("/api/v1/session") || path.starts_with("/api/v1/me/");
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let params = op.parameters.iter().flatten().filter_map(|p| match p {
+                    RefOr::T(p) => Some(&p.parameter_in),
+                    RefOr::Ref(_) => None,
+                });
+                let in_path = params.clone().any(|p| matches!(p, ParameterIn::Path));
+                let input = op.request_body.is_some()
+                    || params.clone().any(|p| matches!(p, ParameterIn::Query));
+                // `security(())` on the handler: open to everyone.
+                let session = op.security.is_none();
+                for (status, name, _) in Self::RESPONSES {
+                    let applies = match status {
+                        "400" | "422" => input,
+                        "401" => session,
+                        "403" => session && !own,
+                        _ => in_path,
+                    };
+                    if applies {
+                        op.responses
+                            .responses
+                            .entry(status.to_owned())
+                            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                    }
+                }
+            }
+        }
+    }
+}
 
 fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
@@ -93,11 +203,14 @@ fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_openapi()
+    let mut doc = routes().into_openapi();
+    SharedErrors.modify(&mut doc);
+    doc
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = routes().split_for_parts();
+    let (api, mut doc) = routes().split_for_parts();
+    SharedErrors.modify(&mut doc);
     let doc = Bytes::from(doc.to_json().expect("the OpenAPI document serialises"));
     api.route(&format!("{PREFIX}/openapi.json"), get(serve_openapi))
         .route("/api/{*rest}", any(not_found))

@@ -2,9 +2,9 @@
 //! models' counts per TDP — the rules of `domain::models`, counted in SQL.
 
 use axum::extract::State;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AuditAction, GuideChoice, Household, ModelSettings};
-use domain::{ErrorBody, FieldCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -24,8 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// What the ward judges its models by.
 #[utoipa::path(get, path = "/wards/{code}/models", tag = "models",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = ModelSettings), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ModelSettings)))]
 async fn get_settings(
     State(state): State<AppState>,
     access: Access,
@@ -40,9 +39,7 @@ async fn get_settings(
 #[utoipa::path(put, path = "/wards/{code}/models", tag = "models",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = ModelSettings,
-    responses((status = 200, body = ModelSettings), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ModelSettings)))]
 async fn put_settings(
     State(state): State<AppState>,
     access: Access,
@@ -52,19 +49,10 @@ async fn put_settings(
     access.ward(code, Action::ManageWard)?;
     wards::ward(&state.db, code).await?;
     domain::validate::model_settings(&new).map_err(Error::Validation)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     save_settings(&mut tx, code, &new).await?;
-    access
-        .audit(
-            &mut tx,
-            code,
-            AuditAction::Update,
-            "model_settings",
-            code,
-            &new,
-        )
+    tx.commit_with(code, AuditAction::Update, "model_settings", code, &new)
         .await?;
-    tx.commit().await?;
     Ok(Json(settings(&state.db, code).await?))
 }
 
@@ -72,9 +60,7 @@ async fn put_settings(
 #[utoipa::path(put, path = "/households/{id}/guide", tag = "models",
     params(("id" = Uuid, Path)),
     request_body = GuideChoice,
-    responses((status = 200, body = Household), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Household)))]
 async fn put_guide(
     State(state): State<AppState>,
     access: Access,
@@ -94,7 +80,7 @@ async fn put_guide(
             Some(_) => {}
         }
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     // `changed`: phones keeping this household pull it again (migration 0005).
     let updated = sqlx::query!(
         "update households set guide_id = $2, changed = pg_current_xact_id()
@@ -105,15 +91,7 @@ async fn put_guide(
     .execute(&mut *tx)
     .await?;
     if updated.rows_affected() > 0 {
-        access
-            .audit(
-                &mut tx,
-                place.ward,
-                AuditAction::Update,
-                "households",
-                id,
-                &choice,
-            )
+        tx.audit(place.ward, AuditAction::Update, "households", id, &choice)
             .await?;
     }
     tx.commit().await?;

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AuditAction, NewResident, Resident};
-use domain::{ErrorBody, FieldCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -23,8 +23,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// A resident with each skill's current status and every help received.
 #[utoipa::path(get, path = "/residents/{id}", tag = "residents",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Resident), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Resident)))]
 async fn get_resident(
     State(state): State<AppState>,
     access: Access,
@@ -38,9 +37,7 @@ async fn get_resident(
 #[utoipa::path(post, path = "/wards/{code}/residents", tag = "residents",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewResident,
-    responses((status = 201, body = Resident), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Resident)))]
 async fn create_resident(
     State(state): State<AppState>,
     access: Access,
@@ -64,7 +61,7 @@ async fn create_resident(
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
          values ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -80,9 +77,7 @@ async fn create_resident(
     .execute(&mut *tx)
     .await
     .on_constraint("residents_pkey", "id", FieldCode::Duplicate)?;
-    access
-        .audit(&mut tx, code, AuditAction::Create, "residents", id, &new)
+    tx.commit_with(code, AuditAction::Create, "residents", id, &new)
         .await?;
-    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(resident(&state.db, id).await?)))
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::audit::{self, Entry};
+use crate::audit::Write;
 use crate::auth::devices::{cookie_header, trust_device, trusted_device};
 use crate::auth::{
     self, Access, AuthSession, Backend, ClientAddress, Credentials, password, throttle,
@@ -31,6 +31,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Who is signed in (`user` is null when nobody is); on a server started with `--demo`, the
 /// demo ward's accounts and their password.
 #[utoipa::path(get, path = "/session", tag = "session",
+    security(()),
     responses((status = 200, body = SessionInfo)))]
 async fn get_session(
     State(state): State<AppState>,
@@ -84,8 +85,8 @@ async fn demo_accounts(db: &PgPool) -> Result<Vec<DemoAccount>> {
 /// before.
 #[utoipa::path(post, path = "/session", tag = "session",
     request_body = SignIn,
-    responses((status = 200, body = Me), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    security(()),
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody),
         (status = 429, body = ErrorBody)))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -128,6 +129,7 @@ async fn sign_in(
 
 /// Ends this session.
 #[utoipa::path(delete, path = "/session", tag = "session",
+    security(()),
     responses((status = 204)))]
 async fn sign_out(mut auth: AuthSession) -> Result<StatusCode> {
     auth::sign_out(&mut auth).await?;
@@ -137,8 +139,7 @@ async fn sign_out(mut auth: AuthSession) -> Result<StatusCode> {
 /// Changes the signed-in person's password. Their other sessions end; this one goes on.
 #[utoipa::path(put, path = "/session/password", tag = "session",
     request_body = PasswordChange,
-    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 204)))]
 async fn change_password(
     State(state): State<AppState>,
     access: Access,
@@ -157,7 +158,7 @@ async fn change_password(
         return Err(Error::field("new_password", FieldCode::WeakPassword));
     }
     let hash = password::hash(body.new_password).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update users set password_hash = $1 where id = $2",
         hash,
@@ -183,7 +184,7 @@ async fn change_password(
 
 /// A change to an account, in the audit log of every ward where the person acting holds a role.
 pub async fn audit_account_change(
-    tx: &mut sqlx::PgConnection,
+    tx: &mut Write,
     by: &auth::User,
     account: Uuid,
     change: &serde_json::Value,
@@ -191,18 +192,8 @@ pub async fn audit_account_change(
     let mut wards: Vec<i32> = by.grants.iter().map(|g| g.ward_code).collect();
     wards.dedup();
     for ward in wards {
-        audit::record(
-            &mut *tx,
-            Entry {
-                ward,
-                user: Some(by.id),
-                action: AuditAction::Update,
-                entity: "users",
-                entity_id: account.to_string(),
-                change,
-            },
-        )
-        .await?;
+        tx.audit(ward, AuditAction::Update, "users", account, change)
+            .await?;
     }
     Ok(())
 }

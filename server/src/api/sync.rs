@@ -40,9 +40,7 @@ const MAX_BATCH: usize = 500;
 #[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = VisitBatch,
-    responses((status = 200, body = Vec<SyncOutcome>), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SyncOutcome>)))]
 async fn sync_visits(
     State(state): State<AppState>,
     access: Access,
@@ -76,7 +74,7 @@ async fn sync_visits(
         });
     }
     let ids: Vec<Option<Uuid>> = incoming.iter().map(|i| i.visit.id).collect();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let recorded = record(&mut tx, &access, code, incoming, now).await?;
     tx.commit().await?;
     let mut recorded = ids.into_iter().zip(recorded);
@@ -131,8 +129,7 @@ fn is_snapshot(cursor: &str) -> bool {
 /// keep nothing offline: a ward is too big for a phone, and officials work online.
 #[utoipa::path(get, path = "/wards/{code}/sync/changes", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code"), Since),
-    responses((status = 200, body = SyncChanges), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = SyncChanges)))]
 async fn sync_changes(
     State(state): State<AppState>,
     access: Access,
@@ -192,8 +189,7 @@ async fn sync_changes(
 /// (admins), newest first.
 #[utoipa::path(get, path = "/wards/{code}/conflicts", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<SyncConflict>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<SyncConflict>)))]
 async fn list_conflicts(
     State(state): State<AppState>,
     access: Access,
@@ -223,17 +219,14 @@ async fn list_conflicts(
 #[utoipa::path(post, path = "/wards/{code}/conflicts/{id}/resolve", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code"), ("id" = i64, Path)),
     request_body = ConflictResolution,
-    responses((status = 204, description = "Settled"), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 204, description = "Settled"), (status = 409, body = ErrorBody)))]
 async fn resolve_conflict(
     State(state): State<AppState>,
     access: Access,
     Path((code, id)): Path<(i32, i64)>,
     Json(resolution): Json<ConflictResolution>,
 ) -> Result<StatusCode> {
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let conflict = sqlx::query!(
         "select tdp_id, received, resolution from sync_conflicts
          where id = $1 and ward_code = $2 for update",
@@ -277,16 +270,7 @@ async fn resolve_conflict(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            code,
-            AuditAction::Update,
-            "sync_conflicts",
-            id,
-            &resolution,
-        )
+    tx.commit_with(code, AuditAction::Update, "sync_conflicts", id, &resolution)
         .await?;
-    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,12 +2,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, HouseholdFilter, HouseholdSummary, NewTdp, NewTeamMember, Tdp, TdpDetail,
     TeamMember,
 };
-use domain::{ErrorBody, FieldCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -30,8 +30,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// The ward's TDPs in code order.
 #[utoipa::path(get, path = "/wards/{code}/tdps", tag = "tdps",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<Tdp>), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Tdp>)))]
 async fn list_tdps(
     State(state): State<AppState>,
     access: Access,
@@ -54,9 +53,7 @@ async fn list_tdps(
 #[utoipa::path(post, path = "/wards/{code}/tdps", tag = "tdps",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewTdp,
-    responses((status = 201, body = Tdp), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Tdp)))]
 async fn create_tdp(
     State(state): State<AppState>,
     access: Access,
@@ -66,7 +63,7 @@ async fn create_tdp(
     access.ward(code, Action::ManageWard)?;
     let ward = wards::ward(&state.db, code).await?;
     domain::validate::new_tdp(&new).map_err(Error::Validation)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let tdp = sqlx::query_as!(
         Tdp,
         "insert into tdps (id, ward_code, code, name, households_registered, adults_registered)
@@ -84,18 +81,15 @@ async fn create_tdp(
     .on_constraint("tdps_ward_code_key", "code", FieldCode::Duplicate)?;
     // A ward's first TDP brings the movement's default skills catalogue with it.
     crate::catalogue::seed_defaults(&mut tx, code, ward.province_code).await?;
-    access
-        .audit(&mut tx, code, AuditAction::Create, "tdps", tdp.id, &new)
+    tx.commit_with(code, AuditAction::Create, "tdps", tdp.id, &new)
         .await?;
-    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(tdp)))
 }
 
 /// A TDP with its team and its figures.
 #[utoipa::path(get, path = "/tdps/{id}", tag = "tdps",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TdpDetail), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TdpDetail)))]
 async fn get_tdp(
     State(state): State<AppState>,
     access: Access,
@@ -120,8 +114,7 @@ struct Shown {
 /// address.
 #[utoipa::path(get, path = "/tdps/{id}/households", tag = "tdps",
     params(("id" = Uuid, Path), Page, Shown),
-    responses((status = 200, body = Vec<HouseholdSummary>), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<HouseholdSummary>)))]
 async fn list_households(
     State(state): State<AppState>,
     access: Access,
@@ -146,9 +139,7 @@ async fn list_households(
 #[utoipa::path(post, path = "/tdps/{id}/team", tag = "tdps",
     params(("id" = Uuid, Path)),
     request_body = NewTeamMember,
-    responses((status = 201, body = TeamMember), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TeamMember)))]
 async fn add_team_member(
     State(state): State<AppState>,
     access: Access,
@@ -168,7 +159,7 @@ async fn add_team_member(
         role: new.role,
         phone,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "insert into team_members (id, tdp_id, full_name, role, phone) values ($1, $2, $3, $4, $5)",
         member.id,
@@ -179,16 +170,13 @@ async fn add_team_member(
     )
     .execute(&mut *tx)
     .await?;
-    access
-        .audit(
-            &mut tx,
-            place.ward,
-            AuditAction::Create,
-            "team_members",
-            member.id,
-            &member,
-        )
-        .await?;
-    tx.commit().await?;
+    tx.commit_with(
+        place.ward,
+        AuditAction::Create,
+        "team_members",
+        member.id,
+        &member,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(member)))
 }

@@ -5,12 +5,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, NewComment, NewTicket, ResponderRef, TdpTickets, Ticket, TicketAssignment,
     TicketDetail, TicketEvent, TicketEventKind, TicketFigures, TicketStatus, TicketStatusChange,
 };
-use domain::{ErrorBody, FieldCode};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -185,8 +185,7 @@ struct Filter {
 /// or the resolved ones.
 #[utoipa::path(get, path = "/wards/{code}/tickets", tag = "tickets",
     params(("code" = i32, Path, description = "Official ward code"), Filter),
-    responses((status = 200, body = [Ticket]), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Ticket])))]
 async fn list_tickets(
     State(state): State<AppState>,
     access: Access,
@@ -213,9 +212,7 @@ async fn list_tickets(
 #[utoipa::path(post, path = "/wards/{code}/tickets", tag = "tickets",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = NewTicket,
-    responses((status = 201, body = Ticket), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Ticket)))]
 async fn create_ticket(
     State(state): State<AppState>,
     access: Access,
@@ -265,7 +262,7 @@ async fn create_ticket(
     }
     let (title, description) = (new.title.trim(), new.description.trim());
     let place = new.place.as_deref().map(str::trim);
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let inserted = sqlx::query!(
         "insert into tickets (id, ward_code, tdp_id, household_id, resident_id, place, skill_id,
                               title, description, opened_by, opened_at)
@@ -298,8 +295,7 @@ async fn create_ticket(
         )
         .execute(&mut *tx)
         .await?;
-        access
-            .audit(&mut tx, code, AuditAction::Create, "tickets", new.id, &new)
+        tx.audit(code, AuditAction::Create, "tickets", new.id, &new)
             .await?;
     }
     tx.commit().await?;
@@ -322,8 +318,7 @@ async fn create_ticket(
 /// and how long the last 30 days' took to resolve. Counts only, for everyone in the ward.
 #[utoipa::path(get, path = "/wards/{code}/tickets/figures", tag = "tickets",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = TicketFigures), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TicketFigures)))]
 async fn ticket_figures(
     State(state): State<AppState>,
     access: Access,
@@ -369,8 +364,7 @@ async fn ticket_figures(
 /// A ticket with its history; for the rapid-response team, with whom it can be assigned to.
 #[utoipa::path(get, path = "/tickets/{id}", tag = "tickets",
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = TicketDetail), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = TicketDetail)))]
 async fn get_ticket(
     State(state): State<AppState>,
     access: Access,
@@ -386,9 +380,7 @@ async fn get_ticket(
 #[utoipa::path(post, path = "/tickets/{id}/comments", tag = "tickets",
     params(("id" = Uuid, Path)),
     request_body = NewComment,
-    responses((status = 201, body = TicketDetail), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = TicketDetail)))]
 async fn add_comment(
     State(state): State<AppState>,
     access: Access,
@@ -398,7 +390,7 @@ async fn add_comment(
     let ticket = ticket(&state.db, &access, id, Action::ViewPeople).await?;
     domain::validate::new_comment(&comment).map_err(Error::Validation)?;
     let text = comment.text.trim();
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let inserted = sqlx::query!(
         "insert into ticket_events (id, ticket_id, author_id, kind, text, at)
          values ($1, $2, $3, 'comment', $4, $5)
@@ -414,16 +406,14 @@ async fn add_comment(
     .rows_affected()
         == 1;
     if inserted {
-        access
-            .audit(
-                &mut tx,
-                ticket.ward_code,
-                AuditAction::Create,
-                "ticket_comments",
-                comment.id,
-                &comment,
-            )
-            .await?;
+        tx.audit(
+            ticket.ward_code,
+            AuditAction::Create,
+            "ticket_comments",
+            comment.id,
+            &comment,
+        )
+        .await?;
     } else {
         let same = sqlx::query_scalar!(
             r#"select exists(select 1 from ticket_events
@@ -453,9 +443,7 @@ async fn add_comment(
 #[utoipa::path(put, path = "/tickets/{id}/assignee", tag = "tickets",
     params(("id" = Uuid, Path)),
     request_body = TicketAssignment,
-    responses((status = 200, body = TicketDetail), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TicketDetail)))]
 async fn put_assignee(
     State(state): State<AppState>,
     access: Access,
@@ -471,7 +459,7 @@ async fn put_assignee(
     {
         return Err(Error::field("assignee_id", FieldCode::UnknownReference));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     // Two responders taking the same ticket at once: the second sees the first's assignment.
     let current = sqlx::query!(
         "select status, assignee_id from tickets where id = $1 for update",
@@ -517,16 +505,14 @@ async fn put_assignee(
             .execute(&mut *tx)
             .await?;
         }
-        access
-            .audit(
-                &mut tx,
-                ticket.ward_code,
-                AuditAction::Update,
-                "ticket_assignee",
-                id,
-                &body,
-            )
-            .await?;
+        tx.audit(
+            ticket.ward_code,
+            AuditAction::Update,
+            "ticket_assignee",
+            id,
+            &body,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Json(reread(&state.db, &access, id).await?))
@@ -537,9 +523,7 @@ async fn put_assignee(
 #[utoipa::path(put, path = "/tickets/{id}/status", tag = "tickets",
     params(("id" = Uuid, Path)),
     request_body = TicketStatusChange,
-    responses((status = 200, body = TicketDetail), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = TicketDetail)))]
 async fn put_status(
     State(state): State<AppState>,
     access: Access,
@@ -548,7 +532,7 @@ async fn put_status(
 ) -> ApiResult<TicketDetail> {
     let ticket = ticket(&state.db, &access, id, Action::Respond).await?;
     domain::validate::ticket_status(&body).map_err(Error::Validation)?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = access.write(&state.db).await?;
     let current = sqlx::query_scalar!("select status from tickets where id = $1 for update", id)
         .fetch_one(&mut *tx)
         .await?;
@@ -576,16 +560,14 @@ async fn put_status(
         )
         .execute(&mut *tx)
         .await?;
-        access
-            .audit(
-                &mut tx,
-                ticket.ward_code,
-                AuditAction::Update,
-                "ticket_status",
-                id,
-                &body,
-            )
-            .await?;
+        tx.audit(
+            ticket.ward_code,
+            AuditAction::Update,
+            "ticket_status",
+            id,
+            &body,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Json(reread(&state.db, &access, id).await?))

@@ -4,9 +4,9 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
-use domain::{ErrorBody, FieldCode};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
@@ -28,7 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The wards where the signed-in person holds a role, by name.
 #[utoipa::path(get, path = "/wards", tag = "wards",
-    responses((status = 200, body = Vec<Ward>), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Ward>)))]
 async fn list_wards(State(state): State<AppState>, access: Access) -> ApiResult<Vec<Ward>> {
     Ok(Json(
         sqlx::query_as!(
@@ -47,8 +47,7 @@ async fn list_wards(State(state): State<AppState>, access: Access) -> ApiResult<
 /// One of the signed-in person's wards, by its official code.
 #[utoipa::path(get, path = "/wards/{code}", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code, e.g. 619 for Phường Phú Diễn")),
-    responses((status = 200, body = Ward), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Ward)))]
 async fn get_ward(
     State(state): State<AppState>,
     access: Access,
@@ -61,8 +60,7 @@ async fn get_ward(
 /// Every skill ward-wide and per TDP against its target, visit coverage and satisfaction.
 #[utoipa::path(get, path = "/wards/{code}/dashboard", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Dashboard), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Dashboard)))]
 async fn get_dashboard(
     State(state): State<AppState>,
     access: Access,
@@ -76,8 +74,7 @@ async fn get_dashboard(
 /// The ward's skills catalogue, in display order.
 #[utoipa::path(get, path = "/wards/{code}/skills", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
-    responses((status = 200, body = Vec<Skill>), (status = 401, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<Skill>)))]
 async fn list_skills(
     State(state): State<AppState>,
     access: Access,
@@ -99,9 +96,7 @@ struct SearchQuery {
 /// the signed-in person may see; residents in Vietnamese name order, at most 20 of each.
 #[utoipa::path(get, path = "/wards/{code}/search", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), SearchQuery),
-    responses((status = 200, body = SearchResults), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = SearchResults)))]
 async fn search(
     State(state): State<AppState>,
     access: Access,

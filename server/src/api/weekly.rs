@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use chrono::NaiveDate;
-use domain::ErrorBody;
 use domain::access::Action;
 use domain::api::WeeklyReport;
 use domain::time::week_of;
@@ -33,8 +32,7 @@ struct WeekQuery {
 /// team's tickets.
 #[utoipa::path(get, path = "/wards/{code}/weekly", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), WeekQuery),
-    responses((status = 200, body = WeeklyReport), (status = 400, body = ErrorBody),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WeeklyReport)))]
 async fn weekly(
     State(state): State<AppState>,
     access: Access,

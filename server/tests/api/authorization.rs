@@ -1173,6 +1173,7 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
     for &role in Role::ALL {
         clients.push((Some(role), admin.signed_in_as(WARD, role).await));
     }
+    let documented = documented_answers();
     let mut wrong = Vec::new();
     let mut checked = 0;
     for row in matrix() {
@@ -1188,6 +1189,14 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
                 if got != want {
                     wrong.push(format!(
                         "{} {} as {role:?} in {place_kind:?}: want {want}, got {got} {body}",
+                        row.method, row.path
+                    ));
+                }
+                let answer = (row.method.to_string(), row.path.to_owned(), got.as_u16());
+                if !documented.contains(&answer) {
+                    wrong.push(format!(
+                        "{} {} as {role:?} in {place_kind:?} answered {got}, which the OpenAPI \
+                         document does not list",
                         row.method, row.path
                     ));
                 }
@@ -1213,6 +1222,27 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// Every (method, path, status) the OpenAPI document lists, paths without the `/api/v1`.
+fn documented_answers() -> BTreeSet<(String, String, u16)> {
+    let doc = server::api::openapi();
+    let mut answers = BTreeSet::new();
+    for (path, item) in &doc.paths.paths {
+        let path = path.strip_prefix("/api/v1").unwrap_or(path);
+        for (method, op) in [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ] {
+            for status in op.iter().flat_map(|op| op.responses.responses.keys()) {
+                answers.insert((method.to_owned(), path.to_owned(), status.parse().unwrap()));
+            }
+        }
+    }
+    answers
 }
 
 #[test]
