@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::ErrorNotice;
 use crate::api::ApiError;
+use crate::i18n::{t_string, use_i18n};
 use crate::labels::field_message;
 
 /// What a form shows after a submit: the field errors next to their fields, any other failure
@@ -136,6 +137,43 @@ pub fn TextField(
             />
             {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
         </div>
+    }
+}
+
+/// A phone number: what people sign in with. `autocomplete` is `username` where it is the
+/// person's own.
+#[component]
+pub fn PhoneField(
+    id: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    #[prop(default = "username")] autocomplete: &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TextField id label=move || t_string!(i18n, session.phone) value error kind="tel" autocomplete />
+    }
+}
+
+/// A password being chosen, with what makes one strong enough.
+#[component]
+pub fn NewPasswordField(
+    id: &'static str,
+    #[prop(into)] label: TextProp,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TextField
+            id
+            label
+            hint=move || t_string!(i18n, invitation.password_hint)
+            value
+            error
+            kind="password"
+            autocomplete="new-password"
+        />
     }
 }
 

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FormState, TextField, loaded};
+use crate::components::{ErrorNotice, FormState, PhoneField, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, role_name};
@@ -133,13 +133,7 @@ fn AccountsView(ward: i32, tdps: Vec<Tdp>) -> impl IntoView {
                 error=form.field("full_name")
                 autocomplete="off"
             />
-            <TextField
-                id="account-phone"
-                label=move || t_string!(i18n, session.phone)
-                value=phone
-                error=form.field("phone")
-                kind="tel"
-            />
+            <PhoneField id="account-phone" value=phone error=form.field("phone") autocomplete="off" />
             <TextField
                 id="account-password"
                 label=move || t_string!(i18n, accounts.first_password)

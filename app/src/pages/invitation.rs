@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api;
-use crate::components::{FormState, TextField, loaded};
+use crate::components::{FormState, NewPasswordField, PhoneField, loaded};
 use crate::format::date_time;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::routes::Route;
@@ -62,22 +62,12 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
             {t!(i18n, invitation.expires, when = date_time(preview.expires_at))}
         </p>
         <form class="form" on:submit=submit novalidate>
-            <TextField
-                id="invitation-phone"
-                label=move || t_string!(i18n, session.phone)
-                value=phone
-                error=form.field("phone")
-                kind="tel"
-                autocomplete="username"
-            />
-            <TextField
+            <PhoneField id="invitation-phone" value=phone error=form.field("phone") />
+            <NewPasswordField
                 id="invitation-password"
                 label=move || t_string!(i18n, invitation.password)
-                hint=move || t_string!(i18n, invitation.password_hint)
                 value=password
                 error=form.field("password")
-                kind="password"
-                autocomplete="new-password"
             />
             {form.failure_view()}
             <button type="submit" class="button primary" disabled=form.busy>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::{FormState, TextField};
+use crate::components::{FormState, NewPasswordField, TextField};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::session::{grant_text, use_session};
 
@@ -58,14 +58,11 @@ pub fn MyAccount() -> impl IntoView {
                 kind="password"
                 autocomplete="current-password"
             />
-            <TextField
+            <NewPasswordField
                 id="new-password"
                 label=move || t_string!(i18n, account.new_password)
-                hint=move || t_string!(i18n, invitation.password_hint)
                 value=new
                 error=form.field("new_password")
-                kind="password"
-                autocomplete="new-password"
             />
             {form.failure_view()}
             <Show when=move || done.get()>
