@@ -75,6 +75,17 @@ impl Errors {
     }
 }
 
+/// An `unknown_reference` error for each item of the list `field` that `known` does not
+/// accept: ids of another ward, of records since removed, of people one may not see.
+pub fn unknown<T>(field: &str, items: &[T], known: impl Fn(&T) -> bool) -> Vec<FieldError> {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| !known(item))
+        .map(|(i, _)| FieldError::new(format!("{field}[{i}]"), FieldCode::UnknownReference))
+        .collect()
+}
+
 /// A Vietnamese phone number: 10 digits starting with 0, or +84 followed by 9 digits; spaces,
 /// dots and dashes are allowed between digits.
 pub fn normalise_phone(raw: &str) -> Option<String> {
@@ -1035,5 +1046,15 @@ mod tests {
             codes(basemap(&b(None, Some("© OpenStreetMap")))),
             vec![("tile_url".into(), FieldCode::Required)]
         );
+    }
+
+    #[test]
+    fn unknown_references_are_named_by_their_place_in_the_list() {
+        let known: HashSet<i32> = [1, 3].into();
+        let errors = unknown("tdp_ids", &[1, 2, 3, 4], |t| known.contains(t));
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["tdp_ids[1]", "tdp_ids[3]"]);
+        assert!(errors.iter().all(|e| e.code == FieldCode::UnknownReference));
+        assert!(unknown("topics", &[1, 3], |t| known.contains(t)).is_empty());
     }
 }

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, SubsecRound};
 use domain::access::{Action, Reach};
 use domain::api::{Activity, ActivityDetail, Attendance, AuditAction, Learning, NewActivity};
+use domain::validate::unknown;
 use domain::{FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -87,15 +88,9 @@ async fn create_activity(
     .await?
     .into_iter()
     .collect();
-    let unknown: Vec<FieldError> = new
-        .topics
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !known.contains(t))
-        .map(|(i, _)| FieldError::new(format!("topics[{i}]"), FieldCode::UnknownReference))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(Error::Validation(unknown));
+    let refused = unknown("topics", &new.topics, |t| known.contains(t));
+    if !refused.is_empty() {
+        return Err(Error::Validation(refused));
     }
     let (title, place, organiser) = (new.title.trim(), new.place.trim(), new.organiser.trim());
     // PostgreSQL keeps microseconds: a finer time sent again must still compare equal.
@@ -200,15 +195,11 @@ async fn put_attendance(
     .await?
     .into_iter()
     .collect();
-    let unknown: Vec<FieldError> = body
-        .resident_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !reachable.contains(r))
-        .map(|(i, _)| FieldError::new(format!("resident_ids[{i}]"), FieldCode::UnknownReference))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(Error::Validation(unknown));
+    let refused = unknown("resident_ids", &body.resident_ids, |r| {
+        reachable.contains(r)
+    });
+    if !refused.is_empty() {
+        return Err(Error::Validation(refused));
     }
     let elsewhere = sqlx::query_scalar!(
         r#"select count(*) as "n!" from attendance x join residents r on r.id = x.resident_id
@@ -297,13 +288,7 @@ async fn put_learning(
     .await?
     .into_iter()
     .collect();
-    let mut problems: Vec<FieldError> = body
-        .achieved
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| !attendees.contains(r))
-        .map(|(i, _)| FieldError::new(format!("achieved[{i}]"), FieldCode::UnknownReference))
-        .collect();
+    let mut problems = unknown("achieved", &body.achieved, |r| attendees.contains(r));
     let mut seen = HashSet::new();
     for (i, r) in body.achieved.iter().enumerate() {
         if !seen.insert(r) {

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use domain::access::Action;
 use domain::api::{Assignment, AuditAction, HouseholdSummary};
+use domain::validate::unknown;
 use domain::{FieldCode, FieldError};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -59,15 +60,9 @@ async fn assign(
     )
     .fetch_all(&state.db)
     .await?;
-    fields.extend(
-        a.household_ids
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| !known.contains(h))
-            .map(|(i, _)| {
-                FieldError::new(format!("household_ids[{i}]"), FieldCode::UnknownReference)
-            }),
-    );
+    fields.extend(unknown("household_ids", &a.household_ids, |h| {
+        known.contains(h)
+    }));
     if !fields.is_empty() {
         return Err(Error::Validation(fields));
     }

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{AuditAction, Campaign, CampaignProgress, NewCampaign};
 use domain::campaigns::HOUSEHOLDS_VISITED;
+use domain::validate::unknown;
 use domain::{FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -68,13 +69,7 @@ async fn create_campaign(
             .await?
             .into_iter()
             .collect();
-    let mut problems: Vec<FieldError> = new
-        .tdp_ids
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !in_ward.contains(t))
-        .map(|(i, _)| FieldError::new(format!("tdp_ids[{i}]"), FieldCode::UnknownReference))
-        .collect();
+    let mut problems = unknown("tdp_ids", &new.tdp_ids, |t| in_ward.contains(t));
     problems.extend(
         new.targets
             .iter()
