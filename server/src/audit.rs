@@ -48,30 +48,18 @@ impl Write {
         entity_id: impl ToString,
         change: &T,
     ) -> Result<()> {
-        let change = serde_json::to_value(change).map_err(anyhow::Error::from)?;
-        sqlx::query!(
-            "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
-             values ($1, $2, $3, $4, $5, $6)",
-            ward,
-            self.by,
-            action.as_str(),
-            entity,
-            entity_id.to_string(),
-            change,
-        )
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(())
+        self.audit_all(ward, action, entity, &[(entity_id, change)])
+            .await
     }
 
     /// Records one kind of change to many records of one ward at once (a sync batch, an
     /// import), in one statement.
-    pub async fn audit_all<T: Serialize>(
+    pub async fn audit_all<I: ToString, T: Serialize>(
         &mut self,
         ward: i32,
         action: AuditAction,
         entity: &str,
-        changes: &[(Uuid, &T)],
+        changes: &[(I, &T)],
     ) -> Result<()> {
         let ids: Vec<String> = changes.iter().map(|(id, _)| id.to_string()).collect();
         let values = changes

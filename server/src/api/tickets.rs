@@ -5,6 +5,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
@@ -12,7 +13,7 @@ use domain::api::{
     TicketDetail, TicketEvent, TicketEventKind, TicketFigures, TicketStatus, TicketStatusChange,
 };
 use serde::Deserialize;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -153,6 +154,65 @@ async fn detail(db: &PgPool, access: &Access, ticket: Ticket) -> Result<TicketDe
     })
 }
 
+/// One entry of a ticket's history.
+struct Event<'a> {
+    /// A comment keeps the id its phone gave it, so that sending it again adds nothing.
+    id: Uuid,
+    kind: TicketEventKind,
+    status: Option<TicketStatus>,
+    assignee: Option<Uuid>,
+    text: Option<&'a str>,
+}
+
+impl<'a> Event<'a> {
+    fn new(kind: TicketEventKind) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            kind,
+            status: None,
+            assignee: None,
+            text: None,
+        }
+    }
+
+    /// The ticket opened, or moved to `status`, with what the person said of it.
+    fn status(kind: TicketEventKind, status: TicketStatus, note: Option<&'a str>) -> Self {
+        Self {
+            status: Some(status),
+            text: note,
+            ..Self::new(kind)
+        }
+    }
+}
+
+/// Adds `event` to the ticket's history, by the person acting, at `at`; false when an event
+/// with its id is there already.
+async fn add_event(
+    tx: &mut PgConnection,
+    access: &Access,
+    at: DateTime<Utc>,
+    ticket: Uuid,
+    event: Event<'_>,
+) -> Result<bool> {
+    let added = sqlx::query!(
+        "insert into ticket_events (id, ticket_id, author_id, kind, status, assignee_id, text, at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (id) do nothing",
+        event.id,
+        ticket,
+        access.user.id,
+        event.kind.as_str(),
+        event.status.map(TicketStatus::as_str),
+        event.assignee,
+        event.text,
+        at,
+    )
+    .execute(tx)
+    .await?
+    .rows_affected();
+    Ok(added == 1)
+}
+
 /// A ticket as a change left it, for the answer.
 async fn reread(db: &PgPool, access: &Access, id: Uuid) -> Result<TicketDetail> {
     let ticket = ticket(db, access, id, Action::ViewPeople).await?;
@@ -285,16 +345,8 @@ async fn create_ticket(
     .rows_affected()
         == 1;
     if inserted {
-        sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, status, at)
-             values ($1, $2, $3, 'opened', 'open', $4)",
-            Uuid::now_v7(),
-            new.id,
-            access.user.id,
-            state.now(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        let opened = Event::status(TicketEventKind::Opened, TicketStatus::Open, None);
+        add_event(&mut tx, &access, state.now(), new.id, opened).await?;
         tx.audit(code, AuditAction::Create, "tickets", new.id, &new)
             .await?;
     }
@@ -391,20 +443,12 @@ async fn add_comment(
     domain::validate::new_comment(&comment).map_err(Error::Validation)?;
     let text = comment.text.trim();
     let mut tx = access.write(&state.db).await?;
-    let inserted = sqlx::query!(
-        "insert into ticket_events (id, ticket_id, author_id, kind, text, at)
-         values ($1, $2, $3, 'comment', $4, $5)
-         on conflict (id) do nothing",
-        comment.id,
-        id,
-        access.user.id,
-        text,
-        state.now(),
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
+    let said = Event {
+        id: comment.id,
+        text: Some(text),
+        ..Event::new(TicketEventKind::Comment)
+    };
+    let inserted = add_event(&mut tx, &access, state.now(), id, said).await?;
     if inserted {
         tx.audit(
             ticket.ward_code,
@@ -481,29 +525,14 @@ async fn put_assignee(
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, assignee_id, at)
-             values ($1, $2, $3, 'assigned', $4, $5)",
-            Uuid::now_v7(),
-            id,
-            access.user.id,
-            body.assignee_id,
-            state.now(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        let assigned = Event {
+            assignee: body.assignee_id,
+            ..Event::new(TicketEventKind::Assigned)
+        };
+        add_event(&mut tx, &access, state.now(), id, assigned).await?;
         if let Some(status) = status {
-            sqlx::query!(
-                "insert into ticket_events (id, ticket_id, author_id, kind, status, at)
-                 values ($1, $2, $3, 'status', $4, $5)",
-                Uuid::now_v7(),
-                id,
-                access.user.id,
-                status.as_str(),
-                state.now(),
-            )
-            .execute(&mut *tx)
-            .await?;
+            let moved = Event::status(TicketEventKind::Status, status, None);
+            add_event(&mut tx, &access, state.now(), id, moved).await?;
         }
         tx.audit(
             ticket.ward_code,
@@ -548,18 +577,12 @@ async fn put_status(
         .execute(&mut *tx)
         .await?;
         let note = body.note.trim();
-        sqlx::query!(
-            "insert into ticket_events (id, ticket_id, author_id, kind, status, text, at)
-             values ($1, $2, $3, 'status', $4, $5, $6)",
-            Uuid::now_v7(),
-            id,
-            access.user.id,
-            body.status.as_str(),
+        let moved = Event::status(
+            TicketEventKind::Status,
+            body.status,
             (!note.is_empty()).then_some(note),
-            state.now(),
-        )
-        .execute(&mut *tx)
-        .await?;
+        );
+        add_event(&mut tx, &access, state.now(), id, moved).await?;
         tx.audit(
             ticket.ward_code,
             AuditAction::Update,
