@@ -42,6 +42,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),
+        FieldCode::ControlCharacters => t_string!(i18n, fields.control_characters),
     }
 }
 

@@ -99,6 +99,9 @@ pub enum FieldCode {
     SwappedCoordinates,
     /// A boundary that crosses itself, or whose rings are not closed or overlap.
     InvalidGeometry,
+    /// Text holding an invisible control character (NUL and the like), which no keyboard types:
+    /// pasted from a broken file, or sent on purpose.
+    ControlCharacters,
 }
 }
 
@@ -146,6 +149,9 @@ impl FieldCode {
             }
             Self::RoleScope => {
                 "Vai trò tổ trưởng và thành viên tổ cần chọn một tổ dân phố; các vai trò khác thì không."
+            }
+            Self::ControlCharacters => {
+                "Nội dung có ký tự điều khiển không hiển thị được. Hãy gõ lại thay vì dán."
             }
         }
     }

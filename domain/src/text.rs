@@ -131,6 +131,14 @@ fn letters(s: &str) -> Vec<Result<Letter, char>> {
     out
 }
 
+/// Whether `s` holds a control character other than the line breaks and tabs a text area
+/// types: NUL (which PostgreSQL refuses in text) and the other C0/C1 codes, which no keyboard
+/// types and no screen shows.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Lowercase, without diacritics, `đ` as `d`, runs of white space as one space: the form both
 /// stored names and search queries are compared in.
 pub fn fold(s: &str) -> String {
@@ -243,5 +251,14 @@ mod tests {
     #[test]
     fn empty_name_has_a_key() {
         assert_eq!(name_sort_key("   "), "\u{1f}");
+    }
+
+    #[test]
+    fn control_characters_are_caught_but_line_breaks_are_text() {
+        assert!(has_control("ng\u{0}uyen"));
+        assert!(has_control("Lê\u{1b}[31m"));
+        assert!(has_control("\u{85}"));
+        assert!(!has_control("Số 12, ngõ 3\nTổ 5\tcạnh chợ\r\n"));
+        assert!(!has_control("Nguyễn Thị Ánh"));
     }
 }

@@ -14,6 +14,7 @@ use crate::api::{
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
+use crate::text::has_control;
 
 pub const NAME_MAX: usize = 120;
 pub const ADDRESS_MAX: usize = 200;
@@ -46,18 +47,24 @@ impl Errors {
         self.0.push(FieldError::new(field, code));
     }
 
-    /// A required text field: present after trimming, and no longer than `max` characters.
+    /// A required text field: present after trimming, no longer than `max` characters, and
+    /// without control characters.
     pub fn text(&mut self, field: &str, value: &str, max: usize) {
-        if value.trim().is_empty() {
+        if has_control(value) {
+            self.add(field, FieldCode::ControlCharacters);
+        } else if value.trim().is_empty() {
             self.add(field, FieldCode::Required);
         } else if value.chars().count() > max {
             self.add(field, FieldCode::TooLong);
         }
     }
 
-    /// Free text a person typed about a resident: no longer than `max`, and no identity number.
+    /// Free text a person typed about a resident: no longer than `max`, no control characters
+    /// and no identity number.
     fn free_text(&mut self, field: &str, value: &str, max: usize, required: bool) {
-        if required && value.trim().is_empty() {
+        if has_control(value) {
+            self.add(field, FieldCode::ControlCharacters);
+        } else if required && value.trim().is_empty() {
             self.add(field, FieldCode::Required);
         } else if value.chars().count() > max {
             self.add(field, FieldCode::TooLong);
@@ -107,7 +114,9 @@ pub fn normalise_phone(raw: &str) -> Option<String> {
 /// A new password's length; whether it is common is the server's check.
 pub fn password(e: &mut Errors, field: &str, value: &str) {
     let chars = value.chars().count();
-    if chars == 0 {
+    if has_control(value) {
+        e.add(field, FieldCode::ControlCharacters);
+    } else if chars == 0 {
         e.add(field, FieldCode::Required);
     } else if chars < PASSWORD_MIN {
         e.add(field, FieldCode::TooShort);
@@ -293,7 +302,9 @@ pub fn stall(s: &StallDetails, today: NaiveDate) -> Result<(), Vec<FieldError>> 
     let mut e = Errors::default();
     e.text("trader_name", &s.trader_name, NAME_MAX);
     e.text("stall_code", &s.stall_code, STALL_CODE_MAX);
-    if s.goods.chars().count() > NAME_MAX {
+    if has_control(&s.goods) {
+        e.add("goods", FieldCode::ControlCharacters);
+    } else if s.goods.chars().count() > NAME_MAX {
         e.add("goods", FieldCode::TooLong);
     }
     for (step, field) in FourT::ALL.into_iter().zip(FOUR_T_FIELDS) {
@@ -402,7 +413,9 @@ pub fn basemap(b: &Basemap) -> Result<(), Vec<FieldError>> {
         (None | Some(""), None) => {}
         (None | Some(""), Some(_)) => e.add("tile_url", FieldCode::Required),
         (Some(url), attribution) => {
-            if url.chars().count() > 300 {
+            if has_control(url) {
+                e.add("tile_url", FieldCode::ControlCharacters);
+            } else if url.chars().count() > 300 {
                 e.add("tile_url", FieldCode::TooLong);
             } else if crate::map::tile_origin(url).is_none() {
                 e.add("tile_url", FieldCode::InvalidFormat);
@@ -416,7 +429,9 @@ pub fn basemap(b: &Basemap) -> Result<(), Vec<FieldError>> {
 /// An attendee checking in gives a name and a birth year that could be theirs.
 pub fn check_in(c: &CheckIn, today: NaiveDate) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
-    if c.code.trim().is_empty() {
+    if has_control(&c.code) {
+        e.add("code", FieldCode::ControlCharacters);
+    } else if c.code.trim().is_empty() {
         e.add("code", FieldCode::Required);
     }
     e.text("full_name", &c.full_name, NAME_MAX);
@@ -519,9 +534,7 @@ pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> 
     {
         e.add("satisfaction", FieldCode::OutOfRange);
     }
-    if v.note.chars().count() > NOTE_MAX {
-        e.add("note", FieldCode::TooLong);
-    }
+    e.free_text("note", &v.note, NOTE_MAX, false);
     e.finish()
 }
 
@@ -1056,5 +1069,32 @@ mod tests {
         assert_eq!(fields, ["tdp_ids[1]", "tdp_ids[3]"]);
         assert!(errors.iter().all(|e| e.code == FieldCode::UnknownReference));
         assert!(unknown("topics", &[1, 3], |t| known.contains(t)).is_empty());
+    }
+
+    #[test]
+    fn control_characters_are_refused_in_every_kind_of_text() {
+        let mut v = visit();
+        v.note = "đã cài VNeID\u{0}".into();
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [("note".into(), FieldCode::ControlCharacters)]
+        );
+        v.note = "Cài VNeID cho bà.\nHẹn tuần sau.".into();
+        assert_eq!(codes(new_visit(&v, today())), []);
+        v.note = "CCCD 001085012345".into();
+        assert_eq!(
+            codes(new_visit(&v, today())),
+            [("note".into(), FieldCode::IdNumber)]
+        );
+        let mut e = Errors::default();
+        e.text("full_name", "Nguyễn\u{0}Văn A", NAME_MAX);
+        password(&mut e, "password", "mot\u{7}cau rat dai");
+        assert_eq!(
+            codes(e.finish()),
+            [
+                ("full_name".into(), FieldCode::ControlCharacters),
+                ("password".into(), FieldCode::ControlCharacters),
+            ]
+        );
     }
 }

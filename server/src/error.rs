@@ -30,7 +30,7 @@ pub enum Error {
     #[error("conflict")]
     Conflict,
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -92,6 +92,22 @@ impl IntoResponse for Error {
     }
 }
 
+/// Text the database cannot store (NUL, which PostgreSQL refuses in `text` and `jsonb`) is the
+/// request's fault, whichever field held it: 400, never a 500. The forms refuse it first, with
+/// the field named (`control_characters`).
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021" | "22P05")) =>
+            {
+                Self::BadRequest(db.message().to_owned())
+            }
+            _ => Self::Database(e),
+        }
+    }
+}
+
 /// Maps a violated database constraint, by name, to the field error it means; any other
 /// database error passes through unchanged.
 pub trait OnConstraint<T> {
@@ -102,7 +118,7 @@ impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
     fn on_constraint(self, name: &str, field: &str, code: FieldCode) -> Result<T> {
         self.map_err(|e| match &e {
             sqlx::Error::Database(db) if db.constraint() == Some(name) => Error::field(field, code),
-            _ => Error::Database(e),
+            _ => Error::from(e),
         })
     }
 }

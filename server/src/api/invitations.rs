@@ -294,7 +294,7 @@ async fn accept_invitation(
                 sqlx::Error::Database(d) if d.is_unique_violation() => {
                     Error::field("phone", FieldCode::Duplicate)
                 }
-                _ => Error::Database(e),
+                _ => Error::from(e),
             })?;
             id
         }

@@ -104,6 +104,9 @@ async fn search(
     Query(query): Query<SearchQuery>,
 ) -> ApiResult<SearchResults> {
     let tdps = crate::auth::only_tdps(&access.ward(code, Action::ViewPeople)?);
+    if domain::text::has_control(&query.q) {
+        return Err(Error::field("q", FieldCode::ControlCharacters));
+    }
     let folded = domain::text::fold(&query.q);
     if folded.chars().count() < 2 {
         return Err(Error::field("q", FieldCode::Required));

@@ -1146,10 +1146,19 @@ async fn tdps(app: &TestApp, ward: i32) -> (Uuid, Uuid) {
 }
 
 async fn send(client: &TestApp, row: &Row, place: &Place) -> (StatusCode, HeaderMap, Value) {
+    send_body(client, row, place, (row.body)(place)).await
+}
+
+async fn send_body(
+    client: &TestApp,
+    row: &Row,
+    place: &Place,
+    body: Option<Value>,
+) -> (StatusCode, HeaderMap, Value) {
     let mut req = Request::builder()
         .method(row.method.clone())
         .uri((row.uri)(place));
-    let body = match (row.body)(place) {
+    let body = match body {
         Some(body) => {
             req = req.header(header::CONTENT_TYPE, "application/json");
             Body::from(body.to_string())
@@ -1219,6 +1228,73 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
     assert!(
         wrong.is_empty(),
         "{checked} checked, {} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The JSON pointers of every string in `value`.
+fn strings(value: &Value, at: String, found: &mut Vec<String>) {
+    match value {
+        Value::String(_) => found.push(at),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                strings(item, format!("{at}/{i}"), found);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, field) in fields {
+                strings(field, format!("{at}/{name}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every string of every request body, in turn with a NUL in it (which PostgreSQL cannot
+/// store), sent by the ward's admin and by nobody: refused as input, never a server error.
+#[sqlx::test(migrations = false)]
+async fn a_nul_in_any_text_is_refused_not_a_server_error(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let (own, _) = tdps(&admin, WARD).await;
+    let place = place(&admin, WARD, own).await;
+    let nobody = admin.anonymous();
+    let mut sent = 0;
+    let mut wrong = Vec::new();
+    for row in matrix() {
+        let Some(body) = (row.body)(&place) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        strings(&body, String::new(), &mut found);
+        for pointer in found {
+            let mut poisoned = body.clone();
+            let text = poisoned.pointer_mut(&pointer).unwrap();
+            *text = Value::String(format!("{}\u{0}x", text.as_str().unwrap()));
+            for client in [&admin, &nobody] {
+                let own_session;
+                let client = if row.own_session {
+                    own_session = admin.signed_in_as(WARD, Role::WardAdmin).await;
+                    &own_session
+                } else {
+                    client
+                };
+                let (status, _, answer) =
+                    send_body(client, &row, &place, Some(poisoned.clone())).await;
+                sent += 1;
+                if status.is_server_error() {
+                    wrong.push(format!(
+                        "{} {} {pointer}: {status} {answer}",
+                        row.method, row.path
+                    ));
+                }
+            }
+        }
+    }
+    assert!(sent > 100, "only {sent} requests sent");
+    assert!(
+        wrong.is_empty(),
+        "{} of {sent}:\n{}",
         wrong.len(),
         wrong.join("\n")
     );

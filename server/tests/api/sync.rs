@@ -428,3 +428,27 @@ async fn a_household_whose_guide_changed_is_pulled_again(db: sqlx::PgPool) {
     assert_eq!(household_ids(&after), [f.household.to_string()]);
     assert_eq!(after["households"][0]["guide_id"], json!(guide));
 }
+
+/// A NUL in one visit's note (PostgreSQL cannot store it) refuses that visit alone: the
+/// phone's other nineteen are stored, and its outbox is not blocked.
+#[sqlx::test(migrations = false)]
+async fn a_visit_with_a_control_character_is_refused_alone(db: sqlx::PgPool) {
+    let (app, f) = volunteer(db).await;
+    let mut items: Vec<Value> = (0..20).map(|_| f.visit()).collect();
+    items[7]["note"] = json!("Đã cài VNeID\u{0}");
+    let (status, outcomes) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/visits"),
+            batch(&app, &items, TimeDelta::zero()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    for (i, outcome) in outcomes.as_array().unwrap().iter().enumerate() {
+        let want = if i == 7 { "invalid" } else { "stored" };
+        assert_eq!(outcome["status"], want, "visit {i}: {outcome}");
+    }
+    assert_eq!(outcomes[7]["fields"][0]["field"], "note");
+    assert_eq!(outcomes[7]["fields"][0]["code"], "control_characters");
+    let ids: Vec<&Value> = items.iter().map(|v| &v["id"]).collect();
+    assert_eq!(visits(&app, &ids).await, 19);
+}

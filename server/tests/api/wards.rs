@@ -166,6 +166,11 @@ async fn search_needs_two_letters(db: sqlx::PgPool) {
     let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/search")).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "bad_request");
+    let (status, body) = app
+        .get(&format!("/api/v1/wards/{WARD}/search?q=ng%00uyen"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("q", "control_characters")]);
 }
 
 /// The counts the dashboard reads, recounted from the records themselves.
