@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use domain::access::{Action, Role};
 use domain::api::{Account, AccountChange, AuditAction, NewAccount, NewGrant};
 use domain::validate::normalise_phone;
-use domain::{FieldCode, FieldError};
+use domain::{ErrorBody, FieldCode, FieldError};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -133,18 +133,9 @@ async fn create_account(
     ))
 }
 
-/// Disables or enables an account. Disabling ends its sessions at once. The account must hold
-/// roles only in wards the admin administers: one ward cannot lock a person out of another.
-#[utoipa::path(patch, path = "/wards/{code}/accounts/{id}", tag = "accounts",
-    params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
-    request_body = AccountChange,
-    responses((status = 200, body = Account)))]
-async fn change_account(
-    State(state): State<AppState>,
-    access: Access,
-    Path((code, id)): Path<(i32, Uuid)>,
-    Json(change): Json<AccountChange>,
-) -> ApiResult<Account> {
+/// An account of the ward that holds roles only in wards the admin administers: one ward cannot
+/// lock a person out of another, nor end their sessions. 404 when it holds no role in `code`.
+async fn managed_account(state: &AppState, access: &Access, code: i32, id: Uuid) -> Result<()> {
     access.ward(code, Action::ManageWard)?;
     account(&state.db, code, id).await?;
     let everywhere = auth::grants(&state.db, id, None).await?;
@@ -154,7 +145,40 @@ async fn change_account(
     {
         return Err(Error::Forbidden);
     }
+    Ok(())
+}
+
+/// Disables or enables an account. Disabling ends its sessions at once. The ward's last
+/// admin cannot disable their own account (409): nobody could enable it again.
+#[utoipa::path(patch, path = "/wards/{code}/accounts/{id}", tag = "accounts",
+    params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
+    request_body = AccountChange,
+    responses((status = 200, body = Account), (status = 409, body = ErrorBody)))]
+async fn change_account(
+    State(state): State<AppState>,
+    access: Access,
+    Path((code, id)): Path<(i32, Uuid)>,
+    Json(change): Json<AccountChange>,
+) -> ApiResult<Account> {
+    managed_account(&state, &access, code, id).await?;
     let mut tx = access.write(&state.db).await?;
+    if change.disabled && id == access.user.id {
+        // Every admin's row locked, in one order: of two admins disabling themselves at
+        // once, the second sees the first disabled.
+        let admins = sqlx::query_scalar!(
+            "select u.id from role_grants g join users u on u.id = g.user_id
+             where g.ward_code = $1 and g.role = 'ward_admin' and not u.disabled
+             order by u.id
+             for update of u",
+            code,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let others = admins.iter().filter(|&&admin| admin != id).count();
+        if others == 0 {
+            return Err(Error::Conflict);
+        }
+    }
     sqlx::query!(
         "update users set disabled = $1,
              session_generation = session_generation + case when $1 then 1 else 0 end
@@ -229,7 +253,8 @@ async fn set_grants(
     Ok(Json(account(&state.db, code, id).await?))
 }
 
-/// Ends every session of the account at once (a lost phone); it can sign in again.
+/// Ends every session of the account at once (a lost phone); it can sign in again. As for
+/// disabling, the account must hold roles only in wards the admin administers.
 #[utoipa::path(post, path = "/wards/{code}/accounts/{id}/sign-out", tag = "accounts",
     params(("code" = i32, Path, description = "Official ward code"), ("id" = Uuid, Path)),
     responses((status = 204)))]
@@ -238,8 +263,7 @@ async fn end_sessions(
     access: Access,
     Path((code, id)): Path<(i32, Uuid)>,
 ) -> Result<StatusCode> {
-    access.ward(code, Action::ManageWard)?;
-    account(&state.db, code, id).await?;
+    managed_account(&state, &access, code, id).await?;
     let mut tx = access.write(&state.db).await?;
     sqlx::query!(
         "update users set session_generation = session_generation + 1 where id = $1",

@@ -151,16 +151,24 @@ async fn grants_are_replaced_in_one_ward_only(db: sqlx::PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("[0].tdp_id", "role_scope")]);
 
-    // Disabling would lock the person out of the other ward too: refused.
+    // Disabling would lock the person out of the other ward too, and ending their sessions
+    // would sign them out there: both refused.
     let (status, _) = admin
-        .request(
-            Request::patch(format!("/api/v1/wards/{WARD}/accounts/{id}"))
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(r#"{"disabled":true}"#))
-                .unwrap(),
+        .patch(
+            &format!("/api/v1/wards/{WARD}/accounts/{id}"),
+            json!({ "disabled": true }),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/wards/{WARD}/accounts/{id}/sign-out"),
+            json!(null),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = volunteer.get("/api/v1/session").await;
+    assert_eq!(status, StatusCode::OK);
 
     let me = my_id(&admin).await;
     let (status, err) = admin
@@ -248,4 +256,43 @@ async fn the_audit_log_records_writes_and_refuses_to_change(db: sqlx::PgPool) {
             "{statement}: {err}"
         );
     }
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_last_admin_cannot_lock_the_ward_out(db: sqlx::PgPool) {
+    let first = app(db).await;
+    let first_id = my_id(&first).await;
+    let disable = |id: &str| {
+        (
+            format!("/api/v1/wards/{WARD}/accounts/{id}"),
+            json!({ "disabled": true }),
+        )
+    };
+
+    // Alone, the ward's admin cannot disable their own account: nobody could enable it again.
+    let (uri, body) = disable(&first_id);
+    let (status, err) = first.patch(&uri, body).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["code"], "conflict");
+    assert_eq!(first.get("/api/v1/session").await.1["user"]["id"], first_id);
+
+    // With a second admin, the first may step down; then the second is the last one.
+    let (status, second) = first
+        .post(
+            &format!("/api/v1/wards/{WARD}/accounts"),
+            json!({ "phone": "0912000222", "full_name": "Lê Văn Hai",
+                    "password": "mot cau rat dai de nho", "role": "ward_admin", "tdp_id": null }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    let second_app = first
+        .signed_in_with("0912000222", "mot cau rat dai de nho")
+        .await;
+    let (uri, body) = disable(&first_id);
+    let (status, account) = first.patch(&uri, body).await;
+    assert_eq!(status, StatusCode::OK, "{account}");
+    assert_eq!(account["disabled"], true);
+    let (uri, body) = disable(second["id"].as_str().unwrap());
+    let (status, err) = second_app.patch(&uri, body).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
 }

@@ -240,6 +240,36 @@ impl TestApp {
         .await
     }
 
+    pub async fn patch(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.request(
+            Request::patch(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// The same app, signed in with `phone` and `password`.
+    pub async fn signed_in_with(&self, phone: &str, password: &str) -> TestApp {
+        let (status, headers, body) = self
+            .anonymous()
+            .send(
+                Request::post("/api/v1/session")
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from(
+                        json!({ "phone": phone, "password": password }).to_string(),
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        TestApp {
+            cookie: cookies(&headers),
+            ..self.clone()
+        }
+    }
+
     pub async fn delete(&self, uri: &str) -> (StatusCode, Value) {
         self.request(Request::delete(uri).body(Body::empty()).unwrap())
             .await
