@@ -108,12 +108,23 @@ impl Table {
         out.write_record(&self.header)?;
         for row in &self.rows {
             out.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => as_text(t),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
             }))?;
         }
         out.into_inner().map_err(|e| e.into_error().into())
+    }
+}
+
+/// Text a spreadsheet opening the CSV keeps as text: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return would be read as a formula (an address of `=HYPERLINK(..)` runs when a
+/// leader opens the file), so it gets the apostrophe that marks text, as OWASP advises.
+fn as_text(t: &str) -> String {
+    if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{t}")
+    } else {
+        t.to_owned()
     }
 }
 

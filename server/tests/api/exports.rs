@@ -259,3 +259,68 @@ async fn activities_and_their_attendees_as_files(db: sqlx::PgPool) {
         .collect();
     assert_eq!(names, expected);
 }
+
+/// A name a spreadsheet would take for a formula stays text when a leader opens the CSV:
+/// LibreOffice, evaluating formulas as it does by default, finds none.
+#[sqlx::test(migrations = false)]
+async fn a_formula_in_a_name_stays_text_when_the_csv_is_opened(db: sqlx::PgPool) {
+    use calamine::{Data, Reader};
+
+    let app = app(db).await;
+    let tdp = app.fixture(WARD).await.tdp;
+    let (status, household) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/households"),
+            serde_json::json!({
+                "id": null, "tdp_id": tdp, "address": "@SUM(1;2)", "head_name": "=1+1",
+                "priority": { "elderly_alone": false, "disability": false, "poverty": "none" },
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{household}");
+    let (_, csv) = fetch(
+        &app,
+        &format!("/api/v1/tdps/{tdp}/exports/households?show=all&format=csv"),
+        "ho-",
+    )
+    .await;
+    let dir = std::env::temp_dir().join(format!("ngoso-export-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("ho.csv");
+    std::fs::write(&file, &csv).unwrap();
+    // Comma-separated, quoted, UTF-8, from line 1, formulas evaluated (the 13th option).
+    let converted = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--infilter=Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&file)
+        .output()
+        .expect("LibreOffice (soffice) runs: `./x setup` installs libreoffice-calc-nogui");
+    assert!(converted.status.success(), "{converted:?}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.join("ho.xlsx")).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "the CSV opened with formulas in it"
+    );
+    let cells = book.worksheet_range(&sheet).unwrap();
+    for typed in ["=1+1", "@SUM(1;2)"] {
+        assert!(
+            cells
+                .used_cells()
+                .any(|(_, _, c)| matches!(c, Data::String(s) if s.ends_with(typed))),
+            "{typed} is not text in the opened file"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
