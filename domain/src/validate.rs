@@ -346,6 +346,8 @@ pub fn new_activity(a: &NewActivity) -> Result<(), Vec<FieldError>> {
     }
     if a.ends_at <= a.starts_at {
         e.add("ends_at", FieldCode::EndsBeforeStart);
+    } else if a.ends_at - a.starts_at > chrono::TimeDelta::days(ACTIVITY_DAYS_MAX) {
+        e.add("ends_at", FieldCode::OutOfRange);
     }
     if a.capacity.is_some_and(|c| !(1..=CAPACITY_MAX).contains(&c)) {
         e.add("capacity", FieldCode::OutOfRange);
@@ -353,6 +355,13 @@ pub fn new_activity(a: &NewActivity) -> Result<(), Vec<FieldError>> {
     once(&mut e, "topics", &a.topics);
     e.finish()
 }
+
+/// The longest campaign, in days: a year. A longer one is a typing mistake, and its burn-up
+/// and standings would be counted day by day for as long.
+pub const CAMPAIGN_DAYS_MAX: i64 = 366;
+/// The longest activity, in days: a youth campaign's week. Its check-in code is valid for as
+/// long as it lasts.
+pub const ACTIVITY_DAYS_MAX: i64 = 7;
 
 /// More than any ward could reach in one campaign: a typing mistake.
 pub const CAMPAIGN_TARGET_MAX: i32 = 1_000_000;
@@ -367,6 +376,8 @@ pub fn new_campaign(c: &NewCampaign) -> Result<(), Vec<FieldError>> {
     }
     if c.ends_on < c.starts_on {
         e.add("ends_on", FieldCode::EndsBeforeStart);
+    } else if (c.ends_on - c.starts_on).num_days() >= CAMPAIGN_DAYS_MAX {
+        e.add("ends_on", FieldCode::OutOfRange);
     }
     once(&mut e, "tdp_ids", &c.tdp_ids);
     if c.targets.is_empty() {
@@ -1095,6 +1106,44 @@ mod tests {
                 ("full_name".into(), FieldCode::ControlCharacters),
                 ("password".into(), FieldCode::ControlCharacters),
             ]
+        );
+    }
+
+    #[test]
+    fn campaigns_last_at_most_a_year_and_activities_a_week() {
+        let mut a = activity();
+        a.ends_at = a.starts_at + chrono::TimeDelta::days(7);
+        assert_eq!(codes(new_activity(&a)), []);
+        a.ends_at = a.starts_at + chrono::TimeDelta::days(7) + chrono::TimeDelta::minutes(1);
+        assert_eq!(
+            codes(new_activity(&a)),
+            [("ends_at".into(), FieldCode::OutOfRange)]
+        );
+
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut c = NewCampaign {
+            id: uuid::Uuid::now_v7(),
+            name: "100 ngày đêm".into(),
+            starts_on: day("2027-01-01"),
+            ends_on: day("2027-12-31"),
+            tdp_ids: Vec::new(),
+            targets: vec![crate::api::CampaignTarget {
+                indicator: "households_visited".into(),
+                target: 100,
+            }],
+        };
+        assert_eq!(codes(new_campaign(&c)), []);
+        c.ends_on = day("2028-01-01");
+        assert_eq!(codes(new_campaign(&c)), []);
+        c.ends_on = day("2028-01-02");
+        assert_eq!(
+            codes(new_campaign(&c)),
+            [("ends_on".into(), FieldCode::OutOfRange)]
+        );
+        c.ends_on = day("9999-12-31");
+        assert_eq!(
+            codes(new_campaign(&c)),
+            [("ends_on".into(), FieldCode::OutOfRange)]
         );
     }
 }
