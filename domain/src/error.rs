@@ -27,6 +27,8 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// The request clashes with what is stored, e.g. a reused id with other content (HTTP 409).
     Conflict,
+    /// The body is over the endpoint's limit: 2 MB, or 16 MB for a file (HTTP 413).
+    PayloadTooLarge,
     /// Something failed on the server; the cause is in the server's log (HTTP 500).
     Internal,
 }
@@ -39,6 +41,7 @@ impl ErrorCode {
             Self::ValidationFailed => "Vui lòng kiểm tra lại các trường được đánh dấu.",
             Self::Unauthenticated => "Vui lòng đăng nhập để tiếp tục.",
             Self::WrongCredentials => "Số điện thoại hoặc mật khẩu không đúng.",
+            Self::PayloadTooLarge => "Nội dung gửi lên quá lớn.",
             Self::Forbidden => "Tài khoản của bạn không có quyền làm việc này.",
             Self::NotFound => "Không tìm thấy dữ liệu.",
             Self::InvitationUnusable => {

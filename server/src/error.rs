@@ -1,6 +1,6 @@
 //! The one error type of the HTTP layer, and how each case is answered.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -29,6 +29,8 @@ pub enum Error {
     TooManyAttempts(std::time::Duration),
     #[error("conflict")]
     Conflict,
+    #[error("the body is over the limit")]
+    PayloadTooLarge,
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("internal error: {0:#}")]
@@ -50,6 +52,7 @@ impl Error {
             Self::InvitationUnusable => StatusCode::GONE,
             Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,6 +82,7 @@ impl IntoResponse for Error {
                     .into_response();
             }
             Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
+            Self::PayloadTooLarge => ErrorBody::new(ErrorCode::PayloadTooLarge),
             Self::Database(ref e) => {
                 tracing::error!(error = %e, "database error");
                 ErrorBody::new(ErrorCode::Internal)
@@ -125,7 +129,19 @@ impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
 
 impl From<JsonRejection> for Error {
     fn from(r: JsonRejection) -> Self {
-        Self::BadRequest(r.body_text())
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            _ => Self::BadRequest(r.body_text()),
+        }
+    }
+}
+
+impl From<BytesRejection> for Error {
+    fn from(r: BytesRejection) -> Self {
+        match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            _ => Self::BadRequest(r.body_text()),
+        }
     }
 }
 
@@ -139,6 +155,20 @@ impl From<QueryRejection> for Error {
 impl From<PathRejection> for Error {
     fn from(_: PathRejection) -> Self {
         Self::NotFound
+    }
+}
+
+/// A file sent as the whole body, answering one over the limit with the JSON error body.
+pub struct Body(pub axum::body::Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for Body {
+    type Rejection = Error;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(Error::from)
     }
 }
 

@@ -50,7 +50,22 @@ async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgr
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
-    let settings = config.settings()?;
+    let mut settings = config.settings()?;
+    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+    let address = listener.local_addr()?;
+    if settings.public_url.is_none() {
+        // Links and QR codes never follow a request's Host header, which whoever sends the
+        // request chooses; without --public-url they name the address served on.
+        if address.ip().is_unspecified() {
+            tracing::warn!(
+                "serving on {address} without --public-url: links and QR codes will name \
+                 {address}, which phones cannot open"
+            );
+        }
+        settings.public_url = Some(format!("http://{address}"));
+    }
     let (embedded, db) = open_database(&config).await?;
     if config.demo
         && let Some(counts) = demo::load_if_empty(&db, settings.clock.now()).await?
@@ -62,10 +77,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let state = AppState::new(db.clone(), config.dist.clone(), settings);
     state.load_tile_origins().await?;
     let app = server::router(state);
-    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
-    tracing::info!("Ngõ Số is serving http://{}", listener.local_addr()?);
+    tracing::info!("Ngõ Số is serving http://{address}");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

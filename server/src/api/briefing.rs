@@ -4,7 +4,6 @@
 //! household's record.
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use domain::api::{Briefing, UpcomingActivity};
 use domain::pages;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,22 +28,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
     params(("code" = i32, Path, description = "Official ward code")),
     security(()),
     responses((status = 200, body = Briefing)))]
-async fn get_briefing(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(code): Path<i32>,
-) -> ApiResult<Briefing> {
+async fn get_briefing(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Briefing> {
     let generated_at = state.now();
     let dashboard = dashboard::current(&state, code).await?.dashboard;
     if dashboard.tdps.is_empty() {
         return Err(Error::NotFound);
     }
     let boundaries = map::boundaries(&state.db, code).await?;
-    let progress_url = format!(
-        "{}{}",
-        super::origin(&state, &headers),
-        pages::projector(code)
-    );
+    let progress_url = format!("{}{}", super::origin(&state), pages::projector(code));
     let today = domain::time::day(generated_at);
     let activities = activities::in_period(
         &state.db,

@@ -4,7 +4,7 @@
 //! activity does.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use domain::FieldCode;
 use domain::access::Action;
@@ -37,7 +37,6 @@ const GRACE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 async fn create_code(
     State(state): State<AppState>,
     access: Access,
-    headers: HeaderMap,
     Path(id): Path<Uuid>,
 ) -> Result<(StatusCode, Json<CheckInCode>)> {
     let activity = activity(&state.db, id).await?;
@@ -69,7 +68,7 @@ async fn create_code(
     .await?;
     let url = format!(
         "{}{}",
-        super::origin(&state, &headers),
+        super::origin(&state),
         domain::pages::check_in(id, &token)
     );
     Ok((

@@ -2,7 +2,7 @@
 //! that expires and can be revoked; the volunteer opens it and chooses a password.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use domain::access::{Action, Role};
@@ -93,7 +93,6 @@ async fn list_invitations(
 async fn create_invitation(
     State(state): State<AppState>,
     access: Access,
-    headers: HeaderMap,
     Path(id): Path<Uuid>,
     Json(new): Json<NewInvitation>,
 ) -> Result<(StatusCode, Json<CreatedInvitation>)> {
@@ -135,7 +134,7 @@ async fn create_invitation(
     .await?;
     let link = format!(
         "{}{}",
-        super::origin(&state, &headers),
+        super::origin(&state),
         domain::pages::invitation(&token)
     );
     let qr_svg = super::qr_svg(&link)?;

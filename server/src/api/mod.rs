@@ -27,7 +27,7 @@ mod wards;
 mod weekly;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 use axum::{Extension, Router};
@@ -63,21 +63,27 @@ pub const PREFIX: &str = "/api/v1";
 struct ApiDoc;
 
 /// The error answers operations share, added here from what each operation is rather than
-/// written on every handler: 400 for a body or query that does not parse, 401 for what needs a
+/// written on every handler: 400 for a body or query that does not parse, 413 for a body over
+/// the limit, 401 for what needs a
 /// session, 403 for what a role may be refused (all that needs a session, but the person's own
 /// session and account), 404 for a path naming a record, 422 for input that breaks a rule. A
-/// handler states only the answers peculiar to it (409, 410, 413, 429, a sign-in's 401).
+/// handler states only the answers peculiar to it (409, 410, 429, a sign-in's 401).
 /// Operations open to everyone say so with `security(())`. Applied once the routes are merged
 /// (a modifier on `ApiDoc` would see no paths yet); the authorisation matrix test checks every
 /// answer it sees against the result.
 struct SharedErrors;
 
 impl SharedErrors {
-    const RESPONSES: [(&str, &str, &str); 5] = [
+    const RESPONSES: [(&str, &str, &str); 6] = [
         (
             "400",
             "BadRequest",
             "The body or query does not parse (`bad_request`).",
+        ),
+        (
+            "413",
+            "PayloadTooLarge",
+            "The body is over the limit: 2 MB, 16 MB for a file (`payload_too_large`).",
         ),
         (
             "401",
@@ -154,6 +160,7 @@ impl utoipa::Modify for SharedErrors {
                 for (status, name, _) in Self::RESPONSES {
                     let applies = match status {
                         "400" | "422" => input,
+                        "413" => op.request_body.is_some(),
                         "401" => session,
                         "403" => session && !own,
                         _ => in_path,
@@ -279,16 +286,16 @@ impl Page {
     }
 }
 
-/// Where people open the app: `--public-url`, or else the host this request was sent to.
-pub fn origin(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
+/// Where people open the app, for links and QR codes: `--public-url`, or else the address the
+/// server listens on; never the request's `Host` header, which the sender chooses.
+pub fn origin(state: &AppState) -> String {
+    state
+        .config
+        .public_url
+        .as_deref()
+        .unwrap_or("http://localhost")
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 /// A link as a QR code (SVG), for phones to scan off a screen or a printout.

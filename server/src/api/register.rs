@@ -1,7 +1,6 @@
 //! Import of a ward's existing register of households and residents from Excel or CSV: read
 //! and checked row by row, previewed, then saved whole in one transaction or not at all.
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use chrono::Datelike;
 use domain::FieldError;
@@ -16,7 +15,7 @@ use super::ApiResult;
 use super::Preview;
 use crate::AppState;
 use crate::auth::Access;
-use crate::error::{Error, Json, Path, Query, Result};
+use crate::error::{Body, Error, Json, Path, Query, Result};
 use crate::register::{self, Existing, Plan, Tdp, sheet};
 
 /// A register of a large ward's 30,000 residents as .xlsx is about 2 MB; as UTF-16 text, 6.
@@ -93,15 +92,14 @@ async fn plan(
     params(("code" = i32, Path, description = "Official ward code"), Preview, ColumnMapping),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "The file, as saved by Excel or LibreOffice"),
-    responses((status = 200, body = RegisterImport),
-        (status = 413, description = "The file is over 16 MB")))]
+    responses((status = 200, body = RegisterImport)))]
 async fn import_register(
     State(state): State<AppState>,
     access: Access,
     Path(code): Path<i32>,
     Query(Preview { preview }): Query<Preview>,
     Query(mapping): Query<ColumnMapping>,
-    body: Bytes,
+    Body(body): Body,
 ) -> ApiResult<RegisterImport> {
     access.ward(code, Action::ManageWard)?;
     let sheet = sheet::read(&body).map_err(|code| Error::field("file", code))?;

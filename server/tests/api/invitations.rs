@@ -172,3 +172,31 @@ async fn an_existing_account_joins_with_its_own_password(db: sqlx::PgPool) {
         .collect();
     assert_eq!(roles, ["viewer", "volunteer"]);
 }
+
+/// Links and QR codes name the address the server is configured with, never the `Host`
+/// header, which whoever sends the request chooses: an invitation asked for as
+/// `evil.example` still points home, and a Host of 2,600 bytes is no reason to fail.
+#[sqlx::test(migrations = false)]
+async fn links_never_follow_the_host_header(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let tdp = leader.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for host in ["evil.example".to_owned(), "a".repeat(2600)] {
+        let (status, created) = leader
+            .request(
+                Request::post(format!("/api/v1/tdps/{tdp}/invitations"))
+                    .header("host", &host)
+                    .header("content-type", "application/json")
+                    .body(Body::from(json!({ "full_name": "Đỗ Văn Nam" }).to_string()))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let link = created["link"].as_str().unwrap();
+        assert!(link.starts_with("http://localhost/moi/"), "{link}");
+        assert!(!created["qr_svg"].as_str().unwrap().is_empty());
+    }
+}

@@ -347,3 +347,30 @@ async fn what_is_not_a_register_is_refused_and_only_ward_admins_import(db: sqlx:
     let (status, _) = import(&leader, FIXED, "").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+/// A body over the limit answers 413 with the JSON error body, for JSON and for files alike.
+#[sqlx::test(migrations = false)]
+async fn a_body_over_the_limit_is_too_large(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/households"),
+            json!({ "tdp_id": f.tdp, "address": huge, "head_name": "Lê Văn Ba" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["code"], "payload_too_large");
+    let file = vec![b'a'; 17 * 1024 * 1024];
+    let (status, body) = app
+        .request(
+            Request::post(format!("/api/v1/wards/{WARD}/register?preview=true"))
+                .header("content-type", "application/octet-stream")
+                .body(Body::from(file))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["code"], "payload_too_large");
+}
