@@ -9,7 +9,9 @@ use leptos::prelude::*;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// One TDP on the map: its shape, filled by `fill`, and its number at the shape's label point.
-/// Event listeners and attributes given to it land on its group (`<g>`).
+/// Where the map can be pointed at, `tdp` names it (`data-tdp`), `title` shows on hover and
+/// `on_tap`/`on_hover` are told. (Plain props rather than listeners spread onto the component:
+/// spreading costs the map's page group kilobytes of generic code.)
 #[component]
 pub fn TdpShape(
     /// The shape as an SVG path, and where its label goes (`Projection::path`, `label`).
@@ -18,15 +20,30 @@ pub fn TdpShape(
     /// The TDP's code; the map shows its number.
     code: String,
     #[prop(into)] fill: Signal<&'static str>,
-    /// Shown on hover, where the map can be pointed at.
-    #[prop(optional)]
-    title: Option<String>,
     #[prop(default = "tdp")] class: &'static str,
+    #[prop(optional)] tdp: Option<uuid::Uuid>,
+    #[prop(optional)] title: Option<String>,
+    #[prop(optional, into)] on_tap: Option<Callback<()>>,
+    #[prop(optional, into)] on_hover: Option<Callback<()>>,
 ) -> impl IntoView {
     let (lx, ly) = at;
     view! {
-        <g class=class>
-            <path d=path fill=fill fill-rule="evenodd">
+        <g class=class data-tdp=tdp.map(|id| id.to_string())>
+            <path
+                d=path
+                fill=fill
+                fill-rule="evenodd"
+                on:click=move |_| {
+                    if let Some(tap) = on_tap {
+                        tap.run(());
+                    }
+                }
+                on:pointerenter=move |_| {
+                    if let Some(hover) = on_hover {
+                        hover.run(());
+                    }
+                }
+            >
                 {title.map(|name| view! { <title>{name}</title> })}
             </path>
             <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{tdp_number(&code)}</text>

@@ -274,7 +274,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
             let at = projection.label(&f.geometry);
             let may_open = move || session.reach(ward, Action::ViewPeople).includes(id);
             let navigate = navigate.clone();
-            let open = move |_| {
+            let open = move |()| {
                 if moved.get_value() < 8.0 && may_open() {
                     navigate(&Route::Tdp(id).path(), Default::default());
                 }
@@ -286,10 +286,10 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
                     at
                     code=f.properties.code
                     fill=Signal::derive(move || fill(id))
+                    tdp=id
                     title=f.properties.name
-                    attr:data-tdp=id.to_string()
-                    on:click=open
-                    on:pointerenter=move |_| hovered.set(Some(id))
+                    on_tap=open
+                    on_hover=move |()| hovered.set(Some(id))
                 />
             }
         })
