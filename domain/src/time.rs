@@ -50,6 +50,16 @@ pub fn month_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     (first, next.pred_opt().unwrap_or(next))
 }
 
+/// A time of day as a time input gives it, `HH:MM` (24-hour). By hand rather than with chrono's
+/// `parse_from_str`, whose pattern parser would ship in the app's bundle for this one use.
+pub fn hour_minute(s: &str) -> Option<NaiveTime> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    NaiveTime::from_hms_opt(h.parse().ok()?, m.parse().ok()?, 0)
+}
+
 /// A stretch of the calendar a schedule or a report is shown for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
@@ -134,5 +144,14 @@ mod tests {
         let sunday = date("2027-01-31");
         assert_eq!(Span::Week.days(sunday), (date("2027-01-25"), sunday));
         assert_eq!(Span::Month.days(sunday), (date("2027-01-01"), sunday));
+    }
+
+    #[test]
+    fn a_time_input_is_read_as_hours_and_minutes() {
+        assert_eq!(hour_minute("19:30"), NaiveTime::from_hms_opt(19, 30, 0));
+        assert_eq!(hour_minute("00:00"), NaiveTime::from_hms_opt(0, 0, 0));
+        for bad in ["24:00", "7:30", "19:3", "19-30", "", "ab:cd", "19:60"] {
+            assert_eq!(hour_minute(bad), None, "{bad}");
+        }
     }
 }

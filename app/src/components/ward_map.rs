@@ -9,45 +9,55 @@ use leptos::prelude::*;
 use crate::i18n::{t, t_string, use_i18n};
 
 /// One TDP on the map: its shape, filled by `fill`, and its number at the shape's label point.
-/// Where the map can be pointed at, `tdp` names it (`data-tdp`), `title` shows on hover and
-/// `on_tap`/`on_hover` are told. (Plain props rather than listeners spread onto the component:
-/// spreading costs the map's page group kilobytes of generic code.)
-#[component]
-pub fn TdpShape(
+/// The map page names it (`data-tdp`), titles it for hovering and listens to taps; the
+/// projector draws it still.
+pub struct TdpShape {
     /// The shape as an SVG path, and where its label goes (`Projection::path`, `label`).
-    path: String,
-    at: (f64, f64),
+    pub path: String,
+    pub at: (f64, f64),
     /// The TDP's code; the map shows its number.
-    code: String,
-    #[prop(into)] fill: Signal<&'static str>,
-    #[prop(default = "tdp")] class: &'static str,
-    #[prop(optional)] tdp: Option<uuid::Uuid>,
-    #[prop(optional)] title: Option<String>,
-    #[prop(optional, into)] on_tap: Option<Callback<()>>,
-    #[prop(optional, into)] on_hover: Option<Callback<()>>,
-) -> impl IntoView {
-    let (lx, ly) = at;
-    view! {
-        <g class=class data-tdp=tdp.map(|id| id.to_string())>
-            <path
-                d=path
-                fill=fill
-                fill-rule="evenodd"
-                on:click=move |_| {
-                    if let Some(tap) = on_tap {
-                        tap.run(());
-                    }
-                }
-                on:pointerenter=move |_| {
-                    if let Some(hover) = on_hover {
-                        hover.run(());
-                    }
-                }
-            >
-                {title.map(|name| view! { <title>{name}</title> })}
-            </path>
-            <text x=format!("{lx:.0}") y=format!("{ly:.0}") class="tdp-label">{tdp_number(&code)}</text>
-        </g>
+    pub code: String,
+    pub class: &'static str,
+}
+
+impl TdpShape {
+    /// The shape, still.
+    pub fn view(self, fill: &'static str) -> impl IntoView {
+        let number = self.number();
+        view! {
+            <g class=self.class>
+                <path d=self.path fill=fill fill-rule="evenodd" />
+                {number}
+            </g>
+        }
+    }
+
+    /// The shape as the map page draws it: filled as `fill` says now, titled `title`, and
+    /// telling `tap` and `hover`.
+    pub fn pointable(
+        self,
+        tdp: uuid::Uuid,
+        title: String,
+        fill: impl Fn() -> &'static str + Send + Sync + 'static,
+        tap: impl Fn() + Send + Sync + 'static,
+        hover: impl Fn() + Send + Sync + 'static,
+    ) -> impl IntoView {
+        let number = self.number();
+        view! {
+            <g class=self.class data-tdp=tdp.to_string()>
+                <path d=self.path fill=fill fill-rule="evenodd" on:click=move |_| tap() on:pointerenter=move |_| hover()>
+                    <title>{title}</title>
+                </path>
+                {number}
+            </g>
+        }
+    }
+
+    /// The TDP's number at its label point.
+    fn number(&self) -> impl IntoView + use<> {
+        let (x, y) = self.at;
+        let number = tdp_number(&self.code);
+        view! { <text x=format!("{x:.0}") y=format!("{y:.0}") class="tdp-label">{number}</text> }
     }
 }
 

@@ -22,7 +22,7 @@ use crate::api;
 use crate::components::{
     ErrorNotice, LanguageSwitch, MapView, ProgressBadge, TdpShape, band_class, colour, legend_bands,
 };
-use crate::format::{date, date_time, percent, rating};
+use crate::format::{date, date_time, hour_minute, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{model_name, skill_name};
 
@@ -501,15 +501,13 @@ fn map(deck: &Deck) -> AnyView {
                 "tdp"
             };
             let fill = colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET)));
-            view! {
-                <TdpShape
-                    path=projection.path(&f.geometry)
-                    at=projection.label(&f.geometry)
-                    code=f.properties.code.clone()
-                    fill
-                    class
-                />
+            TdpShape {
+                path: projection.path(&f.geometry),
+                at: projection.label(&f.geometry),
+                code: f.properties.code.clone(),
+                class,
             }
+            .view(fill)
         })
         .collect_view();
     view! {
@@ -730,7 +728,7 @@ fn activities(deck: &Deck) -> AnyView {
                 .unwrap_or_else(|| t_string!(i18n, activities.ward_wide).to_owned());
             view! {
                 <tr>
-                    <td>{format!("{} {}–{}", date(start.date()), start.format("%H:%M"), end.format("%H:%M"))}</td>
+                    <td>{format!("{} {}–{}", date(start.date()), hour_minute(start), hour_minute(end))}</td>
                     <th scope="row">{a.title.clone()}</th>
                     <td>{format!("{} · {}", a.place, whom)}</td>
                 </tr>

@@ -1,6 +1,6 @@
 //! The form a team schedules a class, help point or session with.
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use domain::FieldCode;
 use domain::api::{ActivityKind, NewActivity, Skill, Tdp};
 use leptos::prelude::*;
@@ -40,7 +40,7 @@ pub(super) fn NewActivityForm(
     let form = FormState::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let time = |s: String| NaiveTime::parse_from_str(&s, "%H:%M").ok();
+        let time = |s: String| domain::time::hour_minute(&s);
         let (Ok(on), Some(start), Some(end)) = (
             day.get_untracked().parse::<NaiveDate>(),
             time(starts.get_untracked()),

@@ -270,28 +270,27 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
         .into_iter()
         .map(|f| {
             let id = f.properties.tdp_id;
-            let path = projection.path(&f.geometry);
-            let at = projection.label(&f.geometry);
+            let shape = TdpShape {
+                path: projection.path(&f.geometry),
+                at: projection.label(&f.geometry),
+                code: f.properties.code,
+                class: "tdp",
+            };
             let may_open = move || session.reach(ward, Action::ViewPeople).includes(id);
             let navigate = navigate.clone();
-            let open = move |()| {
+            let tap = move || {
                 if moved.get_value() < 8.0 && may_open() {
                     navigate(&Route::Tdp(id).path(), Default::default());
                 }
                 hovered.set(Some(id));
             };
-            view! {
-                <TdpShape
-                    path
-                    at
-                    code=f.properties.code
-                    fill=Signal::derive(move || fill(id))
-                    tdp=id
-                    title=f.properties.name
-                    on_tap=open
-                    on_hover=move |()| hovered.set(Some(id))
-                />
-            }
+            shape.pointable(
+                id,
+                f.properties.name,
+                move || fill(id),
+                tap,
+                move || hovered.set(Some(id)),
+            )
         })
         .collect_view();
 
