@@ -33,6 +33,43 @@ pub fn demo_phone(ward_code: i32, role: Role) -> String {
     format!("09{ward_code:05}{n:03}")
 }
 
+/// The demo accounts (a demo phone number of a ward they hold a role in, with the published
+/// demo password) sign in only while the server runs with `--demo`. Started without it, each is
+/// disabled and its sessions end; started with it again, each is enabled. Returns how many
+/// changed.
+pub async fn demo_accounts_only_in_demo(db: &PgPool, demo: bool) -> anyhow::Result<usize> {
+    let candidates = sqlx::query!(
+        "select distinct u.id, u.phone, u.password_hash, g.ward_code
+         from users u join role_grants g on g.user_id = u.id
+         where u.disabled = $1 and u.phone like '09%' and length(u.phone) = 10",
+        demo,
+    )
+    .fetch_all(db)
+    .await?;
+    let mut changed = Vec::new();
+    for c in candidates {
+        let demo_phone = Role::ALL
+            .iter()
+            .any(|&role| demo_phone(c.ward_code, role) == c.phone);
+        if demo_phone
+            && !changed.contains(&c.id)
+            && crate::auth::password::verify(DEMO_PASSWORD.to_owned(), c.password_hash).await?
+        {
+            changed.push(c.id);
+        }
+    }
+    sqlx::query!(
+        "update users set disabled = not $1,
+             session_generation = session_generation + case when $1 then 0 else 1 end
+         where id = any($2)",
+        demo,
+        &changed,
+    )
+    .execute(db)
+    .await?;
+    Ok(changed.len())
+}
+
 /// How much to generate for one ward.
 #[derive(Debug, Clone, Copy)]
 pub struct Size {

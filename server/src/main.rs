@@ -73,6 +73,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(?counts, "loaded the demo ward Phường Phú Diễn (619)");
     }
 
+    let changed = demo::demo_accounts_only_in_demo(&db, config.demo).await?;
+    if changed > 0 {
+        let now = if config.demo { "enabled" } else { "disabled" };
+        tracing::info!(changed, "demo accounts {now}: their password is published");
+    }
+
     tokio::spawn(server::housekeeping(db.clone()));
     let state = AppState::new(db.clone(), config.dist.clone(), settings);
     state.load_tile_origins().await?;

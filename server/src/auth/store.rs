@@ -5,6 +5,7 @@
 //! `chrono` ones the shared `domain` crate uses.
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use tower_sessions::ExpiredDeletion;
 use tower_sessions::session::{Id, Record};
@@ -30,6 +31,12 @@ fn expiry(record: &Record) -> session_store::Result<chrono::DateTime<chrono::Utc
         .ok_or_else(|| backend("expiry date out of range"))
 }
 
+/// The row a session is kept under: the SHA-256 of its id, in hex (migration 0020), so that the
+/// table holds nothing a cookie could be made from.
+fn key(id: &Id) -> String {
+    format!("{:x}", Sha256::digest(id.to_string()))
+}
+
 fn data(record: &Record) -> session_store::Result<serde_json::Value> {
     serde_json::to_value(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
 }
@@ -41,7 +48,7 @@ impl SessionStore for PgStore {
             let inserted = sqlx::query!(
                 "insert into sessions (id, data, expires_at) values ($1, $2, $3)
                  on conflict (id) do nothing",
-                record.id.to_string(),
+                key(&record.id),
                 data(record)?,
                 expiry(record)?,
             )
@@ -60,7 +67,7 @@ impl SessionStore for PgStore {
         sqlx::query!(
             "insert into sessions (id, data, expires_at) values ($1, $2, $3)
              on conflict (id) do update set data = excluded.data, expires_at = excluded.expires_at",
-            record.id.to_string(),
+            key(&record.id),
             data(record)?,
             expiry(record)?,
         )
@@ -73,7 +80,7 @@ impl SessionStore for PgStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let Some(row) = sqlx::query!(
             "select data, expires_at from sessions where id = $1 and expires_at > now()",
-            id.to_string()
+            key(id)
         )
         .fetch_optional(&self.db)
         .await
@@ -91,7 +98,7 @@ impl SessionStore for PgStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        sqlx::query!("delete from sessions where id = $1", id.to_string())
+        sqlx::query!("delete from sessions where id = $1", key(id))
             .execute(&self.db)
             .await
             .map_err(backend)?;

@@ -260,3 +260,56 @@ async fn one_address_guessing_at_many_accounts_is_slowed_down(db: sqlx::PgPool) 
     let (status, _, _) = sign_in(&app, &phone, DEMO_PASSWORD, [198, 51, 100, 8], None).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// The sessions table keeps the SHA-256 of each session's id, never the id a cookie carries:
+/// a leaked dump or backup cannot sign anyone in.
+#[sqlx::test(migrations = false)]
+async fn the_database_never_holds_a_usable_session_id(db: sqlx::PgPool) {
+    use sha2::{Digest, Sha256};
+
+    let app = app(db).await;
+    let cookie = app.cookie.clone().unwrap();
+    let id = cookie
+        .split("; ")
+        .find_map(|pair| pair.strip_prefix("ngoso="))
+        .expect("the session cookie");
+    let keys: Vec<String> = sqlx::query_scalar!("select id from sessions")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert!(!keys.iter().any(|k| k == id), "{id} stored as it is");
+    let hashed = format!("{:x}", Sha256::digest(id));
+    assert!(keys.contains(&hashed), "{hashed} not among {keys:?}");
+    assert!(app.get("/api/v1/session").await.1["user"].is_object());
+}
+
+/// The demo accounts' password is published: started without `--demo`, they are disabled and
+/// signed out; started with it again, they sign in.
+#[sqlx::test(migrations = false)]
+async fn demo_accounts_work_only_in_demo(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let phone = demo_phone(WARD, Role::WardAdmin);
+    let changed = server::demo::demo_accounts_only_in_demo(&admin.db, false)
+        .await
+        .unwrap();
+    assert!(changed >= Role::ALL.len(), "{changed} disabled");
+    assert!(admin.get("/api/v1/session").await.1["user"].is_null());
+    let (status, _, body) = sign_in(&admin, &phone, DEMO_PASSWORD, [10, 0, 0, 7], None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    // Accounts of real people are left alone, whatever their phone number.
+    let real = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from users where disabled and phone not like '09%'"#
+    )
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    assert_eq!(real, 0);
+
+    let again = server::demo::demo_accounts_only_in_demo(&admin.db, true)
+        .await
+        .unwrap();
+    assert_eq!(again, changed);
+    let (status, _, body) = sign_in(&admin, &phone, DEMO_PASSWORD, [10, 0, 0, 7], None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
