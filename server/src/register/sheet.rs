@@ -10,6 +10,14 @@ use unicode_normalization::UnicodeNormalization;
 
 /// More rows than any ward's register: a file this long is not one.
 pub const MAX_ROWS: usize = 50_000;
+/// More columns than any register has (a dozen or two). A cell beyond is refused before the
+/// sheet is laid out: calamine lays a sheet out as a full grid, and a lone cell at XFD1048576
+/// would make that 17 billion cells.
+pub const MAX_COLUMNS: u32 = 256;
+/// What a workbook may hold once unzipped, as its archive declares it: a register of 50,000
+/// rows is some tens of megabytes of XML. A 100 KB "zip bomb" of a 100 MB cell is refused
+/// before anything is inflated.
+pub const MAX_UNZIPPED: u128 = 64 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct Sheet {
@@ -41,6 +49,22 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, FieldCode> {
 }
 
 fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        // What the central directory declares, which is there even when an entry's own
+        // header leaves its size to a data descriptor after the data.
+        let mut archive =
+            zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FieldCode::InvalidFormat)?;
+        let mut unzipped = 0u128;
+        for i in 0..archive.len() {
+            let entry = archive
+                .by_index_raw(i)
+                .map_err(|_| FieldCode::InvalidFormat)?;
+            unzipped += u128::from(entry.size());
+        }
+        if unzipped > MAX_UNZIPPED {
+            return Err(FieldCode::TooLong);
+        }
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|_| FieldCode::InvalidFormat)?;
     let format = match book {
@@ -49,6 +73,13 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         Sheets::Xlsb(_) => "xlsb",
         Sheets::Ods(_) => "ods",
     };
+    if let Sheets::Xlsx(xlsx) = &mut book {
+        return Ok(Sheet {
+            format,
+            encoding: None,
+            rows: xlsx_rows(xlsx)?,
+        });
+    }
     let range = book
         .worksheet_range_at(0)
         .ok_or(FieldCode::Required)?
@@ -69,6 +100,45 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         encoding: None,
         rows,
     })
+}
+
+/// The first worksheet's rows, read cell by cell as the file lists them, so that a cell far
+/// out is refused before any grid is laid out, and a sheet is refused as soon as it is longer
+/// than a register.
+fn xlsx_rows<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Xlsx<R>,
+) -> Result<Vec<(usize, Vec<String>)>, FieldCode> {
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(FieldCode::Required)?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|_| FieldCode::InvalidFormat)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| FieldCode::InvalidFormat)? {
+        let (row, column) = cell.get_position();
+        if column >= MAX_COLUMNS {
+            return Err(FieldCode::TooLong);
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if rows.len() >= MAX_ROWS && !rows.contains_key(&row) {
+            return Err(FieldCode::TooLong);
+        }
+        let cells = rows.entry(row).or_default();
+        if cells.len() <= column as usize {
+            cells.resize(column as usize + 1, String::new());
+        }
+        cells[column as usize] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
+        .collect())
 }
 
 /// A cell as the person sees it in the spreadsheet; dates as `dd/mm/yyyy`, as Vietnamese

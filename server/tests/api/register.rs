@@ -374,3 +374,43 @@ async fn a_body_over_the_limit_is_too_large(db: sqlx::PgPool) {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["code"], "payload_too_large");
 }
+
+/// Two cells, at A1 and XFD1048576, in a 6 KB workbook: laid out as a grid that is 17 billion
+/// cells, which aborted the whole server. Refused as a file no register is, and the server
+/// goes on answering.
+#[sqlx::test(migrations = false)]
+async fn a_workbook_reaching_the_last_cell_is_refused(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Họ và tên").unwrap();
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let file = book.save_to_buffer().unwrap();
+    let (status, body) = import(&app, &file, "preview=true").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("file", "too_long")]);
+    assert_eq!(app.get("/api/v1/health").await.0, StatusCode::OK);
+}
+
+/// A "zip bomb": a 100 KB archive whose one entry inflates to 100 MB. Refused by what the
+/// archive declares, before anything is inflated.
+#[sqlx::test(migrations = false)]
+async fn a_workbook_that_inflates_past_any_register_is_refused(db: sqlx::PgPool) {
+    use std::io::Write;
+
+    let app = app(db).await;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", deflated).unwrap();
+    zip.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    zip.start_file("xl/sharedStrings.xml", deflated).unwrap();
+    let block = vec![b'a'; 1024 * 1024];
+    for _ in 0..100 {
+        zip.write_all(&block).unwrap();
+    }
+    let file = zip.finish().unwrap().into_inner();
+    assert!(file.len() < 1024 * 1024, "{} bytes", file.len());
+    let (status, body) = import(&app, &file, "preview=true").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("file", "too_long")]);
+}
