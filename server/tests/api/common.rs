@@ -174,26 +174,8 @@ impl TestApp {
 
     /// The same app, signed in with the demo account of `role` in `ward`.
     pub async fn signed_in_as(&self, ward: i32, role: Role) -> TestApp {
-        let (status, headers, body) = self
-            .anonymous()
-            .send(
-                Request::post("/api/v1/session")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(
-                        json!({
-                            "phone": demo::demo_phone(ward, role),
-                            "password": demo::DEMO_PASSWORD,
-                        })
-                        .to_string(),
-                    ))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        TestApp {
-            cookie: cookies(&headers),
-            ..self.clone()
-        }
+        self.signed_in_with(&demo::demo_phone(ward, role), demo::DEMO_PASSWORD)
+            .await
     }
 
     /// Sends a request with this client's cookie; answers the status, headers and JSON body.

@@ -46,6 +46,30 @@ async fn fetch(app: &TestApp, uri: &str, file_name: &str) -> (String, Vec<u8>) {
     (kind, bytes)
 }
 
+/// Has LibreOffice open every file of `dir` with `args` and save the result there, as a
+/// ward official's computer would: a profile of its own, so that no other LibreOffice running
+/// on the machine holds it.
+fn libreoffice(dir: &Path, args: &[&str]) {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|f| f.is_file())
+        .collect();
+    let converted = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.join("profile").display()
+        ))
+        .arg("--headless")
+        .args(args)
+        .arg("--outdir")
+        .arg(dir)
+        .args(&files)
+        .output()
+        .expect("LibreOffice (soffice) runs: `./x setup` installs libreoffice-calc-nogui");
+    assert!(converted.status.success(), "{converted:?}");
+}
+
 /// The rows of a CSV file, header first.
 fn rows(csv_bytes: &[u8]) -> Vec<Vec<String>> {
     csv::ReaderBuilder::new()
@@ -122,24 +146,11 @@ async fn the_indicators_workbook_opens_in_libreoffice_with_the_dashboards_figure
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("chi-so.xlsx");
     std::fs::write(&file, &xlsx).unwrap();
-    // Filter options 44,34,76: comma-separated, quoted, UTF-8. A profile of its own, so that
-    // no other LibreOffice running on the machine holds it.
-    let converted = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args([
-            "--headless",
-            "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76",
-            "--outdir",
-        ])
-        .arg(&dir)
-        .arg(&file)
-        .output()
-        .expect("LibreOffice (soffice) runs: `./x setup` installs libreoffice-calc-nogui");
-    assert!(converted.status.success(), "{converted:?}");
+    // Filter options 44,34,76: comma-separated, quoted, UTF-8.
+    libreoffice(
+        &dir,
+        &["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"],
+    );
     let csv = std::fs::read(Path::new(&dir).join("chi-so.csv")).unwrap();
     assert_matches(&dashboard(&app).await, &rows(&csv));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -289,23 +300,14 @@ async fn a_formula_in_a_name_stays_text_when_the_csv_is_opened(db: sqlx::PgPool)
     let file = dir.join("ho.csv");
     std::fs::write(&file, &csv).unwrap();
     // Comma-separated, quoted, UTF-8, from line 1, formulas evaluated (the 13th option).
-    let converted = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.join("profile").display()
-        ))
-        .args([
-            "--headless",
+    libreoffice(
+        &dir,
+        &[
             "--infilter=Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1,true",
             "--convert-to",
             "xlsx",
-            "--outdir",
-        ])
-        .arg(&dir)
-        .arg(&file)
-        .output()
-        .expect("LibreOffice (soffice) runs: `./x setup` installs libreoffice-calc-nogui");
-    assert!(converted.status.success(), "{converted:?}");
+        ],
+    );
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(dir.join("ho.xlsx")).unwrap();
     let sheet = book.sheet_names()[0].clone();
     let formulas = book.worksheet_formula(&sheet).unwrap();
