@@ -11,7 +11,7 @@ use leptos_router::hooks::use_location;
 use crate::api::{self, ApiError};
 use crate::components::{FormState, PhoneField, TextField};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::role_name;
+use crate::labels::{role_name, words};
 use crate::offline::{self, SyncState, use_sync};
 use crate::routes::Route;
 use leptos_router::components::A;
@@ -251,7 +251,7 @@ fn SignInForm() -> impl IntoView {
             <PhoneField id="sign-in-phone" value=phone error=form.field("phone") />
             <TextField
                 id="sign-in-password"
-                label=move || t_string!(i18n, session.password)
+                label=words(|i18n| t_string!(i18n, session.password))
                 value=password
                 error=form.field("password")
                 kind="password"

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 
 use super::ErrorNotice;
 use crate::api::ApiError;
-use crate::i18n::{t_string, use_i18n};
-use crate::labels::field_message;
+use crate::i18n::t_string;
+use crate::labels::{field_message, words};
 
 /// What a form shows after a submit: the field errors next to their fields, any other failure
 /// above the button, and whether it is waiting for the server.
@@ -149,9 +149,8 @@ pub fn PhoneField(
     error: Signal<Option<FieldCode>>,
     #[prop(default = "username")] autocomplete: &'static str,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <TextField id label=move || t_string!(i18n, session.phone) value error kind="tel" autocomplete />
+        <TextField id label=words(|i18n| t_string!(i18n, session.phone)) value error kind="tel" autocomplete />
     }
 }
 
@@ -163,12 +162,11 @@ pub fn NewPasswordField(
     value: RwSignal<String>,
     error: Signal<Option<FieldCode>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <TextField
             id
             label
-            hint=move || t_string!(i18n, invitation.password_hint)
+            hint=words(|i18n| t_string!(i18n, invitation.password_hint))
             value
             error
             kind="password"

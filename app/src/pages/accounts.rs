@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::{ErrorNotice, FormState, PhoneField, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, role_name};
+use crate::labels::{field_message, role_name, words};
 use crate::session::grant_text;
 
 #[component]
@@ -128,7 +128,7 @@ fn AccountsView(ward: i32, tdps: Vec<Tdp>) -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="account-name"
-                label=move || t_string!(i18n, accounts.name)
+                label=words(|i18n| t_string!(i18n, accounts.name))
                 value=name
                 error=form.field("full_name")
                 autocomplete="off"
@@ -136,8 +136,8 @@ fn AccountsView(ward: i32, tdps: Vec<Tdp>) -> impl IntoView {
             <PhoneField id="account-phone" value=phone error=form.field("phone") autocomplete="off" />
             <TextField
                 id="account-password"
-                label=move || t_string!(i18n, accounts.first_password)
-                hint=move || t_string!(i18n, invitation.password_hint)
+                label=words(|i18n| t_string!(i18n, accounts.first_password))
+                hint=words(|i18n| t_string!(i18n, invitation.password_hint))
                 value=password
                 error=form.field("password")
                 autocomplete="new-password"

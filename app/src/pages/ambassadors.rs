@@ -14,7 +14,7 @@ use crate::api;
 use crate::components::{ErrorNotice, FormState, ResidentPicker, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::field_message;
+use crate::labels::{field_message, words};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -207,7 +207,6 @@ fn AddLearner(
     mentor: Uuid,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let form = FormState::new();
     let add = move |resident: Uuid| {
         form.busy.set(true);
@@ -226,7 +225,7 @@ fn AddLearner(
             <ResidentPicker
                 id=format!("learner-{mentor}")
                 ward
-                label=move || t_string!(i18n, ambassadors.find)
+                label=words(|i18n| t_string!(i18n, ambassadors.find))
                 busy=form.busy
                 on_pick=add
             />

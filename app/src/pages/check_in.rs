@@ -14,7 +14,7 @@ use crate::api::{self, ApiError};
 use crate::components::{ErrorNotice, FormState, TextField};
 use crate::format::when;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{activity_kind_name, field_message};
+use crate::labels::{activity_kind_name, field_message, words};
 use crate::routes::CHECK_IN_CODE;
 
 #[component]
@@ -123,7 +123,7 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
                 <form class="form" on:submit=submit.clone() novalidate>
                     <TextField
                         id="check-in-name"
-                        label=move || t_string!(i18n, check_in.full_name)
+                        label=words(|i18n| t_string!(i18n, check_in.full_name))
                         value=name
                         error=form.field("full_name")
                         autocomplete="name"
@@ -131,7 +131,7 @@ fn CheckInForm(id: Uuid, activity: CheckInActivity, code: String) -> impl IntoVi
                     <TextField
                         id="check-in-year"
                         kind="number"
-                        label=move || t_string!(i18n, check_in.birth_year)
+                        label=words(|i18n| t_string!(i18n, check_in.birth_year))
                         value=year
                         error=form.field("birth_year")
                     />

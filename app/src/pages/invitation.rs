@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::{FormState, NewPasswordField, PhoneField, loaded};
 use crate::format::date_time;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::words;
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -65,7 +66,7 @@ fn Accept(preview: InvitationPreview, token: String) -> impl IntoView {
             <PhoneField id="invitation-phone" value=phone error=form.field("phone") />
             <NewPasswordField
                 id="invitation-password"
-                label=move || t_string!(i18n, invitation.password)
+                label=words(|i18n| t_string!(i18n, invitation.password))
                 value=password
                 error=form.field("password")
             />

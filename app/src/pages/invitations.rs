@@ -13,7 +13,7 @@ use crate::components::{ErrorNotice, FormState, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::date_time;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::invitation_status_name;
+use crate::labels::{invitation_status_name, words};
 use crate::routes::Route;
 
 #[component]
@@ -59,7 +59,7 @@ fn InvitationsView(tdp: TdpDetail) -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="invitee-name"
-                label=move || t_string!(i18n, invitations.name)
+                label=words(|i18n| t_string!(i18n, invitations.name))
                 value=name
                 error=form.field("full_name")
                 autocomplete="name"

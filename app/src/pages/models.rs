@@ -12,7 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::{FormState, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, skill_name};
+use crate::labels::{field_message, skill_name, words};
 use crate::session::use_session;
 
 #[component]
@@ -79,14 +79,14 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.families)}</h2>
                 <TextField
                     id="family_target"
-                    label=move || t_string!(i18n, models.family_target)
+                    label=words(|i18n| t_string!(i18n, models.family_target))
                     value=family_target
                     error=form.field("family_target")
                     kind="number"
                 />
                 <SkillChoice
                     id="family_skills"
-                    legend=move || t_string!(i18n, models.family_skills)
+                    legend=words(|i18n| t_string!(i18n, models.family_skills))
                     chosen=family_skills
                     skills=skills.clone()
                     error=form.field("family_skills")
@@ -94,14 +94,14 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.identity)}</h2>
                 <TextField
                     id="identity_target"
-                    label=move || t_string!(i18n, models.identity_target)
+                    label=words(|i18n| t_string!(i18n, models.identity_target))
                     value=identity_target
                     error=form.field("identity_target")
                     kind="number"
                 />
                 <SkillChoice
                     id="identity_skills"
-                    legend=move || t_string!(i18n, models.identity_skills)
+                    legend=words(|i18n| t_string!(i18n, models.identity_skills))
                     chosen=identity_skills
                     skills=skills.clone()
                     error=form.field("identity_skills")
@@ -109,7 +109,7 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.ambassadors)}</h2>
                 <TextField
                     id="ambassador_quota"
-                    label=move || t_string!(i18n, models.ambassador_quota)
+                    label=words(|i18n| t_string!(i18n, models.ambassador_quota))
                     value=quota
                     error=form.field("ambassador_quota")
                     kind="number"
@@ -117,7 +117,7 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                 <h2>{t!(i18n, models.markets)}</h2>
                 <TextField
                     id="cashless_market_percent"
-                    label=move || t_string!(i18n, models.cashless_market_percent)
+                    label=words(|i18n| t_string!(i18n, models.cashless_market_percent))
                     value=cashless
                     error=form.field("cashless_market_percent")
                     kind="number"

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::{FormState, NewPasswordField, TextField};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::words;
 use crate::session::{grant_text, use_session};
 
 #[component]
@@ -52,7 +53,7 @@ pub fn MyAccount() -> impl IntoView {
         <form class="form sign-in" on:submit=submit novalidate>
             <TextField
                 id="current-password"
-                label=move || t_string!(i18n, account.current_password)
+                label=words(|i18n| t_string!(i18n, account.current_password))
                 value=current
                 error=form.field("current_password")
                 kind="password"
@@ -60,7 +61,7 @@ pub fn MyAccount() -> impl IntoView {
             />
             <NewPasswordField
                 id="new-password"
-                label=move || t_string!(i18n, account.new_password)
+                label=words(|i18n| t_string!(i18n, account.new_password))
                 value=new
                 error=form.field("new_password")
             />

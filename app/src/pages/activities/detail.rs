@@ -17,7 +17,7 @@ use crate::components::{FormState, ResidentPicker, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date_time, when};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{activity_kind_name, field_message, topic_names};
+use crate::labels::{activity_kind_name, field_message, topic_names, words};
 use crate::offline::now;
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
@@ -266,7 +266,7 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
             <ResidentPicker
                 id="attendee-search".to_owned()
                 ward=state.get_untracked().activity.ward_code
-                label=move || t_string!(i18n, activities.find)
+                label=words(|i18n| t_string!(i18n, activities.find))
                 busy=form.busy
                 on_pick=add
             />
@@ -274,7 +274,7 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
                 <TextField
                     id="unregistered"
                     kind="number"
-                    label=move || t_string!(i18n, activities.unregistered)
+                    label=words(|i18n| t_string!(i18n, activities.unregistered))
                     value=unregistered
                     error=form.field("unregistered")
                 />

@@ -12,7 +12,7 @@ use crate::api::{self};
 use crate::components::{FormState, TextField};
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::activity_kind_name;
+use crate::labels::{activity_kind_name, words};
 use crate::routes::Route;
 
 #[component]
@@ -107,7 +107,7 @@ pub(super) fn NewActivityForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField id="activity-title" label=move || t_string!(i18n, activities.name) value=title error=form.field("title") />
+            <TextField id="activity-title" label=words(|i18n| t_string!(i18n, activities.name)) value=title error=form.field("title") />
             <div class="field">
                 <label for="activity-tdp">{t!(i18n, activities.for_whom)}</label>
                 <select
@@ -121,25 +121,25 @@ pub(super) fn NewActivityForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField id="activity-place" label=move || t_string!(i18n, activities.place) value=place error=form.field("place") />
-            <TextField id="activity-day" kind="date" label=move || t_string!(i18n, activities.day) value=day error=form.field("starts_at") />
+            <TextField id="activity-place" label=words(|i18n| t_string!(i18n, activities.place)) value=place error=form.field("place") />
+            <TextField id="activity-day" kind="date" label=words(|i18n| t_string!(i18n, activities.day)) value=day error=form.field("starts_at") />
             <div class="row">
-                <TextField id="activity-starts" kind="time" label=move || t_string!(i18n, activities.starts) value=starts error=Signal::derive(|| None) />
-                <TextField id="activity-ends" kind="time" label=move || t_string!(i18n, activities.ends) value=ends error=form.field("ends_at") />
+                <TextField id="activity-starts" kind="time" label=words(|i18n| t_string!(i18n, activities.starts)) value=starts error=Signal::derive(|| None) />
+                <TextField id="activity-ends" kind="time" label=words(|i18n| t_string!(i18n, activities.ends)) value=ends error=form.field("ends_at") />
             </div>
             <TextField
                 id="activity-organiser"
-                label=move || t_string!(i18n, activities.organiser)
+                label=words(|i18n| t_string!(i18n, activities.organiser))
                 value=organiser
                 error=form.field("organiser")
             />
             <TextField
                 id="activity-capacity"
                 kind="number"
-                label=move || t_string!(i18n, activities.capacity)
+                label=words(|i18n| t_string!(i18n, activities.capacity))
                 value=capacity
                 error=form.field("capacity")
-                hint=move || t_string!(i18n, activities.capacity_hint)
+                hint=words(|i18n| t_string!(i18n, activities.capacity_hint))
             />
             <fieldset class="field">
                 <legend>{t!(i18n, activities.topics)}</legend>

@@ -12,7 +12,7 @@ use crate::api::{self};
 use crate::components::{FormState, TextField};
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::field_message;
+use crate::labels::{field_message, words};
 use crate::routes::Route;
 
 #[component]
@@ -80,9 +80,9 @@ pub(super) fn NewCampaignForm(ward: i32, skills: Vec<Skill>, tdps: Vec<Tdp>) -> 
     view! {
         <h2>{t!(i18n, campaigns.add)}</h2>
         <form class="form" on:submit=submit novalidate>
-            <TextField id="campaign-name" label=move || t_string!(i18n, campaigns.name) value=name error=form.field("name") />
-            <TextField id="campaign-starts" kind="date" label=move || t_string!(i18n, campaigns.starts_on) value=starts error=form.field("starts_on") />
-            <TextField id="campaign-ends" kind="date" label=move || t_string!(i18n, campaigns.ends_on) value=ends error=form.field("ends_on") />
+            <TextField id="campaign-name" label=words(|i18n| t_string!(i18n, campaigns.name)) value=name error=form.field("name") />
+            <TextField id="campaign-starts" kind="date" label=words(|i18n| t_string!(i18n, campaigns.starts_on)) value=starts error=form.field("starts_on") />
+            <TextField id="campaign-ends" kind="date" label=words(|i18n| t_string!(i18n, campaigns.ends_on)) value=ends error=form.field("ends_on") />
             <details class="field">
                 <summary>{t!(i18n, campaigns.where_)}</summary>
                 {tdps

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::{FormState, TextField};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::words;
 
 #[component]
 pub fn BasemapForm(ward: i32, on_saved: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
@@ -44,14 +45,14 @@ pub fn BasemapForm(ward: i32, on_saved: impl Fn() + Copy + Send + Sync + 'static
         <form class="form" on:submit=submit novalidate>
             <TextField
                 id="basemap-url"
-                label=move || t_string!(i18n, map.tile_url)
-                hint=move || t_string!(i18n, map.tile_url_hint)
+                label=words(|i18n| t_string!(i18n, map.tile_url))
+                hint=words(|i18n| t_string!(i18n, map.tile_url_hint))
                 value=url
                 error=form.field("tile_url")
             />
             <TextField
                 id="basemap-credit"
-                label=move || t_string!(i18n, map.attribution)
+                label=words(|i18n| t_string!(i18n, map.attribution))
                 value=credit
                 error=form.field("attribution")
             />

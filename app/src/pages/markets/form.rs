@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::{FormState, TextField};
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, market_kind_name};
+use crate::labels::{field_message, market_kind_name, words};
 
 #[component]
 pub(super) fn NewMarketForm(
@@ -44,7 +44,7 @@ pub(super) fn NewMarketForm(
         <form class="form" on:submit=submit novalidate>
             <TextField
                 id="market-name"
-                label=move || t_string!(i18n, markets.name)
+                label=words(|i18n| t_string!(i18n, markets.name))
                 value=name
                 error=form.field("name")
             />
@@ -119,19 +119,19 @@ pub(super) fn NewStallForm(
         <form class="form" on:submit=submit novalidate>
             <TextField
                 id="stall-code"
-                label=move || t_string!(i18n, markets.stall_code)
+                label=words(|i18n| t_string!(i18n, markets.stall_code))
                 value=code
                 error=form.field("stall_code")
             />
             <TextField
                 id="trader-name"
-                label=move || t_string!(i18n, markets.trader_name)
+                label=words(|i18n| t_string!(i18n, markets.trader_name))
                 value=trader
                 error=form.field("trader_name")
             />
             <TextField
                 id="goods"
-                label=move || t_string!(i18n, markets.goods)
+                label=words(|i18n| t_string!(i18n, markets.goods))
                 value=goods
                 error=form.field("goods")
             />

@@ -16,7 +16,7 @@ use crate::components::{FormState, TextArea, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date_time, took};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::ticket_status_name;
+use crate::labels::{ticket_status_name, words};
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -260,7 +260,7 @@ fn CommentForm(id: Uuid, detail: RwSignal<TicketDetail>) -> impl IntoView {
         <form class="form" on:submit=submit novalidate>
             <TextArea
                 id="ticket-comment"
-                label=move || t_string!(i18n, tickets.comment)
+                label=words(|i18n| t_string!(i18n, tickets.comment))
                 value=text
                 error=form.field("text")
             />

@@ -12,6 +12,7 @@ use crate::api::{self, ApiError};
 use crate::components::{FormState, TextArea, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::words;
 use crate::pages::{code_param, not_found};
 use crate::routes::{HOUSEHOLD_QUERY, Route};
 use crate::session::use_session;
@@ -123,7 +124,7 @@ pub(super) fn NewTicketForm(
                         .collect_view()}
                 </select>
             </div>
-            <TextField id="ticket-place" label=move || t_string!(i18n, tickets.place) value=place error=form.field("place") />
+            <TextField id="ticket-place" label=words(|i18n| t_string!(i18n, tickets.place)) value=place error=form.field("place") />
         }
             .into_any(),
     };
@@ -143,14 +144,14 @@ pub(super) fn NewTicketForm(
             </div>
             <TextField
                 id="ticket-title"
-                label=move || t_string!(i18n, tickets.problem)
+                label=words(|i18n| t_string!(i18n, tickets.problem))
                 value=title
                 error=form.field("title")
-                hint=move || t_string!(i18n, tickets.problem_hint)
+                hint=words(|i18n| t_string!(i18n, tickets.problem_hint))
             />
             <TextArea
                 id="ticket-description"
-                label=move || t_string!(i18n, tickets.description)
+                label=words(|i18n| t_string!(i18n, tickets.description))
                 value=description
                 error=form.field("description")
                 rows=4
