@@ -265,13 +265,13 @@ async fn accept_invitation(
         Some(user) => {
             // Proving the account is theirs is a sign-in, throttled like one.
             let buckets = throttle::Buckets::untrusted(&phone, address);
-            if let Err(wait) = throttle::check(&state.db, &buckets).await? {
+            if let Err(wait) = throttle::attempt(&state.db, &buckets).await? {
                 return Err(Error::TooManyAttempts(wait));
             }
             if !password::verify(body.password, user.password_hash).await? {
-                throttle::failed(&state.db, &buckets).await?;
                 return Err(Error::WrongCredentials);
             }
+            throttle::succeeded(&state.db, &buckets).await?;
             user.id
         }
         None => {

@@ -104,7 +104,7 @@ async fn sign_in(
         Some(hash) => throttle::Buckets::trusted_device(hash),
         None => throttle::Buckets::untrusted(&phone, address),
     };
-    if let Err(wait) = throttle::check(&state.db, &buckets).await? {
+    if let Err(wait) = throttle::attempt(&state.db, &buckets).await? {
         return Err(Error::TooManyAttempts(wait));
     }
     let user = auth
@@ -115,7 +115,6 @@ async fn sign_in(
         .await
         .map_err(|e| Error::Internal(anyhow::anyhow!("{e:?}")))?;
     let Some(user) = user else {
-        throttle::failed(&state.db, &buckets).await?;
         return Err(Error::WrongCredentials);
     };
     throttle::succeeded(&state.db, &buckets).await?;

@@ -58,13 +58,26 @@ fn delay(failures: i32, free: i32) -> Duration {
     }
 }
 
-/// `Err(wait)` while any bucket is still held back.
-pub async fn check(db: &PgPool, buckets: &Buckets) -> Result<Result<(), Duration>> {
+/// Counts a sign-in attempt as a failure before its password is checked, unless a bucket is
+/// still held back (`Err(wait)`, nothing counted). Atomic per bucket: attempts on the same
+/// buckets take turns (a transaction-scoped advisory lock per bucket, in one order), so that
+/// fifty guesses sent at once are counted one after another and all but the free ones wait,
+/// instead of all passing the check before any failure is counted. A success refunds it.
+pub async fn attempt(db: &PgPool, buckets: &Buckets) -> Result<Result<(), Duration>> {
+    let mut names = buckets.names();
+    names.sort();
+    let mut tx = db.begin().await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtextextended(b, 0)) from unnest($1::text[]) b",
+        &names
+    )
+    .execute(&mut *tx)
+    .await?;
     let rows = sqlx::query!(
         "select bucket, failures, last_failure from sign_in_failures where bucket = any($1)",
-        &buckets.names()
+        &names
     )
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
     let now = Utc::now();
     let wait = rows
@@ -74,32 +87,35 @@ pub async fn check(db: &PgPool, buckets: &Buckets) -> Result<Result<(), Duration
             (until - now).to_std().ok()
         })
         .max();
-    Ok(wait.map_or(Ok(()), Err))
-}
-
-pub async fn failed(db: &PgPool, buckets: &Buckets) -> Result<()> {
+    if let Some(wait) = wait {
+        return Ok(Err(wait));
+    }
     sqlx::query!(
         "insert into sign_in_failures (bucket, failures, last_failure)
          select b, 1, now() from unnest($1::text[]) b
          on conflict (bucket) do update
              set failures = sign_in_failures.failures + 1, last_failure = now()",
-        &buckets.names()
+        &names
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A success clears the account's and the device's count; an address keeps its count, less
+/// this attempt's (counted in advance), or one working account would let an attacker reset it.
+pub async fn succeeded(db: &PgPool, buckets: &Buckets) -> Result<()> {
+    let names = buckets.names();
+    sqlx::query!(
+        "delete from sign_in_failures where bucket = any($1) and bucket not like 'address:%'",
+        &names
     )
     .execute(db)
     .await?;
-    Ok(())
-}
-
-/// A success clears the account's and the device's count; an address keeps its count, or one
-/// working account would let an attacker reset it.
-pub async fn succeeded(db: &PgPool, buckets: &Buckets) -> Result<()> {
-    let names: Vec<String> = buckets
-        .names()
-        .into_iter()
-        .filter(|b| !b.starts_with("address:"))
-        .collect();
     sqlx::query!(
-        "delete from sign_in_failures where bucket = any($1)",
+        "update sign_in_failures set failures = failures - 1
+         where bucket = any($1) and bucket like 'address:%' and failures > 0",
         &names
     )
     .execute(db)

@@ -313,3 +313,39 @@ async fn demo_accounts_work_only_in_demo(db: sqlx::PgPool) {
     let (status, _, body) = sign_in(&admin, &phone, DEMO_PASSWORD, [10, 0, 0, 7], None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
+
+/// Fifty guesses at one account sent at once: each is counted before its password is
+/// checked, so only the free ones are checked and the rest wait, as they would one by one.
+#[sqlx::test(migrations = false)]
+async fn fifty_guesses_at_once_get_no_more_tries_than_one_by_one(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let phone = demo_phone(WARD, Role::Volunteer);
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let (app, phone) = (app.clone(), phone.clone());
+        guesses.spawn(async move {
+            sign_in(
+                &app,
+                &phone,
+                &format!("doan sai lan {i}"),
+                [10, 0, 0, 9],
+                None,
+            )
+            .await
+            .0
+        });
+    }
+    let statuses = guesses.join_all().await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let held = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, held), (5, 45), "{statuses:?}");
+    // The person, on the right password, waits like everyone else from an unknown device.
+    let (status, _, _) = sign_in(&app, &phone, DEMO_PASSWORD, [10, 0, 0, 10], None).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+}
