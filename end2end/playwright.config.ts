@@ -11,12 +11,16 @@ const port = 3100;
 // and in a browser whose clock shows the same instant.
 const edges: { name: string; at: string; why: string; timezone?: string }[] = calendar;
 
+// Every browser of the suite signs in from 127.0.0.1, hundreds of times in a few minutes: the
+// per-address limit on anonymous requests is raised for it (the API tests exercise the limit).
+const perAddress = "--anonymous-per-minute 100000";
+
 // Their servers listen from 3111 on: offline.spec.ts stops and starts one of its own on 3101.
 const edgePort = (i: number) => port + 11 + i;
 
 const server = (port: number, data: string, env: Record<string, string> = {}) => ({
   command:
-    `rm -rf ../target/${data} && exec ../target/debug/ngo-so --demo --data-dir ../target/${data} --dist ../dist --port ${port}`,
+    `rm -rf ../target/${data} && exec ../target/debug/ngo-so --demo --data-dir ../target/${data} --dist ../dist --port ${port} ${perAddress}`,
   url: `http://127.0.0.1:${port}/api/v1/health`,
   env,
   timeout: 180_000,

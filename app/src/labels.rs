@@ -230,6 +230,7 @@ pub fn error_message(code: ErrorCode) -> impl Fn() -> &'static str + Copy + Send
         ErrorCode::NotFound => t_string!(i18n, errors.not_found),
         ErrorCode::InvitationUnusable => t_string!(i18n, errors.invitation_unusable),
         ErrorCode::TooManyAttempts => t_string!(i18n, errors.too_many_attempts),
+        ErrorCode::TooManyRequests => t_string!(i18n, errors.too_many_requests),
         ErrorCode::Conflict => t_string!(i18n, errors.conflict),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
         ErrorCode::Internal => t_string!(i18n, errors.internal),

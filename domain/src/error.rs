@@ -25,6 +25,9 @@ pub enum ErrorCode {
     InvitationUnusable,
     /// Too many failed sign-ins; try again after `Retry-After` seconds (HTTP 429).
     TooManyAttempts,
+    /// The server is answering too many requests like this one, from this address or at all;
+    /// try again after `Retry-After` seconds (HTTP 429).
+    TooManyRequests,
     /// The request clashes with what is stored, e.g. a reused id with other content (HTTP 409).
     Conflict,
     /// The body is over the endpoint's limit: 2 MB, or 16 MB for a file (HTTP 413).
@@ -50,6 +53,9 @@ impl ErrorCode {
             }
             Self::TooManyAttempts => {
                 "Đăng nhập sai quá nhiều lần. Vui lòng chờ một lát rồi thử lại."
+            }
+            Self::TooManyRequests => {
+                "Có quá nhiều yêu cầu cùng lúc. Vui lòng chờ vài giây rồi thử lại."
             }
             Self::Conflict => "Dữ liệu này đã được ghi với nội dung khác.",
             Self::Internal => "Máy chủ gặp lỗi. Vui lòng thử lại sau.",

@@ -74,6 +74,12 @@ pub struct Config {
     #[arg(long, env = "NGOSO_BEHIND_PROXY")]
     pub behind_proxy: bool,
 
+    /// Requests each client address may make per minute to each endpoint open without
+    /// signing in (sign-in, invitation links, check-in, the briefing); a check-in or an
+    /// invitation also allows five times this across all addresses.
+    #[arg(long, env = "NGOSO_ANONYMOUS_PER_MINUTE", default_value = "60")]
+    pub anonymous_per_minute: std::num::NonZeroU32,
+
     /// The built web app (`app/build.sh`'s output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
     pub dist: PathBuf,
@@ -91,6 +97,9 @@ impl Config {
             demo: self.demo,
             sessions: crate::auth::SessionPolicy::default(),
             clock: crate::clock::Clock::from_env()?,
+            limits: crate::limits::Quotas {
+                per_minute: self.anonymous_per_minute,
+            },
         })
     }
 }

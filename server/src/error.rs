@@ -27,6 +27,9 @@ pub enum Error {
     InvitationUnusable,
     #[error("too many failed sign-ins; retry in {0:?}")]
     TooManyAttempts(std::time::Duration),
+    /// Over a rate limit, or the password checks' queue is full.
+    #[error("too many requests; retry in {0:?}")]
+    TooManyRequests(std::time::Duration),
     #[error("conflict")]
     Conflict,
     #[error("the body is over the limit")]
@@ -50,7 +53,7 @@ impl Error {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvitationUnusable => StatusCode::GONE,
-            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyAttempts(_) | Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Conflict => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,15 +75,8 @@ impl IntoResponse for Error {
             Self::Forbidden => ErrorBody::new(ErrorCode::Forbidden),
             Self::NotFound => ErrorBody::new(ErrorCode::NotFound),
             Self::InvitationUnusable => ErrorBody::new(ErrorCode::InvitationUnusable),
-            Self::TooManyAttempts(wait) => {
-                let seconds = wait.as_secs() + 1;
-                return (
-                    status,
-                    [(axum::http::header::RETRY_AFTER, seconds.to_string())],
-                    axum::Json(ErrorBody::new(ErrorCode::TooManyAttempts)),
-                )
-                    .into_response();
-            }
+            Self::TooManyAttempts(wait) => return retry_after(wait, ErrorCode::TooManyAttempts),
+            Self::TooManyRequests(wait) => return retry_after(wait, ErrorCode::TooManyRequests),
             Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
             Self::PayloadTooLarge => ErrorBody::new(ErrorCode::PayloadTooLarge),
             Self::Database(ref e) => {
@@ -94,6 +90,17 @@ impl IntoResponse for Error {
         };
         (status, axum::Json(body)).into_response()
     }
+}
+
+/// 429, saying in whole seconds (rounded up) when to try again.
+fn retry_after(wait: std::time::Duration, code: ErrorCode) -> Response {
+    let seconds = wait.as_secs() + 1;
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(axum::http::header::RETRY_AFTER, seconds.to_string())],
+        axum::Json(ErrorBody::new(code)),
+    )
+        .into_response()
 }
 
 /// Text the database cannot store (NUL, which PostgreSQL refuses in `text` and `jsonb`) is the

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod embedded_pg;
 pub mod error;
 pub mod headers;
+pub mod limits;
 pub mod record;
 pub mod reference;
 pub mod register;
@@ -34,6 +35,7 @@ pub struct AppState {
     pub dist: Arc<PathBuf>,
     pub dashboards: Arc<db::dashboard::Cache>,
     pub config: Arc<Settings>,
+    pub limits: Arc<limits::Limits>,
     /// The wards' basemap tile servers, which the Content-Security-Policy lets images come from.
     pub tile_origins: headers::TileOrigins,
 }
@@ -52,6 +54,7 @@ pub struct Settings {
     /// Where every "now" and "today" comes from.
     pub clock: clock::Clock,
     pub sessions: auth::SessionPolicy,
+    pub limits: limits::Quotas,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl AppState {
             db,
             dist: Arc::new(dist),
             dashboards: Arc::default(),
+            limits: Arc::new(limits::Limits::new(settings.limits)),
             config: Arc::new(settings),
             tile_origins: Arc::default(),
         }

@@ -81,6 +81,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
     tokio::spawn(server::housekeeping(db.clone()));
     let state = AppState::new(db.clone(), config.dist.clone(), settings);
+    tokio::spawn(server::limits::housekeeping(state.limits.clone()));
     state.load_tile_origins().await?;
     let app = server::router(state);
     tracing::info!("Ngõ Số is serving http://{address}");

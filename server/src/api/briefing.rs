@@ -4,14 +4,17 @@
 //! household's record.
 
 use axum::extract::State;
+use domain::ErrorBody;
 use domain::api::{Briefing, UpcomingActivity};
 use domain::pages;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
 use crate::AppState;
+use crate::auth::ClientAddress;
 use crate::db::{activities, campaigns, dashboard, map};
 use crate::error::{Error, Json, Path};
+use crate::limits::Limit;
 
 /// Activities on the slide: a table readable from the back of the room.
 const UPCOMING: usize = 4;
@@ -27,8 +30,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/wards/{code}/briefing", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code")),
     security(()),
-    responses((status = 200, body = Briefing)))]
-async fn get_briefing(State(state): State<AppState>, Path(code): Path<i32>) -> ApiResult<Briefing> {
+    responses((status = 200, body = Briefing), (status = 429, body = ErrorBody)))]
+async fn get_briefing(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    Path(code): Path<i32>,
+) -> ApiResult<Briefing> {
+    state.limits.check(Limit::Briefing, address, None)?;
     let generated_at = state.now();
     let dashboard = dashboard::current(&state, code).await?.dashboard;
     if dashboard.tdps.is_empty() {

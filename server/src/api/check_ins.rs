@@ -6,9 +6,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{Activity, AuditAction, CheckIn, CheckInActivity, CheckInCode};
+use domain::{ErrorBody, FieldCode};
 use serde::Deserialize;
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -16,9 +16,10 @@ use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::auth::{Access, new_token, token_hash};
+use crate::auth::{Access, ClientAddress, new_token, token_hash};
 use crate::db::activities::activity;
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::limits::Limit;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -157,12 +158,16 @@ struct CodeQuery {
 #[utoipa::path(get, path = "/activities/{id}/check-in", tag = "activities",
     params(("id" = Uuid, Path), CodeQuery),
     security(()),
-    responses((status = 200, body = CheckInActivity)))]
+    responses((status = 200, body = CheckInActivity), (status = 429, body = ErrorBody)))]
 async fn check_in_page(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<Uuid>,
     Query(query): Query<CodeQuery>,
 ) -> ApiResult<CheckInActivity> {
+    state
+        .limits
+        .check(Limit::CheckIn, address, Some(&id.to_string()))?;
     let activity = activity(&state.db, id).await?;
     check_code(&state.db, id, &query.code, state.now()).await?;
     Ok(Json(public_view(&state.db, activity).await?))
@@ -176,12 +181,16 @@ async fn check_in_page(
     params(("id" = Uuid, Path)),
     request_body = CheckIn,
     security(()),
-    responses((status = 201, body = CheckInActivity)))]
+    responses((status = 201, body = CheckInActivity), (status = 429, body = ErrorBody)))]
 async fn check_in(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(id): Path<Uuid>,
     Json(body): Json<CheckIn>,
 ) -> Result<(StatusCode, Json<CheckInActivity>)> {
+    state
+        .limits
+        .check(Limit::CheckIn, address, Some(&id.to_string()))?;
     let activity = activity(&state.db, id).await?;
     domain::validate::check_in(&body, state.today()).map_err(Error::Validation)?;
     check_code(&state.db, id, &body.code, state.now()).await?;

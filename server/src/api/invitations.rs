@@ -21,6 +21,7 @@ use crate::audit::Write;
 use crate::auth::devices::{cookie_header, trust_device};
 use crate::auth::{self, Access, AuthSession, Backend, ClientAddress, password, throttle};
 use crate::error::{Error, Json, Path, Result};
+use crate::limits::Limit;
 use axum_login::AuthnBackend;
 
 /// How long an invitation link works.
@@ -202,11 +203,16 @@ struct Pending {
 #[utoipa::path(get, path = "/invitation-links/{token}", tag = "invitations",
     params(("token" = String, Path)),
     security(()),
-    responses((status = 200, body = InvitationPreview), (status = 410, body = ErrorBody)))]
+    responses((status = 200, body = InvitationPreview), (status = 410, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 async fn preview_invitation(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     Path(token): Path<String>,
 ) -> ApiResult<InvitationPreview> {
+    state
+        .limits
+        .check(Limit::Invitation, address, Some(&token))?;
     sqlx::query_as!(
         InvitationPreview,
         "select w.name as ward_name, t.name as tdp_name, i.full_name, i.expires_at
@@ -238,6 +244,10 @@ async fn accept_invitation(
     Path(token): Path<String>,
     Json(body): Json<AcceptInvitation>,
 ) -> Result<Response> {
+    state
+        .limits
+        .check(Limit::Invitation, address, Some(&token))?;
+    let _turn = password::Turn::take()?;
     domain::validate::accept_invitation(&body).map_err(Error::Validation)?;
     let phone = normalise_phone(&body.phone)
         .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;

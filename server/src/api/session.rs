@@ -20,6 +20,7 @@ use crate::auth::{
 };
 use crate::demo;
 use crate::error::{Error, Json, Result};
+use crate::limits::Limit;
 use axum_login::AuthnBackend;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -95,6 +96,8 @@ async fn sign_in(
     headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> Result<Response> {
+    state.limits.check(Limit::SignIn, address, None)?;
+    let _turn = password::Turn::take()?;
     domain::validate::sign_in(&body).map_err(Error::Validation)?;
     let phone = normalise_phone(&body.phone)
         .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;

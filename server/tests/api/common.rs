@@ -129,14 +129,7 @@ pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
     demo::generate_ward(&db, OTHER_WARD, 1, SMALL, now)
         .await
         .expect("other ward");
-    let dist = std::env::temp_dir().join(format!("ngoso-dist-{}", Uuid::now_v7()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>Ngõ Số</title><script type=\"module\">import init from '/app.js';</script>",
-    )
-    .unwrap();
-    std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
+    let dist = web_app();
     let clock = settings.clock.clone();
     let router = server::router(server::AppState::new(db.clone(), dist, settings));
     let anonymous = TestApp {
@@ -146,6 +139,19 @@ pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
         cookie: None,
     };
     anonymous.signed_in_as(WARD, Role::WardAdmin).await
+}
+
+/// A built web app of two files, in a directory of its own.
+fn web_app() -> std::path::PathBuf {
+    let dist = std::env::temp_dir().join(format!("ngoso-dist-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dist).unwrap();
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Ngõ Số</title><script type=\"module\">import init from '/app.js';</script>",
+    )
+    .unwrap();
+    std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
+    dist
 }
 
 /// The session cookies a response sets, as a `Cookie` header.
@@ -419,4 +425,72 @@ pub async fn dashboard(app: &TestApp) -> Dashboard {
 /// One TDP's row of the dashboard.
 pub fn row(d: &Dashboard, tdp: Uuid) -> &TdpIndicators {
     d.tdps.iter().find(|t| t.tdp_id == Some(tdp)).unwrap()
+}
+
+/// The real server binary, as a process of its own on this test's database: for what only a
+/// whole process shows (its memory, its answers while it is flooded). Stopped when dropped.
+pub struct Served {
+    pub base: String,
+    child: std::process::Child,
+}
+
+impl Served {
+    /// Starts `ngo-so` on `db` with `args` added, and waits until it answers `/health`.
+    pub async fn start(db: &PgPool, args: &[&str]) -> Served {
+        let name: String = sqlx::query_scalar("select current_database()")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+        let (before, after) = url.split_once('?').unwrap_or((&url, ""));
+        let (server, _) = before.rsplit_once('/').expect("a database in DATABASE_URL");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
+            .args(["--database-url", &format!("{server}/{name}?{after}")])
+            .args(["--port", &port.to_string()])
+            .arg("--dist")
+            .arg(web_app())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let served = Served {
+            base: format!("http://127.0.0.1:{port}"),
+            child,
+        };
+        for _ in 0..600 {
+            if reqwest::get(format!("{}/api/v1/health", served.base))
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return served;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer /health within a minute");
+    }
+
+    /// The most memory the process has held so far (its peak resident set), in bytes.
+    pub fn peak_memory(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        kib * 1024
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let _ = self.child.wait();
+    }
 }

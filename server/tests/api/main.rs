@@ -15,6 +15,7 @@ mod common;
 mod exports;
 mod households;
 mod invitations;
+mod limits;
 mod markets;
 mod models;
 mod register;
