@@ -69,6 +69,7 @@ pub fn figure(achieved: i64, population: i64, target_percent: f64) -> Figure {
         population,
         share,
         progress: progress(share, target_percent),
+        withheld: false,
     }
 }
 
@@ -200,6 +201,7 @@ mod tests {
                     population: 100,
                     share,
                     progress: Progress::Behind,
+                    withheld: false,
                 })
                 .collect(),
             models: crate::api::ModelFigures {
@@ -208,6 +210,8 @@ mod tests {
                 ambassadors: figure(0, 0, 100.0),
                 cashless: figure(0, 0, 80.0),
             },
+            visits_withheld: false,
+            ratings_withheld: false,
         }
     }
 

@@ -9,6 +9,7 @@ mod choice;
 pub mod access;
 pub mod api;
 pub mod campaigns;
+pub mod disclosure;
 pub mod error;
 pub mod indicators;
 pub mod map;

@@ -129,6 +129,12 @@ test("the QR code's page opens without signing in; a TDP's own deck shows its ra
   await visitor.goto("/phuong/619/trinh-chieu");
   await expect(visitor.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
   await expect(visitor.getByLabel("Số điện thoại")).toHaveCount(0);
+  // Anyone sees the hour's snapshot, with the ward's satisfaction and never a TDP's.
+  await visitor.keyboard.press("End");
+  await visitor.keyboard.press("ArrowLeft");
+  await visitor.keyboard.press("ArrowLeft");
+  await expect(visitor.getByText("Điểm hài lòng chỉ công bố cho toàn phường, từ 5 lượt đánh giá")).toBeVisible();
+  await expect(visitor.locator("table.ranking")).toHaveCount(0);
   await visitor.close();
 
   await signInAs(page, "admin");

@@ -352,6 +352,15 @@ fn number(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
+/// A count as the public briefing may show it: "< 5" where it is withheld.
+fn count(n: i64, withheld: bool) -> String {
+    if withheld {
+        format!("< {}", domain::disclosure::THRESHOLD)
+    } else {
+        number(n)
+    }
+}
+
 fn cover(deck: &Deck) -> AnyView {
     let i18n = use_i18n();
     let f = deck.figures().clone();
@@ -367,13 +376,13 @@ fn cover(deck: &Deck) -> AnyView {
                 <span class="figure-value">{percent(f.visit_coverage)}</span>
                 <span class="figure-label">{t!(i18n, projector.households_visited)}</span>
                 <span class="figure-detail">
-                    {t!(i18n, projector.of_households, visited = number(f.households_visited), registered = number(f.households_registered))}
+                    {t!(i18n, projector.of_households, visited = count(f.households_visited, f.visits_withheld), registered = number(f.households_registered))}
                 </span>
             </div>
             <div class="figure">
                 <span class="figure-value">{rating(f.satisfaction)}</span>
                 <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
-                <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
+                <span class="figure-detail">{ratings(&f)}</span>
             </div>
             {match standing {
                 Some(s) => view! {
@@ -410,7 +419,7 @@ fn bar_row(name: AnyView, figure: &Figure, target: f64, detail: AnyView) -> impl
             </span>
             <span class="skill-share">{percent(figure.share)}</span>
             <span class="skill-target">{detail}</span>
-            <ProgressBadge progress=figure.progress />
+            {(!figure.withheld).then(|| view! { <ProgressBadge progress=figure.progress /> })}
         </li>
     }
 }
@@ -455,7 +464,7 @@ fn models(deck: &Deck) -> AnyView {
             let detail = t!(
                 i18n,
                 projector.model_count,
-                achieved = number(figure.achieved),
+                achieved = count(figure.achieved, figure.withheld),
                 population = number(figure.population),
                 target = format!("{target:.0}")
             );
@@ -627,6 +636,16 @@ fn bands(deck: &Deck) -> AnyView {
     .into_any()
 }
 
+/// How many ratings a mean is made of; in the public briefing, a TDP's are not shown.
+fn ratings(f: &TdpIndicators) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    if f.ratings_withheld {
+        t!(i18n, projector.ratings_ward_only).into_any()
+    } else {
+        t!(i18n, projector.ratings, count = number(f.ratings)).into_any()
+    }
+}
+
 fn satisfaction(deck: &Deck) -> AnyView {
     let i18n = use_i18n();
     let f = deck.figures();
@@ -637,24 +656,33 @@ fn satisfaction(deck: &Deck) -> AnyView {
             .count()
     };
     let unrated = tdps.iter().filter(|t| t.satisfaction.is_none()).count();
+    // The public briefing shows ratings for the whole ward only.
+    let by_tdp = if tdps.iter().any(|t| t.ratings_withheld) {
+        view! { <p class="slide-note">{t!(i18n, projector.ratings_ward_only)}</p> }.into_any()
+    } else {
+        view! {
+            <table class="ranking">
+                <caption>{t!(i18n, projector.tdps_by_satisfaction)}</caption>
+                <tbody>
+                    <tr><th scope="row">{t!(i18n, projector.sat_high)}</th><td class="num">{count(4.5, 6.0)}</td></tr>
+                    <tr><th scope="row">{t!(i18n, projector.sat_mid)}</th><td class="num">{count(4.0, 4.5)}</td></tr>
+                    <tr><th scope="row">{t!(i18n, projector.sat_low)}</th><td class="num">{count(0.0, 4.0)}</td></tr>
+                    <tr><th scope="row">{t!(i18n, projector.sat_none)}</th><td class="num">{unrated}</td></tr>
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
     view! {
         <h2>{t!(i18n, projector.satisfaction_title)}</h2>
         <div class="headline">
             <div class="figure">
                 <span class="figure-value">{rating(f.satisfaction)}</span>
                 <span class="figure-label">{t!(i18n, projector.satisfaction)}</span>
-                <span class="figure-detail">{t!(i18n, projector.ratings, count = number(f.ratings))}</span>
+                <span class="figure-detail">{ratings(f)}</span>
             </div>
         </div>
-        <table class="ranking">
-            <caption>{t!(i18n, projector.tdps_by_satisfaction)}</caption>
-            <tbody>
-                <tr><th scope="row">{t!(i18n, projector.sat_high)}</th><td class="num">{count(4.5, 6.0)}</td></tr>
-                <tr><th scope="row">{t!(i18n, projector.sat_mid)}</th><td class="num">{count(4.0, 4.5)}</td></tr>
-                <tr><th scope="row">{t!(i18n, projector.sat_low)}</th><td class="num">{count(0.0, 4.0)}</td></tr>
-                <tr><th scope="row">{t!(i18n, projector.sat_none)}</th><td class="num">{unrated}</td></tr>
-            </tbody>
-        </table>
+        {by_tdp}
     }
     .into_any()
 }
@@ -680,6 +708,7 @@ fn campaigns(deck: &Deck) -> AnyView {
                 population: i.target.round() as i64,
                 share: share(i.achieved as f64),
                 progress: domain::campaigns::standing(i.achieved, i.target, i.expected),
+                withheld: false,
             };
             let detail = t!(
                 i18n,

@@ -51,9 +51,13 @@ schema! {
 
     /// What the projector and the ward's public progress page show: figures only. No field
     /// can carry a person's or a household's name; TDPs are places, named as the ward names
-    /// them.
+    /// them. Anyone gets the figures of the hour's snapshot, with the small cells withheld;
+    /// someone signed in who may see the ward's figures gets them live and whole.
     pub struct Briefing {
         pub ward: Ward,
+        /// Live figures, nothing withheld: the reader is signed in to the ward.
+        #[serde(default)]
+        pub live: bool,
         /// When the figures were read. A deck opened offline shows the last ones loaded, so
         /// every slide says how old they are.
         pub generated_at: DateTime<Utc>,
@@ -121,5 +125,13 @@ schema! {
         /// In the order of `Dashboard::skills`.
         pub skills: Vec<SkillFigure>,
         pub models: ModelFigures,
+        /// Withheld from the public briefing: `households_visited` is then 0 and
+        /// `visit_coverage` none (see `Figure::withheld`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub visits_withheld: bool,
+        /// Withheld from the public briefing, which shows ratings for the whole ward only, and
+        /// only from 5 of them: `satisfaction` is then none and `ratings` 0.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub ratings_withheld: bool,
     }
 }

@@ -33,6 +33,10 @@ schema! {
         pub population: i64,
         pub share: Option<f64>,
         pub progress: Progress,
+        /// Withheld from the public briefing (`disclosure`): fewer than 5 stand behind the
+        /// count, or behind the rest. `achieved` is then 0 and `share` none; they say nothing.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub withheld: bool,
     }
 
     /// The models' figures of one TDP, or of the whole ward.

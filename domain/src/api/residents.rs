@@ -83,6 +83,10 @@ schema! {
         pub population: i64,
         pub share: Option<f64>,
         pub progress: Progress,
+        /// Withheld from the public briefing (`disclosure`): fewer than 5 stand behind the
+        /// count, or behind the rest. `achieved` is then 0 and `share` none; they say nothing.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub withheld: bool,
     }
 
     pub struct SearchResults {
@@ -124,6 +128,7 @@ impl SkillFigure {
             population: self.population,
             share: self.share,
             progress: self.progress,
+            withheld: self.withheld,
         }
     }
 }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBackend};
 use base64::Engine;
@@ -277,6 +277,20 @@ impl FromRequestParts<AppState> for Access {
                 .map_err(session_error)?;
         }
         Ok(Self { user })
+    }
+}
+
+/// `Option<Access>`: who is signed in, if anyone, for what anyone may read but a signed-in
+/// person reads more of.
+impl OptionalFromRequestParts<AppState> for Access {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(access) => Ok(Some(access)),
+            Err(Error::Unauthenticated) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -242,6 +242,8 @@ pub async fn figures(
             ratings,
             skills: figures,
             models: model_figures_of(&models, model_figures),
+            visits_withheld: false,
+            ratings_withheld: false,
         });
     }
     let totals = TdpIndicators {
@@ -259,6 +261,8 @@ pub async fn figures(
             .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i]))
             .collect(),
         models: model_figures_of(&models, total_models),
+        visits_withheld: false,
+        ratings_withheld: false,
     };
     Ok(Figures {
         as_of_year,
@@ -291,5 +295,6 @@ fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
         population: f.population,
         share: f.share,
         progress: f.progress,
+        withheld: false,
     }
 }

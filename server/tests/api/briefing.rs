@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::common::{TestApp, WARD, app, app_with};
+use crate::common::{TestApp, WARD, app, app_stopped_at, app_with};
 
 async fn briefing(app: &TestApp) -> Value {
     let (status, body) = app
@@ -54,10 +54,14 @@ fn keys(value: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// Signed in, the projector shows the dashboard's own figures, live: a visit moves them.
 #[sqlx::test(migrations = false)]
-async fn open_to_anyone_and_the_same_figures_as_the_dashboard(db: sqlx::PgPool) {
+async fn signed_in_the_projector_shows_the_dashboards_figures_live(db: sqlx::PgPool) {
     let app = app(db).await;
-    let b = briefing(&app).await;
+    let uri = format!("/api/v1/wards/{WARD}/briefing");
+    let (status, b) = app.get(&uri).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    assert_eq!(b["live"], true);
     let (_, dashboard) = app.get(&format!("/api/v1/wards/{WARD}/dashboard")).await;
     assert_eq!(b["ward"], dashboard["ward"]);
     assert_eq!(b["totals"], dashboard["totals"]);
@@ -68,10 +72,27 @@ async fn open_to_anyone_and_the_same_figures_as_the_dashboard(db: sqlx::PgPool) 
         serde_json::from_value(b["generated_at"].clone()).unwrap();
     assert!((app.clock.now() - generated).num_seconds().abs() < 60);
 
-    // A visit recorded moves the briefing's figures too.
     let fixture = app.fixture(WARD).await;
     let row = tdp_row(&b, fixture.tdp);
-    let other_household: uuid::Uuid = sqlx::query_scalar!(
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/visits"),
+            unvisited(&app, &fixture).await,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, after) = app.get(&uri).await;
+    assert_eq!(
+        tdp_row(&after, fixture.tdp)["households_visited"]
+            .as_i64()
+            .unwrap(),
+        row["households_visited"].as_i64().unwrap() + 1
+    );
+}
+
+/// A visit to a household not visited before, helping nobody.
+async fn unvisited(app: &TestApp, fixture: &crate::common::Fixture) -> Value {
+    let household: uuid::Uuid = sqlx::query_scalar!(
         "select id from households where tdp_id = $1
          and id not in (select household_id from visits) order by id limit 1",
         fixture.tdp
@@ -80,18 +101,107 @@ async fn open_to_anyone_and_the_same_figures_as_the_dashboard(db: sqlx::PgPool) 
     .await
     .unwrap();
     let mut visit = fixture.visit();
-    visit["household_id"] = other_household.to_string().into();
+    visit["household_id"] = household.to_string().into();
     visit["help"] = serde_json::json!([]);
-    let (status, body) = app
-        .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    visit
+}
+
+/// The differencing attack: someone polls the public briefing just before and just after a
+/// volunteer's visit, to read what that household has just achieved. Within the hour both
+/// polls get the same snapshot; the next hour's moves with the whole hour's work.
+#[sqlx::test(migrations = false)]
+async fn polling_around_a_visit_tells_nothing_about_it(db: sqlx::PgPool) {
+    let at = "2026-11-18T02:10:00Z".parse().unwrap();
+    let app = app_stopped_at(db, at).await;
+    let before = briefing(&app).await;
+    assert_eq!(before["live"], false);
+
+    let fixture = app.fixture(WARD).await;
+    for visit in [fixture.visit(), unvisited(&app, &fixture).await] {
+        let (status, body) = app
+            .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    app.clock.advance(chrono::TimeDelta::minutes(45));
     let after = briefing(&app).await;
-    let row_after = tdp_row(&after, fixture.tdp);
     assert_eq!(
-        row_after["households_visited"].as_i64().unwrap(),
-        row["households_visited"].as_i64().unwrap() + 1
+        after, before,
+        "a poll in the same hour gives the same snapshot"
     );
+
+    app.clock.advance(chrono::TimeDelta::minutes(10));
+    let next_hour = briefing(&app).await;
+    assert_ne!(next_hour["generated_at"], before["generated_at"]);
+    let (_, live) = app.get(&format!("/api/v1/wards/{WARD}/briefing")).await;
+    assert_eq!(live["live"], true);
+    assert_ne!(
+        live["tdps"], next_hour["tdps"],
+        "the small test ward has cells to withhold"
+    );
+}
+
+/// In the public briefing, no shown count is 1 to 4 or leaves 1 to 4 out, no withheld count
+/// comes back by subtracting the others from the ward's, and satisfaction is the ward's only.
+#[sqlx::test(migrations = false)]
+async fn no_public_figure_tells_about_fewer_than_five(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let b = briefing(&app).await;
+    let dashboard = crate::common::dashboard(&app).await;
+    let tdps = b["tdps"].as_array().unwrap();
+    let cells = |row: &Value| -> Vec<(i64, i64, bool)> {
+        let mut out = vec![(
+            row["households_visited"].as_i64().unwrap(),
+            row["households_registered"].as_i64().unwrap(),
+            row["visits_withheld"] == true,
+        )];
+        let figures = row["skills"].as_array().unwrap().iter().chain(
+            ["families", "identity", "ambassadors", "cashless"]
+                .iter()
+                .map(|m| &row["models"][m]),
+        );
+        for f in figures {
+            out.push((
+                f["achieved"].as_i64().unwrap(),
+                f["population"].as_i64().unwrap(),
+                f["withheld"] == true,
+            ));
+        }
+        out
+    };
+    let totals = cells(&b["totals"]);
+    let rows: Vec<_> = tdps.iter().map(cells).collect();
+    let mut withheld = 0;
+    for (column, &(_, _, total_withheld)) in totals.iter().enumerate() {
+        let held = rows.iter().filter(|r| r[column].2).count();
+        withheld += held;
+        assert!(
+            total_withheld || held != 1,
+            "column {column}: one TDP withheld, the ward's total shown"
+        );
+        for &(achieved, population, is_withheld) in
+            rows.iter().map(|r| &r[column]).chain([&totals[column]])
+        {
+            if is_withheld {
+                assert_eq!(achieved, 0, "a withheld count says nothing");
+            } else {
+                assert!(
+                    !domain::disclosure::disclosive(achieved, population),
+                    "column {column}: {achieved} of {population} shown"
+                );
+            }
+        }
+    }
+    assert!(withheld > 0, "the small test ward has small cells");
+    // What is shown is the dashboard's figure.
+    for (row, live) in tdps.iter().zip(&dashboard.tdps) {
+        if row["visits_withheld"] != true {
+            assert_eq!(row["households_visited"], live.households_visited);
+        }
+        assert_eq!(row["ratings_withheld"], true);
+        assert!(row["satisfaction"].is_null());
+    }
+    assert_eq!(b["totals"]["ratings"], dashboard.totals.ratings);
 }
 
 #[sqlx::test(migrations = false)]
