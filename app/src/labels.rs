@@ -54,6 +54,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::EmptyGeometry => t_string!(i18n, fields.empty_geometry),
         FieldCode::SwappedCoordinates => t_string!(i18n, fields.swapped_coordinates),
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),
+        FieldCode::TooManyPoints => t_string!(i18n, fields.too_many_points),
         FieldCode::ControlCharacters => t_string!(i18n, fields.control_characters),
     }
 }

@@ -108,6 +108,9 @@ pub enum FieldCode {
     SwappedCoordinates,
     /// A boundary that crosses itself, or whose rings are not closed or overlap.
     InvalidGeometry,
+    /// A boundary drawn with more points than a TDP needs: over `boundaries::MAX_RING_POINTS`
+    /// in one ring, or over `MAX_FILE_POINTS` in the file.
+    TooManyPoints,
     /// Text holding an invisible control character (NUL and the like), which no keyboard types:
     /// pasted from a broken file, or sent on purpose.
     ControlCharacters,
@@ -155,6 +158,10 @@ impl FieldCode {
             }
             Self::InvalidGeometry => {
                 "Ranh giới không hợp lệ: đường bao tự cắt nhau, không khép kín hoặc chồng lên nhau."
+            }
+            Self::TooManyPoints => {
+                "Ranh giới có quá nhiều điểm (tối đa 5.000 điểm mỗi đường bao, 50.000 điểm mỗi tệp). \
+                 Hãy đơn giản hóa ranh giới (ví dụ bằng chức năng Simplify của QGIS) rồi tải lên lại."
             }
             Self::RoleScope => {
                 "Vai trò tổ trưởng và thành viên tổ cần chọn một tổ dân phố; các vai trò khác thì không."

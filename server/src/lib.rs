@@ -15,6 +15,7 @@ pub mod embedded_pg;
 pub mod error;
 pub mod headers;
 pub mod limits;
+pub mod parsing;
 pub mod record;
 pub mod reference;
 pub mod register;

@@ -74,11 +74,13 @@ async fn import_boundaries(
         .iter()
         .map(|t| Named {
             id: t.id,
-            code: &t.code,
-            name: &t.name,
+            code: t.code.clone(),
+            name: t.name.clone(),
         })
         .collect();
-    let matched = read(file, &named).map_err(Error::Validation)?;
+    let matched = crate::parsing::off_thread(move || read(file, &named))
+        .await?
+        .map_err(Error::Validation)?;
     let report = BoundaryImport {
         matched: matched
             .iter()

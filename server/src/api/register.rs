@@ -1,8 +1,6 @@
 //! Import of a ward's existing register of households and residents from Excel or CSV: read
 //! and checked row by row, previewed, then saved whole in one transaction or not at all.
 
-use std::sync::LazyLock;
-
 use axum::extract::{DefaultBodyLimit, State};
 use chrono::Datelike;
 use domain::FieldError;
@@ -10,7 +8,6 @@ use domain::access::Action;
 use domain::api::{AuditAction, ColumnMapping, RegisterImport, RowOutcome};
 use serde::Serialize;
 use sqlx::PgConnection;
-use tokio::sync::Semaphore;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -23,10 +20,6 @@ use crate::register::{self, Existing, Plan, Tdp, sheet};
 
 /// A register of a large ward's 30,000 residents as .xlsx is about 2 MB; as UTF-16 text, 6.
 const MAX_FILE: usize = 16 * 1024 * 1024;
-
-/// Files parsed at once, each on a blocking thread: a large workbook takes a core for a second
-/// or two, and the server keeps answering everyone else meanwhile.
-static PARSING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(2));
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -109,13 +102,9 @@ async fn import_register(
     Body(body): Body,
 ) -> ApiResult<RegisterImport> {
     access.ward(code, Action::ManageWard)?;
-    let sheet = {
-        let _turn = PARSING.acquire().await.map_err(anyhow::Error::from)?;
-        tokio::task::spawn_blocking(move || sheet::read(&body))
-            .await
-            .map_err(anyhow::Error::from)?
-    }
-    .map_err(|code| Error::field("file", code))?;
+    let sheet = crate::parsing::off_thread(move || sheet::read(&body))
+        .await?
+        .map_err(|code| Error::field("file", code))?;
     let mapping = (!mapping.is_empty()).then_some(mapping);
     let year = state.today().year();
     if preview {
