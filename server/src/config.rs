@@ -60,6 +60,13 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// With `--database-url`: the schema's owner, who runs the migrations at start, e.g.
+    /// `postgres://ngoso_owner:password@localhost/ngoso`. The server then serves as the
+    /// `--database-url` role, granted rows only (it cannot alter a table, nor change or delete
+    /// the audit log). Without it, the one role does both.
+    #[arg(long, env = "NGOSO_OWNER_DATABASE_URL", requires = "database_url")]
+    pub owner_database_url: Option<String>,
+
     /// Load the demo ward (Phường Phú Diễn, Hà Nội) when the database holds no TDP yet.
     #[arg(long, env = "NGOSO_DEMO")]
     pub demo: bool,

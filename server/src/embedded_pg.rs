@@ -5,6 +5,10 @@
 //! (`initdb`), runs `postgres` on a unix socket inside that directory (no TCP port at all), and
 //! stops it when the server stops. PostgreSQL refuses to run as root, so when the server is
 //! root the cluster belongs to, and runs as, the `postgres` system user.
+//!
+//! Every connection gives a password (scram-sha-256), even on the private socket: the owner's,
+//! for migrations, and the server's own role's ([`APP_ROLE`], see `roles`). Both are made on
+//! first start and kept beside the cluster, readable by the server's user only.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -19,6 +23,8 @@ use tokio::process::{Child, Command};
 /// The database the server uses inside its cluster.
 const DATABASE: &str = "ngoso";
 const SUPERUSER: &str = "postgres";
+/// The role the server runs as: rows only (`roles::grant`).
+pub const APP_ROLE: &str = "ngoso_app";
 const MISSING: &str = "PostgreSQL is not installed. Install its server programs \
     (Debian/Ubuntu: `apt-get install postgresql`), or give --database-url / DATABASE_URL \
     for an existing PostgreSQL server.";
@@ -26,6 +32,58 @@ const MISSING: &str = "PostgreSQL is not installed. Install its server programs 
 pub struct EmbeddedPostgres {
     child: Child,
     dir: PathBuf,
+    passwords: Passwords,
+}
+
+/// The cluster's two passwords, in `<cluster>.passwords` (mode 0600), one `role:password` per
+/// line.
+struct Passwords {
+    owner: String,
+    app: String,
+}
+
+impl Passwords {
+    fn file(dir: &Path) -> PathBuf {
+        dir.with_extension("passwords")
+    }
+
+    fn load_or_create(dir: &Path) -> anyhow::Result<Self> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+
+        let path = Self::file(dir);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let of = |role: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(role)?.strip_prefix(':'))
+                    .map(str::to_owned)
+                    .ok_or_else(|| anyhow!("{} has no password for {role}", path.display()))
+            };
+            return Ok(Self {
+                owner: of(SUPERUSER)?,
+                app: of(APP_ROLE)?,
+            });
+        }
+        // URL-safe base64 of 256 random bits: nothing to quote in SQL or in a URL.
+        let passwords = Self {
+            owner: crate::auth::new_token().0,
+            app: crate::auth::new_token().0,
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .and_then(|mut f| {
+                writeln!(
+                    f,
+                    "{SUPERUSER}:{}\n{APP_ROLE}:{}",
+                    passwords.owner, passwords.app
+                )
+            })
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(passwords)
+    }
 }
 
 impl EmbeddedPostgres {
@@ -38,23 +96,31 @@ impl EmbeddedPostgres {
             .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
         let dir = dir.canonicalize()?;
         owner.take(&dir)?;
+        let passwords = Passwords::load_or_create(&dir)?;
 
         if !dir.join("PG_VERSION").exists() {
             tracing::info!(dir = %dir.display(), "creating the embedded PostgreSQL cluster");
+            // initdb reads the owner's password from a file, as the cluster's user, and wants
+            // the cluster's directory empty: the file goes beside it for as long as it runs.
+            let pwfile = dir.with_extension("initdb");
+            std::fs::write(&pwfile, &passwords.owner)?;
+            owner.take(&pwfile)?;
             let out = owner
                 .command(bin.join("initdb"))
                 .args([
-                    "--auth=trust",
+                    "--auth=scram-sha-256",
                     "--encoding=UTF8",
                     "--no-locale",
                     "--username",
                     SUPERUSER,
                 ])
+                .arg(format!("--pwfile={}", pwfile.display()))
                 .arg("--pgdata")
                 .arg(&dir)
                 .output()
-                .await
-                .context("cannot run initdb")?;
+                .await;
+            let _ = std::fs::remove_file(&pwfile);
+            let out = out.context("cannot run initdb")?;
             if !out.status.success() {
                 bail!("initdb failed: {}", String::from_utf8_lossy(&out.stderr));
             }
@@ -80,7 +146,7 @@ impl EmbeddedPostgres {
             .spawn()
             .context("cannot start postgres")?;
 
-        let options = superuser_options(&dir).database("postgres");
+        let options = superuser_options(&dir, &passwords).database("postgres");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(status) = child.try_wait()? {
@@ -89,7 +155,9 @@ impl EmbeddedPostgres {
             }
             match sqlx::ConnectOptions::connect(&options).await {
                 Ok(mut conn) => {
+                    require_passwords(&mut conn, &dir, &passwords).await?;
                     create_database(&mut conn).await?;
+                    create_app_role(&mut conn, &passwords).await?;
                     sqlx::Connection::close(conn).await?;
                     break;
                 }
@@ -100,18 +168,32 @@ impl EmbeddedPostgres {
             }
         }
         tracing::info!(dir = %dir.display(), "embedded PostgreSQL is ready");
-        Ok(Self { child, dir })
+        Ok(Self {
+            child,
+            dir,
+            passwords,
+        })
     }
 
-    /// Connection options for the server's database in this cluster.
-    pub fn connect_options(&self) -> PgConnectOptions {
-        superuser_options(&self.dir).database(DATABASE)
+    /// Connection options for the server's database as its owner: for migrations.
+    pub fn owner_options(&self) -> PgConnectOptions {
+        superuser_options(&self.dir, &self.passwords).database(DATABASE)
     }
 
-    /// A connection URL for tools (tests, psql) that take one.
+    /// Connection options for the server's database as the role the server runs as.
+    pub fn app_options(&self) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .socket(&self.dir)
+            .username(APP_ROLE)
+            .password(&self.passwords.app)
+            .database(DATABASE)
+    }
+
+    /// A connection URL, as the cluster's owner, for tools (tests, psql) that take one.
     pub fn url(&self, database: &str) -> String {
         format!(
-            "postgres://{SUPERUSER}@localhost/{database}?host={}",
+            "postgres://{SUPERUSER}:{}@localhost/{database}?host={}",
+            self.passwords.owner,
             self.dir.display()
         )
     }
@@ -131,8 +213,65 @@ impl EmbeddedPostgres {
     }
 }
 
-fn superuser_options(dir: &Path) -> PgConnectOptions {
-    PgConnectOptions::new().socket(dir).username(SUPERUSER)
+fn superuser_options(dir: &Path, passwords: &Passwords) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .socket(dir)
+        .username(SUPERUSER)
+        .password(&passwords.owner)
+}
+
+/// A cluster made before passwords were asked (`trust`, where any password passes) gets the
+/// owner's password and asks for passwords from now on.
+async fn require_passwords(
+    conn: &mut sqlx::PgConnection,
+    dir: &Path,
+    passwords: &Passwords,
+) -> anyhow::Result<()> {
+    let hba = dir.join("pg_hba.conf");
+    let text = std::fs::read_to_string(&hba)?;
+    let trusting = |l: &str| !l.trim_start().starts_with('#') && l.trim_end().ends_with("trust");
+    if !text.lines().any(trusting) {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "alter role {SUPERUSER} password '{}'",
+        passwords.owner
+    ))
+    .execute(&mut *conn)
+    .await?;
+    let scram: Vec<String> = text
+        .lines()
+        .map(|l| match l.trim_end().strip_suffix("trust") {
+            Some(rest) if trusting(l) => format!("{rest}scram-sha-256"),
+            _ => l.to_owned(),
+        })
+        .collect();
+    std::fs::write(&hba, scram.join("\n") + "\n")?;
+    sqlx::query("select pg_reload_conf()")
+        .execute(&mut *conn)
+        .await?;
+    tracing::info!("the embedded PostgreSQL now asks every connection for a password");
+    Ok(())
+}
+
+/// The role the server runs as, with its password; `roles::grant` gives it the rows.
+async fn create_app_role(
+    conn: &mut sqlx::PgConnection,
+    passwords: &Passwords,
+) -> anyhow::Result<()> {
+    let exists: bool =
+        sqlx::query_scalar("select exists (select from pg_roles where rolname = $1)")
+            .bind(APP_ROLE)
+            .fetch_one(&mut *conn)
+            .await?;
+    let verb = if exists { "alter" } else { "create" };
+    sqlx::query(&format!(
+        "{verb} role {APP_ROLE} login password '{}'",
+        passwords.app
+    ))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 async fn create_database(conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {

@@ -19,6 +19,7 @@ pub mod parsing;
 pub mod record;
 pub mod reference;
 pub mod register;
+pub mod roles;
 pub mod web;
 
 use std::path::PathBuf;

@@ -25,28 +25,50 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The database the configuration names (the embedded one is started), brought up to date.
+/// The database the configuration names (the embedded one is started), brought up to date by
+/// its owner; the pool serves as the server's own role.
 async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgres>, PgPool)> {
-    let (embedded, options) = match &config.database_url {
+    let (embedded, owner, app) = match &config.database_url {
         Some(url) => {
-            let options: PgConnectOptions = url
+            let app: PgConnectOptions = url
                 .parse()
                 .context("DATABASE_URL is not a PostgreSQL URL")?;
-            (None, options)
+            let owner: Option<PgConnectOptions> = config
+                .owner_database_url
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .context("NGOSO_OWNER_DATABASE_URL is not a PostgreSQL URL")?;
+            (None, owner, app)
         }
         None => {
             let pg = EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?;
-            let options = pg.connect_options();
-            (Some(pg), options)
+            let (owner, app) = (pg.owner_options(), pg.app_options());
+            (Some(pg), Some(owner), app)
         }
     };
-    let db = PgPoolOptions::new()
-        .max_connections(16)
-        .connect_with(options)
-        .await
-        .context("cannot connect to PostgreSQL")?;
-    server::prepare_database(&db).await?;
-    Ok((embedded, db))
+    let pool = |options: PgConnectOptions| async {
+        PgPoolOptions::new()
+            .max_connections(16)
+            .connect_with(options)
+            .await
+            .context("cannot connect to PostgreSQL")
+    };
+    match owner {
+        Some(owner) => {
+            let role = app.get_username().to_owned();
+            let owner = pool(owner).await?;
+            server::prepare_database(&owner).await?;
+            server::roles::grant(&owner, &role).await?;
+            owner.close().await;
+            Ok((embedded, pool(app).await?))
+        }
+        None => {
+            let db = pool(app).await?;
+            server::prepare_database(&db).await?;
+            Ok((embedded, db))
+        }
+    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -47,7 +47,7 @@ async fn main() -> anyhow::Result<()> {
     let pg = EmbeddedPostgres::start(&dir.join("postgres")).await?;
     let db = PgPoolOptions::new()
         .max_connections(16)
-        .connect_with(pg.connect_options())
+        .connect_with(pg.owner_options())
         .await?;
     server::prepare_database(&db).await?;
     let now = chrono::Utc::now();

@@ -168,3 +168,76 @@ async fn over_https_cookies_are_secure_and_hsts_is_on(db: sqlx::PgPool) {
             .any(|c| c.starts_with("__Host-ngoso-device=") && c.contains("Secure"))
     );
 }
+
+/// The role the server runs as reads and writes rows, and of the audit log it may only add
+/// entries and read them: it cannot alter, empty or drop a table, switch the log's trigger
+/// off, or change or delete an entry.
+#[sqlx::test(migrations = false)]
+async fn the_servers_role_cannot_alter_or_delete_the_audit_log(db: sqlx::PgPool) {
+    use sqlx::{ConnectOptions, Connection};
+
+    let _migrated = crate::common::app(db.clone()).await;
+    let role = format!("ngoso_app_{}", uuid::Uuid::now_v7().simple());
+    sqlx::query(&format!("create role {role} login password 'mat khau thu'"))
+        .execute(&db)
+        .await
+        .unwrap();
+    server::roles::grant(&db, &role).await.unwrap();
+    let mut conn = (*db.connect_options())
+        .clone()
+        .username(&role)
+        .password("mat khau thu")
+        .connect()
+        .await
+        .unwrap();
+
+    let entries: i64 = sqlx::query_scalar("select count(*) from audit_log")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into audit_log (ward_code, action, entity, entity_id, change)
+         values (619, 'update', 'household', 'x', '{}')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query("update visits set note = note where false")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    for refused in [
+        "delete from audit_log",
+        "update audit_log set change = '{}'",
+        "truncate audit_log",
+        "alter table audit_log disable trigger all",
+        "alter table audit_log add column hidden text",
+        "drop table audit_log",
+        "alter table visits drop column note",
+        "delete from _sqlx_migrations",
+    ] {
+        let err = sqlx::query(refused)
+            .execute(&mut conn)
+            .await
+            .expect_err(refused);
+        let code = err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .unwrap_or_default();
+        assert_eq!(code, "42501", "{refused}: {err}");
+    }
+    let after: i64 = sqlx::query_scalar("select count(*) from audit_log")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(after, entries + 1);
+    conn.close().await.unwrap();
+    sqlx::query(&format!("drop owned by {role}"))
+        .execute(&db)
+        .await
+        .unwrap();
+    sqlx::query(&format!("drop role {role}"))
+        .execute(&db)
+        .await
+        .unwrap();
+}
