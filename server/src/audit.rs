@@ -6,6 +6,7 @@
 
 use std::ops::{Deref, DerefMut};
 
+use chrono::{DateTime, Utc};
 use domain::api::AuditAction;
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -13,6 +14,17 @@ use uuid::Uuid;
 
 use crate::auth::Access;
 use crate::error::Result;
+
+/// Forgets the values of audit entries written before `older_than`: each keeps who changed
+/// which record, when and how, and the names of the fields changed (migration 0022). The
+/// database refuses anything younger than a week. Answers how many entries it forgot.
+pub async fn forget_old(db: &PgPool, older_than: DateTime<Utc>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar!(r#"select audit_log_forget($1) as "forgotten!""#, older_than)
+            .fetch_one(db)
+            .await?,
+    )
+}
 
 /// A change being written, by someone: its statements run on `&mut *write` (the transaction),
 /// its audit entries are recorded with [`Write::audit`], and [`Write::commit_with`] records the

@@ -87,6 +87,12 @@ pub struct Config {
     #[arg(long, env = "NGOSO_ANONYMOUS_PER_MINUTE", default_value = "60")]
     pub anonymous_per_minute: std::num::NonZeroU32,
 
+    /// Days an audit entry keeps the values it recorded (an address, a name, a flag); after
+    /// them it keeps who changed which record, when, and the names of the fields changed.
+    #[arg(long, env = "NGOSO_AUDIT_RETENTION_DAYS", default_value_t = 90,
+        value_parser = clap::value_parser!(u16).range(7..))]
+    pub audit_retention_days: u16,
+
     /// The built web app (`app/build.sh`'s output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
     pub dist: PathBuf,
@@ -104,6 +110,7 @@ impl Config {
             demo: self.demo,
             sessions: crate::auth::SessionPolicy::default(),
             clock: crate::clock::Clock::from_env()?,
+            audit_retention: chrono::TimeDelta::days(self.audit_retention_days.into()),
             limits: crate::limits::Quotas {
                 per_minute: self.anonymous_per_minute,
             },

@@ -42,8 +42,8 @@ pub struct AppState {
     pub tile_origins: headers::TileOrigins,
 }
 
-/// The parts of the configuration that requests depend on.
-#[derive(Debug, Clone, Default)]
+/// The parts of the configuration that requests and housekeeping depend on.
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Served over https: Secure `__Host-` cookies and HSTS.
     pub secure_cookies: bool,
@@ -57,6 +57,23 @@ pub struct Settings {
     pub clock: clock::Clock,
     pub sessions: auth::SessionPolicy,
     pub limits: limits::Quotas,
+    /// How long audit entries keep their values.
+    pub audit_retention: chrono::TimeDelta,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: false,
+            public_url: None,
+            behind_proxy: false,
+            demo: false,
+            clock: clock::Clock::default(),
+            sessions: auth::SessionPolicy::default(),
+            limits: limits::Quotas::default(),
+            audit_retention: chrono::TimeDelta::days(90),
+        }
+    }
 }
 
 impl AppState {
@@ -117,7 +134,18 @@ pub fn router(state: AppState) -> Router {
             security,
             headers::apply,
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// A request's log span: its method and its route's pattern (`/api/v1/invitation-links/{token}`),
+/// never the path and query as sent, which may carry an invitation token, a check-in code or a
+/// name searched for.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(the web app)", axum::extract::MatchedPath::as_str);
+    tracing::debug_span!("request", method = %req.method(), route)
 }
 
 /// Runs the migrations and loads the reference data: what every start does before serving.
@@ -127,16 +155,23 @@ pub async fn prepare_database(db: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Hourly: forgets expired sessions and sign-in failures too old to hold anything back.
-pub async fn housekeeping(db: PgPool) {
+/// Hourly: forgets expired sessions, sign-in failures too old to hold anything back, and the
+/// values of audit entries past their retention.
+pub async fn housekeeping(state: AppState) {
+    let db = &state.db;
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
         if let Err(e) = auth::store::PgStore::new(db.clone()).delete_expired().await {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
-        if let Err(e) = auth::throttle::forget_old(&db).await {
+        if let Err(e) = auth::throttle::forget_old(db).await {
             tracing::warn!(error = %e, "could not forget old sign-in failures");
+        }
+        match audit::forget_old(db, state.now() - state.config.audit_retention).await {
+            Ok(0) => {}
+            Ok(forgotten) => tracing::info!(forgotten, "audit entries past retention forgotten"),
+            Err(e) => tracing::warn!(error = %e, "could not forget old audit values"),
         }
     }
 }

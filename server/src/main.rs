@@ -101,8 +101,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(changed, "demo accounts {now}: their password is published");
     }
 
-    tokio::spawn(server::housekeeping(db.clone()));
     let state = AppState::new(db.clone(), config.dist.clone(), settings);
+    tokio::spawn(server::housekeeping(state.clone()));
     tokio::spawn(server::limits::housekeeping(state.limits.clone()));
     state.load_tile_origins().await?;
     let app = server::router(state);

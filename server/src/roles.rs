@@ -18,6 +18,7 @@ pub async fn grant(owner: &PgPool, role: &str) -> anyhow::Result<()> {
         format!("grant usage, select on all sequences in schema public to {role}"),
         format!("revoke update, delete, truncate on audit_log from {role}"),
         format!("revoke all on _sqlx_migrations from {role}"),
+        format!("grant execute on function audit_log_forget(timestamptz) to {role}"),
     ] {
         sqlx::query(&statement).execute(&mut *tx).await?;
     }

@@ -106,7 +106,10 @@ pub fn AuditLog() -> impl IntoView {
                             <td>{e.user_name.clone().unwrap_or_else(|| "–".into())}</td>
                             <td>{audit_action_name(e.action)}</td>
                             <td>{e.entity.clone()}</td>
-                            <td><code class="change">{e.change.to_string()}</code></td>
+                            <td>
+                                {e.forgotten.then(|| view! { <span class="muted">{t!(i18n, audit.forgotten)} " "</span> })}
+                                <code class="change">{e.change.to_string()}</code>
+                            </td>
                         </tr>
                     </For>
                 </tbody>

@@ -130,9 +130,13 @@ schema! {
         /// The table's name, e.g. `households`.
         pub entity: String,
         pub entity_id: String,
-        /// The record as written (for a create), or the fields changed.
+        /// The record as written (for a create), or the fields changed; once `forgotten`,
+        /// only the names of the fields (`{"fields": [..]}`).
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         pub change: serde_json::Value,
+        /// Past the retention period (`--audit-retention-days`): the values are gone.
+        #[serde(default)]
+        pub forgotten: bool,
     }
 }
 

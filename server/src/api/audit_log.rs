@@ -43,7 +43,7 @@ async fn list_audit(
     let rows = sqlx::query!(
         "select a.id, a.at, a.user_id, u.full_name as \"user_name?\",
                 a.action as \"action: AuditAction\", a.entity,
-                a.entity_id, a.change
+                a.entity_id, a.change, a.forgotten
          from audit_log a left join users u on u.id = a.user_id
          where a.ward_code = $1
              and ($2::text is null or a.entity = $2)
@@ -71,6 +71,7 @@ async fn list_audit(
                 entity: r.entity,
                 entity_id: r.entity_id,
                 change: r.change,
+                forgotten: r.forgotten,
             })
             .collect(),
     ))

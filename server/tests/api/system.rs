@@ -226,6 +226,11 @@ async fn the_servers_role_cannot_alter_or_delete_the_audit_log(db: sqlx::PgPool)
             .unwrap_or_default();
         assert_eq!(code, "42501", "{refused}: {err}");
     }
+    // Forgetting old values is the one change it may make, through the owner's function.
+    sqlx::query("select audit_log_forget(now() - interval '90 days')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let after: i64 = sqlx::query_scalar("select count(*) from audit_log")
         .fetch_one(&mut conn)
         .await
@@ -240,4 +245,71 @@ async fn the_servers_role_cannot_alter_or_delete_the_audit_log(db: sqlx::PgPool)
         .execute(&db)
         .await
         .unwrap();
+}
+
+/// Past its retention an audit entry keeps who changed which record, when and how, and the
+/// names of the fields changed, but not their values; younger entries keep theirs, and the
+/// database refuses to forget anything younger than a week.
+#[sqlx::test(migrations = false)]
+async fn audit_entries_past_retention_keep_the_field_names_only(db: sqlx::PgPool) {
+    let app = crate::common::app(db.clone()).await;
+    let entry = |days: i32, address: &str| {
+        sqlx::query_scalar::<_, i64>(
+            "insert into audit_log (at, ward_code, action, entity, entity_id, change)
+             values (now() - make_interval(days => $1), 619, 'update', 'households', 'h',
+                     jsonb_build_object('address', $2::text, 'disability', true))
+             returning id",
+        )
+        .bind(days)
+        .bind(address.to_owned())
+        .fetch_one(&db)
+    };
+    let old = entry(100, "Số 5 ngõ 12 Phú Diễn").await.unwrap();
+    let recent = entry(10, "Số 7 ngõ 3 Phú Diễn").await.unwrap();
+
+    let now = app.clock.now();
+    let forgotten = server::audit::forget_old(&db, now - chrono::TimeDelta::days(90))
+        .await
+        .unwrap();
+    assert!(forgotten >= 1);
+    let (_, log) = app
+        .get("/api/v1/wards/619/audit?entity=households&limit=200")
+        .await;
+    let find = |id: i64| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (find(old)["change"].clone(), find(old)["forgotten"].clone()),
+        (
+            serde_json::json!({ "fields": ["address", "disability"] }),
+            true.into()
+        )
+    );
+    assert_eq!(find(recent)["change"]["address"], "Số 7 ngõ 3 Phú Diễn");
+    assert_eq!(find(recent)["forgotten"], false);
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where change::text like '%Số 5 ngõ 12%'",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(kept, 0);
+    assert!(
+        server::audit::forget_old(&db, now - chrono::TimeDelta::days(1))
+            .await
+            .is_err()
+    );
+    // Still append-only otherwise.
+    assert!(
+        sqlx::query("update audit_log set change = '{}' where id = $1")
+            .bind(recent)
+            .execute(&db)
+            .await
+            .is_err()
+    );
 }
