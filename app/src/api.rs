@@ -542,6 +542,11 @@ pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {
     get(&format!("/residents/{id}")).await
 }
 
+/// Erases a resident's data at their request; they stay counted, unnamed.
+pub async fn erase_resident(id: Uuid) -> Result<(), ApiError> {
+    no_content(Request::post(&format!("{BASE}/residents/{id}/erasure"))).await
+}
+
 pub async fn record_visit(ward: i32, visit: &NewVisit) -> Result<Visit, ApiError> {
     post(&format!("/wards/{ward}/visits"), visit).await
 }

@@ -201,3 +201,29 @@ test("a ward admin makes an account, changes its role, and finds it all in the a
   await page.getByLabel("Dữ liệu").selectOption("role_grants");
   await expect(page.locator("table.audit tbody tr").first()).toContainText("viewer");
 });
+
+test("a ward admin erases a resident at their request; the household shows them unnamed", async ({ page }) => {
+  await signInAs(page, "admin");
+  // A resident of their own, in a household of TDP 50, which no other journey looks at.
+  const tdps: { id: string; code: string }[] = await (await page.request.get("/api/v1/wards/619/tdps")).json();
+  const tdp = tdps.find((t) => t.code === "TDP-50")!;
+  const [household] = await (await page.request.get(`/api/v1/tdps/${tdp.id}/households?limit=1`)).json();
+  const created = await page.request.post("/api/v1/wards/619/residents", {
+    data: { id: null, household_id: household.id, full_name: "Đinh Thị Xin Xoá", birth_year: 1950, gender: "female" },
+  });
+  expect(created.status()).toBe(201);
+  const resident = await created.json();
+
+  await page.goto(`/nguoi/${resident.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Đinh Thị Xin Xoá" })).toBeVisible();
+  await page.getByRole("button", { name: "Xoá dữ liệu của người này" }).click();
+  const dialog = page.getByRole("alertdialog", { name: "Xoá dữ liệu của người này?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Xoá vĩnh viễn" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Người đã yêu cầu xoá dữ liệu" })).toBeVisible();
+  await expect(page.getByText("Đinh Thị Xin Xoá")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Xoá dữ liệu của người này" })).toHaveCount(0);
+
+  await page.goto(`/ho/${household.id}`);
+  await expect(page.getByRole("link", { name: "Người đã yêu cầu xoá dữ liệu" })).toBeVisible();
+});

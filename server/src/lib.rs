@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;
+pub mod erasure;
 pub mod error;
 pub mod headers;
 pub mod limits;

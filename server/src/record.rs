@@ -302,7 +302,8 @@ async fn check(
         .map(|r| (r.id, r.ward_code))
         .collect(),
         residents: sqlx::query!(
-            "select id, household_id from residents where id = any($1)",
+            // Someone whose data was erased at their request gets no new records.
+            "select id, household_id from residents where id = any($1) and erased_at is null",
             &residents
         )
         .fetch_all(&mut *db)

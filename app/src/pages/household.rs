@@ -95,7 +95,13 @@ fn HouseholdView(household: Household) -> impl IntoView {
                     let is_guide = move || guide.get() == Some(id);
                     view! {
                         <li>
-                            <A href=Route::Resident(r.id).path()>{r.full_name.clone()}</A>
+                            <A href=Route::Resident(r.id).path()>
+                                {if r.full_name.is_empty() {
+                                    t!(i18n, resident.erased).into_any()
+                                } else {
+                                    r.full_name.clone().into_any()
+                                }}
+                            </A>
                             <span class="muted">{format!(" · {}", r.birth_year)}</span>
                             <span class="muted small">
                                 " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}

@@ -193,6 +193,8 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
             {household
                 .residents
                 .into_iter()
+                // Someone whose data was erased at their request gets no new records.
+                .filter(|r| !r.full_name.is_empty())
                 .enumerate()
                 .map(|(i, r)| {
                     view! {

@@ -26,9 +26,13 @@ pub fn ResidentPage() -> impl IntoView {
     });
     loaded(data, move |r: Resident| {
         set_current_ward(r.tdp.ward_code);
+        let erased = r.full_name.is_empty();
         view! {
             <ResidentView resident=r.clone() />
-            <Ambassador resident=r on_change=move || data.refetch() />
+            {(!erased).then(|| view! {
+                <Ambassador resident=r.clone() on_change=move || data.refetch() />
+                <Erasure resident=r on_change=move || data.refetch() />
+            })}
         }
     })
 }
@@ -41,7 +45,13 @@ fn ResidentView(resident: Resident) -> impl IntoView {
         <p class="crumb">
             <A href=Route::Household(r.household_id).path()>{r.household_address.clone()}</A>
         </p>
-        <h1>{r.full_name.clone()}</h1>
+        <h1>
+            {if r.full_name.is_empty() {
+                t!(i18n, resident.erased).into_any()
+            } else {
+                r.full_name.clone().into_any()
+            }}
+        </h1>
         <p class="subtitle">{t!(i18n, resident.born, year = r.birth_year)} " · " {r.tdp.name.clone()}</p>
         <h2>{t!(i18n, resident.skills)}</h2>
         {if r.skills.is_empty() {
@@ -193,4 +203,61 @@ fn Ambassador(
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         </section>
     }
+}
+
+/// Erasing the resident's data at their request, for the ward admin, after a confirmation.
+#[component]
+fn Erasure(
+    resident: Resident,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let may = !session
+        .reach(resident.tdp.ward_code, Action::ManageWard)
+        .is_nothing();
+    let confirming = RwSignal::new(false);
+    let failure = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let id = resident.id;
+    let erase = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let done = api::erase_resident(id).await;
+            busy.set(false);
+            confirming.set(false);
+            match done {
+                Ok(()) => on_change(),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    may.then(|| {
+        view! {
+            <section class="erasure" aria-labelledby="erasure-title">
+                <h2 id="erasure-title">{t!(i18n, resident.erasure)}</h2>
+                <p class="muted">{t!(i18n, resident.erasure_hint)}</p>
+                <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
+                    {t!(i18n, resident.erase)}
+                </button>
+                {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+                <Show when=move || confirming.get()>
+                    <div class="overlay">
+                        <div class="dialog" role="alertdialog" aria-modal="true" aria-labelledby="erase-title">
+                            <h2 id="erase-title">{t!(i18n, resident.erase_title)}</h2>
+                            <p>{t!(i18n, resident.erase_warning)}</p>
+                            <div class="actions">
+                                <button type="button" class="button danger" disabled=busy on:click=erase>
+                                    {t!(i18n, resident.erase_confirm)}
+                                </button>
+                                <button type="button" class="button" on:click=move |_| confirming.set(false)>
+                                    {t!(i18n, resident.erase_cancel)}
+                                </button>
+                            </div>
+                        </div>
+                    </div>
+                </Show>
+            </section>
+        }
+    })
 }

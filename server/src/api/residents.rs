@@ -18,6 +18,32 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_resident))
         .routes(routes!(get_resident))
+        .routes(routes!(erase_resident))
+}
+
+/// Erases a resident's data at their request (Law 91/2025, the right to deletion), for the
+/// ward admin: their name, their birth year beyond what the counts need, the household's
+/// head's name if they were the head and its address if nobody else is left, the notes and
+/// tickets that name them, and the audit log's values about them. The resident stays counted
+/// in every figure, unnamed. Asking again changes nothing.
+#[utoipa::path(post, path = "/residents/{id}/erasure", tag = "residents",
+    params(("id" = Uuid, Path)),
+    responses((status = 204)))]
+async fn erase_resident(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode> {
+    let place = access.resident(&state.db, id, Action::ManageWard).await?;
+    let mut tx = access.write(&state.db).await?;
+    match crate::erasure::erase(&mut tx, id).await? {
+        Some(erased) => {
+            tx.commit_with(place.ward, AuditAction::Delete, "residents", id, &erased)
+                .await?
+        }
+        None => tx.commit().await?,
+    }
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A resident with each skill's current status and every help received.

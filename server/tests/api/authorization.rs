@@ -29,6 +29,8 @@ struct Place {
     tdp: Uuid,
     household: Uuid,
     resident: Uuid,
+    /// A resident of the place's household for the erasure row, which no other row uses.
+    erasable: Uuid,
     visit: Uuid,
     member: Uuid,
     skill: Uuid,
@@ -82,6 +84,9 @@ enum Rule {
     /// Handling a person's record for the rapid-response team: those who cannot see it get
     /// 404, the TDP's team who only see it 403.
     RespondOn,
+    /// A ward admin's act on a person's record: those who cannot see it get 404, those who
+    /// only see it 403.
+    ManageOn,
 }
 
 struct Row {
@@ -372,6 +377,14 @@ fn matrix() -> Vec<Row> {
             none,
             WardPeople,
             S::OK,
+        ),
+        row(
+            M::POST,
+            "/residents/{id}/erasure",
+            |p| format!("/api/v1/residents/{}/erasure", p.erasable),
+            none,
+            ManageOn,
+            S::NO_CONTENT,
         ),
         row(
             M::PUT,
@@ -944,6 +957,12 @@ fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -
             TeamLeader | Volunteer if own => S::FORBIDDEN,
             _ => S::NOT_FOUND,
         },
+        Rule::ManageOn => match role {
+            WardAdmin => success,
+            Responder => S::FORBIDDEN,
+            TeamLeader | Volunteer if own => S::FORBIDDEN,
+            _ => S::NOT_FOUND,
+        },
     }
 }
 
@@ -1088,6 +1107,18 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let erasable = Uuid::now_v7();
+    sqlx::query(
+        "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort,
+                                birth_year, gender)
+         values ($1, $2, $3, 'Người Xin Xoá', 'nguoi xin xoa', 'nguoi xin xoa', 1960, 'female')",
+    )
+    .bind(erasable)
+    .bind(r.household)
+    .bind(tdp)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let ticket = Uuid::now_v7();
     sqlx::query!(
         "insert into tickets (id, ward_code, tdp_id, household_id, title, opened_by)
@@ -1115,6 +1146,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         tdp,
         household: r.household,
         resident: r.resident,
+        erasable,
         visit: r.visit,
         member: r.member,
         skill: r.skill,

@@ -494,3 +494,42 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// The counts the dashboard reads, recounted from the records themselves.
+pub async fn assert_counts_match_a_recount(db: &sqlx::PgPool) {
+    let kept = sqlx::query!(
+        r#"select
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, birth_bucket, residents) x
+                 from tdp_resident_counts where residents > 0) r) as "residents!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(skill_id, tdp_id, birth_bucket, achieved) x
+                 from tdp_skill_counts where achieved > 0) s) as "skills!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, households_visited, rating_sum, ratings) x
+                 from tdp_visit_counts where households_visited > 0) v) as "visits!""#
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    let recount = sqlx::query!(
+        r#"select
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, birth_bucket(birth_year), count(*)) x
+                 from residents group by tdp_id, birth_bucket(birth_year)) r) as "residents!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(skill_id, tdp_id, birth_bucket(birth_year), count(*)) x
+                 from resident_skills where status = 'achieved'
+                 group by skill_id, tdp_id, birth_bucket(birth_year)) s) as "skills!",
+             (select coalesce(jsonb_agg(x order by x), '[]') from (
+                 select jsonb_build_array(tdp_id, count(distinct household_id),
+                                          coalesce(sum(satisfaction), 0), count(satisfaction)) x
+                 from visits group by tdp_id) v) as "visits!""#
+    )
+    .fetch_one(db)
+    .await
+    .unwrap();
+    assert_eq!(kept.residents, recount.residents);
+    assert_eq!(kept.skills, recount.skills);
+    assert_eq!(kept.visits, recount.visits);
+}

@@ -68,3 +68,152 @@ async fn refuses_future_birth_years_and_other_wards(db: sqlx::PgPool) {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Every text and JSON value in the database that holds `needle`, as "table.column".
+async fn held_anywhere(db: &sqlx::PgPool, needle: &str) -> Vec<String> {
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "select table_name::text, column_name::text from information_schema.columns
+         where table_schema = 'public' and data_type in ('text', 'character varying', 'jsonb')",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap();
+    let mut found = Vec::new();
+    for (table, column) in columns {
+        let n: i64 = sqlx::query_scalar(&format!(
+            "select count(*) from \"{table}\" where strpos(\"{column}\"::text, $1) > 0"
+        ))
+        .bind(needle)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        if n > 0 {
+            found.push(format!("{table}.{column}"));
+        }
+    }
+    found
+}
+
+/// The right to deletion (Law 91/2025): once a ward admin erases a resident, nothing in the
+/// database holds their name — not the register, the household they headed, a visit note, a
+/// ticket or the audit log — while every figure still counts them, as a recount does. Asking
+/// twice changes nothing; a team leader may not ask.
+#[sqlx::test(migrations = false)]
+async fn an_erased_resident_is_named_nowhere_and_still_counted(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let name = "Phạm Thị Xoá Dấu";
+    let (status, household) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/households"),
+            json!({
+                "id": null, "tdp_id": f.tdp, "address": "Số 41, ngõ 7, Phú Diễn", "head_name": name,
+                "priority": { "elderly_alone": true, "disability": true, "poverty": "poor" },
+                "location": { "lat": 21.05, "lon": 105.76 }
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{household}");
+    let household = household["id"].as_str().unwrap().to_owned();
+    let (status, resident) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/residents"),
+            json!({ "id": null, "household_id": household, "full_name": name, "birth_year": 1961, "gender": "female" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{resident}");
+    let id = resident["id"].as_str().unwrap().to_owned();
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/visits"),
+            json!({
+                "id": uuid::Uuid::now_v7(), "household_id": household, "visited_on": app.today(),
+                "volunteer_ids": [f.member],
+                "help": [{ "resident_id": id, "skill_id": f.skills[0], "outcome": "achieved" }],
+                "satisfaction": 5, "note": format!("Bà {name} đã cài VNeID")
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/tickets"),
+            json!({
+                "id": uuid::Uuid::now_v7(), "household_id": household, "resident_id": id,
+                "skill_id": null, "title": format!("{name} cần hỗ trợ tại nhà"),
+                "description": "Không đi lại được."
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(!held_anywhere(&app.db, name).await.is_empty());
+    let before = crate::common::dashboard(&app).await;
+
+    let leader = app
+        .signed_in_as(WARD, domain::access::Role::TeamLeader)
+        .await;
+    let uri = format!("/api/v1/residents/{id}/erasure");
+    assert_eq!(
+        leader.post(&uri, json!(null)).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(app.post(&uri, json!(null)).await.0, StatusCode::NO_CONTENT);
+
+    assert_eq!(held_anywhere(&app.db, name).await, Vec::<String>::new());
+    assert_eq!(
+        held_anywhere(&app.db, "pham thi xoa dau").await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        held_anywhere(&app.db, "Số 41, ngõ 7").await,
+        Vec::<String>::new()
+    );
+    let after = crate::common::dashboard(&app).await;
+    assert_eq!(after.totals, before.totals);
+    assert_eq!(after.tdps, before.tdps);
+    crate::common::assert_counts_match_a_recount(&app.db).await;
+    let (_, erased) = app.get(&format!("/api/v1/residents/{id}")).await;
+    assert_eq!(erased["full_name"], "");
+    assert_eq!(
+        erased["skills"].as_array().unwrap().len(),
+        1,
+        "still counted"
+    );
+    // The erasure is in the log, with what was erased and not a value of it.
+    let (_, log) = app
+        .get(&format!(
+            "/api/v1/wards/{WARD}/audit?entity=residents&action=delete"
+        ))
+        .await;
+    assert_eq!(log[0]["entity_id"], id.as_str());
+    assert_eq!(
+        log[0]["change"]["household"],
+        json!(["head_name", "address", "location"])
+    );
+
+    // No new record for them.
+    let (status, err) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/visits"),
+            json!({
+                "id": uuid::Uuid::now_v7(), "household_id": household, "visited_on": app.today(),
+                "volunteer_ids": [f.member],
+                "help": [{ "resident_id": id, "skill_id": f.skills[1], "outcome": "achieved" }],
+                "satisfaction": null, "note": ""
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        field_errors(&err),
+        [pair("help[0].resident_id", "unknown_reference")]
+    );
+
+    assert_eq!(app.post(&uri, json!(null)).await.0, StatusCode::NO_CONTENT);
+    let (_, again) = app
+        .get(&format!(
+            "/api/v1/wards/{WARD}/audit?entity=residents&action=delete"
+        ))
+        .await;
+    assert_eq!(again.as_array().unwrap().len(), 1);
+}

@@ -1,6 +1,6 @@
 use axum::http::StatusCode;
 
-use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
+use crate::common::{OTHER_WARD, WARD, app, assert_counts_match_a_recount, field_errors, pair};
 
 #[sqlx::test(migrations = false)]
 async fn lists_only_the_wards_where_one_holds_a_role(db: sqlx::PgPool) {
@@ -171,45 +171,6 @@ async fn search_needs_two_letters(db: sqlx::PgPool) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(field_errors(&body), [pair("q", "control_characters")]);
-}
-
-/// The counts the dashboard reads, recounted from the records themselves.
-async fn assert_counts_match_a_recount(db: &sqlx::PgPool) {
-    let kept = sqlx::query!(
-        r#"select
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(tdp_id, birth_bucket, residents) x
-                 from tdp_resident_counts where residents > 0) r) as "residents!",
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(skill_id, tdp_id, birth_bucket, achieved) x
-                 from tdp_skill_counts where achieved > 0) s) as "skills!",
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(tdp_id, households_visited, rating_sum, ratings) x
-                 from tdp_visit_counts where households_visited > 0) v) as "visits!""#
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    let recount = sqlx::query!(
-        r#"select
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(tdp_id, birth_bucket(birth_year), count(*)) x
-                 from residents group by tdp_id, birth_bucket(birth_year)) r) as "residents!",
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(skill_id, tdp_id, birth_bucket(birth_year), count(*)) x
-                 from resident_skills where status = 'achieved'
-                 group by skill_id, tdp_id, birth_bucket(birth_year)) s) as "skills!",
-             (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(tdp_id, count(distinct household_id),
-                                          coalesce(sum(satisfaction), 0), count(satisfaction)) x
-                 from visits group by tdp_id) v) as "visits!""#
-    )
-    .fetch_one(db)
-    .await
-    .unwrap();
-    assert_eq!(kept.residents, recount.residents);
-    assert_eq!(kept.skills, recount.skills);
-    assert_eq!(kept.visits, recount.visits);
 }
 
 #[sqlx::test(migrations = false)]
