@@ -12,9 +12,9 @@ use domain::api::{
     HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, Market,
     MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
     NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit, PasswordChange,
-    RegisterImport, Resident, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails,
-    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
-    TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward, WeeklyReport,
+    RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall,
+    StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment,
+    TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -540,6 +540,16 @@ pub async fn put_stall(id: Uuid, details: &StallDetails) -> Result<Stall, ApiErr
 
 pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {
     get(&format!("/residents/{id}")).await
+}
+
+/// Everything held about a resident, for the ward admin to hand to them.
+pub async fn resident_export(id: Uuid) -> Result<ResidentExport, ApiError> {
+    get(&format!("/residents/{id}/export")).await
+}
+
+/// The same, as a file to download.
+pub fn resident_export_url(id: Uuid) -> String {
+    format!("{BASE}/residents/{id}/export")
 }
 
 /// Erases a resident's data at their request; they stay counted, unnamed.

@@ -19,9 +19,9 @@ use leptos_router::components::{Route, Router, Routes};
 
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
-    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CHECK_IN, CODE, HOUSEHOLD, ID, INVITATION,
-    INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR, RECORD_VISIT,
-    REGISTER, RESIDENT, SEARCH, SYNC, TDP, TICKETS, TOKEN, WARD, WEEKLY, segment,
+    ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CHECK_IN, CODE, DATA, HOUSEHOLD, ID,
+    INVITATION, INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR,
+    RECORD_VISIT, REGISTER, RESIDENT, SEARCH, SYNC, TDP, TICKETS, TOKEN, WARD, WEEKLY, segment,
 };
 
 fn main() {
@@ -49,6 +49,7 @@ fn App() -> impl IntoView {
                             view={Lazy::<pages::RecordVisit>::new()}
                         />
                         <Route path=(segment(RESIDENT), ID) view={Lazy::<pages::Resident>::new()} />
+                        <Route path=(segment(RESIDENT), ID, segment(DATA)) view={Lazy::<pages::ResidentData>::new()} />
                         <Route path=(segment(INVITATION), TOKEN) view={Lazy::<pages::Invitation>::new()} />
                         <Route path=(segment(CHECK_IN), ID) view={Lazy::<pages::CheckIn>::new()} />
                         <Route path=segment(ACCOUNTS) view={Lazy::<pages::MyAccount>::new()} />

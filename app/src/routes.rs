@@ -12,6 +12,8 @@ pub const TDP: &str = "to";
 pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
 pub const RESIDENT: &str = "nguoi";
+/// Everything held about a resident, under their page.
+pub const DATA: &str = "du-lieu";
 pub const ACCOUNTS: &str = "tai-khoan";
 pub const AUDIT: &str = "nhat-ky";
 pub const INVITATIONS: &str = "loi-moi";
@@ -53,6 +55,7 @@ pub enum Route {
     Household(Uuid),
     RecordVisit(Uuid),
     Resident(Uuid),
+    ResidentData(Uuid),
     /// The signed-in person's own account.
     MyAccount,
     /// A ward's accounts and roles, for its admins.
@@ -93,6 +96,7 @@ impl Route {
             Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),
             Self::Resident(id) => format!("/{RESIDENT}/{id}"),
+            Self::ResidentData(id) => format!("/{RESIDENT}/{id}/{DATA}"),
             Self::MyAccount => format!("/{ACCOUNTS}"),
             Self::Accounts(ward) => format!("/{WARD}/{ward}/{ACCOUNTS}"),
             Self::Audit(ward) => format!("/{WARD}/{ward}/{AUDIT}"),

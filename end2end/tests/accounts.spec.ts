@@ -202,7 +202,7 @@ test("a ward admin makes an account, changes its role, and finds it all in the a
   await expect(page.locator("table.audit tbody tr").first()).toContainText("viewer");
 });
 
-test("a ward admin erases a resident at their request; the household shows them unnamed", async ({ page }) => {
+test("a ward admin shows a resident their data, then erases it at their request; the household shows them unnamed", async ({ page }) => {
   await signInAs(page, "admin");
   // A resident of their own, in a household of TDP 50, which no other journey looks at.
   const tdps: { id: string; code: string }[] = await (await page.request.get("/api/v1/wards/619/tdps")).json();
@@ -216,6 +216,12 @@ test("a ward admin erases a resident at their request; the household shows them 
 
   await page.goto(`/nguoi/${resident.id}`);
   await expect(page.getByRole("heading", { level: 1, name: "Đinh Thị Xin Xoá" })).toBeVisible();
+  // First what is held about them, to print and hand over.
+  await page.getByRole("link", { name: "Xem và in toàn bộ dữ liệu đang lưu về người này" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dữ liệu của Đinh Thị Xin Xoá" })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Năm sinh\s+1950/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Tải về (JSON)" })).toHaveAttribute("href", `/api/v1/residents/${resident.id}/export`);
+  await page.goBack();
   await page.getByRole("button", { name: "Xoá dữ liệu của người này" }).click();
   const dialog = page.getByRole("alertdialog", { name: "Xoá dữ liệu của người này?" });
   await expect(dialog).toBeVisible();

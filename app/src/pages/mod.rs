@@ -21,6 +21,7 @@ mod projector;
 mod record_visit;
 mod register;
 mod resident;
+mod resident_data;
 mod search;
 mod sync;
 mod tdp;
@@ -136,6 +137,7 @@ page_groups! {
         AuditLog => audit::AuditLog,
         Invitations => invitations::Invitations,
         RegisterImport => register::RegisterImport,
+        ResidentData => resident_data::ResidentData,
     }
     // Pages opened without an account, often on a phone that has never seen the app.
     guest {

@@ -236,6 +236,9 @@ fn Erasure(
         view! {
             <section class="erasure" aria-labelledby="erasure-title">
                 <h2 id="erasure-title">{t!(i18n, resident.erasure)}</h2>
+                <p>
+                    <A href=Route::ResidentData(id).path()>{t!(i18n, resident.see_data)}</A>
+                </p>
                 <p class="muted">{t!(i18n, resident.erasure_hint)}</p>
                 <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
                     {t!(i18n, resident.erase)}

@@ -1,6 +1,6 @@
 //! Residents, their skills and the search over them.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -10,6 +10,11 @@ use super::models::{Figure, MentorRef};
 use super::places::Tdp;
 use super::visits::HelpRecord;
 use crate::indicators::Progress;
+
+/// Why Ngõ Số holds a resident's data, as their export says.
+pub const PURPOSE_VI: &str = "Phục vụ phong trào \"Bình dân học vụ số\": tổ công nghệ số cộng đồng \
+    hướng dẫn từng hộ, từng người dân sử dụng dịch vụ số (VNeID, dịch vụ công trực tuyến, thanh toán \
+    không dùng tiền mặt, an toàn trên mạng) và thống kê kết quả theo chỉ tiêu của phường.";
 
 schema! {
     pub struct ResidentSummary {
@@ -40,6 +45,57 @@ schema! {
         /// Classes and other activities attended, newest first.
         #[serde(default)]
         pub activities: Vec<AttendedActivity>,
+    }
+
+    /// Everything Ngõ Số holds about one resident, for the ward admin to hand to them (Law
+    /// 91/2025/QH15: the right to see one's data). Other people's data is left out: the
+    /// household's other members, the volunteers' names.
+    pub struct ResidentExport {
+        pub generated_at: DateTime<Utc>,
+        pub ward_name: String,
+        /// Why the data is held, in the ward's words.
+        pub purpose: String,
+        pub resident: Resident,
+        /// The household they live in, as held.
+        pub household: HouseholdRecord,
+        /// Every visit to the household, newest first; the note only of those that helped
+        /// them (another's may be about someone else).
+        pub household_visits: Vec<VisitRecord>,
+        /// Rapid-response tickets about them, newest first.
+        pub tickets: Vec<TicketRecord>,
+        /// Every change to their record and their household's: when, by whom, the fields.
+        pub changes: Vec<ChangeRecord>,
+    }
+
+    pub struct HouseholdRecord {
+        pub address: String,
+        /// When they are the household's head; another head's name is not theirs to see.
+        pub head_name: Option<String>,
+        pub priority: super::households::Priority,
+        pub location: Option<super::places::Location>,
+    }
+
+    pub struct VisitRecord {
+        pub visited_on: NaiveDate,
+        pub satisfaction: Option<i32>,
+        pub note: String,
+    }
+
+    pub struct TicketRecord {
+        pub opened_at: DateTime<Utc>,
+        pub title: String,
+        pub description: String,
+        pub status: super::tickets::TicketStatus,
+    }
+
+    pub struct ChangeRecord {
+        pub at: DateTime<Utc>,
+        /// Who made it: an account's name, none for a change nobody signed in made.
+        pub by: Option<String>,
+        pub action: super::accounts::AuditAction,
+        /// `residents` or `households`.
+        pub entity: String,
+        pub fields: Vec<String>,
     }
 
     /// No identity-card (CCCD) number: the product stores the least personal data it can.

@@ -4,7 +4,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AuditAction, NewResident, Resident};
+use domain::api::{
+    AuditAction, ChangeRecord, HouseholdRecord, Location, NewResident, PURPOSE_VI, Poverty,
+    Priority, Resident, ResidentExport, TicketRecord, TicketStatus, VisitRecord,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -19,6 +22,111 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_resident))
         .routes(routes!(get_resident))
         .routes(routes!(erase_resident))
+        .routes(routes!(export_resident))
+}
+
+/// Everything held about one resident, for the ward admin to hand to them (Law 91/2025, the
+/// right to see one's data): their record, skills, help and classes, their household as held
+/// and its visits, tickets about them, and who changed their records when. Other people's
+/// data is left out.
+#[utoipa::path(get, path = "/residents/{id}/export", tag = "residents",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = ResidentExport)))]
+async fn export_resident(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+) -> ApiResult<ResidentExport> {
+    access.resident(&state.db, id, Action::ManageWard).await?;
+    let resident = resident(&state.db, id).await?;
+    let h = sqlx::query!(
+        r#"select h.address, h.head_name, h.elderly_alone, h.disability,
+                  h.poverty as "poverty: Poverty", h.lat, h.lon, w.name as ward_name
+           from households h join tdps t on t.id = h.tdp_id join wards w on w.code = t.ward_code
+           where h.id = $1"#,
+        resident.household_id
+    )
+    .fetch_one(&state.db)
+    .await?;
+    let household_visits = sqlx::query_as!(
+        VisitRecord,
+        r#"select v.visited_on, v.satisfaction,
+                  case when exists (select from visit_help h
+                                    where h.visit_id = v.id and h.resident_id = $2)
+                       then v.note else '' end as "note!"
+           from visits v where v.household_id = $1
+           order by v.visited_on desc, v.recorded_at desc"#,
+        resident.household_id,
+        id
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let tickets = sqlx::query_as!(
+        TicketRecord,
+        r#"select opened_at, title, description, status as "status: TicketStatus"
+           from tickets where resident_id = $1 order by opened_at desc"#,
+        id
+    )
+    .fetch_all(&state.db)
+    .await?;
+    let changes = sqlx::query!(
+        r#"select a.at, u.full_name as "by?", a.action as "action: AuditAction", a.entity,
+                  a.change, a.forgotten
+           from audit_log a left join users u on u.id = a.user_id
+           where (a.entity = 'residents' and a.entity_id = $1)
+              or (a.entity = 'households' and a.entity_id = $2)
+           order by a.id desc"#,
+        id.to_string(),
+        resident.household_id.to_string(),
+    )
+    .fetch_all(&state.db)
+    .await?
+    .into_iter()
+    .map(|c| ChangeRecord {
+        at: c.at,
+        by: c.by,
+        action: c.action,
+        entity: c.entity,
+        fields: fields(&c.change, c.forgotten),
+    })
+    .collect();
+    Ok(Json(ResidentExport {
+        generated_at: state.now(),
+        ward_name: h.ward_name,
+        purpose: PURPOSE_VI.to_owned(),
+        household: HouseholdRecord {
+            address: h.address,
+            head_name: (domain::text::fold(&h.head_name)
+                == domain::text::fold(&resident.full_name))
+            .then_some(h.head_name),
+            priority: Priority {
+                elderly_alone: h.elderly_alone,
+                disability: h.disability,
+                poverty: h.poverty,
+            },
+            location: h.lat.zip(h.lon).map(|(lat, lon)| Location { lat, lon }),
+        },
+        resident,
+        household_visits,
+        tickets,
+        changes,
+    }))
+}
+
+/// The names of the fields an audit entry recorded: its keys, or once its values are
+/// forgotten, the names it kept.
+fn fields(change: &serde_json::Value, forgotten: bool) -> Vec<String> {
+    let names = if forgotten {
+        change["fields"].as_array().map(|f| {
+            f.iter()
+                .filter_map(|n| n.as_str())
+                .map(str::to_owned)
+                .collect()
+        })
+    } else {
+        change.as_object().map(|o| o.keys().cloned().collect())
+    };
+    names.unwrap_or_default()
 }
 
 /// Erases a resident's data at their request (Law 91/2025, the right to deletion), for the

@@ -379,6 +379,14 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::GET,
+            "/residents/{id}/export",
+            |p| format!("/api/v1/residents/{}/export", p.resident),
+            none,
+            ManageOn,
+            S::OK,
+        ),
+        row(
             M::POST,
             "/residents/{id}/erasure",
             |p| format!("/api/v1/residents/{}/erasure", p.erasable),

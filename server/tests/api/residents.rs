@@ -217,3 +217,72 @@ async fn an_erased_resident_is_named_nowhere_and_still_counted(db: sqlx::PgPool)
         .await;
     assert_eq!(again.as_array().unwrap().len(), 1);
 }
+
+/// The right to see one's data: the ward admin gets everything held about one resident, their
+/// household as held and who changed their record, but not the other members' names.
+#[sqlx::test(migrations = false)]
+async fn a_resident_s_export_holds_their_data_and_nobody_else_s(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let (status, me) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/residents"),
+            json!({ "id": null, "household_id": f.household, "full_name": "Võ Thị Xem Dữ Liệu", "birth_year": 1970, "gender": "female" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{me}");
+    let id = me["id"].as_str().unwrap();
+    let (status, export) = app.get(&format!("/api/v1/residents/{id}/export")).await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    assert_eq!(export["resident"]["full_name"], "Võ Thị Xem Dữ Liệu");
+    assert_eq!(export["resident"]["birth_year"], 1970);
+    let address: String =
+        sqlx::query_scalar!("select address from households where id = $1", f.household)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(export["household"]["address"], address.as_str());
+    assert!(
+        export["purpose"]
+            .as_str()
+            .unwrap()
+            .contains("Bình dân học vụ số")
+    );
+    let created = export["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["entity"] == "residents")
+        .unwrap();
+    assert_eq!(created["action"], "create");
+    assert!(
+        created["fields"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("full_name"))
+    );
+
+    let others: Vec<String> = sqlx::query_scalar!(
+        "select full_name from residents where household_id = $1 and id <> $2::text::uuid",
+        f.household,
+        id
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    assert!(!others.is_empty());
+    let text = export.to_string();
+    for other in others {
+        assert!(!text.contains(&other), "{other} is someone else");
+    }
+    let leader = app
+        .signed_in_as(WARD, domain::access::Role::TeamLeader)
+        .await;
+    assert_eq!(
+        leader
+            .get(&format!("/api/v1/residents/{id}/export"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+}
