@@ -45,31 +45,26 @@ trait Cell {
     fn withhold(&mut self);
 }
 
-impl Cell for Figure {
-    fn counts(&self) -> (i64, i64) {
-        (self.achieved, self.population)
-    }
+/// `Figure` and `SkillFigure` hold a count the same way (a skill's figure is a figure with
+/// its skill's id).
+macro_rules! count_cell {
+    ($($figure:ty),*) => {$(
+        impl Cell for $figure {
+            fn counts(&self) -> (i64, i64) {
+                (self.achieved, self.population)
+            }
 
-    fn withhold(&mut self) {
-        self.achieved = 0;
-        self.share = None;
-        self.progress = Default::default();
-        self.withheld = true;
-    }
+            fn withhold(&mut self) {
+                self.achieved = 0;
+                self.share = None;
+                self.progress = Default::default();
+                self.withheld = true;
+            }
+        }
+    )*};
 }
 
-impl Cell for SkillFigure {
-    fn counts(&self) -> (i64, i64) {
-        (self.achieved, self.population)
-    }
-
-    fn withhold(&mut self) {
-        self.achieved = 0;
-        self.share = None;
-        self.progress = Default::default();
-        self.withheld = true;
-    }
-}
+count_cell!(Figure, SkillFigure);
 
 /// Withholds one column: the cell `pick` finds in the total and in each row.
 fn protect_column(
