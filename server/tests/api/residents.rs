@@ -149,6 +149,14 @@ async fn an_erased_resident_is_named_nowhere_and_still_counted(db: sqlx::PgPool)
     assert!(!held_anywhere(&app.db, name).await.is_empty());
     let before = crate::common::dashboard(&app).await;
 
+    // A volunteer's phone keeps the household offline.
+    let phone = app
+        .signed_in_as(WARD, domain::access::Role::Volunteer)
+        .await;
+    let pull = format!("/api/v1/wards/{WARD}/sync/changes");
+    let (_, kept) = phone.get(&pull).await;
+    let cursor = kept["cursor"].as_str().unwrap().replace(',', "%2C");
+
     let leader = app
         .signed_in_as(WARD, domain::access::Role::TeamLeader)
         .await;
@@ -168,6 +176,16 @@ async fn an_erased_resident_is_named_nowhere_and_still_counted(db: sqlx::PgPool)
         held_anywhere(&app.db, "Số 41, ngõ 7").await,
         Vec::<String>::new()
     );
+    // The phone's next pull brings the erased household, and nothing of the name stays.
+    let (_, changes) = phone.get(&format!("{pull}?since={cursor}")).await;
+    let pulled = changes["households"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == household.as_str())
+        .expect("the erased household is pulled again");
+    assert_eq!(pulled["address"], "");
+    assert!(!changes.to_string().contains(name));
     let after = crate::common::dashboard(&app).await;
     assert_eq!(after.totals, before.totals);
     assert_eq!(after.tdps, before.tdps);
