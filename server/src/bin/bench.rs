@@ -6,7 +6,10 @@
 //! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
 //!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards;
 //! - what a phone pulls to work offline, visits synced per second, and the import of a
-//!   register of 10,000 residents into the demo ward.
+//!   register of 10,000 residents into the demo ward;
+//! - how fast `/health` answers, alone and while the server is attacked (issue 23's inputs:
+//!   hundreds of sign-ins at once, a workbook laid out as 17 billion cells, a 100,000-point
+//!   boundary, NUL in text, a 2,600-byte Host).
 //!
 //! It runs its own embedded PostgreSQL in `target/bench-data`, made fresh each run.
 
@@ -60,10 +63,15 @@ async fn main() -> anyhow::Result<()> {
     );
     sqlx::query("analyze").execute(&db).await?;
 
+    // Behind a proxy, so that the attack's sign-ins come from addresses of their own (as a
+    // botnet's would) and reach the password checks rather than the per-address limit.
     let app = server::router(server::AppState::new(
         db.clone(),
         args.dist.clone(),
-        server::Settings::default(),
+        server::Settings {
+            behind_proxy: true,
+            ..Default::default()
+        },
     ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -83,6 +91,7 @@ async fn main() -> anyhow::Result<()> {
     offline_pull(&format!("http://{addr}")).await?;
     sync_throughput(&db, &format!("http://{addr}")).await?;
     register_import(&format!("http://{addr}"), 10_000).await?;
+    health_under_attack(&format!("http://{addr}")).await?;
 
     let started = Instant::now();
     let mut total = demo::Counts::default();
@@ -362,6 +371,151 @@ async fn register_import(base: &str, rows: usize) -> anyhow::Result<()> {
             report.len() / 1024
         );
     }
+    Ok(())
+}
+
+/// `/health` polled every 10 ms for 10 s, first alone, then while the server is attacked.
+async fn health_under_attack(base: &str) -> anyhow::Result<()> {
+    const FOR: Duration = Duration::from_secs(10);
+    let health = format!("{base}/api/v1/health");
+    let poll = || async {
+        let client = reqwest::Client::new();
+        let mut times = Vec::new();
+        let started = Instant::now();
+        while started.elapsed() < FOR {
+            let at = Instant::now();
+            client.get(&health).send().await?.error_for_status()?;
+            times.push(at.elapsed());
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        times.sort();
+        anyhow::Ok(times)
+    };
+    let report = |label: &str, times: &[Duration]| {
+        println!(
+            "/health {label}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms ({} polls)",
+            percentile_ms(times, 0.50),
+            percentile_ms(times, 0.95),
+            times.last().map_or(0.0, |t| t.as_secs_f64() * 1000.0),
+            times.len()
+        );
+    };
+    report("alone", &poll().await?);
+
+    let admin = signed_in_as(base, domain::access::Role::WardAdmin).await?;
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.write(0, 0, "Họ và tên")?;
+    sheet.write(1_048_575, 16_383, "x")?;
+    let workbook = workbook.save_to_buffer()?;
+    let ring: Vec<[f64; 2]> = (0..=100_000)
+        .map(|i| {
+            let a = f64::from(i) * std::f64::consts::TAU / 100_000.0;
+            [105.76 + 0.01 * a.cos(), 21.05 + 0.01 * a.sin()]
+        })
+        .collect();
+    let boundary = serde_json::json!({ "type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": { "code": "TDP-01" },
+        "geometry": { "type": "Polygon", "coordinates": [ring] } }] })
+    .to_string();
+    let tdp: String = {
+        let tdps: serde_json::Value = serde_json::from_slice(
+            &admin
+                .get(format!("{base}/api/v1/wards/{}/tdps", demo::DEMO_WARD))
+                .send()
+                .await?
+                .bytes()
+                .await?,
+        )?;
+        tdps[0]["id"].as_str().unwrap_or_default().to_owned()
+    };
+    let until = Instant::now() + FOR;
+    let sent = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut attacks = tokio::task::JoinSet::new();
+    // Sign-ins, 300 at a time, each from an address and to a number of its own.
+    for i in 0..300u32 {
+        let (base, sent) = (base.to_owned(), sent.clone());
+        attacks.spawn(async move {
+            let client = reqwest::Client::new();
+            let mut n = 0u32;
+            while Instant::now() < until {
+                let _ = client
+                    .post(format!("{base}/api/v1/session"))
+                    .header("content-type", "application/json")
+                    .header(
+                        "x-forwarded-for",
+                        format!("10.{}.{}.{}", n % 250, i / 250, i % 250),
+                    )
+                    .body(format!(
+                        r#"{{"phone":"0398{i:03}{:03}","password":"sai mat khau"}}"#,
+                        n % 1000
+                    ))
+                    .send()
+                    .await;
+                n += 1;
+                sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    }
+    let admin_posts = [
+        (
+            format!("{base}/api/v1/wards/{}/register?preview=true", demo::DEMO_WARD),
+            "application/octet-stream",
+            workbook,
+        ),
+        (
+            format!("{base}/api/v1/wards/{}/boundaries?preview=true", demo::DEMO_WARD),
+            "application/json",
+            boundary.into_bytes(),
+        ),
+        (
+            format!("{base}/api/v1/wards/{}/households", demo::DEMO_WARD),
+            "application/json",
+            serde_json::json!({ "id": null, "tdp_id": tdp, "address": "Số 1\u{0}", "head_name": "A\u{0}",
+                "priority": { "elderly_alone": false, "disability": false, "poverty": "none" } })
+            .to_string()
+            .into_bytes(),
+        ),
+    ];
+    for (url, kind, body) in admin_posts {
+        for _ in 0..2 {
+            let (admin, url, body, sent) = (admin.clone(), url.clone(), body.clone(), sent.clone());
+            attacks.spawn(async move {
+                while Instant::now() < until {
+                    let _ = admin
+                        .post(&url)
+                        .header("content-type", kind)
+                        .body(body.clone())
+                        .send()
+                        .await;
+                    sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        }
+    }
+    {
+        let (health, sent) = (health.clone(), sent.clone());
+        attacks.spawn(async move {
+            let client = reqwest::Client::new();
+            while Instant::now() < until {
+                let _ = client
+                    .get(&health)
+                    .header("host", "h".repeat(2_600))
+                    .send()
+                    .await;
+                sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    }
+    let times = poll().await?;
+    attacks.join_all().await;
+    report(
+        &format!(
+            "under attack ({} attacking requests in 10 s)",
+            sent.load(std::sync::atomic::Ordering::Relaxed)
+        ),
+        &times,
+    );
     Ok(())
 }
 
