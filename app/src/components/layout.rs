@@ -192,3 +192,19 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
     };
     view! { <p class="error" role="alert">{text}</p> }
 }
+
+/// The button that prints the page: a report on A4, without the app's menus (`no-print`).
+#[component]
+pub fn PrintButton(label: TextProp) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button primary"
+            on:click=move |_| {
+                let _ = window().print();
+            }
+        >
+            {move || label.get()}
+        </button>
+    }
+}

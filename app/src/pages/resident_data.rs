@@ -7,11 +7,13 @@ use leptos_router::components::A;
 
 use super::{id_param, not_found};
 use crate::api;
-use crate::components::{PriorityBadges, loaded};
+use crate::components::{PrintButton, PriorityBadges, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, date_time};
-use crate::i18n::{t, use_i18n};
-use crate::labels::{activity_kind_name, audit_action_name, skill_status_name, ticket_status_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{
+    activity_kind_name, audit_action_name, skill_status_name, ticket_status_name, words,
+};
 use crate::routes::Route;
 
 #[component]
@@ -24,15 +26,7 @@ pub fn ResidentData() -> impl IntoView {
     });
     view! {
         <div class="no-print week-nav">
-            <button
-                type="button"
-                class="button primary"
-                on:click=move |_| {
-                    let _ = window().print();
-                }
-            >
-                {t!(i18n, resident_data.print)}
-            </button>
+            <PrintButton label=words(|i18n| t_string!(i18n, resident_data.print)) />
             {move || id.get().map(|id| view! {
                 <a class="button secondary" href=api::resident_export_url(id) download=format!("du-lieu-{id}.json")>
                     {t!(i18n, resident_data.download)}

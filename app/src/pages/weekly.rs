@@ -10,11 +10,11 @@ use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, loaded};
+use crate::components::{PrintButton, ProgressBadge, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, percent, rating, today, took};
-use crate::i18n::{t, use_i18n};
-use crate::labels::{model_name, skill_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{model_name, skill_name, words};
 use crate::routes::Route;
 
 /// TDPs shown at each end of the ranking.
@@ -39,15 +39,7 @@ pub fn Weekly() -> impl IntoView {
             <button type="button" class="button secondary" on:click=move |_| shift(7)>
                 {t!(i18n, weekly.next)}
             </button>
-            <button
-                type="button"
-                class="button primary"
-                on:click=move |_| {
-                    let _ = window().print();
-                }
-            >
-                {t!(i18n, weekly.print)}
-            </button>
+            <PrintButton label=words(|i18n| t_string!(i18n, weekly.print)) />
         </div>
         {loaded(data, |r: WeeklyReport| {
             set_current_ward(r.dashboard.ward.code);
