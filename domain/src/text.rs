@@ -139,6 +139,11 @@ pub fn has_control(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// What a household is found by in search: its address and its head's name, folded.
+pub fn household_search(address: &str, head_name: &str) -> String {
+    fold(&format!("{address} {head_name}"))
+}
+
 /// Lowercase, without diacritics, `đ` as `d`, runs of white space as one space: the form both
 /// stored names and search queries are compared in.
 pub fn fold(s: &str) -> String {
@@ -260,5 +265,13 @@ mod tests {
         assert!(has_control("\u{85}"));
         assert!(!has_control("Số 12, ngõ 3\nTổ 5\tcạnh chợ\r\n"));
         assert!(!has_control("Nguyễn Thị Ánh"));
+    }
+
+    #[test]
+    fn a_household_is_found_by_its_address_and_head() {
+        assert_eq!(
+            household_search("Số 5, ngõ 12", "Đỗ Văn Hùng"),
+            "so 5, ngo 12 do van hung"
+        );
     }
 }

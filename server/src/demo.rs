@@ -306,7 +306,7 @@ pub async fn generate_ward(
             let h = &mut rows.household;
             h.0.push(household_id);
             h.1.push(tdp_id);
-            h.4.push(domain::text::fold(&format!("{address} {head}")));
+            h.4.push(domain::text::household_search(&address, &head));
             h.2.push(address);
             h.3.push(head);
             h.5.push(elderly_alone);

@@ -88,7 +88,7 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         head,
         address,
         !others,
-        domain::text::fold(&format!("{address} {head_name}")),
+        domain::text::household_search(address, head_name),
     )
     .execute(&mut *tx)
     .await?;

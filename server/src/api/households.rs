@@ -53,7 +53,7 @@ async fn create_household(
     }
     let id = new.id.unwrap_or_else(Uuid::now_v7);
     let mut tx = access.write(&state.db).await?;
-    let search = domain::text::fold(&format!("{} {}", new.address, new.head_name));
+    let search = domain::text::household_search(&new.address, &new.head_name);
     sqlx::query!(
         "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability,
                                  poverty, lat, lon)

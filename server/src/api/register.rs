@@ -141,7 +141,7 @@ async fn import_register(
     }
     let searches: Vec<String> = households
         .iter()
-        .map(|h| domain::text::fold(&format!("{} {}", h.address, h.head_name)))
+        .map(|h| domain::text::household_search(&h.address, &h.head_name))
         .collect();
     sqlx::query!(
         "insert into households (id, tdp_id, address, head_name, search)
