@@ -8,13 +8,14 @@ use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
     Assignment, Attendance, AuditAction, AuditEntry, Basemap, BoundaryImport, Briefing, Campaign,
     CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping, ConflictChoice,
-    ConflictResolution, CreatedInvitation, Dashboard, GuideChoice, Household, HouseholdFilter,
-    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, Market,
-    MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
-    NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit, PasswordChange,
-    RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall,
-    StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment,
-    TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward, WeeklyReport,
+    ConflictResolution, ConsentChange, CreatedInvitation, Dashboard, GuideChoice, Household,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
+    Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity,
+    NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit,
+    PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
+    Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
+    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward,
+    WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -550,6 +551,15 @@ pub async fn resident_export(id: Uuid) -> Result<ResidentExport, ApiError> {
 /// The same, as a file to download.
 pub fn resident_export_url(id: Uuid) -> String {
     format!("{BASE}/residents/{id}/export")
+}
+
+/// Records the resident's consent as given (asked at the door) or withdrawn.
+pub async fn set_consent(resident: Uuid, given: bool) -> Result<Resident, ApiError> {
+    put(
+        &format!("/residents/{resident}/consent"),
+        &ConsentChange { given },
+    )
+    .await
 }
 
 /// Erases a resident's data at their request; they stay counted, unnamed.

@@ -56,6 +56,8 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::InvalidGeometry => t_string!(i18n, fields.invalid_geometry),
         FieldCode::TooManyPoints => t_string!(i18n, fields.too_many_points),
         FieldCode::ControlCharacters => t_string!(i18n, fields.control_characters),
+        FieldCode::ConsentRequired => t_string!(i18n, fields.consent_required),
+        FieldCode::ConsentWithdrawn => t_string!(i18n, fields.consent_withdrawn),
     }
 }
 

@@ -114,6 +114,11 @@ pub enum FieldCode {
     /// Text holding an invisible control character (NUL and the like), which no keyboard types:
     /// pasted from a broken file, or sent on purpose.
     ControlCharacters,
+    /// A resident registered without their consent recorded.
+    ConsentRequired,
+    /// A new record (visit help, attendance, a mentor, a skill) for a resident who withdrew
+    /// their consent or whose data was erased.
+    ConsentWithdrawn,
 }
 }
 
@@ -168,6 +173,12 @@ impl FieldCode {
             }
             Self::ControlCharacters => {
                 "Nội dung có ký tự điều khiển không hiển thị được. Hãy gõ lại thay vì dán."
+            }
+            Self::ConsentRequired => {
+                "Cần hỏi và được người dân đồng ý trước khi ghi thông tin của họ."
+            }
+            Self::ConsentWithdrawn => {
+                "Người này đã rút lại sự đồng ý: không ghi thêm thông tin nào về họ."
             }
         }
     }

@@ -281,6 +281,7 @@ mod tests {
             birth_year,
             gender: Gender::Male,
             achieved: achieved.iter().map(|s| s.to_string()).collect(),
+            consent_withdrawn: false,
         }
     }
 

@@ -85,11 +85,27 @@ impl Errors {
 /// An `unknown_reference` error for each item of the list `field` that `known` does not
 /// accept: ids of another ward, of records since removed, of people one may not see.
 pub fn unknown<T>(field: &str, items: &[T], known: impl Fn(&T) -> bool) -> Vec<FieldError> {
+    each(field, items, FieldCode::UnknownReference, |item| {
+        !known(item)
+    })
+}
+
+/// The items of a list naming residents who withdrew their consent, each as a field error.
+pub fn withdrawn<T>(field: &str, items: &[T], withdrew: impl Fn(&T) -> bool) -> Vec<FieldError> {
+    each(field, items, FieldCode::ConsentWithdrawn, withdrew)
+}
+
+fn each<T>(
+    field: &str,
+    items: &[T],
+    code: FieldCode,
+    refused: impl Fn(&T) -> bool,
+) -> Vec<FieldError> {
     items
         .iter()
         .enumerate()
-        .filter(|(_, item)| !known(item))
-        .map(|(i, _)| FieldError::new(format!("{field}[{i}]"), FieldCode::UnknownReference))
+        .filter(|(_, item)| refused(item))
+        .map(|(i, _)| FieldError::new(format!("{field}[{i}]"), code))
         .collect()
 }
 
@@ -262,6 +278,9 @@ pub fn new_resident(r: &NewResident, today: NaiveDate) -> Result<(), Vec<FieldEr
     let mut e = Errors::default();
     e.text("full_name", &r.full_name, NAME_MAX);
     birth_year(&mut e, r.birth_year, today);
+    if !r.consent {
+        e.add("consent", FieldCode::ConsentRequired);
+    }
     e.finish()
 }
 
@@ -644,6 +663,7 @@ mod tests {
             full_name: "Nguyễn Văn An".into(),
             birth_year: 2026,
             gender: Gender::Male,
+            consent: true,
         };
         assert_eq!(new_resident(&r, today()), Ok(()), "born this year");
         r.birth_year = 2027;
@@ -659,6 +679,32 @@ mod tests {
                 ("full_name".into(), FieldCode::Required),
                 ("birth_year".into(), FieldCode::OutOfRange)
             ]
+        );
+    }
+
+    #[test]
+    fn a_resident_is_registered_only_with_their_consent() {
+        let mut r = NewResident {
+            id: None,
+            household_id: Uuid::nil(),
+            full_name: "Nguyễn Văn An".into(),
+            birth_year: 1960,
+            gender: Gender::Male,
+            consent: true,
+        };
+        assert_eq!(new_resident(&r, today()), Ok(()));
+        r.consent = false;
+        assert_eq!(
+            codes(new_resident(&r, today())),
+            [("consent".into(), FieldCode::ConsentRequired)]
+        );
+        let sent: NewResident = serde_json::from_value(serde_json::json!({
+            "household_id": Uuid::nil(), "full_name": "An", "birth_year": 1960, "gender": "male"
+        }))
+        .unwrap();
+        assert!(
+            !sent.consent,
+            "a body that does not say so gives no consent"
         );
     }
 

@@ -209,7 +209,7 @@ test("a ward admin shows a resident their data, then erases it at their request;
   const tdp = tdps.find((t) => t.code === "TDP-50")!;
   const [household] = await (await page.request.get(`/api/v1/tdps/${tdp.id}/households?limit=1`)).json();
   const created = await page.request.post("/api/v1/wards/619/residents", {
-    data: { id: null, household_id: household.id, full_name: "Đinh Thị Xin Xoá", birth_year: 1950, gender: "female" },
+    data: { id: null, household_id: household.id, full_name: "Đinh Thị Xin Xoá", birth_year: 1950, gender: "female", consent: true },
   });
   expect(created.status()).toBe(201);
   const resident = await created.json();
@@ -232,4 +232,37 @@ test("a ward admin shows a resident their data, then erases it at their request;
 
   await page.goto(`/ho/${household.id}`);
   await expect(page.getByRole("link", { name: "Người đã yêu cầu xoá dữ liệu" })).toBeVisible();
+});
+
+test("a resident's consent is recorded at the door, then withdrawn; the visit form stops offering them", async ({ page }) => {
+  await signInAs(page, "admin");
+  // A member of TDP 50's second household, from the ward's list: no consent recorded yet.
+  const tdps: { id: string; code: string }[] = await (await page.request.get("/api/v1/wards/619/tdps")).json();
+  const tdp = tdps.find((t) => t.code === "TDP-50")!;
+  const households: { id: string }[] = await (await page.request.get(`/api/v1/tdps/${tdp.id}/households?limit=2`)).json();
+  const household = households[1];
+  const detail = await (await page.request.get(`/api/v1/households/${household.id}`)).json();
+  const person: { id: string; full_name: string; birth_year: number } = detail.residents.find(
+    (r: { full_name: string; consent_withdrawn?: boolean }) => r.full_name !== "" && !r.consent_withdrawn,
+  );
+
+  await page.goto(`/nguoi/${person.id}`);
+  const consent = page.getByRole("region", { name: "Sự đồng ý của người dân" });
+  await expect(consent).toContainText("Chưa ghi nhận sự đồng ý");
+  // The purpose, to read to them before they agree.
+  await expect(consent).toContainText("Bình dân học vụ số");
+  await consent.getByRole("button", { name: "Người dân đồng ý" }).click();
+  await expect(consent).toContainText(/Đã đồng ý ngày .+, do .+ ghi nhận/);
+  await expect(page.getByRole("region", { name: "Đại sứ số" })).toBeVisible();
+
+  await consent.getByRole("button", { name: "Người dân rút lại sự đồng ý" }).click();
+  await expect(consent).toContainText("Đã rút lại sự đồng ý ngày");
+  // Nothing new about them: not an ambassador's role either.
+  await expect(page.getByRole("region", { name: "Đại sứ số" })).toHaveCount(0);
+
+  await page.goto(`/ho/${household.id}`);
+  await expect(page.getByRole("listitem").filter({ hasText: person.full_name })).toContainText("Đã rút lại sự đồng ý");
+  await page.goto(`/ho/${household.id}/ghi-nhan`);
+  await expect(page.getByRole("heading", { level: 2, name: "Đã hướng dẫn" })).toBeVisible();
+  await expect(page.getByText(`${person.full_name} (${person.birth_year})`)).toHaveCount(0);
 });

@@ -114,6 +114,12 @@ impl From<sqlx::Error> for Error {
             {
                 Self::BadRequest(db.message().to_owned())
             }
+            // The database's own refusal of a new record for someone who withdrew their
+            // consent or was erased, whichever path wrote it (migration 0024); the handlers
+            // name the exact field first where they can.
+            sqlx::Error::Database(db) if db.constraint() == Some("residents_consent") => {
+                Self::field("resident_id", FieldCode::ConsentWithdrawn)
+            }
             _ => Self::Database(e),
         }
     }

@@ -302,14 +302,15 @@ async fn check(
         .map(|r| (r.id, r.ward_code))
         .collect(),
         residents: sqlx::query!(
-            // Someone whose data was erased at their request gets no new records.
-            "select id, household_id from residents where id = any($1) and erased_at is null",
+            // Someone whose data was erased at their request is as gone.
+            r#"select id, household_id, consent_withdrawn_at is not null as "withdrawn!"
+               from residents where id = any($1) and erased_at is null"#,
             &residents
         )
         .fetch_all(&mut *db)
         .await?
         .into_iter()
-        .map(|r| (r.id, r.household_id))
+        .map(|r| (r.id, (r.household_id, r.withdrawn)))
         .collect(),
         skills: sqlx::query!(
             "select id, ward_code from skills where id = any($1)",
@@ -364,8 +365,8 @@ fn household_place(access: &Access, code: i32, place: Option<Place>) -> Result<P
 struct Known {
     /// Team member → ward.
     members: HashMap<Uuid, i32>,
-    /// Resident → household.
-    residents: HashMap<Uuid, Uuid>,
+    /// Resident → household, and whether they withdrew their consent.
+    residents: HashMap<Uuid, (Uuid, bool)>,
     /// Skill → ward.
     skills: HashMap<Uuid, i32>,
 }
@@ -391,9 +392,13 @@ impl Known {
                     format!("help[{i}].resident_id"),
                     FieldCode::UnknownReference,
                 )),
-                Some(h) if *h != visit.household_id => errors.push(FieldError::new(
+                Some((h, _)) if *h != visit.household_id => errors.push(FieldError::new(
                     format!("help[{i}].resident_id"),
                     FieldCode::OtherHousehold,
+                )),
+                Some((_, true)) => errors.push(FieldError::new(
+                    format!("help[{i}].resident_id"),
+                    FieldCode::ConsentWithdrawn,
                 )),
                 Some(_) => {}
             }

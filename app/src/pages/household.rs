@@ -103,6 +103,9 @@ fn HouseholdView(household: Household) -> impl IntoView {
                                 }}
                             </A>
                             <span class="muted">{format!(" · {}", r.birth_year)}</span>
+                            {r.consent_withdrawn.then(|| view! {
+                                " " <span class="badge">{t!(i18n, household.consent_withdrawn)}</span>
+                            })}
                             <span class="muted small">
                                 " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}
                             </span>

@@ -193,8 +193,8 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
             {household
                 .residents
                 .into_iter()
-                // Someone whose data was erased at their request gets no new records.
-                .filter(|r| !r.full_name.is_empty())
+                // Nobody erased at their request, nor who withdrew their consent.
+                .filter(|r| r.takes_records())
                 .enumerate()
                 .map(|(i, r)| {
                     view! {

@@ -2,7 +2,7 @@
 //! part in "Đại sứ số".
 
 use domain::access::Action;
-use domain::api::Resident;
+use domain::api::{PURPOSE_VI, Resident};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -27,10 +27,14 @@ pub fn ResidentPage() -> impl IntoView {
     loaded(data, move |r: Resident| {
         set_current_ward(r.tdp.ward_code);
         let erased = r.full_name.is_empty();
+        let withdrawn = r.consent.withdrawn();
         view! {
             <ResidentView resident=r.clone() />
             {(!erased).then(|| view! {
-                <Ambassador resident=r.clone() on_change=move || data.refetch() />
+                <ConsentSection resident=r.clone() on_change=move || data.refetch() />
+                {(!withdrawn).then(|| view! {
+                    <Ambassador resident=r.clone() on_change=move || data.refetch() />
+                })}
                 <Erasure resident=r on_change=move || data.refetch() />
             })}
         }
@@ -197,6 +201,78 @@ fn Ambassador(
                         t!(i18n, ambassadors.withdraw).into_any()
                     } else {
                         t!(i18n, ambassadors.register).into_any()
+                    }}
+                </button>
+            </Show>
+            {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+        </section>
+    }
+}
+
+/// The resident's consent (Law 91/2025): who recorded it and when, what for, or that they
+/// withdrew it; recording it as given or withdrawn, for those who record in their TDP. A
+/// resident from the ward's register has none recorded until they are asked at the door, with
+/// the purpose read to them.
+#[component]
+fn ConsentSection(
+    resident: Resident,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let may_record = session
+        .reach(resident.tdp.ward_code, Action::Record)
+        .includes(resident.tdp.id);
+    let failure = RwSignal::new(None);
+    let busy = RwSignal::new(false);
+    let id = resident.id;
+    let set = move |given: bool| {
+        busy.set(true);
+        spawn_local(async move {
+            let done = api::set_consent(id, given).await;
+            busy.set(false);
+            match done {
+                Ok(_) => on_change(),
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    };
+    let c = resident.consent;
+    let withdrawn = c.withdrawn();
+    let by = |who: Option<String>| who.unwrap_or_default();
+    let state = match (c.withdrawn_at, c.given_at) {
+        (Some(at), _) => view! {
+            <p class="notice">
+                {t!(i18n, resident.consent_withdrawn, date = date(domain::time::day(at)), by = by(c.withdrawn_by))}
+            </p>
+        }
+        .into_any(),
+        (None, Some(at)) => view! {
+            <p>{t!(i18n, resident.consent_given, date = date(domain::time::day(at)), by = by(c.given_by))}</p>
+            <p class="muted small">{c.purpose.unwrap_or_default()}</p>
+        }
+        .into_any(),
+        (None, None) => view! { <p class="muted">{t!(i18n, resident.consent_none)}</p> }.into_any(),
+    };
+    let asking = withdrawn || c.given_at.is_none();
+    view! {
+        <section class="consent" aria-labelledby="consent-title">
+            <h2 id="consent-title">{t!(i18n, resident.consent)}</h2>
+            {state}
+            <Show when=move || may_record>
+                {asking.then(|| view! {
+                    <p class="muted small">{t!(i18n, resident.consent_ask)} " " {PURPOSE_VI}</p>
+                })}
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=busy
+                    on:click=move |_| set(asking)
+                >
+                    {if asking {
+                        t!(i18n, resident.consent_give).into_any()
+                    } else {
+                        t!(i18n, resident.consent_withdraw).into_any()
                     }}
                 </button>
             </Show>

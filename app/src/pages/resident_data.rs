@@ -62,6 +62,16 @@ fn Export(export: ResidentExport) -> impl IntoView {
             <tbody>
                 <tr><th scope="row">{t!(i18n, resident_data.name)}</th><td>{r.full_name.clone()}</td></tr>
                 <tr><th scope="row">{t!(i18n, resident_data.birth_year)}</th><td>{r.birth_year}</td></tr>
+                <tr>
+                    <th scope="row">{t!(i18n, resident_data.consent)}</th>
+                    <td>
+                        {match (r.consent.withdrawn_at, r.consent.given_at) {
+                            (Some(at), _) => t!(i18n, resident_data.consent_withdrawn, date = date(domain::time::day(at))).into_any(),
+                            (None, Some(at)) => t!(i18n, resident_data.consent_given, date = date(domain::time::day(at))).into_any(),
+                            (None, None) => t!(i18n, resident_data.consent_none).into_any(),
+                        }}
+                    </td>
+                </tr>
                 <tr><th scope="row">{t!(i18n, resident_data.tdp)}</th><td>{r.tdp.name.clone()}</td></tr>
                 <tr><th scope="row">{t!(i18n, resident_data.address)}</th><td>{h.address.clone()}</td></tr>
                 <tr><th scope="row">{t!(i18n, resident_data.head)}</th><td>{h.head_name.clone().unwrap_or_else(|| "–".into())}</td></tr>

@@ -25,6 +25,9 @@ schema! {
         pub gender: Gender,
         /// Codes of the skills this resident has achieved.
         pub achieved: Vec<String>,
+        /// They withdrew their consent: the forms offer them for nothing new.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub consent_withdrawn: bool,
     }
 
     pub struct Resident {
@@ -45,6 +48,27 @@ schema! {
         /// Classes and other activities attended, newest first.
         #[serde(default)]
         pub activities: Vec<AttendedActivity>,
+        #[serde(default)]
+        pub consent: Consent,
+    }
+
+    /// A resident's consent to Ngõ Số holding their data (Law 91/2025/QH15): who recorded it,
+    /// when and for what, and whether they withdrew it since. Residents imported from the
+    /// ward's register have none recorded until a team member asks them.
+    #[derive(Default)]
+    pub struct Consent {
+        pub given_at: Option<DateTime<Utc>>,
+        /// The account that recorded it.
+        pub given_by: Option<String>,
+        /// What they agreed to, in the words shown to them then.
+        pub purpose: Option<String>,
+        pub withdrawn_at: Option<DateTime<Utc>>,
+        pub withdrawn_by: Option<String>,
+    }
+
+    /// Records a resident's consent as given (asked at the door), or as withdrawn.
+    pub struct ConsentChange {
+        pub given: bool,
     }
 
     /// Everything Ngõ Số holds about one resident, for the ward admin to hand to them (Law
@@ -105,6 +129,9 @@ schema! {
         pub full_name: String,
         pub birth_year: i32,
         pub gender: Gender,
+        /// The team member asked them, and they agreed to `PURPOSE_VI`.
+        #[serde(default)]
+        pub consent: bool,
     }
 
     /// A resident's current status for one skill, and the visit or the activity that
@@ -173,6 +200,21 @@ choice! {
         InProgress,
         /// Can do it / has it (đã đạt): this is what the indicators count.
         Achieved,
+    }
+}
+
+impl ResidentSummary {
+    /// Whether a form may record something new about them: not erased (nameless), and not
+    /// having withdrawn their consent.
+    pub fn takes_records(&self) -> bool {
+        !self.full_name.is_empty() && !self.consent_withdrawn
+    }
+}
+
+impl Consent {
+    /// Withdrawn, and not given again since.
+    pub fn withdrawn(&self) -> bool {
+        self.withdrawn_at.is_some()
     }
 }
 

@@ -2,14 +2,14 @@
 //! youth campaigns — with who attended, and what the organiser confirmed they learnt, which
 //! moves the attendees' skill statuses forward as a visit would.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, SubsecRound};
 use domain::access::{Action, Reach};
 use domain::api::{Activity, ActivityDetail, Attendance, AuditAction, Learning, NewActivity};
-use domain::validate::unknown;
+use domain::validate::{unknown, withdrawn};
 use domain::{FieldCode, FieldError};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -184,20 +184,32 @@ async fn put_attendance(
     sqlx::query!("select id from activities where id = $1 for update", id)
         .fetch_one(&mut *tx)
         .await?;
-    let reachable: HashSet<Uuid> = sqlx::query_scalar!(
-        "select r.id from residents r join tdps t on t.id = r.tdp_id
-         where r.id = any($1) and t.ward_code = $2 and ($3::uuid[] is null or r.tdp_id = any($3))",
+    // Someone who withdrew their consent (or was erased) is newly listed for nothing; when
+    // they were listed before, they stay.
+    let reachable: HashMap<Uuid, bool> = sqlx::query!(
+        r#"select r.id,
+                  (r.consent_withdrawn_at is not null or r.erased_at is not null)
+                  and not exists (select from attendance x
+                                  where x.activity_id = $4 and x.resident_id = r.id)
+                  as "refused!"
+           from residents r join tdps t on t.id = r.tdp_id
+           where r.id = any($1) and t.ward_code = $2 and ($3::uuid[] is null or r.tdp_id = any($3))"#,
         &body.resident_ids,
         activity.ward_code,
         only.as_deref(),
+        id,
     )
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
+    .map(|r| (r.id, r.refused))
     .collect();
-    let refused = unknown("resident_ids", &body.resident_ids, |r| {
-        reachable.contains(r)
+    let mut refused = unknown("resident_ids", &body.resident_ids, |r| {
+        reachable.contains_key(r)
     });
+    refused.extend(withdrawn("resident_ids", &body.resident_ids, |r| {
+        reachable.get(r) == Some(&true)
+    }));
     if !refused.is_empty() {
         return Err(Error::Validation(refused));
     }
@@ -278,17 +290,29 @@ async fn put_learning(
         return Err(Error::field("topics", FieldCode::Required));
     }
     let mut tx = access.write(&state.db).await?;
-    let attendees: HashSet<Uuid> = sqlx::query_scalar!(
-        "select x.resident_id from attendance x join residents r on r.id = x.resident_id
-         where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))",
+    // Attendee → whether they withdrew their consent since (or were erased): what they
+    // learnt is not recorded.
+    let listed: HashMap<Uuid, bool> = sqlx::query!(
+        r#"select x.resident_id,
+                  r.consent_withdrawn_at is not null or r.erased_at is not null as "withdrew!"
+           from attendance x join residents r on r.id = x.resident_id
+           where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))"#,
         id,
         only.as_deref(),
     )
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
+    .map(|x| (x.resident_id, x.withdrew))
     .collect();
-    let mut problems = unknown("achieved", &body.achieved, |r| attendees.contains(r));
+    let mut problems = unknown("achieved", &body.achieved, |r| listed.contains_key(r));
+    problems.extend(withdrawn("achieved", &body.achieved, |r| {
+        listed.get(r) == Some(&true)
+    }));
+    let attendees: HashSet<Uuid> = listed
+        .into_iter()
+        .filter_map(|(r, withdrew)| (!withdrew).then_some(r))
+        .collect();
     let mut seen = HashSet::new();
     for (i, r) in body.achieved.iter().enumerate() {
         if !seen.insert(r) {

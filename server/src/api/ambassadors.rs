@@ -17,7 +17,7 @@ use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, Place, only_tdps};
 use crate::db::{models, residents, wards};
-use crate::error::{Error, Json, Path, Query, Result};
+use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -356,7 +356,12 @@ async fn put_mentor(
                 state.now(),
             )
             .execute(&mut *tx)
-            .await?
+            .await
+            .on_constraint(
+                "residents_consent",
+                "mentor_id",
+                FieldCode::ConsentWithdrawn,
+            )?
             .rows_affected()
         }
         None => sqlx::query!("delete from mentor_learners where resident_id = $1", id)

@@ -196,8 +196,10 @@ async fn check_in(
     check_code(&state.db, id, &body.code, state.now()).await?;
     let candidates = sqlx::query_as!(
         Candidate,
+        // Someone who withdrew their consent (or was erased) is counted as a guest, unnamed.
         "select r.id, r.tdp_id, r.full_name from residents r join tdps t on t.id = r.tdp_id
          where t.ward_code = $1 and r.name_search = $2 and r.birth_year = $3
+             and r.consent_withdrawn_at is null and r.erased_at is null
          limit 50",
         activity.ward_code,
         domain::text::fold(&body.full_name),

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, ChangeRecord, HouseholdRecord, Location, NewResident, PURPOSE_VI, Poverty,
-    Priority, Resident, ResidentExport, TicketRecord, TicketStatus, VisitRecord,
+    AuditAction, ChangeRecord, ConsentChange, HouseholdRecord, Location, NewResident, PURPOSE_VI,
+    Poverty, Priority, Resident, ResidentExport, TicketRecord, TicketStatus, VisitRecord,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(create_resident))
         .routes(routes!(get_resident))
         .routes(routes!(erase_resident))
+        .routes(routes!(put_consent))
         .routes(routes!(export_resident))
 }
 
@@ -154,6 +155,55 @@ async fn erase_resident(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Records a resident's consent (Law 91/2025): given, when a team member asked them at the
+/// door (a resident imported from the register has none recorded), or withdrawn. Once
+/// withdrawn, nothing new is recorded about them (visit help, attendance, a mentor, a skill)
+/// until they give it again; what is already recorded stays counted. Sending the same state
+/// again changes nothing.
+#[utoipa::path(put, path = "/residents/{id}/consent", tag = "residents",
+    params(("id" = Uuid, Path)),
+    request_body = ConsentChange,
+    responses((status = 200, body = Resident)))]
+async fn put_consent(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Json(change): Json<ConsentChange>,
+) -> ApiResult<Resident> {
+    let place = access.resident(&state.db, id, Action::Record).await?;
+    let mut tx = access.write(&state.db).await?;
+    let changed = if change.given {
+        sqlx::query!(
+            "update residents set consent_at = now(), consent_by = $2, consent_purpose = $3,
+                 consent_withdrawn_at = null, consent_withdrawn_by = null,
+                 changed = pg_current_xact_id()
+             where id = $1 and erased_at is null
+                 and (consent_at is null or consent_withdrawn_at is not null)",
+            id,
+            access.user.id,
+            PURPOSE_VI,
+        )
+    } else {
+        sqlx::query!(
+            "update residents set consent_withdrawn_at = now(), consent_withdrawn_by = $2,
+                 changed = pg_current_xact_id()
+             where id = $1 and erased_at is null and consent_withdrawn_at is null",
+            id,
+            access.user.id,
+        )
+    }
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        tx.commit().await?;
+    } else {
+        tx.commit_with(place.ward, AuditAction::Update, "residents", id, &change)
+            .await?;
+    }
+    Ok(Json(resident(&state.db, id).await?))
+}
+
 /// A resident with each skill's current status and every help received.
 #[utoipa::path(get, path = "/residents/{id}", tag = "residents",
     params(("id" = Uuid, Path)),
@@ -197,8 +247,9 @@ async fn create_resident(
         .join(" ");
     let mut tx = access.write(&state.db).await?;
     sqlx::query!(
-        "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort, birth_year, gender)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort,
+                                birth_year, gender, consent_at, consent_by, consent_purpose)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10)",
         id,
         new.household_id,
         household.tdp,
@@ -207,6 +258,8 @@ async fn create_resident(
         domain::text::name_sort_key(&name),
         new.birth_year,
         new.gender.as_str(),
+        access.user.id,
+        PURPOSE_VI,
     )
     .execute(&mut *tx)
     .await

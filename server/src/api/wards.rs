@@ -139,6 +139,8 @@ async fn search(
            join tdps t on t.id = r.tdp_id
            where t.ward_code = $1 and r.name_search like $2
                and ($3::uuid[] is null or r.tdp_id = any($3))
+               -- Found for nothing new: who withdrew their consent is on their household only.
+               and r.consent_withdrawn_at is null and r.erased_at is null
            order by r.name_sort limit 20"#,
         code,
         pattern,

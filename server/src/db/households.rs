@@ -72,6 +72,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     let mut residents: HashMap<Uuid, Vec<ResidentSummary>> = HashMap::new();
     for r in sqlx::query!(
         r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender as "gender: Gender",
+                  r.consent_withdrawn_at is not null as "consent_withdrawn!",
                   coalesce(array_agg(s.code order by s.position)
                       filter (where s.code is not null), '{}') as "achieved!"
            from residents r
@@ -95,6 +96,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
                 birth_year: r.birth_year,
                 gender: r.gender,
                 achieved: r.achieved,
+                consent_withdrawn: r.consent_withdrawn,
             });
     }
     let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();

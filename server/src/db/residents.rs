@@ -1,8 +1,8 @@
 //! Residents with their skills and the help they were given.
 
 use domain::api::{
-    ActivityKind, AttendedActivity, Gender, HelpRecord, MentorRef, Resident, ResidentSkill,
-    SkillStatus,
+    ActivityKind, AttendedActivity, Consent, Gender, HelpRecord, MentorRef, Resident,
+    ResidentSkill, SkillStatus,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -45,8 +45,13 @@ pub async fn help_records(
 pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
     let r = sqlx::query!(
         r#"select r.id, r.household_id, h.address, r.tdp_id, r.full_name, r.birth_year,
-                  r.gender as "gender: Gender"
-           from residents r join households h on h.id = r.household_id where r.id = $1"#,
+                  r.gender as "gender: Gender", r.consent_at, g.full_name as "consent_by?",
+                  r.consent_purpose, r.consent_withdrawn_at,
+                  w.full_name as "consent_withdrawn_by?"
+           from residents r join households h on h.id = r.household_id
+           left join users g on g.id = r.consent_by
+           left join users w on w.id = r.consent_withdrawn_by
+           where r.id = $1"#,
         id
     )
     .fetch_optional(db)
@@ -115,5 +120,12 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
             outcome: a.outcome,
         })
         .collect(),
+        consent: Consent {
+            given_at: r.consent_at,
+            given_by: r.consent_by,
+            purpose: r.consent_purpose,
+            withdrawn_at: r.consent_withdrawn_at,
+            withdrawn_by: r.consent_withdrawn_by,
+        },
     })
 }

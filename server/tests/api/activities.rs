@@ -300,3 +300,66 @@ async fn learning_needs_topics(db: sqlx::PgPool) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("topics", "required")]);
 }
+
+/// Someone who withdrew their consent is listed at no new class, and what they learnt at one
+/// they attended before is not recorded; the others' is.
+#[sqlx::test(migrations = false)]
+async fn a_withdrawn_consent_stops_attendance_and_learning(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let f = app.fixture(WARD).await;
+    let leader = app.signed_in_as(WARD, Role::TeamLeader).await;
+    let people = three_residents(&app, &f).await;
+    let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+    schedule(&leader, class(first, Some(f.tdp), &[f.skills[0]], None)).await;
+    schedule(&leader, class(second, Some(f.tdp), &[f.skills[0]], None)).await;
+    let body = json!({ "resident_ids": people, "unregistered": 0 });
+    let (status, d) = leader
+        .put(
+            &format!("/api/v1/activities/{first}/attendance"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let (status, _) = leader
+        .put(
+            &format!("/api/v1/residents/{}/consent", people[1]),
+            json!({ "given": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Listed before, they stay listed; newly listed, they are refused.
+    let (status, d) = leader
+        .put(
+            &format!("/api/v1/activities/{first}/attendance"),
+            body.clone(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    let (status, err) = leader
+        .put(&format!("/api/v1/activities/{second}/attendance"), body)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [pair("resident_ids[1]", "consent_withdrawn")]
+    );
+    let learning = format!("/api/v1/activities/{first}/learning");
+    let (status, err) = leader
+        .put(&learning, json!({ "achieved": [people[0], people[1]] }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_errors(&err),
+        [pair("achieved[1]", "consent_withdrawn")]
+    );
+    let (status, d) = leader
+        .put(&learning, json!({ "achieved": [people[0]] }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(
+        skill_status(&app, people[0], f.skills[0]).await.unwrap().0,
+        "achieved"
+    );
+    assert_eq!(skill_status(&app, people[1], f.skills[0]).await, None);
+}

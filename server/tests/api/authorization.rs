@@ -404,6 +404,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::PUT,
+            "/residents/{id}/consent",
+            |p| format!("/api/v1/residents/{}/consent", p.resident),
+            |_| Some(json!({ "given": true })),
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::PUT,
             "/residents/{id}/mentor",
             |p| format!("/api/v1/residents/{}/mentor", p.resident),
             |p| Some(json!({ "mentor_id": p.mentor })),
@@ -521,7 +529,8 @@ fn matrix() -> Vec<Row> {
             |p| format!("/api/v1/wards/{}/residents", p.ward),
             |p| {
                 Some(json!({ "id": Uuid::now_v7(), "household_id": p.household,
-                             "full_name": "Trần Thị Mai", "birth_year": 1990, "gender": "female" }))
+                             "full_name": "Trần Thị Mai", "birth_year": 1990, "gender": "female",
+                             "consent": true }))
             },
             Record(S::UNPROCESSABLE_ENTITY),
             S::CREATED,

@@ -135,7 +135,7 @@ async fn the_burn_up_counts_what_happens_within_the_campaign(app: TestApp) {
     let (_, r) = app
         .post(
             &format!("/api/v1/wards/{WARD}/residents"),
-            json!({ "id": null, "household_id": h["id"], "full_name": "Lý Thị Nga", "birth_year": 1970, "gender": "female" }),
+            json!({ "id": null, "household_id": h["id"], "full_name": "Lý Thị Nga", "birth_year": 1970, "gender": "female", "consent": true }),
         )
         .await;
     let (status, v) = app

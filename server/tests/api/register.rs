@@ -58,7 +58,7 @@ async fn recorded_before(app: &TestApp) -> Uuid {
         .post(
             &format!("/api/v1/wards/{WARD}/residents"),
             json!({ "id": null, "household_id": h["id"], "full_name": "Nguyễn Văn Bình",
-                    "birth_year": 1956, "gender": "male" }),
+                    "birth_year": 1956, "gender": "male", "consent": true }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{r}");

@@ -8,7 +8,7 @@ use crate::common::{OTHER_WARD, WARD, app, field_errors, pair};
 async fn records_a_resident_without_any_id_number(db: sqlx::PgPool) {
     let app = app(db).await;
     let f = app.fixture(WARD).await;
-    let body = json!({ "id": null, "household_id": f.household, "full_name": "  Trần   Thị  Ánh ", "birth_year": 1958, "gender": "female" });
+    let body = json!({ "id": null, "household_id": f.household, "full_name": "  Trần   Thị  Ánh ", "birth_year": 1958, "gender": "female", "consent": true });
     let (status, r) = app
         .post(&format!("/api/v1/wards/{WARD}/residents"), body)
         .await;
@@ -41,12 +41,12 @@ async fn refuses_future_birth_years_and_other_wards(db: sqlx::PgPool) {
     let uri = format!("/api/v1/wards/{WARD}/residents");
     let next_year = app.today().year() + 1;
     let (status, err) = app
-        .post(&uri, json!({ "id": null, "household_id": f.household, "full_name": "Lê Văn B", "birth_year": next_year, "gender": "male" }))
+        .post(&uri, json!({ "id": null, "household_id": f.household, "full_name": "Lê Văn B", "birth_year": next_year, "gender": "male", "consent": true }))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("birth_year", "in_future")]);
     let (status, err) = app
-        .post(&uri, json!({ "id": null, "household_id": other.household, "full_name": "Lê Văn B", "birth_year": 1990, "gender": "male" }))
+        .post(&uri, json!({ "id": null, "household_id": other.household, "full_name": "Lê Văn B", "birth_year": 1990, "gender": "male", "consent": true }))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&err), [pair("household_id", "other_ward")]);
@@ -118,7 +118,7 @@ async fn an_erased_resident_is_named_nowhere_and_still_counted(db: sqlx::PgPool)
     let (status, resident) = app
         .post(
             &format!("/api/v1/wards/{WARD}/residents"),
-            json!({ "id": null, "household_id": household, "full_name": name, "birth_year": 1961, "gender": "female" }),
+            json!({ "id": null, "household_id": household, "full_name": name, "birth_year": 1961, "gender": "female", "consent": true }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{resident}");
@@ -245,7 +245,7 @@ async fn a_resident_s_export_holds_their_data_and_nobody_else_s(db: sqlx::PgPool
     let (status, me) = app
         .post(
             &format!("/api/v1/wards/{WARD}/residents"),
-            json!({ "id": null, "household_id": f.household, "full_name": "Võ Thị Xem Dữ Liệu", "birth_year": 1970, "gender": "female" }),
+            json!({ "id": null, "household_id": f.household, "full_name": "Võ Thị Xem Dữ Liệu", "birth_year": 1970, "gender": "female", "consent": true }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{me}");
@@ -302,5 +302,159 @@ async fn a_resident_s_export_holds_their_data_and_nobody_else_s(db: sqlx::PgPool
             .await
             .0,
         StatusCode::FORBIDDEN
+    );
+}
+
+/// Law 91/2025: a team member registers someone only with their consent, recorded with who,
+/// when and for what. Withdrawn at the door, it stops every new record about them, whichever
+/// path would write it, while the figures keep counting what they achieved before; given
+/// again, records resume.
+#[sqlx::test(migrations = false)]
+async fn a_withdrawn_consent_stops_new_records_and_keeps_the_counts(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let volunteer = app
+        .signed_in_as(WARD, domain::access::Role::Volunteer)
+        .await;
+    let (_, session) = volunteer.get("/api/v1/session").await;
+    let tdp: uuid::Uuid = session["user"]["grants"][0]["tdp_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let name = session["user"]["full_name"].clone();
+    let f = app.fixture_in(tdp).await;
+    let uri = format!("/api/v1/wards/{WARD}/residents");
+    let new = |consent: bool| {
+        json!({ "id": null, "household_id": f.household, "full_name": "Hà Thị Đồng Ý",
+                "birth_year": 1955, "gender": "female", "consent": consent })
+    };
+    let (status, err) = volunteer.post(&uri, new(false)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(field_errors(&err), [pair("consent", "consent_required")]);
+    let (status, me) = volunteer.post(&uri, new(true)).await;
+    assert_eq!(status, StatusCode::CREATED, "{me}");
+    let id = me["id"].as_str().unwrap().to_owned();
+    assert_eq!(me["consent"]["given_by"], name);
+    assert!(me["consent"]["given_at"].is_string());
+    assert!(
+        me["consent"]["purpose"]
+            .as_str()
+            .unwrap()
+            .contains("Bình dân học vụ số")
+    );
+    assert_eq!(me["consent"]["withdrawn_at"], json!(null));
+
+    let help = |skill: usize| {
+        json!({
+            "id": uuid::Uuid::now_v7(), "household_id": f.household, "visited_on": f.today,
+            "volunteer_ids": [f.member], "satisfaction": null, "note": "",
+            "help": [{ "resident_id": id, "skill_id": f.skills[skill], "outcome": "achieved" }]
+        })
+    };
+    let visits = format!("/api/v1/wards/{WARD}/visits");
+    let (status, body) = volunteer.post(&visits, help(0)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let before = crate::common::dashboard(&app).await;
+
+    let consent = format!("/api/v1/residents/{id}/consent");
+    let (status, withdrawn) = volunteer.put(&consent, json!({ "given": false })).await;
+    assert_eq!(status, StatusCode::OK, "{withdrawn}");
+    assert_eq!(withdrawn["consent"]["withdrawn_by"], name);
+    assert!(withdrawn["consent"]["withdrawn_at"].is_string());
+    assert_eq!(withdrawn["skills"].as_array().unwrap().len(), 1, "kept");
+    let (_, again) = volunteer.put(&consent, json!({ "given": false })).await;
+    assert_eq!(
+        again["consent"], withdrawn["consent"],
+        "asking again changes nothing"
+    );
+
+    // A phone's batch: the visit that helps them is refused alone, the other one (a call that
+    // helped nobody) is stored.
+    let mut call = f.visit();
+    call["help"] = json!([]);
+    call["satisfaction"] = json!(null);
+    let now = app.clock.now();
+    let (status, outcomes) = volunteer
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/visits"),
+            json!({ "sent_at": now, "visits": [
+                { "recorded_at": now, "visit": help(1) },
+                { "recorded_at": now, "visit": call },
+            ] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    assert_eq!(outcomes[0]["status"], "invalid", "{outcomes}");
+    assert_eq!(
+        outcomes[0]["fields"][0],
+        json!({ "field": "help[0].resident_id", "code": "consent_withdrawn",
+                "message": domain::FieldCode::ConsentWithdrawn.message_vi() })
+    );
+    assert_eq!(outcomes[1]["status"], "stored", "{outcomes}");
+    // Nor an ambassador's role, nor a skill written straight into the database.
+    let (status, err) = volunteer
+        .put(&format!("/api/v1/residents/{id}/ambassador"), json!(null))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        field_errors(&err),
+        [pair("resident_id", "consent_withdrawn")]
+    );
+    let written = sqlx::query(
+        "insert into resident_skills (resident_id, tdp_id, birth_year, skill_id, status, since,
+                                      visit_id)
+         select r.id, r.tdp_id, r.birth_year, $2, 'achieved', current_date, h.visit_id
+         from residents r join visit_help h on h.resident_id = r.id where r.id = $1",
+    )
+    .bind(id.parse::<uuid::Uuid>().unwrap())
+    .bind(f.skills[2])
+    .execute(&app.db)
+    .await
+    .unwrap_err();
+    assert_eq!(
+        written.as_database_error().unwrap().constraint(),
+        Some("residents_consent")
+    );
+    // The household shows them as having withdrawn, so the forms offer them for nothing.
+    let (_, household) = volunteer
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    let listed = household["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(listed["consent_withdrawn"], true);
+    assert_eq!(listed["achieved"].as_array().unwrap().len(), 1);
+    // What they achieved before stays counted, and the counts are right.
+    let after = crate::common::dashboard(&app).await;
+    assert_eq!(after.totals, before.totals);
+    assert_eq!(after.tdps, before.tdps);
+    crate::common::assert_counts_match_a_recount(&app.db).await;
+
+    // Given again at a later visit: records resume.
+    let (status, given) = volunteer.put(&consent, json!({ "given": true })).await;
+    assert_eq!(status, StatusCode::OK, "{given}");
+    assert_eq!(given["consent"]["withdrawn_at"], json!(null));
+    assert_eq!(given["consent"]["given_by"], name);
+    let (status, body) = volunteer.post(&visits, help(1)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, log) = app
+        .get(&format!(
+            "/api/v1/wards/{WARD}/audit?entity=residents&action=update"
+        ))
+        .await;
+    let changes: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["entity_id"] == id.as_str())
+        .map(|e| &e["change"])
+        .collect();
+    assert_eq!(
+        changes,
+        [&json!({ "given": true }), &json!({ "given": false })],
+        "newest first, once each"
     );
 }

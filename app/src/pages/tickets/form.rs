@@ -106,6 +106,7 @@ pub(super) fn NewTicketForm(
                     <option value="">{t!(i18n, tickets.whole_household)}</option>
                     {h.residents
                         .into_iter()
+                        .filter(|r| r.takes_records())
                         .map(|r| view! { <option value=r.id.to_string()>{format!("{} ({})", r.full_name, r.birth_year)}</option> })
                         .collect_view()}
                 </select>
