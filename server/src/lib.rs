@@ -22,6 +22,7 @@ pub mod reference;
 pub mod register;
 pub mod roles;
 pub mod web;
+pub mod workers;
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -12,19 +12,13 @@ use rand::RngCore;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{Error, Result};
+use crate::workers;
 
-/// Argon2's own threads, one per core, for as long as the server runs: each run holds 19 MiB
-/// and a core for tens of milliseconds, so running more at once would not finish them sooner,
-/// and memory stays bounded however many sign-ins arrive together (unbounded, three hundred
-/// took 5.7 GiB).
-static RUNS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(cores())
-        .thread_name(|i| format!("argon2-{i}"))
-        .panic_handler(|_| tracing::error!("a password check panicked"))
-        .build()
-        .expect("argon2's threads start")
-});
+/// Argon2's own threads, one per core, for as long as the server runs, below the request
+/// threads (`workers`): each run holds 19 MiB and a core for tens of milliseconds, so running
+/// more at once would not finish them sooner, and memory stays bounded however many sign-ins
+/// arrive together (unbounded, three hundred took 5.7 GiB).
+static RUNS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| workers::pool("argon2", cores()));
 
 /// Requests that may wait for a run, per core. Beyond them a sign-in is answered 429 at once:
 /// a person in the queue waits well under a second, and a flood costs only its answers.
@@ -52,13 +46,7 @@ impl Turn {
 
 /// Runs argon2 on its own threads, in turn, off the async runtime.
 async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let (done, result) = tokio::sync::oneshot::channel();
-    RUNS.spawn(move || {
-        let _ = done.send(work());
-    });
-    Ok(result
-        .await
-        .map_err(|_| anyhow::anyhow!("the password check did not finish"))?)
+    workers::run(&RUNS, work).await
 }
 
 /// Hashes off the async runtime: argon2 is deliberately slow.
