@@ -18,6 +18,11 @@ pub const MAX_COLUMNS: u32 = 256;
 /// rows is some tens of megabytes of XML. A 100 KB "zip bomb" of a 100 MB cell is refused
 /// before anything is inflated.
 pub const MAX_UNZIPPED: u128 = 64 * 1024 * 1024;
+/// The most cells an OpenDocument sheet may span, empty ones included, from its first cell
+/// that holds something to its last: a register's rows times a generous two dozen columns.
+/// calamine lays such a sheet out whole, and a 7 KB file of repeated empty rows and columns
+/// around two cells took 6.3 GB and 16 s.
+pub const MAX_ODS_CELLS: u64 = MAX_ROWS as u64 * 24;
 
 #[derive(Debug)]
 pub struct Sheet {
@@ -64,6 +69,9 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         if unzipped > MAX_UNZIPPED {
             return Err(FieldCode::TooLong);
         }
+        if let Ok(content) = archive.by_name("content.xml") {
+            ods_extent(std::io::BufReader::new(content))?;
+        }
     }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|_| FieldCode::InvalidFormat)?;
@@ -100,6 +108,94 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         encoding: None,
         rows,
     })
+}
+
+/// Refuses an OpenDocument sheet whose cells that hold something span more than
+/// `MAX_ODS_CELLS`, reading its XML as a stream: rows and cells may each say they repeat,
+/// which is how a tiny file describes a vast empty grid.
+fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
+    use quick_xml::events::{BytesStart, Event};
+
+    fn repeats(e: &BytesStart, name: &str) -> Result<u64, FieldCode> {
+        match e.try_get_attribute(name) {
+            Ok(None) => Ok(1),
+            Ok(Some(a)) => a
+                .value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or(FieldCode::InvalidFormat),
+            Err(_) => Err(FieldCode::InvalidFormat),
+        }
+    }
+
+    let mut reader = quick_xml::Reader::from_reader(content);
+    let mut buf = Vec::new();
+    // Where the next row and cell start, the current row's repeats, and the extent so far:
+    // (first row, last row, first column, last column) of the cells that hold something.
+    let (mut row, mut column, mut rows) = (0u64, 0u64, 1u64);
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let mut in_first_table = false;
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|_| FieldCode::InvalidFormat)?;
+        let (e, empty) = match &event {
+            Event::Start(e) => (e, false),
+            Event::Empty(e) => (e, true),
+            Event::End(e) if e.name().as_ref() == "table:table" => break,
+            Event::End(e) if e.name().as_ref() == "table:table-row" && in_first_table => {
+                row = row.saturating_add(rows);
+                buf.clear();
+                continue;
+            }
+            Event::Eof => break,
+            _ => {
+                buf.clear();
+                continue;
+            }
+        };
+        match e.name().as_ref() {
+            "table:table" => in_first_table = true,
+            "table:table-row" if in_first_table => {
+                rows = repeats(e, "table:number-rows-repeated")?;
+                column = 0;
+                if empty {
+                    row = row.saturating_add(rows);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" if in_first_table => {
+                let columns = repeats(e, "table:number-columns-repeated")?;
+                let holds = !empty
+                    || e.try_get_attribute("office:value-type")
+                        .ok()
+                        .flatten()
+                        .is_some();
+                if holds {
+                    let (last_row, last_column) = (
+                        row.saturating_add(rows - 1),
+                        column.saturating_add(columns - 1),
+                    );
+                    let (r0, r1, c0, c1) = extent.unwrap_or((row, last_row, column, last_column));
+                    extent = Some((
+                        r0.min(row),
+                        r1.max(last_row),
+                        c0.min(column),
+                        c1.max(last_column),
+                    ));
+                }
+                column = column.saturating_add(columns);
+            }
+            _ => {}
+        }
+        if let Some((r0, r1, c0, c1)) = extent
+            && (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > MAX_ODS_CELLS
+        {
+            return Err(FieldCode::TooLong);
+        }
+        buf.clear();
+    }
+    Ok(())
 }
 
 /// The first worksheet's rows, read cell by cell as the file lists them, so that a cell far
