@@ -229,8 +229,8 @@ fn file(bytes: Vec<u8>, content_type: &str, name: String) -> Response {
 /// population, share and target — and the ward's total, as a spreadsheet. Figures only.
 #[utoipa::path(get, path = "/wards/{code}/exports/indicators", tag = "wards",
     params(("code" = i32, Path, description = "Official ward code"), ExportQuery),
-    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
 async fn indicators(
     State(state): State<AppState>,
     access: Access,
@@ -262,8 +262,8 @@ struct HouseholdsQuery {
 /// was sent there: the list a team leader prints or shares. Team leaders and ward admins.
 #[utoipa::path(get, path = "/tdps/{id}/exports/households", tag = "tdps",
     params(("id" = Uuid, Path), HouseholdsQuery),
-    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
 async fn households(
     State(state): State<AppState>,
     access: Access,
@@ -359,8 +359,8 @@ struct ActivitiesQuery {
 /// learnt. Figures only.
 #[utoipa::path(get, path = "/wards/{code}/exports/activities", tag = "activities",
     params(("code" = i32, Path, description = "Official ward code"), ActivitiesQuery),
-    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
 async fn activities(
     State(state): State<AppState>,
     access: Access,
@@ -463,8 +463,8 @@ struct FormatQuery {
 /// person may see (as `GET /activities/{id}`); all but viewers.
 #[utoipa::path(get, path = "/activities/{id}/exports/attendance", tag = "activities",
     params(("id" = Uuid, Path), FormatQuery),
-    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file (text/csv)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
 async fn attendance(
     State(state): State<AppState>,
     access: Access,
