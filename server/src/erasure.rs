@@ -50,49 +50,23 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
     let folded = domain::text::fold(&name);
     let names = |text: &str| domain::text::fold(text).contains(&folded);
 
-    sqlx::query!(
-        "update residents set full_name = '', name_search = '', name_sort = '',
-             birth_year = birth_bucket(birth_year), erased_at = now(),
-             changed = pg_current_xact_id()
-         where id = $1",
-        id
-    )
-    .execute(&mut *tx)
-    .await?;
-
     let mut household = Vec::new();
     let head = domain::text::fold(&r.head_name) == folded;
     if head {
         household.push("head_name");
     }
     let others = sqlx::query_scalar!(
-        r#"select exists (select from residents where household_id = $1 and erased_at is null)
+        r#"select exists (select from residents
+                          where household_id = $1 and id <> $2 and erased_at is null)
            as "others!""#,
-        r.household_id
+        r.household_id,
+        id
     )
     .fetch_one(&mut *tx)
     .await?;
     if !others {
         household.extend(["address", "location"]);
     }
-    let head_name = if head { "" } else { r.head_name.as_str() };
-    let address = if others { r.address.as_str() } else { "" };
-    sqlx::query!(
-        "update households set head_name = $2, head_erased = head_erased or $3,
-             address = $4, erased_at = case when $5 then now() else erased_at end,
-             lat = case when $5 then null else lat end, lon = case when $5 then null else lon end,
-             search = $6, changed = pg_current_xact_id()
-         where id = $1",
-        r.household_id,
-        head_name,
-        head,
-        address,
-        !others,
-        domain::text::household_search(address, head_name),
-    )
-    .execute(&mut *tx)
-    .await?;
-
     // Visit notes of the household that name them, or of visits that helped them.
     let visits = sqlx::query!(
         "select v.id, v.note, exists (select from visit_help h
@@ -108,25 +82,6 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         .filter(|v| v.helped == Some(true) || names(&v.note))
         .map(|v| v.id)
         .collect();
-    sqlx::query!(
-        "update visits set note = '', request = jsonb_set(request, '{note}', '\"\"'),
-             changed = pg_current_xact_id()
-         where id = any($1)",
-        &notes
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update sync_conflicts set received = jsonb_set(received, '{note}', '\"\"'),
-             stored = jsonb_set(stored, '{note}', '\"\"')
-         where client_id = any($1)
-             or strpos(received::text, $2) > 0 or strpos(stored::text, $2) > 0",
-        &notes,
-        name
-    )
-    .execute(&mut *tx)
-    .await?;
-
     // Tickets about them, or about the household, whose texts name them.
     let tickets = sqlx::query!(
         "select t.id, t.resident_id, t.title, t.description,
@@ -149,6 +104,69 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         })
         .map(|t| t.id)
         .collect();
+    let mut records: Vec<String> = vec![id.to_string()];
+    records.extend(notes.iter().map(Uuid::to_string));
+    records.extend(tickets.iter().map(Uuid::to_string));
+    if !others {
+        records.push(r.household_id.to_string());
+    }
+    // First, while their name is still on their row: the database reads it there, so that
+    // nothing but a real person's whole name can make it forget (migration 0025).
+    let audit_entries = sqlx::query_scalar!(
+        r#"select audit_log_forget_person($1, $2) as "forgotten!""#,
+        id,
+        &records,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+
+    sqlx::query!(
+        "update residents set full_name = '', name_search = '', name_sort = '',
+             birth_year = birth_bucket(birth_year), erased_at = now(),
+             changed = pg_current_xact_id()
+         where id = $1",
+        id
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    let head_name = if head { "" } else { r.head_name.as_str() };
+    let address = if others { r.address.as_str() } else { "" };
+    sqlx::query!(
+        "update households set head_name = $2, head_erased = head_erased or $3,
+             address = $4, erased_at = case when $5 then now() else erased_at end,
+             lat = case when $5 then null else lat end, lon = case when $5 then null else lon end,
+             search = $6, changed = pg_current_xact_id()
+         where id = $1",
+        r.household_id,
+        head_name,
+        head,
+        address,
+        !others,
+        domain::text::household_search(address, head_name),
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    sqlx::query!(
+        "update visits set note = '', request = jsonb_set(request, '{note}', '\"\"'),
+             changed = pg_current_xact_id()
+         where id = any($1)",
+        &notes
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update sync_conflicts set received = jsonb_set(received, '{note}', '\"\"'),
+             stored = jsonb_set(stored, '{note}', '\"\"')
+         where client_id = any($1)
+             or strpos(received::text, $2) > 0 or strpos(stored::text, $2) > 0",
+        &notes,
+        name
+    )
+    .execute(&mut *tx)
+    .await?;
+
     sqlx::query!(
         "update tickets set title = '—', description = '' where id = any($1)",
         &tickets
@@ -160,20 +178,6 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         &tickets
     )
     .execute(&mut *tx)
-    .await?;
-
-    let mut records: Vec<String> = vec![id.to_string()];
-    records.extend(notes.iter().map(Uuid::to_string));
-    records.extend(tickets.iter().map(Uuid::to_string));
-    if !others {
-        records.push(r.household_id.to_string());
-    }
-    let audit_entries = sqlx::query_scalar!(
-        r#"select audit_log_forget_person($1, $2) as "forgotten!""#,
-        &records,
-        name
-    )
-    .fetch_one(&mut *tx)
     .await?;
 
     Ok(Some(Erased {

@@ -19,7 +19,7 @@ pub async fn grant(owner: &PgPool, role: &str) -> anyhow::Result<()> {
         format!("revoke update, delete, truncate on audit_log from {role}"),
         format!("revoke all on _sqlx_migrations from {role}"),
         format!("grant execute on function audit_log_forget(timestamptz) to {role}"),
-        format!("grant execute on function audit_log_forget_person(text[], text) to {role}"),
+        format!("grant execute on function audit_log_forget_person(uuid, text[]) to {role}"),
     ] {
         sqlx::query(&statement).execute(&mut *tx).await?;
     }

@@ -236,6 +236,34 @@ async fn the_servers_role_cannot_alter_or_delete_the_audit_log(db: sqlx::PgPool)
         .await
         .unwrap();
     assert_eq!(after, entries + 1);
+    // Nor can it make the log forget what an erasure does not reach: the function takes a
+    // resident not yet erased and reads their whole name itself, and of the ids given keeps
+    // only their household's records.
+    let unknown = sqlx::query("select audit_log_forget_person($1, '{}')")
+        .bind(uuid::Uuid::now_v7())
+        .execute(&mut conn)
+        .await
+        .expect_err("no such resident");
+    assert!(unknown.to_string().contains("not yet erased"), "{unknown}");
+    let (person, other): (uuid::Uuid, String) = sqlx::query_as(
+        "select r.id, a.entity_id from residents r, audit_log a
+         where a.entity = 'household' and a.entity_id = 'x' limit 1",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    sqlx::query("select audit_log_forget_person($1, $2)")
+        .bind(person)
+        .bind(vec![other.clone()])
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let kept: bool = sqlx::query_scalar("select not forgotten from audit_log where entity_id = $1")
+        .bind(&other)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert!(kept, "an entry of no record of theirs keeps its values");
     conn.close().await.unwrap();
     sqlx::query(&format!("drop owned by {role}"))
         .execute(&db)
