@@ -38,6 +38,133 @@ pub const ASSIGNMENT_MAX: usize = 200;
 /// A stall's code as the market's board writes it ("A-12", "Dãy B/07").
 pub const STALL_CODE_MAX: usize = 20;
 
+/// A bound of one field, as the OpenAPI document states it for clients (and the fuzzer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// Text of at most this many characters, and at least one when `required`.
+    Text { max: usize, required: bool },
+    /// A whole number in this range.
+    Int { min: i64, max: i64 },
+    /// A whole number no smaller than this (a birth year: the largest is this year's).
+    AtLeast(i64),
+}
+
+const fn text(max: usize) -> Bound {
+    Bound::Text {
+        max,
+        required: true,
+    }
+}
+
+const fn optional_text(max: usize) -> Bound {
+    Bound::Text {
+        max,
+        required: false,
+    }
+}
+
+/// The fixed bounds the rules below check, by request schema and property: the rest of each
+/// rule (trimming, control characters, dates against today, references) the server alone can
+/// tell. `server::api` writes these into the OpenAPI document; a test checks each names a
+/// property there.
+pub const BOUNDS: &[(&str, &str, Bound)] = &[
+    ("SignIn", "password", optional_text(PASSWORD_MAX)),
+    (
+        "PasswordChange",
+        "current_password",
+        optional_text(PASSWORD_MAX),
+    ),
+    (
+        "PasswordChange",
+        "new_password",
+        optional_text(PASSWORD_MAX),
+    ),
+    ("NewAccount", "full_name", text(NAME_MAX)),
+    ("NewAccount", "password", optional_text(PASSWORD_MAX)),
+    ("NewInvitation", "full_name", text(NAME_MAX)),
+    ("AcceptInvitation", "password", optional_text(PASSWORD_MAX)),
+    ("NewTdp", "code", text(CODE_MAX)),
+    ("NewTdp", "name", text(NAME_MAX)),
+    (
+        "NewTdp",
+        "households_registered",
+        Bound::Int {
+            min: 0,
+            max: REGISTER_MAX as i64,
+        },
+    ),
+    (
+        "NewTdp",
+        "adults_registered",
+        Bound::Int {
+            min: 0,
+            max: REGISTER_MAX as i64,
+        },
+    ),
+    ("NewTeamMember", "full_name", text(NAME_MAX)),
+    ("NewHousehold", "address", text(ADDRESS_MAX)),
+    ("NewHousehold", "head_name", text(NAME_MAX)),
+    (
+        "ModelSettings",
+        "ambassador_quota",
+        Bound::Int {
+            min: 1,
+            max: AMBASSADOR_QUOTA_MAX as i64,
+        },
+    ),
+    ("NewResident", "full_name", text(NAME_MAX)),
+    (
+        "NewResident",
+        "birth_year",
+        Bound::AtLeast(BIRTH_YEAR_MIN as i64),
+    ),
+    ("NewMarket", "name", text(NAME_MAX)),
+    ("StallDetails", "trader_name", text(NAME_MAX)),
+    ("StallDetails", "stall_code", text(STALL_CODE_MAX)),
+    ("StallDetails", "goods", optional_text(NAME_MAX)),
+    ("NewActivity", "title", text(TITLE_MAX)),
+    ("NewActivity", "place", text(TITLE_MAX)),
+    ("NewActivity", "organiser", text(NAME_MAX)),
+    (
+        "NewActivity",
+        "capacity",
+        Bound::Int {
+            min: 1,
+            max: CAPACITY_MAX as i64,
+        },
+    ),
+    ("NewCampaign", "name", text(TITLE_MAX)),
+    (
+        "CampaignTarget",
+        "target",
+        Bound::Int {
+            min: 1,
+            max: CAMPAIGN_TARGET_MAX as i64,
+        },
+    ),
+    (
+        "Attendance",
+        "unregistered",
+        Bound::Int {
+            min: 0,
+            max: CAPACITY_MAX as i64,
+        },
+    ),
+    ("CheckIn", "full_name", text(NAME_MAX)),
+    (
+        "CheckIn",
+        "birth_year",
+        Bound::AtLeast(BIRTH_YEAR_MIN as i64),
+    ),
+    ("NewTicket", "title", text(TITLE_MAX)),
+    ("NewTicket", "place", optional_text(TITLE_MAX)),
+    ("NewTicket", "description", optional_text(NOTE_MAX)),
+    ("NewComment", "text", text(NOTE_MAX)),
+    ("TicketStatusChange", "note", optional_text(NOTE_MAX)),
+    ("NewVisit", "note", optional_text(NOTE_MAX)),
+    ("NewVisit", "satisfaction", Bound::Int { min: 1, max: 5 }),
+];
+
 /// Collects field errors in the order the form shows its fields.
 #[derive(Debug, Default)]
 pub struct Errors(Vec<FieldError>);

@@ -177,6 +177,47 @@ impl utoipa::Modify for SharedErrors {
     }
 }
 
+/// The fixed bounds of request fields (`domain::validate::BOUNDS`: lengths, ranges), written
+/// into their schemas from the one list the rules are written beside.
+struct Bounds;
+
+impl utoipa::Modify for Bounds {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use domain::validate::{BOUNDS, Bound};
+        use utoipa::Number;
+        use utoipa::openapi::{RefOr, Schema};
+
+        let Some(components) = doc.components.as_mut() else {
+            return;
+        };
+        for (schema, property, bound) in BOUNDS {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*schema) else {
+                continue;
+            };
+            let Some(RefOr::T(Schema::Object(p))) = object.properties.get_mut(*property) else {
+                continue;
+            };
+            match *bound {
+                Bound::Text { max, required } => {
+                    p.max_length = Some(max);
+                    p.min_length = required.then_some(1);
+                }
+                Bound::Int { min, max } => {
+                    p.minimum = Some(Number::Int(min as isize));
+                    p.maximum = Some(Number::Int(max as isize));
+                }
+                Bound::AtLeast(min) => p.minimum = Some(Number::Int(min as isize)),
+            }
+        }
+    }
+}
+
+/// The document's parts written once the routes are merged.
+fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    SharedErrors.modify(doc);
+    Bounds.modify(doc);
+}
+
 fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest(
         PREFIX,
@@ -211,13 +252,13 @@ fn routes() -> OpenApiRouter<AppState> {
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = routes().into_openapi();
-    SharedErrors.modify(&mut doc);
+    complete(&mut doc);
     doc
 }
 
 pub fn router(state: AppState) -> Router {
     let (api, mut doc) = routes().split_for_parts();
-    SharedErrors.modify(&mut doc);
+    complete(&mut doc);
     let doc = Bytes::from(doc.to_json().expect("the OpenAPI document serialises"));
     api.route(&format!("{PREFIX}/openapi.json"), get(serve_openapi))
         .route("/api/{*rest}", any(not_found))

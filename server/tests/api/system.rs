@@ -1,4 +1,5 @@
 use axum::http::StatusCode;
+use serde_json::json;
 
 use crate::common::app;
 
@@ -42,6 +43,30 @@ async fn unknown_api_paths_answer_json_404_and_pages_answer_the_app(db: sqlx::Pg
 fn openapi_document_matches_the_snapshot() {
     let doc = serde_json::to_value(server::api::openapi()).unwrap();
     insta::assert_json_snapshot!(doc);
+}
+
+/// Every fixed bound the rules check is in the document, on a property that exists: a bound
+/// naming a schema or property that has gone would silently state nothing.
+#[test]
+fn openapi_document_states_every_bound() {
+    use domain::validate::{BOUNDS, Bound};
+
+    let doc = serde_json::to_value(server::api::openapi()).unwrap();
+    for (schema, property, bound) in BOUNDS {
+        let p = &doc["components"]["schemas"][schema]["properties"][property];
+        let stated = match bound {
+            Bound::Text { max, required } => {
+                p["maxLength"] == *max
+                    && p["minLength"] == if *required { json!(1) } else { json!(null) }
+            }
+            Bound::Int { min, max } => p["minimum"] == *min && p["maximum"] == *max,
+            Bound::AtLeast(min) => p["minimum"] == *min,
+        };
+        assert!(
+            stated,
+            "{schema}.{property}: {bound:?}, the document says {p}"
+        );
+    }
 }
 
 #[test]
