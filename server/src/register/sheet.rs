@@ -18,11 +18,12 @@ pub const MAX_COLUMNS: u32 = 256;
 /// rows is some tens of megabytes of XML. A 100 KB "zip bomb" of a 100 MB cell is refused
 /// before anything is inflated.
 pub const MAX_UNZIPPED: u128 = 64 * 1024 * 1024;
-/// The most cells an OpenDocument sheet may span, empty ones included, from its first cell
-/// that holds something to its last: a register's rows times a generous two dozen columns.
-/// calamine lays such a sheet out whole, and a 7 KB file of repeated empty rows and columns
-/// around two cells took 6.3 GB and 16 s.
-pub const MAX_ODS_CELLS: u64 = MAX_ROWS as u64 * 24;
+/// The most cells the sheets of an .ods or .xls may span in all, empty ones included, from
+/// each sheet's first cell that holds something to its last: a register's rows times a
+/// generous two dozen columns. calamine lays every sheet of these out whole: a 7 KB .ods of
+/// repeated empty rows around two cells took 6.3 GB and 16 s, and a 6 KB .xls with cells at
+/// A1 and IV65536 took 1 GB more per sheet.
+pub const MAX_GRID_CELLS: u64 = MAX_ROWS as u64 * 24;
 
 #[derive(Debug)]
 pub struct Sheet {
@@ -73,6 +74,9 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
             ods_extent(std::io::BufReader::new(content))?;
         }
     }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        xls_extent(bytes)?;
+    }
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|_| FieldCode::InvalidFormat)?;
     let format = match book {
@@ -81,11 +85,37 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         Sheets::Xlsb(_) => "xlsb",
         Sheets::Ods(_) => "ods",
     };
-    if let Sheets::Xlsx(xlsx) = &mut book {
+    let first = book.sheet_names().first().cloned();
+    let streamed = match &mut book {
+        Sheets::Xlsx(xlsx) => {
+            let mut cells = xlsx
+                .worksheet_cells_reader(first.as_deref().ok_or(FieldCode::Required)?)
+                .map_err(|_| FieldCode::InvalidFormat)?;
+            Some(streamed_rows(|| {
+                cells
+                    .next_cell()
+                    .map_err(|_| FieldCode::InvalidFormat)
+                    .transpose()
+            })?)
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut cells = xlsb
+                .worksheet_cells_reader(first.as_deref().ok_or(FieldCode::Required)?)
+                .map_err(|_| FieldCode::InvalidFormat)?;
+            Some(streamed_rows(|| {
+                cells
+                    .next_cell()
+                    .map_err(|_| FieldCode::InvalidFormat)
+                    .transpose()
+            })?)
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => None,
+    };
+    if let Some(rows) = streamed {
         return Ok(Sheet {
             format,
             encoding: None,
-            rows: xlsx_rows(xlsx)?,
+            rows,
         });
     }
     let range = book
@@ -110,9 +140,14 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
     })
 }
 
-/// Refuses an OpenDocument sheet whose cells that hold something span more than
-/// `MAX_ODS_CELLS`, reading its XML as a stream: rows and cells may each say they repeat,
-/// which is how a tiny file describes a vast empty grid.
+/// The cells an extent spans: (first row, last row, first column, last column).
+fn span((r0, r1, c0, c1): (u64, u64, u64, u64)) -> u64 {
+    (r1 - r0 + 1).saturating_mul(c1 - c0 + 1)
+}
+
+/// Refuses an OpenDocument file whose sheets' cells that hold something span more than
+/// `MAX_GRID_CELLS` in all, reading its XML as a stream: rows and cells may each say they
+/// repeat, which is how a tiny file describes a vast empty grid.
 fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
     use quick_xml::events::{BytesStart, Event};
 
@@ -135,7 +170,9 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
     // (first row, last row, first column, last column) of the cells that hold something.
     let (mut row, mut column, mut rows) = (0u64, 0u64, 1u64);
     let mut extent: Option<(u64, u64, u64, u64)> = None;
-    let mut in_first_table = false;
+    // What the sheets before this one span.
+    let mut spanned = 0u64;
+    let mut in_table = false;
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -143,8 +180,13 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
         let (e, empty) = match &event {
             Event::Start(e) => (e, false),
             Event::Empty(e) => (e, true),
-            Event::End(e) if e.name().as_ref() == "table:table" => break,
-            Event::End(e) if e.name().as_ref() == "table:table-row" && in_first_table => {
+            Event::End(e) if e.name().as_ref() == "table:table" => {
+                spanned = spanned.saturating_add(extent.take().map_or(0, span));
+                in_table = false;
+                buf.clear();
+                continue;
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-row" && in_table => {
                 row = row.saturating_add(rows);
                 buf.clear();
                 continue;
@@ -156,15 +198,18 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
             }
         };
         match e.name().as_ref() {
-            "table:table" => in_first_table = true,
-            "table:table-row" if in_first_table => {
+            "table:table" => {
+                in_table = true;
+                (row, column, rows) = (0, 0, 1);
+            }
+            "table:table-row" if in_table => {
                 rows = repeats(e, "table:number-rows-repeated")?;
                 column = 0;
                 if empty {
                     row = row.saturating_add(rows);
                 }
             }
-            "table:table-cell" | "table:covered-table-cell" if in_first_table => {
+            "table:table-cell" | "table:covered-table-cell" if in_table => {
                 let columns = repeats(e, "table:number-columns-repeated")?;
                 let holds = !empty
                     || e.try_get_attribute("office:value-type")
@@ -188,8 +233,8 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
             }
             _ => {}
         }
-        if let Some((r0, r1, c0, c1)) = extent
-            && (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > MAX_ODS_CELLS
+        if let Some(extent) = extent
+            && spanned.saturating_add(span(extent)) > MAX_GRID_CELLS
         {
             return Err(FieldCode::TooLong);
         }
@@ -198,22 +243,92 @@ fn ods_extent(content: impl std::io::BufRead) -> Result<(), FieldCode> {
     Ok(())
 }
 
-/// The first worksheet's rows, read cell by cell as the file lists them, so that a cell far
-/// out is refused before any grid is laid out, and a sheet is refused as soon as it is longer
-/// than a register.
-fn xlsx_rows<R: std::io::Read + std::io::Seek>(
-    book: &mut calamine::Xlsx<R>,
-) -> Result<Vec<(usize, Vec<String>)>, FieldCode> {
-    let name = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or(FieldCode::Required)?;
-    let mut cells = book
-        .worksheet_cells_reader(&name)
+/// Refuses an .xls whose sheets span more than `MAX_GRID_CELLS` in all, from the records of
+/// its workbook stream: a sheet's declared dimensions (calamine reserves room for them, and a
+/// lying record asks for billions of cells) and the cells calamine would read.
+fn xls_extent(bytes: &[u8]) -> Result<(), FieldCode> {
+    use std::io::Read;
+
+    let mut file =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|_| FieldCode::InvalidFormat)?;
+    let mut stream = Vec::new();
+    file.open_stream("/Workbook")
+        .or_else(|_| file.open_stream("/Book"))
+        .map_err(|_| FieldCode::InvalidFormat)?
+        .read_to_end(&mut stream)
         .map_err(|_| FieldCode::InvalidFormat)?;
+    let u16_at = |data: &[u8], at: usize| {
+        data.get(at..at + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |data: &[u8], at: usize| {
+        data.get(at..at + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let mut spanned = 0u64;
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let mut at = 0;
+    while let (Some(kind), Some(len)) = (u16_at(&stream, at), u16_at(&stream, at + 2)) {
+        let data = stream
+            .get(at + 4..at + 4 + len as usize)
+            .unwrap_or_default();
+        at += 4 + len as usize;
+        let cells = match kind {
+            // BOF: a sheet (or the globals) begins.
+            0x0809 => {
+                spanned = spanned.saturating_add(extent.take().map_or(0, span));
+                None
+            }
+            // Dimensions: BIFF8 counts rows in 32 bits, BIFF5 in 16.
+            0x0200 => {
+                let declared = match data.len() {
+                    10 => u16_at(data, 0)
+                        .zip(u16_at(data, 2))
+                        .zip(u16_at(data, 4).zip(u16_at(data, 6))),
+                    _ => u32_at(data, 0)
+                        .zip(u32_at(data, 4))
+                        .zip(u16_at(data, 8).zip(u16_at(data, 10))),
+                };
+                if let Some(((r0, r1), (c0, c1))) = declared
+                    && r1 >= r0
+                    && c1 >= c0
+                    && (r1 - r0 + 1).saturating_mul(c1 - c0 + 1) > MAX_GRID_CELLS
+                {
+                    return Err(FieldCode::TooLong);
+                }
+                None
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                u16_at(data, 0).zip(u16_at(data, 2)).map(|(r, c)| (r, c, c))
+            }
+            // MulRk: a run of cells in one row.
+            0x00BD => u16_at(data, 0)
+                .zip(u16_at(data, 2))
+                .zip(data.len().checked_sub(2).and_then(|end| u16_at(data, end)))
+                .map(|((r, first), last)| (r, first, last.max(first))),
+            _ => None,
+        };
+        if let Some((row, first, last)) = cells {
+            let (r0, r1, c0, c1) = extent.unwrap_or((row, row, first, last));
+            let grown = (r0.min(row), r1.max(row), c0.min(first), c1.max(last));
+            if spanned.saturating_add(span(grown)) > MAX_GRID_CELLS {
+                return Err(FieldCode::TooLong);
+            }
+            extent = Some(grown);
+        }
+    }
+    Ok(())
+}
+
+/// The first worksheet's rows, read cell by cell as the file lists them (.xlsx and .xlsb,
+/// whose sheets calamine can stream), so that a cell far out is refused before any grid is
+/// laid out, and a sheet is refused as soon as it is longer than a register.
+fn streamed_rows<'a>(
+    mut next_cell: impl FnMut() -> Option<Result<calamine::Cell<calamine::DataRef<'a>>, FieldCode>>,
+) -> Result<Vec<(usize, Vec<String>)>, FieldCode> {
     let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-    while let Some(cell) = cells.next_cell().map_err(|_| FieldCode::InvalidFormat)? {
+    while let Some(cell) = next_cell().transpose()? {
         let (row, column) = cell.get_position();
         if column >= MAX_COLUMNS {
             return Err(FieldCode::TooLong);
