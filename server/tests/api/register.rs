@@ -519,3 +519,49 @@ async fn an_xls_spanning_a_vast_grid_is_refused(db: sqlx::PgPool) {
     assert_eq!(field_errors(&body), [pair("file", "too_long")]);
     assert_eq!(app.get("/api/v1/health").await.0, StatusCode::OK);
 }
+
+/// The zip bomb's other form: an archive that declares its 100 MB entry as 1,000 bytes, so
+/// that the check of declared sizes lets it through. It is refused as the entry inflates past
+/// what it declared, and nothing of it is kept.
+#[sqlx::test(migrations = false)]
+async fn a_workbook_lying_about_its_sizes_is_refused(db: sqlx::PgPool) {
+    use std::io::{Read, Write};
+
+    let app = app(db).await;
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(XLSX)).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..source.len() {
+        let mut entry = source.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        zip.start_file(&name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let at = data.windows(5).position(|w| w == b"<sst ").unwrap() + 5;
+            zip.write_all(&data[..at]).unwrap();
+            zip.write_all(&vec![b' '; 100 * 1024 * 1024]).unwrap();
+            zip.write_all(&data[at..]).unwrap();
+        } else {
+            zip.write_all(&data).unwrap();
+        }
+    }
+    let mut file = zip.finish().unwrap().into_inner();
+    // The entry's uncompressed size, in its local header (offset 22) and in the central
+    // directory (offset 24), each written just before its name.
+    let name = b"xl/sharedStrings.xml";
+    let mut from = 0;
+    while let Some(at) = file[from..].windows(name.len()).position(|w| w == name) {
+        let at = from + at;
+        if at >= 30 && file[at - 30..at - 26] == *b"PK\x03\x04" {
+            file[at - 8..at - 4].copy_from_slice(&1000u32.to_le_bytes());
+        } else if at >= 46 && file[at - 46..at - 42] == *b"PK\x01\x02" {
+            file[at - 22..at - 18].copy_from_slice(&1000u32.to_le_bytes());
+        }
+        from = at + 1;
+    }
+    assert!(file.len() < 1024 * 1024, "{} bytes", file.len());
+    let (status, body) = import(&app, &file, "preview=true").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("file", "invalid_format")]);
+}
