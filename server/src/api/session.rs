@@ -138,24 +138,31 @@ async fn sign_out(mut auth: AuthSession) -> Result<StatusCode> {
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Changes the signed-in person's password. Their other sessions end; this one goes on.
+/// Changes the signed-in person's password. Their other sessions end; this one goes on. Wrong
+/// current passwords slow further tries down as failed sign-ins do (429).
 #[utoipa::path(put, path = "/session/password", tag = "session",
     request_body = PasswordChange,
-    responses((status = 204)))]
+    responses((status = 204), (status = 429, body = ErrorBody)))]
 async fn change_password(
     State(state): State<AppState>,
     access: Access,
     mut auth: AuthSession,
     Json(body): Json<PasswordChange>,
 ) -> Result<StatusCode> {
+    let _turn = password::Turn::take()?;
     domain::validate::password_change(&body).map_err(Error::Validation)?;
     let me = &access.user;
+    let buckets = throttle::Buckets::password_change(me.id);
+    if let Err(wait) = throttle::attempt(&state.db, &buckets).await? {
+        return Err(Error::TooManyAttempts(wait));
+    }
     let stored = sqlx::query_scalar!("select password_hash from users where id = $1", me.id)
         .fetch_one(&state.db)
         .await?;
     if !password::verify(body.current_password, stored).await? {
         return Err(Error::field("current_password", FieldCode::WrongPassword));
     }
+    throttle::succeeded(&state.db, &buckets).await?;
     if password::is_weak(&body.new_password, &[&me.phone, &me.full_name]) {
         return Err(Error::field("new_password", FieldCode::WeakPassword));
     }

@@ -39,6 +39,12 @@ impl Buckets {
         ])
     }
 
+    /// The current password asked again to change it, by someone already signed in: a
+    /// session left open on a shared phone must not let its finder guess the password.
+    pub fn password_change(user: uuid::Uuid) -> Self {
+        Self(vec![(format!("password-change:{user}"), FREE_ACCOUNT)])
+    }
+
     fn names(&self) -> Vec<String> {
         self.0.iter().map(|(name, _)| name.clone()).collect()
     }

@@ -219,6 +219,33 @@ async fn changing_ones_password_ends_the_other_sessions(db: sqlx::PgPool) {
     );
 }
 
+/// A session left open on a shared phone does not let its finder guess the password: asking
+/// for it again to change it slows down as sign-in does.
+#[sqlx::test(migrations = false)]
+async fn guessing_the_current_password_slows_down(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let found = admin.signed_in_as(WARD, Role::Viewer).await;
+    let uri = "/api/v1/session/password";
+    let change = |current: &str| json!({ "current_password": current, "new_password": "hai con meo trong vuon" });
+    for _ in 0..5 {
+        let (status, err) = found.put(uri, change("doan mo")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            field_errors(&err),
+            [pair("current_password", "wrong_password")]
+        );
+    }
+    let (status, body) = found.put(uri, change("doan mo nua")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["code"], "too_many_attempts");
+    let (status, _) = found.put(uri, change(server::demo::DEMO_PASSWORD)).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right one waits too"
+    );
+}
+
 #[sqlx::test(migrations = false)]
 async fn the_audit_log_records_writes_and_refuses_to_change(db: sqlx::PgPool) {
     let admin = app(db).await;
