@@ -86,29 +86,23 @@ fn workbook(bytes: &[u8]) -> Result<Sheet, FieldCode> {
         Sheets::Ods(_) => "ods",
     };
     let first = book.sheet_names().first().cloned();
+    // The same calls on two readers of different types.
+    macro_rules! streamed {
+        ($reader:expr) => {{
+            let mut cells = $reader
+                .worksheet_cells_reader(first.as_deref().ok_or(FieldCode::Required)?)
+                .map_err(|_| FieldCode::InvalidFormat)?;
+            Some(streamed_rows(|| {
+                cells
+                    .next_cell()
+                    .map_err(|_| FieldCode::InvalidFormat)
+                    .transpose()
+            })?)
+        }};
+    }
     let streamed = match &mut book {
-        Sheets::Xlsx(xlsx) => {
-            let mut cells = xlsx
-                .worksheet_cells_reader(first.as_deref().ok_or(FieldCode::Required)?)
-                .map_err(|_| FieldCode::InvalidFormat)?;
-            Some(streamed_rows(|| {
-                cells
-                    .next_cell()
-                    .map_err(|_| FieldCode::InvalidFormat)
-                    .transpose()
-            })?)
-        }
-        Sheets::Xlsb(xlsb) => {
-            let mut cells = xlsb
-                .worksheet_cells_reader(first.as_deref().ok_or(FieldCode::Required)?)
-                .map_err(|_| FieldCode::InvalidFormat)?;
-            Some(streamed_rows(|| {
-                cells
-                    .next_cell()
-                    .map_err(|_| FieldCode::InvalidFormat)
-                    .transpose()
-            })?)
-        }
+        Sheets::Xlsx(xlsx) => streamed!(xlsx),
+        Sheets::Xlsb(xlsb) => streamed!(xlsb),
         Sheets::Xls(_) | Sheets::Ods(_) => None,
     };
     if let Some(rows) = streamed {
