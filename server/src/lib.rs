@@ -152,7 +152,32 @@ fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
 
 /// Runs the migrations and loads the reference data: what every start does before serving.
 pub async fn prepare_database(db: &PgPool) -> anyhow::Result<()> {
-    sqlx::migrate!().run(db).await?;
+    let migrator = sqlx::migrate!();
+    // A schema made by a newer version would be misread, and migrations only go forward:
+    // refuse it, naming both versions. (sqlx runs each migration in a transaction, and takes
+    // an advisory lock so that two servers starting at once take turns.)
+    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    let newest: Option<(i64, String)> = sqlx::query_as(
+        "select version, description from _sqlx_migrations where success
+         order by version desc limit 1",
+    )
+    .fetch_optional(db)
+    .await
+    .or_else(|e| match &e {
+        // A database never migrated: no table yet.
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(None),
+        _ => Err(e),
+    })?;
+    if let Some((version, description)) = newest
+        && version > known
+    {
+        anyhow::bail!(
+            "the database's schema is at migration {version} ({description}), newer than this \
+             version of Ngõ Số knows (migration {known}): start the version that made it, or \
+             restore a backup made by this one"
+        );
+    }
+    migrator.run(db).await?;
     reference::load(db).await?;
     Ok(())
 }

@@ -366,3 +366,25 @@ async fn audit_entries_past_retention_keep_the_field_names_only(db: sqlx::PgPool
             .is_err()
     );
 }
+
+/// A database whose schema a newer version made is refused at start, with both versions
+/// named, rather than misread or migrated backwards.
+#[sqlx::test(migrations = false)]
+async fn a_database_from_a_newer_version_is_refused(db: sqlx::PgPool) {
+    let _migrated = crate::common::app(db.clone()).await;
+    let known = sqlx::migrate!().iter().map(|m| m.version).max().unwrap();
+    sqlx::query(
+        "insert into _sqlx_migrations (version, description, success, checksum, execution_time)
+         values ($1, 'from a newer version', true, '\\x00', 0)",
+    )
+    .bind(known + 1)
+    .execute(&db)
+    .await
+    .unwrap();
+    let refused = server::prepare_database(&db).await.unwrap_err().to_string();
+    assert!(
+        refused.contains(&format!("migration {} (from a newer version)", known + 1))
+            && refused.contains(&format!("(migration {known})")),
+        "{refused}"
+    );
+}
