@@ -6,12 +6,12 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
-    Assignment, Attendance, AuditAction, AuditEntry, Basemap, BoundaryImport, Briefing, Campaign,
-    CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping, ConflictChoice,
-    ConflictResolution, ConsentChange, CreatedInvitation, Dashboard, GuideChoice, Household,
-    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
-    Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity,
-    NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit,
+    Assignment, Attendance, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport,
+    Briefing, Campaign, CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
+    ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard, GuideChoice,
+    Household, HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
+    Learning, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
+    NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit,
     PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
     Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
     TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward,
@@ -164,6 +164,11 @@ pub async fn create_invitation(
 
 pub async fn revoke_invitation(id: Uuid) -> Result<(), ApiError> {
     no_content(Request::delete(&format!("{BASE}/invitations/{id}"))).await
+}
+
+/// The server's backups: the newest, and how many are kept.
+pub async fn backups(ward: i32) -> Result<BackupStatus, ApiError> {
+    get(&format!("/wards/{ward}/backups")).await
 }
 
 /// The ward's audit log, newest first, from before the entry `before` when paging.

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { test, expect, APIRequestContext } from "@playwright/test";
 import { PASSWORD, PHONES, signInAs } from "./accounts";
 
@@ -200,6 +201,28 @@ test("a ward admin makes an account, changes its role, and finds it all in the a
   await expect(page.locator("table.audit tbody tr").first()).toContainText("0911222333");
   await page.getByLabel("Dữ liệu").selectOption("role_grants");
   await expect(page.locator("table.audit tbody tr").first()).toContainText("viewer");
+});
+
+test("the audit page warns that the data has no backup until the server takes one", async ({ page }) => {
+  await signInAs(page, "admin");
+  await page.goto("/phuong/619");
+  await page.getByRole("navigation").getByRole("link", { name: "Nhật ký" }).click();
+  const age = page.locator("p.backup-age");
+  await expect(age).toHaveText(
+    "Máy chủ chưa có bản sao lưu dữ liệu nào. Đã quá 2 ngày chưa sao lưu: hãy báo người quản lý máy chủ ngay.",
+  );
+  await expect(age).toHaveAttribute("role", "alert");
+
+  // What the server's IT officer runs, here beside the running server of this suite.
+  const out = execFileSync("../target/debug/ngo-so", ["--data-dir", "../target/e2e-data", "backup"], {
+    env: { ...process.env, RUST_LOG: "warn" },
+  }).toString();
+  expect(out).toMatch(/e2e-data\/backups\/ngoso-\d{4}-\d{2}-\d{2}-\d{6}\.dump \(\d+ bytes\)/);
+  await page.reload();
+  await expect(age).toContainText("Bản sao lưu dữ liệu gần nhất:");
+  await expect(age).toContainText("(cách đây dưới 1 giờ,");
+  await expect(age).toHaveAttribute("role", "status");
+  await expect(age).not.toContainText("Đã quá 2 ngày");
 });
 
 test("a ward admin shows a resident their data, then erases it at their request; the household shows them unnamed", async ({ page }) => {

@@ -37,6 +37,36 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Write a backup of the database (pg_dump's custom format, compressed) into the backup
+    /// folder, where the server keeps its own, or into --to. Safe while the server runs.
+    Backup {
+        /// A folder to write it into instead, e.g. a mounted USB disk. Nothing is deleted
+        /// there.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Replace the database with a backup. Stop the server first; it brings the schema up to
+    /// date when it starts. A database that holds data is refused unless --force is given.
+    Restore {
+        /// A file made by `ngo-so backup`.
+        file: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// When the nightly backup runs: a time of day, or never.
+#[derive(Debug, Clone, Copy)]
+pub struct Nightly(pub Option<chrono::NaiveTime>);
+
+fn nightly(text: &str) -> Result<Nightly, String> {
+    if text == "off" {
+        return Ok(Nightly(None));
+    }
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .map(|t| Nightly(Some(t)))
+        .map_err(|_| "a time of day as HH:MM, e.g. 02:00, or `off`".into())
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -93,12 +123,45 @@ pub struct Config {
         value_parser = clap::value_parser!(u16).range(7..))]
     pub audit_retention_days: u16,
 
+    /// Where the server keeps its backups: `<data-dir>/backups` unless given. They hold
+    /// residents' personal data: copy them off the machine encrypted (see docs/deploy.md).
+    #[arg(long, env = "NGOSO_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// When the server backs the database up every night, on Vietnam's clock (HH:MM), or
+    /// `off`. It also backs up before it migrates a database to a new version's schema.
+    #[arg(long, env = "NGOSO_BACKUP_AT", default_value = "02:00", value_parser = nightly)]
+    pub backup_at: Nightly,
+
+    /// How many days' backups the server keeps: the newest of each of the last N days.
+    #[arg(long, env = "NGOSO_BACKUP_KEEP_DAILY", default_value_t = 7,
+        value_parser = clap::value_parser!(u16).range(1..))]
+    pub backup_keep_daily: u16,
+
+    /// How many weeks' backups it keeps besides: the newest of each of the last N weeks.
+    #[arg(long, env = "NGOSO_BACKUP_KEEP_WEEKLY", default_value_t = 4)]
+    pub backup_keep_weekly: u16,
+
     /// The built web app (`app/build.sh`'s output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]
     pub dist: PathBuf,
 }
 
 impl Config {
+    /// The folder of the server's backups.
+    pub fn backup_dir(&self) -> PathBuf {
+        self.backup_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("backups"))
+    }
+
+    pub fn keep(&self) -> crate::backup::Keep {
+        crate::backup::Keep {
+            daily: self.backup_keep_daily.into(),
+            weekly: self.backup_keep_weekly.into(),
+        }
+    }
+
     pub fn settings(&self) -> anyhow::Result<crate::Settings> {
         Ok(crate::Settings {
             secure_cookies: self
@@ -111,6 +174,7 @@ impl Config {
             sessions: crate::auth::SessionPolicy::default(),
             clock: crate::clock::Clock::from_env()?,
             audit_retention: chrono::TimeDelta::days(self.audit_retention_days.into()),
+            backup_dir: Some(self.backup_dir()),
             limits: crate::limits::Quotas {
                 per_minute: self.anonymous_per_minute,
             },

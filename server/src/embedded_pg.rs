@@ -198,6 +198,41 @@ impl EmbeddedPostgres {
         )
     }
 
+    /// The server's database as its owner, for pg_dump and pg_restore.
+    pub fn target(&self) -> anyhow::Result<crate::backup::Target> {
+        crate::backup::Target::from_url(&self.url(DATABASE))
+    }
+
+    /// The server's database as its owner when a running server holds the cluster in `dir`:
+    /// `ngo-so backup` then dumps it as it is, and `ngo-so restore` is refused. A `postgres`
+    /// whose server was killed is no one's: [`EmbeddedPostgres::start`] stops it.
+    pub fn serving(dir: &Path) -> anyhow::Result<Option<crate::backup::Target>> {
+        let Some(pid) = postmaster_pid(dir) else {
+            return Ok(None);
+        };
+        let parent = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| {
+                // `pid (command) state ppid …`: the command may hold spaces and parentheses.
+                let after = stat.rsplit_once(')')?.1;
+                after.split_whitespace().nth(1)?.parse::<i32>().ok()
+            });
+        let by_a_server = parent.is_some_and(|ppid| {
+            std::fs::read_to_string(format!("/proc/{ppid}/comm"))
+                .is_ok_and(|comm| comm.trim() == "ngo-so")
+        });
+        if !by_a_server {
+            return Ok(None);
+        }
+        let dir = dir.canonicalize()?;
+        let passwords = Passwords::load_or_create(&dir)?;
+        Ok(Some(crate::backup::Target::from_url(&format!(
+            "postgres://{SUPERUSER}:{}@localhost/{DATABASE}?host={}",
+            passwords.owner,
+            dir.display()
+        ))?))
+    }
+
     /// Fast shutdown: open transactions are rolled back, nothing committed is lost.
     pub async fn stop(mut self) {
         if let Some(pid) = self.child.id() {
@@ -291,19 +326,9 @@ async fn create_database(conn: &mut sqlx::PgConnection) -> anyhow::Result<()> {
 /// A `postgres` left running by a server that was killed holds the cluster's lock: stop it,
 /// so this start does not fail on "lock file already exists".
 async fn stop_leftover(bin: &Path, dir: &Path, owner: &ClusterOwner) {
-    let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) else {
+    let Some(pid) = postmaster_pid(dir) else {
         return;
     };
-    let Some(pid) = pid_file
-        .lines()
-        .next()
-        .and_then(|l| l.trim().parse::<i32>().ok())
-    else {
-        return;
-    };
-    if kill(Pid::from_raw(pid), None).is_err() {
-        return; // stale file; postgres removes it itself
-    }
     tracing::warn!(
         pid,
         "stopping a PostgreSQL left running by an earlier start"
@@ -316,23 +341,50 @@ async fn stop_leftover(bin: &Path, dir: &Path, owner: &ClusterOwner) {
         .await;
 }
 
+/// The process of the `postgres` running on the cluster in `dir`, if one is. A stale
+/// `postmaster.pid` names none: postgres replaces it itself when it starts.
+fn postmaster_pid(dir: &Path) -> Option<i32> {
+    let pid_file = std::fs::read_to_string(dir.join("postmaster.pid")).ok()?;
+    let pid = pid_file.lines().next()?.trim().parse::<i32>().ok()?;
+    kill(Pid::from_raw(pid), None).is_ok().then_some(pid)
+}
+
 /// The directory holding `initdb` and `postgres`: `PATH` first, then Debian's layout with
 /// the newest version.
 fn find_bin_dir() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
+    path_dirs()
+        .find(|d| d.join("initdb").is_file() && d.join("postgres").is_file())
+        .or_else(|| debian_bin_dirs().into_iter().next())
+}
+
+/// One of PostgreSQL's programs (`pg_dump`, `psql`…): beside the `postgres` the cluster runs,
+/// else from Debian's newest version, else on `PATH`. pg_dump must be as new as the server.
+pub(crate) fn find_tool(tool: &str) -> Option<PathBuf> {
+    find_bin_dir()
+        .into_iter()
+        .chain(debian_bin_dirs())
+        .chain(path_dirs())
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file())
+}
+
+fn path_dirs() -> impl Iterator<Item = PathBuf> {
+    std::env::var_os("PATH")
         .into_iter()
         .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .find(|d| d.join("initdb").is_file() && d.join("postgres").is_file());
-    on_path.or_else(|| {
-        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .flatten()
-            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
-            .filter(|(_, bin)| bin.join("initdb").is_file())
-            .collect();
-        versions.sort();
-        versions.pop().map(|(_, bin)| bin)
-    })
+}
+
+/// `/usr/lib/postgresql/<version>/bin`, newest first.
+fn debian_bin_dirs() -> Vec<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, bin)| bin.join("initdb").is_file())
+        .collect();
+    versions.sort_by_key(|(v, _)| std::cmp::Reverse(*v));
+    versions.into_iter().map(|(_, bin)| bin).collect()
 }
 
 /// Who owns and runs the cluster: the current user, or `postgres` when the server is root.

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod boundaries;
 pub mod catalogue;
 pub mod clock;
@@ -61,6 +62,8 @@ pub struct Settings {
     pub limits: limits::Quotas,
     /// How long audit entries keep their values.
     pub audit_retention: chrono::TimeDelta,
+    /// Where the server keeps its backups, whose age the audit page shows.
+    pub backup_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -74,6 +77,7 @@ impl Default for Settings {
             sessions: auth::SessionPolicy::default(),
             limits: limits::Quotas::default(),
             audit_retention: chrono::TimeDelta::days(90),
+            backup_dir: None,
         }
     }
 }
@@ -156,19 +160,8 @@ pub async fn prepare_database(db: &PgPool) -> anyhow::Result<()> {
     // A schema made by a newer version would be misread, and migrations only go forward:
     // refuse it, naming both versions. (sqlx runs each migration in a transaction, and takes
     // an advisory lock so that two servers starting at once take turns.)
-    let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
-    let newest: Option<(i64, String)> = sqlx::query_as(
-        "select version, description from _sqlx_migrations where success
-         order by version desc limit 1",
-    )
-    .fetch_optional(db)
-    .await
-    .or_else(|e| match &e {
-        // A database never migrated: no table yet.
-        sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(None),
-        _ => Err(e),
-    })?;
-    if let Some((version, description)) = newest
+    let known = known_schema();
+    if let Some((version, description)) = schema_version(db).await?
         && version > known
     {
         anyhow::bail!(
@@ -180,6 +173,40 @@ pub async fn prepare_database(db: &PgPool) -> anyhow::Result<()> {
     migrator.run(db).await?;
     reference::load(db).await?;
     Ok(())
+}
+
+/// The newest migration this version knows.
+fn known_schema() -> i64 {
+    sqlx::migrate!()
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0)
+}
+
+/// The database's newest migration, with its description; none for a database never migrated.
+async fn schema_version(db: &PgPool) -> anyhow::Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "select version, description from _sqlx_migrations where success
+         order by version desc limit 1",
+    )
+    .fetch_optional(db)
+    .await
+    .or_else(|e| match &e {
+        // A database never migrated: no table yet.
+        sqlx::Error::Database(d) if d.code().as_deref() == Some("42P01") => Ok(None),
+        _ => Err(e),
+    })?)
+}
+
+/// Whether [`prepare_database`] would migrate a schema an earlier version made: its
+/// migration then, and this version's newest. The server backs such a database up first.
+pub async fn upgrade_pending(db: &PgPool) -> anyhow::Result<Option<(i64, i64)>> {
+    let known = known_schema();
+    Ok(schema_version(db)
+        .await?
+        .map(|(version, _)| (version, known))
+        .filter(|(version, known)| version < known))
 }
 
 /// Hourly: forgets expired sessions, sign-in failures too old to hold anything back, and the

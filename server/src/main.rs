@@ -1,6 +1,7 @@
 use anyhow::Context;
 use clap::Parser;
-use server::config::{Cli, Command, Config};
+use server::backup::{self, Backups, Target};
+use server::config::{Cli, Command, Config, Nightly};
 use server::embedded_pg::EmbeddedPostgres;
 use server::{AppState, demo};
 use sqlx::PgPool;
@@ -22,12 +23,81 @@ async fn main() -> anyhow::Result<()> {
         Command::CreateAdmin { ward, phone, name } => {
             create_admin(cli.config, ward, &phone, &name).await
         }
+        Command::Backup { to } => backup(cli.config, to).await,
+        Command::Restore { file, force } => restore(cli.config, &file, force).await,
     }
 }
 
-/// The database the configuration names (the embedded one is started), brought up to date by
-/// its owner; the pool serves as the server's own role.
-async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgres>, PgPool)> {
+/// The database to back up or restore into, as its owner: an existing server's, or the
+/// embedded cluster (started if no server runs it, and handed back to be stopped).
+async fn backup_target(
+    config: &Config,
+    serving: impl FnOnce(&std::path::Path) -> anyhow::Result<()>,
+) -> anyhow::Result<(Target, Option<EmbeddedPostgres>)> {
+    if let Some(url) = &config.database_url {
+        let owner = config.owner_database_url.as_deref().unwrap_or(url);
+        return Ok((Target::from_url(owner)?, None));
+    }
+    let dir = config.data_dir.join("postgres");
+    if let Some(target) = EmbeddedPostgres::serving(&dir)? {
+        serving(&dir)?;
+        return Ok((target, None));
+    }
+    let pg = EmbeddedPostgres::start(&dir).await?;
+    Ok((pg.target()?, Some(pg)))
+}
+
+/// `ngo-so backup`: one backup, into the server's folder (then pruned as the server prunes
+/// it) or into `--to`.
+async fn backup(config: Config, to: Option<std::path::PathBuf>) -> anyhow::Result<()> {
+    let now = server::clock::Clock::from_env()?.now();
+    let (target, embedded) = backup_target(&config, |_| Ok(())).await?;
+    let result = match to {
+        Some(dir) => backup::dump(&target, &dir, now).await,
+        None => {
+            let backups = Backups {
+                dir: config.backup_dir(),
+                target,
+                keep: config.keep(),
+            };
+            backups.take(now, "asked for").await
+        }
+    };
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    let backup = result?;
+    println!("{} ({} bytes)", backup.path.display(), backup.bytes);
+    Ok(())
+}
+
+/// `ngo-so restore FILE`: never under a running server, whose pool would go on writing.
+async fn restore(config: Config, file: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let (target, embedded) = backup_target(&config, |dir| {
+        anyhow::bail!(
+            "a Ngõ Số server is running on {}: stop it first (e.g. `systemctl stop ngo-so`)",
+            dir.display()
+        )
+    })
+    .await?;
+    let result = backup::restore(&target, file, force).await;
+    if let Some(pg) = embedded {
+        pg.stop().await;
+    }
+    result?;
+    println!(
+        "restored {}; the server brings its schema up to date when it starts",
+        file.display()
+    );
+    Ok(())
+}
+
+/// The database the configuration names (the embedded one is started), backed up if a new
+/// version's migrations are due, and brought up to date by its owner; the pool serves as the
+/// server's own role.
+async fn open_database(
+    config: &Config,
+) -> anyhow::Result<(Option<EmbeddedPostgres>, PgPool, Backups)> {
     let (embedded, owner, app) = match &config.database_url {
         Some(url) => {
             let app: PgConnectOptions = url
@@ -54,19 +124,39 @@ async fn open_database(config: &Config) -> anyhow::Result<(Option<EmbeddedPostgr
             .await
             .context("cannot connect to PostgreSQL")
     };
+    let target = match (&embedded, &config.database_url) {
+        (Some(pg), _) => pg.target()?,
+        (None, Some(url)) => Target::from_url(config.owner_database_url.as_deref().unwrap_or(url))?,
+        (None, None) => unreachable!("no URL means the embedded cluster"),
+    };
+    let backups = Backups {
+        dir: config.backup_dir(),
+        target,
+        keep: config.keep(),
+    };
+    let migrate = async |db: &PgPool| -> anyhow::Result<()> {
+        if let Some((from, to)) = server::upgrade_pending(db).await? {
+            let why = format!("before migrating from {from} to {to}");
+            let now = server::clock::Clock::from_env()?.now();
+            backups.take(now, &why).await.with_context(|| {
+                format!("could not back the database up {why}, so it was not migrated")
+            })?;
+        }
+        server::prepare_database(db).await
+    };
     match owner {
         Some(owner) => {
             let role = app.get_username().to_owned();
             let owner = pool(owner).await?;
-            server::prepare_database(&owner).await?;
+            migrate(&owner).await?;
             server::roles::grant(&owner, &role).await?;
             owner.close().await;
-            Ok((embedded, pool(app).await?))
+            Ok((embedded, pool(app).await?, backups))
         }
         None => {
             let db = pool(app).await?;
-            server::prepare_database(&db).await?;
-            Ok((embedded, db))
+            migrate(&db).await?;
+            Ok((embedded, db, backups))
         }
     }
 }
@@ -88,7 +178,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         }
         settings.public_url = Some(format!("http://{address}"));
     }
-    let (embedded, db) = open_database(&config).await?;
+    let (embedded, db, backups) = open_database(&config).await?;
+    if let Nightly(Some(at)) = config.backup_at {
+        tokio::spawn(backups.nightly(settings.clock.clone(), at));
+    }
     if config.demo
         && let Some(counts) = demo::load_if_empty(&db, settings.clock.now()).await?
     {
@@ -127,7 +220,7 @@ async fn create_admin(config: Config, ward: i32, phone: &str, name: &str) -> any
         Ok(p) => p,
         Err(_) => rpassword::prompt_password("Mật khẩu / password: ")?,
     };
-    let (embedded, db) = open_database(&config).await?;
+    let (embedded, db, _) = open_database(&config).await?;
     let result = server::admin::create(&db, ward, phone, name, password).await;
     db.close().await;
     if let Some(pg) = embedded {

@@ -1,7 +1,7 @@
 //! The ward's audit log, for its admins: every create, update and delete, newest first,
-//! filtered by what was changed and how.
+//! filtered by what was changed and how; above it, the age of the server's last backup.
 
-use domain::api::{AuditAction, AuditEntry};
+use domain::api::{AuditAction, AuditEntry, BackupStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -9,8 +9,8 @@ use super::{code_param, not_found};
 use crate::api;
 use crate::components::ErrorNotice;
 use crate::contexts::set_current_ward;
-use crate::format::date_time;
-use crate::i18n::{t, use_i18n};
+use crate::format::{date_time, took};
+use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::audit_action_name;
 
 /// The tables the log names, in the order the filter offers them.
@@ -64,8 +64,15 @@ pub fn AuditLog() -> impl IntoView {
         load(None);
     });
     let older = move |_| load(entries.with_untracked(|l| l.last().map(|e| e.id)));
+    let backups = RwSignal::new(None::<BackupStatus>);
+    Effect::new(move |_| {
+        if let Some(ward) = code.get() {
+            spawn_local(async move { backups.set(api::backups(ward).await.ok()) });
+        }
+    });
     view! {
         <h1>{t!(i18n, audit.title)}</h1>
+        {move || backups.get().map(|status| view! { <BackupAge status /> })}
         <div class="filters">
             <div class="field">
                 <label for="audit-entity">{t!(i18n, audit.entity)}</label>
@@ -118,5 +125,31 @@ pub fn AuditLog() -> impl IntoView {
         <Show when=move || more.get()>
             <button type="button" class="button secondary" on:click=older>{t!(i18n, audit.older)}</button>
         </Show>
+    }
+}
+
+/// When the server last backed the data up, as an alert when that is more than two days ago
+/// or never: a ward's register and a year of visits must not hang on one disk.
+#[component]
+fn BackupAge(status: BackupStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let now = crate::offline::now();
+    let stale = status.stale(now);
+    let latest = move || match &status.latest {
+        Some(b) => t_string!(
+            i18n,
+            audit.backup_latest,
+            when = date_time(b.at),
+            ago = took((now - b.at).num_minutes() as f64 / 60.0),
+            size = format!("{:.1} MB", b.bytes as f64 / 1e6),
+        )
+        .to_string(),
+        None => t_string!(i18n, audit.backup_none).to_string(),
+    };
+    view! {
+        <p class="backup-age" class:error=stale role=if stale { "alert" } else { "status" }>
+            {latest}
+            {stale.then(|| view! { " " {t!(i18n, audit.backup_stale)} })}
+        </p>
     }
 }

@@ -4,6 +4,7 @@
 //! an offline phone can make them too); dates are `YYYY-MM-DD`; timestamps are RFC 3339 in
 //! UTC; lists the client pages through take `limit` (default 50, at most 200) and `offset`.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 macro_rules! schema {
@@ -48,6 +49,35 @@ schema! {
     }
 }
 
+schema! {
+    /// The server's backups, as the ward's admins see them on the audit page.
+    pub struct BackupStatus {
+        /// The newest backup in the server's folder; none if it has none.
+        pub latest: Option<BackupSummary>,
+        /// How many backups the folder keeps.
+        pub kept: u32,
+    }
+}
+
+schema! {
+    pub struct BackupSummary {
+        pub at: DateTime<Utc>,
+        pub bytes: u64,
+    }
+}
+
+impl BackupStatus {
+    /// A backup older than this, or none at all, is a warning on the audit page.
+    pub const STALE_AFTER: TimeDelta = TimeDelta::days(2);
+
+    /// Whether the admins are warned at `now`.
+    pub fn stale(&self, now: DateTime<Utc>) -> bool {
+        self.latest
+            .as_ref()
+            .is_none_or(|b| now - b.at > Self::STALE_AFTER)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,5 +118,21 @@ mod tests {
             Some(ActivityKind::MobileHelpPoint)
         );
         assert_eq!(SkillStatus::parse("done"), None);
+    }
+
+    #[test]
+    fn no_backup_or_one_older_than_two_days_is_a_warning() {
+        let now = "2026-12-06T03:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let status = |hours_ago: Option<i64>| BackupStatus {
+            latest: hours_ago.map(|h| BackupSummary {
+                at: now - TimeDelta::hours(h),
+                bytes: 1,
+            }),
+            kept: u32::from(hours_ago.is_some()),
+        };
+        assert!(status(None).stale(now));
+        assert!(!status(Some(5)).stale(now));
+        assert!(!status(Some(48)).stale(now));
+        assert!(status(Some(49)).stale(now));
     }
 }

@@ -1,8 +1,9 @@
-//! The ward's audit log, for its admins: newest first, filtered by entity, action or person.
+//! The ward's audit log, for its admins: newest first, filtered by entity, action or person;
+//! and the age of the server's last backup, which the same page shows.
 
 use axum::extract::State;
 use domain::access::Action;
-use domain::api::{AuditAction, AuditEntry};
+use domain::api::{AuditAction, AuditEntry, BackupStatus, BackupSummary};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -12,7 +13,9 @@ use crate::auth::Access;
 use crate::error::{Json, Path, Query};
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_audit))
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(backups))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -75,4 +78,30 @@ async fn list_audit(
             })
             .collect(),
     ))
+}
+
+/// The server's backups: the newest, and how many its folder keeps. The audit page warns when
+/// the newest is more than two days old.
+#[utoipa::path(get, path = "/wards/{code}/backups", tag = "audit",
+    params(("code" = i32, Path, description = "Official ward code")),
+    responses((status = 200, body = BackupStatus)))]
+async fn backups(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+) -> ApiResult<BackupStatus> {
+    access.ward(code, Action::ManageWard)?;
+    let dir = state.config.backup_dir.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        dir.as_deref().map(crate::backup::list).unwrap_or_default()
+    })
+    .await
+    .map_err(anyhow::Error::from)?;
+    Ok(Json(BackupStatus {
+        latest: found.first().map(|b| BackupSummary {
+            at: b.taken_at(),
+            bytes: b.bytes,
+        }),
+        kept: found.len().try_into().unwrap_or(u32::MAX),
+    }))
 }

@@ -11,6 +11,9 @@
 //!   laid out as 17 billion cells, a 100,000-point boundary, NUL in text, a 2,600-byte Host),
 //!   and during a flood of sign-ins, 300 at a time.
 //!
+//! - how long a backup and a restore take, and the backup's size, for the demo ward and for
+//!   the large dataset.
+//!
 //! It runs its own embedded PostgreSQL in `target/bench-data`, made fresh each run.
 
 use std::path::PathBuf;
@@ -94,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
     sync_throughput(&db, &format!("http://{addr}")).await?;
     register_import(&format!("http://{addr}"), 10_000).await?;
     health_under_attack(&format!("http://{addr}")).await?;
+    backup_and_restore(&pg, &db, "demo ward").await?;
 
     let started = Instant::now();
     let mut total = demo::Counts::default();
@@ -126,9 +130,43 @@ async fn main() -> anyhow::Result<()> {
     latency(&client, &label, &url, args.concurrency, &args).await?;
     // Every read after a change recomputes: the cost of a dashboard nobody has seen since.
     recomputed(&client, &label, &db, &url).await?;
+    backup_and_restore(&pg, &db, &label).await?;
 
     db.close().await;
     pg.stop().await;
+    Ok(())
+}
+
+/// `ngo-so backup` and `ngo-so restore`'s work: a backup of the whole database, and its
+/// restore into a database of its own in the same cluster.
+async fn backup_and_restore(
+    pg: &EmbeddedPostgres,
+    db: &sqlx::PgPool,
+    label: &str,
+) -> anyhow::Result<()> {
+    let dir = PathBuf::from("target/bench-data/backups");
+    let started = Instant::now();
+    let backup = server::backup::dump(&pg.target()?, &dir, chrono::Utc::now()).await?;
+    let took = started.elapsed();
+    sqlx::query("drop database if exists bench_restore")
+        .execute(db)
+        .await?;
+    sqlx::query("create database bench_restore")
+        .execute(db)
+        .await?;
+    let into = server::backup::Target::from_url(&pg.url("bench_restore"))?;
+    let started = Instant::now();
+    server::backup::restore(&into, &backup.path, false).await?;
+    println!(
+        "backup of {label}: {:.1} s, {:.1} MB; its restore: {:.1} s",
+        took.as_secs_f64(),
+        backup.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    sqlx::query("drop database bench_restore")
+        .execute(db)
+        .await?;
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 

@@ -909,6 +909,14 @@ fn matrix() -> Vec<Row> {
             ManageWard,
             S::OK,
         ),
+        row(
+            M::GET,
+            "/wards/{code}/backups",
+            |p| format!("/api/v1/wards/{}/backups", p.ward),
+            none,
+            ManageWard,
+            S::OK,
+        ),
     ]
 }
 

@@ -337,6 +337,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub struct Fixture {
     /// Today by the app's clock.
     pub today: NaiveDate,
@@ -427,6 +428,36 @@ pub fn row(d: &Dashboard, tdp: Uuid) -> &TdpIndicators {
     d.tdps.iter().find(|t| t.tdp_id == Some(tdp)).unwrap()
 }
 
+/// The URL of the test's database, as its owner: for the server binary and its commands.
+pub async fn database_url(db: &PgPool) -> String {
+    let name: String = sqlx::query_scalar("select current_database()")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    url_of(&name)
+}
+
+/// The URL of another database of the tests' cluster.
+pub fn url_of(database: &str) -> String {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let (before, after) = url.split_once('?').unwrap_or((&url, ""));
+    let (server, _) = before.rsplit_once('/').expect("a database in DATABASE_URL");
+    format!("{server}/{database}?{after}")
+}
+
+/// A volunteer of the demo ward, signed in, with a household of their own TDP.
+pub async fn volunteer(db: PgPool) -> (TestApp, Fixture) {
+    let admin = app(db).await;
+    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
+    let tdp: Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let f = volunteer.fixture_in(tdp).await;
+    (volunteer, f)
+}
+
 /// The real server binary, as a process of its own on this test's database: for what only a
 /// whole process shows (its memory, its answers while it is flooded). Stopped when dropped.
 pub struct Served {
@@ -437,20 +468,13 @@ pub struct Served {
 impl Served {
     /// Starts `ngo-so` on `db` with `args` added, and waits until it answers `/health`.
     pub async fn start(db: &PgPool, args: &[&str]) -> Served {
-        let name: String = sqlx::query_scalar("select current_database()")
-            .fetch_one(db)
-            .await
-            .unwrap();
-        let url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-        let (before, after) = url.split_once('?').unwrap_or((&url, ""));
-        let (server, _) = before.rsplit_once('/').expect("a database in DATABASE_URL");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
-            .args(["--database-url", &format!("{server}/{name}?{after}")])
+            .args(["--database-url", &database_url(db).await])
             .args(["--port", &port.to_string()])
             .arg("--dist")
             .arg(web_app())

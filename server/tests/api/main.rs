@@ -7,6 +7,7 @@ mod activities;
 mod ambassadors;
 mod assignments;
 mod authorization;
+mod backups;
 mod boundaries;
 mod briefing;
 mod campaigns;

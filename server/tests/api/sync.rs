@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use domain::access::Role;
 use serde_json::{Value, json};
 
-use crate::common::{Fixture, TestApp, WARD, app, concurrently};
+use crate::common::{Fixture, TestApp, WARD, app, concurrently, volunteer};
 
 /// A phone's batch, sent when the app's clock says, by a phone `clock_ahead` of it.
 fn batch(app: &TestApp, visits: &[Value], clock_ahead: TimeDelta) -> Value {
@@ -42,18 +42,6 @@ async fn visits(app: &TestApp, ids: &[&Value]) -> i64 {
     .fetch_one(&app.db)
     .await
     .unwrap()
-}
-
-async fn volunteer(db: sqlx::PgPool) -> (TestApp, Fixture) {
-    let admin = app(db).await;
-    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp: uuid::Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let f = volunteer.fixture_in(tdp).await;
-    (volunteer, f)
 }
 
 #[sqlx::test(migrations = false)]
