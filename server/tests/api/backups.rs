@@ -7,23 +7,9 @@ use axum::http::StatusCode;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::common::{WARD, assert_counts_match_a_recount, database_url, url_of, volunteer};
-
-/// `ngo-so --database-url URL ARGS…`: its exit status and what it printed on stderr.
-async fn ngo_so(url: &str, args: &[&str]) -> (bool, String, String) {
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
-        .args(["--database-url", url])
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("the server binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{
+    WARD, assert_counts_match_a_recount, database_url, ngo_so, scratch, url_of, volunteer,
+};
 
 /// `ngo-so backup --to DIR`: the file it wrote.
 async fn backup(url: &str, dir: &std::path::Path) -> std::path::PathBuf {
@@ -32,12 +18,6 @@ async fn backup(url: &str, dir: &std::path::Path) -> std::path::PathBuf {
     let file = dir.join(out.split(" (").next().unwrap().rsplit('/').next().unwrap());
     assert!(file.is_file(), "{out}");
     file
-}
-
-fn scratch() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("ngoso-backups-{}", Uuid::now_v7()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 async fn visit_ids(db: &PgPool) -> Vec<Uuid> {

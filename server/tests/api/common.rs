@@ -445,6 +445,30 @@ pub fn url_of(database: &str) -> String {
     format!("{server}/{database}?{after}")
 }
 
+/// `ngo-so --database-url URL ARGS…`: whether it succeeded, and what it printed on stdout and
+/// on stderr.
+pub async fn ngo_so(url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
+        .args(["--database-url", url])
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("the server binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A folder of its own under the system's temporary folder.
+pub fn scratch() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ngoso-backups-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// A volunteer of the demo ward, signed in, with a household of their own TDP.
 pub async fn volunteer(db: PgPool) -> (TestApp, Fixture) {
     let admin = app(db).await;

@@ -26,6 +26,7 @@ mod sync;
 mod system;
 mod tdps;
 mod tickets;
+mod upgrades;
 mod visits;
 mod wards;
 mod weekly;
