@@ -237,5 +237,6 @@ pub fn error_message(code: ErrorCode) -> impl Fn() -> &'static str + Copy + Send
         ErrorCode::Conflict => t_string!(i18n, errors.conflict),
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
         ErrorCode::Internal => t_string!(i18n, errors.internal),
+        ErrorCode::Unavailable => t_string!(i18n, errors.unavailable),
     }
 }

@@ -34,6 +34,9 @@ pub enum ErrorCode {
     PayloadTooLarge,
     /// Something failed on the server; the cause is in the server's log (HTTP 500).
     Internal,
+    /// The server cannot reach its database for now (restarting, or its disk is full): nothing
+    /// was stored; try again after `Retry-After` seconds (HTTP 503).
+    Unavailable,
 }
 }
 
@@ -59,6 +62,10 @@ impl ErrorCode {
             }
             Self::Conflict => "Dữ liệu này đã được ghi với nội dung khác.",
             Self::Internal => "Máy chủ gặp lỗi. Vui lòng thử lại sau.",
+            Self::Unavailable => {
+                "Máy chủ tạm thời chưa ghi được dữ liệu. Chưa có gì bị mất: vui lòng thử lại \
+                 sau ít phút."
+            }
         }
     }
 }

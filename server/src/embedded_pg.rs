@@ -30,9 +30,13 @@ const MISSING: &str = "PostgreSQL is not installed. Install its server programs 
     for an existing PostgreSQL server.";
 
 pub struct EmbeddedPostgres {
-    child: Child,
     dir: PathBuf,
     passwords: Passwords,
+    /// Asks [`supervise`] to stop PostgreSQL, and is done when it has.
+    supervisor: (
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    ),
 }
 
 /// The cluster's two passwords, in `<cluster>.passwords` (mode 0600), one `role:password` per
@@ -127,24 +131,8 @@ impl EmbeddedPostgres {
         }
         stop_leftover(&bin, &dir, &owner).await;
 
-        let log = std::fs::File::create(dir.join("server.log"))?;
-        owner.take(&dir.join("server.log"))?;
-        let mut child = owner
-            .command(bin.join("postgres"))
-            .arg("-D")
-            .arg(&dir)
-            .args(["-c", "listen_addresses="])
-            .arg("-c")
-            .arg(format!("unix_socket_directories={}", dir.display()))
-            // Its own process group: a Ctrl-C in the terminal reaches the server, which then
-            // finishes its requests before it stops PostgreSQL.
-            .process_group(0)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .context("cannot start postgres")?;
+        let _ = std::fs::remove_file(dir.join("server.log"));
+        let mut child = spawn_postgres(&bin, &dir, owner)?;
 
         let options = superuser_options(&dir, &passwords).database("postgres");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -168,10 +156,12 @@ impl EmbeddedPostgres {
             }
         }
         tracing::info!(dir = %dir.display(), "embedded PostgreSQL is ready");
+        let (stop, stopping) = tokio::sync::oneshot::channel();
+        let supervisor = tokio::spawn(supervise(child, bin, dir.clone(), owner, stopping));
         Ok(Self {
-            child,
             dir,
             passwords,
+            supervisor: (stop, supervisor),
         })
     }
 
@@ -234,16 +224,86 @@ impl EmbeddedPostgres {
     }
 
     /// Fast shutdown: open transactions are rolled back, nothing committed is lost.
-    pub async fn stop(mut self) {
-        if let Some(pid) = self.child.id() {
-            let _ = kill(Pid::from_raw(pid as i32), Signal::SIGINT);
-        }
-        match tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await {
-            Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
-            Err(_) => {
-                tracing::warn!("embedded PostgreSQL did not stop within 30 s; killing it");
-                let _ = self.child.kill().await;
+    pub async fn stop(self) {
+        let (stop, supervisor) = self.supervisor;
+        let _ = stop.send(());
+        let _ = supervisor.await;
+    }
+}
+
+/// Runs `postgres` on the cluster, its output appended to `server.log` inside it.
+fn spawn_postgres(bin: &Path, dir: &Path, owner: ClusterOwner) -> anyhow::Result<Child> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))?;
+    owner.take(&dir.join("server.log"))?;
+    owner
+        .command(bin.join("postgres"))
+        .arg("-D")
+        .arg(dir)
+        .args(["-c", "listen_addresses="])
+        .arg("-c")
+        .arg(format!("unix_socket_directories={}", dir.display()))
+        // Its own process group: a Ctrl-C in the terminal reaches the server, which then
+        // finishes its requests before it stops PostgreSQL.
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot start postgres")
+}
+
+/// Keeps PostgreSQL running until told to stop: if it dies (killed, or crashed), it is started
+/// again, after 1 s, and after twice as long each time it dies within a minute, up to 30 s.
+/// Meanwhile the server answers 503 (`error::unavailable`), and the connection pool opens new
+/// connections once it is back. PostgreSQL's own crash recovery replays its WAL: no committed
+/// write is lost.
+async fn supervise(
+    mut child: Child,
+    bin: PathBuf,
+    dir: PathBuf,
+    owner: ClusterOwner,
+    mut stopping: tokio::sync::oneshot::Receiver<()>,
+) {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        let started = tokio::time::Instant::now();
+        tokio::select! {
+            _ = &mut stopping => break,
+            status = child.wait() => {
+                tracing::error!(?status, "the embedded PostgreSQL stopped; starting it again");
             }
+        }
+        delay = if started.elapsed() > Duration::from_secs(60) {
+            Duration::from_secs(1)
+        } else {
+            (delay * 2).min(Duration::from_secs(30))
+        };
+        loop {
+            tokio::select! {
+                _ = &mut stopping => return,
+                () = tokio::time::sleep(delay) => {}
+            }
+            match spawn_postgres(&bin, &dir, owner) {
+                Ok(c) => {
+                    child = c;
+                    break;
+                }
+                Err(e) => tracing::error!(error = %e, "could not start the embedded PostgreSQL"),
+            }
+        }
+    }
+    if let Some(pid) = child.id() {
+        let _ = kill(Pid::from_raw(pid as i32), Signal::SIGINT);
+    }
+    match tokio::time::timeout(Duration::from_secs(30), child.wait()).await {
+        Ok(_) => tracing::info!("embedded PostgreSQL stopped"),
+        Err(_) => {
+            tracing::warn!("embedded PostgreSQL did not stop within 30 s; killing it");
+            let _ = child.kill().await;
         }
     }
 }
@@ -388,6 +448,7 @@ fn debian_bin_dirs() -> Vec<PathBuf> {
 }
 
 /// Who owns and runs the cluster: the current user, or `postgres` when the server is root.
+#[derive(Clone, Copy)]
 enum ClusterOwner {
     Current,
     System { uid: u32, gid: u32 },

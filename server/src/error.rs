@@ -36,6 +36,10 @@ pub enum Error {
     PayloadTooLarge,
     #[error("database error: {0}")]
     Database(sqlx::Error),
+    /// The database cannot be reached, or cannot write (disk full): the request may be sent
+    /// again as it is.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -57,6 +61,7 @@ impl Error {
             Self::Conflict => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -82,6 +87,15 @@ impl IntoResponse for Error {
             Self::Database(ref e) => {
                 tracing::error!(error = %e, "database error");
                 ErrorBody::new(ErrorCode::Internal)
+            }
+            Self::Unavailable(ref e) => {
+                tracing::warn!(error = %e, "the database is unavailable");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    [(axum::http::header::RETRY_AFTER, "10")],
+                    axum::Json(ErrorBody::new(ErrorCode::Unavailable)),
+                )
+                    .into_response();
             }
             Self::Internal(ref e) => {
                 tracing::error!(error = format!("{e:#}"), "internal error");
@@ -120,8 +134,23 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Database(db) if db.constraint() == Some("residents_consent") => {
                 Self::field("resident_id", FieldCode::ConsentWithdrawn)
             }
+            _ if unavailable(&e) => Self::Unavailable(e.to_string()),
             _ => Self::Database(e),
         }
+    }
+}
+
+/// Whether the database could not be reached or could not write, rather than refused the
+/// request: PostgreSQL stopped or restarting, no connection in time, a full disk.
+fn unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
+        // Class 08: connection exceptions; 57P01-57P03: shut down, crashed, starting up; 53:
+        // insufficient resources (53100: disk full).
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| {
+            c.starts_with("08") || c.starts_with("53") || matches!(&*c, "57P01" | "57P02" | "57P03")
+        }),
+        _ => false,
     }
 }
 

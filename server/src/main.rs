@@ -120,6 +120,9 @@ async fn open_database(
     let pool = |options: PgConnectOptions| async {
         PgPoolOptions::new()
             .max_connections(16)
+            // While PostgreSQL restarts, a request gives up after 5 s with a 503 and when to
+            // try again, rather than hanging for sqlx's default 30 s.
+            .acquire_timeout(std::time::Duration::from_secs(5))
             .connect_with(options)
             .await
             .context("cannot connect to PostgreSQL")

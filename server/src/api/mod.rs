@@ -273,13 +273,14 @@ pub fn router(state: AppState) -> Router {
 
 /// What every API response shares: never stored by a browser or proxy cache (they carry
 /// personal data, and the app keeps what it needs offline itself), and the JSON error body
-/// even for the session layers' own failures (a database that cannot load a session), which
-/// they answer with an empty 500.
+/// even for the session layers' own failures, which they answer with an empty 500. They fail
+/// when the database cannot load a session: a 503, to try again, as any request that finds
+/// the database out of reach.
 async fn api_response(res: Response) -> Response {
     let mut res = if res.status() == StatusCode::INTERNAL_SERVER_ERROR
         && !res.headers().contains_key(header::CONTENT_TYPE)
     {
-        Error::Internal(anyhow::anyhow!("the session layer failed")).into_response()
+        Error::Unavailable("the session layer could not load the session".into()).into_response()
     } else {
         res
     };

@@ -143,6 +143,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/health/live",
+            |_| "/api/v1/health/live".into(),
+            none,
+            Public(S::OK),
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/session",
             |_| "/api/v1/session".into(),
             none,

@@ -492,18 +492,29 @@ pub struct Served {
 impl Served {
     /// Starts `ngo-so` on `db` with `args` added, and waits until it answers `/health`.
     pub async fn start(db: &PgPool, args: &[&str]) -> Served {
+        let url = database_url(db).await;
+        Self::spawn(&[&["--database-url", &url], args].concat()).await
+    }
+
+    /// Starts `ngo-so` on an embedded cluster of its own in `data_dir`, as a ward runs it.
+    pub async fn embedded(data_dir: &std::path::Path, args: &[&str]) -> Served {
+        let dir = data_dir.to_str().unwrap();
+        Self::spawn(&[&["--data-dir", dir], args].concat()).await
+    }
+
+    async fn spawn(args: &[&str]) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
-            .args(["--database-url", &database_url(db).await])
             .args(["--port", &port.to_string()])
             .arg("--dist")
             .arg(web_app())
             .args(args)
             .env("RUST_LOG", "warn")
+            .env_remove("DATABASE_URL")
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("the server binary starts");
@@ -521,6 +532,25 @@ impl Served {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("the server did not answer /health within a minute");
+    }
+
+    /// A client signed in as the demo account with this phone number (the server runs with
+    /// `--demo`).
+    pub async fn signed_in(&self, phone: &str) -> reqwest::Client {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/v1/session", self.base))
+            .header("content-type", "application/json")
+            .body(json!({ "phone": phone, "password": demo::DEMO_PASSWORD }).to_string())
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("cookie", cookies(res.headers()).unwrap().parse().unwrap());
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap()
     }
 
     /// The most memory the process has held so far (its peak resident set), in bytes.

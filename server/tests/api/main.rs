@@ -14,6 +14,7 @@ mod campaigns;
 mod check_ins;
 mod common;
 mod exports;
+mod faults;
 mod households;
 mod invitations;
 mod limits;

@@ -12,13 +12,29 @@ async fn health_answers_ok_with_the_database(db: sqlx::PgPool) {
 }
 
 #[sqlx::test(migrations = false)]
-async fn a_database_failure_answers_a_generic_500(db: sqlx::PgPool) {
+async fn a_database_out_of_reach_answers_503_and_when_to_retry(db: sqlx::PgPool) {
     let app = app(db).await;
     app.db.close().await;
-    let (status, body) = app.get("/api/v1/wards/619/dashboard").await;
-    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert_eq!(body["code"], "internal");
-    assert_eq!(body["message"], "Máy chủ gặp lỗi. Vui lòng thử lại sau.");
+    let req = axum::http::Request::get("/api/v1/wards/619/dashboard")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let (status, headers, body) = app.send(req).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(headers[axum::http::header::RETRY_AFTER], "10");
+    assert_eq!(body["code"], "unavailable");
+    assert_eq!(
+        body["message"],
+        "Máy chủ tạm thời chưa ghi được dữ liệu. Chưa có gì bị mất: vui lòng thử lại sau ít phút."
+    );
+    // Not ready, but alive all the same: a supervisor must not restart the server for its
+    // database. (Asked as a supervisor asks, without a session.)
+    let supervisor = app.anonymous();
+    let ready = supervisor.get("/api/v1/health").await.0;
+    assert_eq!(ready, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        supervisor.get("/api/v1/health/live").await.0,
+        StatusCode::OK
+    );
 }
 
 #[sqlx::test(migrations = false)]

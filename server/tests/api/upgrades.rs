@@ -2,8 +2,6 @@
 //! server: it backs each up before it migrates it, and its figures stay what they were.
 
 use domain::api::Dashboard;
-use serde_json::json;
-use server::demo;
 use sqlx::PgPool;
 
 use crate::common::{Served, WARD, assert_counts_match_a_recount, database_url, ngo_so, scratch};
@@ -59,20 +57,10 @@ async fn a_database_at_migration_19_is_backed_up_then_migrated_with_its_figures(
     assert_eq!(consented, 0);
 
     // The server reads it: the ward's dashboard totals are the records'.
-    let client = reqwest::Client::new();
-    let res = client
-        .post(format!("{}/api/v1/session", served.base))
-        .header("content-type", "application/json")
-        .body(json!({ "phone": "0900619001", "password": demo::DEMO_PASSWORD }).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "{}", res.status());
-    let cookie = crate::common::cookies(res.headers()).unwrap();
+    let client = served.signed_in("0900619001").await;
     let dashboard: Dashboard = serde_json::from_str(
         &client
             .get(format!("{}/api/v1/wards/{WARD}/dashboard", served.base))
-            .header("cookie", cookie)
             .send()
             .await
             .unwrap()

@@ -1,0 +1,140 @@
+//! The faults a ward's one server meets, on the real binary and its embedded PostgreSQL.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use sqlx::PgPool;
+use sqlx::postgres::PgConnectOptions;
+use uuid::Uuid;
+
+use crate::common::{Served, WARD, scratch};
+
+/// The embedded cluster's database, as its owner, beside the server.
+async fn cluster(data_dir: &std::path::Path) -> PgPool {
+    let dir = data_dir.join("postgres").canonicalize().unwrap();
+    let passwords = std::fs::read_to_string(dir.with_extension("passwords")).unwrap();
+    let owner = passwords
+        .lines()
+        .find_map(|l| l.strip_prefix("postgres:"))
+        .unwrap()
+        .to_owned();
+    PgPool::connect_with(
+        PgConnectOptions::new()
+            .socket(&dir)
+            .username("postgres")
+            .password(&owner)
+            .database("ngoso"),
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn postgres_killed_under_load_answers_503_comes_back_and_keeps_every_acknowledged_visit() {
+    let dir = scratch();
+    let served = Served::embedded(&dir, &["--demo"]).await;
+    let db = cluster(&dir).await;
+    let (household, member, resident, skill): (Uuid, Uuid, Uuid, Uuid) = sqlx::query_as(
+        "select h.id, m.id, r.id, (select id from skills order by code limit 1)
+         from households h join team_members m on m.tdp_id = h.tdp_id
+             join residents r on r.household_id = h.id
+         order by h.id limit 1",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    let admin = served.signed_in("0900619001").await;
+    let today = domain::time::day(chrono::Utc::now());
+    let record = async |id: Uuid| {
+        let visit = json!({
+            "id": id, "household_id": household, "visited_on": today,
+            "volunteer_ids": [member], "satisfaction": 5, "note": "",
+            "help": [{ "resident_id": resident, "skill_id": skill, "outcome": "achieved" }],
+        });
+        let answer = admin
+            .post(format!("{}/api/v1/wards/{WARD}/visits", served.base))
+            .header("content-type", "application/json")
+            .body(visit.to_string())
+            .send()
+            .await;
+        match answer {
+            Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
+            Err(e) => (0, e.to_string()),
+        }
+    };
+
+    let mut acknowledged = Vec::new();
+    for _ in 0..20 {
+        let id = Uuid::now_v7();
+        let (status, body) = record(id).await;
+        assert_eq!(status, 201, "{body}");
+        acknowledged.push(id);
+    }
+
+    // Killed three times, each as soon as it is back: the server waits longer before each
+    // restart (2, 4, 8 s), longer than a request waits for a connection (5 s).
+    let postmaster = dir.join("postgres/postmaster.pid");
+    let killer = tokio::spawn(async move {
+        let mut last = None;
+        for _ in 0..3 {
+            let pid = loop {
+                let pid = std::fs::read_to_string(&postmaster)
+                    .ok()
+                    .and_then(|f| f.lines().next()?.trim().parse::<i32>().ok());
+                if let Some(pid) = pid
+                    && Some(pid) != last
+                {
+                    break pid;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+            nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            )
+            .unwrap();
+            last = Some(pid);
+        }
+    });
+
+    // A phone goes on recording, one visit after another, resending what was refused.
+    let (mut unavailable, mut after, mut other) = (0, 0, Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut id = Uuid::now_v7();
+    while !(killer.is_finished() && after >= 10) && Instant::now() < deadline {
+        match record(id).await {
+            (201, _) => {
+                acknowledged.push(id);
+                id = Uuid::now_v7();
+                if killer.is_finished() && unavailable > 0 {
+                    after += 1;
+                }
+            }
+            (503, _) => unavailable += 1,
+            answer => other.push(answer),
+        }
+    }
+    assert!(
+        other.is_empty(),
+        "answers other than 201 and 503: {other:?}"
+    );
+    assert!(
+        unavailable > 0,
+        "PostgreSQL was killed, yet nothing answered 503"
+    );
+    assert_eq!(after, 10, "the server did not come back within 2 minutes");
+
+    let ids: Vec<Uuid> = sqlx::query_scalar("select id from visits where id = any($1)")
+        .bind(&acknowledged)
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        ids.len(),
+        acknowledged.len(),
+        "an acknowledged visit was lost"
+    );
+    db.close().await;
+    drop(served);
+    std::fs::remove_dir_all(dir).unwrap();
+}
