@@ -56,6 +56,15 @@ pub enum Command {
     },
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people reading a terminal or `journalctl`.
+    Text,
+    /// One JSON object per line, for log collectors (Loki, Elasticsearch, journald's JSON).
+    Json,
+}
+
 /// When the nightly backup runs: a time of day, or never.
 #[derive(Debug, Clone, Copy)]
 pub struct Nightly(pub Option<chrono::NaiveTime>);
@@ -141,6 +150,11 @@ pub struct Config {
     /// How many weeks' backups it keeps besides: the newest of each of the last N weeks.
     #[arg(long, env = "NGOSO_BACKUP_KEEP_WEEKLY", default_value_t = 4)]
     pub backup_keep_weekly: u16,
+
+    /// How log lines are written to standard error: `text`, or `json` for a log collector.
+    /// `RUST_LOG` filters them (default `info,sqlx=warn`).
+    #[arg(long, env = "NGOSO_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     /// The built web app (`app/build.sh`'s output) to serve at `/`.
     #[arg(long, env = "NGOSO_DIST", default_value = "dist")]

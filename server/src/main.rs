@@ -1,7 +1,7 @@
 use anyhow::Context;
 use clap::Parser;
 use server::backup::{self, Backups, Target};
-use server::config::{Cli, Command, Config, Nightly};
+use server::config::{Cli, Command, Config, LogFormat, Nightly};
 use server::embedded_pg::EmbeddedPostgres;
 use server::{AppState, demo};
 use sqlx::PgPool;
@@ -10,13 +10,16 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    match cli.config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Database => database(cli.config).await,

@@ -131,3 +131,33 @@ async fn a_restore_over_data_is_refused_unless_forced(db: PgPool) {
     assert_counts_match_a_recount(&restored).await;
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[sqlx::test(migrations = false)]
+async fn with_json_logs_every_line_is_a_json_object(db: PgPool) {
+    crate::common::app(db.clone()).await;
+    let dir = scratch();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
+        .args([
+            "--database-url",
+            &database_url(&db).await,
+            "--log-format",
+            "json",
+        ])
+        .args(["--backup-dir", dir.to_str().unwrap(), "backup"])
+        .env("RUST_LOG", "info")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let taken = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "backup taken")
+        .expect("the backup's line");
+    assert_eq!(taken["level"], "INFO");
+    assert_eq!(taken["fields"]["why"], "asked for");
+    std::fs::remove_dir_all(dir).unwrap();
+}
