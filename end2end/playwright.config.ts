@@ -44,6 +44,10 @@ export default defineConfig<ClockOptions>({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
+  // Once more before a failure counts, and reported as "flaky" when the second try passes:
+  // the team-leader assignment journey has failed in 1 of about 8 runs at the calendar's
+  // edges in a whole suite, never alone (see the tracker); a real fault fails twice.
+  retries: 1,
   reporter: [["list"]],
   use: {
     locale: "vi-VN",
