@@ -130,6 +130,7 @@ impl EmbeddedPostgres {
             }
         }
         stop_leftover(&bin, &dir, &owner).await;
+        remove_stale_lock(&dir);
 
         let _ = std::fs::remove_file(dir.join("server.log"));
         let mut child = spawn_postgres(&bin, &dir, owner)?;
@@ -401,12 +402,26 @@ async fn stop_leftover(bin: &Path, dir: &Path, owner: &ClusterOwner) {
         .await;
 }
 
-/// The process of the `postgres` running on the cluster in `dir`, if one is. A stale
-/// `postmaster.pid` names none: postgres replaces it itself when it starts.
+/// The process of the `postgres` running on the cluster in `dir`, if one is.
 fn postmaster_pid(dir: &Path) -> Option<i32> {
     let pid_file = std::fs::read_to_string(dir.join("postmaster.pid")).ok()?;
     let pid = pid_file.lines().next()?.trim().parse::<i32>().ok()?;
-    kill(Pid::from_raw(pid), None).is_ok().then_some(pid)
+    let alive = kill(Pid::from_raw(pid), None).is_ok();
+    let postgres = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .is_ok_and(|comm| comm.trim() == "postgres");
+    (alive && postgres).then_some(pid)
+}
+
+/// A `postmaster.pid` left by a crash names a process that is gone, which postgres sees
+/// itself; but after a restart of the machine the number may belong to another process, and
+/// postgres then refuses to start ("lock file already exists"). With no postgres of its own
+/// running, the file is removed.
+fn remove_stale_lock(dir: &Path) {
+    let file = dir.join("postmaster.pid");
+    if file.exists() && postmaster_pid(dir).is_none() {
+        tracing::warn!("removing the postmaster.pid an earlier crash left behind");
+        let _ = std::fs::remove_file(file);
+    }
 }
 
 /// The directory holding `initdb` and `postgres`: `PATH` first, then Debian's layout with

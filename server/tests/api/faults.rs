@@ -138,3 +138,37 @@ async fn postgres_killed_under_load_answers_503_comes_back_and_keeps_every_ackno
     drop(served);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_lock_file_left_by_a_crash_does_not_stop_the_next_start() {
+    let dir = scratch();
+    let served = Served::embedded(&dir, &[]).await;
+    let lock = dir.join("postgres/postmaster.pid");
+    let left = std::fs::read_to_string(&lock).unwrap();
+    drop(served);
+    assert!(!lock.exists(), "a clean stop removes it");
+
+    // As after a crash and a restart of the machine: the file is back, and the process it
+    // names is now another program of the cluster's user (one of another user's would be
+    // told apart by postgres itself: it may not signal it).
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    let owner = std::fs::metadata(dir.join("postgres")).unwrap();
+    let mut other = std::process::Command::new("sleep")
+        .arg("120")
+        .uid(owner.uid())
+        .gid(owner.gid())
+        .spawn()
+        .unwrap();
+    let (_, rest) = left.split_once('\n').unwrap();
+    std::fs::write(&lock, format!("{}\n{rest}", other.id())).unwrap();
+    let served = Served::embedded(&dir, &[]).await;
+    let answer = reqwest::get(format!("{}/api/v1/health", served.base))
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
+    drop(served);
+    other.kill().unwrap();
+    other.wait().unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
+}
