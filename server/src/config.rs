@@ -169,11 +169,27 @@ impl Config {
             .unwrap_or_else(|| self.data_dir.join("backups"))
     }
 
-    pub fn keep(&self) -> crate::backup::Keep {
-        crate::backup::Keep {
-            daily: self.backup_keep_daily.into(),
-            weekly: self.backup_keep_weekly.into(),
+    /// The server's backups of `target`: in its folder, kept as configured.
+    pub fn backups(&self, target: crate::backup::Target) -> crate::backup::Backups {
+        crate::backup::Backups {
+            dir: self.backup_dir(),
+            target,
+            keep: crate::backup::Keep {
+                daily: self.backup_keep_daily.into(),
+                weekly: self.backup_keep_weekly.into(),
+            },
         }
+    }
+
+    /// With `--database-url`: the database as its owner, who migrates, backs up and restores
+    /// (the one role, without `--owner-database-url`).
+    pub fn external_owner(&self) -> anyhow::Result<Option<crate::backup::Target>> {
+        self.database_url
+            .as_deref()
+            .map(|url| {
+                crate::backup::Target::from_url(self.owner_database_url.as_deref().unwrap_or(url))
+            })
+            .transpose()
     }
 
     pub fn settings(&self) -> anyhow::Result<crate::Settings> {

@@ -37,9 +37,8 @@ async fn backup_target(
     config: &Config,
     serving: impl FnOnce(&std::path::Path) -> anyhow::Result<()>,
 ) -> anyhow::Result<(Target, Option<EmbeddedPostgres>)> {
-    if let Some(url) = &config.database_url {
-        let owner = config.owner_database_url.as_deref().unwrap_or(url);
-        return Ok((Target::from_url(owner)?, None));
+    if let Some(owner) = config.external_owner()? {
+        return Ok((owner, None));
     }
     let dir = config.data_dir.join("postgres");
     if let Some(target) = EmbeddedPostgres::serving(&dir)? {
@@ -57,14 +56,7 @@ async fn backup(config: Config, to: Option<std::path::PathBuf>) -> anyhow::Resul
     let (target, embedded) = backup_target(&config, |_| Ok(())).await?;
     let result = match to {
         Some(dir) => backup::dump(&target, &dir, now).await,
-        None => {
-            let backups = Backups {
-                dir: config.backup_dir(),
-                target,
-                keep: config.keep(),
-            };
-            backups.take(now, "asked for").await
-        }
+        None => config.backups(target).take(now, "asked for").await,
     };
     if let Some(pg) = embedded {
         pg.stop().await;
@@ -130,16 +122,13 @@ async fn open_database(
             .await
             .context("cannot connect to PostgreSQL")
     };
-    let target = match (&embedded, &config.database_url) {
-        (Some(pg), _) => pg.target()?,
-        (None, Some(url)) => Target::from_url(config.owner_database_url.as_deref().unwrap_or(url))?,
-        (None, None) => unreachable!("no URL means the embedded cluster"),
+    let target = match &embedded {
+        Some(pg) => pg.target()?,
+        None => config
+            .external_owner()?
+            .expect("without the embedded cluster, a URL"),
     };
-    let backups = Backups {
-        dir: config.backup_dir(),
-        target,
-        keep: config.keep(),
-    };
+    let backups = config.backups(target);
     let migrate = async |db: &PgPool| -> anyhow::Result<()> {
         if let Some((from, to)) = server::upgrade_pending(db).await? {
             let why = format!("before migrating from {from} to {to}");
