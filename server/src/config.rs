@@ -1,6 +1,6 @@
 //! The server's configuration: command-line flags, each also settable by environment variable.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::Parser;
@@ -110,6 +110,30 @@ pub struct Config {
     #[arg(long, env = "NGOSO_DEMO")]
     pub demo: bool,
 
+    /// Serve HTTPS with this certificate chain (PEM), e.g. certbot's `fullchain.pem`. When the
+    /// file changes (a renewal), the server loads it again without a restart.
+    #[arg(long, env = "NGOSO_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The certificate's private key (PEM), e.g. certbot's `privkey.pem`.
+    #[arg(long, env = "NGOSO_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// With `--tls-cert`: also listen for plain HTTP on this port (e.g. 80), and send every
+    /// request there on to the https address.
+    #[arg(long, env = "NGOSO_REDIRECT_PORT", requires = "tls_cert")]
+    pub redirect_port: Option<u16>,
+
+    /// Serve Prometheus metrics at `/metrics` on this address, e.g. `127.0.0.1:9187`. Off
+    /// unless given; keep it off the public network.
+    #[arg(long, env = "NGOSO_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// On SIGTERM, how many seconds the requests already in flight (a phone's sync, an
+    /// import) may take to finish before their connections are closed and PostgreSQL stops.
+    #[arg(long, env = "NGOSO_DRAIN_SECONDS", default_value_t = 20)]
+    pub drain_seconds: u16,
+
     /// The address people open, e.g. `https://ngoso.phudien.gov.vn`. When it is https, cookies
     /// are Secure with the `__Host-` prefix and responses carry HSTS.
     #[arg(long, env = "NGOSO_PUBLIC_URL")]
@@ -162,6 +186,14 @@ pub struct Config {
 }
 
 impl Config {
+    /// `--tls-cert` and `--tls-key`, given together.
+    pub fn tls(&self) -> Option<crate::serving::Tls> {
+        Some(crate::serving::Tls {
+            cert: self.tls_cert.clone()?,
+            key: self.tls_key.clone()?,
+        })
+    }
+
     /// The folder of the server's backups.
     pub fn backup_dir(&self) -> PathBuf {
         self.backup_dir
@@ -194,10 +226,11 @@ impl Config {
 
     pub fn settings(&self) -> anyhow::Result<crate::Settings> {
         Ok(crate::Settings {
-            secure_cookies: self
-                .public_url
-                .as_deref()
-                .is_some_and(|u| u.starts_with("https://")),
+            secure_cookies: self.tls_cert.is_some()
+                || self
+                    .public_url
+                    .as_deref()
+                    .is_some_and(|u| u.starts_with("https://")),
             public_url: self.public_url.clone(),
             behind_proxy: self.behind_proxy,
             demo: self.demo,

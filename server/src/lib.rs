@@ -17,11 +17,13 @@ pub mod erasure;
 pub mod error;
 pub mod headers;
 pub mod limits;
+pub mod metrics;
 pub mod parsing;
 pub mod record;
 pub mod reference;
 pub mod register;
 pub mod roles;
+pub mod serving;
 pub mod web;
 pub mod workers;
 
@@ -140,6 +142,7 @@ pub fn router(state: AppState) -> Router {
             security,
             headers::apply,
         ))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 

@@ -3,6 +3,7 @@ use clap::Parser;
 use server::backup::{self, Backups, Target};
 use server::config::{Cli, Command, Config, LogFormat, Nightly};
 use server::embedded_pg::EmbeddedPostgres;
+use server::serving::Listeners;
 use server::{AppState, demo};
 use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -156,12 +157,32 @@ async fn open_database(
     }
 }
 
+/// A listener on `bind:port`, or an error naming it.
+async fn listen(bind: std::net::IpAddr, port: u16) -> anyhow::Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind((bind, port))
+        .await
+        .with_context(|| format!("cannot listen on {bind}:{port}"))
+}
+
 async fn serve(config: Config) -> anyhow::Result<()> {
     let mut settings = config.settings()?;
-    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+    // Every file and port is checked before the database starts, so a mistake in them is
+    // reported at once.
+    let tls = match config.tls() {
+        Some(files) => Some((files.load().await?, files)),
+        None => None,
+    };
+    let listener = listen(config.bind, config.port).await?;
+    let redirect = match config.redirect_port {
+        Some(port) => Some(listen(config.bind, port).await?),
+        None => None,
+    };
+    let metrics = match config.metrics_addr {
+        Some(addr) => Some(listen(addr.ip(), addr.port()).await?),
+        None => None,
+    };
     let address = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     if settings.public_url.is_none() {
         // Links and QR codes never follow a request's Host header, which whoever sends the
         // request chooses; without --public-url they name the address served on.
@@ -171,8 +192,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                  {address}, which phones cannot open"
             );
         }
-        settings.public_url = Some(format!("http://{address}"));
+        settings.public_url = Some(format!("{scheme}://{address}"));
     }
+    let public_url = settings.public_url.clone().unwrap_or_default();
+    let recorder = metrics
+        .as_ref()
+        .map(|_| server::metrics::install())
+        .transpose()?;
     let (embedded, db, backups) = open_database(&config).await?;
     if let Nightly(Some(at)) = config.backup_at {
         tokio::spawn(backups.nightly(settings.clock.clone(), at));
@@ -193,21 +219,52 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::spawn(server::housekeeping(state.clone()));
     tokio::spawn(server::limits::housekeeping(state.limits.clone()));
     state.load_tile_origins().await?;
+    let scrape = recorder.map(|handle| server::metrics::Scrape {
+        handle,
+        db: db.clone(),
+        backup_dir: state.config.backup_dir.clone(),
+        clock: state.config.clock.clone(),
+    });
     let app = server::router(state);
-    tracing::info!("Ngõ Số is serving http://{address}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
 
+    let listeners = Listeners::default();
+    let mut serving = tokio::task::JoinSet::new();
+    let rustls = tls.map(|(rustls, files)| {
+        tokio::spawn(files.reload_on_change(rustls.clone(), CERTIFICATE_CHECK));
+        rustls
+    });
+    serving.spawn(listeners.clone().serve(listener, rustls, app));
+    if let Some(listener) = redirect {
+        let app = server::serving::redirect_to(&public_url);
+        serving.spawn(listeners.clone().serve(listener, None, app));
+    }
+    if let (Some(listener), Some(scrape)) = (metrics, scrape) {
+        let app = server::metrics::router(scrape);
+        serving.spawn(listeners.clone().serve(listener, None, app));
+    }
+    tracing::info!("Ngõ Số is serving {scheme}://{address}");
+    let stopped = tokio::select! {
+        () = shutdown_signal() => Ok(()),
+        Some(ended) = serving.join_next() => match ended {
+            Ok(Ok(())) => Err(anyhow::anyhow!("a listener stopped by itself")),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(e.into()),
+        },
+    };
+    listeners.drain(std::time::Duration::from_secs(config.drain_seconds.into()));
+    while let Some(ended) = serving.join_next().await {
+        ended??;
+    }
+    tracing::info!("requests in flight are done");
     db.close().await;
     if let Some(pg) = embedded {
         pg.stop().await;
     }
-    Ok(())
+    stopped
 }
+
+/// How often the TLS certificate's files are looked at for a renewal: two `stat`s.
+const CERTIFICATE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `ngo-so create-admin`: the first account of a fresh install.
 async fn create_admin(config: Config, ward: i32, phone: &str, name: &str) -> anyhow::Result<()> {

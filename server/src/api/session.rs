@@ -108,6 +108,7 @@ async fn sign_in(
         None => throttle::Buckets::untrusted(&phone, address),
     };
     if let Err(wait) = throttle::attempt(&state.db, &buckets).await? {
+        crate::metrics::sign_in_failed("throttled");
         return Err(Error::TooManyAttempts(wait));
     }
     let user = auth
@@ -118,6 +119,7 @@ async fn sign_in(
         .await
         .map_err(|e| Error::Internal(anyhow::anyhow!("{e:?}")))?;
     let Some(user) = user else {
+        crate::metrics::sign_in_failed("wrong_credentials");
         return Err(Error::WrongCredentials);
     };
     throttle::succeeded(&state.db, &buckets).await?;

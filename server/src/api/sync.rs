@@ -98,6 +98,7 @@ async fn sync_visits(
         })
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| Error::Internal(anyhow::anyhow!("an outcome per visit")))?;
+    crate::metrics::sync_batch(outcomes.iter().map(|o| o.status.as_str()));
     Ok(Json(outcomes))
 }
 

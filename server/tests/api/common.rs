@@ -486,6 +486,7 @@ pub async fn volunteer(db: PgPool) -> (TestApp, Fixture) {
 /// whole process shows (its memory, its answers while it is flooded). Stopped when dropped.
 pub struct Served {
     pub base: String,
+    pub port: u16,
     child: std::process::Child,
 }
 
@@ -493,21 +494,25 @@ impl Served {
     /// Starts `ngo-so` on `db` with `args` added, and waits until it answers `/health`.
     pub async fn start(db: &PgPool, args: &[&str]) -> Served {
         let url = database_url(db).await;
-        Self::spawn(&[&["--database-url", &url], args].concat()).await
+        Self::spawn(&[&["--database-url", &url], args].concat())
+            .ready()
+            .await
     }
 
     /// Starts `ngo-so` on an embedded cluster of its own in `data_dir`, as a ward runs it.
     pub async fn embedded(data_dir: &std::path::Path, args: &[&str]) -> Served {
-        let dir = data_dir.to_str().unwrap();
-        Self::spawn(&[&["--data-dir", dir], args].concat()).await
+        Self::embedded_starting(data_dir, args).ready().await
     }
 
-    async fn spawn(args: &[&str]) -> Served {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+    /// The same, without waiting for it to answer: for a server that does not answer plain
+    /// HTTP on its port.
+    pub fn embedded_starting(data_dir: &std::path::Path, args: &[&str]) -> Served {
+        let dir = data_dir.to_str().unwrap();
+        Self::spawn(&[&["--data-dir", dir], args].concat())
+    }
+
+    fn spawn(args: &[&str]) -> Served {
+        let port = free_port();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_ngo-so"))
             .args(["--port", &port.to_string()])
             .arg("--dist")
@@ -518,25 +523,60 @@ impl Served {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("the server binary starts");
-        let served = Served {
+        Served {
             base: format!("http://127.0.0.1:{port}"),
+            port,
             child,
-        };
+        }
+    }
+
+    /// Waits until it answers `/health`.
+    async fn ready(self) -> Served {
         for _ in 0..600 {
-            if reqwest::get(format!("{}/api/v1/health", served.base))
+            if reqwest::get(format!("{}/api/v1/health", self.base))
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
-                return served;
+                return self;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         panic!("the server did not answer /health within a minute");
     }
 
+    /// The server's process.
+    pub fn pid(&self) -> nix::unistd::Pid {
+        nix::unistd::Pid::from_raw(self.child.id() as i32)
+    }
+
+    /// Waits for the process to end by itself, for at most `within`: its exit status.
+    pub async fn exited(&mut self, within: std::time::Duration) -> std::process::ExitStatus {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server still runs after {within:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
     /// A client signed in as the demo account with this phone number (the server runs with
     /// `--demo`).
     pub async fn signed_in(&self, phone: &str) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("cookie", self.cookie(phone).await.parse().unwrap());
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .unwrap()
+    }
+
+    /// The session cookie of the demo account with this phone number, signed in.
+    pub async fn cookie(&self, phone: &str) -> String {
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/session", self.base))
             .header("content-type", "application/json")
@@ -545,12 +585,7 @@ impl Served {
             .await
             .unwrap();
         assert!(res.status().is_success(), "{}", res.status());
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert("cookie", cookies(res.headers()).unwrap().parse().unwrap());
-        reqwest::Client::builder()
-            .default_headers(headers)
-            .build()
-            .unwrap()
+        cookies(res.headers()).unwrap()
     }
 
     /// The most memory the process has held so far (its peak resident set), in bytes.
@@ -567,10 +602,82 @@ impl Served {
 
 impl Drop for Served {
     fn drop(&mut self) {
-        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
-        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        let _ = nix::sys::signal::kill(self.pid(), nix::sys::signal::Signal::SIGTERM);
         let _ = self.child.wait();
     }
+}
+
+/// The database of an embedded cluster in `data_dir` (`ngo-so --data-dir`), as its owner,
+/// beside the server.
+pub async fn cluster(data_dir: &std::path::Path) -> PgPool {
+    let dir = data_dir.join("postgres").canonicalize().unwrap();
+    let passwords = std::fs::read_to_string(dir.with_extension("passwords")).unwrap();
+    let owner = passwords
+        .lines()
+        .find_map(|l| l.strip_prefix("postgres:"))
+        .unwrap()
+        .to_owned();
+    PgPool::connect_with(
+        sqlx::postgres::PgConnectOptions::new()
+            .socket(&dir)
+            .username("postgres")
+            .password(&owner)
+            .database("ngoso"),
+    )
+    .await
+    .unwrap()
+}
+
+/// A door of the demo ward, on the real clock: a household, a member of its TDP's team, a
+/// resident and a skill, for visits to a served binary.
+pub struct Door {
+    pub household: Uuid,
+    pub member: Uuid,
+    pub resident: Uuid,
+    pub skill: Uuid,
+}
+
+impl Door {
+    pub async fn first(db: &PgPool) -> Door {
+        let (household, member, resident, skill) = sqlx::query_as(
+            "select h.id, m.id, r.id,
+                 (select s.id from skills s where s.ward_code = t.ward_code order by s.code limit 1)
+             from households h join tdps t on t.id = h.tdp_id
+                 join team_members m on m.tdp_id = h.tdp_id
+                 join residents r on r.household_id = h.id
+             where t.ward_code = $1
+             order by h.id limit 1",
+        )
+        .bind(WARD)
+        .fetch_one(db)
+        .await
+        .unwrap();
+        Door {
+            household,
+            member,
+            resident,
+            skill,
+        }
+    }
+
+    /// A visit today, with this id, in which the resident achieved the skill.
+    pub fn visit(&self, id: Uuid) -> Value {
+        json!({
+            "id": id, "household_id": self.household,
+            "visited_on": domain::time::day(chrono::Utc::now()),
+            "volunteer_ids": [self.member], "satisfaction": 5, "note": "",
+            "help": [{ "resident_id": self.resident, "skill_id": self.skill, "outcome": "achieved" }],
+        })
+    }
+}
+
+/// A TCP port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The counts the dashboard reads, recounted from the records themselves.

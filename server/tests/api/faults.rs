@@ -2,55 +2,19 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::json;
-use sqlx::PgPool;
-use sqlx::postgres::PgConnectOptions;
 use uuid::Uuid;
 
-use crate::common::{Served, WARD, scratch};
-
-/// The embedded cluster's database, as its owner, beside the server.
-async fn cluster(data_dir: &std::path::Path) -> PgPool {
-    let dir = data_dir.join("postgres").canonicalize().unwrap();
-    let passwords = std::fs::read_to_string(dir.with_extension("passwords")).unwrap();
-    let owner = passwords
-        .lines()
-        .find_map(|l| l.strip_prefix("postgres:"))
-        .unwrap()
-        .to_owned();
-    PgPool::connect_with(
-        PgConnectOptions::new()
-            .socket(&dir)
-            .username("postgres")
-            .password(&owner)
-            .database("ngoso"),
-    )
-    .await
-    .unwrap()
-}
+use crate::common::{Door, Served, WARD, cluster, scratch};
 
 #[tokio::test]
 async fn postgres_killed_under_load_answers_503_comes_back_and_keeps_every_acknowledged_visit() {
     let dir = scratch();
     let served = Served::embedded(&dir, &["--demo"]).await;
     let db = cluster(&dir).await;
-    let (household, member, resident, skill): (Uuid, Uuid, Uuid, Uuid) = sqlx::query_as(
-        "select h.id, m.id, r.id, (select id from skills order by code limit 1)
-         from households h join team_members m on m.tdp_id = h.tdp_id
-             join residents r on r.household_id = h.id
-         order by h.id limit 1",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
+    let door = Door::first(&db).await;
     let admin = served.signed_in("0900619001").await;
-    let today = domain::time::day(chrono::Utc::now());
     let record = async |id: Uuid| {
-        let visit = json!({
-            "id": id, "household_id": household, "visited_on": today,
-            "volunteer_ids": [member], "satisfaction": 5, "note": "",
-            "help": [{ "resident_id": resident, "skill_id": skill, "outcome": "achieved" }],
-        });
+        let visit = door.visit(id);
         let answer = admin
             .post(format!("{}/api/v1/wards/{WARD}/visits", served.base))
             .header("content-type", "application/json")

@@ -22,6 +22,7 @@ mod markets;
 mod models;
 mod register;
 mod residents;
+mod serving;
 mod sessions;
 mod sync;
 mod system;
