@@ -136,3 +136,132 @@ async fn a_lock_file_left_by_a_crash_does_not_stop_the_next_start() {
     other.wait().unwrap();
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// A small tmpfs mounted at a folder, standing for a data disk: unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(dir: &std::path::Path, megabytes: u32) -> SmallDisk {
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m,mode=0755")])
+            .arg("ngoso-test-disk")
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(mounted.success(), "could not mount a tmpfs at {dir:?}");
+        SmallDisk(dir.to_owned())
+    }
+
+    /// Writes a file over all the space left: the disk is then full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.0.join("filler");
+        let mut file = std::fs::File::create(&path).unwrap();
+        for chunk in [1 << 20, 4096] {
+            let zeros = vec![0u8; chunk];
+            while file.write_all(&zeros).is_ok() {}
+        }
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("--lazy")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_503_to_writes_keeps_reads_and_recovers_once_space_returns() {
+    if !nix::unistd::geteuid().is_root() {
+        // Mounting the small disk takes root, which the suite has in CI.
+        eprintln!("skipped: mounting a tmpfs needs root");
+        return;
+    }
+    let dir = scratch();
+    // The demo ward's cluster takes about 245 MB.
+    let disk = SmallDisk::mount(&dir, 320);
+    let served = Served::embedded(&dir, &["--demo", "--backup-at", "off"]).await;
+    let db = cluster(&dir).await;
+    let door = Door::first(&db).await;
+    let admin = served.signed_in("0900619001").await;
+    let record = async |id: Uuid| {
+        let answer = admin
+            .post(format!("{}/api/v1/wards/{WARD}/visits", served.base))
+            .header("content-type", "application/json")
+            .body(door.visit(id).to_string())
+            .send()
+            .await
+            .unwrap();
+        (answer.status().as_u16(), answer.text().await.unwrap())
+    };
+    let read = async || {
+        admin
+            .get(format!(
+                "{}/api/v1/households/{}",
+                served.base, door.household
+            ))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let mut acknowledged = Vec::new();
+    let id = Uuid::now_v7();
+    assert_eq!(record(id).await.0, 201);
+    acknowledged.push(id);
+
+    let filler = disk.fill();
+    // Visits fill the tables' last pages, then one needs a new page, which the disk refuses.
+    let mut refused = None;
+    for _ in 0..2000 {
+        let id = Uuid::now_v7();
+        match record(id).await {
+            (201, _) => acknowledged.push(id),
+            (503, body) => {
+                refused = Some(body);
+                break;
+            }
+            answer => panic!("neither stored nor 503 on a full disk: {answer:?}"),
+        }
+    }
+    let refused = refused.expect("2000 visits were stored on a full disk");
+    assert!(refused.contains("\"code\":\"unavailable\""), "{refused}");
+    // Reading goes on.
+    assert_eq!(read().await, 200);
+    assert_eq!(record(Uuid::now_v7()).await.0, 503, "writes stay refused");
+
+    // Space is back: the next write is stored, without a restart.
+    std::fs::remove_file(filler).unwrap();
+    let id = Uuid::now_v7();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match record(id).await {
+            (201, _) => break,
+            (503, _) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(500)).await
+            }
+            answer => panic!("not stored once space returned: {answer:?}"),
+        }
+    }
+    acknowledged.push(id);
+    assert_eq!(read().await, 200);
+    let kept: i64 = sqlx::query_scalar("select count(*) from visits where id = any($1)")
+        .bind(&acknowledged)
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        acknowledged.len() as i64,
+        "an acknowledged visit was lost"
+    );
+    db.close().await;
+    drop(served);
+    drop(disk);
+    std::fs::remove_dir_all(dir).unwrap();
+}
