@@ -18,18 +18,22 @@ const perAddress = "--anonymous-per-minute 100000";
 // Their servers listen from 3111 on: offline.spec.ts stops and starts one of its own on 3101.
 const edgePort = (i: number) => port + 11 + i;
 
+// Each server logs at debug level into target/e2e-logs/<data>.log, which `./x test` then searches
+// for every name, phone number, address and token the server's database holds: none may be there.
+export const serverLog = { RUST_LOG: "debug", dir: "../target/e2e-logs" };
+
 const server = (port: number, data: string, env: Record<string, string> = {}) => ({
   command:
-    `rm -rf ../target/${data} && exec ../target/debug/ngo-so --demo --data-dir ../target/${data} --dist ../dist --port ${port} ${perAddress}`,
+    `rm -rf ../target/${data} && mkdir -p ${serverLog.dir} && exec ../target/debug/ngo-so --demo ` +
+    `--data-dir ../target/${data} --dist ../dist --port ${port} ${perAddress} 2>${serverLog.dir}/${data}.log`,
   url: `http://127.0.0.1:${port}/api/v1/health`,
-  env,
+  env: { RUST_LOG: serverLog.RUST_LOG, ...env },
   timeout: 180_000,
   reuseExistingServer: false,
   // Asked to stop rather than killed, so the server stops its PostgreSQL too: one left
   // running would remove the next run's socket when it notices its data directory is gone.
   gracefulShutdown: { signal: "SIGTERM" as const, timeout: 15_000 },
   stdout: "ignore" as const,
-  stderr: "pipe" as const,
 });
 
 // Every test at the real time, on the server whose data the benches measure too.

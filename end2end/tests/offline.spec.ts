@@ -1,8 +1,10 @@
 import { Page } from "@playwright/test";
 import { test, expect, vietnamDay } from "./clock";
 import { spawn, ChildProcess } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
 import { once } from "node:events";
 import { PASSWORD, PHONES, signInAs } from "./accounts";
+import { serverLog } from "../playwright.config";
 
 // A volunteer in an alley with no signal: the app opens from the service worker, pages read
 // what the phone keeps, visits wait in the outbox, and reach the server once each.
@@ -163,10 +165,14 @@ const RESTART_PORT = 3101;
 const restartURL = `http://127.0.0.1:${RESTART_PORT}`;
 
 function startServer(): ChildProcess {
+  mkdirSync(serverLog.dir, { recursive: true });
   return spawn(
     "../target/debug/ngo-so",
     ["--demo", "--data-dir", "../target/e2e-restart", "--dist", "../dist", "--port", String(RESTART_PORT)],
-    { stdio: "ignore" },
+    {
+      stdio: ["ignore", "ignore", openSync(`${serverLog.dir}/e2e-restart.log`, "a")],
+      env: { ...process.env, RUST_LOG: serverLog.RUST_LOG },
+    },
   );
 }
 

@@ -72,7 +72,7 @@ impl From<PgPool> for Backend {
 }
 
 /// A signed-in person with the roles they hold.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct User {
     pub id: Uuid,
     pub phone: String,
@@ -81,6 +81,17 @@ pub struct User {
     /// Changes when the password changes or the sessions are ended: every session holding the
     /// old value is over.
     auth_hash: Vec<u8>,
+}
+
+/// The account by its id only: axum-login logs the user it authenticates (at debug level), and
+/// no log line may hold a phone number, a name or the password's hash.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("grants", &self.grants)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AuthUser for User {
@@ -493,5 +504,26 @@ impl FromRequestParts<AppState> for ClientAddress {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    #[test]
+    fn a_user_in_a_log_line_is_its_id_and_roles() {
+        let user = super::User {
+            id: Uuid::nil(),
+            phone: "0912345678".into(),
+            full_name: "Nguyễn Văn An".into(),
+            grants: Vec::new(),
+            auth_hash: vec![201, 202, 203],
+        };
+        let logged = format!("{user:?}");
+        assert!(logged.contains(&Uuid::nil().to_string()), "{logged}");
+        for kept_out in ["0912345678", "Nguyễn", "201, 202"] {
+            assert!(!logged.contains(kept_out), "{logged}");
+        }
     }
 }
