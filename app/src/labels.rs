@@ -58,6 +58,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::ControlCharacters => t_string!(i18n, fields.control_characters),
         FieldCode::ConsentRequired => t_string!(i18n, fields.consent_required),
         FieldCode::ConsentWithdrawn => t_string!(i18n, fields.consent_withdrawn),
+        FieldCode::Voided => t_string!(i18n, fields.voided),
     }
 }
 

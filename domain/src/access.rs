@@ -111,9 +111,36 @@ impl Reach {
     }
 }
 
+/// How long the person who recorded a visit may still void it. Its TDP's team leader, and the
+/// ward's admin, may at any time.
+pub const VISIT_VOIDABLE_DAYS: i64 = 7;
+
+/// Whether someone may void a visit: they manage its TDP's team (team leader, ward admin), or
+/// they recorded it themselves no more than [`VISIT_VOIDABLE_DAYS`] days ago.
+pub fn may_void_visit(
+    manages_team: bool,
+    recorded_it: bool,
+    recorded_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    manages_team
+        || (recorded_it && now - recorded_at <= chrono::TimeDelta::days(VISIT_VOIDABLE_DAYS))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visit_is_voided_by_its_recorder_for_a_week_and_by_the_team_leader_always() {
+        let recorded = "2026-12-01T03:00:00Z".parse().unwrap();
+        let after = |days| recorded + chrono::TimeDelta::days(days);
+        let second = chrono::TimeDelta::seconds(1);
+        assert!(may_void_visit(false, true, recorded, after(7)));
+        assert!(!may_void_visit(false, true, recorded, after(7) + second));
+        assert!(!may_void_visit(false, false, recorded, after(0)));
+        assert!(may_void_visit(true, false, recorded, after(400)));
+    }
 
     fn grant(ward: i32, role: Role, tdp: Option<Uuid>) -> Grant {
         Grant {

@@ -126,6 +126,8 @@ pub enum FieldCode {
     /// A new record (visit help, attendance, a mentor, a skill) for a resident who withdrew
     /// their consent or whose data was erased.
     ConsentWithdrawn,
+    /// A visit sent again (from a phone's outbox) after its team leader voided it.
+    Voided,
 }
 }
 
@@ -186,6 +188,10 @@ impl FieldCode {
             }
             Self::ConsentWithdrawn => {
                 "Người này đã rút lại sự đồng ý: không ghi thêm thông tin nào về họ."
+            }
+            Self::Voided => {
+                "Lượt thăm này đã bị tổ trưởng hủy (ghi nhầm hộ hoặc không diễn ra), nên không \
+                 ghi lại được. Nếu cần, hãy ghi một lượt thăm mới."
             }
         }
     }

@@ -162,6 +162,7 @@ pub const BOUNDS: &[(&str, &str, Bound)] = &[
     ("NewComment", "text", text(NOTE_MAX)),
     ("TicketStatusChange", "note", optional_text(NOTE_MAX)),
     ("NewVisit", "note", optional_text(NOTE_MAX)),
+    ("VoidVisit", "reason", text(NOTE_MAX)),
     ("NewVisit", "satisfaction", Bound::Int { min: 1, max: 5 }),
 ];
 
@@ -695,9 +696,31 @@ pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> 
     e.finish()
 }
 
+/// Why a visit is voided: required, and like every note, no identity number.
+pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.free_text("reason", &v.reason, NOTE_MAX, true);
+    e.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_visit_is_voided_with_a_reason_that_names_no_identity_number() {
+        let void = |reason: &str| {
+            codes(void_visit(&crate::api::VoidVisit {
+                reason: reason.into(),
+            }))
+        };
+        assert_eq!(void("Ghi nhầm hộ"), []);
+        assert_eq!(void("  "), [("reason".into(), FieldCode::Required)]);
+        assert_eq!(
+            void("nhầm CCCD 001085012345"),
+            [("reason".into(), FieldCode::IdNumber)]
+        );
+    }
     use crate::api::{Gender, HelpItem, SkillStatus};
     use uuid::Uuid;
 

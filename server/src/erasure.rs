@@ -5,7 +5,8 @@
 //! - their name, and their birth year beyond the bucket the counts need (`birth_bucket`);
 //! - the household's head's name, when they were the head;
 //! - the household's address and location, when nobody else is left in it;
-//! - the notes and texts that name them: visit notes, tickets about them, kept sync conflicts;
+//! - the notes and texts that name them: visit notes, tickets about them, kept sync conflicts,
+//!   and what the household's voided visits said;
 //! - the audit log's values about their records, or holding their name (who changed which
 //!   record and when stays).
 //!
@@ -104,8 +105,17 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         })
         .map(|t| t.id)
         .collect();
+    // The household's voided visits are gone from `visits`, but their audit entries keep what
+    // they said, whom they helped included.
+    let voided = sqlx::query_scalar!(
+        "select id from voided_visits where household_id = $1",
+        r.household_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
     let mut records: Vec<String> = vec![id.to_string()];
     records.extend(notes.iter().map(Uuid::to_string));
+    records.extend(voided.iter().map(Uuid::to_string));
     records.extend(tickets.iter().map(Uuid::to_string));
     if !others {
         records.push(r.household_id.to_string());

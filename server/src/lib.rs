@@ -10,6 +10,7 @@ pub mod boundaries;
 pub mod catalogue;
 pub mod clock;
 pub mod config;
+pub mod corrections;
 pub mod db;
 pub mod demo;
 pub mod embedded_pg;

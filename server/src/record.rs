@@ -100,11 +100,22 @@ pub async fn record(
     let mut conflicts = Vec::new();
 
     let stored = stored(&mut *db, &ids).await?;
+    // A voided visit that a phone's outbox sends again stays voided.
+    let voided: HashSet<Uuid> =
+        sqlx::query_scalar!("select id from voided_visits where id = any($1)", &ids)
+            .fetch_all(&mut **db)
+            .await?
+            .into_iter()
+            .collect();
     let mut first_copy: HashMap<Uuid, usize> = HashMap::new();
     let mut candidates = Vec::new();
     let today = domain::time::day(now);
     for (index, item) in incoming.into_iter().enumerate() {
         let id = ids[index];
+        if voided.contains(&id) {
+            outcomes[index] = Some(Err(Error::field("id", FieldCode::Voided)));
+            continue;
+        }
         if let Some(s) = stored.get(&id) {
             outcomes[index] = Some(judge(access, code, id, s, &requests[index], &mut conflicts));
             continue;

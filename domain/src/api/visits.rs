@@ -42,6 +42,18 @@ schema! {
         pub recorded_at: DateTime<Utc>,
     }
 
+    /// Why a visit is voided: recorded against the wrong household, or never made.
+    pub struct VoidVisit {
+        pub reason: String,
+    }
+
+    /// A voided visit: gone from the household and from every figure.
+    pub struct VoidedVisit {
+        pub id: Uuid,
+        pub household_id: Uuid,
+        pub voided_at: DateTime<Utc>,
+    }
+
     /// Visits from a phone's outbox, sent together.
     pub struct VisitBatch {
         /// The phone's clock when it sent the batch: how far off that clock is.

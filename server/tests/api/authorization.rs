@@ -87,6 +87,9 @@ enum Rule {
     /// A ward admin's act on a person's record: those who cannot see it get 404, those who
     /// only see it 403.
     ManageOn,
+    /// A team leader's act on a person's record of their TDP (voiding a visit someone else
+    /// recorded): those who cannot see it get 404, those who only see or record it 403.
+    LeadOn,
 }
 
 struct Row {
@@ -553,6 +556,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::POST,
+            "/visits/{id}/void",
+            |p| format!("/api/v1/visits/{}/void", p.visit),
+            |_| Some(json!({ "reason": "Ghi nhầm hộ" })),
+            LeadOn,
+            S::OK,
+        ),
+        row(
+            M::POST,
             "/wards/{code}/visits",
             |p| format!("/api/v1/wards/{}/visits", p.ward),
             |p| {
@@ -994,6 +1005,13 @@ fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -
             WardAdmin => success,
             Responder => S::FORBIDDEN,
             TeamLeader | Volunteer if own => S::FORBIDDEN,
+            _ => S::NOT_FOUND,
+        },
+        Rule::LeadOn => match role {
+            WardAdmin => success,
+            TeamLeader if own => success,
+            Responder => S::FORBIDDEN,
+            Volunteer if own => S::FORBIDDEN,
             _ => S::NOT_FOUND,
         },
     }

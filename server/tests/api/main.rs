@@ -13,6 +13,7 @@ mod briefing;
 mod campaigns;
 mod check_ins;
 mod common;
+mod corrections;
 mod exports;
 mod faults;
 mod households;

@@ -1,0 +1,268 @@
+//! Corrections: a visit voided leaves the household and every figure, and the skill statuses
+//! it established are worked out again from what remains.
+
+use axum::http::StatusCode;
+use domain::access::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{
+    Fixture, TestApp, WARD, app, assert_counts_match_a_recount, field_errors, pair,
+};
+
+/// The team leader and the volunteer of the demo ward's first team, and a household of it
+/// whose first resident has no status yet for the first skill.
+async fn team(db: sqlx::PgPool) -> (TestApp, TestApp, TestApp, Fixture) {
+    let admin = app(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
+    let tdp_of = async |app: &TestApp| -> Uuid {
+        app.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let tdp = tdp_of(&leader).await;
+    assert_eq!(
+        tdp_of(&volunteer).await,
+        tdp,
+        "the demo's team roles share a TDP"
+    );
+    let f = leader.fixture_in(tdp).await;
+    sqlx::query("delete from resident_skills where resident_id = $1")
+        .bind(f.residents[0])
+        .execute(&admin.db)
+        .await
+        .unwrap();
+    (admin, leader, volunteer, f)
+}
+
+/// A visit in which the first resident reached `outcome` on the first skill, on `day`.
+fn visit(f: &Fixture, day: chrono::NaiveDate, outcome: &str) -> Value {
+    json!({
+        "id": Uuid::now_v7(), "household_id": f.household, "visited_on": day,
+        "volunteer_ids": [f.member], "satisfaction": 4, "note": "",
+        "help": [{ "resident_id": f.residents[0], "skill_id": f.skills[0], "outcome": outcome }],
+    })
+}
+
+async fn record(app: &TestApp, visit: &Value) {
+    let (status, body) = app
+        .post(&format!("/api/v1/wards/{WARD}/visits"), visit.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
+async fn void(app: &TestApp, visit: &Value, reason: &str) -> (StatusCode, Value) {
+    app.post(
+        &format!("/api/v1/visits/{}/void", visit["id"].as_str().unwrap()),
+        json!({ "reason": reason }),
+    )
+    .await
+}
+
+/// The first resident's status for the first skill: status, since and the visit behind it.
+async fn skill_status(app: &TestApp, f: &Fixture) -> Option<(String, String, Value)> {
+    let (_, r) = app
+        .get(&format!("/api/v1/residents/{}", f.residents[0]))
+        .await;
+    r["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["skill_id"] == f.skills[0].to_string())
+        .map(|s| {
+            (
+                s["status"].as_str().unwrap().to_owned(),
+                s["since"].as_str().unwrap().to_owned(),
+                s["visit_id"].clone(),
+            )
+        })
+}
+
+/// The TDP's figures as its page shows them.
+async fn indicators(app: &TestApp, f: &Fixture) -> Value {
+    app.get(&format!("/api/v1/tdps/{}", f.tdp)).await.1["indicators"].clone()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_team_leader_voids_a_visit_and_every_figure_comes_back(db: sqlx::PgPool) {
+    let (_, leader, volunteer, f) = team(db).await;
+    let before = indicators(&leader, &f).await;
+    let v = visit(&f, f.today, "achieved");
+    record(&volunteer, &v).await;
+    assert_ne!(indicators(&leader, &f).await, before);
+
+    let (status, voided) = void(&leader, &v, "Ghi nhầm hộ").await;
+    assert_eq!(status, StatusCode::OK, "{voided}");
+    assert_eq!(voided["id"], v["id"]);
+    assert_eq!(voided["household_id"], f.household.to_string());
+    assert_eq!(indicators(&leader, &f).await, before);
+    assert_eq!(skill_status(&leader, &f).await, None);
+    let id = v["id"].as_str().unwrap();
+    assert_eq!(
+        leader.get(&format!("/api/v1/visits/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_counts_match_a_recount(&leader.db).await;
+    // What it said and why it went are in the audit log.
+    let (reason, note): (String, String) = sqlx::query_as(
+        "select change->>'reason', change->'visit'->>'id' from audit_log
+         where entity = 'visits' and entity_id = $1 and action = 'delete'",
+    )
+    .bind(id)
+    .fetch_one(&leader.db)
+    .await
+    .unwrap();
+    assert_eq!((reason.as_str(), note.as_str()), ("Ghi nhầm hộ", id));
+
+    // Asked again: the same answer, nothing more done.
+    assert_eq!(
+        void(&leader, &v, "Ghi nhầm hộ").await,
+        (StatusCode::OK, voided)
+    );
+    // Sent again from an outbox: refused with the reason, never stored again.
+    let (status, body) = volunteer
+        .post(&format!("/api/v1/wards/{WARD}/visits"), v.clone())
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("id", "voided")]);
+    let batch = json!({
+        "sent_at": chrono::Utc::now(),
+        "visits": [{ "recorded_at": chrono::Utc::now(), "visit": v }],
+    });
+    let (status, outcomes) = volunteer
+        .post(&format!("/api/v1/wards/{WARD}/sync/visits"), batch)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    assert_eq!(outcomes[0]["status"], "invalid");
+    assert_eq!(outcomes[0]["fields"][0]["code"], "voided");
+    assert_eq!(indicators(&leader, &f).await, before);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_skill_falls_back_on_the_visits_that_remain(db: sqlx::PgPool) {
+    let (_, leader, _, f) = team(db).await;
+    let day = |n| f.today - chrono::TimeDelta::days(n);
+    let started = visit(&f, day(6), "in_progress");
+    let again = visit(&f, day(3), "in_progress");
+    let reached = visit(&f, day(1), "achieved");
+    for v in [&started, &again, &reached] {
+        record(&leader, v).await;
+    }
+    let from = |status: &str, v: &Value, day: chrono::NaiveDate| {
+        Some((status.to_owned(), day.to_string(), v["id"].clone()))
+    };
+    assert_eq!(
+        skill_status(&leader, &f).await,
+        from("achieved", &reached, day(1))
+    );
+
+    assert_eq!(
+        void(&leader, &reached, "Chưa thực hiện").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        skill_status(&leader, &f).await,
+        from("in_progress", &again, day(3))
+    );
+    assert_counts_match_a_recount(&leader.db).await;
+    // A visit that did not establish the status changes nothing.
+    assert_eq!(
+        void(&leader, &started, "Trùng lượt").await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        skill_status(&leader, &f).await,
+        from("in_progress", &again, day(3))
+    );
+    assert_eq!(void(&leader, &again, "Trùng lượt").await.0, StatusCode::OK);
+    assert_eq!(skill_status(&leader, &f).await, None);
+    assert_counts_match_a_recount(&leader.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn whoever_recorded_a_visit_may_void_it_for_a_week(db: sqlx::PgPool) {
+    let (_, leader, volunteer, f) = team(db).await;
+    let by_leader = visit(&f, f.today, "achieved");
+    record(&leader, &by_leader).await;
+    assert_eq!(
+        void(&volunteer, &by_leader, "Ghi nhầm").await.0,
+        StatusCode::FORBIDDEN,
+        "a volunteer voids only their own visits"
+    );
+
+    let own = visit(&f, f.today, "in_progress");
+    record(&volunteer, &own).await;
+    let old = visit(&f, f.today, "in_progress");
+    record(&volunteer, &old).await;
+    sqlx::query("update visits set recorded_at = recorded_at - interval '8 days' where id = $1")
+        .bind(old["id"].as_str().unwrap().parse::<Uuid>().unwrap())
+        .execute(&leader.db)
+        .await
+        .unwrap();
+    assert_eq!(void(&volunteer, &own, "Ghi nhầm").await.0, StatusCode::OK);
+    assert_eq!(
+        void(&volunteer, &old, "Ghi nhầm").await.0,
+        StatusCode::FORBIDDEN,
+        "after 7 days, the team leader voids it"
+    );
+    assert_eq!(void(&leader, &old, "Ghi nhầm").await.0, StatusCode::OK);
+    assert_counts_match_a_recount(&leader.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_visit_is_voided_only_with_a_reason(db: sqlx::PgPool) {
+    let (_, leader, _, f) = team(db).await;
+    let v = visit(&f, f.today, "achieved");
+    record(&leader, &v).await;
+    let (status, body) = void(&leader, &v, " ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&body), [pair("reason", "required")]);
+    let (status, body) = void(&leader, &v, "nhầm người, CCCD 001085012345").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&body), [pair("reason", "id_number")]);
+    let (status, body) = void(&leader, &v, &"x".repeat(2001)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(field_errors(&body), [pair("reason", "too_long")]);
+    // Nothing was voided.
+    let id = v["id"].as_str().unwrap();
+    assert_eq!(
+        leader.get(&format!("/api/v1/visits/{id}")).await.0,
+        StatusCode::OK
+    );
+    let unknown = json!({ "id": Uuid::now_v7() });
+    assert_eq!(
+        void(&leader, &unknown, "Ghi nhầm").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn erasing_a_resident_forgets_what_their_voided_visits_said(db: sqlx::PgPool) {
+    let (admin, leader, _, f) = team(db).await;
+    let v = visit(&f, f.today, "achieved");
+    record(&leader, &v).await;
+    assert_eq!(void(&leader, &v, "Ghi nhầm hộ").await.0, StatusCode::OK);
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/residents/{}/erasure", f.residents[0]),
+            json!({}),
+        )
+        .await;
+    assert!(status.is_success(), "{status} {body}");
+    let kept: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log
+         where entity_id = $1 and strpos(change::text, $2) > 0",
+    )
+    .bind(v["id"].as_str().unwrap())
+    .bind(f.residents[0].to_string())
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        kept, 0,
+        "an audit entry of the voided visit still names the resident"
+    );
+}
