@@ -14,8 +14,8 @@ use domain::api::{
     NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit,
     PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
     Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
-    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch, Ward,
-    WeeklyReport,
+    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch,
+    VoidVisit, VoidedVisit, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -574,6 +574,10 @@ pub async fn erase_resident(id: Uuid) -> Result<(), ApiError> {
 
 pub async fn record_visit(ward: i32, visit: &NewVisit) -> Result<Visit, ApiError> {
     post(&format!("/wards/{ward}/visits"), visit).await
+}
+
+pub async fn void_visit(id: Uuid, why: &VoidVisit) -> Result<VoidedVisit, ApiError> {
+    post(&format!("/visits/{id}/void"), why).await
 }
 
 pub async fn sync_visits(ward: i32, batch: &VisitBatch) -> Result<Vec<SyncOutcome>, ApiError> {

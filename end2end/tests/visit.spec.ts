@@ -52,6 +52,46 @@ test("a volunteer records a visit and the TDP's figure changes", { tag: "@calend
   await expect(page.locator(".card-note").first()).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
 });
 
+test("a team leader voids a visit and the TDP's figures go back down", async ({ page }) => {
+  await signInAs(page, "leader");
+  await page.goto("/");
+  // The share of the TDP's households visited, on the ward's dashboard.
+  const coverage = page.locator('table.tdps tr[data-tdp="TDP-01"] td[data-col="visited"]');
+  const coverageBefore = (await coverage.textContent())!;
+  await openFirstTdp(page);
+  const visitedBefore = Number((await page.locator(".card-note").first().textContent())!.split("/")[0].trim());
+
+  await page.locator("ul.households li", { hasText: "chưa được đến thăm" }).first().getByRole("link").click();
+  const household = page.url();
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Sử dụng điện thoại thông minh").first().selectOption("achieved");
+  await page.getByRole("button", { name: "Lưu" }).click();
+  const recorded = page.locator("li.visit", { hasText: "Sử dụng điện thoại thông minh – Đã đạt" });
+  await expect(recorded).toHaveCount(1);
+  await page.locator(".crumb a").click();
+  await expect(page.locator(".card-note").first()).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
+  await page.goto("/");
+  await expect(coverage).not.toHaveText(coverageBefore);
+
+  // It was the wrong household: the team leader voids it, with the reason.
+  await page.goto(household);
+  await recorded.getByRole("button", { name: "Hủy lượt thăm" }).click();
+  const dialog = page.getByRole("dialog", { name: "Hủy lượt thăm này?" });
+  await dialog.getByRole("button", { name: "Hủy lượt thăm" }).click();
+  await expect(dialog.locator("#void-reason-error")).toHaveText("Trường này là bắt buộc.");
+  expect(await seriousViolations(page)).toEqual([]);
+  await dialog.getByLabel("Lý do hủy").fill("Ghi nhầm hộ");
+  await dialog.getByRole("button", { name: "Hủy lượt thăm" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(recorded).toHaveCount(0);
+
+  await page.locator(".crumb a").click();
+  await expect(page.locator(".card-note").first()).toHaveText(new RegExp(`^${visitedBefore} /`));
+  await page.goto("/");
+  await expect(coverage).toHaveText(coverageBefore);
+});
+
 test("an invalid visit form shows the Vietnamese field error", async ({ page }) => {
   await signInAs(page, "volunteer");
   await openFirstTdp(page);

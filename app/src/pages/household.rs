@@ -1,7 +1,9 @@
 //! A household: who lives there, what each has learned, who guides the others ("Gia đình
 //! số"), and every visit.
 
-use domain::api::{Household, ModelSettings, ResidentSummary, Skill, SkillStatus, Visit};
+use domain::api::{
+    Household, ModelSettings, ResidentSummary, Skill, SkillStatus, Visit, VoidVisit,
+};
 use domain::models::{Family, family, household_identity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,11 +12,11 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, PriorityBadges, loaded};
+use crate::components::{ErrorNotice, FormState, PriorityBadges, TextArea, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::skill_name;
+use crate::labels::{skill_name, words};
 use crate::offline::{SyncState, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -30,19 +32,21 @@ pub fn HouseholdPage() -> impl IntoView {
         sync.sent.track();
         async move { api::household(id.ok_or_else(not_found)?).await }
     });
-    loaded(data, |h: Household| {
+    loaded(data, move |h: Household| {
         set_current_ward(h.tdp.ward_code);
-        view! { <HouseholdView household=h /> }
+        view! { <HouseholdView household=h on_change=Callback::new(move |()| data.refetch()) /> }
     })
 }
 
 #[component]
-fn HouseholdView(household: Household) -> impl IntoView {
+fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let h = household;
     let session = use_session();
     let (ward, tdp) = (h.tdp.ward_code, h.tdp.id);
     let may_record = move || session.reach(ward, Action::Record).includes(tdp);
+    // The team leader voids a visit recorded against the wrong household.
+    let may_void = session.reach(ward, Action::ManageTeam).includes(tdp);
     let guide = RwSignal::new(h.guide_id);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
@@ -145,7 +149,11 @@ fn HouseholdView(household: Household) -> impl IntoView {
         } else {
             view! {
                 <ol class="visits">
-                    {h.visits.into_iter().map(|v| view! { <VisitItem visit=v /> }).collect_view()}
+                    {h
+                        .visits
+                        .into_iter()
+                        .map(|v| view! { <VisitItem visit=v voided=may_void.then_some(on_change) /> })
+                        .collect_view()}
                 </ol>
             }
                 .into_any()
@@ -250,10 +258,12 @@ fn PendingVisits(household: Uuid) -> impl IntoView {
     }
 }
 
+/// One visit of a household; with `voided`, a button to void it, and what to do once it is.
 #[component]
-pub fn VisitItem(visit: Visit) -> impl IntoView {
+pub fn VisitItem(visit: Visit, voided: Option<Callback<()>>) -> impl IntoView {
     let i18n = use_i18n();
     let v = visit;
+    let id = v.id;
     let volunteers = v
         .volunteers
         .iter()
@@ -288,6 +298,59 @@ pub fn VisitItem(visit: Visit) -> impl IntoView {
                     .collect_view()}
             </ul>
             {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
+            {voided.map(|done| view! { <VoidVisitDialog id done /> })}
         </li>
+    }
+}
+
+/// Voiding a visit recorded against the wrong household, or never made: with the reason,
+/// after a confirmation.
+#[component]
+fn VoidVisitDialog(id: Uuid, done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let form = FormState::new();
+    let void = move |_| {
+        let why = VoidVisit {
+            reason: reason.get_untracked(),
+        };
+        if !form.start(domain::validate::void_visit(&why)) {
+            return;
+        }
+        spawn_local(async move {
+            if form.finish(api::void_visit(id, &why).await).is_some() {
+                open.set(false);
+                done.run(());
+            }
+        });
+    };
+    view! {
+        <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+            {t!(i18n, visit.void)}
+        </button>
+        <Show when=move || open.get()>
+            <div class="overlay">
+                <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="void-title">
+                    <h2 id="void-title">{t!(i18n, visit.void_title)}</h2>
+                    <p>{t!(i18n, visit.void_warning)}</p>
+                    <TextArea
+                        id="void-reason"
+                        label=words(|i18n| t_string!(i18n, visit.void_reason))
+                        value=reason
+                        error=form.field("reason")
+                    />
+                    {form.failure_view()}
+                    <div class="actions">
+                        <button type="button" class="button danger" disabled=form.busy on:click=void>
+                            {t!(i18n, visit.void_confirm)}
+                        </button>
+                        <button type="button" class="button" on:click=move |_| open.set(false)>
+                            {t!(i18n, visit.void_cancel)}
+                        </button>
+                    </div>
+                </div>
+            </div>
+        </Show>
     }
 }
