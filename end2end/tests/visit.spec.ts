@@ -46,6 +46,8 @@ test("a volunteer records a visit and the TDP's figure changes", { tag: "@calend
 
   await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
   await expect(page.getByText("Sử dụng điện thoại thông minh – Đã đạt")).toBeVisible();
+  // Who recorded it may void it for a week.
+  await expect(page.locator("li.visit").getByRole("button", { name: "Hủy lượt thăm" })).toBeVisible();
 
   await page.locator(".crumb a").click();
   await expect(page.getByRole("heading", { level: 1, name: "Tổ dân phố số 1" })).toBeVisible();

@@ -13,6 +13,13 @@ create table voided_visits (
 );
 create index voided_visits_household_idx on voided_visits (household_id);
 
+-- Who recorded each visit: they may void it for a week. Visits recorded before are read from
+-- the audit log once; the demo's own visits have nobody.
+alter table visits add column recorded_by uuid references users (id);
+update visits v set recorded_by = a.user_id
+    from audit_log a
+    where a.entity = 'visits' and a.action = 'create' and a.entity_id = v.id::text;
+
 -- Erasure forgets the audit entries of the household's voided visits too: the visit that
 -- helped the resident is gone from `visits`, but its entries still name them.
 create or replace function audit_log_forget_person(person uuid, entity_ids text[]) returns bigint

@@ -50,6 +50,11 @@ impl Write {
         self.by = Some(user);
     }
 
+    /// Who makes the change, when somebody signed in does.
+    pub fn made_by(&self) -> Option<Uuid> {
+        self.by
+    }
+
     /// Records one change in `ward`'s log: the record as written (for a create), or the fields
     /// changed.
     pub async fn audit<T: Serialize>(

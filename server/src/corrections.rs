@@ -49,7 +49,7 @@ pub struct Standing {
     pub household_id: Uuid,
     /// When the server received it.
     pub recorded_at: DateTime<Utc>,
-    /// Who recorded it (from the audit log), when known.
+    /// Who recorded it, when known.
     pub recorded_by: Option<Uuid>,
     /// The request as received: what the audit log keeps of it.
     pub request: serde_json::Value,
@@ -58,12 +58,9 @@ pub struct Standing {
 /// Visit `id`, locked until the caller's transaction ends; none when there is no such visit.
 pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>> {
     Ok(sqlx::query!(
-        r#"select v.ward_code, v.tdp_id, v.household_id, v.recorded_at, v.request,
-                  (select a.user_id from audit_log a
-                   where a.entity = 'visits' and a.entity_id = v.id::text and a.action = 'create'
-                   order by a.id limit 1) as recorded_by
-           from visits v where v.id = $1
-           for update of v"#,
+        "select ward_code, tdp_id, household_id, recorded_at, recorded_by, request
+         from visits where id = $1
+         for update",
         id
     )
     .fetch_optional(&mut *tx)

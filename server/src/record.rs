@@ -452,9 +452,10 @@ async fn write(
         accepted.iter().map(|a| requests[a.index].clone()).collect();
     let inserted: HashSet<Uuid> = sqlx::query_scalar!(
         "insert into visits (id, ward_code, tdp_id, household_id, visited_on, satisfaction, note,
-                             request, device_recorded_at, device_clock_skew, recorded_at)
+                             request, device_recorded_at, device_clock_skew, recorded_at,
+                             recorded_by)
          select v.id, $2, v.tdp_id, v.household_id, v.visited_on, v.satisfaction, v.note,
-                v.request, v.device_recorded_at, v.device_clock_skew, $11
+                v.request, v.device_recorded_at, v.device_clock_skew, $11, $12
          from unnest($1::uuid[], $3::uuid[], $4::uuid[], $5::date[], $6::int[], $7::text[],
                      $8::jsonb[], $9::timestamptz[], $10::float8[])
              as v(id, tdp_id, household_id, visited_on, satisfaction, note, request,
@@ -486,6 +487,7 @@ async fn write(
             .map(|a| a.device.as_ref().map(|d| d.clock_skew.num_seconds() as f64))
             .collect::<Vec<_>>() as &[Option<f64>],
         now,
+        tx.made_by(),
     )
     .fetch_all(&mut **tx)
     .await?

@@ -45,8 +45,14 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
     let session = use_session();
     let (ward, tdp) = (h.tdp.ward_code, h.tdp.id);
     let may_record = move || session.reach(ward, Action::Record).includes(tdp);
-    // The team leader voids a visit recorded against the wrong household.
-    let may_void = session.reach(ward, Action::ManageTeam).includes(tdp);
+    // A visit recorded against the wrong household is voided by the team leader, or for a
+    // week by whoever recorded it (the server checks the same rule).
+    let manages = session.reach(ward, Action::ManageTeam).includes(tdp);
+    let me = session.me.get_untracked().flatten().map(|me| me.id);
+    let may_void = move |v: &Visit| {
+        let recorded_it = me.is_some() && v.recorded_by == me;
+        domain::access::may_void_visit(manages, recorded_it, v.recorded_at, crate::offline::now())
+    };
     let guide = RwSignal::new(h.guide_id);
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
@@ -152,7 +158,10 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                     {h
                         .visits
                         .into_iter()
-                        .map(|v| view! { <VisitItem visit=v voided=may_void.then_some(on_change) /> })
+                        .map(|v| {
+                            let voided = may_void(&v).then_some(on_change);
+                            view! { <VisitItem visit=v voided /> }
+                        })
                         .collect_view()}
                 </ol>
             }

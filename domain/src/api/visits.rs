@@ -40,6 +40,8 @@ schema! {
         pub note: String,
         /// When the server received it (the visit date is the volunteer's).
         pub recorded_at: DateTime<Utc>,
+        /// The account that recorded it, when known: they may void it for 7 days.
+        pub recorded_by: Option<Uuid>,
     }
 
     /// Why a visit is voided: recorded against the wrong household, or never made.

@@ -11,7 +11,8 @@ use crate::error::Result;
 /// Visits by id, newest first, with their volunteers and help.
 pub async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
     let rows = sqlx::query!(
-        "select id, household_id, visited_on, satisfaction, note, recorded_at from visits
+        "select id, household_id, visited_on, satisfaction, note, recorded_at, recorded_by
+         from visits
          where id = any($1) order by visited_on desc, recorded_at desc",
         ids
     )
@@ -50,6 +51,7 @@ pub async fn load(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Visit>> {
             satisfaction: v.satisfaction,
             note: v.note,
             recorded_at: v.recorded_at,
+            recorded_by: v.recorded_by,
         })
         .collect())
 }

@@ -195,6 +195,12 @@ async fn whoever_recorded_a_visit_may_void_it_for_a_week(db: sqlx::PgPool) {
 
     let own = visit(&f, f.today, "in_progress");
     record(&volunteer, &own).await;
+    let me = volunteer.get("/api/v1/session").await.1["user"]["id"].clone();
+    let id = own["id"].as_str().unwrap();
+    assert_eq!(
+        volunteer.get(&format!("/api/v1/visits/{id}")).await.1["recorded_by"],
+        me
+    );
     let old = visit(&f, f.today, "in_progress");
     record(&volunteer, &old).await;
     sqlx::query("update visits set recorded_at = recorded_at - interval '8 days' where id = $1")

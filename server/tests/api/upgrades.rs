@@ -28,6 +28,18 @@ async fn a_database_at_migration_19_is_backed_up_then_migrated_with_its_figures(
     let (ok, _, err) = ngo_so(&database_url(&db).await, &["restore", fixture]).await;
     assert!(ok, "{err}");
     assert_eq!(server::upgrade_pending(&db).await.unwrap().unwrap().0, 19);
+    // One visit as that version recorded it through the API, with its audit entry (the
+    // fixture's own visits are the demo's, which have none).
+    let (through_api, by): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "insert into audit_log (ward_code, user_id, action, entity, entity_id, change)
+         select v.ward_code, (select id from users order by phone limit 1), 'create', 'visits',
+                v.id::text, v.request
+         from visits v order by v.id limit 1
+         returning entity_id::uuid, user_id",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
 
     let backups = scratch();
     // With --demo, for the demo admin to sign in; the ward is there, so nothing is loaded.
@@ -55,6 +67,13 @@ async fn a_database_at_migration_19_is_backed_up_then_migrated_with_its_figures(
             .await
             .unwrap();
     assert_eq!(consented, 0);
+    // Migration 26: who recorded each visit, from its audit entry; nobody for the demo's.
+    let recorded: Vec<(uuid::Uuid, uuid::Uuid)> =
+        sqlx::query_as("select id, recorded_by from visits where recorded_by is not null")
+            .fetch_all(&db)
+            .await
+            .unwrap();
+    assert_eq!(recorded, [(through_api, by)]);
 
     // The server reads it: the ward's dashboard totals are the records'.
     let client = served.signed_in("0900619001").await;
