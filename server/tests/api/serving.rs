@@ -181,14 +181,19 @@ fn batch(visits: &[Value]) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The head of a sync request carrying `length` bytes, by hand, for a test that decides when
-/// each byte leaves.
-fn sync_head(cookie: &str, length: usize) -> String {
-    format!(
+/// A phone's connection with the head of a sync request for `length` bytes sent, by hand: the
+/// test decides when each byte of the body leaves.
+async fn sync_request(port: u16, cookie: &str, length: usize) -> tokio::net::TcpStream {
+    let mut phone = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let head = format!(
         "POST /api/v1/wards/{WARD}/sync/visits HTTP/1.1\r\nhost: 127.0.0.1\r\n\
          content-type: application/json\r\ncontent-length: {length}\r\ncookie: {cookie}\r\n\
          connection: close\r\n\r\n"
-    )
+    );
+    phone.write_all(head.as_bytes()).await.unwrap();
+    phone
 }
 
 /// The statuses of a sync's outcomes, from the whole HTTP answer.
@@ -214,14 +219,8 @@ async fn sigterm_lets_a_sync_in_flight_finish_then_stops_postgres() {
     let cookie = served.cookie("0900619001").await;
 
     // Half the batch is sent over a slow network, then the server is told to stop.
-    let mut phone = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
-        .await
-        .unwrap();
+    let mut phone = sync_request(served.port, &cookie, body.len()).await;
     let (first, rest) = body.split_at(body.len() / 2);
-    phone
-        .write_all(sync_head(&cookie, body.len()).as_bytes())
-        .await
-        .unwrap();
     phone.write_all(first).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     nix::sys::signal::kill(served.pid(), nix::sys::signal::Signal::SIGTERM).unwrap();
@@ -269,13 +268,7 @@ async fn a_server_killed_in_the_middle_of_a_sync_loses_and_doubles_nothing_once_
     let body = batch(&ids.iter().map(|id| door.visit(*id)).collect::<Vec<_>>());
     let cookie = served.cookie("0900619001").await;
 
-    let mut phone = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
-        .await
-        .unwrap();
-    phone
-        .write_all(sync_head(&cookie, body.len()).as_bytes())
-        .await
-        .unwrap();
+    let mut phone = sync_request(served.port, &cookie, body.len()).await;
     phone.write_all(&body).await.unwrap();
     // Killed once the batch's transaction has begun writing.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -305,13 +298,7 @@ async fn a_server_killed_in_the_middle_of_a_sync_loses_and_doubles_nothing_once_
     // phone resends the same batch.
     let served = Served::embedded(&dir, &["--demo"]).await;
     let cookie = served.cookie("0900619001").await;
-    let mut phone = tokio::net::TcpStream::connect(("127.0.0.1", served.port))
-        .await
-        .unwrap();
-    phone
-        .write_all(sync_head(&cookie, body.len()).as_bytes())
-        .await
-        .unwrap();
+    let mut phone = sync_request(served.port, &cookie, body.len()).await;
     phone.write_all(&body).await.unwrap();
     let resent = outcomes(&read_all(&mut phone).await);
     assert!(
