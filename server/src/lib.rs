@@ -44,6 +44,8 @@ pub struct AppState {
     pub dashboards: Arc<db::dashboard::Cache>,
     pub config: Arc<Settings>,
     pub limits: Arc<limits::Limits>,
+    /// The sign-ins and password changes waiting for a password check.
+    pub passwords: auth::password::Queue,
     /// The wards' basemap tile servers, which the Content-Security-Policy lets images come from.
     pub tile_origins: headers::TileOrigins,
 }
@@ -102,6 +104,7 @@ impl AppState {
             dist: Arc::new(dist),
             dashboards: Arc::default(),
             limits: Arc::new(limits::Limits::new(settings.limits)),
+            passwords: auth::password::Queue::default(),
             config: Arc::new(settings),
             tile_origins: Arc::default(),
         }

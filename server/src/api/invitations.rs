@@ -247,7 +247,7 @@ async fn accept_invitation(
     state
         .limits
         .check(Limit::Invitation, address, Some(&token))?;
-    let _turn = password::Turn::take()?;
+    let _turn = state.passwords.turn()?;
     domain::validate::accept_invitation(&body).map_err(Error::Validation)?;
     let phone = normalise_phone(&body.phone)
         .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;

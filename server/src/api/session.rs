@@ -97,7 +97,7 @@ async fn sign_in(
     Json(body): Json<SignIn>,
 ) -> Result<Response> {
     state.limits.check(Limit::SignIn, address, None)?;
-    let _turn = password::Turn::take()?;
+    let _turn = state.passwords.turn()?;
     domain::validate::sign_in(&body).map_err(Error::Validation)?;
     let phone = normalise_phone(&body.phone)
         .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;
@@ -151,7 +151,7 @@ async fn change_password(
     mut auth: AuthSession,
     Json(body): Json<PasswordChange>,
 ) -> Result<StatusCode> {
-    let _turn = password::Turn::take()?;
+    let _turn = state.passwords.turn()?;
     domain::validate::password_change(&body).map_err(Error::Validation)?;
     let me = &access.user;
     let buckets = throttle::Buckets::password_change(me.id);

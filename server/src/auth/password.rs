@@ -23,26 +23,36 @@ static RUNS: LazyLock<rayon::ThreadPool> = LazyLock::new(|| workers::pool("argon
 /// Requests that may wait for a run, per core. Beyond them a sign-in is answered 429 at once:
 /// a person in the queue waits well under a second, and a flood costs only its answers.
 const QUEUE_PER_CORE: usize = 16;
-static QUEUE: LazyLock<Arc<Semaphore>> =
-    LazyLock::new(|| Arc::new(Semaphore::new(cores() * QUEUE_PER_CORE)));
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-/// A place in the queue for password checks, held for the whole request. Taken before anything
-/// else a sign-in does, so that a full queue answers 429 without counting a failed attempt.
-pub struct Turn(#[expect(dead_code, reason = "held, not read")] OwnedSemaphorePermit);
+/// The requests waiting for a password check: one queue per server (`AppState::passwords`), so
+/// that servers in one process (the tests' apps) never fill each other's.
+#[derive(Clone)]
+pub struct Queue(Arc<Semaphore>);
 
-impl Turn {
-    pub fn take() -> Result<Self> {
-        QUEUE
+impl Default for Queue {
+    fn default() -> Self {
+        Self(Arc::new(Semaphore::new(cores() * QUEUE_PER_CORE)))
+    }
+}
+
+impl Queue {
+    /// A place in the queue, held for the whole request. Taken before anything else a sign-in
+    /// does, so that a full queue answers 429 without counting a failed attempt.
+    pub fn turn(&self) -> Result<Turn> {
+        self.0
             .clone()
             .try_acquire_owned()
-            .map(Self)
+            .map(Turn)
             .map_err(|_| Error::TooManyRequests(Duration::from_secs(1)))
     }
 }
+
+/// A place in the queue for password checks ([`Queue::turn`]).
+pub struct Turn(#[expect(dead_code, reason = "held, not read")] OwnedSemaphorePermit);
 
 /// Runs argon2 on its own threads, in turn, off the async runtime.
 async fn run<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
