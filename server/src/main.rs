@@ -245,7 +245,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         serving.spawn(listeners.clone().serve(listener, None, app));
     }
     tracing::info!("Ngõ Số is serving {scheme}://{address}");
-    let stopped = tokio::select! {
+    let mut stopped = tokio::select! {
         () = shutdown_signal() => Ok(()),
         Some(ended) = serving.join_next() => match ended {
             Ok(Ok(())) => Err(anyhow::anyhow!("a listener stopped by itself")),
@@ -254,8 +254,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         },
     };
     listeners.drain(std::time::Duration::from_secs(config.drain_seconds.into()));
+    // Whatever a listener ends with, PostgreSQL is stopped cleanly below; the first error is
+    // what the process reports.
     while let Some(ended) = serving.join_next().await {
-        ended??;
+        if let Err(e) = ended.map_err(anyhow::Error::from).and_then(|served| served) {
+            stopped = stopped.and(Err(e));
+        }
     }
     tracing::info!("requests in flight are done");
     db.close().await;
