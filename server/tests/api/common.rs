@@ -671,6 +671,16 @@ impl Door {
     }
 }
 
+/// How many of these visits the database holds: each once, as `id` is the key.
+pub async fn visits_kept(db: &PgPool, ids: &[Uuid]) -> usize {
+    let kept: i64 = sqlx::query_scalar("select count(*) from visits where id = any($1)")
+        .bind(ids)
+        .fetch_one(db)
+        .await
+        .unwrap();
+    kept.try_into().unwrap()
+}
+
 /// A TCP port nothing listens on now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::common::{
     Door, Served, WARD, app, assert_counts_match_a_recount, cluster, database_url, free_port,
-    ngo_so, scratch,
+    ngo_so, scratch, visits_kept,
 };
 
 /// A certificate authority of the test's own, which the test's client alone trusts.
@@ -247,12 +247,7 @@ async fn sigterm_lets_a_sync_in_flight_finish_then_stops_postgres() {
     );
     let served = Served::embedded(&dir, &[]).await;
     let db = cluster(&dir).await;
-    let kept: i64 = sqlx::query_scalar("select count(*) from visits where id = any($1)")
-        .bind(&ids)
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    assert_eq!(kept, ids.len() as i64);
+    assert_eq!(visits_kept(&db, &ids).await, ids.len());
     db.close().await;
     drop(served);
     std::fs::remove_dir_all(dir).unwrap();
@@ -308,12 +303,11 @@ async fn a_server_killed_in_the_middle_of_a_sync_loses_and_doubles_nothing_once_
         "{resent:?}"
     );
     let db = cluster(&dir).await;
-    let kept: i64 = sqlx::query_scalar("select count(*) from visits where id = any($1)")
-        .bind(&ids)
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    assert_eq!(kept, ids.len() as i64, "a visit was lost or doubled");
+    assert_eq!(
+        visits_kept(&db, &ids).await,
+        ids.len(),
+        "a visit was lost or doubled"
+    );
     assert_counts_match_a_recount(&db).await;
     db.close().await;
     drop(served);
