@@ -167,6 +167,7 @@ async fn listen(bind: std::net::IpAddr, port: u16) -> anyhow::Result<tokio::net:
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let stop = shutdown_signal()?;
     let mut settings = config.settings()?;
     // Every file and port is checked before the database starts, so a mistake in them is
     // reported at once.
@@ -246,7 +247,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     tracing::info!("Ngõ Số is serving {scheme}://{address}");
     let mut stopped = tokio::select! {
-        () = shutdown_signal() => Ok(()),
+        () = stop => Ok(()),
         Some(ended) = serving.join_next() => match ended {
             Ok(Ok(())) => Err(anyhow::anyhow!("a listener stopped by itself")),
             Ok(Err(e)) => Err(e),
@@ -290,20 +291,26 @@ async fn create_admin(config: Config, ward: i32, phone: &str, name: &str) -> any
 }
 
 async fn database(config: Config) -> anyhow::Result<()> {
+    let stop = shutdown_signal()?;
     let pg = EmbeddedPostgres::start(&config.data_dir.join("postgres")).await?;
     println!("{}", pg.url("postgres"));
-    shutdown_signal().await;
+    stop.await;
     pg.stop().await;
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("can listen for SIGTERM");
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term.recv() => {},
-    }
-    tracing::info!("stopping");
+/// Listens for Ctrl-C and SIGTERM from now on. Listening starts before the server does: a
+/// signal that arrives while it starts would otherwise end the process at once and leave the
+/// embedded PostgreSQL running, holding its cluster.
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = term.recv() => {},
+        }
+        tracing::info!("stopping");
+    })
 }

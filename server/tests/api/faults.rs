@@ -132,6 +132,31 @@ async fn a_lock_file_left_by_a_crash_does_not_stop_the_next_start() {
     std::fs::remove_dir_all(dir).unwrap();
 }
 
+#[tokio::test]
+async fn stopped_while_it_starts_the_server_still_stops_postgresql() {
+    let dir = scratch();
+    let mut served = Served::embedded_starting(&dir, &["--demo"]);
+    let lock = dir.join("postgres/postmaster.pid");
+    // PostgreSQL is up, and the server is still migrating or loading the demo.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !lock.exists() {
+        assert!(Instant::now() < deadline, "PostgreSQL did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = std::fs::read_to_string(&lock).unwrap();
+    let pid: i32 = pid.lines().next().unwrap().parse().unwrap();
+    nix::sys::signal::kill(served.pid(), nix::sys::signal::Signal::SIGTERM).unwrap();
+    let status = served.exited(Duration::from_secs(60)).await;
+    assert!(status.success(), "{status}");
+    assert!(!lock.exists(), "PostgreSQL was left running");
+    assert!(
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_err(),
+        "postgres {pid} still runs"
+    );
+    drop(served);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// A small tmpfs mounted at a folder, standing for a data disk: unmounted when dropped.
 struct SmallDisk(std::path::PathBuf);
 
