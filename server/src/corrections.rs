@@ -7,22 +7,86 @@
 //! goes to the audit log with the reason.
 
 use chrono::{DateTime, Utc};
+use domain::access::Action;
+use domain::api::{AuditAction, VoidVisit, VoidedVisit};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::audit::Write;
+use crate::auth::{Access, Place};
+use crate::error::{Error, Result};
+
+/// Voids visit `id` for the signed-in person, in the caller's transaction, with its audit
+/// entry. Its TDP's team leader and the ward's admin may void any visit; the person who
+/// recorded one, for 7 days. Voiding a voided visit again answers the same, to whoever voided
+/// it or manages its TDP.
+pub async fn void(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    body: &VoidVisit,
+    now: DateTime<Utc>,
+) -> Result<VoidedVisit> {
+    if let Some(voided) = voided(tx, id).await? {
+        return already_voided(access, voided);
+    }
+    let Some(visit) = standing(tx, id).await? else {
+        // Voided by someone else meanwhile (their transaction held the lock): theirs to tell.
+        return match voided(tx, id).await? {
+            Some(voided) => already_voided(access, voided),
+            None => Err(Error::NotFound),
+        };
+    };
+    let place = Place {
+        ward: visit.ward,
+        tdp: visit.tdp,
+    };
+    access.record(place, Action::Record)?;
+    domain::validate::void_visit(body).map_err(Error::Validation)?;
+    let manages = access
+        .reach(visit.ward, Action::ManageTeam)
+        .includes(visit.tdp);
+    let recorded_it = visit.recorded_by == Some(access.user.id);
+    if !domain::access::may_void_visit(manages, recorded_it, visit.recorded_at, now) {
+        return Err(Error::Forbidden);
+    }
+    let voided_at = void_visit(tx, id, &visit, access.user.id, now).await?;
+    let change = serde_json::json!({ "reason": body.reason, "visit": visit.request });
+    tx.audit(visit.ward, AuditAction::Delete, "visits", id, &change)
+        .await?;
+    Ok(VoidedVisit {
+        id,
+        household_id: visit.household_id,
+        voided_at,
+    })
+}
+
+fn already_voided(access: &Access, voided: Voided) -> Result<VoidedVisit> {
+    let place = Place {
+        ward: voided.ward,
+        tdp: voided.tdp,
+    };
+    access.record(place, Action::Record)?;
+    let manages = access
+        .reach(place.ward, Action::ManageTeam)
+        .includes(place.tdp);
+    if voided.by != access.user.id && !manages {
+        return Err(Error::Forbidden);
+    }
+    Ok(voided.answer)
+}
 
 /// A voided visit, with where it was.
-pub struct Voided {
-    pub ward: i32,
-    pub tdp: Uuid,
+struct Voided {
+    ward: i32,
+    tdp: Uuid,
     /// Who voided it.
-    pub by: Uuid,
-    pub answer: domain::api::VoidedVisit,
+    by: Uuid,
+    answer: VoidedVisit,
 }
 
 /// Visit `id` if it was voided.
-pub async fn voided(db: &sqlx::PgPool, id: Uuid) -> Result<Option<Voided>> {
+async fn voided(db: &mut PgConnection, id: Uuid) -> Result<Option<Voided>> {
     Ok(sqlx::query!(
         "select ward_code, tdp_id, household_id, voided_at, voided_by from voided_visits
          where id = $1",
@@ -34,7 +98,7 @@ pub async fn voided(db: &sqlx::PgPool, id: Uuid) -> Result<Option<Voided>> {
         ward: v.ward_code,
         tdp: v.tdp_id,
         by: v.voided_by,
-        answer: domain::api::VoidedVisit {
+        answer: VoidedVisit {
             id,
             household_id: v.household_id,
             voided_at: v.voided_at,
@@ -43,20 +107,20 @@ pub async fn voided(db: &sqlx::PgPool, id: Uuid) -> Result<Option<Voided>> {
 }
 
 /// A visit as it stands before it is voided.
-pub struct Standing {
-    pub ward: i32,
-    pub tdp: Uuid,
-    pub household_id: Uuid,
+struct Standing {
+    ward: i32,
+    tdp: Uuid,
+    household_id: Uuid,
     /// When the server received it.
-    pub recorded_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
     /// Who recorded it, when known.
-    pub recorded_by: Option<Uuid>,
+    recorded_by: Option<Uuid>,
     /// The request as received: what the audit log keeps of it.
-    pub request: serde_json::Value,
+    request: serde_json::Value,
 }
 
 /// Visit `id`, locked until the caller's transaction ends; none when there is no such visit.
-pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>> {
+async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing>> {
     Ok(sqlx::query!(
         "select ward_code, tdp_id, household_id, recorded_at, recorded_by, request
          from visits where id = $1
@@ -76,7 +140,7 @@ pub async fn standing(tx: &mut PgConnection, id: Uuid) -> Result<Option<Standing
 }
 
 /// Voids visit `id` (locked by [`standing`]) in the caller's transaction: when, as stored.
-pub async fn void_visit(
+async fn void_visit(
     tx: &mut PgConnection,
     id: Uuid,
     visit: &Standing,

@@ -81,12 +81,12 @@ fn method_label(method: &Method) -> &'static str {
     }
 }
 
-/// A sync batch from a phone, and what became of each visit in it (`stored`,
-/// `already_stored`, `conflict`, `invalid`, `refused`).
+/// A sync batch from a phone, and what became of each change (or visit) in it (`stored`,
+/// `already_stored`, `conflict`, `invalid`, `refused`, `waiting`).
 pub fn sync_batch<'a>(outcomes: impl IntoIterator<Item = &'a str>) {
     counter!("ngoso_sync_batches_total").increment(1);
     for outcome in outcomes {
-        counter!("ngoso_sync_visits_total", "outcome" => outcome.to_owned()).increment(1);
+        counter!("ngoso_sync_changes_total", "outcome" => outcome.to_owned()).increment(1);
     }
 }
 

@@ -121,6 +121,38 @@ mod tests {
     }
 
     #[test]
+    fn a_change_says_its_kind_and_comes_after_what_it_refers_to() {
+        let household = uuid::Uuid::now_v7();
+        let resident = uuid::Uuid::now_v7();
+        let change: FieldChange = serde_json::from_value(serde_json::json!({
+            "kind": "visit", "household_id": household, "visited_on": "2026-12-06",
+            "volunteer_ids": [], "satisfaction": null, "note": "",
+            "help": [{ "resident_id": resident, "skill_id": household, "outcome": "achieved" }],
+        }))
+        .unwrap();
+        assert_eq!(change.refers_to(), [household, resident]);
+        let kinds = ["household", "resident", "visit", "void_visit"];
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["kind"], kinds[usize::from(change.stage())]);
+        let new = NewResident {
+            id: None,
+            household_id: household,
+            full_name: "Lê Văn Tám".into(),
+            birth_year: 1950,
+            gender: Gender::Male,
+            consent: true,
+        };
+        let resident = FieldChange::Resident(new);
+        assert!(resident.stage() < change.stage());
+        assert_eq!(resident.refers_to(), [household]);
+        let void = FieldChange::VoidVisit(VisitVoiding {
+            visit_id: uuid::Uuid::now_v7(),
+            reason: "Ghi nhầm".into(),
+        });
+        assert!(void.stage() > change.stage());
+    }
+
+    #[test]
     fn no_backup_or_one_older_than_two_days_is_a_warning() {
         let now = "2026-12-06T03:00:00Z".parse::<DateTime<Utc>>().unwrap();
         let status = |hours_ago: Option<i64>| BackupStatus {

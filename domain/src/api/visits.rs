@@ -70,7 +70,42 @@ schema! {
         pub visit: NewVisit,
     }
 
-    /// What became of one visit of a batch, in the batch's order.
+    /// A phone's outbox, sent when it has signal (`POST /wards/{code}/sync/outbox`): every
+    /// change a team member made in the field, of any kind, oldest first.
+    pub struct ChangeBatch {
+        /// The phone's clock when it sent the batch: how far off that clock is.
+        pub sent_at: DateTime<Utc>,
+        pub changes: Vec<OutboxChange>,
+    }
+
+    /// One change made on a phone.
+    pub struct OutboxChange {
+        /// Made on the phone (UUIDv7): what makes sending it again safe. A change that creates
+        /// a record gives the record this id (the body's own `id` is not read), so later
+        /// changes of the same round can refer to it.
+        pub id: Uuid,
+        /// When the person made it, by the phone's clock.
+        pub made_at: DateTime<Utc>,
+        pub change: FieldChange,
+    }
+
+    /// What a change does. The server applies a batch's changes in this order, whatever the
+    /// order they came in: households, residents, visits, then corrections.
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    pub enum FieldChange {
+        Household(super::households::NewHousehold),
+        Resident(super::residents::NewResident),
+        Visit(NewVisit),
+        VoidVisit(VisitVoiding),
+    }
+
+    /// A visit voided from the outbox (`POST /visits/{id}/void` online).
+    pub struct VisitVoiding {
+        pub visit_id: Uuid,
+        pub reason: String,
+    }
+
+    /// What became of one change (or visit) of a batch, in the batch's order.
     pub struct SyncOutcome {
         pub id: Option<Uuid>,
         pub status: SyncStatus,
@@ -123,6 +158,30 @@ schema! {
     }
 }
 
+impl FieldChange {
+    /// Where the change comes in a batch: after everything it may refer to.
+    pub fn stage(&self) -> u8 {
+        match self {
+            Self::Household(_) => 0,
+            Self::Resident(_) => 1,
+            Self::Visit(_) => 2,
+            Self::VoidVisit(_) => 3,
+        }
+    }
+
+    /// The records it refers to, which an earlier change of the same phone may create.
+    pub fn refers_to(&self) -> Vec<Uuid> {
+        match self {
+            Self::Household(_) => Vec::new(),
+            Self::Resident(r) => vec![r.household_id],
+            Self::Visit(v) => std::iter::once(v.household_id)
+                .chain(v.help.iter().map(|h| h.resident_id))
+                .collect(),
+            Self::VoidVisit(v) => vec![v.visit_id],
+        }
+    }
+}
+
 choice! {
     pub enum SyncStatus {
         Stored,
@@ -130,6 +189,10 @@ choice! {
         Conflict,
         Invalid,
         Refused,
+        /// It refers to a household or resident the server does not have, or not yet: one
+        /// the phone created that has not arrived (or was refused). Nothing was stored; send
+        /// it again once that one is.
+        Waiting,
     }
 
     /// How a team leader settles a conflict.

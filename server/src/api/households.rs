@@ -2,9 +2,8 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AuditAction, Household, NewHousehold};
+use domain::api::{Household, NewHousehold};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
@@ -12,8 +11,8 @@ use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
 use crate::db::households::household;
-use crate::db::tdps;
-use crate::error::{Error, Json, OnConstraint, Path, Result};
+use crate::error::{Json, Path, Result};
+use crate::people::{add_households, one};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -45,34 +44,13 @@ async fn create_household(
     Path(code): Path<i32>,
     Json(new): Json<NewHousehold>,
 ) -> Result<(StatusCode, Json<Household>)> {
-    let reach = access.ward(code, Action::Record)?;
-    domain::validate::new_household(&new).map_err(Error::Validation)?;
-    tdps::check_in_ward(&state.db, new.tdp_id, code, "tdp_id").await?;
-    if !reach.includes(new.tdp_id) {
-        return Err(Error::Forbidden);
-    }
-    let id = new.id.unwrap_or_else(Uuid::now_v7);
+    access.ward(code, Action::Record)?;
+    let new = NewHousehold {
+        id: Some(new.id.unwrap_or_else(Uuid::now_v7)),
+        ..new
+    };
     let mut tx = access.write(&state.db).await?;
-    let search = domain::text::household_search(&new.address, &new.head_name);
-    sqlx::query!(
-        "insert into households (id, tdp_id, address, head_name, search, elderly_alone, disability,
-                                 poverty, lat, lon)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        id,
-        new.tdp_id,
-        new.address.trim(),
-        new.head_name.trim(),
-        search,
-        new.priority.elderly_alone,
-        new.priority.disability,
-        new.priority.poverty.as_str(),
-        new.location.map(|l| l.lat),
-        new.location.map(|l| l.lon),
-    )
-    .execute(&mut *tx)
-    .await
-    .on_constraint("households_pkey", "id", FieldCode::Duplicate)?;
-    tx.commit_with(code, AuditAction::Create, "households", id, &new)
-        .await?;
+    let id = one(add_households(&mut tx, &access, code, &[(0, &new)]).await?)?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
 }

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, ChangeRecord, ConsentChange, HouseholdRecord, Location, NewResident, PURPOSE_VI,
@@ -15,7 +14,8 @@ use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
 use crate::db::residents::resident;
-use crate::error::{Error, Json, OnConstraint, Path, Result};
+use crate::error::{Json, Path, Result};
+use crate::people::{add_residents, one};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -229,42 +229,12 @@ async fn create_resident(
     Json(new): Json<NewResident>,
 ) -> Result<(StatusCode, Json<Resident>)> {
     access.ward(code, Action::Record)?;
-    domain::validate::new_resident(&new, state.today()).map_err(Error::Validation)?;
-    let household = access
-        .household_field(
-            &state.db,
-            new.household_id,
-            code,
-            Action::Record,
-            "household_id",
-        )
-        .await?;
-    let id = new.id.unwrap_or_else(Uuid::now_v7);
-    let name = new
-        .full_name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let new = NewResident {
+        id: Some(new.id.unwrap_or_else(Uuid::now_v7)),
+        ..new
+    };
     let mut tx = access.write(&state.db).await?;
-    sqlx::query!(
-        "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort,
-                                birth_year, gender, consent_at, consent_by, consent_purpose)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, now(), $9, $10)",
-        id,
-        new.household_id,
-        household.tdp,
-        name,
-        domain::text::fold(&name),
-        domain::text::name_sort_key(&name),
-        new.birth_year,
-        new.gender.as_str(),
-        access.user.id,
-        PURPOSE_VI,
-    )
-    .execute(&mut *tx)
-    .await
-    .on_constraint("residents_pkey", "id", FieldCode::Duplicate)?;
-    tx.commit_with(code, AuditAction::Create, "residents", id, &new)
-        .await?;
+    let id = one(add_residents(&mut tx, &access, code, &[(0, &new)], state.now()).await?)?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(resident(&state.db, id).await?)))
 }

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, ConflictChoice, ConflictResolution, NewVisit, SyncChanges, SyncConflict,
-    SyncOutcome, SyncStatus, VisitBatch,
+    AuditAction, ChangeBatch, ConflictChoice, ConflictResolution, NewVisit, SyncChanges,
+    SyncConflict, SyncOutcome, SyncStatus, VisitBatch,
 };
 use domain::{ErrorBody, FieldCode, FieldError};
 use serde::Deserialize;
@@ -18,25 +18,67 @@ use crate::AppState;
 use crate::auth::Access;
 use crate::db::{dashboard, households, models, tdps, wards};
 use crate::error::{Error, Json, Path, Query, Result};
-use crate::record::{DeviceTime, Incoming, Recorded, record};
+use crate::outbox;
+use crate::record::{DeviceTime, Incoming, record};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(sync_outbox))
         .routes(routes!(sync_visits))
         .routes(routes!(sync_changes))
         .routes(routes!(list_conflicts))
         .routes(routes!(resolve_conflict))
 }
 
-/// Most visits one batch may carry; a phone with more sends several batches.
-const MAX_BATCH: usize = 500;
+/// A phone's outbox: every change its person made in the field, sent together when the
+/// phone has signal, oldest first, at most 500 at a time. They are applied in dependency
+/// order whatever their order in the batch (households, residents, visits, then corrections),
+/// so a change may refer to a record another change of the batch creates. Each is checked on
+/// its own, exactly as the single endpoint would, and answered in the batch's order:
+/// `stored`, `already_stored` (sent before), `conflict` (the id was used for other content),
+/// `invalid` (with field errors), `refused` (outside the person's TDPs) or `waiting` (it
+/// refers to a household, resident or visit the server does not have: send it again after
+/// the change that creates it). A database failure answers 503 or 500 for the whole batch:
+/// sending it again is safe, since every change is idempotent by its id.
+#[utoipa::path(post, path = "/wards/{code}/sync/outbox", tag = "sync",
+    params(("code" = i32, Path, description = "Official ward code")),
+    request_body = ChangeBatch,
+    responses((status = 200, body = Vec<SyncOutcome>)))]
+async fn sync_outbox(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Json(batch): Json<ChangeBatch>,
+) -> ApiResult<Vec<SyncOutcome>> {
+    access.ward(code, Action::Record)?;
+    if batch.changes.len() > outbox::MAX_BATCH {
+        return Err(Error::field("changes", FieldCode::TooLong));
+    }
+    let now = state.now();
+    let ids: Vec<Uuid> = batch.changes.iter().map(|c| c.id).collect();
+    let mut tx = access.write(&state.db).await?;
+    let applied = outbox::apply(
+        &mut tx,
+        &access,
+        code,
+        batch.changes,
+        batch.sent_at - now,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let outcomes: Vec<SyncOutcome> = ids
+        .into_iter()
+        .zip(applied)
+        .map(|(id, r)| outbox::outcome(Some(id), r))
+        .collect();
+    crate::metrics::sync_batch(outcomes.iter().map(|o| o.status.as_str()));
+    Ok(Json(outcomes))
+}
 
-/// Visits from a phone's outbox, sent together when the phone has signal. Each visit is
-/// checked on its own, exactly as `POST /wards/{code}/visits` would, and answered in the same
-/// order: `stored`, `already_stored` (sent before), `conflict` (the id was used for other
-/// content; kept for a team leader to resolve), `invalid` (with field errors) or `refused`
-/// (outside the person's TDPs). A database failure answers 500 for the whole batch: sending it
-/// again is safe, since every visit is idempotent by its id.
+/// Visits from a phone's outbox, as app versions before `POST /wards/{code}/sync/outbox`
+/// send them. Each visit is answered as there, `waiting` excepted: those versions do not
+/// know it, and have the visit answered `invalid`.
 #[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = VisitBatch,
@@ -48,7 +90,7 @@ async fn sync_visits(
     Json(batch): Json<VisitBatch>,
 ) -> ApiResult<Vec<SyncOutcome>> {
     access.ward(code, Action::Record)?;
-    if batch.visits.len() > MAX_BATCH {
+    if batch.visits.len() > outbox::MAX_BATCH {
         return Err(Error::field("visits", FieldCode::TooLong));
     }
     let now = state.now();
@@ -83,15 +125,13 @@ async fn sync_visits(
         .map(|o| {
             o.or_else(|| {
                 recorded.next().map(|(id, r)| {
-                    let outcome = |status, fields| SyncOutcome { id, status, fields };
-                    match r {
-                        Ok(Recorded::New(_)) => outcome(SyncStatus::Stored, Vec::new()),
-                        Ok(Recorded::Already(_)) => outcome(SyncStatus::AlreadyStored, Vec::new()),
-                        Err(Error::Validation(fields)) => outcome(SyncStatus::Invalid, fields),
-                        Err(Error::Forbidden | Error::NotFound) => {
-                            outcome(SyncStatus::Refused, Vec::new())
-                        }
-                        Err(_) => outcome(SyncStatus::Conflict, Vec::new()),
+                    let outcome = outbox::outcome(id, r);
+                    match outcome.status {
+                        SyncStatus::Waiting => SyncOutcome {
+                            status: SyncStatus::Invalid,
+                            ..outcome
+                        },
+                        _ => outcome,
                     }
                 })
             })

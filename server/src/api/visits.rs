@@ -4,13 +4,13 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::ErrorBody;
 use domain::access::Action;
-use domain::api::{AuditAction, NewVisit, Visit, VoidVisit, VoidedVisit};
+use domain::api::{NewVisit, Visit, VoidVisit, VoidedVisit};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::auth::{Access, Place};
+use crate::auth::Access;
 use crate::corrections;
 use crate::db::visits::load;
 use crate::error::{Error, Json, Path, Result};
@@ -38,48 +38,10 @@ async fn void_visit(
     Path(id): Path<Uuid>,
     Json(body): Json<VoidVisit>,
 ) -> ApiResult<VoidedVisit> {
-    if let Some(voided) = corrections::voided(&state.db, id).await? {
-        let place = Place {
-            ward: voided.ward,
-            tdp: voided.tdp,
-        };
-        access.record(place, Action::Record)?;
-        let manages = access
-            .reach(place.ward, Action::ManageTeam)
-            .includes(place.tdp);
-        if voided.by != access.user.id && !manages {
-            return Err(Error::Forbidden);
-        }
-        return Ok(Json(voided.answer));
-    }
-    access.visit(&state.db, id, Action::Record).await?;
-    domain::validate::void_visit(&body).map_err(Error::Validation)?;
     let mut tx = access.write(&state.db).await?;
-    let Some(visit) = corrections::standing(&mut tx, id).await? else {
-        // Voided by someone else meanwhile: the same answer as theirs.
-        drop(tx);
-        return corrections::voided(&state.db, id)
-            .await?
-            .map(|v| Json(v.answer))
-            .ok_or(Error::NotFound);
-    };
-    let now = state.now();
-    let manages = access
-        .reach(visit.ward, Action::ManageTeam)
-        .includes(visit.tdp);
-    let recorded_it = visit.recorded_by == Some(access.user.id);
-    if !domain::access::may_void_visit(manages, recorded_it, visit.recorded_at, now) {
-        return Err(Error::Forbidden);
-    }
-    let voided_at = corrections::void_visit(&mut tx, id, &visit, access.user.id, now).await?;
-    let change = serde_json::json!({ "reason": body.reason, "visit": visit.request });
-    tx.commit_with(visit.ward, AuditAction::Delete, "visits", id, &change)
-        .await?;
-    Ok(Json(VoidedVisit {
-        id,
-        household_id: visit.household_id,
-        voided_at,
-    }))
+    let voided = corrections::void(&mut tx, &access, id, &body, state.now()).await?;
+    tx.commit().await?;
+    Ok(Json(voided))
 }
 
 /// One visit with its volunteers and help.

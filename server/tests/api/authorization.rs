@@ -578,6 +578,27 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::POST,
+            "/wards/{code}/sync/outbox",
+            |p| format!("/api/v1/wards/{}/sync/outbox", p.ward),
+            |p| {
+                Some(json!({
+                    "sent_at": p.now,
+                    "changes": [{
+                        "id": Uuid::now_v7(),
+                        "made_at": p.now,
+                        "change": {
+                            "kind": "visit", "household_id": p.household,
+                            "visited_on": p.today, "volunteer_ids": [p.member],
+                            "help": [], "satisfaction": null, "note": ""
+                        }
+                    }]
+                }))
+            },
+            Recorders,
+            S::OK,
+        ),
+        row(
+            M::POST,
             "/wards/{code}/sync/visits",
             |p| format!("/api/v1/wards/{}/sync/visits", p.ward),
             |p| {

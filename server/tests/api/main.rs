@@ -21,6 +21,7 @@ mod invitations;
 mod limits;
 mod markets;
 mod models;
+mod outbox;
 mod register;
 mod residents;
 mod serving;

@@ -402,9 +402,12 @@ async fn metrics_are_served_on_their_own_address_by_route_never_by_path(db: sqlx
         1.0
     );
     assert_eq!(at("ngoso_sync_batches_total", &[]), 1.0);
-    assert_eq!(at("ngoso_sync_visits_total", &[("outcome", "stored")]), 1.0);
     assert_eq!(
-        at("ngoso_sync_visits_total", &[("outcome", "invalid")]),
+        at("ngoso_sync_changes_total", &[("outcome", "stored")]),
+        1.0
+    );
+    assert_eq!(
+        at("ngoso_sync_changes_total", &[("outcome", "invalid")]),
         1.0
     );
     let by_route = [

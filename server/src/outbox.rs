@@ -1,0 +1,298 @@
+//! A phone's outbox: every change a team member made in the field, of any kind, applied in
+//! one transaction. The changes are taken in dependency order (households, residents, visits,
+//! corrections: [`FieldChange::stage`]), so a visit can refer to a household created offline
+//! in the same round. Each change stands or falls on its own, and each kind is checked and
+//! written a stage at a time, in one statement per write, as `record` does for visits.
+//!
+//! Every change is idempotent by its id, made on the phone. Visits keep their own request
+//! for that (`record`); other changes leave a digest in `device_changes`. The same id with
+//! the same content is `Already`; with other content, a conflict that changes nothing.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::api::{
+    FieldChange, NewHousehold, NewResident, OutboxChange, SyncOutcome, SyncStatus, VoidVisit,
+};
+use domain::{FieldCode, FieldError};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::audit::Write;
+use crate::auth::Access;
+use crate::corrections;
+use crate::error::{Error, Result};
+use crate::people::{add_households, add_residents};
+use crate::record::{DeviceTime, Incoming, Recorded, record};
+
+/// Most changes one batch may carry; a phone with more sends several batches.
+pub const MAX_BATCH: usize = 500;
+
+/// What a phone's change became, in the batch's order. `clock_skew` is how far ahead the
+/// phone's clock was when it sent the batch.
+pub async fn apply(
+    tx: &mut Write,
+    access: &Access,
+    code: i32,
+    changes: Vec<OutboxChange>,
+    clock_skew: TimeDelta,
+    now: DateTime<Utc>,
+) -> Result<Vec<Result<Recorded>>> {
+    let changes: Vec<OutboxChange> = changes.into_iter().map(own_id).collect();
+    let digests = changes
+        .iter()
+        .map(|c| Ok(Sha256::digest(serde_json::to_vec(&c.change)?).to_vec()))
+        .collect::<serde_json::Result<Vec<_>>>()
+        .map_err(anyhow::Error::from)?;
+    let mut outcomes: Vec<Option<Result<Recorded>>> = changes.iter().map(|_| None).collect();
+
+    // Sent before: settled against what was kept, whatever the checks would say today.
+    let ids: Vec<Uuid> = changes.iter().map(|c| c.id).collect();
+    let kept = sent_before(tx, &ids).await?;
+    let mut first_copy: HashMap<Uuid, usize> = HashMap::new();
+    let mut stages: [Vec<usize>; 4] = Default::default();
+    for (index, change) in changes.iter().enumerate() {
+        if let Some(k) = kept.get(&change.id) {
+            outcomes[index] = Some(k.judge(access, code, change.id, &digests[index]));
+        } else if let Entry::Vacant(first) = first_copy.entry(change.id) {
+            first.insert(index);
+            stages[usize::from(change.change.stage())].push(index);
+        }
+        // Otherwise the same id came twice in one batch: settled against the first copy at
+        // the end.
+    }
+
+    let device = |c: &OutboxChange| DeviceTime {
+        recorded_at: c.made_at,
+        clock_skew,
+    };
+    let [households, residents, visits, voids] = stages;
+
+    let new: Vec<(usize, &NewHousehold)> = households
+        .iter()
+        .filter_map(|&i| match &changes[i].change {
+            FieldChange::Household(h) => Some((i, h)),
+            _ => None,
+        })
+        .collect();
+    for (index, outcome) in add_households(tx, access, code, &new).await? {
+        outcomes[index] = Some(outcome.map(Recorded::New));
+    }
+
+    let new: Vec<(usize, &NewResident)> = residents
+        .iter()
+        .filter_map(|&i| match &changes[i].change {
+            FieldChange::Resident(r) => Some((i, r)),
+            _ => None,
+        })
+        .collect();
+    for (index, outcome) in add_residents(tx, access, code, &new, now).await? {
+        outcomes[index] = Some(outcome.map(Recorded::New));
+    }
+
+    let incoming: Vec<Incoming> = visits
+        .iter()
+        .filter_map(|&i| match &changes[i].change {
+            FieldChange::Visit(v) => Some(Incoming {
+                visit: v.clone(),
+                device: Some(device(&changes[i])),
+            }),
+            _ => None,
+        })
+        .collect();
+    let recorded = record(tx, access, code, incoming, now).await?;
+    for (&index, outcome) in visits.iter().zip(recorded) {
+        outcomes[index] = Some(outcome);
+    }
+
+    for &index in &voids {
+        let FieldChange::VoidVisit(v) = &changes[index].change else {
+            continue;
+        };
+        let why = VoidVisit {
+            reason: v.reason.clone(),
+        };
+        outcomes[index] = Some(
+            match corrections::void(tx, access, v.visit_id, &why, now).await {
+                Ok(_) => Ok(Recorded::New(changes[index].id)),
+                // A visit this person cannot see, or not yet stored: the same to them.
+                Err(Error::NotFound) => Err(Error::field("visit_id", FieldCode::UnknownReference)),
+                Err(e) if is_database(&e) => return Err(e),
+                Err(e) => Err(e),
+            },
+        );
+    }
+
+    // An id another request of the same phone stored while this one ran: a retry after all.
+    let raced: Vec<Uuid> = outcomes
+        .iter()
+        .zip(&changes)
+        .filter(|(o, _)| matches!(o, Some(Err(Error::Validation(f))) if f.iter().any(|f| f.field == "id")))
+        .map(|(_, c)| c.id)
+        .collect();
+    if !raced.is_empty() {
+        let kept = sent_before(tx, &raced).await?;
+        for (index, change) in changes.iter().enumerate() {
+            if let Some(k) = kept.get(&change.id)
+                && first_copy.get(&change.id) == Some(&index)
+            {
+                outcomes[index] = Some(k.judge(access, code, change.id, &digests[index]));
+            }
+        }
+    }
+
+    let stored: Vec<usize> = (0..changes.len())
+        .filter(|&i| {
+            !matches!(changes[i].change, FieldChange::Visit(_))
+                && matches!(outcomes[i], Some(Ok(Recorded::New(_))))
+        })
+        .collect();
+    keep(tx, access, code, &changes, &digests, &stored, now).await?;
+
+    for (index, change) in changes.iter().enumerate() {
+        if outcomes[index].is_none()
+            && let Some(&first) = first_copy.get(&change.id)
+        {
+            outcomes[index] = Some(if digests[index] == digests[first] {
+                match &outcomes[first] {
+                    Some(Ok(Recorded::New(id) | Recorded::Already(id))) => {
+                        Ok(Recorded::Already(*id))
+                    }
+                    Some(Err(Error::Validation(fields))) => Err(Error::Validation(fields.clone())),
+                    _ => Err(Error::Conflict),
+                }
+            } else {
+                Err(Error::Conflict)
+            });
+        }
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(Err(Error::Conflict)))
+        .collect())
+}
+
+/// What the phone is told of one change.
+pub fn outcome(id: Option<Uuid>, result: Result<Recorded>) -> SyncOutcome {
+    let (status, fields) = match result {
+        Ok(Recorded::New(_)) => (SyncStatus::Stored, Vec::new()),
+        Ok(Recorded::Already(_)) => (SyncStatus::AlreadyStored, Vec::new()),
+        Err(Error::Validation(fields)) if waits(&fields) => (SyncStatus::Waiting, fields),
+        Err(Error::Validation(fields)) => (SyncStatus::Invalid, fields),
+        Err(Error::Forbidden | Error::NotFound) => (SyncStatus::Refused, Vec::new()),
+        Err(_) => (SyncStatus::Conflict, Vec::new()),
+    };
+    SyncOutcome { id, status, fields }
+}
+
+/// Whether a change was refused only for referring to households, residents or visits the
+/// server does not know (yet): records another change of the phone may create.
+fn waits(fields: &[FieldError]) -> bool {
+    !fields.is_empty()
+        && fields.iter().all(|f| {
+            f.code == FieldCode::UnknownReference
+                && (f.field == "household_id"
+                    || f.field == "visit_id"
+                    || f.field.ends_with(".resident_id"))
+        })
+}
+
+/// The record a change creates takes the change's id.
+fn own_id(mut change: OutboxChange) -> OutboxChange {
+    match &mut change.change {
+        FieldChange::Household(h) => h.id = Some(change.id),
+        FieldChange::Resident(r) => r.id = Some(change.id),
+        FieldChange::Visit(v) => v.id = Some(change.id),
+        FieldChange::VoidVisit(_) => {}
+    }
+    change
+}
+
+fn is_database(e: &Error) -> bool {
+    !matches!(
+        e,
+        Error::Validation(_) | Error::Forbidden | Error::NotFound | Error::Conflict
+    )
+}
+
+/// A change sent before.
+struct Kept {
+    ward: i32,
+    digest: Vec<u8>,
+    by: Option<Uuid>,
+}
+
+impl Kept {
+    /// The same content from the same person is a retry; anything else a conflict.
+    fn judge(&self, access: &Access, code: i32, id: Uuid, digest: &[u8]) -> Result<Recorded> {
+        if self.ward == code && self.by == Some(access.user.id) && self.digest == digest {
+            Ok(Recorded::Already(id))
+        } else {
+            Err(Error::Conflict)
+        }
+    }
+}
+
+async fn sent_before(tx: &mut Write, ids: &[Uuid]) -> Result<HashMap<Uuid, Kept>> {
+    Ok(sqlx::query!(
+        "select id, ward_code, digest, user_id from device_changes where id = any($1)",
+        ids
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|r| {
+        let kept = Kept {
+            ward: r.ward_code,
+            digest: r.digest,
+            by: r.user_id,
+        };
+        (r.id, kept)
+    })
+    .collect())
+}
+
+/// Keeps the stored changes' digests, so that sending them again is recognised.
+async fn keep(
+    tx: &mut Write,
+    access: &Access,
+    code: i32,
+    changes: &[OutboxChange],
+    digests: &[Vec<u8>],
+    stored: &[usize],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let kind = |c: &FieldChange| match c {
+        FieldChange::Household(_) => "household",
+        FieldChange::Resident(_) => "resident",
+        FieldChange::Visit(_) => "visit",
+        FieldChange::VoidVisit(_) => "void_visit",
+    };
+    sqlx::query!(
+        "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)
+         select c.id, $2, c.kind, c.digest, c.made_at, $6, $7
+         from unnest($1::uuid[], $3::text[], $4::bytea[], $5::timestamptz[])
+             as c(id, kind, digest, made_at)
+         on conflict (id) do nothing",
+        &stored.iter().map(|&i| changes[i].id).collect::<Vec<_>>(),
+        code,
+        &stored
+            .iter()
+            .map(|&i| kind(&changes[i].change).to_owned())
+            .collect::<Vec<_>>(),
+        &stored
+            .iter()
+            .map(|&i| digests[i].clone())
+            .collect::<Vec<_>>(),
+        &stored
+            .iter()
+            .map(|&i| changes[i].made_at)
+            .collect::<Vec<_>>(),
+        now,
+        access.user.id,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,363 @@
+//! A phone's outbox of mixed changes: households and residents created offline, visits to
+//! them and corrections, applied in dependency order, each idempotent by its id.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use domain::access::Role;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::common::{Fixture, TestApp, WARD, app, assert_counts_match_a_recount, pair};
+
+/// A volunteer of the demo ward's first team, and that team's fixture.
+async fn volunteer(db: sqlx::PgPool) -> (TestApp, TestApp, Fixture) {
+    let admin = app(db).await;
+    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
+    let tdp: Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let f = admin.fixture_in(tdp).await;
+    (admin, volunteer, f)
+}
+
+/// One change of kind `kind`, under a new id.
+fn change(kind: &str, body: Value) -> Value {
+    let mut change = body;
+    change["kind"] = json!(kind);
+    json!({ "id": Uuid::now_v7(), "made_at": Utc::now(), "change": change })
+}
+
+fn id(change: &Value) -> Uuid {
+    change["id"].as_str().unwrap().parse().unwrap()
+}
+
+fn household(tdp: Uuid, address: &str) -> Value {
+    change(
+        "household",
+        json!({
+            "tdp_id": tdp, "address": address, "head_name": "Nguyễn Văn An",
+            "priority": { "elderly_alone": true, "disability": false, "poverty": "none" },
+        }),
+    )
+}
+
+fn resident(household: Uuid, name: &str, birth_year: i32) -> Value {
+    change(
+        "resident",
+        json!({
+            "household_id": household, "full_name": name, "birth_year": birth_year,
+            "gender": "female", "consent": true,
+        }),
+    )
+}
+
+/// A visit to `household` by the fixture's member, helping each resident to `outcome` on the
+/// first skill.
+fn visit(f: &Fixture, household: Uuid, residents: &[Uuid], outcome: &str) -> Value {
+    let help: Vec<Value> = residents
+        .iter()
+        .map(|r| json!({ "resident_id": r, "skill_id": f.skills[0], "outcome": outcome }))
+        .collect();
+    change(
+        "visit",
+        json!({
+            "household_id": household, "visited_on": f.today, "volunteer_ids": [f.member],
+            "help": help, "satisfaction": 5, "note": "Cài VNeID",
+        }),
+    )
+}
+
+fn void(visit: Uuid, reason: &str) -> Value {
+    change("void_visit", json!({ "visit_id": visit, "reason": reason }))
+}
+
+/// Sends the changes as one batch; the statuses, in order.
+async fn send(app: &TestApp, changes: &[&Value]) -> Vec<String> {
+    let (status, body) = send_raw(app, changes).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn send_raw(app: &TestApp, changes: &[&Value]) -> (StatusCode, Value) {
+    app.post(
+        &format!("/api/v1/wards/{WARD}/sync/outbox"),
+        json!({ "sent_at": Utc::now(), "changes": changes }),
+    )
+    .await
+}
+
+/// The TDP's figures as its page shows them.
+async fn indicators(app: &TestApp, tdp: Uuid) -> Value {
+    app.get(&format!("/api/v1/tdps/{tdp}")).await.1["indicators"].clone()
+}
+
+async fn count(app: &TestApp, sql: &str, id: Uuid) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_round_from_the_field_lands_whole_in_dependency_order(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let before = indicators(&volunteer, f.tdp).await;
+    let home = household(f.tdp, "Số 12 ngõ 34 Hàng Bạc");
+    let grandma = resident(id(&home), "Trần Thị Bình", 1950);
+    let grandson = resident(id(&home), "Lê Minh Khôi", 2008);
+    let helped = visit(&f, id(&home), &[id(&grandma), id(&grandson)], "achieved");
+    // Sent the wrong way round: the visit first, the household last.
+    let statuses = send(&volunteer, &[&helped, &grandson, &grandma, &home]).await;
+    assert_eq!(statuses, ["stored"; 4]);
+
+    let (status, h) = volunteer
+        .get(&format!("/api/v1/households/{}", id(&home)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{h}");
+    assert_eq!(h["address"], "Số 12 ngõ 34 Hàng Bạc");
+    assert_eq!(h["priority"]["elderly_alone"], true);
+    let mut names: Vec<&str> = h["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["full_name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["Lê Minh Khôi", "Trần Thị Bình"]);
+    assert_eq!(h["visits"][0]["id"], helped["id"]);
+    let (_, r) = volunteer
+        .get(&format!("/api/v1/residents/{}", id(&grandma)))
+        .await;
+    assert_eq!(r["skills"][0]["status"], "achieved");
+    assert!(r["consent"]["given_at"].is_string(), "{r}");
+    assert_ne!(indicators(&volunteer, f.tdp).await, before);
+    assert_counts_match_a_recount(&volunteer.db).await;
+    // Each change is in the audit log, once.
+    for c in [&home, &grandma, &grandson, &helped] {
+        let entries = count(
+            &volunteer,
+            "select count(*) from audit_log where entity_id = $1::text and action = 'create'",
+            id(c),
+        )
+        .await;
+        assert_eq!(entries, 1, "{c}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_change_sent_again_is_stored_once_and_other_content_is_a_conflict(db: sqlx::PgPool) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let home = household(f.tdp, "Số 5 ngõ Gạch");
+    let son = resident(id(&home), "Phạm Văn Dũng", 1980);
+    let helped = visit(&f, id(&home), &[id(&son)], "in_progress");
+    let batch = [&home, &son, &helped];
+    assert_eq!(send(&volunteer, &batch).await, ["stored"; 3]);
+    // The answer was lost: the phone sends the same round again.
+    assert_eq!(send(&volunteer, &batch).await, ["already_stored"; 3]);
+    // And twice in one batch.
+    assert_eq!(
+        send(&volunteer, &[&home, &home]).await,
+        ["already_stored"; 2]
+    );
+
+    let mut moved = home.clone();
+    moved["change"]["address"] = json!("Số 7 ngõ Gạch");
+    let mut older = son.clone();
+    older["change"]["birth_year"] = json!(1979);
+    assert_eq!(
+        send(&volunteer, &[&moved, &older]).await,
+        ["conflict", "conflict"]
+    );
+    let (_, h) = volunteer
+        .get(&format!("/api/v1/households/{}", id(&home)))
+        .await;
+    assert_eq!(h["address"], "Số 5 ngõ Gạch", "a conflict changes nothing");
+    assert_eq!(h["residents"][0]["birth_year"], 1980);
+    // Another person sending the same change id: not theirs to settle.
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    assert_eq!(send(&leader, &[&home]).await, ["conflict"]);
+    for c in batch {
+        let rows = count(
+            &volunteer,
+            "select (select count(*) from households where id = $1)
+                  + (select count(*) from residents where id = $1)
+                  + (select count(*) from visits where id = $1)",
+            id(c),
+        )
+        .await;
+        assert_eq!(rows, 1);
+    }
+    assert_counts_match_a_recount(&volunteer.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_change_waits_for_the_record_it_refers_to(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let home = household(f.tdp, "Số 3 ngõ Trạm");
+    let daughter = resident(id(&home), "Đỗ Thu Hà", 1990);
+    let helped = visit(&f, id(&home), &[id(&daughter)], "achieved");
+    let mistake = void(id(&helped), "Ghi nhầm hộ");
+    // The second batch of the round arrives first.
+    let first = send(&volunteer, &[&daughter, &helped, &mistake]).await;
+    assert_eq!(first, ["waiting"; 3]);
+    let stored = count(
+        &volunteer,
+        "select count(*) from residents where id = $1",
+        id(&daughter),
+    )
+    .await;
+    assert_eq!(stored, 0, "nothing of a waiting change is stored");
+
+    assert_eq!(send(&volunteer, &[&home]).await, ["stored"]);
+    assert_eq!(
+        send(&volunteer, &[&daughter, &helped]).await,
+        ["stored", "stored"]
+    );
+    assert_eq!(send(&volunteer, &[&mistake]).await, ["stored"]);
+    let left = count(
+        &volunteer,
+        "select count(*) from visits where id = $1",
+        id(&helped),
+    )
+    .await;
+    assert_eq!(left, 0, "the visit was voided");
+    assert_counts_match_a_recount(&volunteer.db).await;
+    // A household the person may not see is, to them, one that does not exist yet.
+    let elsewhere = volunteer.household_outside(f.tdp).await;
+    let stranger = resident(elsewhere, "Vũ Văn Nam", 1970);
+    assert_eq!(send(&volunteer, &[&stranger]).await, ["waiting"]);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_visit_voided_from_the_outbox_leaves_every_figure(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let before = indicators(&volunteer, f.tdp).await;
+    let home = household(f.tdp, "Số 9 ngõ Huyện");
+    let mother = resident(id(&home), "Ngô Thị Lan", 1965);
+    let helped = visit(&f, id(&home), &[id(&mother)], "achieved");
+    let mistake = void(id(&helped), "Ghi nhầm hộ");
+    // Recorded and voided in the same round: the visit goes in, then out.
+    assert_eq!(
+        send(&volunteer, &[&mistake, &helped, &mother, &home]).await,
+        ["stored"; 4]
+    );
+    let (_, h) = volunteer
+        .get(&format!("/api/v1/households/{}", id(&home)))
+        .await;
+    assert_eq!(h["visits"], json!([]));
+    let (_, r) = volunteer
+        .get(&format!("/api/v1/residents/{}", id(&mother)))
+        .await;
+    assert_eq!(r["skills"], json!([]));
+    // Nothing of the visit counts.
+    let after = indicators(&volunteer, f.tdp).await;
+    for same in ["households_visited", "ratings", "satisfaction"] {
+        assert_eq!(after[same], before[same], "{same}");
+    }
+    let achieved = |i: &Value| i["skills"][0]["achieved"].clone();
+    assert_eq!(achieved(&after), achieved(&before));
+    assert_eq!(send(&volunteer, &[&mistake]).await, ["already_stored"]);
+    // The voided visit sent again stays voided.
+    let statuses = send(&volunteer, &[&helped]).await;
+    assert_eq!(statuses, ["invalid"]);
+    assert_counts_match_a_recount(&volunteer.db).await;
+    let kept = count(
+        &volunteer,
+        "select count(*) from audit_log where entity = 'visits' and action = 'delete'
+         and entity_id = $1::text",
+        id(&helped),
+    )
+    .await;
+    assert_eq!(kept, 1);
+}
+
+#[sqlx::test(migrations = false)]
+async fn bad_changes_are_refused_one_by_one_and_the_rest_is_stored(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let next_year = chrono::Datelike::year(&f.today) + 1;
+    let good = household(f.tdp, "Số 1 ngõ Tốt");
+    let mut blank = household(f.tdp, "  ");
+    blank["change"]["head_name"] = json!("");
+    let other_tdp: Uuid = sqlx::query_scalar(
+        "select id from tdps where ward_code = $1 and id <> $2 order by code limit 1",
+    )
+    .bind(WARD)
+    .bind(f.tdp)
+    .fetch_one(&volunteer.db)
+    .await
+    .unwrap();
+    let outside = household(other_tdp, "Số 2 ngõ Ngoài");
+    let other_ward: Uuid =
+        sqlx::query_scalar("select id from tdps where ward_code <> $1 order by code limit 1")
+            .bind(WARD)
+            .fetch_one(&volunteer.db)
+            .await
+            .unwrap();
+    let far = household(other_ward, "Số 3 ngõ Xa");
+    let unborn = resident(id(&good), "Bé Na", next_year);
+    let mut unasked = resident(id(&good), "Hoàng Văn Tư", 1970);
+    unasked["change"]["consent"] = json!(false);
+    let reasonless = void(Uuid::now_v7(), " ");
+
+    let (status, body) = send_raw(
+        &volunteer,
+        &[&good, &blank, &outside, &far, &unborn, &unasked],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let statuses: Vec<&str> = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "stored", "invalid", "refused", "invalid", "invalid", "invalid"
+        ]
+    );
+    let fields = |i: usize| -> Vec<(String, String)> {
+        body[i]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| pair(e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        fields(1),
+        [pair("address", "required"), pair("head_name", "required")]
+    );
+    assert_eq!(fields(3), [pair("tdp_id", "other_ward")]);
+    assert_eq!(fields(4), [pair("birth_year", "in_future")]);
+    assert_eq!(fields(5), [pair("consent", "consent_required")]);
+    assert_eq!(body[0]["id"], good["id"]);
+
+    // A void without a reason waits for its visit rather than failing on the reason.
+    assert_eq!(send(&volunteer, &[&reasonless]).await, ["waiting"]);
+    // Nothing refused was stored, and nothing refused is remembered as sent.
+    for c in [&blank, &outside, &far, &unborn, &unasked] {
+        let rows = count(
+            &volunteer,
+            "select (select count(*) from households where id = $1)
+                  + (select count(*) from residents where id = $1)
+                  + (select count(*) from device_changes where id = $1)",
+            id(c),
+        )
+        .await;
+        assert_eq!(rows, 0, "{c}");
+    }
+    let too_many: Vec<Value> = (0..501)
+        .map(|i| household(f.tdp, &format!("Số {i}")))
+        .collect();
+    let (status, body) = send_raw(&volunteer, &too_many.iter().collect::<Vec<_>>()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+}
