@@ -7,14 +7,14 @@ use std::cell::RefCell;
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
     Assignment, Attendance, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport,
-    Briefing, Campaign, CampaignProgress, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
-    ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard, GuideChoice,
-    Household, HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
-    Learning, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
-    NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, NewVisit,
-    PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
-    Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
-    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Visit, VisitBatch,
+    Briefing, Campaign, CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode,
+    ColumnMapping, ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
+    GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation,
+    InvitationPreview, Learning, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings,
+    NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket,
+    NewTicket, PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults,
+    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange,
     VoidVisit, VoidedVisit, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
@@ -572,16 +572,12 @@ pub async fn erase_resident(id: Uuid) -> Result<(), ApiError> {
     no_content(Request::post(&format!("{BASE}/residents/{id}/erasure"))).await
 }
 
-pub async fn record_visit(ward: i32, visit: &NewVisit) -> Result<Visit, ApiError> {
-    post(&format!("/wards/{ward}/visits"), visit).await
-}
-
 pub async fn void_visit(id: Uuid, why: &VoidVisit) -> Result<VoidedVisit, ApiError> {
     post(&format!("/visits/{id}/void"), why).await
 }
 
-pub async fn sync_visits(ward: i32, batch: &VisitBatch) -> Result<Vec<SyncOutcome>, ApiError> {
-    post(&format!("/wards/{ward}/sync/visits"), batch).await
+pub async fn sync_outbox(ward: i32, batch: &ChangeBatch) -> Result<Vec<SyncOutcome>, ApiError> {
+    post(&format!("/wards/{ward}/sync/outbox"), batch).await
 }
 
 pub async fn sync_changes(ward: i32, since: Option<&str>) -> Result<SyncChanges, ApiError> {

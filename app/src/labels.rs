@@ -4,8 +4,8 @@
 
 use domain::access::Role;
 use domain::api::{
-    ActivityKind, AuditAction, HouseholdFilter, InvitationStatus, MarketKind, RowOutcome, Skill,
-    SkillStatus, TeamRole, TicketStatus,
+    ActivityKind, AuditAction, Gender, HouseholdFilter, InvitationStatus, MarketKind, Poverty,
+    RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
 };
 use domain::indicators::Progress;
 use domain::models::{FourT, Model};
@@ -164,6 +164,24 @@ pub fn skill_status_name(status: SkillStatus) -> impl Fn() -> &'static str + Cop
     move || match status {
         SkillStatus::Achieved => t_string!(i18n, visit.outcome_achieved),
         SkillStatus::InProgress => t_string!(i18n, visit.outcome_in_progress),
+    }
+}
+
+pub fn gender_name(gender: Gender) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match gender {
+        Gender::Female => t_string!(i18n, household.female),
+        Gender::Male => t_string!(i18n, household.male),
+        Gender::Other => t_string!(i18n, household.other),
+    }
+}
+
+pub fn poverty_name(poverty: Poverty) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match poverty {
+        Poverty::None => t_string!(i18n, tdp.poverty_none),
+        Poverty::NearPoor => t_string!(i18n, household.near_poor),
+        Poverty::Poor => t_string!(i18n, household.poor),
     }
 }
 

@@ -139,6 +139,11 @@ pub fn has_control(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// A name as it is stored: words separated by one space, none around them.
+pub fn tidy_name(full_name: &str) -> String {
+    full_name.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// What a household is found by in search: its address and its head's name, folded.
 pub fn household_search(address: &str, head_name: &str) -> String {
     fold(&format!("{address} {head_name}"))
@@ -206,6 +211,11 @@ pub fn name_sort_key(full_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_stored_with_single_spaces() {
+        assert_eq!(tidy_name("  Trần   Thị\tBình "), "Trần Thị Bình");
+    }
 
     #[test]
     fn fold_removes_tones_and_modifiers() {

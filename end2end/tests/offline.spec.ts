@@ -53,6 +53,27 @@ async function openHousehold(page: Page, nth: number): Promise<string> {
   return page.url().split("/ho/")[1];
 }
 
+/** Adds a household from the TDP page open in `page`, and opens its page. Returns its id. */
+async function addHousehold(page: Page, address: string, head: string): Promise<string> {
+  await page.getByRole("button", { name: "Thêm hộ mới" }).click();
+  await page.getByLabel("Địa chỉ (số nhà, ngõ, đường)").fill(address);
+  await page.getByLabel("Họ tên chủ hộ").fill(head);
+  await page.getByLabel("Người cao tuổi sống một mình").check();
+  await page.getByRole("button", { name: "Lưu hộ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: head })).toBeVisible();
+  return page.url().split("/ho/")[1];
+}
+
+/** Adds a resident, with their consent, from the household page open in `page`. */
+async function addResident(page: Page, name: string, year: number) {
+  await page.getByRole("button", { name: "Thêm thành viên" }).click();
+  await page.getByLabel("Họ và tên").fill(name);
+  await page.getByLabel("Năm sinh").fill(String(year));
+  await page.getByLabel("Người dân đã nghe mục đích trên và đồng ý").check();
+  await page.getByRole("button", { name: "Lưu thành viên" }).click();
+  await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
+}
+
 async function recordVisit(page: Page, note: string) {
   await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
@@ -111,6 +132,92 @@ test("five visits recorded offline survive a reopen and reach the server exactly
   await expect(again.locator("li.visit", { hasText: tag })).toHaveCount(5);
 });
 
+test("a household, its residents and a visit added with no signal reach the server in one round", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  const visited = page.locator(".card-note").first();
+  const visitedBefore = Number((await visited.textContent())!.split("/")[0].trim());
+  const tdpPage = page.url();
+  const tag = `door-${Date.now()}`;
+
+  await context.setOffline(true);
+  await page.reload();
+  // A form with nothing in it says what is missing, next to the field.
+  await page.getByRole("button", { name: "Thêm hộ mới" }).click();
+  await page.getByRole("button", { name: "Lưu hộ" }).click();
+  await expect(page.locator("#household-address-error")).toHaveText("Trường này là bắt buộc.");
+  await page.getByRole("button", { name: "Huỷ" }).click();
+  const household = await addHousehold(page, `Số 7 ngõ ${tag}`, "Nguyễn Văn Lộc");
+  await addResident(page, "Nguyễn Văn Lộc", 1956);
+  await addResident(page, "Trần Thị Bình", 2001);
+  await recordVisit(page, tag);
+  const badge = page.getByTestId("sync-badge");
+  await expect(badge).toHaveText("4 chưa đồng bộ");
+
+  // Opened again with no signal: all of it is there, from the phone.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Nguyễn Văn Lộc" })).toBeVisible();
+  await expect(page.getByText(`Số 7 ngõ ${tag}`)).toBeVisible();
+  await expect(page.getByRole("link", { name: "Trần Thị Bình", exact: true })).toBeVisible();
+  await expect(page.locator(".pending-visit")).toHaveCount(1);
+  await page.goto(tdpPage);
+  await expect(page.locator("ul.households li", { hasText: `Số 7 ngõ ${tag}` })).toHaveCount(1);
+
+  await context.setOffline(false);
+  await expect(badge).toHaveText("Đã đồng bộ");
+  const res = await page.request.get(`/api/v1/households/${household}`);
+  expect(res.status()).toBe(200);
+  const stored = await res.json();
+  expect(stored.address).toBe(`Số 7 ngõ ${tag}`);
+  expect(stored.priority.elderly_alone).toBe(true);
+  expect(stored.residents.map((r: { full_name: string }) => r.full_name).sort()).toEqual(["Nguyễn Văn Lộc", "Trần Thị Bình"]);
+  expect(stored.visits.map((v: { note: string }) => v.note)).toEqual([tag]);
+  await page.goto(tdpPage);
+  await expect(visited).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
+});
+
+test("a visit left in the outbox by the app's previous version is still sent", async ({ page, now }) => {
+  await signInAs(page, "volunteer");
+  const household = await openHousehold(page, 1);
+  await pulled(page);
+  const { tdp } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const { team } = await (await page.request.get(`/api/v1/tdps/${tdp.id}`)).json();
+  const tag = `old-outbox-${Date.now()}`;
+  const id = crypto.randomUUID();
+  // The shape versions before the mixed outbox kept: a visit and when it was recorded.
+  const entry = {
+    ward: 619,
+    item: {
+      recorded_at: now.toISOString(),
+      visit: {
+        id, household_id: household, visited_on: vietnamDay(now), volunteer_ids: [team[0].id],
+        help: [], satisfaction: null, note: tag,
+      },
+    },
+    problem: null,
+  };
+  await page.evaluate(async ([key, value]) => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise((ok, fail) => {
+      const tx = db.transaction("outbox", "readwrite");
+      tx.objectStore("outbox").put(value, key);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, [id, JSON.stringify(entry)]);
+  await page.reload();
+  await expect.poll(() => onServer(page, household, tag)).toBe(1);
+  await expect.poll(async () => (await kept(page)).outbox).toBe(0);
+});
+
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");
@@ -124,7 +231,7 @@ test("signing out with unsent visits warns, then wipes the phone", async ({ page
 
   await page.getByRole("button", { name: "Đăng xuất" }).click();
   const dialog = page.getByRole("alertdialog", { name: "Còn dữ liệu chưa gửi" });
-  await expect(dialog).toContainText("Còn 1 lượt thăm");
+  await expect(dialog).toContainText("Còn 1 mục");
   await dialog.getByRole("button", { name: "Quay lại" }).click();
   await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
 
@@ -196,18 +303,19 @@ test("the server killed in the middle of a sync and started again ends with ever
     await page.goto(`${restartURL}/`);
     await controlledBySW(page);
     await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
-    await page.locator("ul.households li a").first().click();
-    const household = page.url().split("/ho/")[1];
     const tag = `restart-${Date.now()}`;
     await pulled(page);
+    // A mixed outbox: a household, its resident and visits to it.
     await context.setOffline(true);
+    const household = await addHousehold(page, `Số 1 ngõ ${tag}`, "Phạm Thị Hoa");
+    await addResident(page, "Phạm Thị Hoa", 1950);
     for (let i = 1; i <= 3; i++) await recordVisit(page, `${tag} #${i}`);
     const badge = page.getByTestId("sync-badge");
-    await expect(badge).toHaveText("3 chưa đồng bộ");
+    await expect(badge).toHaveText("5 chưa đồng bộ");
 
     // The batch reaches the server, which is then killed before it can answer.
     let killed = false;
-    await page.route("**/api/v1/wards/*/sync/visits", async (route) => {
+    await page.route("**/api/v1/wards/*/sync/outbox", async (route) => {
       if (!killed) {
         await route.fetch();
         server.kill("SIGKILL");
@@ -218,18 +326,23 @@ test("the server killed in the middle of a sync and started again ends with ever
     });
     await context.setOffline(false);
     await expect.poll(() => killed).toBe(true);
-    await expect(badge).toHaveText("3 chưa đồng bộ");
+    await expect(badge).toHaveText("5 chưa đồng bộ");
 
     server = startServer();
     await serving(page);
     // What the server committed before it died is there after the restart.
     expect(await onServer(page, household, tag, restartURL)).toBe(3);
-    await page.unroute("**/api/v1/wards/*/sync/visits");
+    await page.unroute("**/api/v1/wards/*/sync/outbox");
     await badge.click();
     await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
     await expect(badge).toHaveText("Đã đồng bộ");
-    await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 lượt thăm");
+    await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 mục");
+    // Record by record: the household once, its one resident, each visit once.
     expect(await onServer(page, household, tag, restartURL)).toBe(3);
+    const stored = await (await page.request.get(`${restartURL}/api/v1/households/${household}`)).json();
+    expect(stored.residents.map((r: { full_name: string }) => r.full_name)).toEqual(["Phạm Thị Hoa"]);
+    const found = await (await page.request.get(`${restartURL}/api/v1/wards/619/search?q=${tag}`)).json();
+    expect(found.households.map((h: { id: string }) => h.id)).toEqual([household]);
   } finally {
     server.kill("SIGTERM");
     if (server.exitCode === null) await once(server, "exit");

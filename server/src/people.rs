@@ -174,7 +174,7 @@ pub async fn add_residents(
     let id = |r: &NewResident| r.id.unwrap_or_default();
     let names: Vec<String> = accepted
         .iter()
-        .map(|(_, r, _)| r.full_name.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|(_, r, _)| domain::text::tidy_name(&r.full_name))
         .collect();
     let inserted: HashSet<Uuid> = sqlx::query_scalar!(
         "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort,

@@ -11,7 +11,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, Utc};
-use domain::api::{Me, SyncStatus, VisitBatch};
+use std::collections::HashSet;
+
+use domain::api::{ChangeBatch, Me, SyncStatus};
 use wasm_split_helpers::SplitLoaderError;
 
 use super::store::{self, Change, OUTBOX, PERSON};
@@ -20,7 +22,7 @@ use crate::api::{self, ApiError};
 
 type Later<T> = Result<Pin<Box<dyn Future<Output = T>>>, SplitLoaderError>;
 
-/// Pushes the outbox, then pulls what changed in each ward. Says how many visits the server
+/// Pushes the outbox, then pulls what changed in each ward. Says how many changes the server
 /// took, also when a later step failed, and when the round ended.
 #[wasm_split_helpers::wasm_split(offline, fallible)]
 pub fn round(wards: Vec<i32>) -> Later<(usize, Result<DateTime<Utc>, ApiError>)> {
@@ -42,9 +44,9 @@ pub fn round(wards: Vec<i32>) -> Later<(usize, Result<DateTime<Utc>, ApiError>)>
 
 /// What the phone holds, for the badge and the sync page.
 pub struct Outbox {
-    /// Visits waiting to be sent.
+    /// Changes waiting to be sent.
     pub unsent: usize,
-    /// Visits the server did not take.
+    /// Changes the server did not take.
     pub problems: Vec<OutboxEntry>,
     pub last_sync: Option<DateTime<Utc>>,
 }
@@ -115,21 +117,25 @@ async fn pull(wards: Vec<i32>) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Pushes the outbox, oldest first, in batches, and keeps the server's answer for each visit.
-/// Says how many visits the server took, also when a later batch failed.
+/// Pushes the outbox, oldest first, in batches, and keeps the server's answer for each change.
+/// Says how many changes the server took, also when a later batch failed.
 async fn push() -> Result<usize, (usize, ApiError)> {
     let mut taken = 0;
-    let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    let all: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    // What the phone itself created and the server has not taken yet: a change that refers to
+    // one of these waits for it rather than failing.
+    let own: HashSet<_> = all.iter().map(OutboxEntry::id).collect();
+    let mut entries = all;
     entries.retain(|e| e.problem.is_none());
-    entries.sort_by_key(|e| (e.ward, e.item.recorded_at));
+    entries.sort_by_key(|e| (e.ward, e.change.made_at));
     for chunk in entries.chunk_by(|a, b| a.ward == b.ward) {
         for batch in chunk.chunks(BATCH) {
             let ward = batch[0].ward;
-            let body = VisitBatch {
+            let body = ChangeBatch {
                 sent_at: now(),
-                visits: batch.iter().map(|e| e.item.clone()).collect(),
+                changes: batch.iter().map(|e| e.change.clone()).collect(),
             };
-            let outcomes = api::sync_visits(ward, &body)
+            let outcomes = api::sync_outbox(ward, &body)
                 .await
                 .map_err(|e| (taken, e))?;
             let mut changes = Vec::with_capacity(batch.len());
@@ -140,7 +146,18 @@ async fn push() -> Result<usize, (usize, ApiError)> {
                         changes.push(Change::Delete(OUTBOX, entry.id().to_string()));
                         continue;
                     }
-                    SyncStatus::Invalid => Problem::Invalid(outcome.fields),
+                    // Sent again next round, once what it refers to is there.
+                    SyncStatus::Waiting
+                        if entry
+                            .change
+                            .change
+                            .refers_to()
+                            .iter()
+                            .any(|r| own.contains(r)) =>
+                    {
+                        continue;
+                    }
+                    SyncStatus::Invalid | SyncStatus::Waiting => Problem::Invalid(outcome.fields),
                     SyncStatus::Refused => Problem::Refused,
                     SyncStatus::Conflict => Problem::Conflict,
                 };

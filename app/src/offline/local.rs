@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Briefing, Dashboard, Household, HouseholdFilter, HouseholdSummary, ModelSettings, ResidentHit,
-    SearchResults, Skill, SyncChanges, TdpDetail, Ward,
+    Briefing, Dashboard, FieldChange, Household, HouseholdFilter, HouseholdSummary, ModelSettings,
+    ResidentHit, ResidentSummary, SearchResults, Skill, SyncChanges, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -66,7 +66,11 @@ pub async fn my_households(
     })
     .await?;
     let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
-    list.retain(|h| !outbox.iter().any(|e| e.item.visit.household_id == h.id));
+    list.retain(|h| {
+        !outbox
+            .iter()
+            .any(|e| matches!(&e.change.change, FieldChange::Visit(v) if v.household_id == h.id))
+    });
     Ok(list)
 }
 
@@ -75,7 +79,11 @@ pub async fn ward_copy(ward: i32) -> Option<WardCopy> {
 }
 
 pub async fn household(id: Uuid) -> Option<Household> {
-    store::get(HOUSEHOLDS, &id.to_string()).await.ok().flatten()
+    let kept: Option<Household> = store::get(HOUSEHOLDS, &id.to_string()).await.ok().flatten();
+    with_pending(kept.into_iter().collect())
+        .await
+        .into_iter()
+        .find(|h| h.id == id)
 }
 
 pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
@@ -124,7 +132,56 @@ pub async fn keep_briefing(briefing: &Briefing) {
 }
 
 async fn households() -> Option<Vec<Household>> {
-    store::all(HOUSEHOLDS).await.ok()
+    Some(with_pending(store::all(HOUSEHOLDS).await.ok()?).await)
+}
+
+/// What the phone keeps, with what was added on this phone and not yet taken by the server:
+/// its households, and residents in them. A change the server refused is on the sync page,
+/// not here.
+async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
+    let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    let mut pending: Vec<OutboxEntry> =
+        outbox.into_iter().filter(|e| e.problem.is_none()).collect();
+    pending.sort_by_key(|e| e.change.made_at);
+    for e in &pending {
+        match &e.change.change {
+            FieldChange::Household(h) if !kept.iter().any(|k| k.id == e.change.id) => {
+                // Its TDP is one the phone keeps, or the form would not have offered it.
+                let Some(detail) = tdp(h.tdp_id).await else {
+                    continue;
+                };
+                kept.push(Household {
+                    id: e.change.id,
+                    tdp: detail.tdp,
+                    address: h.address.trim().to_owned(),
+                    head_name: h.head_name.trim().to_owned(),
+                    priority: h.priority,
+                    location: h.location,
+                    residents: Vec::new(),
+                    guide_id: None,
+                    visits: Vec::new(),
+                });
+            }
+            FieldChange::Resident(r) => {
+                let Some(home) = kept.iter_mut().find(|k| k.id == r.household_id) else {
+                    continue;
+                };
+                if !home.residents.iter().any(|k| k.id == e.change.id) {
+                    home.residents.push(ResidentSummary {
+                        id: e.change.id,
+                        household_id: r.household_id,
+                        full_name: domain::text::tidy_name(&r.full_name),
+                        birth_year: r.birth_year,
+                        gender: r.gender,
+                        achieved: Vec::new(),
+                        consent_withdrawn: false,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    kept
 }
 
 /// A household as lists show it; whether it is "Gia đình số" needs the ward's settings.

@@ -1,10 +1,12 @@
-//! Working without signal. Every visit recorded on the phone goes first to the outbox in the
-//! phone's own database, with an id made here (UUIDv7) and the phone's clock; the sync then
-//! pushes the outbox to the server in batches and pulls what changed in the person's TDPs.
-//! It runs when the app starts, when the signal comes back, every minute, and after each
-//! visit — never relying on the Background Sync API, which only Chromium has.
+//! Working without signal. Every change made at a door (a household, a resident, a visit, a
+//! visit voided) goes first to the outbox in the phone's own database, with an id made here
+//! (UUIDv7) and the phone's clock; the sync then pushes the outbox to the server in batches
+//! and pulls what changed in the person's TDPs. It runs when the app starts, when the signal
+//! comes back, every minute, and after each change — never relying on the Background Sync
+//! API, which only Chromium has. Until the server has them, the pages show the phone's
+//! changes over what it keeps (`local`).
 //!
-//! The server takes a visit once however often it is sent (its id is the key), so a sync cut
+//! The server takes a change once however often it is sent (its id is the key), so a sync cut
 //! off half way is simply run again.
 
 mod engine;
@@ -13,7 +15,7 @@ pub mod store;
 
 use chrono::{DateTime, Utc};
 use domain::FieldError;
-use domain::api::{Me, NewVisit, OutboxVisit};
+use domain::api::{ChangeBatch, FieldChange, Me, OutboxChange, OutboxVisit, SyncStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -23,27 +25,74 @@ use crate::api::{self, ApiError};
 use crate::session::Session;
 use store::{Change, OUTBOX};
 
-/// Visits sent per request: small enough for a weak 3G link to carry in a few seconds.
+/// Changes sent per request: small enough for a weak 3G link to carry in a few seconds.
 const BATCH: usize = 100;
 const EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 const LAST_SYNC: &str = "last_sync";
 
-/// A visit recorded on this phone that the server has not taken yet.
+/// A change made on this phone that the server has not taken yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "KeptEntry")]
 pub struct OutboxEntry {
     pub ward: i32,
-    pub item: OutboxVisit,
+    pub change: OutboxChange,
     /// Why the server did not take it; `None` while it waits to be sent.
     pub problem: Option<Problem>,
 }
 
 impl OutboxEntry {
     pub fn id(&self) -> Uuid {
-        self.item.visit.id.unwrap_or_default()
+        self.change.id
     }
 }
 
-/// What the server answered for a visit it did not take. Such a visit is not sent again by
+/// An entry as the phone's database may hold it: app versions before the outbox took every
+/// kind of change kept visits only, and a phone may still hold some after the update.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum KeptEntry {
+    Change {
+        ward: i32,
+        change: OutboxChange,
+        problem: Option<Problem>,
+    },
+    Visit {
+        ward: i32,
+        item: OutboxVisit,
+        problem: Option<Problem>,
+    },
+}
+
+impl From<KeptEntry> for OutboxEntry {
+    fn from(kept: KeptEntry) -> Self {
+        match kept {
+            KeptEntry::Change {
+                ward,
+                change,
+                problem,
+            } => Self {
+                ward,
+                change,
+                problem,
+            },
+            KeptEntry::Visit {
+                ward,
+                item,
+                problem,
+            } => Self {
+                ward,
+                change: OutboxChange {
+                    id: item.visit.id.unwrap_or_default(),
+                    made_at: item.recorded_at,
+                    change: FieldChange::Visit(item.visit),
+                },
+                problem,
+            },
+        }
+    }
+}
+
+/// What the server answered for a change it did not take. Such a change is not sent again by
 /// itself: the person retries it or lets it go.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Problem {
@@ -70,7 +119,7 @@ pub struct SyncState {
     pub problems: RwSignal<Vec<OutboxEntry>>,
     pub last_sync: RwSignal<Option<DateTime<Utc>>>,
     pub running: RwSignal<bool>,
-    /// Counts up whenever the server takes visits from this phone, so pages showing them
+    /// Counts up whenever the server takes changes from this phone, so pages showing them
     /// read them again.
     pub sent: RwSignal<usize>,
     /// The last attempt could not reach the server.
@@ -83,7 +132,7 @@ pub fn use_sync() -> SyncState {
     expect_context()
 }
 
-/// What became of a visit the form saved.
+/// What became of a change a form saved.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Saved {
     /// The server has it.
@@ -197,38 +246,51 @@ impl SyncState {
         }
     }
 
-    /// Saves a visit from the form: to the outbox first, then straight to the server if it
-    /// can be reached. Field errors the server finds come back to the form (and the visit
-    /// leaves the outbox, since the form still holds it).
-    pub async fn record_visit(self, ward: i32, visit: NewVisit) -> Result<Saved, Vec<FieldError>> {
+    /// Saves a change from a form, under `id`: to the outbox first, then straight to the
+    /// server if it can be reached. Field errors the server finds come back to the form (and
+    /// the change leaves the outbox, since the form still holds it).
+    pub async fn save(
+        self,
+        ward: i32,
+        id: Uuid,
+        change: FieldChange,
+    ) -> Result<Saved, Vec<FieldError>> {
         let entry = OutboxEntry {
             ward,
-            item: OutboxVisit {
-                recorded_at: now(),
-                visit,
+            change: OutboxChange {
+                id,
+                made_at: now(),
+                change,
             },
             problem: None,
         };
-        let id = entry.id().to_string();
-        let saved = Change::put(OUTBOX, &id, &entry);
+        let key = id.to_string();
+        let saved = Change::put(OUTBOX, &key, &entry);
         if store::write(saved.into_iter().collect()).await.is_err() {
             // No database on this phone (private browsing, say): straight to the server.
-            return match api::record_visit(ward, &entry.item.visit).await {
-                // An unreadable answer is still a success: the server took the visit.
-                Ok(_) | Err(ApiError::Decode) => Ok(Saved::Sent),
-                Err(ApiError::Server(body)) => Err(body.fields),
-                Err(ApiError::Network) => Err(Vec::new()),
+            let batch = ChangeBatch {
+                sent_at: now(),
+                changes: vec![entry.change],
+            };
+            return match api::sync_outbox(ward, &batch).await.map(|mut o| o.pop()) {
+                Ok(Some(o))
+                    if matches!(o.status, SyncStatus::Stored | SyncStatus::AlreadyStored) =>
+                {
+                    Ok(Saved::Sent)
+                }
+                Ok(Some(o)) => Err(o.fields),
+                Ok(None) | Err(_) => Err(Vec::new()),
             };
         }
         self.refresh().await;
         self.run().await;
-        match store::get::<OutboxEntry>(OUTBOX, &id).await {
+        match store::get::<OutboxEntry>(OUTBOX, &key).await {
             Ok(None) => Ok(Saved::Sent),
             Ok(Some(OutboxEntry {
                 problem: Some(Problem::Invalid(fields)),
                 ..
             })) => {
-                let _ = store::write(vec![Change::Delete(OUTBOX, id)]).await;
+                let _ = store::write(vec![Change::Delete(OUTBOX, key)]).await;
                 self.refresh().await;
                 Err(fields)
             }
@@ -236,7 +298,7 @@ impl SyncState {
         }
     }
 
-    /// Sends a visit with a problem again.
+    /// Sends a change with a problem again.
     pub fn retry(self, entry: OutboxEntry) {
         spawn_local(async move {
             let id = entry.id();
@@ -251,7 +313,7 @@ impl SyncState {
         });
     }
 
-    /// Lets a visit with a problem go, on the person's word.
+    /// Lets a change with a problem go, on the person's word.
     pub fn discard(self, entry: OutboxEntry) {
         spawn_local(async move {
             let _ = store::write(vec![Change::Delete(OUTBOX, entry.id().to_string())]).await;
@@ -259,12 +321,17 @@ impl SyncState {
         });
     }
 
-    /// Visits of this household still on the phone.
-    pub async fn pending_for(household: Uuid) -> Vec<OutboxEntry> {
+    /// Visits of this household still on the phone, newest first.
+    pub async fn pending_for(household: Uuid) -> Vec<domain::api::NewVisit> {
         let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
-        entries.retain(|e| e.item.visit.household_id == household);
-        entries.sort_by_key(|e| std::cmp::Reverse(e.item.recorded_at));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.change.made_at));
         entries
+            .into_iter()
+            .filter_map(|e| match e.change.change {
+                FieldChange::Visit(v) if v.household_id == household => Some(v),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Forgets everything on the phone (signing out).

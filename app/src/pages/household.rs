@@ -2,9 +2,11 @@
 //! số"), and every visit.
 
 use domain::api::{
-    Household, ModelSettings, ResidentSummary, Skill, SkillStatus, Visit, VoidVisit,
+    FieldChange, Gender, Household, ModelSettings, NewResident, PURPOSE_VI, ResidentSummary, Skill,
+    SkillStatus, Visit, VoidVisit,
 };
 use domain::models::{Family, family, household_identity};
+use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -12,11 +14,13 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FormState, PriorityBadges, TextArea, loaded};
+use crate::components::{
+    ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea, TextField, loaded,
+};
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{skill_name, words};
+use crate::labels::{gender_name, skill_name, words};
 use crate::offline::{SyncState, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -143,6 +147,9 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                 })
                 .collect_view()}
         </ul>
+        <Show when=may_record>
+            <AddResident ward household=h.id saved=on_change />
+        </Show>
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         {loaded(models, move |(settings, skills): (ModelSettings, Vec<Skill>)| {
             let residents = residents.clone();
@@ -167,6 +174,130 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
             }
                 .into_any()
         }}
+    }
+}
+
+/// Adding a resident at the door, with their consent asked first (Law 91/2025): saved on the
+/// phone, and sent when there is signal.
+#[component]
+fn AddResident(ward: i32, household: Uuid, saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let open = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let year = RwSignal::new(String::new());
+    let gender = RwSignal::new(Gender::Female);
+    let consent = RwSignal::new(false);
+    let form = FormState::new();
+    // One id per resident: saving again after an error sends the same change.
+    let id = StoredValue::new(Uuid::now_v7());
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(birth_year) = year.get_untracked().trim().parse::<i32>() else {
+            form.errors
+                .set(vec![FieldError::new("birth_year", FieldCode::Required)]);
+            return;
+        };
+        let new = NewResident {
+            id: None,
+            household_id: household,
+            full_name: name.get_untracked(),
+            birth_year,
+            gender: gender.get_untracked(),
+            consent: consent.get_untracked(),
+        };
+        if !form.start(domain::validate::new_resident(&new, today())) {
+            return;
+        }
+        spawn_local(async move {
+            let outcome = sync
+                .save(ward, id.get_value(), FieldChange::Resident(new))
+                .await;
+            form.busy.set(false);
+            match outcome {
+                Ok(_) => {
+                    open.set(false);
+                    name.set(String::new());
+                    year.set(String::new());
+                    consent.set(false);
+                    id.set_value(Uuid::now_v7());
+                    saved.run(());
+                }
+                Err(fields) if !fields.is_empty() => form.errors.set(fields),
+                // No database on the phone and no server either: nothing was saved.
+                Err(_) => form.failure.set(Some(ApiError::Network)),
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <p>
+                    <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                        {t!(i18n, household.add_resident)}
+                    </button>
+                </p>
+            }
+        >
+            <form class="card" on:submit=save aria-labelledby="new-resident-title" novalidate>
+                <h3 id="new-resident-title">{t!(i18n, household.new_resident)}</h3>
+                <TextField
+                    id="resident-name"
+                    label=words(|i18n| t_string!(i18n, household.full_name))
+                    value=name
+                    error=form.field("full_name")
+                />
+                <TextField
+                    id="resident-year"
+                    label=words(|i18n| t_string!(i18n, household.birth_year))
+                    value=year
+                    error=form.field("birth_year")
+                    kind="number"
+                />
+                <div class="field">
+                    <label for="resident-gender">{t!(i18n, household.gender)}</label>
+                    <select
+                        id="resident-gender"
+                        on:change=move |ev| {
+                            if let Some(g) = Gender::parse(&event_target_value(&ev)) {
+                                gender.set(g);
+                            }
+                        }
+                    >
+                        {Gender::ALL
+                            .iter()
+                            .copied()
+                            .map(|g| view! {
+                                <option value=g.as_str() selected=move || gender.get() == g>
+                                    {gender_name(g)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <p class="muted small">{t!(i18n, resident.consent_ask)} " " {PURPOSE_VI}</p>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        aria-describedby="resident-consent-error"
+                        prop:checked=consent
+                        on:change=move |ev| consent.set(event_target_checked(&ev))
+                    />
+                    {t!(i18n, household.consent_agree)}
+                </label>
+                <FieldMessage code=form.field("consent") id="resident-consent-error" />
+                {form.failure_view()}
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=form.busy>
+                        {t!(i18n, household.save_resident)}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| open.set(false)>
+                        {t!(i18n, household.cancel)}
+                    </button>
+                </div>
+            </form>
+        </Show>
     }
 }
 
@@ -248,8 +379,7 @@ fn PendingVisits(household: Uuid) -> impl IntoView {
                     <ol class="visits">
                         {entries
                             .into_iter()
-                            .map(|e| {
-                                let v = e.item.visit;
+                            .map(|v| {
                                 let line = t_string!(i18n, sync.pending_visit, date = date(v.visited_on), count = v.help.len()).to_string();
                                 view! {
                                     <li class="visit pending-visit">

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use domain::api::{HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail};
+use domain::api::{FieldChange, HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail};
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -65,7 +65,7 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
     let sync = use_sync();
     let save = Action::new_local(move |visit: &NewVisit| {
         let visit = visit.clone();
-        async move { sync.record_visit(ward, visit).await }
+        async move { sync.save(ward, visit_id, FieldChange::Visit(visit)).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),

@@ -1,9 +1,9 @@
-//! The sync page: how many visits wait on this phone, when it last synced, the visits the
+//! The sync page: how many changes wait on this phone, when it last synced, the changes the
 //! server did not take (to send again or let go) and, for team leaders, the conflicts to look
 //! at.
 
 use domain::access::Action;
-use domain::api::{ConflictChoice, SyncConflict};
+use domain::api::{ConflictChoice, FieldChange, SyncConflict};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -79,7 +79,6 @@ pub fn SyncPage() -> impl IntoView {
 fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let visit = &entry.item.visit;
     let reason = match entry.problem.clone() {
         Some(Problem::Invalid(fields)) => view! {
             <p>{t!(i18n, sync.invalid)}</p>
@@ -94,7 +93,15 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         Some(Problem::Refused) => view! { <p>{t!(i18n, sync.refused)}</p> }.into_any(),
         Some(Problem::Conflict) | None => view! { <p>{t!(i18n, sync.conflict)}</p> }.into_any(),
     };
-    let title = t_string!(i18n, sync.visit_of, date = date(visit.visited_on)).to_string();
+    let title = match &entry.change.change {
+        FieldChange::Household(h) => {
+            t_string!(i18n, sync.household_of, address = h.address.clone())
+        }
+        FieldChange::Resident(r) => t_string!(i18n, sync.resident_of, name = r.full_name.clone()),
+        FieldChange::Visit(v) => t_string!(i18n, sync.visit_of, date = date(v.visited_on)),
+        FieldChange::VoidVisit(v) => t_string!(i18n, sync.void_of, reason = v.reason.clone()),
+    }
+    .to_string();
     let (retry, discard) = (entry.clone(), entry);
     let confirm_discard = move |_| {
         let sure = window()

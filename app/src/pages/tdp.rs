@@ -1,20 +1,23 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
 use domain::api::{
-    AmbassadorNetwork, Assignment, Figure, HouseholdFilter, HouseholdSummary, TdpDetail, TeamMember,
+    AmbassadorNetwork, Assignment, FieldChange, Figure, HouseholdFilter, HouseholdSummary,
+    NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, Mentoring};
-use crate::components::{ErrorNotice, FormState, HouseholdItem, ProgressBadge, loaded};
+use crate::api::{self, ApiError, Mentoring};
+use crate::components::{ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{household_filter_name, skill_name, team_role_name};
+use crate::labels::{household_filter_name, poverty_name, skill_name, team_role_name, words};
+use crate::offline::use_sync;
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -149,7 +152,134 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
             </Show>
         </p>
         <h2>{t!(i18n, tdp.households)}</h2>
+        <Show when=move || session.reach(ward, domain::access::Action::Record).includes(id)>
+            <AddHousehold ward tdp=id />
+        </Show>
         <Households tdp=detail.tdp.id team=if may_invite() { team } else { Vec::new() } />
+    }
+}
+
+/// A household found at the door that the register lacks: saved on the phone, and sent when
+/// there is signal. Its page opens at once, from the phone's copy if need be.
+#[component]
+fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let open = RwSignal::new(false);
+    let address = RwSignal::new(String::new());
+    let head = RwSignal::new(String::new());
+    let elderly_alone = RwSignal::new(false);
+    let disability = RwSignal::new(false);
+    let poverty = RwSignal::new(Poverty::None);
+    let form = FormState::new();
+    // One id per household: saving again after an error sends the same change.
+    let id = Uuid::now_v7();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let new = NewHousehold {
+            id: None,
+            tdp_id: tdp,
+            address: address.get_untracked(),
+            head_name: head.get_untracked(),
+            priority: Priority {
+                elderly_alone: elderly_alone.get_untracked(),
+                disability: disability.get_untracked(),
+                poverty: poverty.get_untracked(),
+            },
+            location: None,
+        };
+        if !form.start(domain::validate::new_household(&new)) {
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let outcome = sync.save(ward, id, FieldChange::Household(new)).await;
+            form.busy.set(false);
+            match outcome {
+                Ok(_) => navigate(&Route::Household(id).path(), Default::default()),
+                Err(fields) if !fields.is_empty() => form.errors.set(fields),
+                // No database on the phone and no server either: nothing was saved.
+                Err(_) => form.failure.set(Some(ApiError::Network)),
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <p>
+                    <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                        {t!(i18n, tdp.add_household)}
+                    </button>
+                </p>
+            }
+        >
+            <form class="card" on:submit=save.clone() aria-labelledby="new-household-title" novalidate>
+                <h3 id="new-household-title">{t!(i18n, tdp.new_household)}</h3>
+                <TextField
+                    id="household-address"
+                    label=words(|i18n| t_string!(i18n, tdp.address))
+                    value=address
+                    error=form.field("address")
+                />
+                <TextField
+                    id="household-head"
+                    label=words(|i18n| t_string!(i18n, tdp.head_name))
+                    value=head
+                    error=form.field("head_name")
+                />
+                <fieldset>
+                    <legend>{t!(i18n, tdp.priority)}</legend>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=elderly_alone
+                            on:change=move |ev| elderly_alone.set(event_target_checked(&ev))
+                        />
+                        {t!(i18n, household.elderly_alone)}
+                    </label>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=disability
+                            on:change=move |ev| disability.set(event_target_checked(&ev))
+                        />
+                        {t!(i18n, household.disability)}
+                    </label>
+                </fieldset>
+                <div class="field">
+                    <label for="household-poverty">{t!(i18n, tdp.poverty)}</label>
+                    <select
+                        id="household-poverty"
+                        on:change=move |ev| {
+                            if let Some(p) = Poverty::parse(&event_target_value(&ev)) {
+                                poverty.set(p);
+                            }
+                        }
+                    >
+                        {Poverty::ALL
+                            .iter()
+                            .copied()
+                            .map(|p| view! {
+                                <option value=p.as_str() selected=move || poverty.get() == p>
+                                    {poverty_name(p)}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                {form.failure_view()}
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=form.busy>
+                        {t!(i18n, tdp.save_household)}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| open.set(false)>
+                        {t!(i18n, household.cancel)}
+                    </button>
+                </div>
+            </form>
+        </Show>
     }
 }
 
