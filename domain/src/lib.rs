@@ -10,6 +10,7 @@ pub mod access;
 pub mod api;
 pub mod campaigns;
 pub mod disclosure;
+pub mod duplicates;
 pub mod error;
 pub mod indicators;
 pub mod map;

@@ -13,6 +13,7 @@ pub mod config;
 pub mod corrections;
 pub mod db;
 pub mod demo;
+pub mod duplicates;
 pub mod embedded_pg;
 pub mod erasure;
 pub mod error;

@@ -76,7 +76,7 @@ pub async fn apply(
             _ => None,
         })
         .collect();
-    for (index, outcome) in add_households(tx, access, code, &new).await? {
+    for (index, outcome) in add_households(tx, access, code, &new, now).await? {
         outcomes[index] = Some(outcome.map(Recorded::New));
     }
 

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::audit::Write;
 use crate::auth::{Access, Place};
+use crate::duplicates::{self, AddedHousehold, AddedResident};
 use crate::error::{Error, Result};
 
 /// Each one's outcome, by the index it came with: its id when it was stored.
@@ -26,12 +27,14 @@ pub fn one(outcomes: Outcomes) -> Result<Uuid> {
         .unwrap_or(Err(Error::Conflict))
 }
 
-/// Households, each in a TDP of the ward the person records in, under the id it comes with.
+/// Households, each in a TDP of the ward the person records in, under the id it comes with;
+/// one that looks like another of its TDP is kept for the team leader too.
 pub async fn add_households(
     tx: &mut Write,
     access: &Access,
     code: i32,
     new: &[(usize, &NewHousehold)],
+    now: DateTime<Utc>,
 ) -> Result<Outcomes> {
     let tdps: HashMap<Uuid, i32> = sqlx::query!(
         "select id, ward_code from tdps where id = any($1)",
@@ -112,6 +115,15 @@ pub async fn add_households(
         .collect();
     tx.audit_all(code, AuditAction::Create, "households", &audited)
         .await?;
+    let added: Vec<AddedHousehold> = audited
+        .iter()
+        .map(|(id, h)| AddedHousehold {
+            id: *id,
+            tdp: h.tdp_id,
+            address: h.address.clone(),
+        })
+        .collect();
+    duplicates::keep(tx, code, &[], &added, now).await?;
     outcomes.extend(accepted.iter().map(|&(index, h)| {
         let outcome = if inserted.contains(&id(h)) {
             Ok(id(h))
@@ -124,7 +136,8 @@ pub async fn add_households(
 }
 
 /// Residents, each in a household the person records in, under the id they come with, and
-/// with their consent recorded `now` by the person.
+/// with their consent recorded `now` by the person; one who looks like someone of the ward is
+/// kept for the team leader too.
 pub async fn add_residents(
     tx: &mut Write,
     access: &Access,
@@ -224,6 +237,18 @@ pub async fn add_residents(
         .collect();
     tx.audit_all(code, AuditAction::Create, "residents", &audited)
         .await?;
+    let added: Vec<AddedResident> = accepted
+        .iter()
+        .zip(&names)
+        .filter(|((_, r, _), _)| inserted.contains(&id(r)))
+        .map(|((_, r, tdp), name)| AddedResident {
+            id: id(r),
+            tdp: *tdp,
+            name_search: domain::text::fold(name),
+            birth_year: r.birth_year,
+        })
+        .collect();
+    duplicates::keep(tx, code, &added, &[], now).await?;
     outcomes.extend(accepted.iter().map(|&(index, r, _)| {
         let outcome = if inserted.contains(&id(r)) {
             Ok(id(r))

@@ -112,6 +112,7 @@ mod tests {
         round_trips(RowOutcome::ALL);
         round_trips(AuditAction::ALL);
         round_trips(SkillStatus::ALL);
+        round_trips(DuplicateKind::ALL);
         assert_eq!(TeamRole::TdpHead.as_str(), "tdp_head");
         assert_eq!(
             ActivityKind::parse("mobile_help_point"),

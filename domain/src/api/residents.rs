@@ -185,9 +185,58 @@ schema! {
         pub household_address: String,
         pub tdp_name: String,
     }
+
+    /// What a form about to add a household or a resident asks
+    /// (`POST /wards/{code}/duplicate-check`): a resident by name and year of birth, or a
+    /// household by address, in the TDP first and then in the rest of the ward. Sent in a
+    /// body, so that no name lands in an address that logs keep.
+    pub struct DuplicateCheck {
+        pub tdp_id: Uuid,
+        #[serde(default)]
+        pub full_name: Option<String>,
+        #[serde(default)]
+        pub birth_year: Option<i32>,
+        #[serde(default)]
+        pub address: Option<String>,
+    }
+
+    /// Records already in the register that the new one may be (`domain::duplicates`), those
+    /// of its TDP first, among those the person may see.
+    pub struct LikelyDuplicates {
+        pub households: Vec<HouseholdSummary>,
+        pub residents: Vec<ResidentHit>,
+    }
+
+    /// A record added although it looked like one already in the register: kept for the team
+    /// leader to merge or dismiss, never dropped.
+    pub struct LikelyDuplicate {
+        pub id: i64,
+        pub kind: DuplicateKind,
+        pub found_at: DateTime<Utc>,
+        /// The record added.
+        pub added: DuplicateRecord,
+        /// The one it looks like.
+        pub existing: DuplicateRecord,
+    }
+
+    /// One side of a likely duplicate: a resident (with their household) or a household.
+    pub struct DuplicateRecord {
+        pub id: Uuid,
+        pub household_id: Uuid,
+        /// The resident's name, or the head of household's.
+        pub name: String,
+        pub birth_year: Option<i32>,
+        pub address: String,
+        pub tdp_name: String,
+    }
 }
 
 choice! {
+    pub enum DuplicateKind {
+        Household,
+        Resident,
+    }
+
     pub enum Gender {
         Female,
         Male,

@@ -50,7 +50,7 @@ async fn create_household(
         ..new
     };
     let mut tx = access.write(&state.db).await?;
-    let id = one(add_households(&mut tx, &access, code, &[(0, &new)]).await?)?;
+    let id = one(add_households(&mut tx, &access, code, &[(0, &new)], state.now()).await?)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(household(&state.db, id).await?)))
 }

@@ -9,6 +9,7 @@ mod audit_log;
 mod briefing;
 mod campaigns;
 mod check_ins;
+mod duplicates;
 mod exports;
 mod health;
 mod households;
@@ -227,6 +228,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(wards::routes())
             .merge(tdps::routes())
             .merge(households::routes())
+            .merge(duplicates::routes())
             .merge(residents::routes())
             .merge(visits::routes())
             .merge(sync::routes())

@@ -40,6 +40,8 @@ struct Place {
     account: Uuid,
     /// A sync conflict in the place's TDP.
     conflict: i64,
+    /// A likely duplicate in the place's TDP: its resident and another of the TDP.
+    duplicate: i64,
     /// A digital ambassador: the place's team member.
     mentor: Uuid,
     /// A market of the ward, and a trader of it living in the place's TDP.
@@ -642,6 +644,40 @@ fn matrix() -> Vec<Row> {
             S::NO_CONTENT,
         ),
         row(
+            M::POST,
+            "/wards/{code}/duplicate-check",
+            |p| format!("/api/v1/wards/{}/duplicate-check", p.ward),
+            |p| {
+                Some(json!({
+                    "tdp_id": p.tdp, "full_name": "Nguyễn Văn An", "birth_year": 1956,
+                    "address": "Số 1 ngõ 2",
+                }))
+            },
+            Recorders,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/likely-duplicates",
+            |p| format!("/api/v1/wards/{}/likely-duplicates", p.ward),
+            none,
+            TeamManagers,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/likely-duplicates/{id}/dismiss",
+            |p| {
+                format!(
+                    "/api/v1/wards/{}/likely-duplicates/{}/dismiss",
+                    p.ward, p.duplicate
+                )
+            },
+            none,
+            ManageTeam,
+            S::NO_CONTENT,
+        ),
+        row(
             M::GET,
             "/wards/{code}/boundaries",
             |p| format!("/api/v1/wards/{}/boundaries", p.ward),
@@ -1100,6 +1136,18 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .fetch_one(&app.db)
     .await
     .unwrap();
+    let duplicate: i64 = sqlx::query_scalar(
+        "insert into likely_duplicates (ward_code, tdp_id, kind, added_id, existing_id, found_at)
+         select $1, $2, 'resident', $3, r.id, now() from residents r
+         where r.tdp_id = $2 and r.id <> $3 order by r.id limit 1
+         returning id",
+    )
+    .bind(ward)
+    .bind(tdp)
+    .bind(r.resident)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     let mentor = Uuid::now_v7();
     sqlx::query!(
         "insert into mentors (id, ward_code, tdp_id, team_member_id) values ($1, $2, $3, $4)",
@@ -1226,6 +1274,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         token,
         account,
         conflict,
+        duplicate,
     }
 }
 

@@ -14,6 +14,7 @@ mod campaigns;
 mod check_ins;
 mod common;
 mod corrections;
+mod duplicates;
 mod exports;
 mod faults;
 mod households;
