@@ -9,13 +9,13 @@ use domain::api::{
     Assignment, Attendance, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport,
     Briefing, Campaign, CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode,
     ColumnMapping, ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
-    GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation,
-    InvitationPreview, Learning, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings,
-    NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket,
-    NewTicket, PasswordChange, RegisterImport, Resident, ResidentExport, SearchResults,
-    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange,
-    VoidVisit, VoidedVisit, Ward, WeeklyReport,
+    DuplicateCheck, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
+    Invitation, InvitationPreview, Learning, LikelyDuplicate, LikelyDuplicates, Market,
+    MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
+    NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, PasswordChange, RegisterImport,
+    Resident, ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails,
+    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
+    TicketFigures, TicketStatusChange, VoidVisit, VoidedVisit, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -585,6 +585,29 @@ pub async fn sync_changes(ward: i32, since: Option<&str>) -> Result<SyncChanges,
         .map(|c| format!("?since={}", js_sys::encode_uri_component(c)))
         .unwrap_or_default();
     get(&format!("/wards/{ward}/sync/changes{query}")).await
+}
+
+/// The records a form is about to add again: the server's answer, or offline the phone's.
+pub async fn duplicate_check(
+    ward: i32,
+    check: &DuplicateCheck,
+) -> Result<LikelyDuplicates, ApiError> {
+    local::or(
+        post(&format!("/wards/{ward}/duplicate-check"), check).await,
+        || local::duplicates(ward, check),
+    )
+    .await
+}
+
+pub async fn likely_duplicates(ward: i32) -> Result<Vec<LikelyDuplicate>, ApiError> {
+    get(&format!("/wards/{ward}/likely-duplicates")).await
+}
+
+pub async fn dismiss_duplicate(ward: i32, id: i64) -> Result<(), ApiError> {
+    no_content(Request::post(&format!(
+        "{BASE}/wards/{ward}/likely-duplicates/{id}/dismiss"
+    )))
+    .await
 }
 
 pub async fn conflicts(ward: i32) -> Result<Vec<SyncConflict>, ApiError> {

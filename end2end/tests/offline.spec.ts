@@ -5,6 +5,7 @@ import { mkdirSync, openSync } from "node:fs";
 import { once } from "node:events";
 import { PASSWORD, PHONES, signInAs } from "./accounts";
 import { serverLog } from "../playwright.config";
+import { seriousViolations } from "./a11y";
 
 // A volunteer in an alley with no signal: the app opens from the service worker, pages read
 // what the phone keeps, visits wait in the outbox, and reach the server once each.
@@ -216,6 +217,52 @@ test("a visit left in the outbox by the app's previous version is still sent", a
   await page.reload();
   await expect.poll(() => onServer(page, household, tag)).toBe(1);
   await expect.poll(async () => (await kept(page)).outbox).toBe(0);
+});
+
+test("adding someone already in the register shows them, with or without signal", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const [first] = await (await page.request.get(`/api/v1/tdps/${me.grants[0].tdp_id}/households?limit=1`)).json();
+  const { residents } = await (await page.request.get(`/api/v1/households/${first.id}`)).json();
+  const { full_name: name, birth_year: year } = residents[0];
+  // As a hurried thumb types it: no diacritics.
+  const plain = name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+  expect(plain).not.toBe(name);
+  const household = await openHousehold(page, 1);
+
+  const warn = async () => {
+    await page.getByRole("button", { name: "Thêm thành viên" }).click();
+    await page.getByLabel("Họ và tên").fill(plain);
+    await page.getByLabel("Năm sinh").fill(String(year));
+    await page.getByLabel("Người dân đã nghe mục đích trên và đồng ý").check();
+    await page.getByRole("button", { name: "Lưu thành viên" }).click();
+    const notice = page.getByTestId("likely-duplicates");
+    await expect(notice).toContainText("Có thể đã có trong sổ:");
+    await expect(notice.getByRole("link", { name: `${name} (${year})` }).first()).toBeVisible();
+  };
+  await warn();
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByRole("button", { name: "Vẫn thêm mới" }).click();
+  await expect(page.getByRole("link", { name: plain, exact: true })).toBeVisible();
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+
+  // With no signal the phone's own copy answers.
+  await context.setOffline(true);
+  await page.goto(`/ho/${household}`);
+  await warn();
+  await page.getByRole("button", { name: "Huỷ" }).click();
+  await context.setOffline(false);
+
+  // Added all the same: the team leader sees the pair, and says they are two people.
+  await signInAs(page, "leader");
+  await page.goto("/dong-bo");
+  const pair = page.locator("ul.duplicates li", { hasText: plain });
+  await expect(pair).toContainText(`${name} (${year})`);
+  await pair.getByRole("button", { name: "Không trùng, giữ cả hai" }).click();
+  await expect(page.locator("ul.duplicates li", { hasText: plain })).toHaveCount(0);
 });
 
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {

@@ -3,6 +3,7 @@
 //! are in `labels`, dates and figures as text in `format`, the app-wide contexts in
 //! `contexts`.)
 
+mod duplicates;
 mod fields;
 mod figures;
 mod layout;
@@ -10,6 +11,7 @@ mod lists;
 mod pickers;
 mod ward_map;
 
+pub use duplicates::*;
 pub use fields::*;
 pub use figures::*;
 pub use layout::*;

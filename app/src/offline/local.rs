@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Briefing, Dashboard, FieldChange, Household, HouseholdFilter, HouseholdSummary, ModelSettings,
-    ResidentHit, ResidentSummary, SearchResults, Skill, SyncChanges, TdpDetail, Ward,
+    Briefing, Dashboard, DuplicateCheck, FieldChange, Household, HouseholdFilter, HouseholdSummary,
+    LikelyDuplicates, ModelSettings, ResidentHit, ResidentSummary, SearchResults, Skill,
+    SyncChanges, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -279,6 +280,52 @@ pub async fn search(ward: i32, q: &str) -> Option<SearchResults> {
     Some(SearchResults {
         households: found.into_iter().take(LIMIT).map(|(_, s)| s).collect(),
         residents: residents.into_iter().take(LIMIT).map(|(_, r)| r).collect(),
+    })
+}
+
+/// The same check as the server's (`domain::duplicates`), over the households the phone keeps
+/// and those added on it: residents of the ward, those of the TDP first, and households of the
+/// TDP.
+pub async fn duplicates(ward: i32, check: &DuplicateCheck) -> Option<LikelyDuplicates> {
+    let all = households().await?;
+    let models = models(ward).await;
+    let mut residents: Vec<(bool, ResidentHit)> = all
+        .iter()
+        .filter(|h| h.tdp.ward_code == ward)
+        .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
+        .filter(|(_, r)| match (&check.full_name, check.birth_year) {
+            (Some(name), Some(year)) => {
+                domain::duplicates::same_person(name, year, &r.full_name, r.birth_year)
+            }
+            _ => false,
+        })
+        .map(|(h, r)| {
+            let hit = ResidentHit {
+                id: r.id,
+                full_name: r.full_name.clone(),
+                birth_year: r.birth_year,
+                household_id: h.id,
+                household_address: h.address.clone(),
+                tdp_name: h.tdp.name.clone(),
+            };
+            (h.tdp.id != check.tdp_id, hit)
+        })
+        .collect();
+    residents.sort_by_key(|(elsewhere, _)| *elsewhere);
+    let households = all
+        .iter()
+        .filter(|h| h.tdp.id == check.tdp_id)
+        .filter(|h| {
+            check
+                .address
+                .as_deref()
+                .is_some_and(|a| domain::duplicates::same_address(a, &h.address))
+        })
+        .map(|h| summary(h, models.as_ref()))
+        .collect();
+    Some(LikelyDuplicates {
+        households,
+        residents: residents.into_iter().map(|(_, r)| r).collect(),
     })
 }
 

@@ -2,8 +2,8 @@
 //! số"), and every visit.
 
 use domain::api::{
-    FieldChange, Gender, Household, ModelSettings, NewResident, PURPOSE_VI, ResidentSummary, Skill,
-    SkillStatus, Visit, VoidVisit,
+    DuplicateCheck, FieldChange, Gender, Household, ModelSettings, NewResident, PURPOSE_VI,
+    ResidentSummary, Skill, SkillStatus, Visit, VoidVisit,
 };
 use domain::models::{Family, family, household_identity};
 use domain::{FieldCode, FieldError};
@@ -15,7 +15,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
-    ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea, TextField, loaded,
+    DuplicateGuard, ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea, TextField,
+    loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
@@ -148,7 +149,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                 .collect_view()}
         </ul>
         <Show when=may_record>
-            <AddResident ward household=h.id saved=on_change />
+            <AddResident ward tdp household=h.id saved=on_change />
         </Show>
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         {loaded(models, move |(settings, skills): (ModelSettings, Vec<Skill>)| {
@@ -180,7 +181,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
 /// Adding a resident at the door, with their consent asked first (Law 91/2025): saved on the
 /// phone, and sent when there is signal.
 #[component]
-fn AddResident(ward: i32, household: Uuid, saved: Callback<()>) -> impl IntoView {
+fn AddResident(ward: i32, tdp: Uuid, household: Uuid, saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let open = RwSignal::new(false);
@@ -189,6 +190,7 @@ fn AddResident(ward: i32, household: Uuid, saved: Callback<()>) -> impl IntoView
     let gender = RwSignal::new(Gender::Female);
     let consent = RwSignal::new(false);
     let form = FormState::new();
+    let guard = DuplicateGuard::new();
     // One id per resident: saving again after an error sends the same change.
     let id = StoredValue::new(Uuid::now_v7());
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -210,12 +212,23 @@ fn AddResident(ward: i32, household: Uuid, saved: Callback<()>) -> impl IntoView
             return;
         }
         spawn_local(async move {
+            let check = DuplicateCheck {
+                tdp_id: tdp,
+                full_name: Some(new.full_name.clone()),
+                birth_year: Some(new.birth_year),
+                address: None,
+            };
+            if !guard.clear(ward, check).await {
+                form.busy.set(false);
+                return;
+            }
             let outcome = sync
                 .save(ward, id.get_value(), FieldChange::Resident(new))
                 .await;
             form.busy.set(false);
             match outcome {
                 Ok(_) => {
+                    guard.forget();
                     open.set(false);
                     name.set(String::new());
                     year.set(String::new());
@@ -287,10 +300,15 @@ fn AddResident(ward: i32, household: Uuid, saved: Callback<()>) -> impl IntoView
                     {t!(i18n, household.consent_agree)}
                 </label>
                 <FieldMessage code=form.field("consent") id="resident-consent-error" />
+                {guard.view()}
                 {form.failure_view()}
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=form.busy>
-                        {t!(i18n, household.save_resident)}
+                        {move || if guard.warned() {
+                            t_string!(i18n, duplicates.save_anyway)
+                        } else {
+                            t_string!(i18n, household.save_resident)
+                        }}
                     </button>
                     <button type="button" class="button" on:click=move |_| open.set(false)>
                         {t!(i18n, household.cancel)}

@@ -3,8 +3,11 @@
 //! at.
 
 use domain::access::Action;
-use domain::api::{ConflictChoice, FieldChange, SyncConflict};
+use domain::api::{
+    ConflictChoice, DuplicateKind, DuplicateRecord, FieldChange, LikelyDuplicate, SyncConflict,
+};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api::{self, ApiError};
 use crate::components::{ErrorNotice, loaded};
@@ -13,6 +16,7 @@ use crate::format::{date, date_time};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::field_message;
 use crate::offline::{OutboxEntry, Problem, use_sync};
+use crate::routes::Route;
 use crate::session::use_session;
 
 #[component]
@@ -71,7 +75,7 @@ pub fn SyncPage() -> impl IntoView {
                     .into_any()
             }
         }}
-        {move || leader_of().map(|w| view! { <Conflicts ward=w /> })}
+        {move || leader_of().map(|w| view! { <Conflicts ward=w /> <Duplicates ward=w /> })}
     }
 }
 
@@ -188,6 +192,77 @@ fn Conflicts(ward: i32) -> impl IntoView {
                                             }
                                         >
                                             {t!(i18n, sync.keep_both)}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        })}
+    }
+}
+
+/// Households and residents added although they looked like one already in the register, in
+/// the TDPs the person leads: each beside the one it looks like, to open both or to say they
+/// are two.
+#[component]
+fn Duplicates(ward: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || api::likely_duplicates(ward));
+    let failure = RwSignal::new(None::<ApiError>);
+    let dismiss = leptos::prelude::Action::new_local(move |id: &i64| {
+        let id = *id;
+        async move {
+            match api::dismiss_duplicate(ward, id).await {
+                Ok(()) => {
+                    failure.set(None);
+                    list.refetch();
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        }
+    });
+    let record = |r: DuplicateRecord, kind: DuplicateKind| {
+        let (href, name) = match kind {
+            DuplicateKind::Household => (Route::Household(r.id).path(), r.name),
+            DuplicateKind::Resident => (
+                Route::Resident(r.id).path(),
+                format!("{} ({})", r.name, r.birth_year.unwrap_or_default()),
+            ),
+        };
+        view! { <A href=href>{name}</A> {format!(" – {}, {}", r.address, r.tdp_name)} }
+    };
+    view! {
+        <h2>{t!(i18n, duplicates.list_title)}</h2>
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+        {loaded(list, move |found: Vec<LikelyDuplicate>| {
+            if found.is_empty() {
+                return view! { <p>{t!(i18n, duplicates.none)}</p> }.into_any();
+            }
+            view! {
+                <ul class="list duplicates">
+                    {found
+                        .into_iter()
+                        .map(|d| {
+                            let id = d.id;
+                            view! {
+                                <li>
+                                    <p class="muted small">{date_time(d.found_at)}</p>
+                                    <p><strong>{t!(i18n, duplicates.added)}</strong> " " {record(d.added, d.kind)}</p>
+                                    <p><strong>{t!(i18n, duplicates.existing)}</strong> " " {record(d.existing, d.kind)}</p>
+                                    <div class="actions">
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            disabled=move || dismiss.pending().get()
+                                            on:click=move |_| {
+                                                dismiss.dispatch(id);
+                                            }
+                                        >
+                                            {t!(i18n, duplicates.dismiss)}
                                         </button>
                                     </div>
                                 </li>

@@ -1,8 +1,8 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
 use domain::api::{
-    AmbassadorNetwork, Assignment, FieldChange, Figure, HouseholdFilter, HouseholdSummary,
-    NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
+    AmbassadorNetwork, Assignment, DuplicateCheck, FieldChange, Figure, HouseholdFilter,
+    HouseholdSummary, NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,7 +12,9 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError, Mentoring};
-use crate::components::{ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField, loaded};
+use crate::components::{
+    DuplicateGuard, ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField, loaded,
+};
 use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
@@ -173,6 +175,7 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
     let disability = RwSignal::new(false);
     let poverty = RwSignal::new(Poverty::None);
     let form = FormState::new();
+    let guard = DuplicateGuard::new();
     // One id per household: saving again after an error sends the same change.
     let id = Uuid::now_v7();
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -194,6 +197,16 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
         }
         let navigate = navigate.clone();
         spawn_local(async move {
+            let check = DuplicateCheck {
+                tdp_id: tdp,
+                full_name: None,
+                birth_year: None,
+                address: Some(new.address.clone()),
+            };
+            if !guard.clear(ward, check).await {
+                form.busy.set(false);
+                return;
+            }
             let outcome = sync.save(ward, id, FieldChange::Household(new)).await;
             form.busy.set(false);
             match outcome {
@@ -269,10 +282,15 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
+                {guard.view()}
                 {form.failure_view()}
                 <div class="actions">
                     <button type="submit" class="button primary" disabled=form.busy>
-                        {t!(i18n, tdp.save_household)}
+                        {move || if guard.warned() {
+                            t_string!(i18n, duplicates.save_anyway)
+                        } else {
+                            t_string!(i18n, tdp.save_household)
+                        }}
                     </button>
                     <button type="button" class="button" on:click=move |_| open.set(false)>
                         {t!(i18n, household.cancel)}
