@@ -95,6 +95,7 @@ async fn main() -> anyhow::Result<()> {
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
     offline_pull(&format!("http://{addr}")).await?;
     sync_throughput(&db, &format!("http://{addr}")).await?;
+    mixed_outbox(&db, &format!("http://{addr}")).await?;
     register_import(&format!("http://{addr}"), 10_000).await?;
     health_under_attack(&format!("http://{addr}")).await?;
     backup_and_restore(&pg, &db, "demo ward").await?;
@@ -365,6 +366,126 @@ async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
     println!(
         "sync: {VISITS} visits in batches of {BATCH} over HTTP: {synced:.0} visits/s \
          (aim 2,000); PostgreSQL's bulk insert of the bare rows: {raw:.0} rows/s"
+    );
+    Ok(())
+}
+
+/// How fast a phone's mixed outbox goes in, in changes per second: batches of 500 as a
+/// volunteer back from a day in the field sends them (100 new households, 2 residents each, a
+/// visit to 150 of them, and 50 visits voided from earlier), each change checked, written,
+/// audited and checked for duplicates.
+async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
+    const BATCHES: usize = 4;
+    let client = signed_in_as(base, domain::access::Role::Volunteer).await?;
+    let phone = demo::demo_phone(demo::DEMO_WARD, domain::access::Role::Volunteer);
+    let (tdp, member, user): (uuid::Uuid, uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "select g.tdp_id, m.id, u.id from role_grants g join users u on u.id = g.user_id
+         join team_members m on m.user_id = u.id where u.phone = $1",
+    )
+    .bind(&phone)
+    .fetch_one(db)
+    .await?;
+    let skill: (uuid::Uuid,) =
+        sqlx::query_as("select id from skills where ward_code = $1 order by position limit 1")
+            .bind(demo::DEMO_WARD)
+            .fetch_one(db)
+            .await?;
+    // The volunteer's own visits of the day, from the visits-only run: theirs to void.
+    let voidable: Vec<(uuid::Uuid,)> =
+        sqlx::query_as("select id from visits where recorded_by = $1 order by id limit $2")
+            .bind(user)
+            .bind((BATCHES * 50) as i64)
+            .fetch_all(db)
+            .await?;
+    anyhow::ensure!(
+        voidable.len() == BATCHES * 50,
+        "the visits-only run comes first"
+    );
+    let today = domain::time::day(chrono::Utc::now());
+    let change = |kind: &str, mut body: serde_json::Value| {
+        body["kind"] = kind.into();
+        let id = uuid::Uuid::now_v7();
+        let change = serde_json::json!({ "id": id, "made_at": chrono::Utc::now(), "change": body });
+        (id, change)
+    };
+    let batches: Vec<Vec<serde_json::Value>> = (0..BATCHES)
+        .map(|b| {
+            let mut changes = Vec::with_capacity(500);
+            for h in 0..100 {
+                let (household, c) = change(
+                    "household",
+                    serde_json::json!({
+                        "tdp_id": tdp, "address": format!("Số {h} ngõ bench {b}"),
+                        "head_name": format!("Chủ hộ {b}-{h}"),
+                        "priority": { "elderly_alone": false, "disability": false, "poverty": "none" },
+                    }),
+                );
+                changes.push(c);
+                let mut residents = Vec::new();
+                for r in 0..2 {
+                    let (resident, c) = change(
+                        "resident",
+                        serde_json::json!({
+                            "household_id": household, "full_name": format!("Người {b} {h} {r}"),
+                            "birth_year": 1950 + r, "gender": "female", "consent": true,
+                        }),
+                    );
+                    changes.push(c);
+                    residents.push(resident);
+                }
+                // Half the households are visited twice: 150 visits.
+                for _ in 0..(if h < 50 { 2 } else { 1 }) {
+                    let help: Vec<serde_json::Value> = residents
+                        .iter()
+                        .map(|r| serde_json::json!({ "resident_id": r, "skill_id": skill.0, "outcome": "achieved" }))
+                        .collect();
+                    let (_, c) = change(
+                        "visit",
+                        serde_json::json!({
+                            "household_id": household, "visited_on": today,
+                            "volunteer_ids": [member], "satisfaction": 5, "note": "", "help": help,
+                        }),
+                    );
+                    changes.push(c);
+                }
+            }
+            for (visit,) in &voidable[b * 50..(b + 1) * 50] {
+                let (_, c) = change(
+                    "void_visit",
+                    serde_json::json!({ "visit_id": visit, "reason": "Ghi nhầm hộ" }),
+                );
+                changes.push(c);
+            }
+            changes
+        })
+        .collect();
+    let sent: usize = batches.iter().map(Vec::len).sum();
+    let url = format!("{base}/api/v1/wards/{}/sync/outbox", demo::DEMO_WARD);
+    let started = Instant::now();
+    let mut stored = 0;
+    for changes in &batches {
+        let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "changes": changes });
+        let answer = client
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        let outcomes: Vec<domain::api::SyncOutcome> = serde_json::from_slice(&answer)?;
+        stored += outcomes
+            .iter()
+            .filter(|o| o.status == domain::api::SyncStatus::Stored)
+            .count();
+    }
+    let rate = sent as f64 / started.elapsed().as_secs_f64();
+    anyhow::ensure!(stored == sent, "{stored} of {sent} changes stored");
+    println!(
+        "sync: mixed outbox, {sent} changes in batches of {} (100 households, 200 residents, \
+         150 visits, 50 voids each) over HTTP: {rate:.0} changes/s",
+        sent / BATCHES
     );
     Ok(())
 }
