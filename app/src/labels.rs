@@ -4,8 +4,8 @@
 
 use domain::access::Role;
 use domain::api::{
-    ActivityKind, AuditAction, Gender, HouseholdFilter, InvitationStatus, MarketKind, Poverty,
-    RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
+    ActivityKind, AuditAction, DepartureReason, Gender, HouseholdFilter, InvitationStatus,
+    MarketKind, Poverty, RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
 };
 use domain::indicators::Progress;
 use domain::models::{FourT, Model};
@@ -58,6 +58,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::ControlCharacters => t_string!(i18n, fields.control_characters),
         FieldCode::ConsentRequired => t_string!(i18n, fields.consent_required),
         FieldCode::ConsentWithdrawn => t_string!(i18n, fields.consent_withdrawn),
+        FieldCode::Departed => t_string!(i18n, fields.departed),
         FieldCode::Voided => t_string!(i18n, fields.voided),
     }
 }
@@ -173,6 +174,16 @@ pub fn gender_name(gender: Gender) -> impl Fn() -> &'static str + Copy + Send + 
         Gender::Female => t_string!(i18n, household.female),
         Gender::Male => t_string!(i18n, household.male),
         Gender::Other => t_string!(i18n, household.other),
+    }
+}
+
+pub fn departure_reason_name(
+    reason: DepartureReason,
+) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match reason {
+        DepartureReason::MovedOut => t_string!(i18n, resident.moved_out),
+        DepartureReason::Deceased => t_string!(i18n, resident.deceased),
     }
 }
 

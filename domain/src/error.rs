@@ -128,6 +128,9 @@ pub enum FieldCode {
     ConsentWithdrawn,
     /// A visit sent again (from a phone's outbox) after its team leader voided it.
     Voided,
+    /// A new record (visit help, attendance, a mentor, a skill) for a resident who moved out
+    /// of the ward or died.
+    Departed,
 }
 }
 
@@ -188,6 +191,9 @@ impl FieldCode {
             }
             Self::ConsentWithdrawn => {
                 "Người này đã rút lại sự đồng ý: không ghi thêm thông tin nào về họ."
+            }
+            Self::Departed => {
+                "Người này đã chuyển khỏi phường hoặc đã mất: không ghi thêm hỗ trợ cho họ."
             }
             Self::Voided => {
                 "Lượt thăm này đã bị tổ trưởng hủy (ghi nhầm hộ hoặc không diễn ra), nên không \

@@ -154,7 +154,8 @@ pub fn family<'a>(
     guide_id: Option<Uuid>,
     settings: &'a ModelSettings,
 ) -> Family<'a> {
-    let Some(guide) = guide_id.and_then(|id| residents.iter().find(|r| r.id == id)) else {
+    let guide = guide_id.and_then(|id| residents.iter().find(|r| r.id == id));
+    let Some(guide) = guide.filter(|g| g.departure.is_none()) else {
         return Family::NoGuide;
     };
     if has_every(&guide.achieved, &settings.family_skills) {
@@ -179,7 +180,8 @@ pub fn identity(
         .then(|| has_every(achieved, &settings.identity_skills))
 }
 
-/// A household's residents with a digital identity, and those counted (aged 16+).
+/// A household's residents with a digital identity, and those counted (aged 16+, and still
+/// living in the ward).
 pub fn household_identity(
     residents: &[ResidentSummary],
     settings: &ModelSettings,
@@ -187,6 +189,7 @@ pub fn household_identity(
 ) -> (usize, usize) {
     residents
         .iter()
+        .filter(|r| r.departure.is_none())
         .filter_map(|r| identity(r.birth_year, &r.achieved, settings, as_of_year))
         .fold((0, 0), |(have, counted), has| {
             (have + usize::from(has), counted + 1)
@@ -282,7 +285,30 @@ mod tests {
             gender: Gender::Male,
             achieved: achieved.iter().map(|s| s.to_string()).collect(),
             consent_withdrawn: false,
+            departure: None,
         }
+    }
+
+    #[test]
+    fn who_left_the_ward_guides_nobody_and_is_not_counted() {
+        let settings = settings();
+        let mut guide = resident(1960, &CAPABLE);
+        let id = guide.id;
+        assert!(family(std::slice::from_ref(&guide), Some(id), &settings).is_digital());
+        assert_eq!(
+            household_identity(std::slice::from_ref(&guide), &settings, 2026).1,
+            1
+        );
+        guide.departure = Some(crate::api::Departure {
+            on: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            reason: crate::api::DepartureReason::Deceased,
+        });
+        let left = [guide];
+        assert!(matches!(
+            family(&left, Some(id), &settings),
+            Family::NoGuide
+        ));
+        assert_eq!(household_identity(&left, &settings, 2026), (0, 0));
     }
 
     const CAPABLE: [&str; 5] = [

@@ -697,6 +697,21 @@ pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> 
 }
 
 /// Why a visit is voided: required, and like every note, no identity number.
+/// A resident leaves the counts on a day that has come, and not before they were born.
+pub fn departure(
+    d: &crate::api::Departure,
+    birth_year: i32,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if d.on > today {
+        e.add("departure.on", FieldCode::InFuture);
+    } else if d.on.year() < birth_year {
+        e.add("departure.on", FieldCode::OutOfRange);
+    }
+    e.finish()
+}
+
 pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.free_text("reason", &v.reason, NOTE_MAX, true);
@@ -706,6 +721,27 @@ pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_resident_leaves_on_a_day_that_has_come_and_after_their_birth() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let left = |on: NaiveDate| {
+            let d = crate::api::Departure {
+                on,
+                reason: crate::api::DepartureReason::Deceased,
+            };
+            codes(departure(&d, 1950, today))
+        };
+        assert_eq!(left(today), []);
+        assert_eq!(
+            left(today.succ_opt().unwrap()),
+            [("departure.on".into(), FieldCode::InFuture)]
+        );
+        assert_eq!(
+            left(NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()),
+            [("departure.on".into(), FieldCode::OutOfRange)]
+        );
+    }
 
     #[test]
     fn a_visit_is_voided_with_a_reason_that_names_no_identity_number() {

@@ -94,6 +94,50 @@ test("a team leader voids a visit and the TDP's figures go back down", async ({ 
   await expect(coverage).toHaveText(coverageBefore);
 });
 
+test("a resident who died leaves the TDP's figures, and is counted again if it was a mistake", async ({ page }) => {
+  await signInAs(page, "leader");
+  // A resident of the team's TDP who has achieved skills, and is still counted.
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const tdpId = me.grants[0].tdp_id;
+  const list = await (await page.request.get(`/api/v1/tdps/${tdpId}/households?limit=200`)).json();
+  let found: { household: string; id: string; name: string; achieved: number } | undefined;
+  for (const h of list) {
+    const { residents } = await (await page.request.get(`/api/v1/households/${h.id}`)).json();
+    const r = residents.find((r: { achieved: string[]; departure?: unknown }) => r.achieved.length > 0 && !r.departure);
+    if (r) {
+      found = { household: h.id, id: r.id, name: r.full_name, achieved: r.achieved.length };
+      break;
+    }
+  }
+  expect(found).toBeDefined();
+  const { household, id, name, achieved } = found!;
+  // Every skill's line reads "share (achieved / residents it counts)": their sum of achieved.
+  const achievedOnTdp = async () => {
+    await page.goto(`/to/${tdpId}`);
+    const values = page.locator("ul.figures").first().locator(".figure-value");
+    await expect(values.first()).toBeVisible();
+    const lines = await values.allTextContents();
+    return lines.map((l) => Number(l.split("(")[1].split("/")[0].trim())).reduce((a, b) => a + b, 0);
+  };
+  const before = await achievedOnTdp();
+
+  await page.goto(`/nguoi/${id}`);
+  await page.getByRole("button", { name: "Người này đã chuyển đi hoặc đã mất" }).click();
+  await page.getByLabel("Lý do").selectOption("deceased");
+  await page.getByRole("button", { name: "Ghi nhận và thôi tính vào số liệu" }).click();
+  await expect(page.getByTestId("departure")).toContainText("Đã mất ngày");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.goto(`/ho/${household}`);
+  await expect(page.locator("ul.list li", { hasText: name }).locator(".badge.departed")).toHaveText("không còn ở phường");
+  expect(await achievedOnTdp()).toBe(before - achieved);
+
+  // Entered by mistake: the team counts them again.
+  await page.goto(`/nguoi/${id}`);
+  await page.getByRole("button", { name: "Ghi nhầm – tính lại người này" }).click();
+  await expect(page.getByTestId("departure")).toHaveCount(0);
+  expect(await achievedOnTdp()).toBe(before);
+});
+
 test("an invalid visit form shows the Vietnamese field error", async ({ page }) => {
   await signInAs(page, "volunteer");
   await openFirstTdp(page);

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::access::Action;
-use domain::api::{AuditAction, VoidVisit, VoidedVisit};
+use domain::api::{AuditAction, Departure, VoidVisit, VoidedVisit};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -59,6 +59,67 @@ pub async fn void(
         household_id: visit.household_id,
         voided_at,
     })
+}
+
+/// Marks resident `id` as gone from the ward's counts on a day, moved out or deceased, or with
+/// `None` counts them again (entered by mistake, or they came back), in the caller's
+/// transaction with its audit entry. Every count the database keeps follows through its
+/// triggers (migration 0029); the resident stays in the register, the history and the audit
+/// log. A household they guided has no guide any more. Saying the same again changes
+/// nothing. Answers where the resident's record is.
+pub async fn depart(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    departure: Option<Departure>,
+    now: DateTime<Utc>,
+) -> Result<Place> {
+    let r = sqlx::query!(
+        r#"select t.ward_code, r.tdp_id, r.birth_year, r.left_on,
+                  r.left_reason as "left_reason: domain::api::DepartureReason"
+           from residents r join tdps t on t.id = r.tdp_id
+           where r.id = $1 and r.erased_at is null
+           for update of r"#,
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let place = Place {
+        ward: r.ward_code,
+        tdp: r.tdp_id,
+    };
+    access.record(place, Action::Record)?;
+    if let Some(d) = &departure {
+        domain::validate::departure(d, r.birth_year, domain::time::day(now))
+            .map_err(Error::Validation)?;
+    }
+    if crate::db::households::departure(r.left_on, r.left_reason) == departure {
+        return Ok(place);
+    }
+    sqlx::query!(
+        "update residents set left_on = $2::date, left_reason = $3, counted = $2::date is null,
+                              changed = pg_current_xact_id()
+         where id = $1",
+        id,
+        departure.map(|d| d.on),
+        departure.map(|d| d.reason.as_str()),
+    )
+    .execute(&mut **tx)
+    .await?;
+    if departure.is_some() {
+        sqlx::query!(
+            "update households set guide_id = null, changed = pg_current_xact_id()
+             where guide_id = $1",
+            id
+        )
+        .execute(&mut **tx)
+        .await?;
+    }
+    let change = serde_json::json!({ "departure": departure });
+    tx.audit(place.ward, AuditAction::Update, "residents", id, &change)
+        .await?;
+    Ok(place)
 }
 
 fn already_voided(access: &Access, voided: Voided) -> Result<VoidedVisit> {

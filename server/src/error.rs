@@ -134,6 +134,10 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Database(db) if db.constraint() == Some("residents_consent") => {
                 Self::field("resident_id", FieldCode::ConsentWithdrawn)
             }
+            // The same for someone who moved out of the ward or died (migration 0029).
+            sqlx::Error::Database(db) if db.constraint() == Some("residents_departed") => {
+                Self::field("resident_id", FieldCode::Departed)
+            }
             _ if unavailable(&e) => Self::Unavailable(e.to_string()),
             _ => Self::Database(e),
         }

@@ -67,7 +67,7 @@ pub async fn apply(
         recorded_at: c.made_at,
         clock_skew,
     };
-    let [households, residents, visits, voids] = stages;
+    let [households, residents, visits, fixes] = stages;
 
     let new: Vec<(usize, &NewHousehold)> = households
         .iter()
@@ -106,22 +106,29 @@ pub async fn apply(
         outcomes[index] = Some(outcome);
     }
 
-    for &index in &voids {
-        let FieldChange::VoidVisit(v) = &changes[index].change else {
-            continue;
+    // Corrections, one at a time: each locks and rereads its record.
+    for &index in &fixes {
+        let (done, reference) = match &changes[index].change {
+            FieldChange::VoidVisit(v) => {
+                let why = VoidVisit {
+                    reason: v.reason.clone(),
+                };
+                let done = corrections::void(tx, access, v.visit_id, &why, now).await;
+                (done.map(|_| ()), "visit_id")
+            }
+            FieldChange::ResidentDeparture(d) => {
+                let done = corrections::depart(tx, access, d.resident_id, d.departure, now).await;
+                (done.map(|_| ()), "resident_id")
+            }
+            _ => continue,
         };
-        let why = VoidVisit {
-            reason: v.reason.clone(),
-        };
-        outcomes[index] = Some(
-            match corrections::void(tx, access, v.visit_id, &why, now).await {
-                Ok(_) => Ok(Recorded::New(changes[index].id)),
-                // A visit this person cannot see, or not yet stored: the same to them.
-                Err(Error::NotFound) => Err(Error::field("visit_id", FieldCode::UnknownReference)),
-                Err(e) if is_database(&e) => return Err(e),
-                Err(e) => Err(e),
-            },
-        );
+        outcomes[index] = Some(match done {
+            Ok(()) => Ok(Recorded::New(changes[index].id)),
+            // A record this person cannot see, or not yet stored: the same to them.
+            Err(Error::NotFound) => Err(Error::field(reference, FieldCode::UnknownReference)),
+            Err(e) if is_database(&e) => return Err(e),
+            Err(e) => Err(e),
+        });
     }
 
     // An id another request of the same phone stored while this one ran: a retry after all.
@@ -194,6 +201,7 @@ fn waits(fields: &[FieldError]) -> bool {
             f.code == FieldCode::UnknownReference
                 && (f.field == "household_id"
                     || f.field == "visit_id"
+                    || f.field == "resident_id"
                     || f.field.ends_with(".resident_id"))
         })
 }
@@ -204,7 +212,7 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         FieldChange::Household(h) => h.id = Some(change.id),
         FieldChange::Resident(r) => r.id = Some(change.id),
         FieldChange::Visit(v) => v.id = Some(change.id),
-        FieldChange::VoidVisit(_) => {}
+        FieldChange::VoidVisit(_) | FieldChange::ResidentDeparture(_) => {}
     }
     change
 }
@@ -268,6 +276,7 @@ async fn keep(
         FieldChange::Resident(_) => "resident",
         FieldChange::Visit(_) => "visit",
         FieldChange::VoidVisit(_) => "void_visit",
+        FieldChange::ResidentDeparture(_) => "resident_departure",
     };
     sqlx::query!(
         "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)

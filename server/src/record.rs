@@ -314,14 +314,14 @@ async fn check(
         .collect(),
         residents: sqlx::query!(
             // Someone whose data was erased at their request is as gone.
-            r#"select id, household_id, consent_withdrawn_at is not null as "withdrawn!"
+            r#"select id, household_id, consent_withdrawn_at is not null as "withdrawn!", counted
                from residents where id = any($1) and erased_at is null"#,
             &residents
         )
         .fetch_all(&mut *db)
         .await?
         .into_iter()
-        .map(|r| (r.id, (r.household_id, r.withdrawn)))
+        .map(|r| (r.id, (r.household_id, r.withdrawn, r.counted)))
         .collect(),
         skills: sqlx::query!(
             "select id, ward_code from skills where id = any($1)",
@@ -376,8 +376,9 @@ fn household_place(access: &Access, code: i32, place: Option<Place>) -> Result<P
 struct Known {
     /// Team member → ward.
     members: HashMap<Uuid, i32>,
-    /// Resident → household, and whether they withdrew their consent.
-    residents: HashMap<Uuid, (Uuid, bool)>,
+    /// Resident → household, whether they withdrew their consent, and whether they still
+    /// live in the ward.
+    residents: HashMap<Uuid, (Uuid, bool, bool)>,
     /// Skill → ward.
     skills: HashMap<Uuid, i32>,
 }
@@ -403,13 +404,17 @@ impl Known {
                     format!("help[{i}].resident_id"),
                     FieldCode::UnknownReference,
                 )),
-                Some((h, _)) if *h != visit.household_id => errors.push(FieldError::new(
+                Some((h, ..)) if *h != visit.household_id => errors.push(FieldError::new(
                     format!("help[{i}].resident_id"),
                     FieldCode::OtherHousehold,
                 )),
-                Some((_, true)) => errors.push(FieldError::new(
+                Some((_, true, _)) => errors.push(FieldError::new(
                     format!("help[{i}].resident_id"),
                     FieldCode::ConsentWithdrawn,
+                )),
+                Some((_, _, false)) => errors.push(FieldError::new(
+                    format!("help[{i}].resident_id"),
+                    FieldCode::Departed,
                 )),
                 Some(_) => {}
             }

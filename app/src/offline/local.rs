@@ -176,7 +176,17 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                         gender: r.gender,
                         achieved: Vec::new(),
                         consent_withdrawn: false,
+                        departure: None,
                     });
+                }
+            }
+            FieldChange::ResidentDeparture(d) => {
+                let resident = kept
+                    .iter_mut()
+                    .flat_map(|h| h.residents.iter_mut())
+                    .find(|r| r.id == d.resident_id);
+                if let Some(r) = resident {
+                    r.departure = d.departure;
                 }
             }
             _ => {}

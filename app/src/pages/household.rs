@@ -108,6 +108,8 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                 .map(|r| {
                     let id = r.id;
                     let is_guide = move || guide.get() == Some(id);
+                    // Who left the ward guides nobody.
+                    let may_guide = r.departure.is_none();
                     view! {
                         <li>
                             <A href=Route::Resident(r.id).path()>
@@ -121,13 +123,16 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                             {r.consent_withdrawn.then(|| view! {
                                 " " <span class="badge">{t!(i18n, household.consent_withdrawn)}</span>
                             })}
+                            {r.departure.is_some().then(|| view! {
+                                " " <span class="badge departed">{t!(i18n, household.departed)}</span>
+                            })}
                             <span class="muted small">
                                 " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}
                             </span>
                             <Show when=move || is_guide() && !may_record()>
                                 " " <span class="badge reached">{t!(i18n, models.is_guide)}</span>
                             </Show>
-                            <Show when=may_record>
+                            <Show when=move || may_guide && may_record()>
                                 " "
                                 <button
                                     type="button"

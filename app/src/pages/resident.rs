@@ -2,18 +2,23 @@
 //! part in "Đại sứ số".
 
 use domain::access::Action;
-use domain::api::{PURPOSE_VI, Resident};
+use domain::api::{
+    Departure, DepartureReason, FieldChange, PURPOSE_VI, Resident, ResidentDeparture,
+};
+use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, Mentoring};
-use crate::components::{ErrorNotice, loaded};
+use crate::api::{self, ApiError, Mentoring};
+use crate::components::{ErrorNotice, FormState, TextField, loaded};
 use crate::contexts::set_current_ward;
-use crate::format::date;
-use crate::i18n::{t, use_i18n};
-use crate::labels::{activity_kind_name, skill_status_name};
+use crate::format::{date, today};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{activity_kind_name, departure_reason_name, skill_status_name, words};
+use crate::offline::use_sync;
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -31,6 +36,7 @@ pub fn ResidentPage() -> impl IntoView {
         view! {
             <ResidentView resident=r.clone() />
             {(!erased).then(|| view! {
+                <DepartureSection resident=r.clone() on_change=move || data.refetch() />
                 <ConsentSection resident=r.clone() on_change=move || data.refetch() />
                 {(!withdrawn).then(|| view! {
                     <Ambassador resident=r.clone() on_change=move || data.refetch() />
@@ -277,6 +283,143 @@ fn ConsentSection(
                 </button>
             </Show>
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
+        </section>
+    }
+}
+
+/// Whether the resident still lives in the ward: a team member marks them as moved out or
+/// deceased, from a day, and they leave every count; or, entered by mistake, counts them
+/// again. Saved on the phone first, like everything done at a door.
+#[component]
+fn DepartureSection(
+    resident: Resident,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let sync = use_sync();
+    let (ward, tdp) = (resident.tdp.ward_code, resident.tdp.id);
+    let may_record = session.reach(ward, Action::Record).includes(tdp);
+    let id = resident.id;
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(DepartureReason::MovedOut);
+    let on = RwSignal::new(today().to_string());
+    let form = FormState::new();
+    let save = move |departure: Option<Departure>| {
+        if let Some(d) = &departure
+            && !form.start(domain::validate::departure(d, resident.birth_year, today()))
+        {
+            return;
+        }
+        form.busy.set(true);
+        spawn_local(async move {
+            let change = FieldChange::ResidentDeparture(ResidentDeparture {
+                resident_id: id,
+                departure,
+            });
+            let outcome = sync.save(ward, Uuid::now_v7(), change).await;
+            form.busy.set(false);
+            match outcome {
+                Ok(_) => {
+                    open.set(false);
+                    on_change();
+                }
+                Err(fields) if !fields.is_empty() => form.errors.set(fields),
+                Err(_) => form.failure.set(Some(ApiError::Network)),
+            }
+        });
+    };
+    let mark = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match on.get_untracked().parse() {
+            Ok(day) => save(Some(Departure {
+                on: day,
+                reason: reason.get_untracked(),
+            })),
+            Err(_) => form
+                .errors
+                .set(vec![FieldError::new("departure.on", FieldCode::Required)]),
+        }
+    };
+    let state = resident.departure.map(|d| {
+        let day = date(d.on);
+        view! {
+            <p class="notice" data-testid="departure">
+                {match d.reason {
+                    DepartureReason::MovedOut => t_string!(i18n, resident.moved_out_on, date = day).to_string(),
+                    DepartureReason::Deceased => t_string!(i18n, resident.deceased_on, date = day).to_string(),
+                }}
+            </p>
+            <p class="muted small">{t!(i18n, resident.departed_hint)}</p>
+        }
+    });
+    let departed = resident.departure.is_some();
+    view! {
+        <section class="departure" aria-labelledby="departure-title">
+            <h2 id="departure-title">{t!(i18n, resident.departure)}</h2>
+            {state}
+            <Show when=move || may_record>
+                {if departed {
+                    view! {
+                        <button type="button" class="button secondary" disabled=form.busy on:click=move |_| save(None)>
+                            {t!(i18n, resident.count_again)}
+                        </button>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <Show
+                            when=move || open.get()
+                            fallback=move || view! {
+                                <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                                    {t!(i18n, resident.mark_departed)}
+                                </button>
+                            }
+                        >
+                            <form class="card" on:submit=mark novalidate>
+                                <div class="field">
+                                    <label for="departure-reason">{t!(i18n, resident.departure_reason)}</label>
+                                    <select
+                                        id="departure-reason"
+                                        on:change=move |ev| {
+                                            if let Some(r) = DepartureReason::parse(&event_target_value(&ev)) {
+                                                reason.set(r);
+                                            }
+                                        }
+                                    >
+                                        {DepartureReason::ALL
+                                            .iter()
+                                            .copied()
+                                            .map(|r| view! {
+                                                <option value=r.as_str() selected=move || reason.get() == r>
+                                                    {departure_reason_name(r)}
+                                                </option>
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <TextField
+                                    id="departure-on"
+                                    label=words(|i18n| t_string!(i18n, resident.departure_on))
+                                    value=on
+                                    error=form.field("departure.on")
+                                    kind="date"
+                                />
+                                {form.failure_view()}
+                                <div class="actions">
+                                    <button type="submit" class="button danger" disabled=form.busy>
+                                        {t!(i18n, resident.departure_save)}
+                                    </button>
+                                    <button type="button" class="button" on:click=move |_| open.set(false)>
+                                        {t!(i18n, household.cancel)}
+                                    </button>
+                                </div>
+                            </form>
+                        </Show>
+                    }
+                        .into_any()
+                }}
+            </Show>
         </section>
     }
 }

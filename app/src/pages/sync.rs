@@ -104,6 +104,7 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Resident(r) => t_string!(i18n, sync.resident_of, name = r.full_name.clone()),
         FieldChange::Visit(v) => t_string!(i18n, sync.visit_of, date = date(v.visited_on)),
         FieldChange::VoidVisit(v) => t_string!(i18n, sync.void_of, reason = v.reason.clone()),
+        FieldChange::ResidentDeparture(_) => t_string!(i18n, sync.departure_of).to_owned(),
     }
     .to_string();
     let (retry, discard) = (entry.clone(), entry);

@@ -113,6 +113,7 @@ mod tests {
         round_trips(AuditAction::ALL);
         round_trips(SkillStatus::ALL);
         round_trips(DuplicateKind::ALL);
+        round_trips(DepartureReason::ALL);
         assert_eq!(TeamRole::TdpHead.as_str(), "tdp_head");
         assert_eq!(
             ActivityKind::parse("mobile_help_point"),

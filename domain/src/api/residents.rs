@@ -28,6 +28,9 @@ schema! {
         /// They withdrew their consent: the forms offer them for nothing new.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         pub consent_withdrawn: bool,
+        /// They moved out of the ward or died: counted nowhere, offered for nothing new.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub departure: Option<Departure>,
     }
 
     pub struct Resident {
@@ -50,6 +53,8 @@ schema! {
         pub activities: Vec<AttendedActivity>,
         #[serde(default)]
         pub consent: Consent,
+        #[serde(default)]
+        pub departure: Option<Departure>,
     }
 
     /// A resident's consent to Ngõ Số holding their data (Law 91/2025/QH15): who recorded it,
@@ -186,6 +191,27 @@ schema! {
         pub tdp_name: String,
     }
 
+    /// A resident's leaving the ward's counts: the day, and why.
+    #[derive(Copy)]
+    pub struct Departure {
+        pub on: NaiveDate,
+        pub reason: DepartureReason,
+    }
+
+    /// Marks a resident as moved out of the ward or deceased (`PUT /residents/{id}/departure`),
+    /// or with `null` counts them again (entered by mistake, or they came back). A misspelt
+    /// field is refused rather than read as `null`.
+    #[serde(deny_unknown_fields)]
+    pub struct DepartureChange {
+        pub departure: Option<Departure>,
+    }
+
+    /// The same from a phone's outbox.
+    pub struct ResidentDeparture {
+        pub resident_id: Uuid,
+        pub departure: Option<Departure>,
+    }
+
     /// What a form about to add a household or a resident asks
     /// (`POST /wards/{code}/duplicate-check`): a resident by name and year of birth, or a
     /// household by address, in the TDP first and then in the rest of the ward. Sent in a
@@ -232,6 +258,12 @@ schema! {
 }
 
 choice! {
+    pub enum DepartureReason {
+        /// Moved out of the ward.
+        MovedOut,
+        Deceased,
+    }
+
     pub enum DuplicateKind {
         Household,
         Resident,
@@ -253,10 +285,10 @@ choice! {
 }
 
 impl ResidentSummary {
-    /// Whether a form may record something new about them: not erased (nameless), and not
-    /// having withdrawn their consent.
+    /// Whether a form may record something new about them: not erased (nameless), not
+    /// having withdrawn their consent, and still living in the ward.
     pub fn takes_records(&self) -> bool {
-        !self.full_name.is_empty() && !self.consent_withdrawn
+        !self.full_name.is_empty() && !self.consent_withdrawn && self.departure.is_none()
     }
 }
 

@@ -90,13 +90,15 @@ schema! {
     }
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
-    /// order they came in: households, residents, visits, then corrections.
+    /// order they came in: households, residents, visits, then corrections (a visit voided, a
+    /// resident who left).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
         Resident(super::residents::NewResident),
         Visit(NewVisit),
         VoidVisit(VisitVoiding),
+        ResidentDeparture(super::residents::ResidentDeparture),
     }
 
     /// A visit voided from the outbox (`POST /visits/{id}/void` online).
@@ -165,7 +167,7 @@ impl FieldChange {
             Self::Household(_) => 0,
             Self::Resident(_) => 1,
             Self::Visit(_) => 2,
-            Self::VoidVisit(_) => 3,
+            Self::VoidVisit(_) | Self::ResidentDeparture(_) => 3,
         }
     }
 
@@ -178,6 +180,7 @@ impl FieldChange {
                 .chain(v.help.iter().map(|h| h.resident_id))
                 .collect(),
             Self::VoidVisit(v) => vec![v.visit_id],
+            Self::ResidentDeparture(d) => vec![d.resident_id],
         }
     }
 }

@@ -4,8 +4,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
-    AuditAction, ChangeRecord, ConsentChange, HouseholdRecord, Location, NewResident, PURPOSE_VI,
-    Poverty, Priority, Resident, ResidentExport, TicketRecord, TicketStatus, VisitRecord,
+    AuditAction, ChangeRecord, ConsentChange, DepartureChange, HouseholdRecord, Location,
+    NewResident, PURPOSE_VI, Poverty, Priority, Resident, ResidentExport, TicketRecord,
+    TicketStatus, VisitRecord,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
+use crate::corrections;
 use crate::db::residents::resident;
 use crate::error::{Json, Path, Result};
 use crate::people::{add_residents, one};
@@ -23,6 +25,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_resident))
         .routes(routes!(erase_resident))
         .routes(routes!(put_consent))
+        .routes(routes!(put_departure))
         .routes(routes!(export_resident))
 }
 
@@ -201,6 +204,28 @@ async fn put_consent(
         tx.commit_with(place.ward, AuditAction::Update, "residents", id, &change)
             .await?;
     }
+    Ok(Json(resident(&state.db, id).await?))
+}
+
+/// Marks a resident as moved out of the ward or deceased, from a day that has come; with
+/// `departure: null`, counts them again (entered by mistake, or they came back). They leave
+/// every count at once (population, skills, digital identity, "Gia đình số" as their
+/// household's guide, the ambassadors' learners) and nothing new is recorded for them; they
+/// stay in the register, the visits' history and the audit log. Any team member of their TDP
+/// may; sending the same again changes nothing.
+#[utoipa::path(put, path = "/residents/{id}/departure", tag = "residents",
+    params(("id" = Uuid, Path)),
+    request_body = DepartureChange,
+    responses((status = 200, body = Resident)))]
+async fn put_departure(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Json(change): Json<DepartureChange>,
+) -> ApiResult<Resident> {
+    let mut tx = access.write(&state.db).await?;
+    corrections::depart(&mut tx, &access, id, change.departure, state.now()).await?;
+    tx.commit().await?;
     Ok(Json(resident(&state.db, id).await?))
 }
 

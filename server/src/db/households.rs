@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use domain::api::{
-    Gender, Household, HouseholdSummary, Location, Poverty, Priority, ResidentSummary, Tdp, Visit,
+    Departure, DepartureReason, Gender, Household, HouseholdSummary, Location, Poverty, Priority,
+    ResidentSummary, Tdp, Visit,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -15,7 +17,8 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
     let rows = sqlx::query!(
         r#"select h.id, h.tdp_id, t.name as tdp_name, h.address, h.head_name,
                   h.elderly_alone, h.disability, h.poverty as "poverty: Poverty",
-                  (select count(*) from residents r where r.household_id = h.id) as "residents!",
+                  (select count(*) from residents r where r.household_id = h.id and r.counted)
+                      as "residents!",
                   (select max(v.visited_on) from visits v where v.household_id = h.id) as last_visit,
                   exists (select from model_people mp where mp.resident_id = h.guide_id and mp.capable)
                       as "digital_family!",
@@ -54,6 +57,14 @@ pub async fn summaries(db: &PgPool, ids: &[Uuid]) -> Result<Vec<HouseholdSummary
         .collect())
 }
 
+/// A resident's departure as the database holds it: both columns or neither.
+pub fn departure(on: Option<NaiveDate>, reason: Option<DepartureReason>) -> Option<Departure> {
+    Some(Departure {
+        on: on?,
+        reason: reason?,
+    })
+}
+
 pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
     households(db, &[id]).await?.pop().ok_or(Error::NotFound)
 }
@@ -73,6 +84,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     for r in sqlx::query!(
         r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender as "gender: Gender",
                   r.consent_withdrawn_at is not null as "consent_withdrawn!",
+                  r.left_on, r.left_reason as "left_reason: DepartureReason",
                   coalesce(array_agg(s.code order by s.position)
                       filter (where s.code is not null), '{}') as "achieved!"
            from residents r
@@ -97,6 +109,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
                 gender: r.gender,
                 achieved: r.achieved,
                 consent_withdrawn: r.consent_withdrawn,
+                departure: departure(r.left_on, r.left_reason),
             });
     }
     let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();

@@ -177,9 +177,12 @@ pub async fn counts(
         counts.entry(row.tdp_id).or_default().identity = row.n;
     }
     for row in sqlx::query!(
+        // A resident who left the ward neither mentors nor learns in the counts.
         r#"select m.tdp_id,
-                  (select count(*) from mentor_learners l where l.mentor_id = m.id) as "learners!"
-           from mentors m where m.tdp_id = any($1)"#,
+                  (select count(*) from mentor_learners l join residents lr on lr.id = l.resident_id
+                   where l.mentor_id = m.id and lr.counted) as "learners!"
+           from mentors m left join residents mr on mr.id = m.resident_id
+           where m.tdp_id = any($1) and coalesce(mr.counted, true)"#,
         tdp_ids,
     )
     .fetch_all(db)

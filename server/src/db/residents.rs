@@ -1,8 +1,8 @@
 //! Residents with their skills and the help they were given.
 
 use domain::api::{
-    ActivityKind, AttendedActivity, Consent, Gender, HelpRecord, MentorRef, Resident,
-    ResidentSkill, SkillStatus,
+    ActivityKind, AttendedActivity, Consent, DepartureReason, Gender, HelpRecord, MentorRef,
+    Resident, ResidentSkill, SkillStatus,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -47,7 +47,8 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
         r#"select r.id, r.household_id, h.address, r.tdp_id, r.full_name, r.birth_year,
                   r.gender as "gender: Gender", r.consent_at, g.full_name as "consent_by?",
                   r.consent_purpose, r.consent_withdrawn_at,
-                  w.full_name as "consent_withdrawn_by?"
+                  w.full_name as "consent_withdrawn_by?",
+                  r.left_on, r.left_reason as "left_reason: DepartureReason"
            from residents r join households h on h.id = r.household_id
            left join users g on g.id = r.consent_by
            left join users w on w.id = r.consent_withdrawn_by
@@ -127,5 +128,6 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
             withdrawn_at: r.consent_withdrawn_at,
             withdrawn_by: r.consent_withdrawn_by,
         },
+        departure: super::households::departure(r.left_on, r.left_reason),
     })
 }

@@ -425,6 +425,15 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::PUT,
+            "/residents/{id}/departure",
+            // Counted again, as they are: the place's resident stays in every other row.
+            |p| format!("/api/v1/residents/{}/departure", p.resident),
+            |_| Some(json!({ "departure": null })),
+            RecordOn,
+            S::OK,
+        ),
+        row(
+            M::PUT,
             "/residents/{id}/mentor",
             |p| format!("/api/v1/residents/{}/mentor", p.resident),
             |p| Some(json!({ "mentor_id": p.mentor })),

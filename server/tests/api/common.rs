@@ -711,11 +711,13 @@ pub async fn assert_counts_match_a_recount(db: &sqlx::PgPool) {
         r#"select
              (select coalesce(jsonb_agg(x order by x), '[]') from (
                  select jsonb_build_array(tdp_id, birth_bucket(birth_year), count(*)) x
-                 from residents group by tdp_id, birth_bucket(birth_year)) r) as "residents!",
+                 from residents where left_on is null
+                 group by tdp_id, birth_bucket(birth_year)) r) as "residents!",
              (select coalesce(jsonb_agg(x order by x), '[]') from (
-                 select jsonb_build_array(skill_id, tdp_id, birth_bucket(birth_year), count(*)) x
-                 from resident_skills where status = 'achieved'
-                 group by skill_id, tdp_id, birth_bucket(birth_year)) s) as "skills!",
+                 select jsonb_build_array(s.skill_id, s.tdp_id, birth_bucket(s.birth_year), count(*)) x
+                 from resident_skills s join residents r on r.id = s.resident_id
+                 where s.status = 'achieved' and r.left_on is null
+                 group by skill_id, s.tdp_id, birth_bucket(s.birth_year)) s) as "skills!",
              (select coalesce(jsonb_agg(x order by x), '[]') from (
                  select jsonb_build_array(tdp_id, count(distinct household_id),
                                           coalesce(sum(satisfaction), 0), count(satisfaction)) x

@@ -6,8 +6,10 @@ use domain::access::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use domain::models::default_settings;
+
 use crate::common::{
-    Fixture, TestApp, WARD, app, assert_counts_match_a_recount, field_errors, pair,
+    Fixture, TestApp, WARD, achieve, app, assert_counts_match_a_recount, field_errors, pair,
 };
 
 /// The team leader and the volunteer of the demo ward's first team, and a household of it
@@ -271,4 +273,181 @@ async fn erasing_a_resident_forgets_what_their_voided_visits_said(db: sqlx::PgPo
         kept, 0,
         "an audit entry of the voided visit still names the resident"
     );
+}
+
+/// The fixture's household made a digital family: its first resident achieves the family
+/// skills and guides it.
+async fn digital_family(app: &TestApp, f: &Fixture) -> (Uuid, Uuid) {
+    let guide = f.residents[0];
+    achieve(app, f, guide, &default_settings().family_skills).await;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/households/{}/guide", f.household),
+            json!({ "resident_id": guide }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (f.household, guide)
+}
+
+/// The residents the TDP's kept counts hold.
+async fn counted(app: &TestApp, f: &Fixture) -> i64 {
+    sqlx::query_scalar("select sum(residents)::bigint from tdp_resident_counts where tdp_id = $1")
+        .bind(f.tdp)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+async fn depart(app: &TestApp, resident: Uuid, departure: Value) -> (StatusCode, Value) {
+    app.put(
+        &format!("/api/v1/residents/{resident}/departure"),
+        json!({ "departure": departure }),
+    )
+    .await
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_resident_who_died_leaves_every_count_and_stays_in_the_history(db: sqlx::PgPool) {
+    let (admin, leader, volunteer, f) = team(db).await;
+    let (home, guide) = digital_family(&leader, &f).await;
+    let before = indicators(&leader, &f).await;
+    let residents = counted(&leader, &f).await;
+    let history = leader.get(&format!("/api/v1/residents/{guide}")).await.1["history"].clone();
+    let died = json!({ "on": f.today, "reason": "deceased" });
+
+    let (status, r) = depart(&volunteer, guide, died.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["departure"], died);
+    assert_eq!(r["history"], history, "their history stays");
+    let after = indicators(&leader, &f).await;
+    assert_eq!(
+        after["models"]["families"]["achieved"],
+        before["models"]["families"]["achieved"].as_i64().unwrap() - 1,
+        "the household they guided is no longer a digital family"
+    );
+    assert_eq!(
+        after["skills"][0]["achieved"],
+        before["skills"][0]["achieved"].as_i64().unwrap() - 1,
+        "their skills leave the figures"
+    );
+    assert_eq!(counted(&leader, &f).await, residents - 1);
+    let (_, h) = leader.get(&format!("/api/v1/households/{home}")).await;
+    assert_eq!(h["guide_id"], Value::Null);
+    let listed = h["residents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == guide.to_string())
+        .unwrap()
+        .clone();
+    assert_eq!(listed["departure"], died);
+    assert_counts_match_a_recount(&leader.db).await;
+    crate::models::assert_counts_follow_the_rules(&admin).await;
+
+    // Nothing new is recorded for them.
+    let helped = json!({
+        "id": Uuid::now_v7(), "household_id": home, "visited_on": f.today,
+        "volunteer_ids": [f.member], "satisfaction": 4, "note": "",
+        "help": [{ "resident_id": guide, "skill_id": f.skills[0], "outcome": "achieved" }],
+    });
+    let (status, body) = volunteer
+        .post(&format!("/api/v1/wards/{WARD}/visits"), helped)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        field_errors(&body),
+        [pair("help[0].resident_id", "departed")]
+    );
+    // Said again: nothing more, and one audit entry.
+    assert_eq!(depart(&volunteer, guide, died).await.0, StatusCode::OK);
+    let entries: i64 = sqlx::query_scalar(
+        "select count(*) from audit_log where entity = 'residents' and entity_id = $1
+         and change ? 'departure'",
+    )
+    .bind(guide.to_string())
+    .fetch_one(&leader.db)
+    .await
+    .unwrap();
+    assert_eq!(entries, 1);
+
+    // Entered by mistake: counted again.
+    let (status, r) = depart(&leader, guide, Value::Null).await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["departure"], Value::Null);
+    let again = indicators(&leader, &f).await;
+    assert_eq!(again["skills"], before["skills"]);
+    assert_eq!(counted(&leader, &f).await, residents);
+    assert_counts_match_a_recount(&leader.db).await;
+    crate::models::assert_counts_follow_the_rules(&admin).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_departure_is_on_a_day_that_has_come(db: sqlx::PgPool) {
+    let (_, leader, _, f) = team(db).await;
+    let tomorrow = f.today + chrono::TimeDelta::days(1);
+    let (status, body) = depart(
+        &leader,
+        f.residents[0],
+        json!({ "on": tomorrow, "reason": "moved_out" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(field_errors(&body), [pair("departure.on", "in_future")]);
+    let (status, _) = depart(
+        &leader,
+        f.residents[0],
+        json!({ "on": f.today, "reason": "abroad" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a reason of no list");
+    assert_eq!(
+        depart(
+            &leader,
+            Uuid::now_v7(),
+            json!({ "on": f.today, "reason": "deceased" })
+        )
+        .await
+        .0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_departure_from_the_outbox_is_stored_once(db: sqlx::PgPool) {
+    let (_, leader, volunteer, f) = team(db).await;
+    let before = counted(&leader, &f).await;
+    let change = |resident: Uuid| {
+        json!({
+            "id": Uuid::now_v7(), "made_at": chrono::Utc::now(),
+            "change": {
+                "kind": "resident_departure", "resident_id": resident,
+                "departure": { "on": f.today, "reason": "moved_out" },
+            },
+        })
+    };
+    let moved = change(f.residents[0]);
+    let unknown = change(Uuid::now_v7());
+    let send = async |changes: Value| {
+        let (status, body) = volunteer
+            .post(
+                &format!("/api/v1/wards/{WARD}/sync/outbox"),
+                json!({ "sent_at": chrono::Utc::now(), "changes": changes }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["status"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(send(json!([moved, unknown])).await, ["stored", "waiting"]);
+    assert_eq!(send(json!([moved])).await, ["already_stored"]);
+    let (_, r) = leader
+        .get(&format!("/api/v1/residents/{}", f.residents[0]))
+        .await;
+    assert_eq!(r["departure"]["reason"], "moved_out");
+    assert_eq!(counted(&leader, &f).await, before - 1);
+    assert_counts_match_a_recount(&leader.db).await;
 }

@@ -68,7 +68,7 @@ async fn a_capable_guide_makes_the_household_a_digital_family(db: sqlx::PgPool) 
 
 /// The dashboard's counts (kept by the database) against `domain::models` applied to every
 /// household of the ward.
-async fn assert_counts_follow_the_rules(app: &TestApp) {
+pub async fn assert_counts_follow_the_rules(app: &TestApp) {
     let d = dashboard(app).await;
     for t in &d.tdps {
         let ids = sqlx::query_scalar!(
