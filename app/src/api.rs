@@ -12,9 +12,9 @@ use domain::api::{
     DuplicateCheck, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
     Invitation, InvitationPreview, Learning, LikelyDuplicate, LikelyDuplicates, Market,
     MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
-    NewComment, NewGrant, NewInvitation, NewMarket, NewTicket, PasswordChange, RegisterImport,
-    Resident, ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails,
-    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
+    NewComment, NewGrant, NewInvitation, NewMarket, PasswordChange, RegisterImport, Resident,
+    ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges,
+    SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
     TicketFigures, TicketStatusChange, VoidVisit, VoidedVisit, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
@@ -148,7 +148,10 @@ pub async fn end_sessions(ward: i32, id: Uuid) -> Result<(), ApiError> {
 }
 
 pub async fn tdps(ward: i32) -> Result<Vec<Tdp>, ApiError> {
-    get(&format!("/wards/{ward}/tdps")).await
+    local::or(get(&format!("/wards/{ward}/tdps")).await, || {
+        local::tdps(ward)
+    })
+    .await
 }
 
 pub async fn invitations(tdp: Uuid) -> Result<Vec<Invitation>, ApiError> {
@@ -364,10 +367,6 @@ pub async fn tickets(ward: i32, resolved: bool) -> Result<Vec<Ticket>, ApiError>
 
 pub async fn ticket_figures(ward: i32) -> Result<TicketFigures, ApiError> {
     get(&format!("/wards/{ward}/tickets/figures")).await
-}
-
-pub async fn create_ticket(ward: i32, body: &NewTicket) -> Result<Ticket, ApiError> {
-    post(&format!("/wards/{ward}/tickets"), body).await
 }
 
 pub async fn ticket(id: Uuid) -> Result<TicketDetail, ApiError> {

@@ -133,7 +133,7 @@ test("five visits recorded offline survive a reopen and reach the server exactly
   await expect(again.locator("li.visit", { hasText: tag })).toHaveCount(5);
 });
 
-test("a household, its residents and a visit added with no signal reach the server in one round", async ({ page, context }) => {
+test("a household, its residents, a visit and a ticket added with no signal reach the server in one round", async ({ page, context }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");
   await controlledBySW(page);
@@ -155,8 +155,15 @@ test("a household, its residents and a visit added with no signal reach the serv
   await addResident(page, "Nguyễn Văn Lộc", 1956);
   await addResident(page, "Trần Thị Bình", 2001);
   await recordVisit(page, tag);
+  // A problem the volunteer could not solve at the door, escalated with no signal.
+  await page.getByRole("link", { name: "Nhờ tổ ứng cứu" }).click();
+  await page.getByLabel("Người cần hỗ trợ").selectOption({ label: "Trần Thị Bình (2001)" });
+  await page.getByLabel("Vướng mắc là gì").fill(`Không nhận được OTP ${tag}`);
+  await page.getByLabel("Đã thử những gì, lỗi báo ra sao").fill("Đã thử hai lần, không có tin nhắn.");
+  await page.getByRole("button", { name: "Gửi tổ ứng cứu" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Nguyễn Văn Lộc" })).toBeVisible();
   const badge = page.getByTestId("sync-badge");
-  await expect(badge).toHaveText("4 chưa đồng bộ");
+  await expect(badge).toHaveText("5 chưa đồng bộ");
 
   // Opened again with no signal: all of it is there, from the phone.
   await page.reload();
@@ -176,6 +183,9 @@ test("a household, its residents and a visit added with no signal reach the serv
   expect(stored.priority.elderly_alone).toBe(true);
   expect(stored.residents.map((r: { full_name: string }) => r.full_name).sort()).toEqual(["Nguyễn Văn Lộc", "Trần Thị Bình"]);
   expect(stored.visits.map((v: { note: string }) => v.note)).toEqual([tag]);
+  const queue = await (await page.request.get("/api/v1/wards/619/tickets")).json();
+  const escalated = queue.filter((t: { title: string }) => t.title.includes(tag));
+  expect(escalated.map((t: { household_id: string }) => t.household_id)).toEqual([household]);
   await page.goto(tdpPage);
   await expect(visited).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
 });

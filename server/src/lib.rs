@@ -17,6 +17,7 @@ pub mod duplicates;
 pub mod embedded_pg;
 pub mod erasure;
 pub mod error;
+pub mod escalations;
 pub mod headers;
 pub mod limits;
 pub mod metrics;

@@ -23,6 +23,7 @@ use crate::audit::Write;
 use crate::auth::Access;
 use crate::corrections;
 use crate::error::{Error, Result};
+use crate::escalations;
 use crate::people::{add_households, add_residents};
 use crate::record::{DeviceTime, Incoming, Recorded, record};
 
@@ -106,7 +107,7 @@ pub async fn apply(
         outcomes[index] = Some(outcome);
     }
 
-    // Corrections, one at a time: each locks and rereads its record.
+    // The rest one at a time, in the batch's order: each locks or rereads its record.
     for &index in &fixes {
         let (done, reference) = match &changes[index].change {
             FieldChange::VoidVisit(v) => {
@@ -119,6 +120,15 @@ pub async fn apply(
             FieldChange::ResidentDeparture(d) => {
                 let done = corrections::depart(tx, access, d.resident_id, d.departure, now).await;
                 (done.map(|_| ()), "resident_id")
+            }
+            FieldChange::Ticket(t) => {
+                let done = match escalations::open(tx, access, code, t, now).await {
+                    Ok((_, true)) => Ok(()),
+                    // A ticket of that id was there already, not from this outbox.
+                    Ok((_, false)) => Err(Error::field("id", FieldCode::Duplicate)),
+                    Err(e) => Err(e),
+                };
+                (done, "household_id")
             }
             _ => continue,
         };
@@ -212,6 +222,7 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         FieldChange::Household(h) => h.id = Some(change.id),
         FieldChange::Resident(r) => r.id = Some(change.id),
         FieldChange::Visit(v) => v.id = Some(change.id),
+        FieldChange::Ticket(t) => t.id = change.id,
         FieldChange::VoidVisit(_) | FieldChange::ResidentDeparture(_) => {}
     }
     change
@@ -277,6 +288,7 @@ async fn keep(
         FieldChange::Visit(_) => "visit",
         FieldChange::VoidVisit(_) => "void_visit",
         FieldChange::ResidentDeparture(_) => "resident_departure",
+        FieldChange::Ticket(_) => "ticket",
     };
     sqlx::query!(
         "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)

@@ -8,7 +8,7 @@ use std::future::Future;
 use domain::api::{
     Briefing, Dashboard, DuplicateCheck, FieldChange, Household, HouseholdFilter, HouseholdSummary,
     LikelyDuplicates, ModelSettings, ResidentHit, ResidentSummary, SearchResults, Skill,
-    SyncChanges, TdpDetail, Ward,
+    SyncChanges, Tdp, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,16 @@ pub async fn household(id: Uuid) -> Option<Household> {
 
 pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
     store::get(TDPS, &id.to_string()).await.ok().flatten()
+}
+
+/// The ward's TDPs the phone keeps: the person's own.
+pub async fn tdps(ward: i32) -> Option<Vec<Tdp>> {
+    let copy = ward_copy(ward).await?;
+    let mut kept = Vec::with_capacity(copy.tdps.len());
+    for id in copy.tdps {
+        kept.push(tdp(id).await?.tdp);
+    }
+    Some(kept)
 }
 
 pub async fn skills(ward: i32) -> Option<Vec<Skill>> {

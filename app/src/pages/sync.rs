@@ -105,6 +105,7 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Visit(v) => t_string!(i18n, sync.visit_of, date = date(v.visited_on)),
         FieldChange::VoidVisit(v) => t_string!(i18n, sync.void_of, reason = v.reason.clone()),
         FieldChange::ResidentDeparture(_) => t_string!(i18n, sync.departure_of).to_owned(),
+        FieldChange::Ticket(t) => t_string!(i18n, sync.ticket_of, title = t.title.clone()),
     }
     .to_string();
     let (retry, discard) = (entry.clone(), entry);

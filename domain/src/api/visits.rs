@@ -90,8 +90,8 @@ schema! {
     }
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
-    /// order they came in: households, residents, visits, then corrections (a visit voided, a
-    /// resident who left).
+    /// order they came in: households, residents, visits, then one at a time in the batch's
+    /// order the rest (tickets, a visit voided, a resident who left).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -99,6 +99,8 @@ schema! {
         Visit(NewVisit),
         VoidVisit(VisitVoiding),
         ResidentDeparture(super::residents::ResidentDeparture),
+        /// A ticket escalated to the rapid-response team.
+        Ticket(super::tickets::NewTicket),
     }
 
     /// A visit voided from the outbox (`POST /visits/{id}/void` online).
@@ -167,7 +169,7 @@ impl FieldChange {
             Self::Household(_) => 0,
             Self::Resident(_) => 1,
             Self::Visit(_) => 2,
-            Self::VoidVisit(_) | Self::ResidentDeparture(_) => 3,
+            Self::VoidVisit(_) | Self::ResidentDeparture(_) | Self::Ticket(_) => 3,
         }
     }
 
@@ -181,6 +183,7 @@ impl FieldChange {
                 .collect(),
             Self::VoidVisit(v) => vec![v.visit_id],
             Self::ResidentDeparture(d) => vec![d.resident_id],
+            Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
         }
     }
 }

@@ -5,7 +5,6 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use chrono::{DateTime, Utc};
 use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
@@ -13,15 +12,15 @@ use domain::api::{
     TicketDetail, TicketEvent, TicketEventKind, TicketFigures, TicketStatus, TicketStatusChange,
 };
 use serde::Deserialize;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
 use crate::auth::{Access, Place, only_tdps};
-use crate::db::tdps;
 use crate::error::{Error, Json, Path, Query, Result};
+use crate::escalations::{self, Event, add_event};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -154,65 +153,6 @@ async fn detail(db: &PgPool, access: &Access, ticket: Ticket) -> Result<TicketDe
     })
 }
 
-/// One entry of a ticket's history.
-struct Event<'a> {
-    /// A comment keeps the id its phone gave it, so that sending it again adds nothing.
-    id: Uuid,
-    kind: TicketEventKind,
-    status: Option<TicketStatus>,
-    assignee: Option<Uuid>,
-    text: Option<&'a str>,
-}
-
-impl<'a> Event<'a> {
-    fn new(kind: TicketEventKind) -> Self {
-        Self {
-            id: Uuid::now_v7(),
-            kind,
-            status: None,
-            assignee: None,
-            text: None,
-        }
-    }
-
-    /// The ticket opened, or moved to `status`, with what the person said of it.
-    fn status(kind: TicketEventKind, status: TicketStatus, note: Option<&'a str>) -> Self {
-        Self {
-            status: Some(status),
-            text: note,
-            ..Self::new(kind)
-        }
-    }
-}
-
-/// Adds `event` to the ticket's history, by the person acting, at `at`; false when an event
-/// with its id is there already.
-async fn add_event(
-    tx: &mut PgConnection,
-    access: &Access,
-    at: DateTime<Utc>,
-    ticket: Uuid,
-    event: Event<'_>,
-) -> Result<bool> {
-    let added = sqlx::query!(
-        "insert into ticket_events (id, ticket_id, author_id, kind, status, assignee_id, text, at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (id) do nothing",
-        event.id,
-        ticket,
-        access.user.id,
-        event.kind.as_str(),
-        event.status.map(TicketStatus::as_str),
-        event.assignee,
-        event.text,
-        at,
-    )
-    .execute(tx)
-    .await?
-    .rows_affected();
-    Ok(added == 1)
-}
-
 /// A ticket as a change left it, for the answer.
 async fn reread(db: &PgPool, access: &Access, id: Uuid) -> Result<TicketDetail> {
     let ticket = ticket(db, access, id, Action::ViewPeople).await?;
@@ -280,77 +220,11 @@ async fn create_ticket(
     Json(new): Json<NewTicket>,
 ) -> Result<(StatusCode, Json<Ticket>)> {
     access.ward(code, Action::Record)?;
-    domain::validate::new_ticket(&new).map_err(Error::Validation)?;
-    let tdp = match (new.household_id, new.tdp_id) {
-        (Some(household), _) => {
-            let place = access
-                .household_field(&state.db, household, code, Action::Record, "household_id")
-                .await?;
-            if let Some(resident) = new.resident_id {
-                let lives_there = sqlx::query_scalar!(
-                    r#"select exists(select 1 from residents where id = $1 and household_id = $2)
-                       as "yes!""#,
-                    resident,
-                    household,
-                )
-                .fetch_one(&state.db)
-                .await?;
-                if !lives_there {
-                    return Err(Error::field("resident_id", FieldCode::OtherHousehold));
-                }
-            }
-            place.tdp
-        }
-        (None, Some(tdp)) => {
-            tdps::check_in_ward(&state.db, tdp, code, "tdp_id").await?;
-            access.tdp(code, tdp, Action::Record)?;
-            tdp
-        }
-        (None, None) => return Err(Error::field("tdp_id", FieldCode::Required)),
-    };
-    if let Some(skill) = new.skill_id {
-        let known = sqlx::query_scalar!(
-            r#"select exists(select 1 from skills where id = $1 and ward_code = $2) as "yes!""#,
-            skill,
-            code,
-        )
-        .fetch_one(&state.db)
-        .await?;
-        if !known {
-            return Err(Error::field("skill_id", FieldCode::UnknownReference));
-        }
-    }
+    let mut tx = access.write(&state.db).await?;
+    let (tdp, _) = escalations::open(&mut tx, &access, code, &new, state.now()).await?;
+    tx.commit().await?;
     let (title, description) = (new.title.trim(), new.description.trim());
     let place = new.place.as_deref().map(str::trim);
-    let mut tx = access.write(&state.db).await?;
-    let inserted = sqlx::query!(
-        "insert into tickets (id, ward_code, tdp_id, household_id, resident_id, place, skill_id,
-                              title, description, opened_by, opened_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         on conflict (id) do nothing",
-        new.id,
-        code,
-        tdp,
-        new.household_id,
-        new.resident_id,
-        place,
-        new.skill_id,
-        title,
-        description,
-        access.user.id,
-        state.now(),
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if inserted {
-        let opened = Event::status(TicketEventKind::Opened, TicketStatus::Open, None);
-        add_event(&mut tx, &access, state.now(), new.id, opened).await?;
-        tx.audit(code, AuditAction::Create, "tickets", new.id, &new)
-            .await?;
-    }
-    tx.commit().await?;
     let stored = tickets(&state.db, code, Some(&[new.id]), None, None)
         .await?
         .pop()

@@ -361,3 +361,52 @@ async fn bad_changes_are_refused_one_by_one_and_the_rest_is_stored(db: sqlx::PgP
     let (status, body) = send_raw(&volunteer, &too_many.iter().collect::<Vec<_>>()).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_ticket_about_a_household_added_in_the_same_round_is_opened_once(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let home = household(f.tdp, "Số 4 ngõ Chợ");
+    let grandpa = resident(id(&home), "Lý Văn Sáu", 1948);
+    // A ticket's body carries its id, as `POST /wards/{code}/tickets` wants; the change's is
+    // the one kept.
+    let ticket = change(
+        "ticket",
+        json!({
+            "id": Uuid::now_v7(),
+            "household_id": id(&home), "resident_id": id(&grandpa), "skill_id": f.skills[0],
+            "title": "Không nhận được mã OTP", "description": "Đã thử hai lần, không có tin nhắn.",
+        }),
+    );
+    assert_eq!(
+        send(&volunteer, &[&ticket, &grandpa, &home]).await,
+        ["stored"; 3]
+    );
+    let (status, opened) = volunteer
+        .get(&format!("/api/v1/tickets/{}", id(&ticket)))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{opened}");
+    assert_eq!(opened["ticket"]["household_id"], home["id"]);
+    assert_eq!(opened["ticket"]["resident_id"], grandpa["id"]);
+    assert_eq!(opened["ticket"]["status"], "open");
+    assert_eq!(send(&volunteer, &[&ticket]).await, ["already_stored"]);
+    let events = count(
+        &volunteer,
+        "select count(*) from ticket_events where ticket_id = $1",
+        id(&ticket),
+    )
+    .await;
+    assert_eq!(events, 1, "opened once");
+
+    let stray = change(
+        "ticket",
+        json!({
+            "id": Uuid::now_v7(), "household_id": Uuid::now_v7(), "title": "Mất mạng",
+            "description": "Không vào được.",
+        }),
+    );
+    assert_eq!(send(&volunteer, &[&stray]).await, ["waiting"]);
+    let mut untitled = ticket.clone();
+    untitled["id"] = json!(Uuid::now_v7());
+    untitled["change"]["title"] = json!(" ");
+    assert_eq!(send(&volunteer, &[&untitled]).await, ["invalid"]);
+}

@@ -1,7 +1,7 @@
 //! The form a team member escalates a problem with.
 
 use domain::access::Action;
-use domain::api::{Household, NewTicket, Skill, Tdp};
+use domain::api::{FieldChange, Household, NewTicket, Skill, Tdp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -13,6 +13,7 @@ use crate::components::{FormState, TextArea, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::words;
+use crate::offline::{Saved, use_sync};
 use crate::pages::{code_param, not_found};
 use crate::routes::{HOUSEHOLD_QUERY, Route};
 use crate::session::use_session;
@@ -59,6 +60,7 @@ pub(super) fn NewTicketForm(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
+    let sync = use_sync();
     let navigate = use_navigate();
     // One id per ticket being written, so that a retried submit opens it once.
     let id = Uuid::now_v7();
@@ -90,8 +92,18 @@ pub(super) fn NewTicketForm(
         if form.start(domain::validate::new_ticket(&body)) {
             let navigate = navigate.clone();
             spawn_local(async move {
-                if let Some(ticket) = form.finish(api::create_ticket(ward, &body).await) {
-                    navigate(&Route::Ticket(ticket.id).path(), Default::default());
+                // Through the outbox, like everything written at a door: with no signal it
+                // waits on the phone, and the person goes back where they came from.
+                let saved = sync.save(ward, id, FieldChange::Ticket(body)).await;
+                form.busy.set(false);
+                match saved {
+                    Ok(Saved::Sent) => navigate(&Route::Ticket(id).path(), Default::default()),
+                    Ok(Saved::Queued) => {
+                        let back = household_id.map_or(Route::Tickets(ward), Route::Household);
+                        navigate(&back.path(), Default::default());
+                    }
+                    Err(fields) if !fields.is_empty() => form.errors.set(fields),
+                    Err(_) => form.failure.set(Some(ApiError::Network)),
                 }
             });
         }
