@@ -269,10 +269,12 @@ test("adding someone already in the register shows them, with or without signal"
   // Added all the same: the team leader sees the pair, and says they are two people.
   await signInAs(page, "leader");
   await page.goto("/dong-bo");
-  const pair = page.locator("ul.duplicates li", { hasText: plain });
-  await expect(pair).toContainText(`${name} (${year})`);
-  await pair.getByRole("button", { name: "Không trùng, giữ cả hai" }).click();
-  await expect(page.locator("ul.duplicates li", { hasText: plain })).toHaveCount(0);
+  // Newest first; a data folder kept from an earlier run may hold older pairs.
+  const pairs = page.locator("ul.duplicates li", { hasText: plain });
+  await expect(pairs.first()).toContainText(`${name} (${year})`);
+  const open = await pairs.count();
+  await pairs.first().getByRole("button", { name: "Không trùng, giữ cả hai" }).click();
+  await expect(pairs).toHaveCount(open - 1);
 });
 
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {

@@ -105,6 +105,16 @@ pub enum Problem {
     Conflict,
 }
 
+/// Waits `ms` milliseconds without holding up the page.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// The phone's clock now: the one place the app reads it.
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
@@ -284,6 +294,8 @@ impl SyncState {
         }
         self.refresh().await;
         self.run().await;
+        // A sync already running when this was saved takes it in one more round.
+        self.settled().await;
         match store::get::<OutboxEntry>(OUTBOX, &key).await {
             Ok(None) => Ok(Saved::Sent),
             Ok(Some(OutboxEntry {
@@ -295,6 +307,16 @@ impl SyncState {
                 Err(fields)
             }
             _ => Ok(Saved::Queued),
+        }
+    }
+
+    /// Waits for the sync running now, and the round it owes, to end; at most a minute.
+    async fn settled(self) {
+        for _ in 0..600 {
+            if !self.running.get_untracked() {
+                return;
+            }
+            pause(100).await;
         }
     }
 

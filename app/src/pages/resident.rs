@@ -25,8 +25,11 @@ use crate::session::use_session;
 #[component]
 pub fn ResidentPage() -> impl IntoView {
     let id = id_param();
+    let sync = use_sync();
     let data = LocalResource::new(move || {
         let id = id.get();
+        // Read again once changes saved on the phone (a departure) have reached the server.
+        sync.sent.track();
         async move { api::resident(id.ok_or_else(not_found)?).await }
     });
     loaded(data, move |r: Resident| {
