@@ -171,8 +171,11 @@ test("a household, its residents, a visit and a ticket added with no signal reac
   await expect(page.getByText(`Số 7 ngõ ${tag}`)).toBeVisible();
   await expect(page.getByRole("link", { name: "Trần Thị Bình", exact: true })).toBeVisible();
   await expect(page.locator(".pending-visit")).toHaveCount(1);
-  await page.goto(tdpPage);
-  await expect(page.locator("ul.households li", { hasText: `Số 7 ngõ ${tag}` })).toHaveCount(1);
+  // Found by search from the phone's copy (the TDP's list shows a page of many).
+  await page.getByRole("link", { name: "Tìm kiếm" }).click();
+  await page.getByLabel("Tìm hộ gia đình hoặc người dân").fill(tag);
+  await page.getByRole("button", { name: "Tìm" }).click();
+  await expect(page.locator("main li", { hasText: `Số 7 ngõ ${tag}` })).toHaveCount(1);
 
   await context.setOffline(false);
   await expect(badge).toHaveText("Đã đồng bộ");

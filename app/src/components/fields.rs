@@ -205,6 +205,44 @@ pub fn TextArea(
     }
 }
 
+/// A labelled `<select>` over every value of a choice enum (`T::ALL`), each named in the
+/// current language by `name` (one of `labels`' functions).
+#[component]
+pub fn ChoiceSelect<T, F>(
+    id: &'static str,
+    #[prop(into)] label: TextProp,
+    value: RwSignal<T>,
+    options: &'static [T],
+    name: fn(T) -> F,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + std::str::FromStr + Into<&'static str> + 'static,
+    F: Fn() -> &'static str + Send + Sync + 'static,
+{
+    view! {
+        <div class="field">
+            <label for=id>{move || label.get()}</label>
+            <select
+                id=id
+                on:change=move |ev| {
+                    if let Ok(chosen) = event_target_value(&ev).parse::<T>() {
+                        value.set(chosen);
+                    }
+                }
+            >
+                {options
+                    .iter()
+                    .copied()
+                    .map(|o| {
+                        let key: &'static str = o.into();
+                        view! { <option value=key selected=move || value.get() == o>{name(o)}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// One of a few buttons that choose what a page shows ("this week" / "this month"), pressed
 /// when `current` holds its value.
 pub fn choice_button<T>(current: RwSignal<T>, value: T, label: &'static str) -> impl IntoView

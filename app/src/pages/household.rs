@@ -15,8 +15,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
-    DuplicateGuard, ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea, TextField,
-    loaded,
+    ChoiceSelect, DuplicateGuard, ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea,
+    TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
@@ -273,27 +273,13 @@ fn AddResident(ward: i32, tdp: Uuid, household: Uuid, saved: Callback<()>) -> im
                     error=form.field("birth_year")
                     kind="number"
                 />
-                <div class="field">
-                    <label for="resident-gender">{t!(i18n, household.gender)}</label>
-                    <select
-                        id="resident-gender"
-                        on:change=move |ev| {
-                            if let Some(g) = Gender::parse(&event_target_value(&ev)) {
-                                gender.set(g);
-                            }
-                        }
-                    >
-                        {Gender::ALL
-                            .iter()
-                            .copied()
-                            .map(|g| view! {
-                                <option value=g.as_str() selected=move || gender.get() == g>
-                                    {gender_name(g)}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <ChoiceSelect
+                    id="resident-gender"
+                    label=words(|i18n| t_string!(i18n, household.gender))
+                    value=gender
+                    options=Gender::ALL
+                    name=gender_name
+                />
                 <p class="muted small">{t!(i18n, resident.consent_ask)} " " {PURPOSE_VI}</p>
                 <label class="check">
                     <input

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError, Mentoring};
-use crate::components::{ErrorNotice, FormState, TextField, loaded};
+use crate::components::{ChoiceSelect, ErrorNotice, FormState, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
@@ -380,27 +380,13 @@ fn DepartureSection(
                             }
                         >
                             <form class="card" on:submit=mark novalidate>
-                                <div class="field">
-                                    <label for="departure-reason">{t!(i18n, resident.departure_reason)}</label>
-                                    <select
-                                        id="departure-reason"
-                                        on:change=move |ev| {
-                                            if let Some(r) = DepartureReason::parse(&event_target_value(&ev)) {
-                                                reason.set(r);
-                                            }
-                                        }
-                                    >
-                                        {DepartureReason::ALL
-                                            .iter()
-                                            .copied()
-                                            .map(|r| view! {
-                                                <option value=r.as_str() selected=move || reason.get() == r>
-                                                    {departure_reason_name(r)}
-                                                </option>
-                                            })
-                                            .collect_view()}
-                                    </select>
-                                </div>
+                                <ChoiceSelect
+                                    id="departure-reason"
+                                    label=words(|i18n| t_string!(i18n, resident.departure_reason))
+                                    value=reason
+                                    options=DepartureReason::ALL
+                                    name=departure_reason_name
+                                />
                                 <TextField
                                     id="departure-on"
                                     label=words(|i18n| t_string!(i18n, resident.departure_on))

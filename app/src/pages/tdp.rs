@@ -13,7 +13,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, ApiError, Mentoring};
 use crate::components::{
-    DuplicateGuard, ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField, loaded,
+    ChoiceSelect, DuplicateGuard, ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField,
+    loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
@@ -261,27 +262,13 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
                         {t!(i18n, household.disability)}
                     </label>
                 </fieldset>
-                <div class="field">
-                    <label for="household-poverty">{t!(i18n, tdp.poverty)}</label>
-                    <select
-                        id="household-poverty"
-                        on:change=move |ev| {
-                            if let Some(p) = Poverty::parse(&event_target_value(&ev)) {
-                                poverty.set(p);
-                            }
-                        }
-                    >
-                        {Poverty::ALL
-                            .iter()
-                            .copied()
-                            .map(|p| view! {
-                                <option value=p.as_str() selected=move || poverty.get() == p>
-                                    {poverty_name(p)}
-                                </option>
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                <ChoiceSelect
+                    id="household-poverty"
+                    label=words(|i18n| t_string!(i18n, tdp.poverty))
+                    value=poverty
+                    options=Poverty::ALL
+                    name=poverty_name
+                />
                 {guard.view()}
                 {form.failure_view()}
                 <div class="actions">

@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::{FormState, TextField};
+use crate::components::{ChoiceSelect, FormState, TextField};
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, market_kind_name, words};
@@ -48,21 +48,13 @@ pub(super) fn NewMarketForm(
                 value=name
                 error=form.field("name")
             />
-            <div class="field">
-                <label for="market-kind">{t!(i18n, markets.kind)}</label>
-                <select
-                    id="market-kind"
-                    on:change=move |ev| {
-                        kind.set(MarketKind::parse(&event_target_value(&ev)).unwrap_or(MarketKind::Market))
-                    }
-                >
-                    {MarketKind::ALL
-                        .iter()
-                        .copied()
-                        .map(|k| view! { <option value=k.as_str()>{market_kind_name(k)}</option> })
-                        .collect_view()}
-                </select>
-            </div>
+            <ChoiceSelect
+                id="market-kind"
+                label=words(|i18n| t_string!(i18n, markets.kind))
+                value=kind
+                options=MarketKind::ALL
+                name=market_kind_name
+            />
             {form.failure_view()}
             <button type="submit" class="button primary" disabled=form.busy>
                 {t!(i18n, markets.add)}
