@@ -697,6 +697,19 @@ pub fn new_visit(v: &NewVisit, today: NaiveDate) -> Result<(), Vec<FieldError>> 
 }
 
 /// Why a visit is voided: required, and like every note, no identity number.
+/// What a form asks of the duplicate check: each text given is a name or an address a form
+/// could save (not empty, not too long, no control character).
+pub fn duplicate_check(c: &crate::api::DuplicateCheck) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    if let Some(name) = &c.full_name {
+        e.text("full_name", name, NAME_MAX);
+    }
+    if let Some(address) = &c.address {
+        e.text("address", address, ADDRESS_MAX);
+    }
+    e.finish()
+}
+
 /// A resident leaves the counts on a day that has come, and not before they were born.
 pub fn departure(
     d: &crate::api::Departure,
@@ -721,6 +734,28 @@ pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_duplicate_check_asks_about_texts_a_form_could_save() {
+        let check = |name: Option<&str>, address: Option<&str>| {
+            codes(duplicate_check(&crate::api::DuplicateCheck {
+                tdp_id: Uuid::nil(),
+                full_name: name.map(Into::into),
+                birth_year: Some(1956),
+                address: address.map(Into::into),
+            }))
+        };
+        assert_eq!(check(Some("Nguyen Van An"), Some("Số 7 ngõ 12")), []);
+        assert_eq!(check(None, None), []);
+        assert_eq!(
+            check(Some("An\0"), None),
+            [("full_name".into(), FieldCode::ControlCharacters)]
+        );
+        assert_eq!(
+            check(None, Some(&"x".repeat(ADDRESS_MAX + 1))),
+            [("address".into(), FieldCode::TooLong)]
+        );
+    }
 
     #[test]
     fn a_resident_leaves_on_a_day_that_has_come_and_after_their_birth() {

@@ -3,10 +3,8 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AuditAction, DuplicateCheck, LikelyDuplicate, LikelyDuplicates};
-use domain::validate::{ADDRESS_MAX, NAME_MAX};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
@@ -37,14 +35,8 @@ async fn check_duplicates(
     Json(check): Json<DuplicateCheck>,
 ) -> ApiResult<LikelyDuplicates> {
     access.ward(code, Action::Record)?;
+    domain::validate::duplicate_check(&check).map_err(Error::Validation)?;
     crate::db::tdps::check_in_ward(&state.db, check.tdp_id, code, "tdp_id").await?;
-    let too_long = |s: &Option<String>, max| s.as_ref().is_some_and(|s| s.chars().count() > max);
-    if too_long(&check.full_name, NAME_MAX) {
-        return Err(Error::field("full_name", FieldCode::TooLong));
-    }
-    if too_long(&check.address, ADDRESS_MAX) {
-        return Err(Error::field("address", FieldCode::TooLong));
-    }
     let reach = only_tdps(&access.reach(code, Action::ViewPeople));
     Ok(Json(
         likely(&state.db, code, reach.as_deref(), &check).await?,
