@@ -6,16 +6,17 @@ use std::cell::RefCell;
 
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
-    Assignment, Attendance, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport,
-    Briefing, Campaign, CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode,
-    ColumnMapping, ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
-    DuplicateCheck, GuideChoice, Household, HouseholdFilter, HouseholdPoint, HouseholdSummary,
-    Invitation, InvitationPreview, Learning, LikelyDuplicate, LikelyDuplicates, Market,
-    MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount, NewActivity, NewCampaign,
-    NewComment, NewGrant, NewInvitation, NewMarket, PasswordChange, RegisterImport, Resident,
-    ResidentExport, SearchResults, SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges,
-    SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
-    TicketFigures, TicketStatusChange, VoidVisit, VoidedVisit, Ward, WeeklyReport,
+    Assignment, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport, Briefing, Campaign,
+    CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
+    ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
+    DuplicateCheck, EditChoice, EditConflict, EditResolution, GuideChoice, Household,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
+    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice,
+    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
+    NewMarket, PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
+    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange,
+    VoidVisit, VoidedVisit, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -305,24 +306,29 @@ pub async fn import_boundaries(
 }
 
 /// The ward's activities overlapping the days from `from` to `to`, earliest first.
+/// The ward's activities overlapping the days; offline, those the phone keeps.
 pub async fn activities(
     ward: i32,
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<Vec<Activity>, ApiError> {
-    get(&format!("/wards/{ward}/activities?from={from}&to={to}")).await
+    local::or(
+        get(&format!("/wards/{ward}/activities?from={from}&to={to}")).await,
+        || local::activities(ward, from, to),
+    )
+    .await
 }
 
 pub async fn create_activity(ward: i32, body: &NewActivity) -> Result<Activity, ApiError> {
     post(&format!("/wards/{ward}/activities"), body).await
 }
 
+/// An activity with its attendees; offline, the phone's copy with the attendance taken on it.
 pub async fn activity(id: Uuid) -> Result<ActivityDetail, ApiError> {
-    get(&format!("/activities/{id}")).await
-}
-
-pub async fn set_attendance(id: Uuid, body: &Attendance) -> Result<ActivityDetail, ApiError> {
-    put(&format!("/activities/{id}/attendance"), body).await
+    local::or(get(&format!("/activities/{id}")).await, || {
+        local::activity(id)
+    })
+    .await
 }
 
 pub async fn confirm_learning(id: Uuid, body: &Learning) -> Result<ActivityDetail, ApiError> {
@@ -616,6 +622,28 @@ pub async fn conflicts(ward: i32) -> Result<Vec<SyncConflict>, ApiError> {
 pub async fn resolve_conflict(ward: i32, id: i64, choice: ConflictChoice) -> Result<(), ApiError> {
     let req = Request::post(&format!("{BASE}/wards/{ward}/conflicts/{id}/resolve"))
         .json(&ConflictResolution { choice })
+        .map_err(|_| ApiError::Network)?;
+    check(req.send().await).await?;
+    Ok(())
+}
+
+/// Every edit of a household and of its residents, newest first.
+pub async fn household_edits(id: Uuid) -> Result<Vec<RecordEdit>, ApiError> {
+    get(&format!("/households/{id}/edits")).await
+}
+
+/// Every edit of a resident, newest first.
+pub async fn resident_edits(id: Uuid) -> Result<Vec<RecordEdit>, ApiError> {
+    get(&format!("/residents/{id}/edits")).await
+}
+
+pub async fn edit_conflicts(ward: i32) -> Result<Vec<EditConflict>, ApiError> {
+    get(&format!("/wards/{ward}/edit-conflicts")).await
+}
+
+pub async fn resolve_edit_conflict(ward: i32, id: i64, choice: EditChoice) -> Result<(), ApiError> {
+    let req = Request::post(&format!("{BASE}/wards/{ward}/edit-conflicts/{id}/resolve"))
+        .json(&EditResolution { choice })
         .map_err(|_| ApiError::Network)?;
     check(req.send().await).await?;
     Ok(())

@@ -4,8 +4,8 @@
 
 use domain::access::Role;
 use domain::api::{
-    ActivityKind, AuditAction, DepartureReason, Gender, HouseholdFilter, InvitationStatus,
-    MarketKind, Poverty, RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
+    ActivityKind, AuditAction, DepartureReason, EditField, Gender, HouseholdFilter,
+    InvitationStatus, MarketKind, Poverty, RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
 };
 use domain::indicators::Progress;
 use domain::models::{FourT, Model};
@@ -268,5 +268,46 @@ pub fn error_message(code: ErrorCode) -> impl Fn() -> &'static str + Copy + Send
         ErrorCode::PayloadTooLarge => t_string!(i18n, errors.payload_too_large),
         ErrorCode::Internal => t_string!(i18n, errors.internal),
         ErrorCode::Unavailable => t_string!(i18n, errors.unavailable),
+    }
+}
+
+/// A field of a household or resident, as edits and conflicts name it.
+pub fn edit_field_name(field: EditField) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match field {
+        EditField::Address => t_string!(i18n, edits.address),
+        EditField::HeadName => t_string!(i18n, tdp.head_name),
+        EditField::ElderlyAlone => t_string!(i18n, household.elderly_alone),
+        EditField::Disability => t_string!(i18n, household.disability),
+        EditField::Poverty => t_string!(i18n, tdp.poverty),
+        EditField::FullName => t_string!(i18n, household.full_name),
+        EditField::BirthYear => t_string!(i18n, household.birth_year),
+        EditField::Gender => t_string!(i18n, household.gender),
+        EditField::Note => t_string!(i18n, edits.note),
+    }
+}
+
+/// A field's value as an edit or a conflict holds it (JSON), in words.
+pub fn edit_value(field: EditField, value: &serde_json::Value) -> String {
+    let i18n = use_i18n();
+    match (field, value) {
+        (EditField::ElderlyAlone | EditField::Disability, serde_json::Value::Bool(yes)) => {
+            if *yes {
+                t_string!(i18n, edits.yes).to_owned()
+            } else {
+                t_string!(i18n, edits.no).to_owned()
+            }
+        }
+        (EditField::Poverty, _) => value
+            .as_str()
+            .and_then(Poverty::parse)
+            .map_or_else(|| value.to_string(), |p| poverty_name(p)().to_owned()),
+        (EditField::Gender, _) => value
+            .as_str()
+            .and_then(Gender::parse)
+            .map_or_else(|| value.to_string(), |g| gender_name(g)().to_owned()),
+        (_, serde_json::Value::String(text)) if text.is_empty() => "—".to_owned(),
+        (_, serde_json::Value::String(text)) => text.clone(),
+        (_, other) => other.to_string(),
     }
 }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod campaigns;
 pub mod disclosure;
 pub mod duplicates;
+pub mod edits;
 pub mod error;
 pub mod indicators;
 pub mod map;

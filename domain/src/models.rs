@@ -286,6 +286,8 @@ mod tests {
             achieved: achieved.iter().map(|s| s.to_string()).collect(),
             consent_withdrawn: false,
             departure: None,
+            version: 1,
+            note: String::new(),
         }
     }
 

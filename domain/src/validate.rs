@@ -164,6 +164,16 @@ pub const BOUNDS: &[(&str, &str, Bound)] = &[
     ("NewVisit", "note", optional_text(NOTE_MAX)),
     ("VoidVisit", "reason", text(NOTE_MAX)),
     ("NewVisit", "satisfaction", Bound::Int { min: 1, max: 5 }),
+    ("HouseholdFields", "address", text(ADDRESS_MAX)),
+    ("HouseholdFields", "head_name", text(NAME_MAX)),
+    ("HouseholdFields", "note", optional_text(NOTE_MAX)),
+    ("ResidentFields", "full_name", text(NAME_MAX)),
+    (
+        "ResidentFields",
+        "birth_year",
+        Bound::AtLeast(BIRTH_YEAR_MIN as i64),
+    ),
+    ("ResidentFields", "note", optional_text(NOTE_MAX)),
 ];
 
 /// Collects field errors in the order the form shows its fields.
@@ -731,9 +741,129 @@ pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
     e.finish()
 }
 
+/// An edit of a household: at least one field, each as a new household's would be, a note as
+/// free text; against a version the record had.
+pub fn household_edit(h: &crate::api::HouseholdEdit) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    let f = &h.fields;
+    if h.base_version < 0 {
+        e.add("base_version", FieldCode::OutOfRange);
+    }
+    if f.is_empty() {
+        e.add("fields", FieldCode::Required);
+    }
+    if let Some(address) = &f.address {
+        e.text("fields.address", address, ADDRESS_MAX);
+    }
+    if let Some(head) = &f.head_name {
+        e.text("fields.head_name", head, NAME_MAX);
+    }
+    if let Some(note) = &f.note {
+        e.free_text("fields.note", note, NOTE_MAX, false);
+    }
+    e.finish()
+}
+
+/// An edit of a resident: at least one field, each as a new resident's would be, a note as
+/// free text; against a version the record had.
+pub fn resident_edit(
+    r: &crate::api::ResidentEdit,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    let f = &r.fields;
+    if r.base_version < 0 {
+        e.add("base_version", FieldCode::OutOfRange);
+    }
+    if f.is_empty() {
+        e.add("fields", FieldCode::Required);
+    }
+    if let Some(name) = &f.full_name {
+        e.text("fields.full_name", name, NAME_MAX);
+    }
+    if let Some(year) = f.birth_year {
+        let mut years = Errors::default();
+        birth_year(&mut years, year, today);
+        for error in years.0 {
+            e.add("fields.birth_year", error.code);
+        }
+    }
+    if let Some(note) = &f.note {
+        e.free_text("fields.note", note, NOTE_MAX, false);
+    }
+    e.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_edit_sets_something_each_field_as_a_new_record_would() {
+        use crate::api::{HouseholdEdit, HouseholdFields, ResidentEdit, ResidentFields};
+        let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let household = |fields| HouseholdEdit {
+            household_id: uuid::Uuid::nil(),
+            base_version: 1,
+            fields,
+        };
+        let resident = |fields| ResidentEdit {
+            resident_id: uuid::Uuid::nil(),
+            base_version: 1,
+            fields,
+        };
+        let codes = |r: Result<(), Vec<FieldError>>| {
+            r.err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.field, e.code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes(household_edit(&household(HouseholdFields::default()))),
+            [("fields".into(), FieldCode::Required)]
+        );
+        let fields = HouseholdFields {
+            address: Some("  ".into()),
+            note: Some("CCCD 001085012345".into()),
+            ..HouseholdFields::default()
+        };
+        assert_eq!(
+            codes(household_edit(&household(fields))),
+            [
+                ("fields.address".into(), FieldCode::Required),
+                ("fields.note".into(), FieldCode::IdNumber)
+            ]
+        );
+        let fields = HouseholdFields {
+            poverty: Some(crate::api::Poverty::Poor),
+            note: Some(String::new()),
+            ..HouseholdFields::default()
+        };
+        assert_eq!(codes(household_edit(&household(fields))), []);
+        let fields = ResidentFields {
+            birth_year: Some(2027),
+            full_name: Some("An\u{0}".into()),
+            ..ResidentFields::default()
+        };
+        assert_eq!(
+            codes(resident_edit(&resident(fields), today)),
+            [
+                ("fields.full_name".into(), FieldCode::ControlCharacters),
+                ("fields.birth_year".into(), FieldCode::InFuture)
+            ]
+        );
+        let mut old = resident(ResidentFields {
+            birth_year: Some(1957),
+            ..ResidentFields::default()
+        });
+        assert_eq!(codes(resident_edit(&old, today)), []);
+        old.base_version = -1;
+        assert_eq!(
+            codes(resident_edit(&old, today)),
+            [("base_version".into(), FieldCode::OutOfRange)]
+        );
+    }
 
     #[test]
     fn a_duplicate_check_asks_about_texts_a_form_could_save() {

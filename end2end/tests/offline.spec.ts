@@ -1,5 +1,5 @@
 import { Page } from "@playwright/test";
-import { test, expect, vietnamDay } from "./clock";
+import { test, expect, vietnamDay, atInstant } from "./clock";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
 import { once } from "node:events";
@@ -133,12 +133,18 @@ test("five visits recorded offline survive a reopen and reach the server exactly
   await expect(again.locator("li.visit", { hasText: tag })).toHaveCount(5);
 });
 
-test("a household, its residents, a visit and a ticket added with no signal reach the server in one round", async ({ page, context }) => {
+test("a household, its residents, a visit, a ticket and a class's attendance taken with no signal reach the server in one round", async ({ page, context, now }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");
   await controlledBySW(page);
   await pulled(page);
+  // The TDP's class for older people this week, kept on the phone with the TDP.
+  const week = await (await page.request.get(`/api/v1/wards/619/activities?from=${vietnamDay(now)}&to=${vietnamDay(now, 6)}`)).json();
+  const lesson = week.find((a: { title: string }) => a.title === "Cài và dùng VNeID cho người cao tuổi – tổ 1");
+  expect(lesson).toBeTruthy();
   await page.getByRole("link", { name: "Tổ dân phố số 1", exact: true }).click();
+  // The dashboard has figures of the same shape: wait for the TDP's page.
+  await expect(page.getByRole("button", { name: "Thêm hộ mới" })).toBeVisible();
   const visited = page.locator(".card-note").first();
   const visitedBefore = Number((await visited.textContent())!.split("/")[0].trim());
   const tdpPage = page.url();
@@ -162,8 +168,20 @@ test("a household, its residents, a visit and a ticket added with no signal reac
   await page.getByLabel("Đã thử những gì, lỗi báo ra sao").fill("Đã thử hai lần, không có tin nhắn.");
   await page.getByRole("button", { name: "Gửi tổ ứng cứu" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Nguyễn Văn Lộc" })).toBeVisible();
+  // She comes to the class tonight: her name goes on its attendance.
+  await page.goto(`/hoat-dong/${lesson.id}`);
+  await expect(page.getByRole("heading", { level: 1, name: lesson.title })).toBeVisible();
+  const attendees = page.locator("ul.attendees li", { hasText: `Số 7 ngõ ${tag}` });
+  await page.getByLabel(/Thêm người dự/).fill("Trần Thị Bình");
+  await page.getByRole("button", { name: "Tìm", exact: true }).click();
+  await page.locator("li", { hasText: `Số 7 ngõ ${tag}` }).getByRole("button", { name: "Thêm Trần Thị Bình" }).click();
+  await expect(attendees).toHaveCount(1);
+  await expect(page.locator(".attendance-count")).toHaveText(`${lesson.attendees + lesson.unregistered + 1}/${lesson.capacity} người dự`);
   const badge = page.getByTestId("sync-badge");
-  await expect(badge).toHaveText("5 chưa đồng bộ");
+  await expect(badge).toHaveText("6 chưa đồng bộ");
+  await page.reload();
+  await expect(attendees).toContainText("Trần Thị Bình");
+  await page.goto(`/ho/${household}`);
 
   // Opened again with no signal: all of it is there, from the phone.
   await page.reload();
@@ -189,6 +207,8 @@ test("a household, its residents, a visit and a ticket added with no signal reac
   const queue = await (await page.request.get("/api/v1/wards/619/tickets")).json();
   const escalated = queue.filter((t: { title: string }) => t.title.includes(tag));
   expect(escalated.map((t: { household_id: string }) => t.household_id)).toEqual([household]);
+  const { attendees: came } = await (await page.request.get(`/api/v1/activities/${lesson.id}`)).json();
+  expect(came.filter((a: { household_address: string }) => a.household_address === `Số 7 ngõ ${tag}`).map((a: { full_name: string }) => a.full_name)).toEqual(["Trần Thị Bình"]);
   await page.goto(tdpPage);
   await expect(visited).toHaveText(new RegExp(`^${visitedBefore + 1} /`));
 });
@@ -461,4 +481,92 @@ test("a team leader settles a conflict from the sync page", async ({ page, now }
   const notes = after.visits.map((v: { note: string }) => v.note);
   expect(notes).toContain(visit.note);
   expect(notes).toContain(second.note);
+});
+
+test("two phones edit one resident offline: both edits are kept, the same field is the leader's to settle", async ({ page, context, browser, instant }) => {
+  test.setTimeout(180_000);
+  const tag = `edit-${Date.now()}`;
+  // Phone A: the volunteer. Phone B: the team leader of the same TDP.
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 6);
+  await pulled(page);
+  const phoneB = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: "vi-VN" });
+  await atInstant(phoneB, instant);
+  const leader = await phoneB.newPage();
+  await signInAs(leader, "leader");
+  await leader.goto("/");
+  await controlledBySW(leader);
+  await pulled(leader);
+  await leader.goto(`/ho/${household}`);
+  await expect(leader.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+
+  const before = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const resident = before.residents.find((r: { full_name: string; departure?: unknown }) => r.full_name && !r.departure);
+  const year: number = resident.birth_year;
+  const name = `Lê Thị Sửa ${tag}`;
+  const row = (p: Page, who: string) => p.locator("main ul.list > li", { hasText: who });
+  const editResident = async (p: Page, who: string, fill: (form: ReturnType<Page["locator"]>) => Promise<void>) => {
+    await row(p, who).getByRole("button", { name: "Sửa", exact: true }).click();
+    const form = row(p, who).locator("form");
+    await fill(form);
+    await form.getByRole("button", { name: "Lưu thay đổi" }).click();
+    await expect(form).toHaveCount(0);
+  };
+
+  await context.setOffline(true);
+  await phoneB.setOffline(true);
+  // A: the household's address and the resident's name.
+  await page.getByRole("button", { name: "Sửa thông tin hộ" }).click();
+  await page.getByLabel("Địa chỉ (số nhà, ngõ, đường)").fill(`Số 21 ngõ ${tag}`);
+  await page.getByRole("button", { name: "Lưu thay đổi" }).click();
+  await expect(page.locator(".subtitle")).toHaveText(`Số 21 ngõ ${tag}`);
+  await editResident(page, resident.full_name, (form) => form.getByLabel("Họ và tên").fill(name));
+  // B: the same resident's birth year.
+  await editResident(leader, resident.full_name, (form) => form.getByLabel("Năm sinh").fill(String(year - 1)));
+  // Each phone, opened again with no signal, shows its own edits.
+  await page.reload();
+  await expect(row(page, name)).toContainText(String(year));
+  await expect(page.locator(".subtitle")).toHaveText(`Số 21 ngõ ${tag}`);
+  await leader.reload();
+  await expect(row(leader, resident.full_name)).toContainText(String(year - 1));
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  await phoneB.setOffline(false);
+  await expect(leader.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const merged = await (await page.request.get(`/api/v1/residents/${resident.id}`)).json();
+  expect([merged.full_name, merged.birth_year]).toEqual([name, year - 1]);
+  expect((await (await page.request.get(`/api/v1/households/${household}`)).json()).address).toBe(`Số 21 ngõ ${tag}`);
+  // The household's history shows both, each field from what to what.
+  await leader.reload();
+  const history = leader.locator("section.history");
+  await expect(history).toContainText(`Năm sinh: ${year} → ${year - 1}`);
+  await expect(history).toContainText(`Họ và tên: ${resident.full_name} → ${name}`);
+
+  // Both edit the note offline; B's is made later and reaches the server first.
+  await context.setOffline(true);
+  await phoneB.setOffline(true);
+  await page.reload();
+  await editResident(page, name, (form) => form.getByLabel("Ghi chú").fill(`Hẹn thứ Bảy ${tag}`));
+  await leader.reload();
+  await editResident(leader, name, (form) => form.getByLabel("Ghi chú").fill(`Hẹn Chủ nhật ${tag}`));
+  await phoneB.setOffline(false);
+  await expect(leader.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const noteOf = async () => (await (await page.request.get(`/api/v1/residents/${resident.id}`)).json()).note;
+  expect(await noteOf()).toBe(`Hẹn Chủ nhật ${tag}`);
+
+  // The team leader sees both values and takes the other one.
+  await leader.goto("/dong-bo");
+  const conflict = leader.locator("ul.edit-conflicts li", { hasText: `Hẹn thứ Bảy ${tag}` });
+  await expect(conflict).toContainText("Ghi chú");
+  await expect(conflict).toContainText(`Hẹn Chủ nhật ${tag}`);
+  expect(await seriousViolations(leader)).toEqual([]);
+  await conflict.getByRole("button", { name: "Dùng bản còn lại" }).click();
+  await expect(conflict).toHaveCount(0);
+  expect(await noteOf()).toBe(`Hẹn thứ Bảy ${tag}`);
+  await phoneB.close();
 });

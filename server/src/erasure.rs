@@ -131,7 +131,7 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
     .await?;
 
     sqlx::query!(
-        "update residents set full_name = '', name_search = '', name_sort = '',
+        "update residents set full_name = '', name_search = '', name_sort = '', note = '',
              birth_year = birth_bucket(birth_year), erased_at = now(),
              changed = pg_current_xact_id()
          where id = $1",
@@ -146,6 +146,7 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         "update households set head_name = $2, head_erased = head_erased or $3,
              address = $4, erased_at = case when $5 then now() else erased_at end,
              lat = case when $5 then null else lat end, lon = case when $5 then null else lon end,
+             note = case when $5 then '' else note end,
              search = $6, changed = pg_current_xact_id()
          where id = $1",
         r.household_id,
@@ -154,6 +155,22 @@ pub async fn erase(tx: &mut PgConnection, id: Uuid) -> Result<Option<Erased>> {
         address,
         !others,
         domain::text::household_search(address, head_name),
+    )
+    .execute(&mut *tx)
+    .await?;
+
+    // The history of their record, and of their household's where it held their name or the
+    // address erased with them; and the conflicts that kept such values.
+    sqlx::query!(
+        "with history as (
+             delete from record_edits where resident_id = $1
+                 or (household_id = $2 and ($3 or strpos(fields::text || previous::text, $4) > 0)))
+         delete from edit_conflicts where resident_id = $1
+             or (household_id = $2 and ($3 or strpos(kept::text || other::text, $4) > 0))",
+        id,
+        r.household_id,
+        !others,
+        name
     )
     .execute(&mut *tx)
     .await?;

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod attendance;
 pub mod audit;
 pub mod auth;
 pub mod backup;
@@ -14,6 +15,7 @@ pub mod corrections;
 pub mod db;
 pub mod demo;
 pub mod duplicates;
+pub mod edits;
 pub mod embedded_pg;
 pub mod erasure;
 pub mod error;

@@ -19,9 +19,11 @@ use domain::{FieldCode, FieldError};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::attendance;
 use crate::audit::Write;
 use crate::auth::Access;
 use crate::corrections;
+use crate::edits::{self, Edit};
 use crate::error::{Error, Result};
 use crate::escalations;
 use crate::people::{add_households, add_residents};
@@ -121,6 +123,26 @@ pub async fn apply(
                 let done = corrections::depart(tx, access, d.resident_id, d.departure, now).await;
                 (done.map(|_| ()), "resident_id")
             }
+            FieldChange::HouseholdEdit(e) => {
+                let made_at = changes[index].made_at - clock_skew;
+                let done = match Edit::household(changes[index].id, e, made_at) {
+                    Ok(edit) => edits::edit(tx, access, &edit, now).await.map(|_| ()),
+                    Err(e) => Err(e),
+                };
+                (done, "household_id")
+            }
+            FieldChange::ResidentEdit(e) => {
+                let made_at = changes[index].made_at - clock_skew;
+                let done = match Edit::resident(changes[index].id, e, made_at, now) {
+                    Ok(edit) => edits::edit(tx, access, &edit, now).await.map(|_| ()),
+                    Err(e) => Err(e),
+                };
+                (done, "resident_id")
+            }
+            FieldChange::Attendance(a) => {
+                let done = attendance::change(tx, access, a).await;
+                (done, "activity_id")
+            }
             FieldChange::Ticket(t) => {
                 let done = match escalations::open(tx, access, code, t, now).await {
                     Ok((_, true)) => Ok(()),
@@ -212,7 +234,8 @@ fn waits(fields: &[FieldError]) -> bool {
                 && (f.field == "household_id"
                     || f.field == "visit_id"
                     || f.field == "resident_id"
-                    || f.field.ends_with(".resident_id"))
+                    || f.field.ends_with(".resident_id")
+                    || f.field.starts_with("resident_ids["))
         })
 }
 
@@ -223,7 +246,11 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         FieldChange::Resident(r) => r.id = Some(change.id),
         FieldChange::Visit(v) => v.id = Some(change.id),
         FieldChange::Ticket(t) => t.id = change.id,
-        FieldChange::VoidVisit(_) | FieldChange::ResidentDeparture(_) => {}
+        FieldChange::VoidVisit(_)
+        | FieldChange::ResidentDeparture(_)
+        | FieldChange::HouseholdEdit(_)
+        | FieldChange::ResidentEdit(_)
+        | FieldChange::Attendance(_) => {}
     }
     change
 }
@@ -289,6 +316,9 @@ async fn keep(
         FieldChange::VoidVisit(_) => "void_visit",
         FieldChange::ResidentDeparture(_) => "resident_departure",
         FieldChange::Ticket(_) => "ticket",
+        FieldChange::HouseholdEdit(_) => "household_edit",
+        FieldChange::ResidentEdit(_) => "resident_edit",
+        FieldChange::Attendance(_) => "attendance",
     };
     sqlx::query!(
         "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)

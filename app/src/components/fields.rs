@@ -1,12 +1,13 @@
 //! Forms: their state after a submit, and labelled fields wired for screen readers.
 
 use domain::FieldCode;
+use domain::api::Poverty;
 use leptos::prelude::*;
 
 use super::ErrorNotice;
 use crate::api::ApiError;
-use crate::i18n::t_string;
-use crate::labels::{field_message, words};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{field_message, poverty_name, words};
 
 /// What a form shows after a submit: the field errors next to their fields, any other failure
 /// above the button, and whether it is waiting for the server.
@@ -93,7 +94,7 @@ pub fn FieldMessage(
 /// A labelled text input with its error message, wired for screen readers.
 #[component]
 pub fn TextField(
-    id: &'static str,
+    #[prop(into)] id: Oco<'static, str>,
     #[prop(into)] label: TextProp,
     value: RwSignal<String>,
     error: Signal<Option<FieldCode>>,
@@ -119,7 +120,7 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=id>{move || label.get()}</label>
+            <label for=id.clone()>{move || label.get()}</label>
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
             <input
                 id=id
@@ -178,7 +179,7 @@ pub fn NewPasswordField(
 /// A labelled text area with its error message, for text longer than a line.
 #[component]
 pub fn TextArea(
-    id: &'static str,
+    #[prop(into)] id: Oco<'static, str>,
     #[prop(into)] label: TextProp,
     value: RwSignal<String>,
     error: Signal<Option<FieldCode>>,
@@ -191,7 +192,7 @@ pub fn TextArea(
     };
     view! {
         <div class="field">
-            <label for=id>{move || label.get()}</label>
+            <label for=id.clone()>{move || label.get()}</label>
             <textarea
                 id=id
                 rows=rows
@@ -209,7 +210,7 @@ pub fn TextArea(
 /// current language by `name` (one of `labels`' functions).
 #[component]
 pub fn ChoiceSelect<T, F>(
-    id: &'static str,
+    #[prop(into)] id: Oco<'static, str>,
     #[prop(into)] label: TextProp,
     value: RwSignal<T>,
     options: &'static [T],
@@ -221,7 +222,7 @@ where
 {
     view! {
         <div class="field">
-            <label for=id>{move || label.get()}</label>
+            <label for=id.clone()>{move || label.get()}</label>
             <select
                 id=id
                 on:change=move |ev| {
@@ -240,6 +241,46 @@ where
                     .collect_view()}
             </select>
         </div>
+    }
+}
+
+/// Why a household comes first: the checkboxes and the poverty list, for adding one and for
+/// editing it.
+#[component]
+pub fn PriorityFields(
+    #[prop(into)] id: Oco<'static, str>,
+    elderly_alone: RwSignal<bool>,
+    disability: RwSignal<bool>,
+    poverty: RwSignal<Poverty>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, tdp.priority)}</legend>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=elderly_alone
+                    on:change=move |ev| elderly_alone.set(event_target_checked(&ev))
+                />
+                {t!(i18n, household.elderly_alone)}
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=disability
+                    on:change=move |ev| disability.set(event_target_checked(&ev))
+                />
+                {t!(i18n, household.disability)}
+            </label>
+        </fieldset>
+        <ChoiceSelect
+            id
+            label=words(|i18n| t_string!(i18n, tdp.poverty))
+            value=poverty
+            options=Poverty::ALL
+            name=poverty_name
+        />
     }
 }
 

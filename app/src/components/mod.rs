@@ -4,6 +4,7 @@
 //! `contexts`.)
 
 mod duplicates;
+mod edits;
 mod fields;
 mod figures;
 mod layout;
@@ -12,6 +13,7 @@ mod pickers;
 mod ward_map;
 
 pub use duplicates::*;
+pub use edits::*;
 pub use fields::*;
 pub use figures::*;
 pub use layout::*;

@@ -6,16 +6,16 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use domain::api::{
-    Briefing, Dashboard, DuplicateCheck, FieldChange, Household, HouseholdFilter, HouseholdSummary,
-    LikelyDuplicates, ModelSettings, ResidentHit, ResidentSummary, SearchResults, Skill,
-    SyncChanges, Tdp, TdpDetail, Ward,
+    Activity, ActivityDetail, Attendee, Briefing, Dashboard, DuplicateCheck, FieldChange,
+    Household, HouseholdFilter, HouseholdSummary, LikelyDuplicates, ModelSettings, ResidentHit,
+    ResidentSummary, SearchResults, Skill, SyncChanges, Tdp, TdpDetail, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::OutboxEntry;
-use super::store::{self, BRIEFINGS, Change, HOUSEHOLDS, OUTBOX, PERSON, TDPS, WARDS};
+use super::store::{self, ACTIVITIES, BRIEFINGS, Change, HOUSEHOLDS, OUTBOX, PERSON, TDPS, WARDS};
 use crate::api::ApiError;
 
 /// What the phone keeps of one ward besides its households.
@@ -146,8 +146,8 @@ async fn households() -> Option<Vec<Household>> {
     Some(with_pending(store::all(HOUSEHOLDS).await.ok()?).await)
 }
 
-/// What the phone keeps, with what was added on this phone and not yet taken by the server:
-/// its households, and residents in them. A change the server refused is on the sync page,
+/// What the phone keeps, with what was added or edited on this phone and not yet taken by the
+/// server: its households, residents in them, and their edits. A change the server refused is on the sync page,
 /// not here.
 async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
     let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
@@ -171,6 +171,8 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                     residents: Vec::new(),
                     guide_id: None,
                     visits: Vec::new(),
+                    version: 1,
+                    note: String::new(),
                 });
             }
             FieldChange::Resident(r) => {
@@ -187,7 +189,23 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                         achieved: Vec::new(),
                         consent_withdrawn: false,
                         departure: None,
+                        version: 1,
+                        note: String::new(),
                     });
+                }
+            }
+            FieldChange::HouseholdEdit(edit) => {
+                if let Some(h) = kept.iter_mut().find(|h| h.id == edit.household_id) {
+                    edit.fields.apply_to(h);
+                }
+            }
+            FieldChange::ResidentEdit(edit) => {
+                let resident = kept
+                    .iter_mut()
+                    .flat_map(|h| h.residents.iter_mut())
+                    .find(|r| r.id == edit.resident_id);
+                if let Some(r) = resident {
+                    edit.fields.apply_to(r);
                 }
             }
             FieldChange::ResidentDeparture(d) => {
@@ -203,6 +221,73 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
         }
     }
     kept
+}
+
+/// An activity the phone keeps, with the attendance taken on it and not yet sent.
+pub async fn activity(id: Uuid) -> Option<ActivityDetail> {
+    let mut detail: ActivityDetail = store::get(ACTIVITIES, &id.to_string()).await.ok()??;
+    let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    let mut pending: Vec<OutboxEntry> = outbox
+        .into_iter()
+        .filter(|e| e.problem.is_none())
+        .filter(|e| matches!(&e.change.change, FieldChange::Attendance(a) if a.activity_id == id))
+        .collect();
+    pending.sort_by_key(|e| e.change.made_at);
+    let people = households().await.unwrap_or_default();
+    for e in pending {
+        let FieldChange::Attendance(a) = e.change.change else {
+            continue;
+        };
+        let before = detail.attendees.len();
+        detail
+            .attendees
+            .retain(|x| !a.removed.contains(&x.resident_id));
+        for id in &a.added {
+            if detail.attendees.iter().any(|x| x.resident_id == *id) {
+                continue;
+            }
+            let found = people
+                .iter()
+                .flat_map(|h| h.residents.iter().map(move |r| (h, r)))
+                .find(|(_, r)| r.id == *id);
+            if let Some((h, r)) = found {
+                detail.attendees.push(Attendee {
+                    resident_id: r.id,
+                    full_name: r.full_name.clone(),
+                    birth_year: r.birth_year,
+                    household_address: h.address.clone(),
+                    tdp_name: h.tdp.name.clone(),
+                    outcome: None,
+                });
+            }
+        }
+        detail.activity.attendees += detail.attendees.len() as i64 - before as i64;
+        if let Some(n) = a.unregistered {
+            detail.activity.unregistered = n;
+        }
+    }
+    Some(detail)
+}
+
+/// The ward's activities the phone keeps that overlap `from` to `to` (whole days in
+/// Vietnam), earliest first, as the schedule lists them.
+pub async fn activities(
+    ward: i32,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Option<Vec<Activity>> {
+    let kept: Vec<ActivityDetail> = store::all(ACTIVITIES).await.ok()?;
+    let (start, end) = (
+        domain::time::start_of(from),
+        domain::time::start_of(to.succ_opt()?),
+    );
+    let mut list: Vec<Activity> = kept
+        .into_iter()
+        .map(|d| d.activity)
+        .filter(|a| a.ward_code == ward && a.ends_at >= start && a.starts_at < end)
+        .collect();
+    list.sort_by_key(|a| (a.starts_at, a.id));
+    Some(list)
 }
 
 /// A household as lists show it; whether it is "Gia đình số" needs the ward's settings.
@@ -350,7 +435,8 @@ pub async fn duplicates(ward: i32, check: &DuplicateCheck) -> Option<LikelyDupli
 }
 
 /// Keeps what a pull brought, in one transaction: changed households replace their old copy,
-/// and households of TDPs the person is no longer on the team of are forgotten.
+/// households of TDPs the person is no longer on the team of are forgotten, and the ward's
+/// activities are replaced.
 pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     let code = changes.ward.code;
     let old = ward_copy(code).await;
@@ -378,6 +464,15 @@ pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     }
     for t in &changes.tdps {
         writes.push(Change::put(TDPS, t.tdp.id, t)?);
+    }
+    // Each pull sends the ward's activities whole: those it no longer sends are over.
+    let stale = store::all::<ActivityDetail>(ACTIVITIES)
+        .await?
+        .into_iter()
+        .filter(|d| d.activity.ward_code == code);
+    writes.extend(stale.map(|d| Change::Delete(ACTIVITIES, d.activity.id.to_string())));
+    for d in &changes.activities {
+        writes.push(Change::put(ACTIVITIES, d.activity.id, d)?);
     }
     let copy = WardCopy {
         ward: changes.ward,

@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "ngoso";
-// 2 added `briefings`; opening the database creates the stores it lacks.
-const VERSION: u32 = 2;
+// 2 added `briefings`, 3 `activities`; opening the database creates the stores it lacks.
+const VERSION: u32 = 3;
 
 /// `Household`s of the person's team TDPs, by id.
 pub const HOUSEHOLDS: &str = "households";
@@ -30,7 +30,13 @@ pub const ME: &str = "me";
 /// offline with it.
 pub const BRIEFINGS: &str = "briefings";
 
-const ALL: [&str; 6] = [HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON, BRIEFINGS];
+/// `ActivityDetail`s of the person's team TDPs and their wards, by id: attendance is taken
+/// offline.
+pub const ACTIVITIES: &str = "activities";
+
+const ALL: [&str; 7] = [
+    HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON, BRIEFINGS, ACTIVITIES,
+];
 
 /// Any failure of the phone's database: private browsing, a full disk, a corrupt value.
 #[derive(Debug)]

@@ -15,8 +15,8 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
-    ChoiceSelect, DuplicateGuard, ErrorNotice, FieldMessage, FormState, PriorityBadges, TextArea,
-    TextField, loaded,
+    ChoiceSelect, DuplicateGuard, EditHistory, EditHousehold, EditResident, ErrorNotice,
+    FieldMessage, FormState, HistoryOf, PriorityBadges, TextArea, TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
@@ -79,6 +79,12 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
         Ok::<_, ApiError>((api::models(ward).await?, api::skills(ward).await?))
     });
     let residents = h.residents.clone();
+    let names: Vec<(Uuid, String)> = h
+        .residents
+        .iter()
+        .map(|r| (r.id, r.full_name.clone()))
+        .collect();
+    let editable = h.clone();
     let year = chrono::Datelike::year(&today());
     view! {
         <p class="crumb">
@@ -89,6 +95,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
         <p>
             <PriorityBadges priority=h.priority />
         </p>
+        {(!h.note.is_empty()).then(|| view! { <p class="note">{h.note.clone()}</p> })}
         <Show when=may_record>
             <p class="actions">
                 <A href=Route::RecordVisit(h.id).path() attr:class="button primary">
@@ -98,6 +105,8 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                 <A href=Route::NewTicket(ward, Some(h.id)).path() attr:class="button secondary">
                     {t!(i18n, household.escalate)}
                 </A>
+                " "
+                <EditHousehold household=editable.clone() saved=on_change />
             </p>
         </Show>
         <h2>{t!(i18n, household.residents)}</h2>
@@ -110,6 +119,10 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                     let is_guide = move || guide.get() == Some(id);
                     // Who left the ward guides nobody.
                     let may_guide = r.departure.is_none();
+                    // An erased resident's record keeps nothing to edit.
+                    let may_edit = !r.full_name.is_empty();
+                    let note = r.note.clone();
+                    let editable = r.clone();
                     view! {
                         <li>
                             <A href=Route::Resident(r.id).path()>
@@ -129,6 +142,10 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                             <span class="muted small">
                                 " · " {t!(i18n, household.skills_achieved, count = r.achieved.len())}
                             </span>
+                            {(!note.is_empty()).then(|| view! { <p class="note small">{note.clone()}</p> })}
+                            <Show when=move || may_edit && may_record()>
+                                <EditResident ward resident=editable.clone() saved=on_change />
+                            </Show>
                             <Show when=move || is_guide() && !may_record()>
                                 " " <span class="badge reached">{t!(i18n, models.is_guide)}</span>
                             </Show>
@@ -162,6 +179,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
             view! { <ModelsSummary residents settings skills guide year /> }
         })}
         <PendingVisits household=h.id />
+        <EditHistory of=HistoryOf::Household(h.id) names />
         <h2>{t!(i18n, household.visits)}</h2>
         {if h.visits.is_empty() {
             view! { <p>{t!(i18n, household.never_visited)}</p> }.into_any()

@@ -13,7 +13,9 @@ use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError, Mentoring};
-use crate::components::{ChoiceSelect, ErrorNotice, FormState, TextField, loaded};
+use crate::components::{
+    ChoiceSelect, EditHistory, ErrorNotice, FormState, HistoryOf, TextField, loaded,
+};
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
@@ -36,6 +38,7 @@ pub fn ResidentPage() -> impl IntoView {
         set_current_ward(r.tdp.ward_code);
         let erased = r.full_name.is_empty();
         let withdrawn = r.consent.withdrawn();
+        let history = HistoryOf::Resident(r.id);
         view! {
             <ResidentView resident=r.clone() />
             {(!erased).then(|| view! {
@@ -46,6 +49,7 @@ pub fn ResidentPage() -> impl IntoView {
                 })}
                 <Erasure resident=r on_change=move || data.refetch() />
             })}
+            <EditHistory of=history />
         }
     })
 }
@@ -66,6 +70,7 @@ fn ResidentView(resident: Resident) -> impl IntoView {
             }}
         </h1>
         <p class="subtitle">{t!(i18n, resident.born, year = r.birth_year)} " · " {r.tdp.name.clone()}</p>
+        {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
         <h2>{t!(i18n, resident.skills)}</h2>
         {if r.skills.is_empty() {
             view! { <p>{t!(i18n, resident.no_skills)}</p> }.into_any()

@@ -4,7 +4,8 @@
 
 use domain::access::Action;
 use domain::api::{
-    ConflictChoice, DuplicateKind, DuplicateRecord, FieldChange, LikelyDuplicate, SyncConflict,
+    ConflictChoice, DuplicateKind, DuplicateRecord, EditChoice, EditConflict, FieldChange,
+    LikelyDuplicate, SyncConflict,
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,7 +15,7 @@ use crate::components::{ErrorNotice, loaded};
 use crate::contexts::CurrentWard;
 use crate::format::{date, date_time};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::field_message;
+use crate::labels::{edit_field_name, edit_value, field_message};
 use crate::offline::{OutboxEntry, Problem, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -75,7 +76,10 @@ pub fn SyncPage() -> impl IntoView {
                     .into_any()
             }
         }}
-        {move || leader_of().map(|w| view! { <Conflicts ward=w /> <Duplicates ward=w /> })}
+        {move || {
+            leader_of()
+                .map(|w| view! { <Conflicts ward=w /> <EditConflicts ward=w /> <Duplicates ward=w /> })
+        }}
     }
 }
 
@@ -106,6 +110,9 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::VoidVisit(v) => t_string!(i18n, sync.void_of, reason = v.reason.clone()),
         FieldChange::ResidentDeparture(_) => t_string!(i18n, sync.departure_of).to_owned(),
         FieldChange::Ticket(t) => t_string!(i18n, sync.ticket_of, title = t.title.clone()),
+        FieldChange::HouseholdEdit(e) => edit_title(&e.fields),
+        FieldChange::ResidentEdit(e) => edit_title(&e.fields),
+        FieldChange::Attendance(_) => t_string!(i18n, sync.attendance_of).to_owned(),
     }
     .to_string();
     let (retry, discard) = (entry.clone(), entry);
@@ -266,6 +273,102 @@ fn Duplicates(ward: i32) -> impl IntoView {
                                         >
                                             {t!(i18n, duplicates.dismiss)}
                                         </button>
+                                    </div>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        })}
+    }
+}
+
+/// "Sửa: Năm sinh, Ghi chú".
+fn edit_title(fields: &impl serde::Serialize) -> String {
+    let i18n = use_i18n();
+    let names = domain::edits::values(fields)
+        .into_keys()
+        .map(|f| edit_field_name(f)())
+        .collect::<Vec<_>>()
+        .join(", ");
+    t_string!(i18n, sync.edit_of, fields = names).to_string()
+}
+
+/// Two edits of one field of a household or resident made apart, in the TDPs the person
+/// leads: the value the record kept and the other, to keep it or take the other.
+#[component]
+fn EditConflicts(ward: i32) -> impl IntoView {
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || api::edit_conflicts(ward));
+    let failure = RwSignal::new(None::<ApiError>);
+    let resolve = leptos::prelude::Action::new_local(move |(id, choice): &(i64, EditChoice)| {
+        let (id, choice) = (*id, *choice);
+        async move {
+            match api::resolve_edit_conflict(ward, id, choice).await {
+                Ok(()) => {
+                    failure.set(None);
+                    list.refetch();
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        }
+    });
+    let button = move |id: i64, choice: EditChoice| {
+        view! {
+            <button
+                type="button"
+                class="button"
+                disabled=move || resolve.pending().get()
+                on:click=move |_| {
+                    resolve.dispatch((id, choice));
+                }
+            >
+                {match choice {
+                    EditChoice::KeepCurrent => t!(i18n, edits.keep_current).into_any(),
+                    EditChoice::UseOther => t!(i18n, edits.use_other).into_any(),
+                }}
+            </button>
+        }
+    };
+    view! {
+        <h2>{t!(i18n, edits.conflicts_title)}</h2>
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+        {loaded(list, move |conflicts: Vec<EditConflict>| {
+            if conflicts.is_empty() {
+                return view! { <p>{t!(i18n, sync.no_conflicts)}</p> }.into_any();
+            }
+            view! {
+                <ul class="list edit-conflicts">
+                    {conflicts
+                        .into_iter()
+                        .map(|c| {
+                            let href = match c.resident_id {
+                                Some(r) => Route::Resident(r).path(),
+                                None => Route::Household(c.household_id).path(),
+                            };
+                            let by = |name: Option<String>| {
+                                name.map(|n| format!(" ({})", t_string!(i18n, sync.sent_by, name = n)))
+                            };
+                            view! {
+                                <li>
+                                    <p class="muted small">{date_time(c.found_at)}</p>
+                                    <p>
+                                        <A href=href>{c.record_name.clone()}</A>
+                                        " · " {edit_field_name(c.field)}
+                                    </p>
+                                    <p>
+                                        <strong>{t!(i18n, edits.kept)}</strong> ": "
+                                        {edit_value(c.field, &c.kept)} {by(c.kept_by.clone())}
+                                    </p>
+                                    <p>
+                                        <strong>{t!(i18n, edits.other)}</strong> ": "
+                                        {edit_value(c.field, &c.other)} {by(c.other_by.clone())}
+                                    </p>
+                                    <div class="actions">
+                                        {button(c.id, EditChoice::KeepCurrent)}
+                                        {button(c.id, EditChoice::UseOther)}
                                     </div>
                                 </li>
                             }

@@ -13,13 +13,13 @@ use uuid::Uuid;
 use super::{id_param, not_found};
 use crate::api::{self, ApiError, Mentoring};
 use crate::components::{
-    ChoiceSelect, DuplicateGuard, ErrorNotice, FormState, HouseholdItem, ProgressBadge, TextField,
-    loaded,
+    DuplicateGuard, ErrorNotice, FormState, HouseholdItem, PriorityFields, ProgressBadge,
+    TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{household_filter_name, poverty_name, skill_name, team_role_name, words};
+use crate::labels::{household_filter_name, skill_name, team_role_name, words};
 use crate::offline::use_sync;
 use crate::routes::Route;
 use crate::session::use_session;
@@ -243,32 +243,7 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
                     value=head
                     error=form.field("head_name")
                 />
-                <fieldset>
-                    <legend>{t!(i18n, tdp.priority)}</legend>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            prop:checked=elderly_alone
-                            on:change=move |ev| elderly_alone.set(event_target_checked(&ev))
-                        />
-                        {t!(i18n, household.elderly_alone)}
-                    </label>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            prop:checked=disability
-                            on:change=move |ev| disability.set(event_target_checked(&ev))
-                        />
-                        {t!(i18n, household.disability)}
-                    </label>
-                </fieldset>
-                <ChoiceSelect
-                    id="household-poverty"
-                    label=words(|i18n| t_string!(i18n, tdp.poverty))
-                    value=poverty
-                    options=Poverty::ALL
-                    name=poverty_name
-                />
+                <PriorityFields id="household-poverty" elderly_alone disability poverty />
                 {guard.view()}
                 {form.failure_view()}
                 <div class="actions">

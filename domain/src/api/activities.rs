@@ -76,6 +76,23 @@ schema! {
         pub over_capacity: bool,
     }
 
+    /// Who came, as a phone's outbox says it: residents added to the list or taken off it,
+    /// and the count of people not on the register. Two phones at one class each add the
+    /// people they saw: their changes add up.
+    pub struct AttendanceChange {
+        pub activity_id: Uuid,
+        #[serde(default)]
+        pub added: Vec<Uuid>,
+        #[serde(default)]
+        pub removed: Vec<Uuid>,
+        /// The count as the person set it; none leaves it as it is.
+        #[serde(default)]
+        pub unregistered: Option<i32>,
+        /// Confirms a count above the activity's capacity.
+        #[serde(default)]
+        pub over_capacity: bool,
+    }
+
     /// What the attendees learnt (`PUT /activities/{id}/learning`): those listed achieved the
     /// activity's topics, the other attendees are on their way. Skill statuses only move
     /// forward, as with visits.

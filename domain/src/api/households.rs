@@ -54,6 +54,12 @@ schema! {
         pub guide_id: Option<Uuid>,
         /// Newest first.
         pub visits: Vec<Visit>,
+        /// How many times the record was written: an edit says which version it was made
+        /// against. 0 in a phone's copy kept before records had versions.
+        #[serde(default)]
+        pub version: i32,
+        #[serde(default)]
+        pub note: String,
     }
 
     /// Who guides the rest of a household (`PUT /households/{id}/guide`); `null` clears it. A

@@ -21,6 +21,7 @@ mod accounts;
 mod activities;
 mod campaigns;
 mod dashboard;
+mod edits;
 mod households;
 mod models;
 mod places;
@@ -33,6 +34,7 @@ pub use accounts::*;
 pub use activities::*;
 pub use campaigns::*;
 pub use dashboard::*;
+pub use edits::*;
 pub use households::*;
 pub use models::*;
 pub use places::*;
@@ -114,6 +116,8 @@ mod tests {
         round_trips(SkillStatus::ALL);
         round_trips(DuplicateKind::ALL);
         round_trips(DepartureReason::ALL);
+        round_trips(EditField::ALL);
+        round_trips(EditChoice::ALL);
         assert_eq!(TeamRole::TdpHead.as_str(), "tdp_head");
         assert_eq!(
             ActivityKind::parse("mobile_help_point"),

@@ -31,6 +31,12 @@ schema! {
         /// They moved out of the ward or died: counted nowhere, offered for nothing new.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub departure: Option<Departure>,
+        /// How many times the record was written: an edit says which version it was made
+        /// against. 0 in a phone's copy kept before records had versions.
+        #[serde(default)]
+        pub version: i32,
+        #[serde(default)]
+        pub note: String,
     }
 
     pub struct Resident {
@@ -55,6 +61,10 @@ schema! {
         pub consent: Consent,
         #[serde(default)]
         pub departure: Option<Departure>,
+        #[serde(default)]
+        pub version: i32,
+        #[serde(default)]
+        pub note: String,
     }
 
     /// A resident's consent to Ngõ Số holding their data (Law 91/2025/QH15): who recorded it,

@@ -91,7 +91,8 @@ schema! {
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
-    /// order the rest (tickets, a visit voided, a resident who left).
+    /// order the rest (tickets, a visit voided, a resident who left, edits,
+    /// attendance).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -101,6 +102,12 @@ schema! {
         ResidentDeparture(super::residents::ResidentDeparture),
         /// A ticket escalated to the rapid-response team.
         Ticket(super::tickets::NewTicket),
+        /// An edit of a household's address, head, priorities or note.
+        HouseholdEdit(super::edits::HouseholdEdit),
+        /// An edit of a resident's name, birth year, gender or note.
+        ResidentEdit(super::edits::ResidentEdit),
+        /// Residents added to or taken off a class's attendance.
+        Attendance(super::activities::AttendanceChange),
     }
 
     /// A visit voided from the outbox (`POST /visits/{id}/void` online).
@@ -130,6 +137,10 @@ schema! {
         /// TDP are no longer the person's to keep.
         pub tdps: Vec<TdpDetail>,
         pub households: Vec<Household>,
+        /// The activities of those TDPs and the ward-wide ones, from a week ago to a month
+        /// ahead, with their attendees, always all of them: attendance is taken offline too.
+        #[serde(default)]
+        pub activities: Vec<super::activities::ActivityDetail>,
     }
 
     pub struct ConflictResolution {
@@ -169,7 +180,12 @@ impl FieldChange {
             Self::Household(_) => 0,
             Self::Resident(_) => 1,
             Self::Visit(_) => 2,
-            Self::VoidVisit(_) | Self::ResidentDeparture(_) | Self::Ticket(_) => 3,
+            Self::VoidVisit(_)
+            | Self::ResidentDeparture(_)
+            | Self::Ticket(_)
+            | Self::HouseholdEdit(_)
+            | Self::ResidentEdit(_)
+            | Self::Attendance(_) => 3,
         }
     }
 
@@ -184,6 +200,9 @@ impl FieldChange {
             Self::VoidVisit(v) => vec![v.visit_id],
             Self::ResidentDeparture(d) => vec![d.resident_id],
             Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
+            Self::HouseholdEdit(e) => vec![e.household_id],
+            Self::ResidentEdit(e) => vec![e.resident_id],
+            Self::Attendance(a) => a.added.clone(),
         }
     }
 }

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
+use crate::attendance;
 use crate::auth::{Access, only_tdps};
 use crate::db::activities::{activity, detail, in_period};
 use crate::db::tdps;
@@ -175,86 +176,10 @@ async fn put_attendance(
     Path(id): Path<Uuid>,
     Json(body): Json<Attendance>,
 ) -> ApiResult<ActivityDetail> {
-    let activity = activity(&state.db, id).await?;
-    access.ward(activity.ward_code, Action::ViewFigures)?;
-    let reach = access.activity(&activity, Action::Record)?;
-    let only = only_tdps(&reach);
     let mut tx = access.write(&state.db).await?;
-    // Two phones sending at once each count the other's attendees against the capacity.
-    sqlx::query!("select id from activities where id = $1 for update", id)
-        .fetch_one(&mut *tx)
-        .await?;
-    // Someone who withdrew their consent (or was erased) is newly listed for nothing; when
-    // they were listed before, they stay.
-    let reachable: HashMap<Uuid, bool> = sqlx::query!(
-        r#"select r.id,
-                  (r.consent_withdrawn_at is not null or r.erased_at is not null)
-                  and not exists (select from attendance x
-                                  where x.activity_id = $4 and x.resident_id = r.id)
-                  as "refused!"
-           from residents r join tdps t on t.id = r.tdp_id
-           where r.id = any($1) and t.ward_code = $2 and ($3::uuid[] is null or r.tdp_id = any($3))"#,
-        &body.resident_ids,
-        activity.ward_code,
-        only.as_deref(),
-        id,
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r.refused))
-    .collect();
-    let mut refused = unknown("resident_ids", &body.resident_ids, |r| {
-        reachable.contains_key(r)
-    });
-    refused.extend(withdrawn("resident_ids", &body.resident_ids, |r| {
-        reachable.get(r) == Some(&true)
-    }));
-    if !refused.is_empty() {
-        return Err(Error::Validation(refused));
-    }
-    let elsewhere = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from attendance x join residents r on r.id = x.resident_id
-           where x.activity_id = $1 and not ($2::uuid[] is null or r.tdp_id = any($2))"#,
-        id,
-        only.as_deref(),
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    domain::validate::attendance(&body, activity.capacity, elsewhere).map_err(Error::Validation)?;
-    sqlx::query!(
-        "delete from attendance x using residents r
-         where x.activity_id = $1 and r.id = x.resident_id
-             and ($2::uuid[] is null or r.tdp_id = any($2)) and x.resident_id <> all($3)",
-        id,
-        only.as_deref(),
-        &body.resident_ids,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "insert into attendance (activity_id, resident_id) select $1, unnest($2::uuid[])
-         on conflict do nothing",
-        id,
-        &body.resident_ids,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update activities set unregistered = $2 where id = $1",
-        id,
-        body.unregistered
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit_with(
-        activity.ward_code,
-        AuditAction::Update,
-        "attendance",
-        id,
-        &body,
-    )
-    .await?;
+    attendance::set(&mut tx, &access, id, &body).await?;
+    tx.commit().await?;
+    let activity = activity(&state.db, id).await?;
     let seen = access.reach(activity.ward_code, Action::ViewPeople);
     Ok(Json(
         detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,

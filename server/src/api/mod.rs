@@ -10,6 +10,7 @@ mod briefing;
 mod campaigns;
 mod check_ins;
 mod duplicates;
+mod edits;
 mod exports;
 mod health;
 mod households;
@@ -229,6 +230,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(tdps::routes())
             .merge(households::routes())
             .merge(duplicates::routes())
+            .merge(edits::routes())
             .merge(residents::routes())
             .merge(visits::routes())
             .merge(sync::routes())

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
-use crate::db::{dashboard, households, models, tdps, wards};
+use crate::db::{activities, dashboard, households, models, tdps, wards};
 use crate::error::{Error, Json, Path, Query, Result};
 use crate::outbox;
 use crate::record::{DeviceTime, Incoming, record};
@@ -223,6 +223,14 @@ async fn sync_changes(
         models: models::settings(db, code).await?,
         tdps,
         households: households::households(db, &changed).await?,
+        activities: activities::for_phone(
+            db,
+            code,
+            &team_tdps,
+            &access.reach(code, Action::ViewPeople),
+            state.now(),
+        )
+        .await?,
     }))
 }
 

@@ -103,6 +103,30 @@ pub async fn detail(db: &PgPool, activity: Activity, seen: &Reach) -> Result<Act
     })
 }
 
+/// What a phone keeps of the ward's activities to take attendance offline: those of `tdps`
+/// and the ward-wide ones, from a week before `now` to a month after, each with the
+/// attendees `seen` reaches. None for a person on no team.
+pub async fn for_phone(
+    db: &PgPool,
+    ward: i32,
+    tdps: &[Uuid],
+    seen: &Reach,
+    now: DateTime<Utc>,
+) -> Result<Vec<ActivityDetail>> {
+    if tdps.is_empty() {
+        return Ok(Vec::new());
+    }
+    let from = now - chrono::TimeDelta::days(7);
+    let to = now + chrono::TimeDelta::days(31);
+    let mut kept = Vec::new();
+    for a in activities(db, ward, None, Some(from), Some(to)).await? {
+        if a.tdp_id.is_none_or(|t| tdps.contains(&t)) {
+            kept.push(detail(db, a, seen).await?);
+        }
+    }
+    Ok(kept)
+}
+
 /// The ward's activities overlapping the days `from` to `to` (Vietnam's), earliest first.
 pub async fn in_period(
     db: &PgPool,

@@ -74,7 +74,7 @@ pub async fn household(db: &PgPool, id: Uuid) -> Result<Household> {
 pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     let rows = sqlx::query!(
         r#"select id, tdp_id, address, head_name, elderly_alone, disability,
-                  poverty as "poverty: Poverty", lat, lon, guide_id
+                  poverty as "poverty: Poverty", lat, lon, guide_id, version, note
            from households where id = any($1) order by search, id"#,
         ids
     )
@@ -84,7 +84,7 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
     for r in sqlx::query!(
         r#"select r.id, r.household_id, r.full_name, r.birth_year, r.gender as "gender: Gender",
                   r.consent_withdrawn_at is not null as "consent_withdrawn!",
-                  r.left_on, r.left_reason as "left_reason: DepartureReason",
+                  r.left_on, r.left_reason as "left_reason: DepartureReason", r.version, r.note,
                   coalesce(array_agg(s.code order by s.position)
                       filter (where s.code is not null), '{}') as "achieved!"
            from residents r
@@ -110,6 +110,8 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
                 achieved: r.achieved,
                 consent_withdrawn: r.consent_withdrawn,
                 departure: departure(r.left_on, r.left_reason),
+                version: r.version,
+                note: r.note,
             });
     }
     let mut visits: HashMap<Uuid, Vec<Visit>> = HashMap::new();
@@ -145,6 +147,8 @@ pub async fn households(db: &PgPool, ids: &[Uuid]) -> Result<Vec<Household>> {
             residents: residents.remove(&h.id).unwrap_or_default(),
             guide_id: h.guide_id,
             visits: visits.remove(&h.id).unwrap_or_default(),
+            version: h.version,
+            note: h.note,
         });
     }
     Ok(out)

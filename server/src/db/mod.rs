@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod campaigns;
 pub mod dashboard;
+pub mod edits;
 pub mod households;
 pub mod map;
 pub mod models;

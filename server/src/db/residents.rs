@@ -48,7 +48,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
                   r.gender as "gender: Gender", r.consent_at, g.full_name as "consent_by?",
                   r.consent_purpose, r.consent_withdrawn_at,
                   w.full_name as "consent_withdrawn_by?",
-                  r.left_on, r.left_reason as "left_reason: DepartureReason"
+                  r.left_on, r.left_reason as "left_reason: DepartureReason", r.version, r.note
            from residents r join households h on h.id = r.household_id
            left join users g on g.id = r.consent_by
            left join users w on w.id = r.consent_withdrawn_by
@@ -129,5 +129,7 @@ pub async fn resident(db: &PgPool, id: Uuid) -> Result<Resident> {
             withdrawn_by: r.consent_withdrawn_by,
         },
         departure: super::households::departure(r.left_on, r.left_reason),
+        version: r.version,
+        note: r.note,
     })
 }

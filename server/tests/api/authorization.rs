@@ -42,6 +42,8 @@ struct Place {
     conflict: i64,
     /// A likely duplicate in the place's TDP: its resident and another of the TDP.
     duplicate: i64,
+    /// Two edits of the place resident's note, made apart.
+    edit_conflict: i64,
     /// A digital ambassador: the place's team member.
     mentor: Uuid,
     /// A market of the ward, and a trader of it living in the place's TDP.
@@ -336,6 +338,14 @@ fn matrix() -> Vec<Row> {
             S::OK,
         ),
         row(
+            M::GET,
+            "/households/{id}/edits",
+            |p| format!("/api/v1/households/{}/edits", p.household),
+            none,
+            PeopleRecord,
+            S::OK,
+        ),
+        row(
             M::PUT,
             "/households/{id}/guide",
             |p| format!("/api/v1/households/{}/guide", p.household),
@@ -421,6 +431,14 @@ fn matrix() -> Vec<Row> {
             |p| format!("/api/v1/residents/{}/consent", p.resident),
             |_| Some(json!({ "given": true })),
             RecordOn,
+            S::OK,
+        ),
+        row(
+            M::GET,
+            "/residents/{id}/edits",
+            |p| format!("/api/v1/residents/{}/edits", p.resident),
+            none,
+            PeopleRecord,
             S::OK,
         ),
         row(
@@ -649,6 +667,27 @@ fn matrix() -> Vec<Row> {
             "/wards/{code}/conflicts/{id}/resolve",
             |p| format!("/api/v1/wards/{}/conflicts/{}/resolve", p.ward, p.conflict),
             |_| Some(json!({ "choice": "keep_stored" })),
+            ManageTeam,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/edit-conflicts",
+            |p| format!("/api/v1/wards/{}/edit-conflicts", p.ward),
+            none,
+            TeamManagers,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/edit-conflicts/{id}/resolve",
+            |p| {
+                format!(
+                    "/api/v1/wards/{}/edit-conflicts/{}/resolve",
+                    p.ward, p.edit_conflict
+                )
+            },
+            |_| Some(json!({ "choice": "keep_current" })),
             ManageTeam,
             S::NO_CONTENT,
         ),
@@ -1157,6 +1196,18 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .fetch_one(&app.db)
     .await
     .unwrap();
+    let edit_conflict: i64 = sqlx::query_scalar(
+        r#"insert into edit_conflicts (ward_code, tdp_id, resident_id, field, kept, other, edit_id,
+                                       found_at)
+           values ($1, $2, $3, 'note', '"a"', '"b"', $4, now()) returning id"#,
+    )
+    .bind(ward)
+    .bind(tdp)
+    .bind(r.resident)
+    .bind(Uuid::now_v7())
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
     let mentor = Uuid::now_v7();
     sqlx::query!(
         "insert into mentors (id, ward_code, tdp_id, team_member_id) values ($1, $2, $3, $4)",
@@ -1284,6 +1335,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         account,
         conflict,
         duplicate,
+        edit_conflict,
     }
 }
 

@@ -15,6 +15,7 @@ mod check_ins;
 mod common;
 mod corrections;
 mod duplicates;
+mod edits;
 mod exports;
 mod faults;
 mod households;

@@ -410,3 +410,97 @@ async fn a_ticket_about_a_household_added_in_the_same_round_is_opened_once(db: s
     untitled["change"]["title"] = json!(" ");
     assert_eq!(send(&volunteer, &[&untitled]).await, ["invalid"]);
 }
+
+#[sqlx::test(migrations = false)]
+async fn attendance_from_two_phones_adds_up_and_waits_for_residents_added_offline(
+    db: sqlx::PgPool,
+) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let lesson = Uuid::now_v7();
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/wards/{WARD}/activities"),
+            json!({
+                "id": lesson, "kind": "elderly_class", "title": "Cài VNeID cho người cao tuổi",
+                "tdp_id": f.tdp, "place": "Nhà văn hoá tổ 1", "organiser": "Tổ công nghệ số",
+                "starts_at": "2026-11-25T12:30:00Z", "ends_at": "2026-11-25T14:00:00Z",
+                "topics": [f.skills[0]], "capacity": 3
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let came = |added: &[Uuid], removed: &[Uuid], unregistered: Option<i32>| {
+        change(
+            "attendance",
+            json!({
+                "activity_id": lesson, "added": added, "removed": removed,
+                "unregistered": unregistered,
+            }),
+        )
+    };
+    let attendees = async || -> (Vec<Uuid>, i64) {
+        let (_, d) = admin.get(&format!("/api/v1/activities/{lesson}")).await;
+        let mut ids: Vec<Uuid> = d["attendees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["resident_id"].as_str().unwrap().parse().unwrap())
+            .collect();
+        ids.sort();
+        (ids, d["activity"]["unregistered"].as_i64().unwrap())
+    };
+
+    // A resident added at the door and taken to the class, offline.
+    let grandma = resident(f.household, "Đỗ Thị Lan", 1948);
+    let hers = came(&[id(&grandma)], &[], None);
+    // Alone, before the resident: it waits, and nothing is written.
+    assert_eq!(send(&volunteer, &[&hers]).await, ["waiting"]);
+    assert_eq!(attendees().await, (vec![], 0));
+    // With it, listed first: the resident comes first.
+    assert_eq!(send(&volunteer, &[&hers, &grandma]).await, ["stored"; 2]);
+    assert_eq!(send(&volunteer, &[&hers]).await, ["already_stored"]);
+    let mut other = hers.clone();
+    other["change"]["added"] = json!([f.residents[0]]);
+    assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
+
+    // The leader's phone at the same class: both lists stand.
+    let leaders = came(&[f.residents[0]], &[], Some(1));
+    assert_eq!(send(&leader, &[&leaders]).await, ["stored"]);
+    let mut both = vec![id(&grandma), f.residents[0]];
+    both.sort();
+    assert_eq!(attendees().await, (both.clone(), 1));
+
+    // A third would be four with the one not on the register: confirmed, or refused.
+    let third: Uuid = sqlx::query_scalar(
+        "select id from residents where tdp_id = $1 and id <> all($2) and left_on is null
+             and consent_withdrawn_at is null order by id limit 1",
+    )
+    .bind(f.tdp)
+    .bind(&both)
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let (_, refused) = send_raw(&volunteer, &[&came(&[third], &[], None)]).await;
+    assert_eq!(refused[0]["status"], "invalid");
+    assert_eq!(refused[0]["fields"][0]["code"], "over_capacity");
+    assert_eq!(attendees().await, (both.clone(), 1));
+    let mut confirmed = came(&[third], &[], None);
+    confirmed["change"]["over_capacity"] = json!(true);
+    assert_eq!(send(&volunteer, &[&confirmed]).await, ["stored"]);
+    assert_eq!(attendees().await.0.len(), 3);
+
+    // Taken off again.
+    assert_eq!(
+        send(&volunteer, &[&came(&[], &[id(&grandma)], None)]).await,
+        ["stored"]
+    );
+    assert!(!attendees().await.0.contains(&id(&grandma)));
+    // A class that does not exist is no reference to wait for.
+    let mut nowhere = came(&[third], &[], None);
+    nowhere["change"]["activity_id"] = json!(Uuid::now_v7());
+    let (_, unknown) = send_raw(&volunteer, &[&nowhere]).await;
+    assert_eq!(unknown[0]["status"], "invalid");
+    assert_eq!(unknown[0]["fields"][0]["field"], "activity_id");
+    assert_counts_match_a_recount(&admin.db).await;
+}

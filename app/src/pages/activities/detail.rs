@@ -4,9 +4,10 @@
 use chrono::TimeDelta;
 use domain::access::{Action, Reach};
 use domain::api::{
-    ActivityDetail, Attendance, Attendee, CheckInCode, Learning, Skill, SkillStatus,
+    ActivityDetail, Attendance, AttendanceChange, Attendee, CheckInCode, FieldChange, Learning,
+    Skill, SkillStatus,
 };
-use domain::{ErrorBody, FieldCode};
+use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -18,7 +19,7 @@ use crate::contexts::set_current_ward;
 use crate::format::{date_time, when};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{activity_kind_name, field_message, topic_names, words};
-use crate::offline::now;
+use crate::offline::{now, use_sync};
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -151,54 +152,92 @@ fn CheckInQr(state: RwSignal<ActivityDetail>) -> impl IntoView {
 fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView {
     let i18n = use_i18n();
     let form = FormState::new();
-    // A list above capacity, waiting for the person to confirm it.
-    let over = RwSignal::new(None::<Attendance>);
+    let sync = use_sync();
+    // A change above capacity, waiting for the person to confirm it.
+    let over = RwSignal::new(None::<AttendanceChange>);
     let unregistered = RwSignal::new(state.get_untracked().activity.unregistered.to_string());
     // People checking themselves in by QR code are counted on the server: the field follows.
     Effect::new(move |_| {
         unregistered.set(state.with(|d| d.activity.unregistered.to_string()));
     });
-    let send = move |body: Attendance| {
-        let id = state.get_untracked().activity.id;
+    // Through the phone's outbox, so that attendance is taken with no signal too: checked here
+    // first by the server's rule, on the list the page shows.
+    let send = move |change: AttendanceChange| {
+        let d = state.get_untracked();
+        let mut ids: Vec<Uuid> = d.attendees.iter().map(|a| a.resident_id).collect();
+        ids.retain(|r| !change.removed.contains(r));
+        ids.extend(
+            change
+                .added
+                .iter()
+                .filter(|r| !ids.contains(r))
+                .collect::<Vec<_>>(),
+        );
+        let whole = Attendance {
+            resident_ids: ids,
+            unregistered: change.unregistered.unwrap_or(d.activity.unregistered),
+            over_capacity: change.over_capacity,
+        };
+        let over_capacity =
+            |fields: &[FieldError]| fields.iter().any(|f| f.code == FieldCode::OverCapacity);
+        if let Err(fields) =
+            domain::validate::attendance(&whole, d.activity.capacity, d.attendees_elsewhere)
+        {
+            if over_capacity(&fields) {
+                over.set(Some(change));
+            } else {
+                form.errors.set(fields);
+            }
+            return;
+        }
+        form.errors.set(Vec::new());
+        form.failure.set(None);
         form.busy.set(true);
+        let (id, ward) = (d.activity.id, d.activity.ward_code);
         spawn_local(async move {
-            match api::set_attendance(id, &body).await {
-                Err(ApiError::Server(ErrorBody { fields, .. }))
-                    if fields.iter().any(|f| f.code == FieldCode::OverCapacity) =>
-                {
+            let saved = sync
+                .save(
+                    ward,
+                    Uuid::now_v7(),
+                    FieldChange::Attendance(change.clone()),
+                )
+                .await;
+            over.set(None);
+            match saved {
+                Err(fields) if over_capacity(&fields) => {
                     form.busy.set(false);
-                    over.set(Some(body));
+                    over.set(Some(change));
                 }
-                result => {
-                    over.set(None);
-                    if let Some(d) = form.finish(result) {
+                Err(fields) if !fields.is_empty() => {
+                    form.busy.set(false);
+                    form.errors.set(fields);
+                }
+                // No database on the phone and no server either: nothing was saved.
+                Err(_) => form
+                    .finish(Err::<(), _>(ApiError::Network))
+                    .unwrap_or_default(),
+                Ok(_) => {
+                    if let Some(d) = form.finish(api::activity(id).await) {
                         state.set(d);
                     }
                 }
             }
         });
     };
-    let with = move |change: &dyn Fn(&mut Vec<Uuid>)| {
-        let mut ids: Vec<Uuid> =
-            state.with_untracked(|d| d.attendees.iter().map(|a| a.resident_id).collect());
-        change(&mut ids);
-        Attendance {
-            resident_ids: ids,
-            unregistered: unregistered.get_untracked().trim().parse().unwrap_or(-1),
+    let change =
+        move |added: Vec<Uuid>, removed: Vec<Uuid>, unregistered: Option<i32>| AttendanceChange {
+            activity_id: state.with_untracked(|d| d.activity.id),
+            added,
+            removed,
+            unregistered,
             over_capacity: false,
-        }
-    };
-    let add = move |resident: Uuid| {
-        send(with(&|ids| {
-            if !ids.contains(&resident) {
-                ids.push(resident);
-            }
-        }))
-    };
-    let remove = move |resident: Uuid| send(with(&|ids| ids.retain(|r| *r != resident)));
+        };
+    let add = move |resident: Uuid| send(change(vec![resident], Vec::new(), None));
+    let remove = move |resident: Uuid| send(change(Vec::new(), vec![resident], None));
     let save_count = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        send(with(&|_| {}));
+        let n = unregistered.get_untracked().trim().parse().unwrap_or(-1);
+        send(change(Vec::new(), Vec::new(), Some(n)));
     };
     let count = move || {
         state.with(|d| {
@@ -243,8 +282,8 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
                     .collect_view()
             }}
         </ul>
-        {move || over.get().map(|body| {
-            let confirmed = Attendance { over_capacity: true, ..body };
+        {move || over.get().map(|change| {
+            let confirmed = AttendanceChange { over_capacity: true, ..change };
             view! {
                 <div class="error-report" role="alert">
                     <p class="error">{field_message(FieldCode::OverCapacity)}</p>

@@ -1,0 +1,317 @@
+//! Editing a household or a resident at the door, and the history of their edits. An edit
+//! goes through the phone's outbox with the version the record had when the form opened, and
+//! only the fields the person changed: the server merges it with edits others made meanwhile
+//! (`domain::edits`), so two phones that changed different fields both keep theirs.
+
+use domain::api::{
+    EditField, FieldChange, Gender, Household, HouseholdEdit, HouseholdFields, RecordEdit,
+    ResidentEdit, ResidentFields, ResidentSummary,
+};
+use domain::{FieldCode, FieldError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use uuid::Uuid;
+
+use super::{ChoiceSelect, FormState, PriorityFields, TextArea, TextField, loaded};
+use crate::api::{self, ApiError};
+use crate::format::{date_time, today};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{edit_field_name, edit_value, gender_name, words};
+use crate::offline::{SyncState, use_sync};
+
+/// Saves an edit through the outbox; the form shows what the phone's own check or the server
+/// refused. True once it is saved (sent, or kept on the phone to send).
+async fn save_edit(sync: SyncState, form: FormState, ward: i32, change: FieldChange) -> bool {
+    let outcome = sync.save(ward, Uuid::now_v7(), change).await;
+    form.busy.set(false);
+    match outcome {
+        Ok(_) => true,
+        Err(fields) if !fields.is_empty() => {
+            form.errors.set(fields);
+            false
+        }
+        // No database on the phone and no server either: nothing was saved.
+        Err(_) => {
+            form.failure.set(Some(ApiError::Network));
+            false
+        }
+    }
+}
+
+/// The value a field is set to when it differs from what the record had.
+fn changed<T: PartialEq>(now: T, was: &T) -> Option<T> {
+    (now != *was).then_some(now)
+}
+
+/// The household's address, head, priorities and note, edited in place.
+#[component]
+pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let h = household;
+    let ward = h.tdp.ward_code;
+    let open = RwSignal::new(false);
+    let address = RwSignal::new(h.address.clone());
+    let head = RwSignal::new(h.head_name.clone());
+    let elderly_alone = RwSignal::new(h.priority.elderly_alone);
+    let disability = RwSignal::new(h.priority.disability);
+    let poverty = RwSignal::new(h.priority.poverty);
+    let note = RwSignal::new(h.note.clone());
+    let form = FormState::new();
+    let was = StoredValue::new(h);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let h = was.get_value();
+        let edit = HouseholdEdit {
+            household_id: h.id,
+            base_version: h.version,
+            fields: HouseholdFields {
+                address: changed(address.get_untracked(), &h.address),
+                head_name: changed(head.get_untracked(), &h.head_name),
+                elderly_alone: changed(elderly_alone.get_untracked(), &h.priority.elderly_alone),
+                disability: changed(disability.get_untracked(), &h.priority.disability),
+                poverty: changed(poverty.get_untracked(), &h.priority.poverty),
+                note: changed(note.get_untracked(), &h.note),
+            },
+        };
+        if edit.fields.is_empty() {
+            open.set(false);
+            return;
+        }
+        if !form.start(domain::validate::household_edit(&edit)) {
+            return;
+        }
+        spawn_local(async move {
+            if save_edit(sync, form, ward, FieldChange::HouseholdEdit(edit)).await {
+                open.set(false);
+                saved.run(());
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                    {t!(i18n, edits.edit_household)}
+                </button>
+            }
+        >
+            <form class="card" on:submit=save aria-labelledby="edit-household-title" novalidate>
+                <h3 id="edit-household-title">{t!(i18n, edits.edit_household)}</h3>
+                <TextField
+                    id="edit-household-address"
+                    label=words(|i18n| t_string!(i18n, tdp.address))
+                    value=address
+                    error=form.field("fields.address")
+                />
+                <TextField
+                    id="edit-household-head"
+                    label=words(|i18n| t_string!(i18n, tdp.head_name))
+                    value=head
+                    error=form.field("fields.head_name")
+                />
+                <PriorityFields id="edit-household-poverty" elderly_alone disability poverty />
+                <NoteAndSave id="edit-household-note" note form open />
+            </form>
+        </Show>
+    }
+}
+
+/// A resident's name, birth year, gender and note, edited in place.
+#[component]
+pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let r = resident;
+    let open = RwSignal::new(false);
+    let name = RwSignal::new(r.full_name.clone());
+    let year = RwSignal::new(r.birth_year.to_string());
+    let gender = RwSignal::new(r.gender);
+    let note = RwSignal::new(r.note.clone());
+    let form = FormState::new();
+    // Ids of their own, since a household lists several residents.
+    let id = |field: &str| format!("edit-{field}-{}", r.id);
+    let (name_id, year_id, gender_id, note_id) = (id("name"), id("year"), id("gender"), id("note"));
+    let was = StoredValue::new(r);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let r = was.get_value();
+        let Ok(birth_year) = year.get_untracked().trim().parse::<i32>() else {
+            form.errors.set(vec![FieldError::new(
+                "fields.birth_year",
+                FieldCode::Required,
+            )]);
+            return;
+        };
+        let edit = ResidentEdit {
+            resident_id: r.id,
+            base_version: r.version,
+            fields: ResidentFields {
+                full_name: changed(name.get_untracked(), &r.full_name),
+                birth_year: changed(birth_year, &r.birth_year),
+                gender: changed(gender.get_untracked(), &r.gender),
+                note: changed(note.get_untracked(), &r.note),
+            },
+        };
+        if edit.fields.is_empty() {
+            open.set(false);
+            return;
+        }
+        if !form.start(domain::validate::resident_edit(&edit, today())) {
+            return;
+        }
+        spawn_local(async move {
+            if save_edit(sync, form, ward, FieldChange::ResidentEdit(edit)).await {
+                open.set(false);
+                saved.run(());
+            }
+        });
+    };
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                " "
+                <button type="button" class="button secondary edit" on:click=move |_| open.set(true)>
+                    {t!(i18n, edits.edit)}
+                </button>
+            }
+        >
+            <form class="card" on:submit=save novalidate>
+                <h3>{t!(i18n, edits.edit_resident)}</h3>
+                <TextField
+                    id=name_id.clone()
+                    label=words(|i18n| t_string!(i18n, household.full_name))
+                    value=name
+                    error=form.field("fields.full_name")
+                />
+                <TextField
+                    id=year_id.clone()
+                    label=words(|i18n| t_string!(i18n, household.birth_year))
+                    value=year
+                    error=form.field("fields.birth_year")
+                    kind="number"
+                />
+                <ChoiceSelect
+                    id=gender_id.clone()
+                    label=words(|i18n| t_string!(i18n, household.gender))
+                    value=gender
+                    options=Gender::ALL
+                    name=gender_name
+                />
+                <NoteAndSave id=note_id.clone() note form open />
+            </form>
+        </Show>
+    }
+}
+
+/// The end of both edit forms: the record's note (never an identity number), what went
+/// wrong, and the buttons.
+#[component]
+fn NoteAndSave(
+    #[prop(into)] id: Oco<'static, str>,
+    note: RwSignal<String>,
+    form: FormState,
+    open: RwSignal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TextArea
+            id
+            label=words(|i18n| t_string!(i18n, edits.note))
+            value=note
+            error=form.field("fields.note")
+        />
+        <p class="muted small">{t!(i18n, edits.no_id_numbers)}</p>
+        {form.failure_view()}
+        <div class="actions">
+            <button type="submit" class="button primary" disabled=form.busy>
+                {t!(i18n, edits.save)}
+            </button>
+            <button type="button" class="button" on:click=move |_| open.set(false)>
+                {t!(i18n, household.cancel)}
+            </button>
+        </div>
+    }
+}
+
+/// Whose history a page shows.
+#[derive(Clone, Copy)]
+pub enum HistoryOf {
+    /// A household, with its residents' edits.
+    Household(Uuid),
+    Resident(Uuid),
+}
+
+/// Every edit of the record, newest first: when, by whom, each field from what to what. Read
+/// online; offline the section says so.
+#[component]
+pub fn EditHistory(
+    of: HistoryOf,
+    /// Residents' names, for a household's history.
+    #[prop(default = Vec::new())]
+    names: Vec<(Uuid, String)>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = use_sync();
+    let edits = LocalResource::new(move || {
+        sync.sent.track();
+        async move {
+            match of {
+                HistoryOf::Household(id) => api::household_edits(id).await,
+                HistoryOf::Resident(id) => api::resident_edits(id).await,
+            }
+        }
+    });
+    let names = StoredValue::new(names);
+    view! {
+        <section class="history" aria-labelledby="history-title">
+            <h2 id="history-title">{t!(i18n, edits.history)}</h2>
+            {loaded(edits, move |edits: Vec<RecordEdit>| {
+                if edits.is_empty() {
+                    return view! { <p>{t!(i18n, edits.no_history)}</p> }.into_any();
+                }
+                view! {
+                    <ol class="list edits">
+                        {edits
+                            .into_iter()
+                            .map(|e| {
+                                let whose = e.resident_id.and_then(|id| {
+                                    names.with_value(|n| n.iter().find(|(r, _)| *r == id).map(|(_, name)| name.clone()))
+                                });
+                                view! {
+                                    <li>
+                                        <p class="muted small">
+                                            {date_time(e.made_at)}
+                                            {e.by.map(|n| format!(" · {n}"))}
+                                            {whose.map(|n| format!(" · {n}"))}
+                                        </p>
+                                        <ul>
+                                            {e.fields.into_iter().map(|f| view! { <li>{field_line(f.field, &f.before, &f.after)}</li> }).collect_view()}
+                                        </ul>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                    .into_any()
+            })}
+        </section>
+    }
+}
+
+/// "Năm sinh: 1956 → 1957".
+pub fn field_line(
+    field: EditField,
+    before: &serde_json::Value,
+    after: &serde_json::Value,
+) -> String {
+    format!(
+        "{}: {} → {}",
+        edit_field_name(field)(),
+        edit_value(field, before),
+        edit_value(field, after)
+    )
+}
