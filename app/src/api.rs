@@ -9,14 +9,13 @@ use domain::api::{
     Assignment, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport, Briefing, Campaign,
     CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
     ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
-    DuplicateCheck, EditChoice, EditConflict, EditResolution, GuideChoice, Household,
-    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
-    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice,
-    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
-    NewMarket, PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
-    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange,
-    VoidVisit, VoidedVisit, Ward, WeeklyReport,
+    DuplicateCheck, EditChoice, EditConflict, EditResolution, Household, HouseholdFilter,
+    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, LikelyDuplicate,
+    LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
+    NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, PasswordChange,
+    RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
+    Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
+    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -471,16 +470,6 @@ pub async fn my_households() -> Result<Vec<HouseholdSummary>, ApiError> {
     local::my_households(get("/me/households").await).await
 }
 
-/// Marks the household's guide ("Gia đình số"), or clears it with `None`. Online only, for
-/// now: the phone's outbox carries visits.
-pub async fn set_guide(household: Uuid, resident_id: Option<Uuid>) -> Result<Household, ApiError> {
-    put(
-        &format!("/households/{household}/guide"),
-        &GuideChoice { resident_id },
-    )
-    .await
-}
-
 pub async fn models(ward: i32) -> Result<ModelSettings, ApiError> {
     local::or(get(&format!("/wards/{ward}/models")).await, || {
         local::models(ward)
@@ -575,10 +564,6 @@ pub async fn set_consent(resident: Uuid, given: bool) -> Result<Resident, ApiErr
 /// Erases a resident's data at their request; they stay counted, unnamed.
 pub async fn erase_resident(id: Uuid) -> Result<(), ApiError> {
     no_content(Request::post(&format!("{BASE}/residents/{id}/erasure"))).await
-}
-
-pub async fn void_visit(id: Uuid, why: &VoidVisit) -> Result<VoidedVisit, ApiError> {
-    post(&format!("/visits/{id}/void"), why).await
 }
 
 pub async fn sync_outbox(ward: i32, batch: &ChangeBatch) -> Result<Vec<SyncOutcome>, ApiError> {

@@ -182,9 +182,15 @@ test("a household, its residents, a visit, a ticket and a class's attendance tak
   await page.reload();
   await expect(attendees).toContainText("Trần Thị Bình");
   await page.goto(`/ho/${household}`);
+  // The head of the household will guide the others.
+  const head = page.locator("main ul.list > li", { hasText: "Nguyễn Văn Lộc" });
+  await head.getByRole("button", { name: "Chọn làm người hướng dẫn" }).click();
+  await expect(head.getByRole("button", { name: "Người hướng dẫn gia đình" })).toHaveAttribute("aria-pressed", "true");
+  await expect(badge).toHaveText("7 chưa đồng bộ");
 
   // Opened again with no signal: all of it is there, from the phone.
   await page.reload();
+  await expect(head.getByRole("button", { name: "Người hướng dẫn gia đình" })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByRole("heading", { level: 1, name: "Nguyễn Văn Lộc" })).toBeVisible();
   await expect(page.getByText(`Số 7 ngõ ${tag}`)).toBeVisible();
   await expect(page.getByRole("link", { name: "Trần Thị Bình", exact: true })).toBeVisible();
@@ -204,6 +210,7 @@ test("a household, its residents, a visit, a ticket and a class's attendance tak
   expect(stored.priority.elderly_alone).toBe(true);
   expect(stored.residents.map((r: { full_name: string }) => r.full_name).sort()).toEqual(["Nguyễn Văn Lộc", "Trần Thị Bình"]);
   expect(stored.visits.map((v: { note: string }) => v.note)).toEqual([tag]);
+  expect(stored.guide_id).toBe(stored.residents.find((r: { full_name: string }) => r.full_name === "Nguyễn Văn Lộc").id);
   const queue = await (await page.request.get("/api/v1/wards/619/tickets")).json();
   const escalated = queue.filter((t: { title: string }) => t.title.includes(tag));
   expect(escalated.map((t: { household_id: string }) => t.household_id)).toEqual([household]);

@@ -26,7 +26,7 @@ use crate::corrections;
 use crate::edits::{self, Edit};
 use crate::error::{Error, Result};
 use crate::escalations;
-use crate::people::{add_households, add_residents};
+use crate::people::{add_households, add_residents, set_guide};
 use crate::record::{DeviceTime, Incoming, Recorded, record};
 
 /// Most changes one batch may carry; a phone with more sends several batches.
@@ -139,6 +139,10 @@ pub async fn apply(
                 };
                 (done, "resident_id")
             }
+            FieldChange::Guide(g) => {
+                let done = set_guide(tx, access, g.household_id, g.resident_id).await;
+                (done, "household_id")
+            }
             FieldChange::Attendance(a) => {
                 let done = attendance::change(tx, access, a).await;
                 (done, "activity_id")
@@ -250,7 +254,8 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         | FieldChange::ResidentDeparture(_)
         | FieldChange::HouseholdEdit(_)
         | FieldChange::ResidentEdit(_)
-        | FieldChange::Attendance(_) => {}
+        | FieldChange::Attendance(_)
+        | FieldChange::Guide(_) => {}
     }
     change
 }
@@ -319,6 +324,7 @@ async fn keep(
         FieldChange::HouseholdEdit(_) => "household_edit",
         FieldChange::ResidentEdit(_) => "resident_edit",
         FieldChange::Attendance(_) => "attendance",
+        FieldChange::Guide(_) => "guide",
     };
     sqlx::query!(
         "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)

@@ -1,5 +1,5 @@
 //! Households and residents added by a team member: one at a time from the web, or many
-//! from a phone's outbox. Every check reads the whole lot in one query and every write is one
+//! from a phone's outbox; and who guides each household. Every check reads the whole lot in one query and every write is one
 //! statement, in the caller's transaction.
 
 use std::collections::{HashMap, HashSet};
@@ -258,4 +258,53 @@ pub async fn add_residents(
         (index, outcome)
     }));
     Ok(outcomes)
+}
+
+/// Marks the resident who guides the rest of household `id` ("Gia đình số"), or clears it with
+/// `None`, in the caller's transaction with its audit entry; the same again changes nothing.
+pub async fn set_guide(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    resident: Option<Uuid>,
+) -> Result<()> {
+    let place = sqlx::query_as!(
+        Place,
+        "select t.ward_code as ward, t.id as tdp
+         from households h join tdps t on t.id = h.tdp_id where h.id = $1 for update of h",
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    access.record(place, Action::Record)?;
+    if let Some(resident) = resident {
+        match sqlx::query_scalar!("select household_id from residents where id = $1", resident)
+            .fetch_optional(&mut **tx)
+            .await?
+        {
+            None => return Err(Error::field("resident_id", FieldCode::UnknownReference)),
+            Some(h) if h != id => {
+                return Err(Error::field("resident_id", FieldCode::OtherHousehold));
+            }
+            Some(_) => {}
+        }
+    }
+    // `changed`: phones keeping this household pull it again (migration 0005).
+    let updated = sqlx::query!(
+        "update households set guide_id = $2, changed = pg_current_xact_id()
+         where id = $1 and guide_id is distinct from $2",
+        id,
+        resident,
+    )
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() > 0 {
+        let choice = domain::api::GuideChoice {
+            resident_id: resident,
+        };
+        tx.audit(place.ward, AuditAction::Update, "households", id, &choice)
+            .await?;
+    }
+    Ok(())
 }

@@ -146,8 +146,8 @@ async fn households() -> Option<Vec<Household>> {
     Some(with_pending(store::all(HOUSEHOLDS).await.ok()?).await)
 }
 
-/// What the phone keeps, with what was added or edited on this phone and not yet taken by the
-/// server: its households, residents in them, and their edits. A change the server refused is on the sync page,
+/// What the phone keeps, with what was added or changed on this phone and not yet taken by the
+/// server: its households, residents in them, their edits, guides and visits voided. A change the server refused is on the sync page,
 /// not here.
 async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
     let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
@@ -192,6 +192,16 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                         version: 1,
                         note: String::new(),
                     });
+                }
+            }
+            FieldChange::Guide(g) => {
+                if let Some(h) = kept.iter_mut().find(|h| h.id == g.household_id) {
+                    h.guide_id = g.resident_id;
+                }
+            }
+            FieldChange::VoidVisit(v) => {
+                for h in &mut kept {
+                    h.visits.retain(|visit| visit.id != v.visit_id);
                 }
             }
             FieldChange::HouseholdEdit(edit) => {

@@ -2,11 +2,11 @@
 //! số"), and every visit.
 
 use domain::api::{
-    DuplicateCheck, FieldChange, Gender, Household, ModelSettings, NewResident, PURPOSE_VI,
-    ResidentSummary, Skill, SkillStatus, Visit, VoidVisit,
+    DuplicateCheck, FieldChange, Gender, Household, HouseholdGuide, ModelSettings, NewResident,
+    PURPOSE_VI, ResidentSummary, Skill, SkillStatus, Visit, VisitVoiding, VoidVisit,
 };
 use domain::models::{Family, family, household_identity};
-use domain::{FieldCode, FieldError};
+use domain::{ErrorBody, FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -62,15 +62,25 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
     let busy = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let household = h.id;
-    // Choosing the current guide again clears the choice.
+    let sync = use_sync();
+    // Choosing the current guide again clears the choice. Through the outbox: at the door
+    // with no signal too.
     let choose = move |resident: Uuid| {
         let next = (guide.get_untracked() != Some(resident)).then_some(resident);
         busy.set(true);
         failure.set(None);
         spawn_local(async move {
-            match api::set_guide(household, next).await {
-                Ok(saved) => guide.set(saved.guide_id),
-                Err(e) => failure.set(Some(e)),
+            let change = FieldChange::Guide(HouseholdGuide {
+                household_id: household,
+                resident_id: next,
+            });
+            match sync.save(ward, Uuid::now_v7(), change).await {
+                Ok(_) => guide.set(next),
+                Err(fields) if !fields.is_empty() => {
+                    failure.set(Some(ApiError::Server(ErrorBody::validation(fields))))
+                }
+                // No database on the phone and no server either: nothing was saved.
+                Err(_) => failure.set(Some(ApiError::Network)),
             }
             busy.set(false);
         });
@@ -191,7 +201,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                         .into_iter()
                         .map(|v| {
                             let voided = may_void(&v).then_some(on_change);
-                            view! { <VisitItem visit=v voided /> }
+                            view! { <VisitItem visit=v ward voided /> }
                         })
                         .collect_view()}
                 </ol>
@@ -426,7 +436,7 @@ fn PendingVisits(household: Uuid) -> impl IntoView {
 
 /// One visit of a household; with `voided`, a button to void it, and what to do once it is.
 #[component]
-pub fn VisitItem(visit: Visit, voided: Option<Callback<()>>) -> impl IntoView {
+pub fn VisitItem(visit: Visit, ward: i32, voided: Option<Callback<()>>) -> impl IntoView {
     let i18n = use_i18n();
     let v = visit;
     let id = v.id;
@@ -464,7 +474,7 @@ pub fn VisitItem(visit: Visit, voided: Option<Callback<()>>) -> impl IntoView {
                     .collect_view()}
             </ul>
             {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
-            {voided.map(|done| view! { <VoidVisitDialog id done /> })}
+            {voided.map(|done| view! { <VoidVisitDialog id ward done /> })}
         </li>
     }
 }
@@ -472,11 +482,13 @@ pub fn VisitItem(visit: Visit, voided: Option<Callback<()>>) -> impl IntoView {
 /// Voiding a visit recorded against the wrong household, or never made: with the reason,
 /// after a confirmation.
 #[component]
-fn VoidVisitDialog(id: Uuid, done: Callback<()>) -> impl IntoView {
+fn VoidVisitDialog(id: Uuid, ward: i32, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let open = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let form = FormState::new();
+    let sync = use_sync();
+    // Through the outbox, as the visit came: the household page shows it gone at once.
     let void = move |_| {
         let why = VoidVisit {
             reason: reason.get_untracked(),
@@ -485,9 +497,19 @@ fn VoidVisitDialog(id: Uuid, done: Callback<()>) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            if form.finish(api::void_visit(id, &why).await).is_some() {
-                open.set(false);
-                done.run(());
+            let change = FieldChange::VoidVisit(VisitVoiding {
+                visit_id: id,
+                reason: why.reason,
+            });
+            let saved = sync.save(ward, Uuid::now_v7(), change).await;
+            form.busy.set(false);
+            match saved {
+                Ok(_) => {
+                    open.set(false);
+                    done.run(());
+                }
+                Err(fields) if !fields.is_empty() => form.errors.set(fields),
+                Err(_) => form.failure.set(Some(ApiError::Network)),
             }
         });
     };

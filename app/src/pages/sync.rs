@@ -113,6 +113,7 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::HouseholdEdit(e) => edit_title(&e.fields),
         FieldChange::ResidentEdit(e) => edit_title(&e.fields),
         FieldChange::Attendance(_) => t_string!(i18n, sync.attendance_of).to_owned(),
+        FieldChange::Guide(_) => t_string!(i18n, sync.guide_of).to_owned(),
     }
     .to_string();
     let (retry, discard) = (entry.clone(), entry);

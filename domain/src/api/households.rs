@@ -69,6 +69,12 @@ schema! {
         pub resident_id: Option<Uuid>,
     }
 
+    /// The same from a phone's outbox.
+    pub struct HouseholdGuide {
+        pub household_id: Uuid,
+        pub resident_id: Option<Uuid>,
+    }
+
     pub struct NewHousehold {
         pub id: Option<Uuid>,
         pub tdp_id: Uuid,

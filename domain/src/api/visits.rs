@@ -92,7 +92,7 @@ schema! {
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
     /// order the rest (tickets, a visit voided, a resident who left, edits,
-    /// attendance).
+    /// attendance, guides).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -108,6 +108,8 @@ schema! {
         ResidentEdit(super::edits::ResidentEdit),
         /// Residents added to or taken off a class's attendance.
         Attendance(super::activities::AttendanceChange),
+        /// Who guides the rest of a household ("Gia đình số").
+        Guide(super::households::HouseholdGuide),
     }
 
     /// A visit voided from the outbox (`POST /visits/{id}/void` online).
@@ -185,7 +187,8 @@ impl FieldChange {
             | Self::Ticket(_)
             | Self::HouseholdEdit(_)
             | Self::ResidentEdit(_)
-            | Self::Attendance(_) => 3,
+            | Self::Attendance(_)
+            | Self::Guide(_) => 3,
         }
     }
 
@@ -203,6 +206,9 @@ impl FieldChange {
             Self::HouseholdEdit(e) => vec![e.household_id],
             Self::ResidentEdit(e) => vec![e.resident_id],
             Self::Attendance(a) => a.added.clone(),
+            Self::Guide(g) => std::iter::once(g.household_id)
+                .chain(g.resident_id)
+                .collect(),
         }
     }
 }

@@ -2,7 +2,6 @@
 //! models' counts per TDP — the rules of `domain::models`, counted in SQL.
 
 use axum::extract::State;
-use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{AuditAction, GuideChoice, Household, ModelSettings};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -14,6 +13,7 @@ use crate::auth::Access;
 use crate::db::models::{save_settings, settings};
 use crate::db::{households, wards};
 use crate::error::{Error, Json, Path};
+use crate::people::set_guide;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -67,33 +67,8 @@ async fn put_guide(
     Path(id): Path<Uuid>,
     Json(choice): Json<GuideChoice>,
 ) -> ApiResult<Household> {
-    let place = access.household(&state.db, id, Action::Record).await?;
-    if let Some(resident) = choice.resident_id {
-        match sqlx::query_scalar!("select household_id from residents where id = $1", resident)
-            .fetch_optional(&state.db)
-            .await?
-        {
-            None => return Err(Error::field("resident_id", FieldCode::UnknownReference)),
-            Some(h) if h != id => {
-                return Err(Error::field("resident_id", FieldCode::OtherHousehold));
-            }
-            Some(_) => {}
-        }
-    }
     let mut tx = access.write(&state.db).await?;
-    // `changed`: phones keeping this household pull it again (migration 0005).
-    let updated = sqlx::query!(
-        "update households set guide_id = $2, changed = pg_current_xact_id()
-         where id = $1 and guide_id is distinct from $2",
-        id,
-        choice.resident_id,
-    )
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() > 0 {
-        tx.audit(place.ward, AuditAction::Update, "households", id, &choice)
-            .await?;
-    }
+    set_guide(&mut tx, &access, id, choice.resident_id).await?;
     tx.commit().await?;
     Ok(Json(households::household(&state.db, id).await?))
 }

@@ -504,3 +504,48 @@ async fn attendance_from_two_phones_adds_up_and_waits_for_residents_added_offlin
     assert_eq!(unknown[0]["fields"][0]["field"], "activity_id");
     assert_counts_match_a_recount(&admin.db).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_guide_chosen_offline_may_be_a_resident_added_in_the_same_round(db: sqlx::PgPool) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let daughter = resident(f.household, "Vũ Thị Mai", 1990);
+    let guide = |resident: Option<Uuid>| {
+        change(
+            "guide",
+            json!({ "household_id": f.household, "resident_id": resident }),
+        )
+    };
+    let hers = guide(Some(id(&daughter)));
+    let guide_of = async || -> Option<String> {
+        let (_, h) = admin
+            .get(&format!("/api/v1/households/{}", f.household))
+            .await;
+        h["guide_id"].as_str().map(str::to_owned)
+    };
+    let before = guide_of().await;
+    assert_eq!(send(&volunteer, &[&hers]).await, ["waiting"]);
+    assert_eq!(guide_of().await, before);
+    assert_eq!(send(&volunteer, &[&hers, &daughter]).await, ["stored"; 2]);
+    assert_eq!(guide_of().await, Some(id(&daughter).to_string()));
+    assert_eq!(send(&volunteer, &[&hers]).await, ["already_stored"]);
+    let mut other = hers.clone();
+    other["change"]["resident_id"] = json!(null);
+    assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
+
+    // A resident of another household guides nobody here.
+    let elsewhere: Uuid = sqlx::query_scalar(
+        "select id from residents where tdp_id = $1 and household_id <> $2 limit 1",
+    )
+    .bind(f.tdp)
+    .bind(f.household)
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let (_, refused) = send_raw(&volunteer, &[&guide(Some(elsewhere))]).await;
+    assert_eq!(refused[0]["status"], "invalid");
+    assert_eq!(refused[0]["fields"][0]["code"], "other_household");
+    // Cleared.
+    assert_eq!(send(&volunteer, &[&guide(None)]).await, ["stored"]);
+    assert_eq!(guide_of().await, None);
+    assert_counts_match_a_recount(&admin.db).await;
+}
