@@ -535,6 +535,7 @@ test("two phones edit one resident offline: both edits are kept, the same field 
   // Each phone, opened again with no signal, shows its own edits.
   await page.reload();
   await expect(row(page, name)).toContainText(String(year));
+  await expect(page.locator("section.history")).toContainText("Xem lịch sử thay đổi khi có mạng.");
   await expect(page.locator(".subtitle")).toHaveText(`Số 21 ngõ ${tag}`);
   await leader.reload();
   await expect(row(leader, resident.full_name)).toContainText(String(year - 1));

@@ -244,8 +244,7 @@ pub enum HistoryOf {
     Resident(Uuid),
 }
 
-/// Every edit of the record, newest first: when, by whom, each field from what to what. Read
-/// online; offline the section says so.
+/// Every edit of the record, newest first: when, by whom, each field from what to what.
 #[component]
 pub fn EditHistory(
     of: HistoryOf,
@@ -255,12 +254,17 @@ pub fn EditHistory(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
+    // The history is read online only: with no signal the section says so, quietly.
     let edits = LocalResource::new(move || {
         sync.sent.track();
         async move {
-            match of {
+            let read = match of {
                 HistoryOf::Household(id) => api::household_edits(id).await,
                 HistoryOf::Resident(id) => api::resident_edits(id).await,
+            };
+            match read {
+                Err(ApiError::Network) => Ok(None),
+                read => read.map(Some),
             }
         }
     });
@@ -268,7 +272,10 @@ pub fn EditHistory(
     view! {
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">{t!(i18n, edits.history)}</h2>
-            {loaded(edits, move |edits: Vec<RecordEdit>| {
+            {loaded(edits, move |edits: Option<Vec<RecordEdit>>| {
+                let Some(edits) = edits else {
+                    return view! { <p class="muted">{t!(i18n, edits.history_online)}</p> }.into_any();
+                };
                 if edits.is_empty() {
                     return view! { <p>{t!(i18n, edits.no_history)}</p> }.into_any();
                 }
