@@ -3,6 +3,8 @@
 //! field set since goes to the edit made last, and the value that lost is kept in
 //! `edit_conflicts` for the team leader. Each edit that writes makes a new version, with its
 //! values and those it replaced in `record_edits` (the record's history) and in the audit log.
+//! A new name, birth year or address that looks like another record's is kept as a likely
+//! duplicate, as when the record was added.
 
 use chrono::{DateTime, Utc};
 use domain::access::Action;
@@ -16,6 +18,7 @@ use uuid::Uuid;
 
 use crate::audit::Write;
 use crate::auth::{Access, Place};
+use crate::duplicates::{self, AddedHousehold, AddedResident};
 use crate::error::{Error, Result};
 
 /// The record an edit is about.
@@ -318,7 +321,7 @@ async fn write(
                 &text(EditField::Address),
                 &text(EditField::HeadName),
             );
-            sqlx::query_scalar!(
+            let version = sqlx::query_scalar!(
                 "update households set address = coalesce($2, address),
                      head_name = coalesce($3, head_name), search = $4,
                      elderly_alone = coalesce($5, elderly_alone),
@@ -336,17 +339,26 @@ async fn write(
                 f.note,
             )
             .fetch_one(&mut **tx)
-            .await?
+            .await?;
+            if f.address.is_some() {
+                let moved = AddedHousehold {
+                    id,
+                    tdp: current.place.tdp,
+                    address: text(EditField::Address),
+                };
+                duplicates::keep(tx, current.place.ward, &[], &[moved], now).await?;
+            }
+            version
         }
         Record::Resident(id) => {
             let f: ResidentFields = fields(written).map_err(bad)?;
-            sqlx::query_scalar!(
+            let r = sqlx::query!(
                 "update residents set full_name = coalesce($2, full_name),
                      name_search = coalesce($3, name_search), name_sort = coalesce($4, name_sort),
                      birth_year = coalesce($5, birth_year), gender = coalesce($6, gender),
                      note = coalesce($7, note), version = version + 1,
                      changed = pg_current_xact_id()
-                 where id = $1 returning version",
+                 where id = $1 returning version, name_search, birth_year",
                 id,
                 f.full_name,
                 f.full_name.as_deref().map(domain::text::fold),
@@ -356,7 +368,17 @@ async fn write(
                 f.note,
             )
             .fetch_one(&mut **tx)
-            .await?
+            .await?;
+            if f.full_name.is_some() || f.birth_year.is_some() {
+                let renamed = AddedResident {
+                    id,
+                    tdp: current.place.tdp,
+                    name_search: r.name_search,
+                    birth_year: r.birth_year,
+                };
+                duplicates::keep(tx, current.place.ward, &[renamed], &[], now).await?;
+            }
+            r.version
         }
     };
     let previous: Values = written

@@ -409,3 +409,39 @@ async fn a_bad_edit_is_refused_with_its_fields_and_changes_nothing(db: sqlx::PgP
     assert_eq!(send(&volunteer, &[&again]).await[0].0, "waiting");
     assert_eq!(resident(&admin, id).await["full_name"], "");
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_name_corrected_into_someone_elses_is_kept_as_a_likely_duplicate(db: sqlx::PgPool) {
+    let (admin, leader, volunteer, f) = team(db).await;
+    let other: (Uuid, String, i32) = sqlx::query_as(
+        "select id, full_name, birth_year from residents
+         where tdp_id = $1 and household_id <> $2 and erased_at is null order by id limit 1",
+    )
+    .bind(f.tdp)
+    .bind(f.household)
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let id = f.residents[0];
+    let base = resident(&leader, id).await["version"].as_i64().unwrap();
+    // Typed as a hurried thumb would: no diacritics, another case.
+    let plain = domain::text::fold(&other.1).to_uppercase();
+    let edit = resident_edit(
+        id,
+        base,
+        json!({ "full_name": plain, "birth_year": other.2 }),
+        Utc::now(),
+    );
+    assert_eq!(statuses(&volunteer, &[&edit]).await, ["stored"]);
+    let (_, found) = leader
+        .get(&format!("/api/v1/wards/{WARD}/likely-duplicates"))
+        .await;
+    assert!(
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["added"]["id"] == json!(id) && d["existing"]["id"] == json!(other.0)),
+        "{found}"
+    );
+}
