@@ -19,22 +19,51 @@ use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{edit_field_name, edit_value, gender_name, words};
 use crate::offline::{SyncState, use_sync};
 
-/// Saves an edit through the outbox; the form shows what the phone's own check or the server
-/// refused. True once it is saved (sent, or kept on the phone to send).
-async fn save_edit(sync: SyncState, form: FormState, ward: i32, change: FieldChange) -> bool {
-    let outcome = sync.save(ward, Uuid::now_v7(), change).await;
-    form.busy.set(false);
-    match outcome {
-        Ok(_) => true,
-        Err(fields) if !fields.is_empty() => {
-            form.errors.set(fields);
-            false
+/// What both edit forms share: open or not, the form's state, and saving through the outbox.
+#[derive(Clone, Copy)]
+struct EditForm {
+    ward: i32,
+    sync: SyncState,
+    form: FormState,
+    open: RwSignal<bool>,
+    saved: Callback<()>,
+}
+
+impl EditForm {
+    fn new(ward: i32, saved: Callback<()>) -> Self {
+        Self {
+            ward,
+            sync: use_sync(),
+            form: FormState::new(),
+            open: RwSignal::new(false),
+            saved,
         }
-        // No database on the phone and no server either: nothing was saved.
-        Err(_) => {
-            form.failure.set(Some(ApiError::Network));
-            false
+    }
+
+    /// Saves `change` once the phone's own check passed: nothing changed just closes the form.
+    /// The form shows what the check or the server refused; it closes once the change is
+    /// saved (sent, or kept on the phone to send).
+    fn submit(self, unchanged: bool, checked: Result<(), Vec<FieldError>>, change: FieldChange) {
+        if unchanged {
+            self.open.set(false);
+            return;
         }
+        if !self.form.start(checked) {
+            return;
+        }
+        spawn_local(async move {
+            let outcome = self.sync.save(self.ward, Uuid::now_v7(), change).await;
+            self.form.busy.set(false);
+            match outcome {
+                Ok(_) => {
+                    self.open.set(false);
+                    self.saved.run(());
+                }
+                Err(fields) if !fields.is_empty() => self.form.errors.set(fields),
+                // No database on the phone and no server either: nothing was saved.
+                Err(_) => self.form.failure.set(Some(ApiError::Network)),
+            }
+        });
     }
 }
 
@@ -47,17 +76,15 @@ fn changed<T: PartialEq>(now: T, was: &T) -> Option<T> {
 #[component]
 pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
     let h = household;
-    let ward = h.tdp.ward_code;
-    let open = RwSignal::new(false);
+    let edit_form = EditForm::new(h.tdp.ward_code, saved);
+    let EditForm { form, open, .. } = edit_form;
     let address = RwSignal::new(h.address.clone());
     let head = RwSignal::new(h.head_name.clone());
     let elderly_alone = RwSignal::new(h.priority.elderly_alone);
     let disability = RwSignal::new(h.priority.disability);
     let poverty = RwSignal::new(h.priority.poverty);
     let note = RwSignal::new(h.note.clone());
-    let form = FormState::new();
     let was = StoredValue::new(h);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -74,19 +101,12 @@ pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView
                 note: changed(note.get_untracked(), &h.note),
             },
         };
-        if edit.fields.is_empty() {
-            open.set(false);
-            return;
-        }
-        if !form.start(domain::validate::household_edit(&edit)) {
-            return;
-        }
-        spawn_local(async move {
-            if save_edit(sync, form, ward, FieldChange::HouseholdEdit(edit)).await {
-                open.set(false);
-                saved.run(());
-            }
-        });
+        let checked = domain::validate::household_edit(&edit);
+        edit_form.submit(
+            edit.fields.is_empty(),
+            checked,
+            FieldChange::HouseholdEdit(edit),
+        );
     };
     view! {
         <Show
@@ -122,14 +142,13 @@ pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView
 #[component]
 pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let sync = use_sync();
     let r = resident;
-    let open = RwSignal::new(false);
+    let edit_form = EditForm::new(ward, saved);
+    let EditForm { form, open, .. } = edit_form;
     let name = RwSignal::new(r.full_name.clone());
     let year = RwSignal::new(r.birth_year.to_string());
     let gender = RwSignal::new(r.gender);
     let note = RwSignal::new(r.note.clone());
-    let form = FormState::new();
     // Ids of their own, since a household lists several residents.
     let id = |field: &str| format!("edit-{field}-{}", r.id);
     let (name_id, year_id, gender_id, note_id) = (id("name"), id("year"), id("gender"), id("note"));
@@ -154,19 +173,12 @@ pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -
                 note: changed(note.get_untracked(), &r.note),
             },
         };
-        if edit.fields.is_empty() {
-            open.set(false);
-            return;
-        }
-        if !form.start(domain::validate::resident_edit(&edit, today())) {
-            return;
-        }
-        spawn_local(async move {
-            if save_edit(sync, form, ward, FieldChange::ResidentEdit(edit)).await {
-                open.set(false);
-                saved.run(());
-            }
-        });
+        let checked = domain::validate::resident_edit(&edit, today());
+        edit_form.submit(
+            edit.fields.is_empty(),
+            checked,
+            FieldChange::ResidentEdit(edit),
+        );
     };
     view! {
         <Show
