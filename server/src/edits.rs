@@ -209,22 +209,9 @@ async fn stored_since(
         .collect())
 }
 
-/// What an edit did: the version the record is at, and the fields it kept as conflicts.
-#[derive(Debug)]
-pub struct Edited {
-    pub place: Place,
-    pub version: i32,
-    pub conflicts: usize,
-}
-
 /// Merges `edit` into its record for the signed-in person, in the caller's transaction. Any
 /// team member of the record's TDP may edit it; a record erased, or out of reach, is not found.
-pub async fn edit(
-    tx: &mut Write,
-    access: &Access,
-    edit: &Edit,
-    now: DateTime<Utc>,
-) -> Result<Edited> {
+pub async fn edit(tx: &mut Write, access: &Access, edit: &Edit, now: DateTime<Utc>) -> Result<()> {
     let current = current(tx, edit.record).await?;
     access.record(current.place, Action::Record)?;
     if edit.base_version > current.version {
@@ -274,17 +261,10 @@ pub async fn edit(
             }),
         }
     }
-    let version = if written.is_empty() {
-        current.version
-    } else {
-        write(tx, access, edit, &current, &written, now).await?
-    };
-    keep_conflicts(tx, edit, current.place, &conflicts, now).await?;
-    Ok(Edited {
-        place: current.place,
-        version,
-        conflicts: conflicts.len(),
-    })
+    if !written.is_empty() {
+        write(tx, access, edit, &current, &written, now).await?;
+    }
+    keep_conflicts(tx, edit, current.place, &conflicts, now).await
 }
 
 /// Two values of one field: the one the record kept and the other.
@@ -304,7 +284,7 @@ async fn write(
     current: &Current,
     written: &Values,
     now: DateTime<Utc>,
-) -> Result<i32> {
+) -> Result<()> {
     let bad = |e: serde_json::Error| Error::from(anyhow::Error::from(e));
     let version = match edit.record {
         Record::Household(id) => {
@@ -415,8 +395,7 @@ async fn write(
         edit.record.id(),
         &change,
     )
-    .await?;
-    Ok(version)
+    .await
 }
 
 async fn keep_conflicts(

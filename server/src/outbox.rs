@@ -126,7 +126,7 @@ pub async fn apply(
             FieldChange::HouseholdEdit(e) => {
                 let made_at = changes[index].made_at - clock_skew;
                 let done = match Edit::household(changes[index].id, e, made_at) {
-                    Ok(edit) => edits::edit(tx, access, &edit, now).await.map(|_| ()),
+                    Ok(edit) => edits::edit(tx, access, &edit, now).await,
                     Err(e) => Err(e),
                 };
                 (done, "household_id")
@@ -134,7 +134,7 @@ pub async fn apply(
             FieldChange::ResidentEdit(e) => {
                 let made_at = changes[index].made_at - clock_skew;
                 let done = match Edit::resident(changes[index].id, e, made_at, now) {
-                    Ok(edit) => edits::edit(tx, access, &edit, now).await.map(|_| ()),
+                    Ok(edit) => edits::edit(tx, access, &edit, now).await,
                     Err(e) => Err(e),
                 };
                 (done, "resident_id")
