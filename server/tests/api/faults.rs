@@ -65,17 +65,25 @@ async fn postgres_killed_under_load_answers_503_comes_back_and_keeps_every_ackno
     let (mut unavailable, mut after, mut other) = (0, 0, Vec::new());
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut id = Uuid::now_v7();
+    let mut resent = false;
     while !(killer.is_finished() && after >= 10) && Instant::now() < deadline {
-        match record(id).await {
-            (201, _) => {
+        match (record(id).await, resent) {
+            // 200 answers a resend whose visit was written after all: PostgreSQL died between
+            // the commit and its answer, or the session could not be saved after it. A 503
+            // says "try again", never "nothing was written"; the write is idempotent for that.
+            ((201, _), _) | ((200, _), true) => {
                 acknowledged.push(id);
                 id = Uuid::now_v7();
+                resent = false;
                 if killer.is_finished() && unavailable > 0 {
                     after += 1;
                 }
             }
-            (503, _) => unavailable += 1,
-            answer => other.push(answer),
+            ((503, _), _) => {
+                unavailable += 1;
+                resent = true;
+            }
+            (answer, _) => other.push(answer),
         }
     }
     assert!(
