@@ -284,6 +284,7 @@ pub fn edit_field_name(field: EditField) -> impl Fn() -> &'static str + Copy + S
         EditField::BirthYear => t_string!(i18n, household.birth_year),
         EditField::Gender => t_string!(i18n, household.gender),
         EditField::Note => t_string!(i18n, edits.note),
+        EditField::HouseholdId => t_string!(i18n, edits.household),
     }
 }
 

@@ -128,7 +128,8 @@ impl ResidentFields {
         values(self).is_empty()
     }
 
-    /// The resident as the edit leaves them, for a phone showing an edit not yet sent.
+    /// The resident as the edit leaves them, for a phone showing an edit not yet sent; a move
+    /// to another household is the phone's to make, between its households.
     pub fn apply_to(&self, r: &mut ResidentSummary) {
         if let Some(name) = &self.full_name {
             r.full_name = crate::text::tidy_name(name);
@@ -163,6 +164,7 @@ mod tests {
             birth_year: Some(year),
             gender: Some(Gender::Male),
             note: Some(String::new()),
+            household_id: Some(uuid::Uuid::from_u128(1)),
         })
     }
 
@@ -181,6 +183,45 @@ mod tests {
         // A household field on a resident is refused, not dropped.
         let other = Values::from([(EditField::Address, json!("12 Ngõ 5"))]);
         assert!(fields::<ResidentFields>(&other).is_err());
+    }
+
+    #[test]
+    fn two_moves_of_one_resident_made_apart_are_a_conflict_and_a_move_merges_with_a_rename() {
+        let current = resident("Nguyễn Văn An", 1956);
+        let (one, two) = (uuid::Uuid::from_u128(2), uuid::Uuid::from_u128(3));
+        let moved_by_another = [Since {
+            made_at: at(10),
+            fields: vec![EditField::HouseholdId],
+            same_person: false,
+        }];
+        let edit = values(&ResidentFields {
+            household_id: Some(two),
+            ..ResidentFields::default()
+        });
+        assert_eq!(
+            merge(&edit, at(9), &current, &moved_by_another),
+            [(EditField::HouseholdId, Fate::Lost)]
+        );
+        assert_eq!(
+            merge(&edit, at(11), &current, &moved_by_another),
+            [(
+                EditField::HouseholdId,
+                Fate::WrittenOver(json!(uuid::Uuid::from_u128(1)))
+            )]
+        );
+        let renamed = [Since {
+            made_at: at(10),
+            fields: vec![EditField::FullName],
+            same_person: false,
+        }];
+        let moved = values(&ResidentFields {
+            household_id: Some(one),
+            ..ResidentFields::default()
+        });
+        assert_eq!(
+            merge(&moved, at(9), &current, &renamed),
+            [(EditField::HouseholdId, Fate::Written)]
+        );
     }
 
     #[test]

@@ -578,3 +578,39 @@ test("two phones edit one resident offline: both edits are kept, the same field 
   expect(await noteOf()).toBe(`Hẹn thứ Bảy ${tag}`);
   await phoneB.close();
 });
+
+test("a resident moved to another household with no signal takes their history, and both households tell of it", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const to = await openHousehold(page, 9);
+  const from = await openHousehold(page, 8);
+  await pulled(page);
+  const read = async (path: string) => (await page.request.get(`/api/v1/${path}`)).json();
+  const [left, joined] = [await read(`households/${from}`), await read(`households/${to}`)];
+  const resident = left.residents.find((r: { full_name: string; departure?: unknown }) => r.full_name && !r.departure);
+  const helped = (await read(`residents/${resident.id}`)).history.length;
+  const row = (who: string) => page.locator("main ul.list > li", { hasText: who });
+
+  await context.setOffline(true);
+  await row(resident.full_name).getByRole("button", { name: "Chuyển sang hộ khác" }).click();
+  await row(resident.full_name).getByLabel("Tìm hộ mới theo địa chỉ (trong phường)").fill(joined.address);
+  await row(resident.full_name).getByRole("button", { name: "Tìm", exact: true }).click();
+  await page.getByRole("button", { name: `Chuyển đến hộ này ${joined.address}` }).click();
+  await expect(row(resident.full_name)).toHaveCount(0);
+  // Opened again with no signal, the phone shows them where they went.
+  await page.goto(`/ho/${to}`);
+  await expect(page.getByRole("link", { name: resident.full_name, exact: true })).toBeVisible();
+  await expect(page.getByTestId("sync-badge")).toContainText("1 chưa đồng bộ");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const moved = await read(`residents/${resident.id}`);
+  expect(moved.household_id).toBe(to);
+  expect(moved.history.length).toBe(helped);
+  await page.goto(`/ho/${from}`);
+  await expect(page.locator("section.history")).toContainText(`Hộ: ${left.address} → ${joined.address}`);
+  await expect(page.getByRole("link", { name: resident.full_name, exact: true })).toHaveCount(0);
+  expect(await seriousViolations(page)).toEqual([]);
+});

@@ -143,7 +143,7 @@ async fn current(tx: &mut Write, record: Record) -> Result<Current> {
         }),
         Record::Resident(id) => sqlx::query!(
             r#"select t.ward_code, r.tdp_id, r.version, r.full_name, r.birth_year,
-                      r.gender as "gender: Gender", r.note
+                      r.gender as "gender: Gender", r.note, r.household_id
                from residents r join tdps t on t.id = r.tdp_id
                where r.id = $1 and r.erased_at is null
                for update of r"#,
@@ -162,6 +162,7 @@ async fn current(tx: &mut Write, record: Record) -> Result<Current> {
                 birth_year: Some(r.birth_year),
                 gender: Some(r.gender),
                 note: Some(r.note),
+                household_id: Some(r.household_id),
             }),
         }),
     };
@@ -267,6 +268,51 @@ pub async fn edit(tx: &mut Write, access: &Access, edit: &Edit, now: DateTime<Ut
     keep_conflicts(tx, edit, current.place, &conflicts, now).await
 }
 
+/// Readies resident `id`'s move from their household to `household` of the same ward, where
+/// the person may record too: the household they leave loses them as its guide, and phones
+/// that keep it pull it again, without them. Their visits stay with the households visited;
+/// their skills, classes, tickets and mentors go with them (the foreign keys cascade, and the
+/// counts the database keeps follow through their triggers). Answers where they go.
+async fn moving(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    household: Uuid,
+    from: Place,
+) -> Result<Place> {
+    let unknown = || Error::field("fields.household_id", domain::FieldCode::UnknownReference);
+    let to = sqlx::query!(
+        "select t.ward_code, h.tdp_id from households h join tdps t on t.id = h.tdp_id
+         where h.id = $1 and h.erased_at is null
+         for share of h",
+        household
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(unknown)?;
+    let to = Place {
+        ward: to.ward_code,
+        tdp: to.tdp_id,
+    };
+    if to.ward != from.ward {
+        return Err(unknown());
+    }
+    access.record(to, Action::Record).map_err(|e| match e {
+        Error::NotFound => unknown(),
+        e => e,
+    })?;
+    sqlx::query!(
+        "update households
+         set guide_id = case when guide_id = $1 then null else guide_id end,
+             changed = pg_current_xact_id()
+         where id = (select household_id from residents where id = $1)",
+        id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(to)
+}
+
 /// Two values of one field: the one the record kept and the other.
 struct Conflict {
     field: EditField,
@@ -332,13 +378,18 @@ async fn write(
         }
         Record::Resident(id) => {
             let f: ResidentFields = fields(written).map_err(bad)?;
+            let to = match f.household_id {
+                Some(household) => Some(moving(tx, access, id, household, current.place).await?),
+                None => None,
+            };
             let r = sqlx::query!(
                 "update residents set full_name = coalesce($2, full_name),
                      name_search = coalesce($3, name_search), name_sort = coalesce($4, name_sort),
                      birth_year = coalesce($5, birth_year), gender = coalesce($6, gender),
-                     note = coalesce($7, note), version = version + 1,
+                     note = coalesce($7, note), household_id = coalesce($8, household_id),
+                     tdp_id = coalesce($9, tdp_id), version = version + 1,
                      changed = pg_current_xact_id()
-                 where id = $1 returning version, name_search, birth_year",
+                 where id = $1 returning version, name_search, birth_year, tdp_id",
                 id,
                 f.full_name,
                 f.full_name.as_deref().map(domain::text::fold),
@@ -346,13 +397,26 @@ async fn write(
                 f.birth_year,
                 f.gender.map(Gender::as_str),
                 f.note,
+                f.household_id,
+                to.map(|p| p.tdp),
             )
             .fetch_one(&mut **tx)
             .await?;
+            if let Some(to) = to {
+                // The team leader of the TDP they live in now settles their likely duplicates.
+                sqlx::query!(
+                    "update likely_duplicates set tdp_id = $2
+                     where kind = 'resident' and added_id = $1 and tdp_id <> $2",
+                    id,
+                    to.tdp
+                )
+                .execute(&mut **tx)
+                .await?;
+            }
             if f.full_name.is_some() || f.birth_year.is_some() {
                 let renamed = AddedResident {
                     id,
-                    tdp: current.place.tdp,
+                    tdp: r.tdp_id,
                     name_search: r.name_search,
                     birth_year: r.birth_year,
                 };

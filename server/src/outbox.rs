@@ -236,6 +236,7 @@ fn waits(fields: &[FieldError]) -> bool {
         && fields.iter().all(|f| {
             f.code == FieldCode::UnknownReference
                 && (f.field == "household_id"
+                    || f.field == "fields.household_id"
                     || f.field == "visit_id"
                     || f.field == "resident_id"
                     || f.field.ends_with(".resident_id")

@@ -12,11 +12,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
-use super::{ChoiceSelect, FormState, PriorityFields, TextArea, TextField, loaded};
+use super::{ChoiceSelect, Finds, FormState, Picker, PriorityFields, TextArea, TextField, loaded};
 use crate::api::{self, ApiError};
 use crate::format::{date_time, today};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{edit_field_name, edit_value, gender_name, words};
+use crate::labels::{edit_field_name, edit_value, field_message, gender_name, words};
 use crate::offline::{SyncState, use_sync};
 
 /// What both edit forms share: open or not, the form's state, and saving through the outbox.
@@ -64,6 +64,21 @@ impl EditForm {
                 Err(_) => self.form.failure.set(Some(ApiError::Network)),
             }
         });
+    }
+
+    /// Saves the fields of resident `r` the person changed, made against the version shown.
+    fn resident(self, r: &ResidentSummary, fields: ResidentFields) {
+        let edit = ResidentEdit {
+            resident_id: r.id,
+            base_version: r.version,
+            fields,
+        };
+        let checked = domain::validate::resident_edit(&edit, today());
+        self.submit(
+            edit.fields.is_empty(),
+            checked,
+            FieldChange::ResidentEdit(edit),
+        );
     }
 }
 
@@ -163,21 +178,15 @@ pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -
             )]);
             return;
         };
-        let edit = ResidentEdit {
-            resident_id: r.id,
-            base_version: r.version,
-            fields: ResidentFields {
+        edit_form.resident(
+            &r,
+            ResidentFields {
                 full_name: changed(name.get_untracked(), &r.full_name),
                 birth_year: changed(birth_year, &r.birth_year),
                 gender: changed(gender.get_untracked(), &r.gender),
                 note: changed(note.get_untracked(), &r.note),
+                ..ResidentFields::default()
             },
-        };
-        let checked = domain::validate::resident_edit(&edit, today());
-        edit_form.submit(
-            edit.fields.is_empty(),
-            checked,
-            FieldChange::ResidentEdit(edit),
         );
     };
     view! {
@@ -214,6 +223,59 @@ pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -
                 />
                 <NoteAndSave id=note_id.clone() note form open />
             </form>
+        </Show>
+    }
+}
+
+/// A resident moved to another household of the ward, found by address: an edit of their
+/// household, through the outbox as any other, so that two moves made apart are a conflict
+/// for the team leader. Their help, skills and classes go with them.
+#[component]
+pub fn MoveResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let edit_form = EditForm::new(ward, saved);
+    let EditForm { form, open, .. } = edit_form;
+    let search_id = format!("move-{}", resident.id);
+    let was = StoredValue::new(resident);
+    let pick = move |household: Uuid| {
+        let r = was.get_value();
+        let fields = ResidentFields {
+            household_id: changed(household, &r.household_id),
+            ..ResidentFields::default()
+        };
+        edit_form.resident(&r, fields);
+    };
+    let refused = form.field("fields.household_id");
+    view! {
+        <Show
+            when=move || open.get()
+            fallback=move || view! {
+                " "
+                <button type="button" class="button secondary" on:click=move |_| open.set(true)>
+                    {t!(i18n, edits.relocate)}
+                </button>
+            }
+        >
+            <div class="card">
+                <h3>{t!(i18n, edits.relocate)}</h3>
+                <p class="muted small">{t!(i18n, edits.move_hint)}</p>
+                <Picker
+                    id=search_id.clone()
+                    ward
+                    finds=Finds::Households
+                    label=words(|i18n| t_string!(i18n, edits.move_find))
+                    action=words(|i18n| t_string!(i18n, edits.move_here))
+                    busy=form.busy
+                    on_pick=pick
+                />
+                {move || refused.get().map(|c| view! { <p class="field-error" role="alert">{field_message(c)}</p> })}
+                {form.failure_view()}
+                <div class="actions">
+                    <button type="button" class="button" on:click=move |_| open.set(false)>
+                        {t!(i18n, household.cancel)}
+                    </button>
+                </div>
+            </div>
         </Show>
     }
 }

@@ -1,30 +1,73 @@
-//! Finding a resident by name to act on: adding an attendee to an activity, a learner to a
-//! digital ambassador.
+//! Finding a resident by name, or a household by address, to act on: adding an attendee to an
+//! activity, a learner to a digital ambassador, moving a resident to another household.
 
-use domain::api::ResidentHit;
+use domain::api::SearchResults;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use super::ErrorNotice;
 use crate::api::{self, ApiError};
-use crate::i18n::{t, t_string, use_i18n};
+use crate::i18n::{t, use_i18n};
 
-/// Finds residents of `ward` by name (diacritics optional) and hands the one picked to
-/// `on_pick`; the list then closes for the next search. `label` says what the search is for,
-/// and the buttons are disabled while `busy`.
+/// What a picker looks for.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Finds {
+    Residents,
+    Households,
+}
+
+/// One line of what was found: a name or address, and what tells it apart.
+#[derive(Clone)]
+struct Hit {
+    id: Uuid,
+    name: String,
+    detail: String,
+}
+
+impl Finds {
+    fn hits(self, found: SearchResults) -> Vec<Hit> {
+        match self {
+            Self::Residents => found
+                .residents
+                .into_iter()
+                .map(|r| Hit {
+                    id: r.id,
+                    detail: format!(" · {} · {}", r.birth_year, r.household_address),
+                    name: r.full_name,
+                })
+                .collect(),
+            Self::Households => found
+                .households
+                .into_iter()
+                .map(|h| Hit {
+                    id: h.id,
+                    detail: format!(" · {} · {}", h.head_name, h.tdp_name),
+                    name: h.address,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Finds residents of `ward` by name (diacritics optional), or households by address, and
+/// hands the one picked to `on_pick`; the list then closes for the next search. `label` says
+/// what the search is for, `action` what picking does, and the buttons are disabled while
+/// `busy`.
 #[component]
-pub fn ResidentPicker(
+pub fn Picker(
     /// The search box's id, unique on the page.
     id: String,
     ward: i32,
+    finds: Finds,
     #[prop(into)] label: TextProp,
+    #[prop(into)] action: TextProp,
     busy: RwSignal<bool>,
     on_pick: impl Fn(Uuid) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
-    let found = RwSignal::new(None::<Vec<ResidentHit>>);
+    let found = RwSignal::new(None::<Vec<Hit>>);
     let failure = RwSignal::new(None::<ApiError>);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -35,7 +78,7 @@ pub fn ResidentPicker(
         failure.set(None);
         spawn_local(async move {
             match api::search(ward, &q).await {
-                Ok(r) => found.set(Some(r.residents)),
+                Ok(r) => found.set(Some(finds.hits(r))),
                 Err(e) => failure.set(Some(e)),
             }
         });
@@ -57,23 +100,24 @@ pub fn ResidentPicker(
         {move || {
             found
                 .get()
-                .map(|people| {
-                    if people.is_empty() {
-                        return view! { <p class="muted">{t!(i18n, picker.no_match)}</p> }.into_any();
+                .map(|hits| {
+                    if hits.is_empty() {
+                        return match finds {
+                            Finds::Residents => view! { <p class="muted">{t!(i18n, picker.no_match)}</p> }.into_any(),
+                            Finds::Households => view! { <p class="muted">{t!(i18n, picker.no_household)}</p> }.into_any(),
+                        };
                     }
                     view! {
                         <ul class="list">
-                            {people
+                            {hits
                                 .into_iter()
                                 .map(|p| {
                                     let id = p.id;
-                                    let label = format!("{} {}", t_string!(i18n, picker.add), p.full_name);
+                                    let label = format!("{} {}", action.get(), p.name);
                                     view! {
                                         <li>
-                                            {p.full_name.clone()}
-                                            <span class="muted">
-                                                {format!(" · {} · {}", p.birth_year, p.household_address)}
-                                            </span>
+                                            {p.name}
+                                            <span class="muted">{p.detail}</span>
                                             " "
                                             <button
                                                 type="button"
@@ -82,7 +126,7 @@ pub fn ResidentPicker(
                                                 aria-label=label
                                                 on:click=move |_| pick(id)
                                             >
-                                                {t!(i18n, picker.add)}
+                                                {action.get()}
                                             </button>
                                         </li>
                                     }

@@ -80,11 +80,8 @@ pub async fn ward_copy(ward: i32) -> Option<WardCopy> {
 }
 
 pub async fn household(id: Uuid) -> Option<Household> {
-    let kept: Option<Household> = store::get(HOUSEHOLDS, &id.to_string()).await.ok().flatten();
-    with_pending(kept.into_iter().collect())
-        .await
-        .into_iter()
-        .find(|h| h.id == id)
+    // All of them: a resident moved here on this phone comes from another.
+    households().await?.into_iter().find(|h| h.id == id)
 }
 
 pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
@@ -217,6 +214,9 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                 if let Some(r) = resident {
                     edit.fields.apply_to(r);
                 }
+                if let Some(to) = edit.fields.household_id {
+                    move_resident(&mut kept, edit.resident_id, to);
+                }
             }
             FieldChange::ResidentDeparture(d) => {
                 let resident = kept
@@ -231,6 +231,26 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
         }
     }
     kept
+}
+
+/// Moves a resident between the phone's households, as the server will: the household they
+/// leave loses them as its guide. Moved to a household the phone does not keep, they leave
+/// its copy.
+fn move_resident(kept: &mut [Household], id: Uuid, to: Uuid) {
+    let Some((from, i)) = kept.iter_mut().filter(|h| h.id != to).find_map(|h| {
+        let i = h.residents.iter().position(|r| r.id == id)?;
+        Some((h, i))
+    }) else {
+        return;
+    };
+    let mut resident = from.residents.remove(i);
+    if from.guide_id == Some(id) {
+        from.guide_id = None;
+    }
+    if let Some(home) = kept.iter_mut().find(|h| h.id == to) {
+        resident.household_id = to;
+        home.residents.push(resident);
+    }
 }
 
 /// An activity the phone keeps, with the attendance taken on it and not yet sent.

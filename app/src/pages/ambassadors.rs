@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, FormState, ResidentPicker, loaded};
+use crate::components::{ErrorNotice, Finds, FormState, Picker, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, words};
@@ -222,9 +222,11 @@ fn AddLearner(
     let own_mentor = form.field("mentor_id");
     view! {
         <div class="add-learner">
-            <ResidentPicker
+            <Picker
                 id=format!("learner-{mentor}")
                 ward
+                finds=Finds::Residents
+                action=words(|i18n| t_string!(i18n, picker.add))
                 label=words(|i18n| t_string!(i18n, ambassadors.find))
                 busy=form.busy
                 on_pick=add

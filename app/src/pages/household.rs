@@ -16,7 +16,7 @@ use super::{id_param, not_found};
 use crate::api::{self, ApiError};
 use crate::components::{
     ChoiceSelect, DuplicateGuard, EditHistory, EditHousehold, EditResident, ErrorNotice,
-    FieldMessage, FormState, HistoryOf, PriorityBadges, TextArea, TextField, loaded,
+    FieldMessage, FormState, HistoryOf, MoveResident, PriorityBadges, TextArea, TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
@@ -155,6 +155,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                             {(!note.is_empty()).then(|| view! { <p class="note small">{note.clone()}</p> })}
                             <Show when=move || may_edit && may_record()>
                                 <EditResident ward resident=editable.clone() saved=on_change />
+                                <MoveResident ward resident=editable.clone() saved=on_change />
                             </Show>
                             <Show when=move || is_guide() && !may_record()>
                                 " " <span class="badge reached">{t!(i18n, models.is_guide)}</span>

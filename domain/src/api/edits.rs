@@ -44,6 +44,10 @@ schema! {
         /// What the team should know about them; never an identity number.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub note: Option<String>,
+        /// The household they moved to, in the same TDP or another of the ward: they take
+        /// their history with them, and every count follows them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub household_id: Option<Uuid>,
     }
 
     /// An edit of a household from a phone's outbox, made when it was at `base_version`.
@@ -63,6 +67,7 @@ schema! {
     /// One edit in the history of a household and its residents (`GET /households/{id}/edits`,
     /// `GET /residents/{id}/edits`), newest first: the version it made, when (by the phone's
     /// clock, set right by the server), by whom, and each field it set with the value before.
+    /// A household's history holds the moves of residents out of it too.
     pub struct RecordEdit {
         /// The resident edited; none for the household itself.
         pub resident_id: Option<Uuid>,
@@ -73,6 +78,8 @@ schema! {
         pub fields: Vec<FieldEdit>,
     }
 
+    /// A field's value before and after, as the edit set it; for `household_id`, the
+    /// household's address as it is now, which is what a person reads.
     pub struct FieldEdit {
         pub field: EditField,
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
@@ -83,7 +90,7 @@ schema! {
 
     /// Two edits of the same field of a record, made apart (offline, on two phones): the
     /// record kept the one made later, and this keeps the other for the team leader
-    /// (`GET /wards/{code}/edit-conflicts`).
+    /// (`GET /wards/{code}/edit-conflicts`). Values read as in [`FieldEdit`].
     pub struct EditConflict {
         pub id: i64,
         pub tdp_id: Uuid,
@@ -123,6 +130,8 @@ choice! {
         BirthYear,
         Gender,
         Note,
+        /// A resident's household: they moved.
+        HouseholdId,
     }
 
     /// How a team leader settles two edits of one field.

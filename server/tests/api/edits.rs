@@ -445,3 +445,111 @@ async fn a_name_corrected_into_someone_elses_is_kept_as_a_likely_duplicate(db: s
         "{found}"
     );
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_resident_moved_to_another_tdp_takes_their_history_and_every_count_follows(
+    db: sqlx::PgPool,
+) {
+    let (admin, leader, volunteer, f) = team(db).await;
+    let id = f.residents[0];
+    let (status, visit) = leader
+        .post(&format!("/api/v1/wards/{WARD}/visits"), f.visit())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{visit}");
+    let (status, body) = leader
+        .put(
+            &format!("/api/v1/households/{}/guide", f.household),
+            json!({ "resident_id": id }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let elsewhere = admin.household_outside(f.tdp).await;
+    let base = resident(&admin, id).await["version"].as_i64().unwrap();
+    let moved = resident_edit(id, base, json!({ "household_id": elsewhere }), Utc::now());
+
+    // A volunteer of the first TDP does not see the other TDP's households.
+    assert_eq!(
+        send(&volunteer, &[&moved]).await,
+        [(
+            "waiting".to_owned(),
+            vec![(
+                "fields.household_id".to_owned(),
+                "unknown_reference".to_owned()
+            )]
+        )]
+    );
+    // Nor does anyone a household of another ward, or one that is not there.
+    let nowhere = resident_edit(
+        id,
+        base,
+        json!({ "household_id": Uuid::now_v7() }),
+        Utc::now(),
+    );
+    assert_eq!(send(&admin, &[&nowhere]).await[0].0, "waiting");
+    assert_counts_match_a_recount(&admin.db).await;
+
+    assert_eq!(statuses(&admin, &[&moved]).await, ["stored"]);
+    let r = resident(&admin, id).await;
+    assert_eq!(r["household_id"], json!(elsewhere));
+    assert_eq!(r["version"], base + 1);
+    assert_eq!(
+        r["history"][0]["visit_id"], visit["id"],
+        "their visits go with them"
+    );
+    let to: Uuid = sqlx::query_scalar("select tdp_id from households where id = $1")
+        .bind(elsewhere)
+        .fetch_one(&admin.db)
+        .await
+        .unwrap();
+    assert_eq!(r["tdp"]["id"], json!(to));
+    let skills_at: Vec<Uuid> =
+        sqlx::query_scalar("select tdp_id from resident_skills where resident_id = $1")
+            .bind(id)
+            .fetch_all(&admin.db)
+            .await
+            .unwrap();
+    assert!(!skills_at.is_empty() && skills_at.iter().all(|t| *t == to));
+    let (guide, visited): (Option<Uuid>, Uuid) = sqlx::query_as(
+        "select (select guide_id from households where id = $1),
+                (select household_id from visits where id = $2)",
+    )
+    .bind(f.household)
+    .bind(visit["id"].as_str().unwrap().parse::<Uuid>().unwrap())
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    assert_eq!(guide, None, "the household they left has no guide any more");
+    assert_eq!(
+        visited, f.household,
+        "a visit stays with the household visited"
+    );
+    assert_counts_match_a_recount(&admin.db).await;
+
+    // Both households' histories tell of the move, by address.
+    let addresses: Vec<String> = sqlx::query_scalar(
+        "select address from households where id = any($1) order by id = $2 desc",
+    )
+    .bind([f.household, elsewhere])
+    .bind(f.household)
+    .fetch_all(&admin.db)
+    .await
+    .unwrap();
+    for household in [f.household, elsewhere] {
+        let (status, history) = admin
+            .get(&format!("/api/v1/households/{household}/edits"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{history}");
+        assert_eq!(
+            history[0]["fields"][0],
+            json!({ "field": "household_id", "before": addresses[0], "after": addresses[1] }),
+            "{history}"
+        );
+    }
+    // The first TDP's team leader no longer reaches them; the change is not theirs to make
+    // again either.
+    assert_eq!(
+        leader.get(&format!("/api/v1/residents/{id}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(statuses(&admin, &[&moved]).await, ["already_stored"]);
+}

@@ -14,7 +14,7 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use crate::api::{self, ApiError};
-use crate::components::{FormState, ResidentPicker, TextField, loaded};
+use crate::components::{Finds, FormState, Picker, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date_time, when};
 use crate::i18n::{t, t_string, use_i18n};
@@ -302,9 +302,11 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
         }}
         {form.failure_view()}
         {may_record.then(|| view! {
-            <ResidentPicker
+            <Picker
                 id="attendee-search".to_owned()
                 ward=state.get_untracked().activity.ward_code
+                finds=Finds::Residents
+                action=words(|i18n| t_string!(i18n, picker.add))
                 label=words(|i18n| t_string!(i18n, activities.find))
                 busy=form.busy
                 on_pick=add
