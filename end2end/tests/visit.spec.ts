@@ -94,6 +94,39 @@ test("a team leader voids a visit and the TDP's figures go back down", async ({ 
   await expect(coverage).toHaveText(coverageBefore);
 });
 
+test("a void the server refuses is told in the dialog, never dropped in silence", async ({ page, browser }) => {
+  const tag = `void-${Date.now()}`;
+  await signInAs(page, "volunteer");
+  await openFirstTdp(page);
+  await page.locator("ul.households li", { hasText: "chưa được đến thăm" }).first().getByRole("link").click();
+  const household = page.url().split("/ho/")[1];
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first().check();
+  await page.getByLabel("Sử dụng điện thoại thông minh").first().selectOption("in_progress");
+  await page.getByLabel("Ghi chú").fill(tag);
+  await page.getByRole("button", { name: "Lưu" }).click();
+  const recorded = page.locator("li.visit", { hasText: tag });
+  await expect(recorded).toHaveCount(1);
+  const { visits } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const visit = visits.find((v: { note: string }) => v.note === tag).id;
+
+  // Meanwhile the team leader voids it from their own phone.
+  const phone = await browser.newContext();
+  const leader = await phone.newPage();
+  await signInAs(leader, "leader");
+  const voided = await leader.request.post(`/api/v1/visits/${visit}/void`, { data: { reason: "Ghi trùng" } });
+  expect(voided.status()).toBe(200);
+  await phone.close();
+
+  // The volunteer's page still shows it; voiding it again is theirs no more.
+  await recorded.getByRole("button", { name: "Hủy lượt thăm" }).click();
+  const dialog = page.getByRole("dialog", { name: "Hủy lượt thăm này?" });
+  await dialog.getByLabel("Lý do hủy").fill("Ghi nhầm hộ");
+  await dialog.getByRole("button", { name: "Hủy lượt thăm" }).click();
+  await expect(dialog).toContainText("Tài khoản của bạn không có quyền làm việc này.");
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+});
+
 test("a resident who died leaves the TDP's figures, and is counted again if it was a mistake", async ({ page }) => {
   await signInAs(page, "leader");
   // A resident of the team's TDP who has achieved skills, and is still counted.

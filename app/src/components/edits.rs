@@ -53,15 +53,9 @@ impl EditForm {
         }
         spawn_local(async move {
             let outcome = self.sync.save(self.ward, Uuid::now_v7(), change).await;
-            self.form.busy.set(false);
-            match outcome {
-                Ok(_) => {
-                    self.open.set(false);
-                    self.saved.run(());
-                }
-                Err(fields) if !fields.is_empty() => self.form.errors.set(fields),
-                // No database on the phone and no server either: nothing was saved.
-                Err(_) => self.form.failure.set(Some(ApiError::Network)),
+            if self.form.finish(outcome).is_some() {
+                self.open.set(false);
+                self.saved.run(());
             }
         });
     }

@@ -14,8 +14,8 @@ pub mod local;
 pub mod store;
 
 use chrono::{DateTime, Utc};
-use domain::FieldError;
 use domain::api::{ChangeBatch, FieldChange, Me, OutboxChange, OutboxVisit, SyncStatus};
+use domain::{ErrorBody, ErrorCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
@@ -103,6 +103,17 @@ pub enum Problem {
     /// The id was already used for other content; the server keeps this copy for the team
     /// leader to resolve.
     Conflict,
+}
+
+impl Problem {
+    /// What a form shows for its change the server did not take.
+    fn error(self) -> ApiError {
+        ApiError::Server(match self {
+            Self::Invalid(fields) => ErrorBody::validation(fields),
+            Self::Refused => ErrorBody::new(ErrorCode::Forbidden),
+            Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
+        })
+    }
 }
 
 /// Waits `ms` milliseconds without holding up the page.
@@ -257,14 +268,10 @@ impl SyncState {
     }
 
     /// Saves a change from a form, under `id`: to the outbox first, then straight to the
-    /// server if it can be reached. Field errors the server finds come back to the form (and
-    /// the change leaves the outbox, since the form still holds it).
-    pub async fn save(
-        self,
-        ward: i32,
-        id: Uuid,
-        change: FieldChange,
-    ) -> Result<Saved, Vec<FieldError>> {
+    /// server if it can be reached. What the server refuses comes back to the form, field
+    /// errors next to their fields (and the change leaves the outbox, since the form still
+    /// holds it); kept on the phone, it is `Queued`.
+    pub async fn save(self, ward: i32, id: Uuid, change: FieldChange) -> Result<Saved, ApiError> {
         let entry = OutboxEntry {
             ward,
             change: OutboxChange {
@@ -282,14 +289,17 @@ impl SyncState {
                 sent_at: now(),
                 changes: vec![entry.change],
             };
-            return match api::sync_outbox(ward, &batch).await.map(|mut o| o.pop()) {
-                Ok(Some(o))
-                    if matches!(o.status, SyncStatus::Stored | SyncStatus::AlreadyStored) =>
-                {
-                    Ok(Saved::Sent)
+            let outcome = api::sync_outbox(ward, &batch)
+                .await?
+                .pop()
+                .ok_or(ApiError::Decode)?;
+            return match outcome.status {
+                SyncStatus::Stored | SyncStatus::AlreadyStored => Ok(Saved::Sent),
+                SyncStatus::Invalid | SyncStatus::Waiting => {
+                    Err(Problem::Invalid(outcome.fields).error())
                 }
-                Ok(Some(o)) => Err(o.fields),
-                Ok(None) | Err(_) => Err(Vec::new()),
+                SyncStatus::Refused => Err(Problem::Refused.error()),
+                SyncStatus::Conflict => Err(Problem::Conflict.error()),
             };
         }
         self.refresh().await;
@@ -299,13 +309,14 @@ impl SyncState {
         match store::get::<OutboxEntry>(OUTBOX, &key).await {
             Ok(None) => Ok(Saved::Sent),
             Ok(Some(OutboxEntry {
-                problem: Some(Problem::Invalid(fields)),
+                problem: Some(problem @ (Problem::Invalid(_) | Problem::Refused)),
                 ..
             })) => {
                 let _ = store::write(vec![Change::Delete(OUTBOX, key)]).await;
                 self.refresh().await;
-                Err(fields)
+                Err(problem.error())
             }
+            // A conflict stays on the sync page: the server kept its copy for the team leader.
             _ => Ok(Saved::Queued),
         }
     }

@@ -6,7 +6,7 @@ use domain::api::{
     PURPOSE_VI, ResidentSummary, Skill, SkillStatus, Visit, VisitVoiding, VoidVisit,
 };
 use domain::models::{Family, family, household_identity};
-use domain::{ErrorBody, FieldCode, FieldError};
+use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -76,11 +76,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
             });
             match sync.save(ward, Uuid::now_v7(), change).await {
                 Ok(_) => guide.set(next),
-                Err(fields) if !fields.is_empty() => {
-                    failure.set(Some(ApiError::Server(ErrorBody::validation(fields))))
-                }
-                // No database on the phone and no server either: nothing was saved.
-                Err(_) => failure.set(Some(ApiError::Network)),
+                Err(e) => failure.set(Some(e)),
             }
             busy.set(false);
         });
@@ -259,20 +255,14 @@ fn AddResident(ward: i32, tdp: Uuid, household: Uuid, saved: Callback<()>) -> im
             let outcome = sync
                 .save(ward, id.get_value(), FieldChange::Resident(new))
                 .await;
-            form.busy.set(false);
-            match outcome {
-                Ok(_) => {
-                    guard.forget();
-                    open.set(false);
-                    name.set(String::new());
-                    year.set(String::new());
-                    consent.set(false);
-                    id.set_value(Uuid::now_v7());
-                    saved.run(());
-                }
-                Err(fields) if !fields.is_empty() => form.errors.set(fields),
-                // No database on the phone and no server either: nothing was saved.
-                Err(_) => form.failure.set(Some(ApiError::Network)),
+            if form.finish(outcome).is_some() {
+                guard.forget();
+                open.set(false);
+                name.set(String::new());
+                year.set(String::new());
+                consent.set(false);
+                id.set_value(Uuid::now_v7());
+                saved.run(());
             }
         });
     };
@@ -503,14 +493,9 @@ fn VoidVisitDialog(id: Uuid, ward: i32, done: Callback<()>) -> impl IntoView {
                 reason: why.reason,
             });
             let saved = sync.save(ward, Uuid::now_v7(), change).await;
-            form.busy.set(false);
-            match saved {
-                Ok(_) => {
-                    open.set(false);
-                    done.run(());
-                }
-                Err(fields) if !fields.is_empty() => form.errors.set(fields),
-                Err(_) => form.failure.set(Some(ApiError::Network)),
+            if form.finish(saved).is_some() {
+                open.set(false);
+                done.run(());
             }
         });
     };

@@ -69,9 +69,8 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),
-        Some(Err(fields)) if !fields.is_empty() => errors.set(fields),
-        // No database on the phone and no server either: nothing was saved.
-        Some(Err(_)) => failure.set(Some(ApiError::Network)),
+        Some(Err(ApiError::Server(body))) if !body.fields.is_empty() => errors.set(body.fields),
+        Some(Err(e)) => failure.set(Some(e)),
         None => {}
     });
 

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, ApiError, Mentoring};
+use crate::api::{self, Mentoring};
 use crate::components::{
     ChoiceSelect, EditHistory, ErrorNotice, FormState, HistoryOf, TextField, loaded,
 };
@@ -326,14 +326,9 @@ fn DepartureSection(
                 departure,
             });
             let outcome = sync.save(ward, Uuid::now_v7(), change).await;
-            form.busy.set(false);
-            match outcome {
-                Ok(_) => {
-                    open.set(false);
-                    on_change();
-                }
-                Err(fields) if !fields.is_empty() => form.errors.set(fields),
-                Err(_) => form.failure.set(Some(ApiError::Network)),
+            if form.finish(outcome).is_some() {
+                open.set(false);
+                on_change();
             }
         });
     };

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, ApiError, Mentoring};
+use crate::api::{self, Mentoring};
 use crate::components::{
     DuplicateGuard, ErrorNotice, FormState, HouseholdItem, PriorityFields, ProgressBadge,
     TextField, loaded,
@@ -209,12 +209,8 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
                 return;
             }
             let outcome = sync.save(ward, id, FieldChange::Household(new)).await;
-            form.busy.set(false);
-            match outcome {
-                Ok(_) => navigate(&Route::Household(id).path(), Default::default()),
-                Err(fields) if !fields.is_empty() => form.errors.set(fields),
-                // No database on the phone and no server either: nothing was saved.
-                Err(_) => form.failure.set(Some(ApiError::Network)),
+            if form.finish(outcome).is_some() {
+                navigate(&Route::Household(id).path(), Default::default());
             }
         });
     };

@@ -204,18 +204,11 @@ fn Attendees(state: RwSignal<ActivityDetail>, may_record: bool) -> impl IntoView
                 .await;
             over.set(None);
             match saved {
-                Err(fields) if over_capacity(&fields) => {
+                Err(ApiError::Server(body)) if over_capacity(&body.fields) => {
                     form.busy.set(false);
                     over.set(Some(change));
                 }
-                Err(fields) if !fields.is_empty() => {
-                    form.busy.set(false);
-                    form.errors.set(fields);
-                }
-                // No database on the phone and no server either: nothing was saved.
-                Err(_) => form
-                    .finish(Err::<(), _>(ApiError::Network))
-                    .unwrap_or_default(),
+                Err(e) => form.finish(Err::<(), _>(e)).unwrap_or_default(),
                 Ok(_) => {
                     if let Some(d) = form.finish(api::activity(id).await) {
                         state.set(d);

@@ -95,15 +95,13 @@ pub(super) fn NewTicketForm(
                 // Through the outbox, like everything written at a door: with no signal it
                 // waits on the phone, and the person goes back where they came from.
                 let saved = sync.save(ward, id, FieldChange::Ticket(body)).await;
-                form.busy.set(false);
-                match saved {
-                    Ok(Saved::Sent) => navigate(&Route::Ticket(id).path(), Default::default()),
-                    Ok(Saved::Queued) => {
+                match form.finish(saved) {
+                    Some(Saved::Sent) => navigate(&Route::Ticket(id).path(), Default::default()),
+                    Some(Saved::Queued) => {
                         let back = household_id.map_or(Route::Tickets(ward), Route::Household);
                         navigate(&back.path(), Default::default());
                     }
-                    Err(fields) if !fields.is_empty() => form.errors.set(fields),
-                    Err(_) => form.failure.set(Some(ApiError::Network)),
+                    None => {}
                 }
             });
         }
