@@ -13,9 +13,10 @@ use domain::api::{
     HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, LikelyDuplicate,
     LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
     NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, PasswordChange,
-    RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
-    Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
-    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
+    RecordEdit, RegisterImport, Resident, ResidentExport, ResidentMerge, SearchResults,
+    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
+    WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -597,6 +598,14 @@ pub async fn dismiss_duplicate(ward: i32, id: i64) -> Result<(), ApiError> {
     no_content(Request::post(&format!(
         "{BASE}/wards/{ward}/likely-duplicates/{id}/dismiss"
     )))
+    .await
+}
+
+pub async fn merge_resident(copy: Uuid, into_id: Uuid) -> Result<Resident, ApiError> {
+    post(
+        &format!("/residents/{copy}/merge"),
+        &ResidentMerge { into_id },
+    )
     .await
 }
 

@@ -59,6 +59,8 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::ConsentRequired => t_string!(i18n, fields.consent_required),
         FieldCode::ConsentWithdrawn => t_string!(i18n, fields.consent_withdrawn),
         FieldCode::Departed => t_string!(i18n, fields.departed),
+        FieldCode::Merged => t_string!(i18n, fields.merged),
+        FieldCode::NotMergeable => t_string!(i18n, fields.not_mergeable),
         FieldCode::Voided => t_string!(i18n, fields.voided),
     }
 }

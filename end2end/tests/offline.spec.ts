@@ -307,6 +307,39 @@ test("adding someone already in the register shows them, with or without signal"
   await expect(pairs).toHaveCount(open - 1);
 });
 
+test("a team leader merges a resident entered twice into the one already there", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const list = await (await page.request.get(`/api/v1/tdps/${me.grants[0].tdp_id}/households?limit=5`)).json();
+  const household = list[4].id;
+  const read = async () => (await (await page.request.get(`/api/v1/households/${household}`)).json()).residents;
+  const [kept] = await read();
+  const plain = kept.full_name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D");
+  // Entered again at the door, without diacritics, past the warning.
+  const copy = await page.request.post("/api/v1/wards/619/residents", {
+    data: { household_id: household, full_name: plain, birth_year: kept.birth_year, gender: kept.gender, consent: true },
+  });
+  expect(copy.status()).toBe(201);
+  const copyId = (await copy.json()).id;
+  const entered = (await read()).length;
+
+  await signInAs(page, "leader");
+  await page.goto("/dong-bo");
+  const pair = page.locator("ul.duplicates li", { hasText: plain }).filter({ hasText: `${kept.full_name} (${kept.birth_year})` });
+  await expect(pair).toHaveCount(1);
+  await pair.getByRole("button", { name: "Gộp vào người đã có" }).click();
+  await expect(pair.getByRole("group", { name: "Gộp vào người đã có" })).toContainText("bản ghi mới bị xóa");
+  expect(await seriousViolations(page)).toEqual([]);
+  await pair.getByRole("button", { name: "Gộp", exact: true }).click();
+  await expect(pair).toHaveCount(0);
+
+  expect((await page.request.get(`/api/v1/residents/${copyId}`)).status()).toBe(404);
+  expect((await read()).length).toBe(entered - 1);
+  await page.goto(`/ho/${household}`);
+  await expect(page.getByRole("link", { name: kept.full_name, exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: plain, exact: true })).toHaveCount(0);
+});
+
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");

@@ -222,8 +222,39 @@ async fn void_visit(
     sqlx::query!("delete from visits where id = $1", id)
         .execute(&mut *tx)
         .await?;
-    // Each from what remains: the earliest achievement, else the latest step in progress,
-    // whether a visit or a confirmed class says so.
+    recompute_skills(tx, &residents, &skills).await?;
+    let voided_at = sqlx::query_scalar!(
+        "insert into voided_visits (id, ward_code, tdp_id, household_id, voided_at, voided_by)
+         values ($1, $2, $3, $4, $5, $6)
+         returning voided_at",
+        id,
+        visit.ward,
+        visit.tdp,
+        visit.household_id,
+        now,
+        by,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    // Phones that keep the household pull it again, without the visit.
+    sqlx::query!(
+        "update households set changed = pg_current_xact_id() where id = $1",
+        visit.household_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(voided_at)
+}
+
+/// Works out again the statuses of `residents` (paired with `skills`) from the visits and
+/// confirmed classes they have, by the same forward-only rule that set them (`record`,
+/// `api::activities`): the earliest achievement, else the latest step in progress. The
+/// caller deleted the statuses that lost their source.
+pub async fn recompute_skills(
+    tx: &mut PgConnection,
+    residents: &[Uuid],
+    skills: &[Uuid],
+) -> Result<()> {
     sqlx::query!(
         r#"insert into resident_skills (resident_id, tdp_id, birth_year, skill_id, status, since,
                                       visit_id, activity_id)
@@ -251,31 +282,11 @@ async fn void_visit(
            order by e.resident_id, e.skill_id, e.status = 'achieved' desc,
                     case when e.status = 'achieved' then e.since end,
                     e.since desc, e.visit_id desc nulls last"#,
-        &residents,
-        &skills,
+        residents,
+        skills,
         domain::time::OFFSET.as_seconds_f64(),
     )
     .execute(&mut *tx)
     .await?;
-    let voided_at = sqlx::query_scalar!(
-        "insert into voided_visits (id, ward_code, tdp_id, household_id, voided_at, voided_by)
-         values ($1, $2, $3, $4, $5, $6)
-         returning voided_at",
-        id,
-        visit.ward,
-        visit.tdp,
-        visit.household_id,
-        now,
-        by,
-    )
-    .fetch_one(&mut *tx)
-    .await?;
-    // Phones that keep the household pull it again, without the visit.
-    sqlx::query!(
-        "update households set changed = pg_current_xact_id() where id = $1",
-        visit.household_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    Ok(voided_at)
+    Ok(())
 }

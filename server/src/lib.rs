@@ -22,6 +22,7 @@ pub mod error;
 pub mod escalations;
 pub mod headers;
 pub mod limits;
+pub mod merges;
 pub mod metrics;
 pub mod outbox;
 pub mod parsing;

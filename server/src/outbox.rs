@@ -66,6 +66,28 @@ pub async fn apply(
         // the end.
     }
 
+    // About a resident merged into another since it was made: refused with that reason, to be
+    // made again on the record that stays, never left waiting for one that will not come.
+    let about: Vec<Uuid> = changes.iter().flat_map(|c| c.change.refers_to()).collect();
+    let merged = sqlx::query_scalar!("select id from merged_residents where id = any($1)", &about)
+        .fetch_all(&mut **tx)
+        .await?;
+    if !merged.is_empty() {
+        for stage in &mut stages {
+            stage.retain(|&i| {
+                let gone = changes[i]
+                    .change
+                    .refers_to()
+                    .iter()
+                    .any(|id| merged.contains(id));
+                if gone {
+                    outcomes[i] = Some(Err(Error::field("resident_id", FieldCode::Merged)));
+                }
+                !gone
+            });
+        }
+    }
+
     let device = |c: &OutboxChange| DeviceTime {
         recorded_at: c.made_at,
         clock_skew,

@@ -9,6 +9,7 @@ use domain::api::{
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use crate::api::{self, ApiError};
 use crate::components::{ErrorNotice, loaded};
@@ -216,8 +217,8 @@ fn Conflicts(ward: i32) -> impl IntoView {
 }
 
 /// Households and residents added although they looked like one already in the register, in
-/// the TDPs the person leads: each beside the one it looks like, to open both or to say they
-/// are two.
+/// the TDPs the person leads: each beside the one it looks like, to open both, to say they
+/// are two, or (residents) to merge the one added into the one already there.
 #[component]
 fn Duplicates(ward: i32) -> impl IntoView {
     let i18n = use_i18n();
@@ -235,6 +236,18 @@ fn Duplicates(ward: i32) -> impl IntoView {
             }
         }
     });
+    let merge =
+        leptos::prelude::Action::new_local(move |&(copy, into): &(Uuid, Uuid)| async move {
+            match api::merge_resident(copy, into).await {
+                Ok(_) => {
+                    failure.set(None);
+                    list.refetch();
+                }
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    // The pair whose merge is being confirmed.
+    let confirming = RwSignal::new(None::<i64>);
     let record = |r: DuplicateRecord, kind: DuplicateKind| {
         let (href, name) = match kind {
             DuplicateKind::Household => (Route::Household(r.id).path(), r.name),
@@ -258,6 +271,8 @@ fn Duplicates(ward: i32) -> impl IntoView {
                         .into_iter()
                         .map(|d| {
                             let id = d.id;
+                            let pair = (d.added.id, d.existing.id);
+                            let people = d.kind == DuplicateKind::Resident;
                             view! {
                                 <li>
                                     <p class="muted small">{date_time(d.found_at)}</p>
@@ -274,7 +289,37 @@ fn Duplicates(ward: i32) -> impl IntoView {
                                         >
                                             {t!(i18n, duplicates.dismiss)}
                                         </button>
+                                        <Show when=move || people && confirming.get() != Some(id)>
+                                            <button
+                                                type="button"
+                                                class="button secondary"
+                                                on:click=move |_| confirming.set(Some(id))
+                                            >
+                                                {t!(i18n, duplicates.merge)}
+                                            </button>
+                                        </Show>
                                     </div>
+                                    <Show when=move || confirming.get() == Some(id)>
+                                        <div class="card" role="group" aria-label=move || t_string!(i18n, duplicates.merge)>
+                                            <p>{t!(i18n, duplicates.merge_hint)}</p>
+                                            <div class="actions">
+                                                <button
+                                                    type="button"
+                                                    class="button primary"
+                                                    disabled=move || merge.pending().get()
+                                                    on:click=move |_| {
+                                                        confirming.set(None);
+                                                        merge.dispatch(pair);
+                                                    }
+                                                >
+                                                    {t!(i18n, duplicates.merge_confirm)}
+                                                </button>
+                                                <button type="button" class="button" on:click=move |_| confirming.set(None)>
+                                                    {t!(i18n, household.cancel)}
+                                                </button>
+                                            </div>
+                                        </div>
+                                    </Show>
                                 </li>
                             }
                         })

@@ -216,6 +216,14 @@ schema! {
         pub departure: Option<Departure>,
     }
 
+    /// Merges a resident entered twice into the record that stays (`POST /residents/{id}/merge`):
+    /// the copy's visits, skills, classes, tickets and mentoring go to `into_id`, and the copy
+    /// is gone. A misspelt field is refused.
+    #[serde(deny_unknown_fields)]
+    pub struct ResidentMerge {
+        pub into_id: Uuid,
+    }
+
     /// The same from a phone's outbox.
     pub struct ResidentDeparture {
         pub resident_id: Uuid,

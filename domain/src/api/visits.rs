@@ -204,7 +204,9 @@ impl FieldChange {
             Self::ResidentDeparture(d) => vec![d.resident_id],
             Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
             Self::HouseholdEdit(e) => vec![e.household_id],
-            Self::ResidentEdit(e) => vec![e.resident_id],
+            Self::ResidentEdit(e) => std::iter::once(e.resident_id)
+                .chain(e.fields.household_id)
+                .collect(),
             Self::Attendance(a) => a.added.clone(),
             Self::Guide(g) => std::iter::once(g.household_id)
                 .chain(g.resident_id)

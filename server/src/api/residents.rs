@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, ChangeRecord, ConsentChange, DepartureChange, HouseholdRecord, Location,
-    NewResident, PURPOSE_VI, Poverty, Priority, Resident, ResidentExport, TicketRecord,
-    TicketStatus, VisitRecord,
+    NewResident, PURPOSE_VI, Poverty, Priority, Resident, ResidentExport, ResidentMerge,
+    TicketRecord, TicketStatus, VisitRecord,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -14,10 +14,10 @@ use uuid::Uuid;
 use super::ApiResult;
 use crate::AppState;
 use crate::auth::Access;
-use crate::corrections;
 use crate::db::residents::resident;
 use crate::error::{Json, Path, Result};
 use crate::people::{add_residents, one};
+use crate::{corrections, merges};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,6 +26,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(erase_resident))
         .routes(routes!(put_consent))
         .routes(routes!(put_departure))
+        .routes(routes!(merge_resident))
         .routes(routes!(export_resident))
 }
 
@@ -227,6 +228,27 @@ async fn put_departure(
     corrections::depart(&mut tx, &access, id, change.departure, state.now()).await?;
     tx.commit().await?;
     Ok(Json(resident(&state.db, id).await?))
+}
+
+/// Merges a resident entered twice into the record that stays (`into_id`), for the team
+/// leader of both records' TDPs or the ward's admin: the copy's help, skills, classes,
+/// tickets, check-ins and mentoring go to that record, and the copy is deleted, leaving every
+/// count. A phone's later change about the copy is refused as merged. Merging the same again
+/// answers the same; into another record, 409.
+#[utoipa::path(post, path = "/residents/{id}/merge", tag = "residents",
+    params(("id" = Uuid, Path, description = "The copy")),
+    request_body = ResidentMerge,
+    responses((status = 200, body = Resident, description = "The record that stays")))]
+async fn merge_resident(
+    State(state): State<AppState>,
+    access: Access,
+    Path(id): Path<Uuid>,
+    Json(merge): Json<ResidentMerge>,
+) -> ApiResult<Resident> {
+    let mut tx = access.write(&state.db).await?;
+    merges::merge_resident(&mut tx, &access, id, merge.into_id, state.now()).await?;
+    tx.commit().await?;
+    Ok(Json(resident(&state.db, merge.into_id).await?))
 }
 
 /// A resident with each skill's current status and every help received.

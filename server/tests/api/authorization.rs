@@ -31,6 +31,8 @@ struct Place {
     resident: Uuid,
     /// A resident of the place's household for the erasure row, which no other row uses.
     erasable: Uuid,
+    /// The place's resident entered twice, for the merge row, which no other row uses.
+    copy: Uuid,
     visit: Uuid,
     member: Uuid,
     skill: Uuid,
@@ -407,6 +409,14 @@ fn matrix() -> Vec<Row> {
             |p| format!("/api/v1/residents/{}/export", p.resident),
             none,
             ManageOn,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/residents/{id}/merge",
+            |p| format!("/api/v1/residents/{}/merge", p.copy),
+            |p| Some(json!({ "into_id": p.resident })),
+            LeadOn,
             S::OK,
         ),
         row(
@@ -1287,13 +1297,16 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
-    let erasable = Uuid::now_v7();
+    let (erasable, copy) = (Uuid::now_v7(), Uuid::now_v7());
     sqlx::query(
         "insert into residents (id, household_id, tdp_id, full_name, name_search, name_sort,
                                 birth_year, gender)
-         values ($1, $2, $3, 'Người Xin Xoá', 'nguoi xin xoa', 'nguoi xin xoa', 1960, 'female')",
+         values ($1, $3, $4, 'Người Xin Xoá', 'nguoi xin xoa', 'nguoi xin xoa', 1960, 'female'),
+                ($2, $3, $4, 'Người Ghi Trùng', 'nguoi ghi trung', 'nguoi ghi trung', 1961,
+                 'male')",
     )
     .bind(erasable)
+    .bind(copy)
     .bind(r.household)
     .bind(tdp)
     .execute(&app.db)
@@ -1327,6 +1340,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         household: r.household,
         resident: r.resident,
         erasable,
+        copy,
         visit: r.visit,
         member: r.member,
         skill: r.skill,

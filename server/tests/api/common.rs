@@ -323,6 +323,15 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// The TDP of the signed-in person's first grant: a team member's own.
+    pub async fn own_tdp(&self) -> Uuid {
+        self.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
     /// A household of the same ward as `tdp` but in another TDP.
     pub async fn household_outside(&self, tdp: Uuid) -> Uuid {
         sqlx::query_scalar!(
@@ -473,11 +482,7 @@ pub fn scratch() -> std::path::PathBuf {
 pub async fn volunteer(db: PgPool) -> (TestApp, Fixture) {
     let admin = app(db).await;
     let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp: Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let tdp = volunteer.own_tdp().await;
     let f = volunteer.fixture_in(tdp).await;
     (volunteer, f)
 }

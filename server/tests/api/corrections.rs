@@ -18,16 +18,9 @@ async fn team(db: sqlx::PgPool) -> (TestApp, TestApp, TestApp, Fixture) {
     let admin = app(db).await;
     let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
     let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp_of = async |app: &TestApp| -> Uuid {
-        app.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-            .as_str()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-    let tdp = tdp_of(&leader).await;
+    let tdp = leader.own_tdp().await;
     assert_eq!(
-        tdp_of(&volunteer).await,
+        volunteer.own_tdp().await,
         tdp,
         "the demo's team roles share a TDP"
     );

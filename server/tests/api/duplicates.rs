@@ -15,11 +15,7 @@ async fn team(db: sqlx::PgPool) -> (TestApp, TestApp, TestApp, Fixture, (String,
     let admin = app(db).await;
     let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
     let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp: Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let tdp = volunteer.own_tdp().await;
     let f = admin.fixture_in(tdp).await;
     let person: (String, i32) =
         sqlx::query_as("select full_name, birth_year from residents where id = $1")

@@ -16,11 +16,7 @@ async fn team(db: sqlx::PgPool) -> (TestApp, TestApp, TestApp, Fixture) {
     let admin = app(db).await;
     let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
     let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp: Uuid = leader.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let tdp = leader.own_tdp().await;
     let f = leader.fixture_in(tdp).await;
     (admin, leader, volunteer, f)
 }

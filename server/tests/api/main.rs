@@ -22,6 +22,7 @@ mod households;
 mod invitations;
 mod limits;
 mod markets;
+mod merges;
 mod models;
 mod outbox;
 mod register;

@@ -13,11 +13,7 @@ use crate::common::{Fixture, TestApp, WARD, app, assert_counts_match_a_recount, 
 async fn volunteer(db: sqlx::PgPool) -> (TestApp, TestApp, Fixture) {
     let admin = app(db).await;
     let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
-    let tdp: Uuid = volunteer.get("/api/v1/session").await.1["user"]["grants"][0]["tdp_id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let tdp = volunteer.own_tdp().await;
     let f = admin.fixture_in(tdp).await;
     (admin, volunteer, f)
 }

@@ -1,0 +1,12 @@
+-- A resident entered twice and merged by the team leader into the record that stays: the
+-- copy's history moved there and its row is gone, and this keeps where it went, so that a
+-- phone's change about the copy is refused with that reason rather than waiting for a record
+-- that will never come. Only ids: nothing here tells who they were.
+create table merged_residents (
+    id uuid primary key,
+    into_id uuid not null references residents (id),
+    ward_code integer not null references wards (code),
+    merged_at timestamptz not null,
+    merged_by uuid references users (id) on delete set null
+);
+create index merged_residents_into_idx on merged_residents (into_id);
