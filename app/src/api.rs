@@ -9,11 +9,11 @@ use domain::api::{
     Assignment, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport, Briefing, Campaign,
     CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
     ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
-    DuplicateCheck, EditChoice, EditConflict, EditResolution, Household, HouseholdFilter,
-    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning, LikelyDuplicate,
-    LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, ModelSettings, NewAccount,
-    NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation, NewMarket, PasswordChange,
-    RecordEdit, RegisterImport, Resident, ResidentExport, ResidentMerge, SearchResults,
+    DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
+    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, MergeInto,
+    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
+    NewMarket, PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
     SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
     TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
     WeeklyReport,
@@ -601,12 +601,23 @@ pub async fn dismiss_duplicate(ward: i32, id: i64) -> Result<(), ApiError> {
     .await
 }
 
-pub async fn merge_resident(copy: Uuid, into_id: Uuid) -> Result<Resident, ApiError> {
-    post(
-        &format!("/residents/{copy}/merge"),
-        &ResidentMerge { into_id },
-    )
-    .await
+/// Merges the copy of a resident or household (by `kind`) into the record that stays.
+pub async fn merge_duplicate(
+    kind: DuplicateKind,
+    copy: Uuid,
+    into_id: Uuid,
+) -> Result<(), ApiError> {
+    let body = MergeInto { into_id };
+    match kind {
+        DuplicateKind::Resident => post::<_, Resident>(&format!("/residents/{copy}/merge"), &body)
+            .await
+            .map(drop),
+        DuplicateKind::Household => {
+            post::<_, Household>(&format!("/households/{copy}/merge"), &body)
+                .await
+                .map(drop)
+        }
+    }
 }
 
 pub async fn conflicts(ward: i32) -> Result<Vec<SyncConflict>, ApiError> {

@@ -131,10 +131,11 @@ pub enum FieldCode {
     /// A new record (visit help, attendance, a mentor, a skill) for a resident who moved out
     /// of the ward or died.
     Departed,
-    /// A resident entered twice and merged by the team leader into the record that stays: a
-    /// change about the copy is refused, to be made again on that record.
+    /// A resident or household entered twice and merged by the team leader into the record
+    /// that stays: a change about the copy is refused, to be made again on that record.
     Merged,
-    /// Two records that cannot be one: the same, of another ward, or erased.
+    /// Two records that cannot be one: the same, of another ward (households: of another
+    /// TDP), or erased.
     NotMergeable,
 }
 }
@@ -201,11 +202,12 @@ impl FieldCode {
                 "Người này đã chuyển khỏi phường hoặc đã mất: không ghi thêm hỗ trợ cho họ."
             }
             Self::Merged => {
-                "Người này đã được tổ trưởng gộp vào một bản ghi khác trùng với họ. Hãy mở bản \
-                 ghi đó và ghi lại."
+                "Bản ghi này đã được tổ trưởng gộp vào một bản ghi khác trùng với nó. Hãy mở \
+                 bản ghi đó và ghi lại."
             }
             Self::NotMergeable => {
-                "Không gộp được hai bản ghi này (cùng một người, khác phường hoặc đã bị xóa)."
+                "Không gộp được hai bản ghi này (là một, khác phường, hộ khác tổ, hoặc đã bị \
+                 xóa)."
             }
             Self::Voided => {
                 "Lượt thăm này đã bị tổ trưởng hủy (ghi nhầm hộ hoặc không diễn ra), nên không \

@@ -340,6 +340,40 @@ test("a team leader merges a resident entered twice into the one already there",
   await expect(page.getByRole("link", { name: plain, exact: true })).toHaveCount(0);
 });
 
+test("a team leader merges a household entered twice: its people go to the one already there", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const tdp = me.grants[0].tdp_id;
+  const list = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=7`)).json();
+  const kept = await (await page.request.get(`/api/v1/households/${list[6].id}`)).json();
+  // The same house added again from another phone, with the one person met there.
+  const copy = await page.request.post("/api/v1/wards/619/households", {
+    data: { tdp_id: tdp, address: kept.address, head_name: "Đỗ Văn Trùng", priority: { elderly_alone: false, disability: false, poverty: "none" } },
+  });
+  expect(copy.status()).toBe(201);
+  const copyId = (await copy.json()).id;
+  const person = await page.request.post("/api/v1/wards/619/residents", {
+    data: { household_id: copyId, full_name: "Đỗ Văn Trùng", birth_year: 1961, gender: "male", consent: true },
+  });
+  expect(person.status()).toBe(201);
+
+  await signInAs(page, "leader");
+  await page.goto("/dong-bo");
+  const pair = page.locator("ul.duplicates li", { hasText: "Đỗ Văn Trùng" }).filter({ hasText: kept.head_name });
+  await expect(pair).toHaveCount(1);
+  await pair.getByRole("button", { name: "Gộp vào hộ đã có" }).click();
+  await expect(pair.getByRole("group", { name: "Gộp vào hộ đã có" })).toContainText("hộ mới bị xóa");
+  await pair.getByRole("button", { name: "Gộp", exact: true }).click();
+  await expect(pair).toHaveCount(0);
+
+  expect((await page.request.get(`/api/v1/households/${copyId}`)).status()).toBe(404);
+  await page.goto(`/ho/${kept.id}`);
+  await expect(page.getByRole("link", { name: "Đỗ Văn Trùng", exact: true })).toBeVisible();
+  for (const r of kept.residents.filter((r: { full_name: string }) => r.full_name)) {
+    await expect(page.getByRole("link", { name: r.full_name, exact: true })).toBeVisible();
+  }
+});
+
 test("signing out with unsent visits warns, then wipes the phone", async ({ page, context }) => {
   await signInAs(page, "volunteer");
   await page.goto("/");

@@ -1,11 +1,17 @@
-//! A resident entered twice, merged by the team leader into the record that stays (from the
-//! likely-duplicates list). Everything the copy had goes to that record: the help it was given
+//! A resident or a household entered twice, merged by the team leader into the record that
+//! stays (from the likely-duplicates list).
+//!
+//! A resident: everything the copy had goes to that record: the help it was given
 //! on visits, its classes, tickets and check-ins, its mentor or learners, the guide of its
 //! household; its skill statuses are worked out again from the history they now share
 //! (`corrections::recompute_skills`). The copy's row is then deleted, so that every count the
 //! database keeps drops it through the triggers that counted it, and `merged_residents` keeps
 //! where it went: a phone's change about it is refused with that reason. The audit log keeps
 //! the merge.
+//!
+//! A household, of the same TDP: its residents, visits (voided ones too), tickets and
+//! door-to-door assignment go to the household that stays, which takes its guide when it had
+//! none; the copy's row is then deleted, and `merged_households` keeps where it went.
 
 use chrono::{DateTime, Utc};
 use domain::FieldCode;
@@ -28,7 +34,6 @@ pub async fn merge_resident(
     into: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let not_mergeable = || Error::field("into_id", FieldCode::NotMergeable);
     if let Some(earlier) = sqlx::query!(
         "select into_id, ward_code, tdp_id
          from merged_residents m join residents r on r.id = m.into_id
@@ -42,15 +47,7 @@ pub async fn merge_resident(
             ward: earlier.ward_code,
             tdp: earlier.tdp_id,
         };
-        access.record(place, Action::ManageTeam)?;
-        return if earlier.into_id == into {
-            Ok(())
-        } else {
-            Err(Error::Conflict)
-        };
-    }
-    if copy == into {
-        return Err(not_mergeable());
+        return again(access, place, earlier.into_id, into);
     }
     let rows = sqlx::query!(
         r#"select r.id, t.ward_code, r.tdp_id, r.household_id, r.erased_at is not null as "erased!"
@@ -62,28 +59,21 @@ pub async fn merge_resident(
     )
     .fetch_all(&mut **tx)
     .await?;
-    let find = |id: Uuid| rows.iter().find(|r| r.id == id);
-    let a = find(copy).ok_or(Error::NotFound)?;
-    let from = Place {
-        ward: a.ward_code,
-        tdp: a.tdp_id,
+    let side = |id: Uuid| {
+        rows.iter().find(|r| r.id == id).map(|r| Side {
+            place: Place {
+                ward: r.ward_code,
+                tdp: r.tdp_id,
+            },
+            erased: r.erased,
+        })
     };
-    access.record(from, Action::ManageTeam)?;
-    let Some(b) = find(into) else {
-        return Err(Error::field("into_id", FieldCode::UnknownReference));
-    };
-    let to = Place {
-        ward: b.ward_code,
-        tdp: b.tdp_id,
-    };
-    access.record(to, Action::ManageTeam).map_err(|e| match e {
-        Error::NotFound => Error::field("into_id", FieldCode::UnknownReference),
-        e => e,
-    })?;
-    if to.ward != from.ward || a.erased || b.erased {
-        return Err(not_mergeable());
-    }
-    let into_household = b.household_id;
+    let (from, to) = check(access, copy, side(copy), into, side(into))?;
+    let into_household = rows
+        .iter()
+        .find(|r| r.id == into)
+        .map(|r| r.household_id)
+        .ok_or(Error::NotFound)?;
 
     // The household the copy guided keeps a guide only if the record that stays lives there.
     sqlx::query!(
@@ -193,6 +183,53 @@ pub async fn merge_resident(
         .await
 }
 
+fn not_mergeable() -> Error {
+    Error::field("into_id", FieldCode::NotMergeable)
+}
+
+/// A merge's record as it stands, locked.
+struct Side {
+    place: Place,
+    erased: bool,
+}
+
+/// A merge asked again, the copy gone into `merged_into` at `place`: the same answer to whoever
+/// manages it; into another record, 409.
+fn again(access: &Access, place: Place, merged_into: Uuid, into: Uuid) -> Result<()> {
+    access.record(place, Action::ManageTeam)?;
+    if merged_into == into {
+        Ok(())
+    } else {
+        Err(Error::Conflict)
+    }
+}
+
+/// The two records of a merge for the signed-in person: the copy theirs to manage (404, 403
+/// otherwise), the record that stays too (an unknown `into_id` otherwise), another record of
+/// the same ward, neither erased. Answers where each is.
+fn check(
+    access: &Access,
+    copy: Uuid,
+    copy_side: Option<Side>,
+    into: Uuid,
+    into_side: Option<Side>,
+) -> Result<(Place, Place)> {
+    let a = copy_side.ok_or(Error::NotFound)?;
+    access.record(a.place, Action::ManageTeam)?;
+    let unknown = || Error::field("into_id", FieldCode::UnknownReference);
+    let b = into_side.ok_or_else(unknown)?;
+    access
+        .record(b.place, Action::ManageTeam)
+        .map_err(|e| match e {
+            Error::NotFound => unknown(),
+            e => e,
+        })?;
+    if copy == into || a.place.ward != b.place.ward || a.erased || b.erased {
+        return Err(not_mergeable());
+    }
+    Ok((a.place, b.place))
+}
+
 /// The copy's part in the digital ambassadors' network goes to the record that stays (in
 /// `tdp`): its learners, to that record's mentor (which it becomes, when it was none); its own
 /// mentor, when the record that stays has none. What would make someone their own learner is
@@ -269,4 +306,160 @@ async fn mentoring(tx: &mut Write, copy: Uuid, into: Uuid, tdp: Uuid) -> Result<
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Merges household `copy` into `into` of the same TDP, for its team leader (or the ward's
+/// admin), in the caller's transaction. Merging the same again changes nothing; into another
+/// household, it answers 409.
+pub async fn merge_household(
+    tx: &mut Write,
+    access: &Access,
+    copy: Uuid,
+    into: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if let Some(earlier) = sqlx::query!(
+        "select m.into_id, m.ward_code, h.tdp_id
+         from merged_households m join households h on h.id = m.into_id
+         where m.id = $1",
+        copy
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    {
+        let place = Place {
+            ward: earlier.ward_code,
+            tdp: earlier.tdp_id,
+        };
+        return again(access, place, earlier.into_id, into);
+    }
+    let rows = sqlx::query!(
+        r#"select h.id, t.ward_code, h.tdp_id, h.guide_id,
+                  h.erased_at is not null as "erased!"
+           from households h join tdps t on t.id = h.tdp_id
+           where h.id = any($1)
+           order by h.id
+           for update of h"#,
+        &[copy, into] as &[Uuid]
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let side = |id: Uuid| {
+        rows.iter().find(|h| h.id == id).map(|h| Side {
+            place: Place {
+                ward: h.ward_code,
+                tdp: h.tdp_id,
+            },
+            erased: h.erased,
+        })
+    };
+    let (place, to) = check(access, copy, side(copy), into, side(into))?;
+    if to.tdp != place.tdp {
+        return Err(not_mergeable());
+    }
+    let guide = rows.iter().find(|h| h.id == copy).and_then(|h| h.guide_id);
+
+    // Visits are never moved but here, so no trigger counts a move: two households visited
+    // become one, in the TDP's kept count of households visited, and the dashboard hears of it.
+    sqlx::query!(
+        "with one_less as (
+             update tdp_visit_counts set households_visited = households_visited - 1
+             where tdp_id = $1
+               and exists (select from visits where household_id = $2)
+               and exists (select from visits where household_id = $3)
+             returning tdp_id
+         )
+         select count(*) as \"noted!\"
+         from (select note_tdp_changes(array(select tdp_id from one_less))) noted",
+        place.tdp,
+        copy,
+        into
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    // The copy's guide is let go while the residents move (the guide must live in the
+    // household), then guides the household that stays if it had none.
+    sqlx::query!("update households set guide_id = null where id = $1", copy)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!(
+        "update residents set household_id = $2, changed = pg_current_xact_id()
+         where household_id = $1",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update visits set household_id = $2, changed = pg_current_xact_id()
+         where household_id = $1",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update voided_visits set household_id = $2 where household_id = $1",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update tickets set household_id = $2 where household_id = $1",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    // One door-to-door assignment a household: the one that stays keeps its own.
+    sqlx::query!(
+        "update assignments set household_id = $2
+         where household_id = $1
+           and not exists (select from assignments where household_id = $2)",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update merged_households set into_id = $2 where into_id = $1",
+        copy,
+        into
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "delete from likely_duplicates
+         where kind = 'household' and (added_id = $1 or existing_id = $1)",
+        copy
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!("delete from households where id = $1", copy)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query!(
+        "update households set guide_id = coalesce(guide_id, $2),
+                               changed = pg_current_xact_id()
+         where id = $1",
+        into,
+        guide
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "insert into merged_households (id, into_id, ward_code, merged_at, merged_by)
+         values ($1, $2, $3, $4, $5)",
+        copy,
+        into,
+        place.ward,
+        now,
+        access.user.id,
+    )
+    .execute(&mut **tx)
+    .await?;
+    let change = serde_json::json!({ "merged_into": into });
+    tx.audit(place.ward, AuditAction::Delete, "households", copy, &change)
+        .await
 }

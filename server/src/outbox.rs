@@ -66,12 +66,28 @@ pub async fn apply(
         // the end.
     }
 
-    // About a resident merged into another since it was made: refused with that reason, to be
-    // made again on the record that stays, never left waiting for one that will not come.
+    // About a resident or household merged into another since it was made: refused with that
+    // reason, to be made again on the record that stays, never left waiting for one that will
+    // not come.
     let about: Vec<Uuid> = changes.iter().flat_map(|c| c.change.refers_to()).collect();
-    let merged = sqlx::query_scalar!("select id from merged_residents where id = any($1)", &about)
-        .fetch_all(&mut **tx)
-        .await?;
+    let merged: HashMap<Uuid, &str> = sqlx::query!(
+        r#"select id as "id!", true as "resident!" from merged_residents where id = any($1)
+           union all
+           select id, false from merged_households where id = any($1)"#,
+        &about
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|m| {
+        let field = if m.resident {
+            "resident_id"
+        } else {
+            "household_id"
+        };
+        (m.id, field)
+    })
+    .collect();
     if !merged.is_empty() {
         for stage in &mut stages {
             stage.retain(|&i| {
@@ -79,11 +95,11 @@ pub async fn apply(
                     .change
                     .refers_to()
                     .iter()
-                    .any(|id| merged.contains(id));
-                if gone {
-                    outcomes[i] = Some(Err(Error::field("resident_id", FieldCode::Merged)));
+                    .find_map(|id| merged.get(id).copied());
+                if let Some(field) = gone {
+                    outcomes[i] = Some(Err(Error::field(field, FieldCode::Merged)));
                 }
-                !gone
+                gone.is_none()
             });
         }
     }

@@ -465,8 +465,8 @@ pub async fn duplicates(ward: i32, check: &DuplicateCheck) -> Option<LikelyDupli
 }
 
 /// Keeps what a pull brought, in one transaction: changed households replace their old copy,
-/// households of TDPs the person is no longer on the team of are forgotten, and the ward's
-/// activities are replaced.
+/// households merged into another or of TDPs the person is no longer on the team of are
+/// forgotten, and the ward's activities are replaced.
 pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     let code = changes.ward.code;
     let old = ward_copy(code).await;
@@ -491,6 +491,9 @@ pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     }
     for h in &changes.households {
         writes.push(Change::put(HOUSEHOLDS, h.id, h)?);
+    }
+    for id in &changes.merged_households {
+        writes.push(Change::Delete(HOUSEHOLDS, id.to_string()));
     }
     for t in &changes.tdps {
         writes.push(Change::put(TDPS, t.tdp.id, t)?);

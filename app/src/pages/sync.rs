@@ -218,7 +218,7 @@ fn Conflicts(ward: i32) -> impl IntoView {
 
 /// Households and residents added although they looked like one already in the register, in
 /// the TDPs the person leads: each beside the one it looks like, to open both, to say they
-/// are two, or (residents) to merge the one added into the one already there.
+/// are two, or to merge the one added into the one already there.
 #[component]
 fn Duplicates(ward: i32) -> impl IntoView {
     let i18n = use_i18n();
@@ -236,16 +236,17 @@ fn Duplicates(ward: i32) -> impl IntoView {
             }
         }
     });
-    let merge =
-        leptos::prelude::Action::new_local(move |&(copy, into): &(Uuid, Uuid)| async move {
-            match api::merge_resident(copy, into).await {
+    let merge = leptos::prelude::Action::new_local(
+        move |&(kind, copy, into): &(DuplicateKind, Uuid, Uuid)| async move {
+            match api::merge_duplicate(kind, copy, into).await {
                 Ok(_) => {
                     failure.set(None);
                     list.refetch();
                 }
                 Err(e) => failure.set(Some(e)),
             }
-        });
+        },
+    );
     // The pair whose merge is being confirmed.
     let confirming = RwSignal::new(None::<i64>);
     let record = |r: DuplicateRecord, kind: DuplicateKind| {
@@ -271,8 +272,8 @@ fn Duplicates(ward: i32) -> impl IntoView {
                         .into_iter()
                         .map(|d| {
                             let id = d.id;
-                            let pair = (d.added.id, d.existing.id);
-                            let people = d.kind == DuplicateKind::Resident;
+                            let kind = d.kind;
+                            let pair = (kind, d.added.id, d.existing.id);
                             view! {
                                 <li>
                                     <p class="muted small">{date_time(d.found_at)}</p>
@@ -289,19 +290,19 @@ fn Duplicates(ward: i32) -> impl IntoView {
                                         >
                                             {t!(i18n, duplicates.dismiss)}
                                         </button>
-                                        <Show when=move || people && confirming.get() != Some(id)>
+                                        <Show when=move || confirming.get() != Some(id)>
                                             <button
                                                 type="button"
                                                 class="button secondary"
                                                 on:click=move |_| confirming.set(Some(id))
                                             >
-                                                {t!(i18n, duplicates.merge)}
+                                                {move || merge_words(kind).0}
                                             </button>
                                         </Show>
                                     </div>
                                     <Show when=move || confirming.get() == Some(id)>
-                                        <div class="card" role="group" aria-label=move || t_string!(i18n, duplicates.merge)>
-                                            <p>{t!(i18n, duplicates.merge_hint)}</p>
+                                        <div class="card" role="group" aria-label=move || merge_words(kind).0>
+                                            <p>{move || merge_words(kind).1}</p>
                                             <div class="actions">
                                                 <button
                                                     type="button"
@@ -328,6 +329,21 @@ fn Duplicates(ward: i32) -> impl IntoView {
             }
                 .into_any()
         })}
+    }
+}
+
+/// What merging a pair of `kind` is called, and what it does.
+fn merge_words(kind: DuplicateKind) -> (&'static str, &'static str) {
+    let i18n = use_i18n();
+    match kind {
+        DuplicateKind::Resident => (
+            t_string!(i18n, duplicates.merge),
+            t_string!(i18n, duplicates.merge_hint),
+        ),
+        DuplicateKind::Household => (
+            t_string!(i18n, duplicates.merge_household),
+            t_string!(i18n, duplicates.merge_household_hint),
+        ),
     }
 }
 

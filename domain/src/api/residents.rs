@@ -216,11 +216,11 @@ schema! {
         pub departure: Option<Departure>,
     }
 
-    /// Merges a resident entered twice into the record that stays (`POST /residents/{id}/merge`):
-    /// the copy's visits, skills, classes, tickets and mentoring go to `into_id`, and the copy
-    /// is gone. A misspelt field is refused.
+    /// Merges a resident or a household entered twice into the record that stays
+    /// (`POST /residents/{id}/merge`, `POST /households/{id}/merge`): the copy's history goes
+    /// to `into_id`, and the copy is gone. A misspelt field is refused.
     #[serde(deny_unknown_fields)]
-    pub struct ResidentMerge {
+    pub struct MergeInto {
         pub into_id: Uuid,
     }
 

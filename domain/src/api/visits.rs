@@ -143,6 +143,10 @@ schema! {
         /// ahead, with their attendees, always all of them: attendance is taken offline too.
         #[serde(default)]
         pub activities: Vec<super::activities::ActivityDetail>,
+        /// Households of those TDPs merged into another since `since`: the phone forgets them
+        /// (the one that stays is in `households`).
+        #[serde(default)]
+        pub merged_households: Vec<Uuid>,
     }
 
     pub struct ConflictResolution {

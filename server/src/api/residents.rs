@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use domain::access::Action;
 use domain::api::{
     AuditAction, ChangeRecord, ConsentChange, DepartureChange, HouseholdRecord, Location,
-    NewResident, PURPOSE_VI, Poverty, Priority, Resident, ResidentExport, ResidentMerge,
-    TicketRecord, TicketStatus, VisitRecord,
+    MergeInto, NewResident, PURPOSE_VI, Poverty, Priority, Resident, ResidentExport, TicketRecord,
+    TicketStatus, VisitRecord,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -237,13 +237,13 @@ async fn put_departure(
 /// answers the same; into another record, 409.
 #[utoipa::path(post, path = "/residents/{id}/merge", tag = "residents",
     params(("id" = Uuid, Path, description = "The copy")),
-    request_body = ResidentMerge,
+    request_body = MergeInto,
     responses((status = 200, body = Resident, description = "The record that stays")))]
 async fn merge_resident(
     State(state): State<AppState>,
     access: Access,
     Path(id): Path<Uuid>,
-    Json(merge): Json<ResidentMerge>,
+    Json(merge): Json<MergeInto>,
 ) -> ApiResult<Resident> {
     let mut tx = access.write(&state.db).await?;
     merges::merge_resident(&mut tx, &access, id, merge.into_id, state.now()).await?;

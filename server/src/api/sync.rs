@@ -223,6 +223,15 @@ async fn sync_changes(
         models: models::settings(db, code).await?,
         tdps,
         households: households::households(db, &changed).await?,
+        merged_households: sqlx::query_scalar!(
+            "select m.id from merged_households m join households h on h.id = m.into_id
+             where h.tdp_id = any($1) and $2::text is not null
+               and not pg_visible_in_snapshot(m.changed, $2::text::pg_snapshot)",
+            &team_tdps,
+            since.as_deref() as Option<&str>,
+        )
+        .fetch_all(db)
+        .await?,
         activities: activities::for_phone(
             db,
             code,

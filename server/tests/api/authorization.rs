@@ -31,8 +31,10 @@ struct Place {
     resident: Uuid,
     /// A resident of the place's household for the erasure row, which no other row uses.
     erasable: Uuid,
-    /// The place's resident entered twice, for the merge row, which no other row uses.
+    /// The place's resident and household entered twice, for the merge rows, which no other
+    /// row uses.
     copy: Uuid,
+    household_copy: Uuid,
     visit: Uuid,
     member: Uuid,
     skill: Uuid,
@@ -416,6 +418,14 @@ fn matrix() -> Vec<Row> {
             "/residents/{id}/merge",
             |p| format!("/api/v1/residents/{}/merge", p.copy),
             |p| Some(json!({ "into_id": p.resident })),
+            LeadOn,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/households/{id}/merge",
+            |p| format!("/api/v1/households/{}/merge", p.household_copy),
+            |p| Some(json!({ "into_id": p.household })),
             LeadOn,
             S::OK,
         ),
@@ -1312,6 +1322,16 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .execute(&app.db)
     .await
     .unwrap();
+    let household_copy = Uuid::now_v7();
+    sqlx::query(
+        "insert into households (id, tdp_id, address, head_name, search)
+         values ($1, $2, 'Số 1 ngõ Ghi Trùng', 'Người Ghi Trùng', 'so 1 ngo ghi trung')",
+    )
+    .bind(household_copy)
+    .bind(tdp)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let ticket = Uuid::now_v7();
     sqlx::query!(
         "insert into tickets (id, ward_code, tdp_id, household_id, title, opened_by)
@@ -1341,6 +1361,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         resident: r.resident,
         erasable,
         copy,
+        household_copy,
         visit: r.visit,
         member: r.member,
         skill: r.skill,

@@ -185,3 +185,142 @@ async fn a_copy_that_was_an_ambassador_hands_its_learners_to_the_record_that_sta
     assert_eq!(merged["learns_from"], Value::Null, "{merged}");
     assert_counts_match_a_recount(&admin.db).await;
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_household_entered_twice_merges_with_its_residents_visits_and_guide(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let volunteer = admin.signed_in_as(WARD, Role::Volunteer).await;
+    let f = admin.fixture_in(leader.own_tdp().await).await;
+    let (status, kept) = leader
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{kept}");
+    // The fixture's household was visited; the copy is added, visited and given a guide.
+    let (status, body) = leader
+        .post(&format!("/api/v1/wards/{WARD}/visits"), f.visit())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, copy) = volunteer
+        .post(
+            &format!("/api/v1/wards/{WARD}/households"),
+            json!({ "tdp_id": f.tdp, "address": kept["address"], "head_name": "Lê Văn Tám",
+                    "priority": { "elderly_alone": false, "disability": false, "poverty": "none" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{copy}");
+    let copy: Uuid = copy["id"].as_str().unwrap().parse().unwrap();
+    let (status, tam) = volunteer
+        .post(
+            &format!("/api/v1/wards/{WARD}/residents"),
+            json!({ "household_id": copy, "full_name": "Lê Văn Tám", "birth_year": 1958,
+                    "gender": "male", "consent": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{tam}");
+    let mut visit = f.visit();
+    visit["household_id"] = json!(copy);
+    visit["help"] =
+        json!([{ "resident_id": tam["id"], "skill_id": f.skills[0], "outcome": "achieved" }]);
+    let (status, body) = leader
+        .post(&format!("/api/v1/wards/{WARD}/visits"), visit)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = leader
+        .put(
+            &format!("/api/v1/households/{copy}/guide"),
+            json!({ "resident_id": tam["id"] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_counts_match_a_recount(&admin.db).await;
+
+    // A phone of the team has pulled its TDP, the copy included.
+    let pulled = volunteer
+        .get(&format!("/api/v1/wards/{WARD}/sync/changes"))
+        .await
+        .1;
+    let cursor = pulled["cursor"].as_str().unwrap().to_owned();
+    let merge = |app: TestApp, into: Uuid| async move {
+        app.post(
+            &format!("/api/v1/households/{copy}/merge"),
+            json!({ "into_id": into }),
+        )
+        .await
+    };
+    assert_eq!(
+        merge(volunteer.clone(), f.household).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let elsewhere = admin.household_outside(f.tdp).await;
+    assert_eq!(
+        merge(admin.clone(), elsewhere).await.1["fields"][0]["code"],
+        "not_mergeable",
+        "households of two TDPs are two"
+    );
+    let (status, merged) = merge(leader.clone(), f.household).await;
+    assert_eq!(status, StatusCode::OK, "{merged}");
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(ids(&merged["residents"]).contains(&tam["id"].as_str().unwrap().to_owned()));
+    assert_eq!(
+        ids(&merged["residents"]).len(),
+        ids(&kept["residents"]).len() + 1
+    );
+    assert!(merged["visits"].as_array().unwrap().len() >= 2, "{merged}");
+    let had_guide = kept["guide_id"].clone();
+    if had_guide.is_null() {
+        assert_eq!(merged["guide_id"], tam["id"], "it takes the copy's guide");
+    } else {
+        assert_eq!(merged["guide_id"], had_guide, "it keeps its own guide");
+    }
+    assert_eq!(
+        leader.get(&format!("/api/v1/households/{copy}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_counts_match_a_recount(&admin.db).await;
+    // Its next pull forgets the copy and brings the household that stays.
+    let (status, next) = volunteer
+        .get(&format!(
+            "/api/v1/wards/{WARD}/sync/changes?since={}",
+            cursor.replace(',', "%2C")
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    assert_eq!(next["merged_households"], json!([copy]), "{next}");
+    assert!(ids(&next["households"]).contains(&f.household.to_string()));
+
+    // Again the same, or into another; and a phone's visit to the copy, refused as merged.
+    assert_eq!(merge(leader.clone(), f.household).await.0, StatusCode::OK);
+    assert_eq!(
+        merge(admin.clone(), elsewhere).await.0,
+        StatusCode::CONFLICT
+    );
+    let late = f.visit();
+    let (status, outcomes) = volunteer
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/outbox"),
+            json!({ "sent_at": Utc::now(), "changes": [{
+                "id": late["id"], "made_at": Utc::now(), "change": { "kind": "visit", "household_id": copy,
+                "visited_on": late["visited_on"], "volunteer_ids": [f.member], "help": [],
+                "satisfaction": 4, "note": "" },
+            }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    let refused = &outcomes[0];
+    assert_eq!(
+        (
+            &refused["status"],
+            &refused["fields"][0]["field"],
+            &refused["fields"][0]["code"]
+        ),
+        (&json!("invalid"), &json!("household_id"), &json!("merged")),
+        "{outcomes}"
+    );
+}
