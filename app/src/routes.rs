@@ -11,6 +11,8 @@ pub const MAP: &str = "ban-do";
 pub const TDP: &str = "to";
 pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
+/// The visit the visit form corrects (`?sua=`).
+pub const CORRECTS_QUERY: &str = "sua";
 pub const RESIDENT: &str = "nguoi";
 /// Everything held about a resident, under their page.
 pub const DATA: &str = "du-lieu";
@@ -54,6 +56,8 @@ pub enum Route {
     Tdp(Uuid),
     Household(Uuid),
     RecordVisit(Uuid),
+    /// The visit form, filled in with a visit of the household, to correct it.
+    CorrectVisit(Uuid, Uuid),
     Resident(Uuid),
     ResidentData(Uuid),
     /// The signed-in person's own account.
@@ -95,6 +99,9 @@ impl Route {
             Self::Tdp(id) => format!("/{TDP}/{id}"),
             Self::Household(id) => format!("/{HOUSEHOLD}/{id}"),
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),
+            Self::CorrectVisit(id, visit) => {
+                format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}?{CORRECTS_QUERY}={visit}")
+            }
             Self::Resident(id) => format!("/{RESIDENT}/{id}"),
             Self::ResidentData(id) => format!("/{RESIDENT}/{id}/{DATA}"),
             Self::MyAccount => format!("/{ACCOUNTS}"),

@@ -126,7 +126,8 @@ pub enum FieldCode {
     /// A new record (visit help, attendance, a mentor, a skill) for a resident who withdrew
     /// their consent or whose data was erased.
     ConsentWithdrawn,
-    /// A visit sent again (from a phone's outbox) after its team leader voided it.
+    /// A visit sent again (from a phone's outbox) after it was voided, or a correction of a
+    /// visit voided or corrected already.
     Voided,
     /// A new record (visit help, attendance, a mentor, a skill) for a resident who moved out
     /// of the ward or died.
@@ -210,8 +211,8 @@ impl FieldCode {
                  xóa)."
             }
             Self::Voided => {
-                "Lượt thăm này đã bị tổ trưởng hủy (ghi nhầm hộ hoặc không diễn ra), nên không \
-                 ghi lại được. Nếu cần, hãy ghi một lượt thăm mới."
+                "Lượt thăm này đã bị hủy hoặc đã được sửa trước đó, nên không ghi lại hay sửa \
+                 được nữa. Nếu cần, hãy ghi một lượt thăm mới."
             }
         }
     }

@@ -163,6 +163,7 @@ pub const BOUNDS: &[(&str, &str, Bound)] = &[
     ("TicketStatusChange", "note", optional_text(NOTE_MAX)),
     ("NewVisit", "note", optional_text(NOTE_MAX)),
     ("VoidVisit", "reason", text(NOTE_MAX)),
+    ("VisitCorrection", "reason", text(NOTE_MAX)),
     ("NewVisit", "satisfaction", Bound::Int { min: 1, max: 5 }),
     ("HouseholdFields", "address", text(ADDRESS_MAX)),
     ("HouseholdFields", "head_name", text(NAME_MAX)),
@@ -741,6 +742,24 @@ pub fn void_visit(v: &crate::api::VoidVisit) -> Result<(), Vec<FieldError>> {
     e.finish()
 }
 
+/// A correction: the reason, as a voiding's, and the visit recorded in its place, as a new
+/// one.
+pub fn visit_correction(
+    c: &crate::api::VisitCorrection,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let why = crate::api::VoidVisit {
+        reason: c.reason.clone(),
+    };
+    let mut fields = void_visit(&why).err().unwrap_or_default();
+    fields.extend(new_visit(&c.visit, today).err().unwrap_or_default());
+    if fields.is_empty() {
+        Ok(())
+    } else {
+        Err(fields)
+    }
+}
+
 /// An edit of a household: at least one field, each as a new household's would be, a note as
 /// free text; against a version the record had.
 pub fn household_edit(h: &crate::api::HouseholdEdit) -> Result<(), Vec<FieldError>> {
@@ -920,6 +939,28 @@ mod tests {
         assert_eq!(
             void("nhầm CCCD 001085012345"),
             [("reason".into(), FieldCode::IdNumber)]
+        );
+    }
+
+    #[test]
+    fn a_correction_needs_a_reason_and_a_visit_as_a_new_one_would() {
+        let correct = |reason: &str, visit: NewVisit| {
+            let c = crate::api::VisitCorrection {
+                visit_id: Uuid::from_u128(9),
+                reason: reason.into(),
+                visit,
+            };
+            codes(visit_correction(&c, today()))
+        };
+        assert_eq!(correct("Sai kỹ năng", visit()), []);
+        let mut late = visit();
+        late.visited_on = today() + chrono::Days::new(2);
+        assert_eq!(
+            correct("", late),
+            [
+                ("reason".into(), FieldCode::Required),
+                ("visited_on".into(), FieldCode::InFuture)
+            ]
         );
     }
     use crate::api::{Gender, HelpItem, SkillStatus};

@@ -681,3 +681,53 @@ test("a resident moved to another household with no signal takes their history, 
   await expect(page.getByRole("link", { name: resident.full_name, exact: true })).toHaveCount(0);
   expect(await seriousViolations(page)).toEqual([]);
 });
+
+test("a visit corrected with no signal takes the wrong one's place, on the phone and on the server", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 10);
+  await pulled(page);
+  const tag = `sua-${Date.now()}`;
+  await recordVisit(page, tag);
+  // Its visits, not those waiting on the phone.
+  const wrong = page.locator("li.visit:not(.pending-visit)", { hasText: tag });
+  await expect(wrong).toContainText("Sử dụng điện thoại thông minh – Đang hướng dẫn");
+  const tagged = async () =>
+    (await (await page.request.get(`/api/v1/households/${household}`)).json()).visits.filter(
+      (v: { note: string }) => v.note === tag,
+    );
+  const [{ id: old }] = await tagged();
+
+  await context.setOffline(true);
+  await page.reload();
+  await wrong.getByRole("link", { name: "Sửa lượt thăm" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Sửa lượt thăm" })).toBeVisible();
+  // The form says what the visit said.
+  await expect(page.locator("fieldset", { hasText: "Người đi hỗ trợ" }).getByRole("checkbox").first()).toBeChecked();
+  const skill = page.getByLabel("Sử dụng điện thoại thông minh").first();
+  await expect(skill).toHaveValue("in_progress");
+  await expect(page.getByLabel("4 – Hài lòng")).toBeChecked();
+  await expect(page.getByLabel("Ghi chú")).toHaveValue(tag);
+  await skill.selectOption("achieved");
+  await page.getByRole("button", { name: "Lưu bản sửa" }).click();
+  await expect(page.locator("#reason-error")).toHaveText("Trường này là bắt buộc.");
+  expect(await seriousViolations(page)).toEqual([]);
+  await page.getByLabel("Lý do sửa").fill("Bà đã tự cài được");
+  await page.getByRole("button", { name: "Lưu bản sửa" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
+  await expect(wrong).toHaveCount(0);
+  await expect(page.locator(".pending-visit", { hasText: tag })).toHaveCount(1);
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const now = await tagged();
+  expect(now.length).toBe(1);
+  expect(now[0].id).not.toBe(old);
+  expect(now[0].help[0].outcome).toBe("achieved");
+  expect((await page.request.get(`/api/v1/visits/${old}`)).status()).toBe(404);
+  await page.goto(`/ho/${household}`);
+  await expect(page.locator("li.visit", { hasText: tag })).toContainText("Sử dụng điện thoại thông minh – Đã đạt");
+});

@@ -4,17 +4,20 @@
 //! established are then worked out again from the visits and confirmed classes that remain,
 //! by the same forward-only rule that set them (`record`, `api::activities`). Its id is kept
 //! in `voided_visits`, so that a phone sending it again cannot bring it back, and what it said
-//! goes to the audit log with the reason.
+//! goes to the audit log with the reason. A visit corrected is voided so, and recorded again
+//! as it should have been, in the same change.
 
 use chrono::{DateTime, Utc};
+use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AuditAction, Departure, VoidVisit, VoidedVisit};
+use domain::api::{AuditAction, Departure, VisitCorrection, VoidVisit, VoidedVisit};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::audit::Write;
 use crate::auth::{Access, Place};
 use crate::error::{Error, Result};
+use crate::record::{DeviceTime, Incoming, record};
 
 /// Voids visit `id` for the signed-in person, in the caller's transaction, with its audit
 /// entry. Its TDP's team leader and the ward's admin may void any visit; the person who
@@ -59,6 +62,53 @@ pub async fn void(
         household_id: visit.household_id,
         voided_at,
     })
+}
+
+/// Corrects visit `c.visit_id` for the signed-in person, in the caller's transaction: voids it
+/// with the reason, as [`void`] would, and records `c.visit` in its place (under its own id),
+/// both or neither. A visit voided already, by a correction or not, is refused as `voided`:
+/// the correction was made against what is no longer there, and recording it would count the
+/// visit twice.
+pub async fn correct(
+    tx: &mut Write,
+    access: &Access,
+    code: i32,
+    c: &VisitCorrection,
+    device: DeviceTime,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    // Locked first, so that nobody voids it between the check and the voiding.
+    if standing(tx, c.visit_id).await?.is_none() {
+        return match voided(tx, c.visit_id).await? {
+            Some(_) => Err(Error::field("visit_id", FieldCode::Voided)),
+            None => Err(Error::NotFound),
+        };
+    }
+    domain::validate::visit_correction(c, domain::time::day(now)).map_err(Error::Validation)?;
+    sqlx::query("savepoint correction")
+        .execute(&mut **tx)
+        .await?;
+    let why = VoidVisit {
+        reason: c.reason.clone(),
+    };
+    let done = match void(tx, access, c.visit_id, &why, now).await {
+        Ok(_) => {
+            let again = Incoming {
+                visit: c.visit.clone(),
+                device: Some(device),
+            };
+            let mut recorded = record(tx, access, code, vec![again], now).await?;
+            recorded.pop().unwrap_or(Err(Error::Conflict)).map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    let end = if done.is_ok() {
+        "release savepoint correction"
+    } else {
+        "rollback to savepoint correction"
+    };
+    sqlx::query(end).execute(&mut **tx).await?;
+    done
 }
 
 /// Marks resident `id` as gone from the ward's counts on a day, moved out or deceased, or with

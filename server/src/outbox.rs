@@ -157,6 +157,11 @@ pub async fn apply(
                 let done = corrections::void(tx, access, v.visit_id, &why, now).await;
                 (done.map(|_| ()), "visit_id")
             }
+            FieldChange::CorrectVisit(c) => {
+                let device = device(&changes[index]);
+                let done = corrections::correct(tx, access, code, c, device, now).await;
+                (done, "visit_id")
+            }
             FieldChange::ResidentDeparture(d) => {
                 let done = corrections::depart(tx, access, d.resident_id, d.departure, now).await;
                 (done.map(|_| ()), "resident_id")
@@ -289,6 +294,7 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         FieldChange::Resident(r) => r.id = Some(change.id),
         FieldChange::Visit(v) => v.id = Some(change.id),
         FieldChange::Ticket(t) => t.id = change.id,
+        FieldChange::CorrectVisit(c) => c.visit.id = Some(change.id),
         FieldChange::VoidVisit(_)
         | FieldChange::ResidentDeparture(_)
         | FieldChange::HouseholdEdit(_)
@@ -358,6 +364,7 @@ async fn keep(
         FieldChange::Resident(_) => "resident",
         FieldChange::Visit(_) => "visit",
         FieldChange::VoidVisit(_) => "void_visit",
+        FieldChange::CorrectVisit(_) => "correct_visit",
         FieldChange::ResidentDeparture(_) => "resident_departure",
         FieldChange::Ticket(_) => "ticket",
         FieldChange::HouseholdEdit(_) => "household_edit",

@@ -8,7 +8,8 @@ use std::future::Future;
 use domain::api::{
     Activity, ActivityDetail, Attendee, Briefing, Dashboard, DuplicateCheck, FieldChange,
     Household, HouseholdFilter, HouseholdSummary, LikelyDuplicates, ModelSettings, ResidentHit,
-    ResidentSummary, SearchResults, Skill, SyncChanges, Tdp, TdpDetail, Ward,
+    ResidentSummary, SearchResults, Skill, SyncChanges, Tdp, TdpDetail, VisitCorrection,
+    VisitVoiding, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -196,9 +197,11 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                     h.guide_id = g.resident_id;
                 }
             }
-            FieldChange::VoidVisit(v) => {
+            FieldChange::VoidVisit(VisitVoiding { visit_id, .. })
+            | FieldChange::CorrectVisit(VisitCorrection { visit_id, .. }) => {
+                // A correction's visit is shown with the visits not yet sent.
                 for h in &mut kept {
-                    h.visits.retain(|visit| visit.id != v.visit_id);
+                    h.visits.retain(|visit| visit.id != *visit_id);
                 }
             }
             FieldChange::HouseholdEdit(edit) => {

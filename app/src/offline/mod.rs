@@ -14,7 +14,9 @@ pub mod local;
 pub mod store;
 
 use chrono::{DateTime, Utc};
-use domain::api::{ChangeBatch, FieldChange, Me, OutboxChange, OutboxVisit, SyncStatus};
+use domain::api::{
+    ChangeBatch, FieldChange, Me, OutboxChange, OutboxVisit, SyncStatus, VisitCorrection,
+};
 use domain::{ErrorBody, ErrorCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -361,7 +363,12 @@ impl SyncState {
         entries
             .into_iter()
             .filter_map(|e| match e.change.change {
-                FieldChange::Visit(v) if v.household_id == household => Some(v),
+                FieldChange::Visit(v)
+                | FieldChange::CorrectVisit(VisitCorrection { visit: v, .. })
+                    if v.household_id == household =>
+                {
+                    Some(v)
+                }
                 _ => None,
             })
             .collect()

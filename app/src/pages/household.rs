@@ -425,7 +425,8 @@ fn PendingVisits(household: Uuid) -> impl IntoView {
     }
 }
 
-/// One visit of a household; with `voided`, a button to void it, and what to do once it is.
+/// One visit of a household; with `voided`, buttons to correct or void it, and what to do
+/// once it is voided.
 #[component]
 pub fn VisitItem(visit: Visit, ward: i32, voided: Option<Callback<()>>) -> impl IntoView {
     let i18n = use_i18n();
@@ -465,7 +466,19 @@ pub fn VisitItem(visit: Visit, ward: i32, voided: Option<Callback<()>>) -> impl 
                     .collect_view()}
             </ul>
             {(!v.note.is_empty()).then(|| view! { <p class="note">{v.note.clone()}</p> })}
-            {voided.map(|done| view! { <VoidVisitDialog id ward done /> })}
+            {voided.map(|done| {
+                view! {
+                    <div class="actions">
+                        <A
+                            href=Route::CorrectVisit(v.household_id, id).path()
+                            attr:class="button secondary"
+                        >
+                            {t!(i18n, visit.correct)}
+                        </A>
+                        <VoidVisitDialog id ward done />
+                    </div>
+                }
+            })}
         </li>
     }
 }

@@ -4,57 +4,111 @@
 //! and shows the server's field errors next to the fields too. Saving puts the visit in the
 //! phone's outbox first (`offline`), so a visit recorded without signal is kept and sent
 //! later.
+//!
+//! With `?sua=` it corrects a visit of the household instead: filled in with what the visit
+//! said, and saved with a reason as one change that voids it and records it again.
 
 use std::collections::HashMap;
 
-use domain::api::{FieldChange, HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail};
+use domain::api::{
+    FieldChange, HelpItem, Household, NewVisit, Skill, SkillStatus, TdpDetail, Visit,
+    VisitCorrection,
+};
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::{id_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FieldMessage, loaded};
+use crate::components::{ErrorNotice, FieldMessage, TextArea, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::skill_name;
+use crate::labels::{skill_name, words};
 use crate::offline::use_sync;
-use crate::routes::Route;
+use crate::routes::{CORRECTS_QUERY, Route};
 
 #[component]
 pub fn RecordVisit() -> impl IntoView {
     let id = id_param();
+    let query = use_query_map();
     let data = LocalResource::new(move || {
         let id = id.get();
+        let corrects = query.read().get(CORRECTS_QUERY);
         async move {
             let household = api::household(id.ok_or_else(not_found)?).await?;
+            // A visit voided or corrected meanwhile is not there to correct.
+            let correcting = match corrects {
+                Some(visit) => Some(
+                    household
+                        .visits
+                        .iter()
+                        .find(|v| v.id.to_string() == visit)
+                        .cloned()
+                        .ok_or_else(not_found)?,
+                ),
+                None => None,
+            };
             let tdp = api::tdp(household.tdp.id).await?;
             let skills = api::skills(household.tdp.ward_code).await?;
-            Ok((household, tdp, skills))
+            Ok((household, tdp, skills, correcting))
         }
     });
-    loaded(data, |(household, tdp, skills)| {
+    loaded(data, |(household, tdp, skills, correcting)| {
         set_current_ward(household.tdp.ward_code);
-        view! { <VisitForm household tdp skills /> }
+        view! { <VisitForm household tdp skills correcting /> }
     })
 }
 
 #[component]
-fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl IntoView {
+fn VisitForm(
+    household: Household,
+    tdp: TdpDetail,
+    skills: Vec<Skill>,
+    correcting: Option<Visit>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let ward = household.tdp.ward_code;
     let household_id = household.id;
     let visit_id = Uuid::now_v7();
+    let corrects = correcting.as_ref().map(|v| v.id);
 
-    let date = RwSignal::new(today().to_string());
-    let volunteers = RwSignal::new(Vec::<Uuid>::new());
-    let help = RwSignal::new(HashMap::<(Uuid, Uuid), SkillStatus>::new());
-    let satisfaction = RwSignal::new(None::<i32>);
-    let note = RwSignal::new(String::new());
+    // A correction starts from what the visit said, as far as the form can still say it:
+    // team members who left the team and residents who withdrew their consent are not on it.
+    let on_team = |id: &Uuid| tdp.team.iter().any(|m| m.id == *id);
+    let listed = |id: &Uuid| {
+        household
+            .residents
+            .iter()
+            .any(|r| r.id == *id && r.takes_records())
+    };
+    let date = RwSignal::new(
+        correcting
+            .as_ref()
+            .map_or(today(), |v| v.visited_on)
+            .to_string(),
+    );
+    let volunteers = RwSignal::new(correcting.as_ref().map_or_else(Vec::new, |v| {
+        v.volunteers.iter().map(|m| m.id).filter(on_team).collect()
+    }));
+    let help = RwSignal::new(correcting.as_ref().map_or_else(HashMap::new, |v| {
+        v.help
+            .iter()
+            .filter(|h| listed(&h.resident_id))
+            .map(|h| ((h.resident_id, h.skill_id), h.outcome))
+            .collect()
+    }));
+    let satisfaction = RwSignal::new(correcting.as_ref().and_then(|v| v.satisfaction));
+    let note = RwSignal::new(
+        correcting
+            .as_ref()
+            .map(|v| v.note.clone())
+            .unwrap_or_default(),
+    );
+    let reason = RwSignal::new(String::new());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<ApiError>);
 
@@ -63,9 +117,9 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
     };
 
     let sync = use_sync();
-    let save = Action::new_local(move |visit: &NewVisit| {
-        let visit = visit.clone();
-        async move { sync.save(ward, visit_id, FieldChange::Visit(visit)).await }
+    let save = Action::new_local(move |change: &FieldChange| {
+        let change = change.clone();
+        async move { sync.save(ward, visit_id, change).await }
     });
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate(&Route::Household(household_id).path(), Default::default()),
@@ -98,10 +152,25 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
             satisfaction: satisfaction.get_untracked(),
             note: note.get_untracked(),
         };
-        match domain::validate::new_visit(&visit, today()) {
+        let (change, valid) = match corrects {
+            Some(visit_id) => {
+                let c = VisitCorrection {
+                    visit_id,
+                    reason: reason.get_untracked(),
+                    visit,
+                };
+                let valid = domain::validate::visit_correction(&c, today());
+                (FieldChange::CorrectVisit(c), valid)
+            }
+            None => {
+                let valid = domain::validate::new_visit(&visit, today());
+                (FieldChange::Visit(visit), valid)
+            }
+        };
+        match valid {
             Ok(()) => {
                 errors.set(Vec::new());
-                save.dispatch(visit);
+                save.dispatch(change);
             }
             Err(fields) => errors.set(fields),
         }
@@ -119,6 +188,9 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
                         <span class="help-skill">{name}</span>
                         <select
                             aria-label=label
+                            prop:value=move || {
+                                help.with(|h| h.get(&key).map_or("", |s| s.as_str()))
+                            }
                             on:change=move |ev| {
                                 let value = event_target_value(&ev);
                                 help.update(|h| match SkillStatus::parse(&value) {
@@ -145,9 +217,25 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
         <p class="crumb">
             <A href=Route::Household(household_id).path()>{household.head_name.clone()}</A>
         </p>
-        <h1>{t!(i18n, visit.title)}</h1>
+        <h1>
+            {move || if corrects.is_some() {
+                t_string!(i18n, visit.correct_title)
+            } else {
+                t_string!(i18n, visit.title)
+            }}
+        </h1>
         <p class="subtitle">{household.address.clone()}</p>
         <form class="visit-form" on:submit=on_submit novalidate>
+            {corrects.map(|_| view! {
+                <p class="muted">{t!(i18n, visit.correct_hint)}</p>
+                <TextArea
+                    id="reason"
+                    label=words(|i18n| t_string!(i18n, visit.correct_reason))
+                    value=reason
+                    error=field("reason")
+                    rows=2
+                />
+            })}
             <div class="field">
                 <label for="visited_on">{t!(i18n, visit.date)}</label>
                 <input
@@ -170,6 +258,7 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
                             <label class="check">
                                 <input
                                     type="checkbox"
+                                    prop:checked=move || volunteers.with(|v| v.contains(&id))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
                                         volunteers.update(|v| {
@@ -214,6 +303,7 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
                                     type="radio"
                                     name="satisfaction"
                                     value=n
+                                    prop:checked=move || satisfaction.get() == Some(n)
                                     on:change=move |_| satisfaction.set(Some(n))
                                 />
                                 {move || match n {
@@ -239,7 +329,11 @@ fn VisitForm(household: Household, tdp: TdpDetail, skills: Vec<Skill>) -> impl I
             </Show>
             {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
             <button type="submit" class="primary" disabled=move || save.pending().get()>
-                {t!(i18n, visit.save)}
+                {move || if corrects.is_some() {
+                    t_string!(i18n, visit.correct_save)
+                } else {
+                    t_string!(i18n, visit.save)
+                }}
             </button>
         </form>
     }

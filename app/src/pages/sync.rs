@@ -109,6 +109,12 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Resident(r) => t_string!(i18n, sync.resident_of, name = r.full_name.clone()),
         FieldChange::Visit(v) => t_string!(i18n, sync.visit_of, date = date(v.visited_on)),
         FieldChange::VoidVisit(v) => t_string!(i18n, sync.void_of, reason = v.reason.clone()),
+        FieldChange::CorrectVisit(c) => t_string!(
+            i18n,
+            sync.correction_of,
+            date = date(c.visit.visited_on),
+            reason = c.reason.clone()
+        ),
         FieldChange::ResidentDeparture(_) => t_string!(i18n, sync.departure_of).to_owned(),
         FieldChange::Ticket(t) => t_string!(i18n, sync.ticket_of, title = t.title.clone()),
         FieldChange::HouseholdEdit(e) => edit_title(&e.fields),

@@ -91,7 +91,7 @@ schema! {
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
-    /// order the rest (tickets, a visit voided, a resident who left, edits,
+    /// order the rest (tickets, a visit voided or corrected, a resident who left, edits,
     /// attendance, guides).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
@@ -99,6 +99,8 @@ schema! {
         Resident(super::residents::NewResident),
         Visit(NewVisit),
         VoidVisit(VisitVoiding),
+        /// A visit voided and recorded again as it should have been, both or neither.
+        CorrectVisit(VisitCorrection),
         ResidentDeparture(super::residents::ResidentDeparture),
         /// A ticket escalated to the rapid-response team.
         Ticket(super::tickets::NewTicket),
@@ -116,6 +118,14 @@ schema! {
     pub struct VisitVoiding {
         pub visit_id: Uuid,
         pub reason: String,
+    }
+
+    /// A visit corrected: voided with the reason, and recorded again as `visit` says (under
+    /// the change's id) in the same change. Whoever may void the visit may correct it.
+    pub struct VisitCorrection {
+        pub visit_id: Uuid,
+        pub reason: String,
+        pub visit: NewVisit,
     }
 
     /// What became of one change (or visit) of a batch, in the batch's order.
@@ -187,6 +197,7 @@ impl FieldChange {
             Self::Resident(_) => 1,
             Self::Visit(_) => 2,
             Self::VoidVisit(_)
+            | Self::CorrectVisit(_)
             | Self::ResidentDeparture(_)
             | Self::Ticket(_)
             | Self::HouseholdEdit(_)
@@ -201,10 +212,11 @@ impl FieldChange {
         match self {
             Self::Household(_) => Vec::new(),
             Self::Resident(r) => vec![r.household_id],
-            Self::Visit(v) => std::iter::once(v.household_id)
-                .chain(v.help.iter().map(|h| h.resident_id))
-                .collect(),
+            Self::Visit(v) => visit_refers_to(v).collect(),
             Self::VoidVisit(v) => vec![v.visit_id],
+            Self::CorrectVisit(c) => std::iter::once(c.visit_id)
+                .chain(visit_refers_to(&c.visit))
+                .collect(),
             Self::ResidentDeparture(d) => vec![d.resident_id],
             Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
             Self::HouseholdEdit(e) => vec![e.household_id],
@@ -217,6 +229,10 @@ impl FieldChange {
                 .collect(),
         }
     }
+}
+
+fn visit_refers_to(v: &NewVisit) -> impl Iterator<Item = Uuid> + '_ {
+    std::iter::once(v.household_id).chain(v.help.iter().map(|h| h.resident_id))
 }
 
 choice! {

@@ -444,3 +444,156 @@ async fn a_departure_from_the_outbox_is_stored_once(db: sqlx::PgPool) {
     assert_eq!(counted(&leader, &f).await, before - 1);
     assert_counts_match_a_recount(&leader.db).await;
 }
+
+/// A correction from a phone's outbox: `to` recorded in place of `visit`, under `to`'s id.
+fn correction(visit: &Value, reason: &str, to: &Value) -> Value {
+    json!({
+        "id": to["id"], "made_at": chrono::Utc::now(),
+        "change": { "kind": "correct_visit", "visit_id": visit["id"], "reason": reason, "visit": to },
+    })
+}
+
+/// Sends the changes as one batch: what became of each.
+async fn sync(app: &TestApp, changes: &[&Value]) -> Vec<Value> {
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/outbox"),
+            json!({ "sent_at": chrono::Utc::now(), "changes": changes }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array().unwrap().clone()
+}
+
+fn statuses(outcomes: &[Value]) -> Vec<&str> {
+    outcomes
+        .iter()
+        .map(|o| o["status"].as_str().unwrap())
+        .collect()
+}
+
+/// The ids of the household's visits, as its page lists them.
+async fn visit_ids(app: &TestApp, f: &Fixture) -> Vec<Value> {
+    let (_, h) = app
+        .get(&format!("/api/v1/households/{}", f.household))
+        .await;
+    h["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].clone())
+        .collect()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_corrected_visit_counts_once_as_it_should_have_been(db: sqlx::PgPool) {
+    let (_, leader, volunteer, f) = team(db).await;
+    let before = indicators(&leader, &f).await;
+    let wrong = visit(&f, f.today, "in_progress");
+    record(&volunteer, &wrong).await;
+    let mut right = visit(&f, f.today, "achieved");
+    right["satisfaction"] = json!(5);
+    let fix = correction(&wrong, "Chọn nhầm mức", &right);
+
+    assert_eq!(statuses(&sync(&volunteer, &[&fix]).await), ["stored"]);
+    assert_eq!(visit_ids(&leader, &f).await, [right["id"].clone()]);
+    let today = f.today.to_string();
+    assert_eq!(
+        skill_status(&leader, &f).await,
+        Some(("achieved".into(), today, right["id"].clone()))
+    );
+    assert_counts_match_a_recount(&leader.db).await;
+    let reason: String = sqlx::query_scalar(
+        "select change->>'reason' from audit_log
+         where entity = 'visits' and entity_id = $1 and action = 'delete'",
+    )
+    .bind(wrong["id"].as_str().unwrap())
+    .fetch_one(&leader.db)
+    .await
+    .unwrap();
+    assert_eq!(reason, "Chọn nhầm mức");
+
+    // The answer was lost: sent again, it is the same correction.
+    assert_eq!(
+        statuses(&sync(&volunteer, &[&fix]).await),
+        ["already_stored"]
+    );
+    let mut other = fix.clone();
+    other["change"]["reason"] = json!("Lý do khác");
+    assert_eq!(statuses(&sync(&volunteer, &[&other]).await), ["conflict"]);
+    // A second correction of the visit that is gone, from another phone: refused, never a
+    // second visit in its place.
+    let late = correction(&wrong, "Sửa lại", &visit(&f, f.today, "achieved"));
+    let outcomes = sync(&leader, &[&late]).await;
+    assert_eq!(statuses(&outcomes), ["invalid"]);
+    assert_eq!(outcomes[0]["fields"][0]["field"], "visit_id");
+    assert_eq!(outcomes[0]["fields"][0]["code"], "voided");
+    assert_eq!(visit_ids(&leader, &f).await, [right["id"].clone()]);
+
+    // It counted once: voiding the one left brings every figure back.
+    assert_eq!(void(&leader, &right, "Thử lại").await.0, StatusCode::OK);
+    assert_eq!(indicators(&leader, &f).await, before);
+    assert_counts_match_a_recount(&leader.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_correction_is_whole_or_nothing_and_only_by_who_may_void(db: sqlx::PgPool) {
+    let (admin, leader, volunteer, f) = team(db).await;
+    let stranger: Uuid = sqlx::query_scalar(
+        "select id from residents where tdp_id = $1 and household_id <> $2 limit 1",
+    )
+    .bind(f.tdp)
+    .bind(f.household)
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let theirs = visit(&f, f.today, "in_progress");
+    record(&leader, &theirs).await;
+    let right = visit(&f, f.today, "achieved");
+
+    // Not who recorded it, nor the team leader.
+    let outcomes = sync(&volunteer, &[&correction(&theirs, "Sai", &right)]).await;
+    assert_eq!(statuses(&outcomes), ["refused"]);
+    // A visit in its place that cannot be recorded: the visit stays as it was.
+    let mut elsewhere = visit(&f, f.today, "achieved");
+    elsewhere["help"][0]["resident_id"] = json!(stranger);
+    let outcomes = sync(&leader, &[&correction(&theirs, "Sai", &elsewhere)]).await;
+    assert_eq!(statuses(&outcomes), ["invalid"]);
+    assert_eq!(outcomes[0]["fields"][0]["field"], "help[0].resident_id");
+    assert_eq!(outcomes[0]["fields"][0]["code"], "other_household");
+    let outcomes = sync(&leader, &[&correction(&theirs, " ", &right)]).await;
+    assert_eq!(statuses(&outcomes), ["invalid"]);
+    assert_eq!(outcomes[0]["fields"][0]["field"], "reason");
+    assert_eq!(visit_ids(&leader, &f).await, [theirs["id"].clone()]);
+    let traces: i64 = sqlx::query_scalar(
+        "select (select count(*) from voided_visits where id = $1)
+              + (select count(*) from audit_log where entity = 'visits'
+                 and entity_id = $1::text and action = 'delete')",
+    )
+    .bind(theirs["id"].as_str().unwrap().parse::<Uuid>().unwrap())
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    assert_eq!(traces, 0, "nothing of a refused correction is kept");
+
+    // A correction that arrives before its visit waits for it; in one batch, the visit goes
+    // in first.
+    let mine = visit(&f, f.today, "in_progress");
+    let recorded = json!({ "id": mine["id"], "made_at": chrono::Utc::now(),
+                           "change": { "kind": "visit", "household_id": mine["household_id"],
+                                       "visited_on": mine["visited_on"],
+                                       "volunteer_ids": mine["volunteer_ids"],
+                                       "help": mine["help"], "satisfaction": 4, "note": "" } });
+    let fix = correction(&mine, "Sai mức", &right);
+    assert_eq!(statuses(&sync(&volunteer, &[&fix]).await), ["waiting"]);
+    assert_eq!(
+        statuses(&sync(&volunteer, &[&fix, &recorded]).await),
+        ["stored", "stored"]
+    );
+    let mut ids = visit_ids(&leader, &f).await;
+    ids.sort_by_key(|v| v.to_string());
+    let mut want = vec![theirs["id"].clone(), right["id"].clone()];
+    want.sort_by_key(|v| v.to_string());
+    assert_eq!(ids, want);
+    assert_counts_match_a_recount(&leader.db).await;
+}
