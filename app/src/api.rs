@@ -10,10 +10,10 @@ use domain::api::{
     CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
     ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
     DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
-    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, Learning,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
     LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, MergeInto,
-    ModelSettings, NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewInvitation,
-    NewMarket, PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
+    ModelSettings, NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket,
+    PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
     SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
     TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
     WeeklyReport,
@@ -331,10 +331,6 @@ pub async fn activity(id: Uuid) -> Result<ActivityDetail, ApiError> {
     .await
 }
 
-pub async fn confirm_learning(id: Uuid, body: &Learning) -> Result<ActivityDetail, ApiError> {
-    put(&format!("/activities/{id}/learning"), body).await
-}
-
 /// A new check-in code for an activity: its link and QR code.
 pub async fn check_in_code(activity: Uuid) -> Result<CheckInCode, ApiError> {
     post(&format!("/activities/{activity}/check-in-codes"), &()).await
@@ -377,10 +373,6 @@ pub async fn ticket_figures(ward: i32) -> Result<TicketFigures, ApiError> {
 
 pub async fn ticket(id: Uuid) -> Result<TicketDetail, ApiError> {
     get(&format!("/tickets/{id}")).await
-}
-
-pub async fn comment_ticket(id: Uuid, body: &NewComment) -> Result<TicketDetail, ApiError> {
-    post(&format!("/tickets/{id}/comments"), body).await
 }
 
 pub async fn assign_ticket(id: Uuid, body: &TicketAssignment) -> Result<TicketDetail, ApiError> {

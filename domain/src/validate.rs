@@ -160,6 +160,7 @@ pub const BOUNDS: &[(&str, &str, Bound)] = &[
     ("NewTicket", "place", optional_text(TITLE_MAX)),
     ("NewTicket", "description", optional_text(NOTE_MAX)),
     ("NewComment", "text", text(NOTE_MAX)),
+    ("TicketComment", "text", text(NOTE_MAX)),
     ("TicketStatusChange", "note", optional_text(NOTE_MAX)),
     ("NewVisit", "note", optional_text(NOTE_MAX)),
     ("VoidVisit", "reason", text(NOTE_MAX)),

@@ -731,3 +731,45 @@ test("a visit corrected with no signal takes the wrong one's place, on the phone
   await page.goto(`/ho/${household}`);
   await expect(page.locator("li.visit", { hasText: tag })).toContainText("Sử dụng điện thoại thông minh – Đã đạt");
 });
+
+test("a team leader confirms what a class learnt with no signal, and it reaches the server", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "leader");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  await page.goto("/phuong/619/hoat-dong");
+  const title = `Lớp VNeID không sóng ${Date.now()}`;
+  await page.getByLabel("Tên hoạt động").fill(title);
+  await page.getByLabel("Địa điểm").fill("Nhà văn hoá tổ 1");
+  await page.getByLabel("Người/đơn vị tổ chức").fill("Tổ công nghệ số tổ 1");
+  await page.getByLabel("Ứng dụng của thành phố (iHanoi)").check();
+  await page.getByRole("button", { name: "Lên lịch hoạt động" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  const activity = page.url().split("/hoat-dong/")[1];
+  // Taking attendance goes through the phone, which then keeps the class.
+  await page.getByLabel(/Thêm người dự/).fill("nguyen");
+  await page.getByRole("button", { name: "Tìm", exact: true }).click();
+  await page.getByRole("button", { name: /^Thêm / }).first().click();
+  const attendee = page.locator("ul.attendees li a");
+  await expect(attendee).toHaveCount(1);
+  const name = (await attendee.textContent())!;
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: title })).toBeVisible();
+  // Not there yet: on their way.
+  await page.getByLabel(`${name} đã làm được`).uncheck();
+  await page.getByRole("button", { name: "Xác nhận và cập nhật kỹ năng" }).click();
+  await expect(page.getByRole("status")).toHaveText("Đã cập nhật kỹ năng của người tham dự.");
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+  // Opened again with no signal, the page shows what was confirmed.
+  await page.reload();
+  await expect(page.getByLabel(`${name} đã làm được`)).not.toBeChecked();
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const stored = await (await page.request.get(`/api/v1/activities/${activity}`)).json();
+  expect(stored.activity.confirmed_at).toBeTruthy();
+  expect(stored.attendees.map((a: { outcome: string }) => a.outcome)).toEqual(["in_progress"]);
+});

@@ -4,12 +4,12 @@
 use chrono::{DateTime, Utc};
 use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AuditAction, NewTicket, TicketEventKind, TicketStatus};
+use domain::api::{AuditAction, NewComment, NewTicket, TicketEventKind, TicketStatus};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::audit::Write;
-use crate::auth::Access;
+use crate::auth::{Access, Place};
 use crate::error::{Error, Result};
 
 /// Opens ticket `new` for the signed-in person, about a household (and one of its residents)
@@ -116,6 +116,62 @@ pub async fn open(
             .await?;
     }
     Ok((tdp, inserted))
+}
+
+/// Adds `comment` to ticket `id` for the signed-in person, who may read the ticket, in the
+/// caller's transaction with its audit entry: the TDP's team telling what they tried, the
+/// responder asking or answering. The same comment again adds nothing; another under its id
+/// is a `duplicate`.
+pub async fn comment(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    comment: &NewComment,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let place = sqlx::query!("select ward_code, tdp_id from tickets where id = $1", id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|t| Place {
+            ward: t.ward_code,
+            tdp: t.tdp_id,
+        })
+        .ok_or(Error::NotFound)?;
+    access.record(place, Action::ViewPeople)?;
+    domain::validate::new_comment(comment).map_err(Error::Validation)?;
+    let text = comment.text.trim();
+    let said = Event {
+        id: comment.id,
+        text: Some(text),
+        ..Event::new(TicketEventKind::Comment)
+    };
+    if add_event(tx, access, now, id, said).await? {
+        return tx
+            .audit(
+                place.ward,
+                AuditAction::Create,
+                "ticket_comments",
+                comment.id,
+                comment,
+            )
+            .await;
+    }
+    let same = sqlx::query_scalar!(
+        r#"select exists(select 1 from ticket_events
+                         where id = $1 and ticket_id = $2 and kind = 'comment'
+                             and text = $3 and author_id = $4) as "yes!""#,
+        comment.id,
+        id,
+        text,
+        access.user.id,
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if same {
+        Ok(())
+    } else {
+        Err(Error::field("id", FieldCode::Duplicate))
+    }
 }
 
 /// One entry of a ticket's history.

@@ -13,7 +13,8 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::api::{
-    FieldChange, NewHousehold, NewResident, OutboxChange, SyncOutcome, SyncStatus, VoidVisit,
+    FieldChange, Learning, NewComment, NewHousehold, NewResident, OutboxChange, SyncOutcome,
+    SyncStatus, VoidVisit,
 };
 use domain::{FieldCode, FieldError};
 use sha2::{Digest, Sha256};
@@ -190,6 +191,21 @@ pub async fn apply(
                 let done = attendance::change(tx, access, a).await;
                 (done, "activity_id")
             }
+            FieldChange::Learning(l) => {
+                let learnt = Learning {
+                    achieved: l.achieved.clone(),
+                };
+                let done = attendance::confirm(tx, access, l.activity_id, &learnt, now).await;
+                (done, "activity_id")
+            }
+            FieldChange::Comment(c) => {
+                let comment = NewComment {
+                    id: changes[index].id,
+                    text: c.text.clone(),
+                };
+                let done = escalations::comment(tx, access, c.ticket_id, &comment, now).await;
+                (done, "ticket_id")
+            }
             FieldChange::Ticket(t) => {
                 let done = match escalations::open(tx, access, code, t, now).await {
                     Ok((_, true)) => Ok(()),
@@ -282,8 +298,10 @@ fn waits(fields: &[FieldError]) -> bool {
                     || f.field == "fields.household_id"
                     || f.field == "visit_id"
                     || f.field == "resident_id"
+                    || f.field == "ticket_id"
                     || f.field.ends_with(".resident_id")
-                    || f.field.starts_with("resident_ids["))
+                    || f.field.starts_with("resident_ids[")
+                    || f.field.starts_with("achieved["))
         })
 }
 
@@ -300,6 +318,8 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         | FieldChange::HouseholdEdit(_)
         | FieldChange::ResidentEdit(_)
         | FieldChange::Attendance(_)
+        | FieldChange::Learning(_)
+        | FieldChange::Comment(_)
         | FieldChange::Guide(_) => {}
     }
     change
@@ -367,9 +387,11 @@ async fn keep(
         FieldChange::CorrectVisit(_) => "correct_visit",
         FieldChange::ResidentDeparture(_) => "resident_departure",
         FieldChange::Ticket(_) => "ticket",
+        FieldChange::Comment(_) => "comment",
         FieldChange::HouseholdEdit(_) => "household_edit",
         FieldChange::ResidentEdit(_) => "resident_edit",
         FieldChange::Attendance(_) => "attendance",
+        FieldChange::Learning(_) => "learning",
         FieldChange::Guide(_) => "guide",
     };
     sqlx::query!(

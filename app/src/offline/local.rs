@@ -8,8 +8,8 @@ use std::future::Future;
 use domain::api::{
     Activity, ActivityDetail, Attendee, Briefing, Dashboard, DuplicateCheck, FieldChange,
     Household, HouseholdFilter, HouseholdSummary, LikelyDuplicates, ModelSettings, ResidentHit,
-    ResidentSummary, SearchResults, Skill, SyncChanges, Tdp, TdpDetail, VisitCorrection,
-    VisitVoiding, Ward,
+    ResidentSummary, SearchResults, Skill, SkillStatus, SyncChanges, Tdp, TdpDetail,
+    VisitCorrection, VisitVoiding, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
@@ -263,13 +263,30 @@ pub async fn activity(id: Uuid) -> Option<ActivityDetail> {
     let mut pending: Vec<OutboxEntry> = outbox
         .into_iter()
         .filter(|e| e.problem.is_none())
-        .filter(|e| matches!(&e.change.change, FieldChange::Attendance(a) if a.activity_id == id))
+        .filter(|e| match &e.change.change {
+            FieldChange::Attendance(a) => a.activity_id == id,
+            FieldChange::Learning(l) => l.activity_id == id,
+            _ => false,
+        })
         .collect();
     pending.sort_by_key(|e| e.change.made_at);
     let people = households().await.unwrap_or_default();
     for e in pending {
-        let FieldChange::Attendance(a) = e.change.change else {
-            continue;
+        let a = match e.change.change {
+            FieldChange::Attendance(a) => a,
+            FieldChange::Learning(l) => {
+                // As the server will: the attendees ticked achieved, the others on their way.
+                for x in &mut detail.attendees {
+                    x.outcome = Some(if l.achieved.contains(&x.resident_id) {
+                        SkillStatus::Achieved
+                    } else {
+                        SkillStatus::InProgress
+                    });
+                }
+                detail.activity.confirmed_at = Some(e.change.made_at);
+                continue;
+            }
+            _ => continue,
         };
         let before = detail.attendees.len();
         detail

@@ -120,6 +120,8 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::HouseholdEdit(e) => edit_title(&e.fields),
         FieldChange::ResidentEdit(e) => edit_title(&e.fields),
         FieldChange::Attendance(_) => t_string!(i18n, sync.attendance_of).to_owned(),
+        FieldChange::Learning(_) => t_string!(i18n, sync.learning_of).to_owned(),
+        FieldChange::Comment(c) => t_string!(i18n, sync.comment_of, text = c.text.clone()),
         FieldChange::Guide(_) => t_string!(i18n, sync.guide_of).to_owned(),
     }
     .to_string();

@@ -100,6 +100,13 @@ schema! {
         pub achieved: Vec<Uuid>,
     }
 
+    /// What the attendees learnt, as a phone's outbox says it (`PUT /activities/{id}/learning`
+    /// online): the organiser confirms it at the end of the class, with signal or without.
+    pub struct LearningChange {
+        pub activity_id: Uuid,
+        pub achieved: Vec<Uuid>,
+    }
+
     /// A code attendees check themselves in with (`POST /activities/{id}/check-in-codes`): the
     /// check-in page's address and the same as a QR code (SVG), to show on a projector or a
     /// phone. It works until an hour after the activity ends.

@@ -81,6 +81,13 @@ schema! {
         pub text: String,
     }
 
+    /// A comment from a phone's outbox (`POST /tickets/{id}/comments` online): the change's id
+    /// is the comment's.
+    pub struct TicketComment {
+        pub ticket_id: Uuid,
+        pub text: String,
+    }
+
     /// Who handles a ticket (`PUT /tickets/{id}/assignee`); none takes it back to the queue.
     pub struct TicketAssignment {
         pub assignee_id: Option<Uuid>,

@@ -91,8 +91,8 @@ schema! {
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
-    /// order the rest (tickets, a visit voided or corrected, a resident who left, edits,
-    /// attendance, guides).
+    /// order the rest (tickets and comments, a visit voided or corrected, a resident who left, edits,
+    /// attendance and learning, guides).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -104,12 +104,16 @@ schema! {
         ResidentDeparture(super::residents::ResidentDeparture),
         /// A ticket escalated to the rapid-response team.
         Ticket(super::tickets::NewTicket),
+        /// A comment on a ticket.
+        Comment(super::tickets::TicketComment),
         /// An edit of a household's address, head, priorities or note.
         HouseholdEdit(super::edits::HouseholdEdit),
         /// An edit of a resident's name, birth year, gender or note.
         ResidentEdit(super::edits::ResidentEdit),
         /// Residents added to or taken off a class's attendance.
         Attendance(super::activities::AttendanceChange),
+        /// What a class's attendees learnt, confirmed by its organiser.
+        Learning(super::activities::LearningChange),
         /// Who guides the rest of a household ("Gia đình số").
         Guide(super::households::HouseholdGuide),
     }
@@ -200,9 +204,11 @@ impl FieldChange {
             | Self::CorrectVisit(_)
             | Self::ResidentDeparture(_)
             | Self::Ticket(_)
+            | Self::Comment(_)
             | Self::HouseholdEdit(_)
             | Self::ResidentEdit(_)
             | Self::Attendance(_)
+            | Self::Learning(_)
             | Self::Guide(_) => 3,
         }
     }
@@ -219,11 +225,13 @@ impl FieldChange {
                 .collect(),
             Self::ResidentDeparture(d) => vec![d.resident_id],
             Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
+            Self::Comment(c) => vec![c.ticket_id],
             Self::HouseholdEdit(e) => vec![e.household_id],
             Self::ResidentEdit(e) => std::iter::once(e.resident_id)
                 .chain(e.fields.household_id)
                 .collect(),
             Self::Attendance(a) => a.added.clone(),
+            Self::Learning(l) => l.achieved.clone(),
             Self::Guide(g) => std::iter::once(g.household_id)
                 .chain(g.resident_id)
                 .collect(),

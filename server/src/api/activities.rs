@@ -2,15 +2,15 @@
 //! youth campaigns — with who attended, and what the organiser confirmed they learnt, which
 //! moves the attendees' skill statuses forward as a visit would.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, SubsecRound};
-use domain::access::{Action, Reach};
+use domain::FieldCode;
+use domain::access::Action;
 use domain::api::{Activity, ActivityDetail, Attendance, AuditAction, Learning, NewActivity};
-use domain::validate::{unknown, withdrawn};
-use domain::{FieldCode, FieldError};
+use domain::validate::unknown;
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::ApiResult;
 use crate::AppState;
 use crate::attendance;
-use crate::auth::{Access, only_tdps};
+use crate::auth::Access;
 use crate::db::activities::{activity, detail, in_period};
 use crate::db::tdps;
 use crate::error::{Error, Json, Path, Query, Result};
@@ -188,9 +188,9 @@ async fn put_attendance(
 
 /// The organiser's confirmation of what the attendees learnt (the activity's team leader, or
 /// for a ward-wide activity the ward's admins): the attendees listed achieved each of the
-/// activity's topics, the others are on their way. Statuses only move forward — nobody who has
-/// a skill loses it — and the date is the activity's. Attendees of TDPs the person does not
-/// manage are left as they are. Sending it again changes nothing.
+/// activity's topics, the others are on their way (`attendance::confirm`). Statuses only move
+/// forward — nobody who has a skill loses it — and the date is the activity's. Attendees of
+/// TDPs the person does not manage are left as they are. Sending it again changes nothing.
 #[utoipa::path(put, path = "/activities/{id}/learning", tag = "activities",
     params(("id" = Uuid, Path)),
     request_body = Learning,
@@ -201,107 +201,10 @@ async fn put_learning(
     Path(id): Path<Uuid>,
     Json(body): Json<Learning>,
 ) -> ApiResult<ActivityDetail> {
-    let activity = activity(&state.db, id).await?;
-    access.ward(activity.ward_code, Action::ViewFigures)?;
-    let reach = match activity.tdp_id {
-        Some(_) => access.activity(&activity, Action::ManageTeam)?,
-        None => {
-            access.ward(activity.ward_code, Action::ManageWard)?;
-            Reach::Ward
-        }
-    };
-    let only = only_tdps(&reach);
-    if activity.topics.is_empty() {
-        return Err(Error::field("topics", FieldCode::Required));
-    }
     let mut tx = access.write(&state.db).await?;
-    // Attendee → whether they withdrew their consent since (or were erased): what they
-    // learnt is not recorded.
-    let listed: HashMap<Uuid, bool> = sqlx::query!(
-        r#"select x.resident_id,
-                  r.consent_withdrawn_at is not null or r.erased_at is not null as "withdrew!"
-           from attendance x join residents r on r.id = x.resident_id
-           where x.activity_id = $1 and ($2::uuid[] is null or r.tdp_id = any($2))"#,
-        id,
-        only.as_deref(),
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|x| (x.resident_id, x.withdrew))
-    .collect();
-    let mut problems = unknown("achieved", &body.achieved, |r| listed.contains_key(r));
-    problems.extend(withdrawn("achieved", &body.achieved, |r| {
-        listed.get(r) == Some(&true)
-    }));
-    let attendees: HashSet<Uuid> = listed
-        .into_iter()
-        .filter_map(|(r, withdrew)| (!withdrew).then_some(r))
-        .collect();
-    let mut seen = HashSet::new();
-    for (i, r) in body.achieved.iter().enumerate() {
-        if !seen.insert(r) {
-            problems.push(FieldError::new(
-                format!("achieved[{i}]"),
-                FieldCode::Duplicate,
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Validation(problems));
-    }
-    let attendees: Vec<Uuid> = attendees.into_iter().collect();
-    sqlx::query!(
-        "update attendance
-         set outcome = case when resident_id = any($3) then 'achieved' else 'in_progress' end
-         where activity_id = $1 and resident_id = any($2)",
-        id,
-        &attendees,
-        &body.achieved,
-    )
-    .execute(&mut *tx)
-    .await?;
-    let day = domain::time::day(activity.starts_at);
-    // The same forward-only rule as visits (`visits::record`): in progress → achieved, the
-    // earliest achievement kept.
-    sqlx::query!(
-        "insert into resident_skills (resident_id, tdp_id, birth_year, skill_id, status, since,
-                                      activity_id)
-         select r.id, r.tdp_id, r.birth_year, t.skill_id, x.outcome, $2, $1
-         from attendance x
-         join residents r on r.id = x.resident_id
-         cross join activity_topics t
-         where x.activity_id = $1 and t.activity_id = $1 and x.resident_id = any($3)
-         on conflict (resident_id, skill_id) do update
-         set status = excluded.status, since = excluded.since, visit_id = null,
-             activity_id = excluded.activity_id
-         where (resident_skills.status = 'in_progress'
-                and (excluded.status = 'achieved' or excluded.since >= resident_skills.since))
-            or (resident_skills.status = 'achieved' and excluded.status = 'achieved'
-                and excluded.since < resident_skills.since)",
-        id,
-        day,
-        &attendees,
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update activities set confirmed_at = $2 where id = $1",
-        id,
-        state.now(),
-    )
-    .execute(&mut *tx)
-    .await?;
-    tx.commit_with(
-        activity.ward_code,
-        AuditAction::Update,
-        "learning",
-        id,
-        &body,
-    )
-    .await?;
+    attendance::confirm(&mut tx, &access, id, &body, state.now()).await?;
+    tx.commit().await?;
+    let activity = activity(&state.db, id).await?;
     let seen = access.reach(activity.ward_code, Action::ViewPeople);
-    Ok(Json(
-        detail(&state.db, self::activity(&state.db, id).await?, &seen).await?,
-    ))
+    Ok(Json(detail(&state.db, activity, &seen).await?))
 }

@@ -313,41 +313,8 @@ async fn add_comment(
     Path(id): Path<Uuid>,
     Json(comment): Json<NewComment>,
 ) -> Result<(StatusCode, Json<TicketDetail>)> {
-    let ticket = ticket(&state.db, &access, id, Action::ViewPeople).await?;
-    domain::validate::new_comment(&comment).map_err(Error::Validation)?;
-    let text = comment.text.trim();
     let mut tx = access.write(&state.db).await?;
-    let said = Event {
-        id: comment.id,
-        text: Some(text),
-        ..Event::new(TicketEventKind::Comment)
-    };
-    let inserted = add_event(&mut tx, &access, state.now(), id, said).await?;
-    if inserted {
-        tx.audit(
-            ticket.ward_code,
-            AuditAction::Create,
-            "ticket_comments",
-            comment.id,
-            &comment,
-        )
-        .await?;
-    } else {
-        let same = sqlx::query_scalar!(
-            r#"select exists(select 1 from ticket_events
-                             where id = $1 and ticket_id = $2 and kind = 'comment'
-                                 and text = $3 and author_id = $4) as "yes!""#,
-            comment.id,
-            id,
-            text,
-            access.user.id,
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if !same {
-            return Err(Error::field("id", FieldCode::Duplicate));
-        }
-    }
+    escalations::comment(&mut tx, &access, id, &comment, state.now()).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,

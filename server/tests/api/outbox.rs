@@ -407,12 +407,8 @@ async fn a_ticket_about_a_household_added_in_the_same_round_is_opened_once(db: s
     assert_eq!(send(&volunteer, &[&untitled]).await, ["invalid"]);
 }
 
-#[sqlx::test(migrations = false)]
-async fn attendance_from_two_phones_adds_up_and_waits_for_residents_added_offline(
-    db: sqlx::PgPool,
-) {
-    let (admin, volunteer, f) = volunteer(db).await;
-    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+/// A class of the fixture's TDP on its first skill, held last month; its id.
+async fn class(admin: &TestApp, f: &Fixture, capacity: Option<i32>) -> Uuid {
     let lesson = Uuid::now_v7();
     let (status, body) = admin
         .post(
@@ -421,11 +417,21 @@ async fn attendance_from_two_phones_adds_up_and_waits_for_residents_added_offlin
                 "id": lesson, "kind": "elderly_class", "title": "Cài VNeID cho người cao tuổi",
                 "tdp_id": f.tdp, "place": "Nhà văn hoá tổ 1", "organiser": "Tổ công nghệ số",
                 "starts_at": "2026-11-25T12:30:00Z", "ends_at": "2026-11-25T14:00:00Z",
-                "topics": [f.skills[0]], "capacity": 3
+                "topics": [f.skills[0]], "capacity": capacity,
             }),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
+    lesson
+}
+
+#[sqlx::test(migrations = false)]
+async fn attendance_from_two_phones_adds_up_and_waits_for_residents_added_offline(
+    db: sqlx::PgPool,
+) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let lesson = class(&admin, &f, Some(3)).await;
     let came = |added: &[Uuid], removed: &[Uuid], unregistered: Option<i32>| {
         change(
             "attendance",
@@ -544,4 +550,152 @@ async fn a_guide_chosen_offline_may_be_a_resident_added_in_the_same_round(db: sq
     assert_eq!(send(&volunteer, &[&guide(None)]).await, ["stored"]);
     assert_eq!(guide_of().await, None);
     assert_counts_match_a_recount(&admin.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn learning_confirmed_offline_comes_after_its_attendance_and_is_the_organisers(
+    db: sqlx::PgPool,
+) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let lesson = class(&admin, &f, None).await;
+    let came = |added: &[Uuid]| {
+        change(
+            "attendance",
+            json!({ "activity_id": lesson, "added": added }),
+        )
+    };
+    let learnt = |achieved: &[Uuid]| {
+        change(
+            "learning",
+            json!({ "activity_id": lesson, "achieved": achieved }),
+        )
+    };
+    let status_of = async |resident: Uuid| -> Option<(String, Value)> {
+        let (_, r) = admin.get(&format!("/api/v1/residents/{resident}")).await;
+        r["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["skill_id"] == f.skills[0].to_string())
+            .map(|s| {
+                (
+                    s["status"].as_str().unwrap().to_owned(),
+                    s["activity_id"].clone(),
+                )
+            })
+    };
+
+    // At the end of the class, with no signal: a newcomer added, listed, and confirmed.
+    let grandma = resident(f.household, "Tạ Thị Hoa", 1950);
+    let listed = came(&[id(&grandma)]);
+    let confirmed = learnt(&[id(&grandma)]);
+    assert_eq!(
+        send(&leader, &[&grandma, &listed, &confirmed]).await,
+        ["stored"; 3]
+    );
+    assert_eq!(
+        status_of(id(&grandma)).await,
+        Some(("achieved".into(), json!(lesson)))
+    );
+    let (_, d) = admin.get(&format!("/api/v1/activities/{lesson}")).await;
+    assert!(d["activity"]["confirmed_at"].is_string(), "{d}");
+    assert_eq!(send(&leader, &[&confirmed]).await, ["already_stored"]);
+    let mut other = confirmed.clone();
+    other["change"]["achieved"] = json!([]);
+    assert_eq!(send(&leader, &[&other]).await, ["conflict"]);
+    assert_eq!(status_of(id(&grandma)).await.unwrap().0, "achieved");
+
+    // Confirming is the organiser's, not a volunteer's.
+    assert_eq!(
+        send(&volunteer, &[&learnt(&[id(&grandma)])]).await,
+        ["refused"]
+    );
+    // Someone not listed yet: it waits for the attendance that lists them.
+    let late = learnt(&[id(&grandma), f.residents[0]]);
+    assert_eq!(send(&leader, &[&late]).await, ["waiting"]);
+    assert_eq!(
+        send(&leader, &[&came(&[f.residents[0]]), &late]).await,
+        ["stored"; 2]
+    );
+    assert_eq!(status_of(f.residents[0]).await.unwrap().0, "achieved");
+    let twice = learnt(&[f.residents[0], f.residents[0]]);
+    let (_, refused) = send_raw(&leader, &[&twice]).await;
+    assert_eq!(refused[0]["status"], "invalid");
+    assert_eq!(refused[0]["fields"][0]["code"], "duplicate");
+    assert_counts_match_a_recount(&admin.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_comment_from_the_outbox_is_added_once_and_waits_for_its_ticket(db: sqlx::PgPool) {
+    let (_, volunteer, f) = volunteer(db).await;
+    let ticket = |title: &str| {
+        change(
+            "ticket",
+            json!({
+                "id": Uuid::now_v7(), "household_id": f.household, "title": title,
+                "description": "Không nhận được mã OTP.",
+            }),
+        )
+    };
+    let comment = |ticket: &Value, text: &str| {
+        change("comment", json!({ "ticket_id": id(ticket), "text": text }))
+    };
+    let comments = async |ticket: &Value| -> Vec<String> {
+        let (_, d) = volunteer
+            .get(&format!("/api/v1/tickets/{}", id(ticket)))
+            .await;
+        d["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "comment")
+            .map(|e| e["text"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let otp = ticket("Không nhận được OTP");
+    let tried = comment(&otp, "Đã thử đổi sim, vẫn không được.");
+    assert_eq!(send(&volunteer, &[&otp, &tried]).await, ["stored"; 2]);
+    assert_eq!(comments(&otp).await, ["Đã thử đổi sim, vẫn không được."]);
+    assert_eq!(send(&volunteer, &[&tried]).await, ["already_stored"]);
+    let mut other = tried.clone();
+    other["change"]["text"] = json!("Nội dung khác");
+    assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
+    assert_eq!(comments(&otp).await.len(), 1);
+    let audited = count(
+        &volunteer,
+        "select count(*) from audit_log where entity = 'ticket_comments' and entity_id = $1::text",
+        id(&tried),
+    )
+    .await;
+    assert_eq!(audited, 1);
+
+    // Its ticket in a later batch: the comment waits for it.
+    let wifi = ticket("Không vào được mạng");
+    let asked = comment(&wifi, "Nhà có wifi nhưng không nhớ mật khẩu.");
+    assert_eq!(send(&volunteer, &[&asked]).await, ["waiting"]);
+    assert_eq!(send(&volunteer, &[&wifi]).await, ["stored"]);
+    assert_eq!(send(&volunteer, &[&asked]).await, ["stored"]);
+    assert_eq!(comments(&wifi).await.len(), 1);
+
+    let (_, refused) = send_raw(
+        &volunteer,
+        &[&comment(&otp, " "), &comment(&otp, "CCCD 001085012345")],
+    )
+    .await;
+    let codes: Vec<(String, String)> = refused
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            assert_eq!(o["status"], "invalid", "{o}");
+            pair(
+                o["fields"][0]["field"].as_str().unwrap(),
+                o["fields"][0]["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(codes, [pair("text", "required"), pair("text", "id_number")]);
+    assert_eq!(comments(&otp).await.len(), 1);
 }

@@ -4,8 +4,8 @@
 use chrono::TimeDelta;
 use domain::access::{Action, Reach};
 use domain::api::{
-    ActivityDetail, Attendance, AttendanceChange, Attendee, CheckInCode, FieldChange, Learning,
-    Skill, SkillStatus,
+    ActivityDetail, Attendance, AttendanceChange, Attendee, CheckInCode, FieldChange,
+    LearningChange, Skill, SkillStatus,
 };
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
@@ -333,11 +333,14 @@ fn Confirm(state: RwSignal<ActivityDetail>) -> impl IntoView {
     }));
     let form = FormState::new();
     let done = RwSignal::new(false);
+    let sync = use_sync();
+    // Through the phone's outbox: the class may end where there is no signal.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let id = state.get_untracked().activity.id;
+        let (id, ward) = state.with_untracked(|d| (d.activity.id, d.activity.ward_code));
         let not_yet = unticked.get_untracked();
-        let body = Learning {
+        let learnt = LearningChange {
+            activity_id: id,
             achieved: state.with_untracked(|d| {
                 d.attendees
                     .iter()
@@ -348,7 +351,12 @@ fn Confirm(state: RwSignal<ActivityDetail>) -> impl IntoView {
         };
         form.busy.set(true);
         spawn_local(async move {
-            if let Some(d) = form.finish(api::confirm_learning(id, &body).await) {
+            let change = FieldChange::Learning(learnt);
+            if form
+                .finish(sync.save(ward, Uuid::now_v7(), change).await)
+                .is_some()
+                && let Some(d) = form.finish(api::activity(id).await)
+            {
                 state.set(d);
                 done.set(true);
             }
@@ -387,6 +395,13 @@ fn Confirm(state: RwSignal<ActivityDetail>) -> impl IntoView {
                         }
                     })
                     .collect_view()
+            }}
+            {move || {
+                form.errors
+                    .get()
+                    .into_iter()
+                    .next()
+                    .map(|e| view! { <p class="field-error" role="alert">{field_message(e.code)}</p> })
             }}
             {form.failure_view()}
             <button type="submit" class="button primary" disabled=move || form.busy.get() || state.with(|d| d.attendees.is_empty())>

@@ -2,8 +2,8 @@
 //! resolving it.
 
 use domain::api::{
-    NewComment, TicketAssignment, TicketDetail, TicketEvent, TicketEventKind, TicketStatus,
-    TicketStatusChange,
+    FieldChange, NewComment, TicketAssignment, TicketComment, TicketDetail, TicketEvent,
+    TicketEventKind, TicketStatus, TicketStatusChange,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,6 +17,7 @@ use crate::contexts::set_current_ward;
 use crate::format::{date_time, took};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{ticket_status_name, words};
+use crate::offline::{Saved, use_sync};
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -240,6 +241,10 @@ fn CommentForm(id: Uuid, detail: RwSignal<TicketDetail>) -> impl IntoView {
     let comment_id = RwSignal::new(Uuid::now_v7());
     let text = RwSignal::new(String::new());
     let form = FormState::new();
+    let queued = RwSignal::new(false);
+    let sync = use_sync();
+    let ward = detail.with_untracked(|d| d.ticket.ward_code);
+    // Through the outbox: a comment typed as the signal goes is kept, and sent later.
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = NewComment {
@@ -248,9 +253,19 @@ fn CommentForm(id: Uuid, detail: RwSignal<TicketDetail>) -> impl IntoView {
         };
         if form.start(domain::validate::new_comment(&body)) {
             spawn_local(async move {
-                if let Some(d) = form.finish(api::comment_ticket(id, &body).await) {
-                    comment_id.set(Uuid::now_v7());
-                    text.set(String::new());
+                let change = FieldChange::Comment(TicketComment {
+                    ticket_id: id,
+                    text: body.text,
+                });
+                let Some(saved) = form.finish(sync.save(ward, body.id, change).await) else {
+                    return;
+                };
+                comment_id.set(Uuid::now_v7());
+                text.set(String::new());
+                queued.set(saved == Saved::Queued);
+                if saved == Saved::Sent
+                    && let Some(d) = form.finish(api::ticket(id).await)
+                {
                     detail.set(d);
                 }
             });
@@ -265,6 +280,9 @@ fn CommentForm(id: Uuid, detail: RwSignal<TicketDetail>) -> impl IntoView {
                 error=form.field("text")
             />
             {form.failure_view()}
+            <Show when=move || queued.get()>
+                <p class="ok" role="status">{t!(i18n, tickets.comment_queued)}</p>
+            </Show>
             <button type="submit" class="button secondary" disabled=form.busy>
                 {t!(i18n, tickets.send_comment)}
             </button>

@@ -1,0 +1,6 @@
+-- A phone's outbox may now confirm what a class's attendees learnt, and comment on a ticket.
+alter table device_changes drop constraint device_changes_kind_check,
+    add constraint device_changes_kind_check
+        check (kind in ('household', 'resident', 'void_visit', 'correct_visit',
+                        'resident_departure', 'ticket', 'household_edit', 'resident_edit',
+                        'attendance', 'learning', 'comment', 'guide'));
