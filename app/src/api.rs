@@ -11,12 +11,11 @@ use domain::api::{
     ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
     DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
     HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
-    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, Mentor, MentorChoice, MergeInto,
-    ModelSettings, NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket,
-    PasswordChange, RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults,
-    SessionInfo, SignIn, Skill, Stall, StallDetails, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
-    WeeklyReport,
+    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings,
+    NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket, PasswordChange,
+    RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
+    Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment,
+    TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -474,44 +473,10 @@ pub async fn set_models(ward: i32, settings: &ModelSettings) -> Result<ModelSett
     put(&format!("/wards/{ward}/models"), settings).await
 }
 
-/// Who may be a digital ambassador (Đại sứ số).
-#[derive(Debug, Clone, Copy)]
-pub enum Mentoring {
-    Resident(Uuid),
-    TeamMember(Uuid),
-}
-
-impl Mentoring {
-    fn path(self) -> String {
-        match self {
-            Self::Resident(id) => format!("/residents/{id}/ambassador"),
-            Self::TeamMember(id) => format!("/team-members/{id}/ambassador"),
-        }
-    }
-}
-
-/// Registers a digital ambassador (idempotent).
-pub async fn register_ambassador(who: Mentoring) -> Result<Mentor, ApiError> {
-    put(&who.path(), &()).await
-}
-
-pub async fn withdraw_ambassador(who: Mentoring) -> Result<(), ApiError> {
-    no_content(Request::delete(&format!("{BASE}{}", who.path()))).await
-}
-
 /// The ward's mentor network, or one TDP's.
 pub async fn ambassadors(ward: i32, tdp: Option<Uuid>) -> Result<AmbassadorNetwork, ApiError> {
     let only = tdp.map(|t| format!("?tdp={t}")).unwrap_or_default();
     get(&format!("/wards/{ward}/ambassadors{only}")).await
-}
-
-/// Sets the ambassador a resident learns from, or clears it with `None`.
-pub async fn set_mentor(resident: Uuid, mentor_id: Option<Uuid>) -> Result<Resident, ApiError> {
-    put(
-        &format!("/residents/{resident}/mentor"),
-        &MentorChoice { mentor_id },
-    )
-    .await
 }
 
 pub async fn markets(ward: i32) -> Result<Vec<MarketSummary>, ApiError> {
@@ -524,11 +489,6 @@ pub async fn create_market(ward: i32, market: &NewMarket) -> Result<MarketSummar
 
 pub async fn market(id: Uuid) -> Result<Market, ApiError> {
     get(&format!("/markets/{id}")).await
-}
-
-/// Records a trader, or sets their details and 4T dates (the whole record, idempotent).
-pub async fn put_stall(id: Uuid, details: &StallDetails) -> Result<Stall, ApiError> {
-    put(&format!("/stalls/{id}"), details).await
 }
 
 pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {

@@ -773,3 +773,39 @@ test("a team leader confirms what a class learnt with no signal, and it reaches 
   expect(stored.activity.confirmed_at).toBeTruthy();
   expect(stored.attendees.map((a: { outcome: string }) => a.outcome)).toEqual(["in_progress"]);
 });
+
+test("a digital ambassador registered as the signal goes is kept on the phone and sent later", async ({ page, context }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 11);
+  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  // Someone no other journey made an ambassador meanwhile.
+  let resident: { id: string } | undefined;
+  for (const r of residents.filter((r: { departure?: unknown; consent_withdrawn: boolean }) => !r.departure && !r.consent_withdrawn)) {
+    const full = await (await page.request.get(`/api/v1/residents/${r.id}`)).json();
+    if (!full.mentor_id) {
+      resident = r;
+      break;
+    }
+  }
+  expect(resident).toBeDefined();
+  await page.goto(`/nguoi/${resident!.id}`);
+  const section = page.locator("section.ambassador");
+  await expect(section.getByRole("button", { name: "Đăng ký làm Đại sứ số" })).toBeVisible();
+
+  await context.setOffline(true);
+  await section.getByRole("button", { name: "Đăng ký làm Đại sứ số" }).click();
+  await expect(section.getByRole("status")).toHaveText("Đã lưu trên máy này; sẽ gửi lên khi có mạng.");
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const stored = await (await page.request.get(`/api/v1/residents/${resident!.id}`)).json();
+  expect(stored.mentor_id).toBeTruthy();
+  await page.reload();
+  await expect(section).toContainText("Là Đại sứ số.");
+  // Withdrawn again, with signal: the page says so at once.
+  await section.getByRole("button", { name: "Thôi làm Đại sứ số" }).click();
+  await expect(section.getByRole("button", { name: "Đăng ký làm Đại sứ số" })).toBeVisible();
+});

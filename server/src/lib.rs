@@ -22,6 +22,7 @@ pub mod error;
 pub mod escalations;
 pub mod headers;
 pub mod limits;
+pub mod mentoring;
 pub mod merges;
 pub mod metrics;
 pub mod outbox;
@@ -32,6 +33,7 @@ pub mod reference;
 pub mod register;
 pub mod roles;
 pub mod serving;
+pub mod stalls;
 pub mod web;
 pub mod workers;
 

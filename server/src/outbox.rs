@@ -13,8 +13,8 @@ use std::collections::hash_map::Entry;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use domain::api::{
-    FieldChange, Learning, NewComment, NewHousehold, NewResident, OutboxChange, SyncOutcome,
-    SyncStatus, VoidVisit,
+    FieldChange, Learning, MentorChoice, NewComment, NewHousehold, NewResident, OutboxChange,
+    SyncOutcome, SyncStatus, VoidVisit,
 };
 use domain::{FieldCode, FieldError};
 use sha2::{Digest, Sha256};
@@ -27,8 +27,10 @@ use crate::corrections;
 use crate::edits::{self, Edit};
 use crate::error::{Error, Result};
 use crate::escalations;
+use crate::mentoring::{self, Person};
 use crate::people::{add_households, add_residents, set_guide};
 use crate::record::{DeviceTime, Incoming, Recorded, record};
+use crate::stalls;
 
 /// Most changes one batch may carry; a phone with more sends several batches.
 pub const MAX_BATCH: usize = 500;
@@ -148,8 +150,11 @@ pub async fn apply(
         outcomes[index] = Some(outcome);
     }
 
-    // The rest one at a time, in the batch's order: each locks or rereads its record.
+    // The rest one at a time, in the batch's order: each locks or rereads its record. Each in
+    // a savepoint, so that one refused by a constraint (a stall code taken, say) leaves nothing
+    // behind and the batch's transaction goes on.
     for &index in &fixes {
+        sqlx::query("savepoint change").execute(&mut **tx).await?;
         let (done, reference) = match &changes[index].change {
             FieldChange::VoidVisit(v) => {
                 let why = VoidVisit {
@@ -183,6 +188,35 @@ pub async fn apply(
                 };
                 (done, "resident_id")
             }
+            FieldChange::Ambassador(a) => {
+                let (done, reference) = match (a.resident_id, a.team_member_id) {
+                    (Some(r), None) => (Ok(Person::Resident(r)), "resident_id"),
+                    (None, Some(m)) => (Ok(Person::TeamMember(m)), "team_member_id"),
+                    _ => (
+                        Err(Error::field("resident_id", FieldCode::Required)),
+                        "resident_id",
+                    ),
+                };
+                let done = match done {
+                    Ok(who) => {
+                        mentoring::set(tx, access, who, a.ambassador, changes[index].id).await
+                    }
+                    Err(e) => Err(e),
+                };
+                (done, reference)
+            }
+            FieldChange::Learner(l) => {
+                let choice = MentorChoice {
+                    mentor_id: l.mentor_id,
+                };
+                let done = mentoring::choose(tx, access, l.resident_id, &choice, now).await;
+                (done.map(|_| ()), "resident_id")
+            }
+            FieldChange::Stall(s) => {
+                let today = domain::time::day(now);
+                let done = stalls::put(tx, access, s.stall_id, s.details.clone(), today).await;
+                (done.map(|_| ()), "stall_id")
+            }
             FieldChange::Guide(g) => {
                 let done = set_guide(tx, access, g.household_id, g.resident_id).await;
                 (done, "household_id")
@@ -215,8 +249,17 @@ pub async fn apply(
                 };
                 (done, "household_id")
             }
-            _ => continue,
+            // `fixes` holds the last stage only.
+            FieldChange::Household(_) | FieldChange::Resident(_) | FieldChange::Visit(_) => {
+                unreachable!("a change of an earlier stage")
+            }
         };
+        let end = if done.is_ok() {
+            "release savepoint change"
+        } else {
+            "rollback to savepoint change"
+        };
+        sqlx::query(end).execute(&mut **tx).await?;
         outcomes[index] = Some(match done {
             Ok(()) => Ok(Recorded::New(changes[index].id)),
             // A record this person cannot see, or not yet stored: the same to them.
@@ -299,6 +342,7 @@ fn waits(fields: &[FieldError]) -> bool {
                     || f.field == "visit_id"
                     || f.field == "resident_id"
                     || f.field == "ticket_id"
+                    || f.field == "mentor_id"
                     || f.field.ends_with(".resident_id")
                     || f.field.starts_with("resident_ids[")
                     || f.field.starts_with("achieved["))
@@ -320,7 +364,10 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         | FieldChange::Attendance(_)
         | FieldChange::Learning(_)
         | FieldChange::Comment(_)
-        | FieldChange::Guide(_) => {}
+        | FieldChange::Guide(_)
+        | FieldChange::Ambassador(_)
+        | FieldChange::Learner(_)
+        | FieldChange::Stall(_) => {}
     }
     change
 }
@@ -393,6 +440,9 @@ async fn keep(
         FieldChange::Attendance(_) => "attendance",
         FieldChange::Learning(_) => "learning",
         FieldChange::Guide(_) => "guide",
+        FieldChange::Ambassador(_) => "ambassador",
+        FieldChange::Learner(_) => "learner",
+        FieldChange::Stall(_) => "stall",
     };
     sqlx::query!(
         "insert into device_changes (id, ward_code, kind, digest, made_at, received_at, user_id)

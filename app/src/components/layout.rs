@@ -193,6 +193,17 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
     view! { <p class="error" role="alert">{text}</p> }
 }
 
+/// Said when a change could not reach the server and waits on the phone, to be sent when
+/// there is signal: the page cannot show it yet.
+#[component]
+pub fn KeptNotice(kept: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        kept.get()
+            .then(|| view! { <p class="ok" role="status">{t!(i18n, sync.kept)}</p> })
+    }
+}
+
 /// The button that prints the page: a report on A4, without the app's menus (`no-print`).
 #[component]
 pub fn PrintButton(label: TextProp) -> impl IntoView {

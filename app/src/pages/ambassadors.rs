@@ -2,7 +2,7 @@
 //! guide their quota of people yet, and each learner's progress — and adding a learner.
 
 use domain::access::Action;
-use domain::api::{AmbassadorNetwork, Learner, Mentor, ModelSettings};
+use domain::api::{AmbassadorNetwork, FieldChange, Learner, LearnerChange, Mentor, ModelSettings};
 use domain::models::{at_quota, default_settings, learner_progress};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,10 +11,11 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ErrorNotice, Finds, FormState, Picker, loaded};
+use crate::components::{ErrorNotice, Finds, FormState, KeptNotice, Picker, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, words};
+use crate::offline::{Saved, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -113,10 +114,17 @@ fn MentorItem(
         .into_any(),
     };
     let failure = RwSignal::new(None);
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
     let remove = move |learner: Uuid| {
         spawn_local(async move {
-            match api::set_mentor(learner, None).await {
-                Ok(_) => on_change(),
+            let change = FieldChange::Learner(LearnerChange {
+                resident_id: learner,
+                mentor_id: None,
+            });
+            match sync.save(ward, Uuid::now_v7(), change).await {
+                Ok(Saved::Sent) => on_change(),
+                Ok(Saved::Queued) => kept.set(true),
                 Err(e) => failure.set(Some(e)),
             }
         });
@@ -161,6 +169,7 @@ fn MentorItem(
                 {(hidden > 0)
                     .then(|| view! { <li class="muted">{t!(i18n, ambassadors.hidden_learners, n = hidden)}</li> })}
             </ul>
+            <KeptNotice kept />
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
             {may_record
                 .then(|| {
@@ -208,14 +217,19 @@ fn AddLearner(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let form = FormState::new();
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
     let add = move |resident: Uuid| {
         form.busy.set(true);
         spawn_local(async move {
-            if form
-                .finish(api::set_mentor(resident, Some(mentor)).await)
-                .is_some()
-            {
-                on_change();
+            let change = FieldChange::Learner(LearnerChange {
+                resident_id: resident,
+                mentor_id: Some(mentor),
+            });
+            match form.finish(sync.save(ward, Uuid::now_v7(), change).await) {
+                Some(Saved::Sent) => on_change(),
+                Some(Saved::Queued) => kept.set(true),
+                None => {}
             }
         });
     };
@@ -232,6 +246,7 @@ fn AddLearner(
                 on_pick=add
             />
             {move || own_mentor.get().map(|c| view! { <p class="field-error">{field_message(c)}</p> })}
+            <KeptNotice kept />
             {form.failure_view()}
         </div>
     }

@@ -3,7 +3,8 @@
 
 use domain::access::Action;
 use domain::api::{
-    Departure, DepartureReason, FieldChange, PURPOSE_VI, Resident, ResidentDeparture,
+    AmbassadorChange, Departure, DepartureReason, FieldChange, LearnerChange, PURPOSE_VI, Resident,
+    ResidentDeparture,
 };
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
@@ -12,15 +13,15 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, Mentoring};
+use crate::api;
 use crate::components::{
-    ChoiceSelect, EditHistory, ErrorNotice, FormState, HistoryOf, TextField, loaded,
+    ChoiceSelect, EditHistory, ErrorNotice, FormState, HistoryOf, KeptNotice, TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{activity_kind_name, departure_reason_name, skill_status_name, words};
-use crate::offline::use_sync;
+use crate::offline::{Saved, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -145,35 +146,36 @@ fn Ambassador(
     let may_record = session
         .reach(ward, Action::Record)
         .includes(resident.tdp.id);
-    let who = Mentoring::Resident(resident.id);
     let failure = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let act = move |register: bool| {
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
+    // Through the outbox, as at the door: kept on the phone when there is no signal.
+    let save = move |change: FieldChange| {
         busy.set(true);
         spawn_local(async move {
-            let done = if register {
-                api::register_ambassador(who).await.map(|_| ())
-            } else {
-                api::withdraw_ambassador(who).await
-            };
+            let saved = sync.save(ward, Uuid::now_v7(), change).await;
             busy.set(false);
-            match done {
-                Ok(()) => on_change(),
+            match saved {
+                Ok(Saved::Sent) => on_change(),
+                Ok(Saved::Queued) => kept.set(true),
                 Err(e) => failure.set(Some(e)),
             }
         });
     };
     let id = resident.id;
+    let act = move |register: bool| {
+        save(FieldChange::Ambassador(AmbassadorChange {
+            resident_id: Some(id),
+            team_member_id: None,
+            ambassador: register,
+        }))
+    };
     let stop_learning = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            let done = api::set_mentor(id, None).await;
-            busy.set(false);
-            match done {
-                Ok(_) => on_change(),
-                Err(e) => failure.set(Some(e)),
-            }
-        });
+        save(FieldChange::Learner(LearnerChange {
+            resident_id: id,
+            mentor_id: None,
+        }))
     };
     let is_mentor = resident.mentor_id.is_some();
     view! {
@@ -218,6 +220,7 @@ fn Ambassador(
                     }}
                 </button>
             </Show>
+            <KeptNotice kept />
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         </section>
     }

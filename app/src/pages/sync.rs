@@ -122,6 +122,11 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Attendance(_) => t_string!(i18n, sync.attendance_of).to_owned(),
         FieldChange::Learning(_) => t_string!(i18n, sync.learning_of).to_owned(),
         FieldChange::Comment(c) => t_string!(i18n, sync.comment_of, text = c.text.clone()),
+        FieldChange::Ambassador(_) => t_string!(i18n, sync.ambassador_of).to_owned(),
+        FieldChange::Learner(_) => t_string!(i18n, sync.learner_of).to_owned(),
+        FieldChange::Stall(s) => {
+            t_string!(i18n, sync.stall_of, name = s.details.trader_name.clone())
+        }
         FieldChange::Guide(_) => t_string!(i18n, sync.guide_of).to_owned(),
     }
     .to_string();

@@ -1,8 +1,8 @@
 //! A TDP: its figures, its team, and its households, priority households first.
 
 use domain::api::{
-    AmbassadorNetwork, Assignment, DuplicateCheck, FieldChange, Figure, HouseholdFilter,
-    HouseholdSummary, NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
+    AmbassadorChange, AmbassadorNetwork, Assignment, DuplicateCheck, FieldChange, Figure,
+    HouseholdFilter, HouseholdSummary, NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,16 +11,16 @@ use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api::{self, Mentoring};
+use crate::api;
 use crate::components::{
-    DuplicateGuard, ErrorNotice, FormState, HouseholdItem, PriorityFields, ProgressBadge,
-    TextField, loaded,
+    DuplicateGuard, ErrorNotice, FormState, HouseholdItem, KeptNotice, PriorityFields,
+    ProgressBadge, TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{household_filter_name, skill_name, team_role_name, words};
-use crate::offline::use_sync;
+use crate::offline::{Saved, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
 
@@ -138,7 +138,7 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
                             " · "
                             <span class="muted">{team_role_name(m.role)}</span>
                             {m.phone.map(|p| view! { " · " <a href=format!("tel:{p}")>{p.clone()}</a> })}
-                            <MemberAmbassador member=m.id name=m.full_name network reload />
+                            <MemberAmbassador ward member=m.id name=m.full_name network reload />
                         </li>
                     }
                 })
@@ -355,6 +355,7 @@ fn Households(tdp: Uuid, team: Vec<TeamMember>) -> impl IntoView {
 /// withdraw them.
 #[component]
 fn MemberAmbassador(
+    ward: i32,
     member: Uuid,
     name: String,
     network: RwSignal<Option<AmbassadorNetwork>>,
@@ -362,16 +363,18 @@ fn MemberAmbassador(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let failure = RwSignal::new(None);
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
     let act = move |register: bool| {
         spawn_local(async move {
-            let who = Mentoring::TeamMember(member);
-            let done = if register {
-                api::register_ambassador(who).await.map(|_| ())
-            } else {
-                api::withdraw_ambassador(who).await
-            };
-            match done {
-                Ok(()) => reload(),
+            let change = FieldChange::Ambassador(AmbassadorChange {
+                resident_id: None,
+                team_member_id: Some(member),
+                ambassador: register,
+            });
+            match sync.save(ward, Uuid::now_v7(), change).await {
+                Ok(Saved::Sent) => reload(),
+                Ok(Saved::Queued) => kept.set(true),
                 Err(e) => failure.set(Some(e)),
             }
         });
@@ -417,6 +420,7 @@ fn MemberAmbassador(
                         })
                 })
         }}
+        <KeptNotice kept />
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
     }
 }

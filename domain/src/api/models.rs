@@ -134,6 +134,32 @@ schema! {
         pub details: StallDetails,
     }
 
+    /// A digital ambassador registered, or withdrawn, from a phone's outbox (`PUT` or `DELETE
+    /// /residents/{id}/ambassador` and `/team-members/{id}/ambassador` online): a resident or
+    /// a team member, one of the two. A mentor registered so takes the change's id.
+    pub struct AmbassadorChange {
+        #[serde(default)]
+        pub resident_id: Option<Uuid>,
+        #[serde(default)]
+        pub team_member_id: Option<Uuid>,
+        /// Registered (`true`) or withdrawn.
+        pub ambassador: bool,
+    }
+
+    /// Whom a resident learns from, or nobody, from a phone's outbox (`PUT
+    /// /residents/{id}/mentor` online).
+    pub struct LearnerChange {
+        pub resident_id: Uuid,
+        pub mentor_id: Option<Uuid>,
+    }
+
+    /// A trader recorded, or their details and 4T dates set whole, from a phone's outbox (`PUT
+    /// /stalls/{id}` online).
+    pub struct StallChange {
+        pub stall_id: Uuid,
+        pub details: StallDetails,
+    }
+
     /// What `PUT /stalls/{id}` sets, whole.
     pub struct StallDetails {
         pub market_id: Uuid,

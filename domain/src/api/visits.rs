@@ -92,7 +92,7 @@ schema! {
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
     /// order the rest (tickets and comments, a visit voided or corrected, a resident who left, edits,
-    /// attendance and learning, guides).
+    /// attendance and learning, guides, ambassadors and learners, traders).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -116,6 +116,12 @@ schema! {
         Learning(super::activities::LearningChange),
         /// Who guides the rest of a household ("Gia đình số").
         Guide(super::households::HouseholdGuide),
+        /// A digital ambassador registered or withdrawn ("Đại sứ số").
+        Ambassador(super::models::AmbassadorChange),
+        /// Whom a resident learns from.
+        Learner(super::models::LearnerChange),
+        /// A trader and their 4T steps ("Chợ số").
+        Stall(super::models::StallChange),
     }
 
     /// A visit voided from the outbox (`POST /visits/{id}/void` online).
@@ -209,7 +215,10 @@ impl FieldChange {
             | Self::ResidentEdit(_)
             | Self::Attendance(_)
             | Self::Learning(_)
-            | Self::Guide(_) => 3,
+            | Self::Guide(_)
+            | Self::Ambassador(_)
+            | Self::Learner(_)
+            | Self::Stall(_) => 3,
         }
     }
 
@@ -235,6 +244,9 @@ impl FieldChange {
             Self::Guide(g) => std::iter::once(g.household_id)
                 .chain(g.resident_id)
                 .collect(),
+            Self::Ambassador(a) => a.resident_id.into_iter().collect(),
+            Self::Learner(l) => vec![l.resident_id],
+            Self::Stall(_) => Vec::new(),
         }
     }
 }

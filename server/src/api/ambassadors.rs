@@ -5,19 +5,18 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AmbassadorNetwork, AuditAction, Learner, Mentor, MentorChoice, Resident};
-use serde_json::json;
+use domain::api::{AmbassadorNetwork, Learner, Mentor, MentorChoice, Resident};
 use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::auth::{Access, Place, only_tdps};
+use crate::auth::{Access, only_tdps};
 use crate::db::{models, residents, wards};
-use crate::error::{Error, Json, OnConstraint, Path, Query, Result};
+use crate::error::{Error, Json, Path, Query, Result};
+use crate::mentoring::{self, Person};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -148,96 +147,23 @@ async fn network(
     }))
 }
 
-/// Who a mentor is.
-#[derive(Clone, Copy)]
-enum Person {
-    Resident(Uuid),
-    TeamMember(Uuid),
-}
-
-impl Person {
-    /// (resident_id, team_member_id), as the `mentors` table holds them.
-    fn ids(self) -> (Option<Uuid>, Option<Uuid>) {
-        match self {
-            Self::Resident(id) => (Some(id), None),
-            Self::TeamMember(id) => (None, Some(id)),
-        }
-    }
-
-    fn audited(self) -> serde_json::Value {
-        let (resident, member) = self.ids();
-        json!({ "resident_id": resident, "team_member_id": member })
-    }
-}
-
-/// Makes `person` a mentor, once: registering again changes nothing.
-async fn register(
-    state: &AppState,
-    access: &Access,
-    place: Place,
-    person: Person,
-) -> Result<Mentor> {
-    let (resident, member) = person.ids();
+/// Makes `person` a mentor (idempotent) and answers them as `access` sees them.
+async fn register(state: &AppState, access: &Access, person: Person) -> Result<Mentor> {
     let mut tx = access.write(&state.db).await?;
-    let created = sqlx::query_scalar!(
-        "insert into mentors (id, ward_code, tdp_id, resident_id, team_member_id)
-         values ($1, $2, $3, $4, $5)
-         on conflict do nothing returning id",
-        Uuid::now_v7(),
-        place.ward,
-        place.tdp,
-        resident,
-        member,
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = created {
-        tx.audit(
-            place.ward,
-            AuditAction::Create,
-            "mentors",
-            id,
-            &person.audited(),
-        )
-        .await?;
-    }
+    let place = person.place(&mut tx, access).await?;
+    let id = mentoring::register(&mut tx, place, person, Uuid::now_v7()).await?;
     tx.commit().await?;
-    let id = sqlx::query_scalar!(
-        "select id from mentors where resident_id = $1 or team_member_id = $2",
-        resident,
-        member,
-    )
-    .fetch_one(&state.db)
-    .await?;
     mentor(&state.db, access, place.ward, id).await
 }
 
-/// Ends a mentorship: the mentor's learners are left without one. Idempotent.
-async fn withdraw(state: &AppState, access: &Access, place: Place, person: Person) -> Result<()> {
-    let (resident, member) = person.ids();
+/// Ends `person`'s mentorship (idempotent).
+async fn withdraw(state: &AppState, access: &Access, person: Person) -> Result<()> {
     let mut tx = access.write(&state.db).await?;
-    let removed = sqlx::query_scalar!(
-        "delete from mentors where resident_id = $1 or team_member_id = $2 returning id",
-        resident,
-        member,
-    )
-    .fetch_optional(&mut *tx)
-    .await?;
-    if let Some(id) = removed {
-        tx.audit(
-            place.ward,
-            AuditAction::Delete,
-            "mentors",
-            id,
-            &person.audited(),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let place = person.place(&mut tx, access).await?;
+    mentoring::withdraw(&mut tx, place, person).await?;
+    tx.commit().await
 }
 
-/// Registers a resident as a digital ambassador (idempotent).
 #[utoipa::path(put, path = "/residents/{id}/ambassador", tag = "models",
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Mentor)))]
@@ -246,10 +172,7 @@ async fn register_resident(
     access: Access,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Mentor> {
-    let place = access.resident(&state.db, id, Action::Record).await?;
-    Ok(Json(
-        register(&state, &access, place, Person::Resident(id)).await?,
-    ))
+    Ok(Json(register(&state, &access, Person::Resident(id)).await?))
 }
 
 /// A resident is no longer a digital ambassador; their learners keep their progress.
@@ -261,18 +184,8 @@ async fn withdraw_resident(
     access: Access,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    let place = access.resident(&state.db, id, Action::Record).await?;
-    withdraw(&state, &access, place, Person::Resident(id)).await?;
+    withdraw(&state, &access, Person::Resident(id)).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Where a team member works, checked for managing the team.
-async fn team_member_place(state: &AppState, access: &Access, id: Uuid) -> Result<Place> {
-    let tdp = sqlx::query_scalar!("select tdp_id from team_members where id = $1", id)
-        .fetch_optional(&state.db)
-        .await?
-        .ok_or(Error::NotFound)?;
-    access.tdp_place(&state.db, tdp, Action::ManageTeam).await
 }
 
 /// Registers a team member as a digital ambassador (idempotent; the TDP's team leader).
@@ -284,9 +197,8 @@ async fn register_team_member(
     access: Access,
     Path(id): Path<Uuid>,
 ) -> ApiResult<Mentor> {
-    let place = team_member_place(&state, &access, id).await?;
     Ok(Json(
-        register(&state, &access, place, Person::TeamMember(id)).await?,
+        register(&state, &access, Person::TeamMember(id)).await?,
     ))
 }
 
@@ -299,8 +211,7 @@ async fn withdraw_team_member(
     access: Access,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode> {
-    let place = team_member_place(&state, &access, id).await?;
-    withdraw(&state, &access, place, Person::TeamMember(id)).await?;
+    withdraw(&state, &access, Person::TeamMember(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -316,69 +227,8 @@ async fn put_mentor(
     Path(id): Path<Uuid>,
     Json(choice): Json<MentorChoice>,
 ) -> ApiResult<Resident> {
-    let place = access.resident(&state.db, id, Action::Record).await?;
     let mut tx = access.write(&state.db).await?;
-    let changed = match choice.mentor_id {
-        Some(mentor) => {
-            let m = sqlx::query!(
-                "select ward_code, tdp_id, resident_id from mentors where id = $1",
-                mentor
-            )
-            .fetch_optional(&mut *tx)
-            .await?
-            .filter(|m| {
-                m.ward_code != place.ward
-                    || access
-                        .reach(place.ward, Action::ViewPeople)
-                        .includes(m.tdp_id)
-            })
-            .ok_or_else(|| Error::field("mentor_id", FieldCode::UnknownReference))?;
-            if m.ward_code != place.ward {
-                return Err(Error::field("mentor_id", FieldCode::OtherWard));
-            }
-            if !domain::models::may_learn_from(id, m.resident_id) {
-                return Err(Error::field("mentor_id", FieldCode::OwnMentor));
-            }
-            sqlx::query!(
-                "insert into mentor_learners (resident_id, tdp_id, ward_code, mentor_id,
-                                              mentor_resident_id, created_at)
-                 values ($1, $2, $3, $4, $5, $6)
-                 on conflict (resident_id) do update
-                 set mentor_id = excluded.mentor_id,
-                     mentor_resident_id = excluded.mentor_resident_id,
-                     created_at = excluded.created_at
-                 where mentor_learners.mentor_id <> excluded.mentor_id",
-                id,
-                place.tdp,
-                place.ward,
-                mentor,
-                m.resident_id,
-                state.now(),
-            )
-            .execute(&mut *tx)
-            .await
-            .on_constraint(
-                "residents_consent",
-                "mentor_id",
-                FieldCode::ConsentWithdrawn,
-            )?
-            .rows_affected()
-        }
-        None => sqlx::query!("delete from mentor_learners where resident_id = $1", id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected(),
-    };
-    if changed > 0 {
-        tx.audit(
-            place.ward,
-            AuditAction::Update,
-            "mentor_learners",
-            id,
-            &choice,
-        )
-        .await?;
-    }
+    mentoring::choose(&mut tx, &access, id, &choice, state.now()).await?;
     tx.commit().await?;
     Ok(Json(residents::resident(&state.db, id).await?))
 }

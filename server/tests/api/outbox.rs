@@ -699,3 +699,136 @@ async fn a_comment_from_the_outbox_is_added_once_and_waits_for_its_ticket(db: sq
     assert_eq!(codes, [pair("text", "required"), pair("text", "id_number")]);
     assert_eq!(comments(&otp).await.len(), 1);
 }
+
+#[sqlx::test(migrations = false)]
+async fn ambassadors_and_their_learners_from_the_outbox_come_in_order_and_once(db: sqlx::PgPool) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let leader = admin.signed_in_as(WARD, Role::TeamLeader).await;
+    let (mentor, learner) = (f.residents[0], f.residents[1]);
+    let registered = |resident: Option<Uuid>, member: Option<Uuid>, on: bool| {
+        change(
+            "ambassador",
+            json!({ "resident_id": resident, "team_member_id": member, "ambassador": on }),
+        )
+    };
+    let learns = |resident: Uuid, mentor: Option<Uuid>| {
+        change(
+            "learner",
+            json!({ "resident_id": resident, "mentor_id": mentor }),
+        )
+    };
+    let resident = async |id: Uuid| admin.get(&format!("/api/v1/residents/{id}")).await.1;
+
+    // Registered at the door, and a neighbour sent to learn from them, in one round: the
+    // mentor takes the change's id.
+    let becomes = registered(Some(mentor), None, true);
+    let neighbour = learns(learner, Some(id(&becomes)));
+    assert_eq!(
+        send(&volunteer, &[&becomes, &neighbour]).await,
+        ["stored"; 2]
+    );
+    assert_eq!(resident(mentor).await["mentor_id"], becomes["id"]);
+    assert_eq!(
+        resident(learner).await["learns_from"]["mentor_id"],
+        becomes["id"]
+    );
+    assert_eq!(
+        send(&volunteer, &[&becomes, &neighbour]).await,
+        ["already_stored"; 2]
+    );
+    let mut other = neighbour.clone();
+    other["change"]["mentor_id"] = json!(null);
+    assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
+
+    // A mentor registered on another phone, not arrived yet: the choice waits for it.
+    assert_eq!(
+        send(&volunteer, &[&learns(learner, Some(Uuid::now_v7()))]).await,
+        ["waiting"]
+    );
+    let (_, body) = send_raw(
+        &volunteer,
+        &[
+            &learns(mentor, Some(id(&becomes))),
+            &registered(None, None, true),
+        ],
+    )
+    .await;
+    assert_eq!(body[0]["fields"][0]["code"], "own_mentor");
+    assert_eq!(body[1]["fields"][0]["code"], "required");
+    // A team member is the team leader's to register.
+    let member = registered(None, Some(f.member), true);
+    assert_eq!(send(&volunteer, &[&member]).await, ["refused"]);
+    assert_eq!(send(&leader, &[&member]).await, ["stored"]);
+
+    // Withdrawn: their learner has nobody to learn from.
+    assert_eq!(
+        send(&volunteer, &[&registered(Some(mentor), None, false)]).await,
+        ["stored"]
+    );
+    assert_eq!(resident(mentor).await["mentor_id"], json!(null));
+    assert_eq!(resident(learner).await["learns_from"], json!(null));
+    let audited = count(
+        &admin,
+        "select count(*) from audit_log where entity in ('mentors', 'mentor_learners')
+         and (entity_id = $1::text or change->>'resident_id' = $1::text)",
+        mentor,
+    )
+    .await;
+    assert_eq!(audited, 2, "registered and withdrawn");
+    assert_counts_match_a_recount(&admin.db).await;
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_traders_4t_steps_from_the_outbox_are_set_whole_and_a_taken_code_is_refused_alone(
+    db: sqlx::PgPool,
+) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let market = Uuid::now_v7();
+    let (status, body) = admin
+        .post(
+            &format!("/api/v1/wards/{WARD}/markets"),
+            json!({ "id": market, "name": "Chợ Phú Diễn", "kind": "market" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let trader = |stall: Uuid, code: &str, cashless: bool| {
+        change(
+            "stall",
+            json!({
+                "stall_id": stall,
+                "details": {
+                    "market_id": market, "tdp_id": f.tdp, "trader_name": "Trần Thị Hoa",
+                    "stall_code": code, "goods": "Rau củ", "trained_on": f.today,
+                    "ecommerce_on": null, "cashless_on": cashless.then_some(f.today),
+                    "savings_on": null,
+                },
+            }),
+        )
+    };
+    let stalls = async || -> Vec<Value> {
+        let (_, m) = volunteer.get(&format!("/api/v1/markets/{market}")).await;
+        m["stalls"].as_array().unwrap().clone()
+    };
+
+    let (hoa, lan) = (Uuid::now_v7(), Uuid::now_v7());
+    let recorded = trader(hoa, "A1", false);
+    assert_eq!(send(&volunteer, &[&recorded]).await, ["stored"]);
+    assert_eq!(send(&volunteer, &[&recorded]).await, ["already_stored"]);
+    // Later, at the stall: she takes QR payments now.
+    let qr = trader(hoa, "A1", true);
+    // Another trader given a code that is taken: refused alone, the rest of the batch stands.
+    let taken = trader(lan, "A1", false);
+    let statuses = send(&volunteer, &[&taken, &qr]).await;
+    assert_eq!(statuses, ["invalid", "stored"]);
+    let (_, body) = send_raw(&volunteer, &[&taken]).await;
+    assert_eq!(body[0]["fields"][0]["field"], "stall_code");
+    assert_eq!(body[0]["fields"][0]["code"], "duplicate");
+    let kept = stalls().await;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["id"], json!(hoa));
+    assert_eq!(kept[0]["cashless_on"], json!(f.today));
+    let mut unnamed = trader(lan, "B2", false);
+    unnamed["change"]["details"]["trader_name"] = json!(" ");
+    assert_eq!(send(&volunteer, &[&unnamed]).await, ["invalid"]);
+    assert_eq!(stalls().await.len(), 1);
+}

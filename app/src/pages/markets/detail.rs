@@ -1,20 +1,22 @@
 //! A market's page: its traders and their 4T steps, ticked off as the team helps each one.
 
 use domain::access::Action;
-use domain::api::{Market, Stall, Tdp};
+use domain::api::{FieldChange, Market, Stall, StallChange, Tdp};
 use domain::models::FourT;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use uuid::Uuid;
 
 use super::badge;
 use super::form::NewStallForm;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, ProgressBadge, loaded};
+use crate::components::{ErrorNotice, KeptNotice, ProgressBadge, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, percent, today};
 use crate::i18n::{t, use_i18n};
 use crate::labels::{four_t_name, market_kind_name};
+use crate::offline::{Saved, use_sync};
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -86,16 +88,17 @@ fn MarketView(
         } else if market.stalls.is_empty() {
             ().into_any()
         } else {
-            view! { <StallTable stalls=market.stalls recordable=recordable.clone() on_change /> }.into_any()
+            view! { <StallTable ward stalls=market.stalls recordable=recordable.clone() on_change /> }.into_any()
         }}
         {unseen.then(|| view! { <p class="muted small">{t!(i18n, markets.hidden)}</p> })}
         {(!recordable.is_empty())
-            .then(|| view! { <NewStallForm market=m.id tdps=recordable on_added=on_change /> })}
+            .then(|| view! { <NewStallForm ward market=m.id tdps=recordable on_added=on_change /> })}
     }
 }
 
 #[component]
 fn StallTable(
+    ward: i32,
     stalls: Vec<Stall>,
     recordable: Vec<Tdp>,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
@@ -120,7 +123,7 @@ fn StallTable(
                         .into_iter()
                         .map(|stall| {
                             let may_tick = recordable.iter().any(|t| t.id == stall.details.tdp_id);
-                            view! { <StallRow stall may_tick on_change /> }
+                            view! { <StallRow ward stall may_tick on_change /> }
                         })
                         .collect_view()}
                 </tbody>
@@ -132,6 +135,7 @@ fn StallTable(
 /// A trader and their 4T steps: ticking a step dates it today; unticking clears it.
 #[component]
 fn StallRow(
+    ward: i32,
     stall: Stall,
     may_tick: bool,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
@@ -139,6 +143,8 @@ fn StallRow(
     let i18n = use_i18n();
     let failure = RwSignal::new(None);
     let busy = RwSignal::new(false);
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
     let id = stall.id;
     let details = StoredValue::new(stall.details.clone());
     let code = stall.details.stall_code.clone();
@@ -147,10 +153,15 @@ fn StallRow(
         step.set(&mut d, on.then(today));
         busy.set(true);
         spawn_local(async move {
-            let saved = api::put_stall(id, &d).await;
+            let change = FieldChange::Stall(StallChange {
+                stall_id: id,
+                details: d,
+            });
+            let saved = sync.save(ward, Uuid::now_v7(), change).await;
             busy.set(false);
             match saved {
-                Ok(_) => on_change(),
+                Ok(Saved::Sent) => on_change(),
+                Ok(Saved::Queued) => kept.set(true),
                 Err(e) => failure.set(Some(e)),
             }
         });
@@ -190,6 +201,7 @@ fn StallRow(
             <td>{stall.details.goods.clone()}</td>
             {cells}
         </tr>
+        {move || kept.get().then(|| view! { <tr><td colspan="7"><KeptNotice kept /></td></tr> })}
         {move || failure.get().map(|error| view! { <tr><td colspan="7"><ErrorNotice error /></td></tr> })}
     }
 }

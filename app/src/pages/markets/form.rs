@@ -1,15 +1,16 @@
 //! The forms that add a market and a trader's stall.
 
-use domain::api::{MarketKind, NewMarket, StallDetails, Tdp};
+use domain::api::{FieldChange, MarketKind, NewMarket, StallChange, StallDetails, Tdp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::{ChoiceSelect, FormState, TextField};
+use crate::components::{ChoiceSelect, FormState, KeptNotice, TextField};
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, market_kind_name, words};
+use crate::offline::{Saved, use_sync};
 
 #[component]
 pub(super) fn NewMarketForm(
@@ -65,6 +66,7 @@ pub(super) fn NewMarketForm(
 
 #[component]
 pub(super) fn NewStallForm(
+    ward: i32,
     market: Uuid,
     tdps: Vec<Tdp>,
     on_added: impl Fn() + Copy + Send + Sync + 'static,
@@ -77,6 +79,8 @@ pub(super) fn NewStallForm(
     // The new trader's id, made here so that a retried submit records them once.
     let id = RwSignal::new(Uuid::now_v7());
     let form = FormState::new();
+    let kept = RwSignal::new(false);
+    let sync = use_sync();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let details = StallDetails {
@@ -92,14 +96,19 @@ pub(super) fn NewStallForm(
         };
         if form.start(domain::validate::stall(&details, today())) {
             spawn_local(async move {
-                if form
-                    .finish(api::put_stall(id.get_untracked(), &details).await)
-                    .is_some()
-                {
-                    trader.set(String::new());
-                    code.set(String::new());
-                    goods.set(String::new());
-                    id.set(Uuid::now_v7());
+                let change = FieldChange::Stall(StallChange {
+                    stall_id: id.get_untracked(),
+                    details,
+                });
+                let Some(saved) = form.finish(sync.save(ward, Uuid::now_v7(), change).await) else {
+                    return;
+                };
+                trader.set(String::new());
+                code.set(String::new());
+                goods.set(String::new());
+                id.set(Uuid::now_v7());
+                kept.set(saved == Saved::Queued);
+                if saved == Saved::Sent {
                     on_added();
                 }
             });
@@ -144,6 +153,7 @@ pub(super) fn NewStallForm(
                 </select>
                 {move || tdp_error.get().map(|c| view! { <p class="field-error">{field_message(c)}</p> })}
             </div>
+            <KeptNotice kept />
             {form.failure_view()}
             <button type="submit" class="button primary" disabled=form.busy>
                 {t!(i18n, markets.add_stall)}

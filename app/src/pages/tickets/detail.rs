@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{hours_between, status_class};
 use crate::api;
-use crate::components::{FormState, TextArea, loaded};
+use crate::components::{FormState, KeptNotice, TextArea, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date_time, took};
 use crate::i18n::{t, t_string, use_i18n};
@@ -280,9 +280,7 @@ fn CommentForm(id: Uuid, detail: RwSignal<TicketDetail>) -> impl IntoView {
                 error=form.field("text")
             />
             {form.failure_view()}
-            <Show when=move || queued.get()>
-                <p class="ok" role="status">{t!(i18n, tickets.comment_queued)}</p>
-            </Show>
+            <KeptNotice kept=queued />
             <button type="submit" class="button secondary" disabled=form.busy>
                 {t!(i18n, tickets.send_comment)}
             </button>
