@@ -95,7 +95,9 @@ async fn main() -> anyhow::Result<()> {
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
     offline_pull(&format!("http://{addr}")).await?;
     sync_throughput(&db, &format!("http://{addr}")).await?;
-    mixed_outbox(&db, &format!("http://{addr}")).await?;
+    mixed_outbox(&db, &format!("http://{addr}"), None).await?;
+    // The same while the dashboard is read: a ward's officials watch it as phones sync.
+    mixed_outbox(&db, &format!("http://{addr}"), Some((&client, &url, 4))).await?;
     register_import(&format!("http://{addr}"), 10_000).await?;
     health_under_attack(&format!("http://{addr}")).await?;
     backup_and_restore(&pg, &db, "demo ward").await?;
@@ -373,8 +375,14 @@ async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
 /// How fast a phone's mixed outbox goes in, in changes per second: batches of 500 as a
 /// volunteer back from a day in the field sends them (100 new households, 2 residents each, a
 /// visit to 150 of them, and 50 visits voided from earlier), each change checked, written,
-/// audited and checked for duplicates.
-async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
+/// audited and checked for duplicates. With `readers` (a signed-in client, the dashboard's
+/// address, how many read at once), half the voids are corrections instead, and the dashboard
+/// is read all the while: its latency under the writes is printed too.
+async fn mixed_outbox(
+    db: &sqlx::PgPool,
+    base: &str,
+    readers: Option<(&reqwest::Client, &str, usize)>,
+) -> anyhow::Result<()> {
     const BATCHES: usize = 4;
     let client = signed_in_as(base, domain::access::Role::Volunteer).await?;
     let phone = demo::demo_phone(demo::DEMO_WARD, domain::access::Role::Volunteer);
@@ -390,13 +398,14 @@ async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
             .bind(demo::DEMO_WARD)
             .fetch_one(db)
             .await?;
-    // The volunteer's own visits of the day, from the visits-only run: theirs to void.
-    let voidable: Vec<(uuid::Uuid,)> =
-        sqlx::query_as("select id from visits where recorded_by = $1 order by id limit $2")
-            .bind(user)
-            .bind((BATCHES * 50) as i64)
-            .fetch_all(db)
-            .await?;
+    // The volunteer's own visits of the day, from the runs before: theirs to void or correct.
+    let voidable: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+        "select id, household_id from visits where recorded_by = $1 order by id limit $2",
+    )
+    .bind(user)
+    .bind((BATCHES * 50) as i64)
+    .fetch_all(db)
+    .await?;
     anyhow::ensure!(
         voidable.len() == BATCHES * 50,
         "the visits-only run comes first"
@@ -449,11 +458,25 @@ async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
                     changes.push(c);
                 }
             }
-            for (visit,) in &voidable[b * 50..(b + 1) * 50] {
-                let (_, c) = change(
-                    "void_visit",
-                    serde_json::json!({ "visit_id": visit, "reason": "Ghi nhầm hộ" }),
-                );
+            for (i, (visit, household)) in voidable[b * 50..(b + 1) * 50].iter().enumerate() {
+                let (_, c) = if readers.is_some() && i % 2 == 0 {
+                    change(
+                        "correct_visit",
+                        serde_json::json!({
+                            "visit_id": visit, "reason": "Sai mức hài lòng",
+                            "visit": {
+                                "household_id": household, "visited_on": today,
+                                "volunteer_ids": [member], "satisfaction": 4, "note": "",
+                                "help": [],
+                            },
+                        }),
+                    )
+                } else {
+                    change(
+                        "void_visit",
+                        serde_json::json!({ "visit_id": visit, "reason": "Ghi nhầm hộ" }),
+                    )
+                };
                 changes.push(c);
             }
             changes
@@ -461,6 +484,24 @@ async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
         .collect();
     let sent: usize = batches.iter().map(Vec::len).sum();
     let url = format!("{base}/api/v1/wards/{}/sync/outbox", demo::DEMO_WARD);
+    let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut reading = tokio::task::JoinSet::new();
+    if let Some((client, dashboard, n)) = readers {
+        for _ in 0..n {
+            let (client, dashboard) = (client.clone(), dashboard.to_owned());
+            let writing = writing.clone();
+            reading.spawn(async move {
+                let mut times = Vec::new();
+                while writing.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let res = client.get(&dashboard).send().await?.error_for_status()?;
+                    res.bytes().await?;
+                    times.push(t.elapsed());
+                }
+                anyhow::Ok(times)
+            });
+        }
+    }
     let started = Instant::now();
     let mut stored = 0;
     for changes in &batches {
@@ -481,12 +522,29 @@ async fn mixed_outbox(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
             .count();
     }
     let rate = sent as f64 / started.elapsed().as_secs_f64();
+    writing.store(false, Ordering::Relaxed);
+    let mut times: Vec<Duration> = Vec::new();
+    for r in reading.join_all().await {
+        times.extend(r?);
+    }
+    times.sort();
     anyhow::ensure!(stored == sent, "{stored} of {sent} changes stored");
-    println!(
-        "sync: mixed outbox, {sent} changes in batches of {} (100 households, 200 residents, \
-         150 visits, 50 voids each) over HTTP: {rate:.0} changes/s",
-        sent / BATCHES
-    );
+    match readers {
+        None => println!(
+            "sync: mixed outbox, {sent} changes in batches of {} (100 households, 200 residents, \
+             150 visits, 50 voids each) over HTTP: {rate:.0} changes/s",
+            sent / BATCHES
+        ),
+        Some((_, _, n)) => println!(
+            "sync: mixed outbox, {sent} changes in batches of {} (100 households, 200 residents, \
+             150 visits, 25 voids, 25 corrections each) over HTTP while {n} readers read the \
+             dashboard: {rate:.0} changes/s; dashboard {} reads, p50 {:.1} ms, p95 {:.1} ms",
+            sent / BATCHES,
+            times.len(),
+            percentile_ms(&times, 0.5),
+            percentile_ms(&times, 0.95),
+        ),
+    }
     Ok(())
 }
 
