@@ -13,6 +13,8 @@ pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
 /// The visit the visit form corrects (`?sua=`).
 pub const CORRECTS_QUERY: &str = "sua";
+/// The change the server sent back that the visit form edits, to send it again (`?gui-lai=`).
+pub const RESENDS_QUERY: &str = "gui-lai";
 pub const RESIDENT: &str = "nguoi";
 /// Everything held about a resident, under their page.
 pub const DATA: &str = "du-lieu";
@@ -58,6 +60,9 @@ pub enum Route {
     RecordVisit(Uuid),
     /// The visit form, filled in with a visit of the household, to correct it.
     CorrectVisit(Uuid, Uuid),
+    /// The visit form, filled in with a visit (or correction) the server sent back, by its
+    /// change's id: edited, it is sent again.
+    ResendVisit(Uuid, Uuid),
     Resident(Uuid),
     ResidentData(Uuid),
     /// The signed-in person's own account.
@@ -101,6 +106,9 @@ impl Route {
             Self::RecordVisit(id) => format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}"),
             Self::CorrectVisit(id, visit) => {
                 format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}?{CORRECTS_QUERY}={visit}")
+            }
+            Self::ResendVisit(id, change) => {
+                format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}?{RESENDS_QUERY}={change}")
             }
             Self::Resident(id) => format!("/{RESIDENT}/{id}"),
             Self::ResidentData(id) => format!("/{RESIDENT}/{id}/{DATA}"),

@@ -809,3 +809,51 @@ test("a digital ambassador registered as the signal goes is kept on the phone an
   await section.getByRole("button", { name: "Thôi làm Đại sứ số" }).click();
   await expect(section.getByRole("button", { name: "Đăng ký làm Đại sứ số" })).toBeVisible();
 });
+
+test("a visit the server refuses once the signal is back is edited from the sync page and sent again", async ({ page, context, browser, now }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 12);
+  await pulled(page);
+  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  // The first resident the visit form lists: the one the visit helps.
+  const helped = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const tag = `gui-lai-${Date.now()}`;
+
+  await context.setOffline(true);
+  await page.reload();
+  await recordVisit(page, tag);
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+  // Meanwhile the team leader records that this resident moved away.
+  const phone = await browser.newContext();
+  const leader = await phone.newPage();
+  await signInAs(leader, "leader");
+  const moved = await leader.request.put(`/api/v1/residents/${helped.id}/departure`, {
+    data: { departure: { on: vietnamDay(now), reason: "moved_out" } },
+  });
+  expect(moved.ok()).toBe(true);
+  await phone.close();
+
+  // Back in signal: the server refuses the visit, and says why.
+  await context.setOffline(false);
+  await page.goto("/dong-bo");
+  const problem = page.locator("li.problem", { hasText: "Người này đã chuyển khỏi phường hoặc đã mất" });
+  await expect(problem).toHaveCount(1);
+  expect(await seriousViolations(page)).toEqual([]);
+  await problem.getByRole("link", { name: "Sửa và gửi lại" }).click();
+  // The form holds what was recorded, without the one who left.
+  await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  await expect(page.getByLabel("Ghi chú")).toHaveValue(tag);
+  await expect(page.getByLabel("4 – Hài lòng")).toBeChecked();
+  await page.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Các lần đến thăm" })).toBeVisible();
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const { visits } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const sent = visits.filter((v: { note: string }) => v.note === tag);
+  expect(sent.length).toBe(1);
+  expect(sent[0].help.map((h: { resident_id: string }) => h.resident_id)).not.toContain(helped.id);
+  await page.goto("/dong-bo");
+  await expect(page.locator("li.problem")).toHaveCount(0);
+});

@@ -356,6 +356,11 @@ impl SyncState {
         });
     }
 
+    /// A change on the phone, by its id: one the server sent back, to edit and send again.
+    pub async fn entry(id: Uuid) -> Option<OutboxEntry> {
+        store::get(OUTBOX, &id.to_string()).await.ok().flatten()
+    }
+
     /// Visits of this household still on the phone, newest first.
     pub async fn pending_for(household: Uuid) -> Vec<domain::api::NewVisit> {
         let mut entries: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();

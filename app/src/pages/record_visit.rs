@@ -6,7 +6,9 @@
 //! later.
 //!
 //! With `?sua=` it corrects a visit of the household instead: filled in with what the visit
-//! said, and saved with a reason as one change that voids it and records it again.
+//! said, and saved with a reason as one change that voids it and records it again. With
+//! `?gui-lai=` it edits a visit (or correction) the server sent back from the phone's outbox,
+//! which is then sent again.
 
 use std::collections::HashMap;
 
@@ -27,8 +29,62 @@ use crate::contexts::set_current_ward;
 use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{skill_name, words};
-use crate::offline::use_sync;
-use crate::routes::{CORRECTS_QUERY, Route};
+use crate::offline::{SyncState, use_sync};
+use crate::routes::{CORRECTS_QUERY, RESENDS_QUERY, Route};
+
+/// What the form starts from, when not from nothing.
+#[derive(Clone)]
+struct Draft {
+    /// The change's id: one sent back is saved again under its own.
+    id: Option<Uuid>,
+    /// The visit a correction replaces.
+    corrects: Option<Uuid>,
+    reason: String,
+    visit: NewVisit,
+}
+
+impl Draft {
+    /// A visit of the household, to correct.
+    fn correcting(v: &Visit) -> Self {
+        Self {
+            id: None,
+            corrects: Some(v.id),
+            reason: String::new(),
+            visit: NewVisit {
+                id: None,
+                household_id: v.household_id,
+                visited_on: v.visited_on,
+                volunteer_ids: v.volunteers.iter().map(|m| m.id).collect(),
+                help: v
+                    .help
+                    .iter()
+                    .map(|h| HelpItem {
+                        resident_id: h.resident_id,
+                        skill_id: h.skill_id,
+                        outcome: h.outcome,
+                    })
+                    .collect(),
+                satisfaction: v.satisfaction,
+                note: v.note.clone(),
+            },
+        }
+    }
+
+    /// A visit or correction on the phone, which the server sent back.
+    fn sent_back(id: Uuid, change: FieldChange) -> Option<Self> {
+        let (corrects, reason, visit) = match change {
+            FieldChange::Visit(v) => (None, String::new(), v),
+            FieldChange::CorrectVisit(c) => (Some(c.visit_id), c.reason, c.visit),
+            _ => return None,
+        };
+        Some(Self {
+            id: Some(id),
+            corrects,
+            reason,
+            visit,
+        })
+    }
+}
 
 #[component]
 pub fn RecordVisit() -> impl IntoView {
@@ -37,28 +93,36 @@ pub fn RecordVisit() -> impl IntoView {
     let data = LocalResource::new(move || {
         let id = id.get();
         let corrects = query.read().get(CORRECTS_QUERY);
+        let resends = query.read().get(RESENDS_QUERY);
         async move {
             let household = api::household(id.ok_or_else(not_found)?).await?;
-            // A visit voided or corrected meanwhile is not there to correct.
-            let correcting = match corrects {
-                Some(visit) => Some(
+            // A visit voided or corrected meanwhile is not there to correct; a change sent
+            // again or let go meanwhile is not there to edit.
+            let draft = match (corrects, resends.and_then(|r| r.parse::<Uuid>().ok())) {
+                (Some(visit), _) => Some(
                     household
                         .visits
                         .iter()
                         .find(|v| v.id.to_string() == visit)
-                        .cloned()
+                        .map(Draft::correcting)
                         .ok_or_else(not_found)?,
                 ),
-                None => None,
+                (None, Some(change)) => Some(
+                    SyncState::entry(change)
+                        .await
+                        .and_then(|e| Draft::sent_back(change, e.change.change))
+                        .ok_or_else(not_found)?,
+                ),
+                (None, None) => None,
             };
             let tdp = api::tdp(household.tdp.id).await?;
             let skills = api::skills(household.tdp.ward_code).await?;
-            Ok((household, tdp, skills, correcting))
+            Ok((household, tdp, skills, draft))
         }
     });
-    loaded(data, |(household, tdp, skills, correcting)| {
+    loaded(data, |(household, tdp, skills, draft)| {
         set_current_ward(household.tdp.ward_code);
-        view! { <VisitForm household tdp skills correcting /> }
+        view! { <VisitForm household tdp skills draft /> }
     })
 }
 
@@ -67,17 +131,21 @@ fn VisitForm(
     household: Household,
     tdp: TdpDetail,
     skills: Vec<Skill>,
-    correcting: Option<Visit>,
+    draft: Option<Draft>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let ward = household.tdp.ward_code;
     let household_id = household.id;
-    let visit_id = Uuid::now_v7();
-    let corrects = correcting.as_ref().map(|v| v.id);
+    let visit_id = draft
+        .as_ref()
+        .and_then(|d| d.id)
+        .unwrap_or_else(Uuid::now_v7);
+    let corrects = draft.as_ref().and_then(|d| d.corrects);
+    let visit = draft.as_ref().map(|d| &d.visit);
 
-    // A correction starts from what the visit said, as far as the form can still say it:
-    // team members who left the team and residents who withdrew their consent are not on it.
+    // A draft fills the form in as far as it can still say it: team members who left the team
+    // and residents who withdrew their consent are not on it.
     let on_team = |id: &Uuid| tdp.team.iter().any(|m| m.id == *id);
     let listed = |id: &Uuid| {
         household
@@ -85,30 +153,20 @@ fn VisitForm(
             .iter()
             .any(|r| r.id == *id && r.takes_records())
     };
-    let date = RwSignal::new(
-        correcting
-            .as_ref()
-            .map_or(today(), |v| v.visited_on)
-            .to_string(),
-    );
-    let volunteers = RwSignal::new(correcting.as_ref().map_or_else(Vec::new, |v| {
-        v.volunteers.iter().map(|m| m.id).filter(on_team).collect()
+    let date = RwSignal::new(visit.map_or(today(), |v| v.visited_on).to_string());
+    let volunteers = RwSignal::new(visit.map_or_else(Vec::new, |v| {
+        v.volunteer_ids.iter().copied().filter(on_team).collect()
     }));
-    let help = RwSignal::new(correcting.as_ref().map_or_else(HashMap::new, |v| {
+    let help = RwSignal::new(visit.map_or_else(HashMap::new, |v| {
         v.help
             .iter()
             .filter(|h| listed(&h.resident_id))
             .map(|h| ((h.resident_id, h.skill_id), h.outcome))
             .collect()
     }));
-    let satisfaction = RwSignal::new(correcting.as_ref().and_then(|v| v.satisfaction));
-    let note = RwSignal::new(
-        correcting
-            .as_ref()
-            .map(|v| v.note.clone())
-            .unwrap_or_default(),
-    );
-    let reason = RwSignal::new(String::new());
+    let satisfaction = RwSignal::new(visit.and_then(|v| v.satisfaction));
+    let note = RwSignal::new(visit.map(|v| v.note.clone()).unwrap_or_default());
+    let reason = RwSignal::new(draft.as_ref().map(|d| d.reason.clone()).unwrap_or_default());
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let failure = RwSignal::new(None::<ApiError>);
 

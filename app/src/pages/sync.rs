@@ -130,6 +130,13 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Guide(_) => t_string!(i18n, sync.guide_of).to_owned(),
     }
     .to_string();
+    // A visit the server found wrong is edited in its form, then sent again.
+    let editable = match (&entry.problem, &entry.change.change) {
+        (Some(Problem::Invalid(_)), FieldChange::Visit(v)) => Some(v.household_id),
+        (Some(Problem::Invalid(_)), FieldChange::CorrectVisit(c)) => Some(c.visit.household_id),
+        _ => None,
+    }
+    .map(|household| Route::ResendVisit(household, entry.id()).path());
     let (retry, discard) = (entry.clone(), entry);
     let confirm_discard = move |_| {
         let sure = window()
@@ -144,6 +151,9 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
             <strong>{title}</strong>
             {reason}
             <div class="actions">
+                {editable.map(|href| view! {
+                    <A href attr:class="button primary">{t!(i18n, sync.edit_resend)}</A>
+                })}
                 <button type="button" class="button" on:click=move |_| sync.retry(retry.clone())>
                     {t!(i18n, sync.retry)}
                 </button>
