@@ -31,10 +31,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 const GRACE: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// A new check-in code for an activity, by anyone who records its attendance. Codes made
-/// earlier keep working until they end.
+/// earlier keep working until they end. For an activity over for more than an hour, 422
+/// `ends_at: expired`: a code would be dead on arrival.
 #[utoipa::path(post, path = "/activities/{id}/check-in-codes", tag = "activities",
     params(("id" = Uuid, Path)),
-    responses((status = 201, body = CheckInCode)))]
+    responses((status = 201, body = CheckInCode), (status = 422, body = ErrorBody)))]
 async fn create_code(
     State(state): State<AppState>,
     access: Access,
