@@ -73,24 +73,7 @@ pub async fn apply(
     // reason, to be made again on the record that stays, never left waiting for one that will
     // not come.
     let about: Vec<Uuid> = changes.iter().flat_map(|c| c.change.refers_to()).collect();
-    let merged: HashMap<Uuid, &str> = sqlx::query!(
-        r#"select id as "id!", true as "resident!" from merged_residents where id = any($1)
-           union all
-           select id, false from merged_households where id = any($1)"#,
-        &about
-    )
-    .fetch_all(&mut **tx)
-    .await?
-    .into_iter()
-    .map(|m| {
-        let field = if m.resident {
-            "resident_id"
-        } else {
-            "household_id"
-        };
-        (m.id, field)
-    })
-    .collect();
+    let merged = merged(tx, &about).await?;
     if !merged.is_empty() {
         for stage in &mut stages {
             stage.retain(|&i| {
@@ -316,6 +299,29 @@ pub async fn apply(
         .into_iter()
         .map(|o| o.unwrap_or(Err(Error::Conflict)))
         .collect())
+}
+
+/// The residents and households among `ids` that were merged into another, each with the
+/// field a change names it by.
+pub async fn merged(tx: &mut Write, ids: &[Uuid]) -> Result<HashMap<Uuid, &'static str>> {
+    Ok(sqlx::query!(
+        r#"select id as "id!", true as "resident!" from merged_residents where id = any($1)
+           union all
+           select id, false from merged_households where id = any($1)"#,
+        ids
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|m| {
+        let field = if m.resident {
+            "resident_id"
+        } else {
+            "household_id"
+        };
+        (m.id, field)
+    })
+    .collect())
 }
 
 /// What the phone is told of one change.

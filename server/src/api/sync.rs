@@ -78,7 +78,8 @@ async fn sync_outbox(
 
 /// Visits from a phone's outbox, as app versions before `POST /wards/{code}/sync/outbox`
 /// send them. Each visit is answered as there, `waiting` excepted: those versions do not
-/// know it, and have the visit answered `invalid`.
+/// know it, and have the visit answered `invalid`. So is a visit to a household or resident
+/// merged into another since (`merged`), as there.
 #[utoipa::path(post, path = "/wards/{code}/sync/visits", tag = "sync",
     params(("code" = i32, Path, description = "Official ward code")),
     request_body = VisitBatch,
@@ -95,6 +96,18 @@ async fn sync_visits(
     }
     let now = state.now();
     let clock_skew = batch.sent_at - now;
+    let mut tx = access.write(&state.db).await?;
+    let refers_to = |v: &NewVisit| {
+        std::iter::once(v.household_id)
+            .chain(v.help.iter().map(|h| h.resident_id))
+            .collect::<Vec<_>>()
+    };
+    let about: Vec<Uuid> = batch
+        .visits
+        .iter()
+        .flat_map(|item| refers_to(&item.visit))
+        .collect();
+    let merged = outbox::merged(&mut tx, &about).await?;
     let mut outcomes: Vec<Option<SyncOutcome>> = Vec::with_capacity(batch.visits.len());
     let mut incoming = Vec::with_capacity(batch.visits.len());
     for item in batch.visits {
@@ -103,6 +116,17 @@ async fn sync_visits(
                 id: None,
                 status: SyncStatus::Invalid,
                 fields: vec![FieldError::new("id", FieldCode::Required)],
+            }));
+            continue;
+        }
+        let gone = refers_to(&item.visit)
+            .into_iter()
+            .find_map(|id| merged.get(&id));
+        if let Some(&field) = gone {
+            outcomes.push(Some(SyncOutcome {
+                id: item.visit.id,
+                status: SyncStatus::Invalid,
+                fields: vec![FieldError::new(field, FieldCode::Merged)],
             }));
             continue;
         }
@@ -116,7 +140,6 @@ async fn sync_visits(
         });
     }
     let ids: Vec<Option<Uuid>> = incoming.iter().map(|i| i.visit.id).collect();
-    let mut tx = access.write(&state.db).await?;
     let recorded = record(&mut tx, &access, code, incoming, now).await?;
     tx.commit().await?;
     let mut recorded = ids.into_iter().zip(recorded);

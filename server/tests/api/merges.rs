@@ -323,4 +323,18 @@ async fn a_household_entered_twice_merges_with_its_residents_visits_and_guide(db
         (&json!("invalid"), &json!("household_id"), &json!("merged")),
         "{outcomes}"
     );
+    // The same from an older app's visits-only outbox.
+    let mut visit = late.clone();
+    visit["household_id"] = json!(copy);
+    visit["help"] = json!([]);
+    let (status, outcomes) = volunteer
+        .post(
+            &format!("/api/v1/wards/{WARD}/sync/visits"),
+            json!({ "sent_at": Utc::now(), "visits": [{ "recorded_at": Utc::now(), "visit": visit }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcomes}");
+    assert_eq!(outcomes[0]["id"], late["id"]);
+    assert_eq!(outcomes[0]["status"], "invalid");
+    assert_eq!(outcomes[0]["fields"][0]["code"], "merged", "{outcomes}");
 }
