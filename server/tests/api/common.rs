@@ -344,6 +344,18 @@ impl TestApp {
         .await
         .unwrap()
     }
+
+    /// A resident of the fixture's TDP who lives in another household than the fixture's.
+    pub async fn resident_next_door(&self, f: &Fixture) -> Uuid {
+        sqlx::query_scalar(
+            "select id from residents where tdp_id = $1 and household_id <> $2 limit 1",
+        )
+        .bind(f.tdp)
+        .bind(f.household)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
+    }
 }
 
 #[derive(Clone)]

@@ -539,14 +539,7 @@ async fn a_corrected_visit_counts_once_as_it_should_have_been(db: sqlx::PgPool) 
 #[sqlx::test(migrations = false)]
 async fn a_correction_is_whole_or_nothing_and_only_by_who_may_void(db: sqlx::PgPool) {
     let (admin, leader, volunteer, f) = team(db).await;
-    let stranger: Uuid = sqlx::query_scalar(
-        "select id from residents where tdp_id = $1 and household_id <> $2 limit 1",
-    )
-    .bind(f.tdp)
-    .bind(f.household)
-    .fetch_one(&admin.db)
-    .await
-    .unwrap();
+    let stranger = admin.resident_next_door(&f).await;
     let theirs = visit(&f, f.today, "in_progress");
     record(&leader, &theirs).await;
     let right = visit(&f, f.today, "achieved");

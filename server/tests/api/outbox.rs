@@ -535,14 +535,7 @@ async fn a_guide_chosen_offline_may_be_a_resident_added_in_the_same_round(db: sq
     assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
 
     // A resident of another household guides nobody here.
-    let elsewhere: Uuid = sqlx::query_scalar(
-        "select id from residents where tdp_id = $1 and household_id <> $2 limit 1",
-    )
-    .bind(f.tdp)
-    .bind(f.household)
-    .fetch_one(&admin.db)
-    .await
-    .unwrap();
+    let elsewhere = admin.resident_next_door(&f).await;
     let (_, refused) = send_raw(&volunteer, &[&guide(Some(elsewhere))]).await;
     assert_eq!(refused[0]["status"], "invalid");
     assert_eq!(refused[0]["fields"][0]["code"], "other_household");
