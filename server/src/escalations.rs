@@ -45,17 +45,26 @@ pub async fn open(
                 Err(Error::NotFound) => return Err(unknown()),
                 checked => checked?,
             }
+            // A ticket names someone of the household who still takes records: not one who
+            // withdrew their consent (Law 91/2025), nor one who left the ward or died.
             if let Some(resident) = new.resident_id {
-                let lives_there = sqlx::query_scalar!(
-                    r#"select exists(select 1 from residents where id = $1 and household_id = $2)
-                       as "yes!""#,
+                let found = sqlx::query!(
+                    r#"select household_id, consent_withdrawn_at is not null as "withdrawn!",
+                              counted
+                       from residents where id = $1"#,
                     resident,
-                    household,
                 )
-                .fetch_one(&mut **tx)
+                .fetch_optional(&mut **tx)
                 .await?;
-                if !lives_there {
-                    return Err(Error::field("resident_id", FieldCode::OtherHousehold));
+                let refused = match found {
+                    None => Some(FieldCode::OtherHousehold),
+                    Some(r) if r.household_id != household => Some(FieldCode::OtherHousehold),
+                    Some(r) if r.withdrawn => Some(FieldCode::ConsentWithdrawn),
+                    Some(r) if !r.counted => Some(FieldCode::Departed),
+                    Some(_) => None,
+                };
+                if let Some(code) = refused {
+                    return Err(Error::field("resident_id", code));
                 }
             }
             place.tdp

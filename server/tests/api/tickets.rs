@@ -292,6 +292,30 @@ async fn refuses_bad_tickets_and_writes_nothing(db: sqlx::PgPool) {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(field_errors(&err), expected, "{body}");
     }
+    // Nor someone of the household who withdrew their consent, or who left the ward.
+    let [_, withdrew, left, ..] = f.residents[..] else {
+        panic!("the fixture's household has three residents");
+    };
+    let (status, _) = volunteer
+        .put(
+            &format!("/api/v1/residents/{withdrew}/consent"),
+            json!({ "given": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = volunteer
+        .put(
+            &format!("/api/v1/residents/{left}/departure"),
+            json!({ "departure": { "on": f.today, "reason": "moved_out" } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for (resident, code) in [(withdrew, "consent_withdrawn"), (left, "departed")] {
+        let body = with(json!({ "resident_id": resident }));
+        let (status, err) = volunteer.post(&uri, body).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(field_errors(&err), [pair("resident_id", code)]);
+    }
     // A place in a TDP that is not the volunteer's.
     let other_tdp = sqlx::query_scalar!("select tdp_id from households where id = $1", outside)
         .fetch_one(&app.db)
