@@ -13,7 +13,7 @@ pub const HOUSEHOLD: &str = "ho";
 pub const RECORD_VISIT: &str = "ghi-nhan";
 /// The visit the visit form corrects (`?sua=`).
 pub const CORRECTS_QUERY: &str = "sua";
-/// The change the server sent back that the visit form edits, to send it again (`?gui-lai=`).
+/// The change the server sent back that a page's form edits, to send it again (`?gui-lai=`).
 pub const RESENDS_QUERY: &str = "gui-lai";
 pub const RESIDENT: &str = "nguoi";
 /// Everything held about a resident, under their page.
@@ -60,9 +60,6 @@ pub enum Route {
     RecordVisit(Uuid),
     /// The visit form, filled in with a visit of the household, to correct it.
     CorrectVisit(Uuid, Uuid),
-    /// The visit form, filled in with a visit (or correction) the server sent back, by its
-    /// change's id: edited, it is sent again.
-    ResendVisit(Uuid, Uuid),
     Resident(Uuid),
     ResidentData(Uuid),
     /// The signed-in person's own account.
@@ -107,9 +104,6 @@ impl Route {
             Self::CorrectVisit(id, visit) => {
                 format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}?{CORRECTS_QUERY}={visit}")
             }
-            Self::ResendVisit(id, change) => {
-                format!("/{HOUSEHOLD}/{id}/{RECORD_VISIT}?{RESENDS_QUERY}={change}")
-            }
             Self::Resident(id) => format!("/{RESIDENT}/{id}"),
             Self::ResidentData(id) => format!("/{RESIDENT}/{id}/{DATA}"),
             Self::MyAccount => format!("/{ACCOUNTS}"),
@@ -135,6 +129,14 @@ impl Route {
             Self::Invitations(id) => format!("/{TDP}/{id}/{INVITATIONS}"),
             Self::Sync => format!("/{SYNC}"),
         }
+    }
+
+    /// The page with its form filled in with a change the server sent back, by the change's
+    /// id: edited, it is sent again.
+    pub fn resend(self, change: Uuid) -> String {
+        let path = self.path();
+        let join = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{join}{RESENDS_QUERY}={change}")
     }
 }
 

@@ -857,3 +857,129 @@ test("a visit the server refuses once the signal is back is edited from the sync
   await page.goto("/dong-bo");
   await expect(page.locator("li.problem")).toHaveCount(0);
 });
+
+test("a ticket about someone who withdrew their consent meanwhile is edited from the sync page and sent again", async ({ page, context, browser }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 13);
+  await pulled(page);
+  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const named = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const tag = `phieu-gui-lai-${Date.now()}`;
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole("link", { name: "Nhờ tổ ứng cứu" }).click();
+  await page.getByLabel("Người cần hỗ trợ").selectOption({ label: `${named.full_name} (${named.birth_year})` });
+  await page.getByLabel("Vướng mắc là gì").fill(`Quên mật khẩu VNeID ${tag}`);
+  await page.getByLabel("Đã thử những gì, lỗi báo ra sao").fill("Đã thử khôi phục, không nhận được mã.");
+  await page.getByRole("button", { name: "Gửi tổ ứng cứu" }).click();
+  await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+  // Meanwhile the resident withdraws their consent, which the team leader records.
+  const phone = await browser.newContext();
+  const leader = await phone.newPage();
+  await signInAs(leader, "leader");
+  const withdrawn = await leader.request.put(`/api/v1/residents/${named.id}/consent`, { data: { given: false } });
+  expect(withdrawn.ok()).toBe(true);
+  await phone.close();
+
+  // Back in signal: the server refuses the ticket, and says why.
+  await context.setOffline(false);
+  await page.goto("/dong-bo");
+  const problem = page.locator("li.problem", { hasText: "Người này đã rút lại sự đồng ý" });
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toContainText(tag);
+  const edit = problem.getByRole("link", { name: "Sửa và gửi lại" });
+  const id = new URL(await edit.getAttribute("href") ?? "", page.url()).searchParams.get("gui-lai");
+  await edit.click();
+  // The form holds what was written, about the whole household now.
+  await expect(page.getByRole("heading", { level: 1, name: "Báo vướng mắc" })).toBeVisible();
+  await expect(page.getByLabel("Vướng mắc là gì")).toHaveValue(`Quên mật khẩu VNeID ${tag}`);
+  await expect(page.getByLabel("Đã thử những gì, lỗi báo ra sao")).toHaveValue("Đã thử khôi phục, không nhận được mã.");
+  await expect(page.getByLabel("Người cần hỗ trợ")).toHaveValue("");
+  await page.getByRole("button", { name: "Gửi tổ ứng cứu" }).click();
+  // Sent under the change's own id: the ticket's page opens.
+  await expect(page).toHaveURL(new RegExp(`/ung-cuu/${id}$`));
+  const { ticket } = await (await page.request.get(`/api/v1/tickets/${id}`)).json();
+  expect(ticket.title).toBe(`Quên mật khẩu VNeID ${tag}`);
+  expect(ticket.resident_id).toBeNull();
+  await page.goto("/dong-bo");
+  await expect(page.getByTestId("unsent")).toHaveText("Chưa gửi: 0 mục");
+  await expect(page.locator("li.problem")).toHaveCount(0);
+});
+
+test("a household and a resident an older app kept with what the server now refuses are edited and sent again", async ({ page, now }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const tdp = me.grants[0].tdp_id;
+  const [home] = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=1&offset=14`)).json();
+  const suffix = String(Date.now() % 1_000_000);
+  // Pasted from a chat app, before the app refused control characters: the server refuses
+  // them now.
+  const changes = [
+    {
+      id: crypto.randomUUID(), made_at: now.toISOString(),
+      change: {
+        kind: "household", id: null, tdp_id: tdp, address: `Số 3 ngõ gửi lại ${suffix}`, head_name: "Lê Văn\u0007 Tư",
+        priority: { elderly_alone: true, disability: false, poverty: "none" }, location: null,
+      },
+    },
+    {
+      id: crypto.randomUUID(), made_at: now.toISOString(),
+      change: { kind: "resident", id: null, household_id: home.id, full_name: "Đỗ Thị\u0007 Hạnh", birth_year: 1990, gender: "female", consent: true },
+    },
+  ];
+  await page.evaluate(async (entries) => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise((ok, fail) => {
+      const tx = db.transaction("outbox", "readwrite");
+      for (const [key, value] of entries) tx.objectStore("outbox").put(value, key);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, changes.map((change) => [change.id, JSON.stringify({ ward: 619, change, problem: null })]));
+  await page.reload();
+  await page.goto("/dong-bo");
+  const problems = page.locator("li.problem", { hasText: "Nội dung có ký tự điều khiển" });
+  await expect(problems).toHaveCount(2);
+
+  // The household: its form on the TDP's page, filled in; the name typed again.
+  await problems.filter({ hasText: `Số 3 ngõ gửi lại ${suffix}` }).getByRole("link", { name: "Sửa và gửi lại" }).click();
+  await expect(page.getByLabel("Địa chỉ (số nhà, ngõ, đường)")).toHaveValue(`Số 3 ngõ gửi lại ${suffix}`);
+  await expect(page.getByLabel("Người cao tuổi sống một mình")).toBeChecked();
+  await page.getByLabel("Họ tên chủ hộ").fill(`Lê Văn Tư ${suffix}`);
+  await page.getByRole("button", { name: "Lưu hộ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Lê Văn Tư ${suffix}` })).toBeVisible();
+  expect(page.url()).toContain(`/ho/${changes[0].id}`);
+  const household = await (await page.request.get(`/api/v1/households/${changes[0].id}`)).json();
+  expect(household.head_name).toBe(`Lê Văn Tư ${suffix}`);
+  expect(household.priority.elderly_alone).toBe(true);
+
+  // The resident: the form on their household's page, filled in.
+  await page.goto("/dong-bo");
+  await expect(problems).toHaveCount(1);
+  await problems.getByRole("link", { name: "Sửa và gửi lại" }).click();
+  await expect(page.getByLabel("Năm sinh")).toHaveValue("1990");
+  await expect(page.getByLabel("Người dân đã nghe mục đích trên và đồng ý")).toBeChecked();
+  await page.getByLabel("Họ và tên").fill(`Đỗ Thị Hạnh ${suffix}`);
+  await page.getByRole("button", { name: "Lưu thành viên" }).click();
+  await expect(page.getByRole("link", { name: `Đỗ Thị Hạnh ${suffix}`, exact: true })).toBeVisible();
+  const resident = await page.request.get(`/api/v1/residents/${changes[1].id}`);
+  expect(resident.ok()).toBe(true);
+  expect((await resident.json()).full_name).toBe(`Đỗ Thị Hạnh ${suffix}`);
+  await page.goto("/dong-bo");
+  await expect(page.locator("li.problem")).toHaveCount(0);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+});

@@ -356,9 +356,16 @@ impl SyncState {
         });
     }
 
-    /// A change on the phone, by its id: one the server sent back, to edit and send again.
-    pub async fn entry(id: Uuid) -> Option<OutboxEntry> {
-        store::get(OUTBOX, &id.to_string()).await.ok().flatten()
+    /// The change a page's `?gui-lai=` names, which the server sent back: the page's form
+    /// opens filled in with it (`kind` takes what that form edits) and saves it again under
+    /// its id. `None` once it was sent again or let go, or for a change of another kind.
+    pub async fn sent_back<T>(
+        query: Option<String>,
+        kind: impl FnOnce(Uuid, FieldChange) -> Option<T>,
+    ) -> Option<T> {
+        let id = query?.parse::<Uuid>().ok()?;
+        let entry: OutboxEntry = store::get(OUTBOX, &id.to_string()).await.ok().flatten()?;
+        kind(id, entry.change.change)
     }
 
     /// Visits of this household still on the phone, newest first.

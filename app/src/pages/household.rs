@@ -10,6 +10,7 @@ use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
@@ -23,28 +24,46 @@ use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{gender_name, skill_name, words};
 use crate::offline::{SyncState, use_sync};
-use crate::routes::Route;
+use crate::routes::{RESENDS_QUERY, Route};
 use crate::session::use_session;
 use domain::access::Action;
+
+/// A new resident the server sent back, with its change's id.
+type SentBack = Option<(Uuid, NewResident)>;
 
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
     let id = id_param();
     let sync = use_sync();
+    let query = use_query_map();
     let data = LocalResource::new(move || {
         let id = id.get();
+        let resends = query.read().get(RESENDS_QUERY);
         // Read again once visits recorded on the phone have reached the server.
         sync.sent.track();
-        async move { api::household(id.ok_or_else(not_found)?).await }
+        async move {
+            let household = api::household(id.ok_or_else(not_found)?).await?;
+            let sent_back = SyncState::sent_back(resends, |id, change| match change {
+                FieldChange::Resident(r) => Some((id, r)),
+                _ => None,
+            })
+            .await;
+            Ok::<_, ApiError>((household, sent_back))
+        }
     });
-    loaded(data, move |h: Household| {
+    loaded(data, move |(h, sent_back): (Household, SentBack)| {
         set_current_ward(h.tdp.ward_code);
-        view! { <HouseholdView household=h on_change=Callback::new(move |()| data.refetch()) /> }
+        let on_change = Callback::new(move |()| data.refetch());
+        view! { <HouseholdView household=h sent_back on_change /> }
     })
 }
 
 #[component]
-fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView {
+fn HouseholdView(
+    household: Household,
+    sent_back: SentBack,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let h = household;
     let session = use_session();
@@ -178,7 +197,7 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
                 .collect_view()}
         </ul>
         <Show when=may_record>
-            <AddResident ward tdp household=h.id saved=on_change />
+            <AddResident ward tdp household=h.id sent_back=sent_back.clone() saved=on_change />
         </Show>
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         {loaded(models, move |(settings, skills): (ModelSettings, Vec<Skill>)| {
@@ -209,20 +228,29 @@ fn HouseholdView(household: Household, on_change: Callback<()>) -> impl IntoView
 }
 
 /// Adding a resident at the door, with their consent asked first (Law 91/2025): saved on the
-/// phone, and sent when there is signal.
+/// phone, and sent when there is signal. One the server sent back opens the form filled in,
+/// to be sent again under its id.
 #[component]
-fn AddResident(ward: i32, tdp: Uuid, household: Uuid, saved: Callback<()>) -> impl IntoView {
+fn AddResident(
+    ward: i32,
+    tdp: Uuid,
+    household: Uuid,
+    sent_back: SentBack,
+    saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
-    let open = RwSignal::new(false);
-    let name = RwSignal::new(String::new());
-    let year = RwSignal::new(String::new());
-    let gender = RwSignal::new(Gender::Female);
-    let consent = RwSignal::new(false);
+    let open = RwSignal::new(sent_back.is_some());
+    // One id per resident: saving again after an error sends the same change.
+    let (id, was) = sent_back.unzip();
+    let id = StoredValue::new(id.unwrap_or_else(Uuid::now_v7));
+    let was = was.as_ref();
+    let name = RwSignal::new(was.map(|r| r.full_name.clone()).unwrap_or_default());
+    let year = RwSignal::new(was.map(|r| r.birth_year.to_string()).unwrap_or_default());
+    let gender = RwSignal::new(was.map_or(Gender::Female, |r| r.gender));
+    let consent = RwSignal::new(was.is_some_and(|r| r.consent));
     let form = FormState::new();
     let guard = DuplicateGuard::new();
-    // One id per resident: saving again after an error sends the same change.
-    let id = StoredValue::new(Uuid::now_v7());
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Ok(birth_year) = year.get_untracked().trim().parse::<i32>() else {

@@ -98,7 +98,7 @@ pub fn RecordVisit() -> impl IntoView {
             let household = api::household(id.ok_or_else(not_found)?).await?;
             // A visit voided or corrected meanwhile is not there to correct; a change sent
             // again or let go meanwhile is not there to edit.
-            let draft = match (corrects, resends.and_then(|r| r.parse::<Uuid>().ok())) {
+            let draft = match (corrects, resends) {
                 (Some(visit), _) => Some(
                     household
                         .visits
@@ -108,9 +108,8 @@ pub fn RecordVisit() -> impl IntoView {
                         .ok_or_else(not_found)?,
                 ),
                 (None, Some(change)) => Some(
-                    SyncState::entry(change)
+                    SyncState::sent_back(Some(change), Draft::sent_back)
                         .await
-                        .and_then(|e| Draft::sent_back(change, e.change.change))
                         .ok_or_else(not_found)?,
                 ),
                 (None, None) => None,

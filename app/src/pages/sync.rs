@@ -130,13 +130,11 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
         FieldChange::Guide(_) => t_string!(i18n, sync.guide_of).to_owned(),
     }
     .to_string();
-    // A visit the server found wrong is edited in its form, then sent again.
-    let editable = match (&entry.problem, &entry.change.change) {
-        (Some(Problem::Invalid(_)), FieldChange::Visit(v)) => Some(v.household_id),
-        (Some(Problem::Invalid(_)), FieldChange::CorrectVisit(c)) => Some(c.visit.household_id),
-        _ => None,
-    }
-    .map(|household| Route::ResendVisit(household, entry.id()).path());
+    // What the server found wrong is edited in its form, then sent again.
+    let editable = matches!(entry.problem, Some(Problem::Invalid(_)))
+        .then(|| form_of(entry.ward, &entry.change.change))
+        .flatten()
+        .map(|form| form.resend(entry.id()));
     let (retry, discard) = (entry.clone(), entry);
     let confirm_discard = move |_| {
         let sure = window()
@@ -162,6 +160,19 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
                 </button>
             </div>
         </li>
+    }
+}
+
+/// The page whose form makes a change of this kind, for the kinds a person fixes by editing
+/// what they wrote; the others are sent again as they are, or let go.
+fn form_of(ward: i32, change: &FieldChange) -> Option<Route> {
+    match change {
+        FieldChange::Visit(v) => Some(Route::RecordVisit(v.household_id)),
+        FieldChange::CorrectVisit(c) => Some(Route::RecordVisit(c.visit.household_id)),
+        FieldChange::Household(h) => Some(Route::Tdp(h.tdp_id)),
+        FieldChange::Resident(r) => Some(Route::Household(r.household_id)),
+        FieldChange::Ticket(t) => Some(Route::NewTicket(ward, t.household_id)),
+        _ => None,
     }
 }
 

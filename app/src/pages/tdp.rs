@@ -2,12 +2,12 @@
 
 use domain::api::{
     AmbassadorChange, AmbassadorNetwork, Assignment, DuplicateCheck, FieldChange, Figure,
-    HouseholdFilter, HouseholdSummary, NewHousehold, Poverty, Priority, TdpDetail, TeamMember,
+    HouseholdFilter, HouseholdSummary, NewHousehold, Priority, TdpDetail, TeamMember,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use uuid::Uuid;
 
 use super::{id_param, not_found};
@@ -20,25 +20,32 @@ use crate::contexts::set_current_ward;
 use crate::format::{percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{household_filter_name, skill_name, team_role_name, words};
-use crate::offline::{Saved, use_sync};
-use crate::routes::Route;
+use crate::offline::{Saved, SyncState, use_sync};
+use crate::routes::{RESENDS_QUERY, Route};
 use crate::session::use_session;
 
 #[component]
 pub fn TdpPage() -> impl IntoView {
     let id = id_param();
+    let query = use_query_map();
     let data = LocalResource::new(move || {
         let id = id.get();
+        let resends = query.read().get(RESENDS_QUERY);
         async move {
             let id = id.ok_or_else(not_found)?;
             let detail = api::tdp(id).await?;
             let skills = api::skills(detail.tdp.ward_code).await?;
-            Ok((detail, skills))
+            let sent_back = SyncState::sent_back(resends, |id, change| match change {
+                FieldChange::Household(h) => Some((id, h)),
+                _ => None,
+            })
+            .await;
+            Ok((detail, skills, sent_back))
         }
     });
-    loaded(data, |(detail, skills)| {
+    loaded(data, |(detail, skills, sent_back)| {
         set_current_ward(detail.tdp.ward_code);
-        view! { <TdpView detail skills /> }
+        view! { <TdpView detail skills sent_back /> }
     })
 }
 
@@ -55,8 +62,15 @@ fn figure_line(name: AnyView, fig: Figure) -> impl IntoView {
     }
 }
 
+/// A new household the server sent back, with its change's id.
+type SentBack = Option<(Uuid, NewHousehold)>;
+
 #[component]
-fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView {
+fn TdpView(
+    detail: TdpDetail,
+    skills: Vec<domain::api::Skill>,
+    sent_back: SentBack,
+) -> impl IntoView {
     let i18n = use_i18n();
     let f = detail.indicators.clone();
     let session = use_session();
@@ -156,29 +170,35 @@ fn TdpView(detail: TdpDetail, skills: Vec<domain::api::Skill>) -> impl IntoView 
         </p>
         <h2>{t!(i18n, tdp.households)}</h2>
         <Show when=move || session.reach(ward, domain::access::Action::Record).includes(id)>
-            <AddHousehold ward tdp=id />
+            <AddHousehold ward tdp=id sent_back=sent_back.clone() />
         </Show>
         <Households tdp=detail.tdp.id team=if may_invite() { team } else { Vec::new() } />
     }
 }
 
 /// A household found at the door that the register lacks: saved on the phone, and sent when
-/// there is signal. Its page opens at once, from the phone's copy if need be.
+/// there is signal. Its page opens at once, from the phone's copy if need be. One the server
+/// sent back opens the form filled in, to be sent again under its id.
 #[component]
-fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
+fn AddHousehold(ward: i32, tdp: Uuid, sent_back: SentBack) -> impl IntoView {
     let i18n = use_i18n();
     let sync = use_sync();
     let navigate = use_navigate();
-    let open = RwSignal::new(false);
-    let address = RwSignal::new(String::new());
-    let head = RwSignal::new(String::new());
-    let elderly_alone = RwSignal::new(false);
-    let disability = RwSignal::new(false);
-    let poverty = RwSignal::new(Poverty::None);
+    let open = RwSignal::new(sent_back.is_some());
+    // One id per household: saving again after an error sends the same change.
+    let (id, was) = sent_back.unzip();
+    let id = id.unwrap_or_else(Uuid::now_v7);
+    let was = was.as_ref();
+    let address = RwSignal::new(was.map(|h| h.address.clone()).unwrap_or_default());
+    let head = RwSignal::new(was.map(|h| h.head_name.clone()).unwrap_or_default());
+    let priority = was.map(|h| h.priority).unwrap_or_default();
+    let elderly_alone = RwSignal::new(priority.elderly_alone);
+    let disability = RwSignal::new(priority.disability);
+    let poverty = RwSignal::new(priority.poverty);
+    // Where it was found, if the phone placed it: kept as it was.
+    let location = was.and_then(|h| h.location);
     let form = FormState::new();
     let guard = DuplicateGuard::new();
-    // One id per household: saving again after an error sends the same change.
-    let id = Uuid::now_v7();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let new = NewHousehold {
@@ -191,7 +211,7 @@ fn AddHousehold(ward: i32, tdp: Uuid) -> impl IntoView {
                 disability: disability.get_untracked(),
                 poverty: poverty.get_untracked(),
             },
-            location: None,
+            location,
         };
         if !form.start(domain::validate::new_household(&new)) {
             return;

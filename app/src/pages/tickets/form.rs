@@ -13,9 +13,9 @@ use crate::components::{FormState, TextArea, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::words;
-use crate::offline::{Saved, use_sync};
+use crate::offline::{Saved, SyncState, use_sync};
 use crate::pages::{code_param, not_found};
-use crate::routes::{HOUSEHOLD_QUERY, Route};
+use crate::routes::{HOUSEHOLD_QUERY, RESENDS_QUERY, Route};
 use crate::session::use_session;
 
 #[component]
@@ -28,10 +28,23 @@ pub fn NewTicket() -> impl IntoView {
             .read()
             .get(HOUSEHOLD_QUERY)
             .and_then(|h| h.parse::<Uuid>().ok());
+        let resends = query.read().get(RESENDS_QUERY);
         async move {
             let ward = code.ok_or_else(not_found)?;
             let household = match household {
                 Some(id) => Some(api::household(id).await?),
+                None => None,
+            };
+            // A ticket sent again or let go meanwhile is not there to edit.
+            let sent_back = match resends {
+                Some(change) => Some(
+                    SyncState::sent_back(Some(change), |_, change| match change {
+                        FieldChange::Ticket(t) => Some(t),
+                        _ => None,
+                    })
+                    .await
+                    .ok_or_else(not_found)?,
+                ),
                 None => None,
             };
             Ok::<_, ApiError>((
@@ -39,39 +52,53 @@ pub fn NewTicket() -> impl IntoView {
                 household,
                 api::skills(ward).await?,
                 api::tdps(ward).await?,
+                sent_back,
             ))
         }
     });
-    loaded(
-        data,
-        move |(ward, household, skills, tdps): (i32, Option<Household>, Vec<Skill>, Vec<Tdp>)| {
-            set_current_ward(ward);
-            view! { <NewTicketForm ward household skills tdps /> }
-        },
-    )
+    loaded(data, move |(ward, household, skills, tdps, sent_back)| {
+        set_current_ward(ward);
+        view! { <NewTicketForm ward household skills tdps sent_back /> }
+    })
 }
 
+/// The form, empty or (`sent_back`) filled in with a ticket the server sent back, which is
+/// sent again under its id.
 #[component]
-pub(super) fn NewTicketForm(
+fn NewTicketForm(
     ward: i32,
     household: Option<Household>,
     skills: Vec<Skill>,
     tdps: Vec<Tdp>,
+    sent_back: Option<NewTicket>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let sync = use_sync();
     let navigate = use_navigate();
+    let was = sent_back.as_ref();
     // One id per ticket being written, so that a retried submit opens it once.
-    let id = Uuid::now_v7();
-    let resident = RwSignal::new(None::<Uuid>);
+    let id = was.map_or_else(Uuid::now_v7, |t| t.id);
+    // Someone the household no longer lists as taking records is named no more.
+    let listed = |r: &Uuid| {
+        household
+            .iter()
+            .flat_map(|h| &h.residents)
+            .any(|l| l.id == *r && l.takes_records())
+    };
+    let resident = RwSignal::new(was.and_then(|t| t.resident_id).filter(listed));
     let reach = session.reach(ward, Action::Record);
     let tdps: Vec<Tdp> = tdps.into_iter().filter(|t| reach.includes(t.id)).collect();
-    let tdp = RwSignal::new(tdps.first().map(|t| t.id));
-    let place = RwSignal::new(String::new());
-    let skill = RwSignal::new(None::<Uuid>);
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
+    let tdp = RwSignal::new(
+        was.and_then(|t| t.tdp_id)
+            .filter(|t| tdps.iter().any(|r| r.id == *t))
+            .or_else(|| tdps.first().map(|t| t.id)),
+    );
+    let place = RwSignal::new(was.and_then(|t| t.place.clone()).unwrap_or_default());
+    let known = |s: &Uuid| skills.iter().any(|k| k.id == *s);
+    let skill = RwSignal::new(was.and_then(|t| t.skill_id).filter(known));
+    let title = RwSignal::new(was.map(|t| t.title.clone()).unwrap_or_default());
+    let description = RwSignal::new(was.map(|t| t.description.clone()).unwrap_or_default());
     let form = FormState::new();
     let household_id = household.as_ref().map(|h| h.id);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -117,7 +144,11 @@ pub(super) fn NewTicketForm(
                     {h.residents
                         .into_iter()
                         .filter(|r| r.takes_records())
-                        .map(|r| view! { <option value=r.id.to_string()>{format!("{} ({})", r.full_name, r.birth_year)}</option> })
+                        .map(|r| view! {
+                            <option value=r.id.to_string() selected=resident.get_untracked() == Some(r.id)>
+                                {format!("{} ({})", r.full_name, r.birth_year)}
+                            </option>
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -131,7 +162,11 @@ pub(super) fn NewTicketForm(
                 <select id="ticket-tdp" on:change=move |ev| tdp.set(event_target_value(&ev).parse().ok())>
                     {tdps
                         .into_iter()
-                        .map(|t| view! { <option value=t.id.to_string()>{t.name.clone()}</option> })
+                        .map(|t| view! {
+                            <option value=t.id.to_string() selected=tdp.get_untracked() == Some(t.id)>
+                                {t.name.clone()}
+                            </option>
+                        })
                         .collect_view()}
                 </select>
             </div>
@@ -149,7 +184,11 @@ pub(super) fn NewTicketForm(
                     <option value="">{t!(i18n, tickets.other_problem)}</option>
                     {skills
                         .into_iter()
-                        .map(|s| view! { <option value=s.id.to_string()>{s.name_vi.clone()}</option> })
+                        .map(|s| view! {
+                            <option value=s.id.to_string() selected=skill.get_untracked() == Some(s.id)>
+                                {s.name_vi.clone()}
+                            </option>
+                        })
                         .collect_view()}
                 </select>
             </div>
