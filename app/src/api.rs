@@ -13,9 +13,9 @@ use domain::api::{
     HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
     LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings,
     NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket, PasswordChange,
-    RecordEdit, RegisterImport, Resident, ResidentExport, SearchResults, SessionInfo, SignIn,
-    Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment,
-    TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
+    RecordEdit, RegisterImport, Resident, ResidentExport, ResidentSummary, SearchResults,
+    SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
+    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -491,8 +491,31 @@ pub async fn market(id: Uuid) -> Result<Market, ApiError> {
     get(&format!("/markets/{id}")).await
 }
 
-pub async fn resident(id: Uuid) -> Result<Resident, ApiError> {
-    get(&format!("/residents/{id}")).await
+/// A resident as their page can show them.
+#[derive(Clone)]
+pub enum ResidentRecord {
+    /// The server's record: skills with their days, history, consent, part in "Đại sứ số".
+    Whole(Resident),
+    /// Without signal, what the phone's copy of their household says: who they are, the
+    /// skills they achieved, whether they left.
+    Kept {
+        household: Household,
+        resident: ResidentSummary,
+        achieved: Vec<Skill>,
+    },
+}
+
+pub async fn resident(id: Uuid) -> Result<ResidentRecord, ApiError> {
+    let answer = get(&format!("/residents/{id}")).await;
+    local::or(answer.map(ResidentRecord::Whole), || async {
+        let (household, resident, achieved) = local::resident(id).await?;
+        Some(ResidentRecord::Kept {
+            household,
+            resident,
+            achieved,
+        })
+    })
+    .await
 }
 
 /// Everything held about a resident, for the ward admin to hand to them.

@@ -983,3 +983,47 @@ test("a household and a resident an older app kept with what the server now refu
   await expect(page.locator("li.problem")).toHaveCount(0);
   await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
 });
+
+test("a resident's page opens with no signal from the phone's copy, and their departure is marked there", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 15);
+  await pulled(page);
+  const { residents, tdp } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const skills: { code: string; name_vi: string }[] = await (await page.request.get(`/api/v1/wards/${tdp.ward_code}/skills`)).json();
+  // The one achieved most, among those still counted.
+  const resident = residents
+    .filter((r: { full_name: string; departure?: unknown }) => r.full_name && !r.departure)
+    .sort((a: { achieved: string[] }, b: { achieved: string[] }) => b.achieved.length - a.achieved.length)[0];
+
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByRole("link", { name: resident.full_name, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: resident.full_name })).toBeVisible();
+  await expect(page.getByTestId("kept-copy")).toBeVisible();
+  await expect(page.getByText(`Sinh năm ${resident.birth_year}`)).toBeVisible();
+  const achieved = skills.filter((s) => resident.achieved.includes(s.code)).map((s) => `${s.name_vi} – Đã đạt`);
+  if (achieved.length > 0) {
+    await expect(page.locator("ul.list li")).toHaveText(achieved);
+  } else {
+    await expect(page.getByText("Chưa ghi nhận kỹ năng nào.")).toBeVisible();
+  }
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // At the door: they moved away. Kept on the phone, shown at once.
+  await page.getByRole("button", { name: "Người này đã chuyển đi hoặc đã mất" }).click();
+  await page.getByRole("button", { name: "Ghi nhận và thôi tính vào số liệu" }).click();
+  await expect(page.getByTestId("departure")).toContainText("Đã chuyển khỏi phường từ ngày");
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const stored = await (await page.request.get(`/api/v1/residents/${resident.id}`)).json();
+  expect(stored.departure.reason).toBe("moved_out");
+  // With signal, the whole record again.
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 2, name: "Lịch sử hỗ trợ" })).toBeVisible();
+  await expect(page.getByTestId("kept-copy")).toHaveCount(0);
+});

@@ -85,6 +85,22 @@ pub async fn household(id: Uuid) -> Option<Household> {
     households().await?.into_iter().find(|h| h.id == id)
 }
 
+/// A resident as the phone's copy of their household has them, with that household and the
+/// skills of the ward's catalogue they achieved.
+pub async fn resident(id: Uuid) -> Option<(Household, ResidentSummary, Vec<Skill>)> {
+    let (household, resident) = households().await?.into_iter().find_map(|h| {
+        let r = h.residents.iter().find(|r| r.id == id)?.clone();
+        Some((h, r))
+    })?;
+    let achieved = skills(household.tdp.ward_code)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| resident.achieved.contains(&s.code))
+        .collect();
+    Some((household, resident, achieved))
+}
+
 pub async fn tdp(id: Uuid) -> Option<TdpDetail> {
     store::get(TDPS, &id.to_string()).await.ok().flatten()
 }

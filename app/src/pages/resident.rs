@@ -3,8 +3,8 @@
 
 use domain::access::Action;
 use domain::api::{
-    AmbassadorChange, Departure, DepartureReason, FieldChange, LearnerChange, PURPOSE_VI, Resident,
-    ResidentDeparture,
+    AmbassadorChange, Departure, DepartureReason, FieldChange, Household, LearnerChange,
+    PURPOSE_VI, Resident, ResidentDeparture, ResidentSummary, Skill, SkillStatus, Tdp,
 };
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
@@ -13,14 +13,16 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use super::{id_param, not_found};
-use crate::api;
+use crate::api::{self, ResidentRecord};
 use crate::components::{
     ChoiceSelect, EditHistory, ErrorNotice, FormState, HistoryOf, KeptNotice, TextField, loaded,
 };
 use crate::contexts::set_current_ward;
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{activity_kind_name, departure_reason_name, skill_status_name, words};
+use crate::labels::{
+    activity_kind_name, departure_reason_name, skill_name, skill_status_name, words,
+};
 use crate::offline::{Saved, use_sync};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -35,24 +37,91 @@ pub fn ResidentPage() -> impl IntoView {
         sync.sent.track();
         async move { api::resident(id.ok_or_else(not_found)?).await }
     });
-    loaded(data, move |r: Resident| {
-        set_current_ward(r.tdp.ward_code);
-        let erased = r.full_name.is_empty();
-        let withdrawn = r.consent.withdrawn();
-        let history = HistoryOf::Resident(r.id);
-        view! {
-            <ResidentView resident=r.clone() />
-            {(!erased).then(|| view! {
-                <DepartureSection resident=r.clone() on_change=move || data.refetch() />
-                <ConsentSection resident=r.clone() on_change=move || data.refetch() />
-                {(!withdrawn).then(|| view! {
-                    <Ambassador resident=r.clone() on_change=move || data.refetch() />
+    let on_change = move || data.refetch();
+    loaded(data, move |record| match record {
+        ResidentRecord::Whole(r) => {
+            set_current_ward(r.tdp.ward_code);
+            let erased = r.full_name.is_empty();
+            let withdrawn = r.consent.withdrawn();
+            let history = HistoryOf::Resident(r.id);
+            let departure = Departing::of(&r);
+            view! {
+                <ResidentView resident=r.clone() />
+                {(!erased).then(|| view! {
+                    <DepartureSection resident=departure on_change />
+                    <ConsentSection resident=r.clone() on_change />
+                    {(!withdrawn).then(|| view! { <Ambassador resident=r.clone() on_change /> })}
+                    <Erasure resident=r on_change />
                 })}
-                <Erasure resident=r on_change=move || data.refetch() />
-            })}
-            <EditHistory of=history />
+                <EditHistory of=history />
+            }
+            .into_any()
+        }
+        ResidentRecord::Kept {
+            household,
+            resident,
+            achieved,
+        } => {
+            set_current_ward(household.tdp.ward_code);
+            let departure = (!resident.full_name.is_empty()).then(|| Departing {
+                id: resident.id,
+                tdp: household.tdp.clone(),
+                birth_year: resident.birth_year,
+                departure: resident.departure,
+            });
+            view! {
+                <KeptResidentView household resident achieved />
+                {departure.map(|resident| view! { <DepartureSection resident on_change /> })}
+            }
+            .into_any()
         }
     })
+}
+
+/// A resident without signal, from the phone's copy of their household: who they are, the
+/// skills they achieved and whether they left, which a team member may mark at the door.
+/// Their history, consent and part in "Đại sứ số" wait for signal.
+#[component]
+fn KeptResidentView(
+    household: Household,
+    resident: ResidentSummary,
+    achieved: Vec<Skill>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let r = resident;
+    view! {
+        <p class="crumb">
+            <A href=Route::Household(household.id).path()>{household.address.clone()}</A>
+        </p>
+        <h1>
+            {if r.full_name.is_empty() {
+                t!(i18n, resident.erased).into_any()
+            } else {
+                r.full_name.clone().into_any()
+            }}
+        </h1>
+        <p class="subtitle">
+            {t!(i18n, resident.born, year = r.birth_year)} " · " {household.tdp.name.clone()}
+        </p>
+        {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
+        <p class="notice" data-testid="kept-copy">{t!(i18n, resident.kept_copy)}</p>
+        <h2>{t!(i18n, resident.skills)}</h2>
+        {if achieved.is_empty() {
+            view! { <p>{t!(i18n, resident.no_skills)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="list">
+                    {achieved
+                        .iter()
+                        .map(|s| view! {
+                            <li>{skill_name(s)} " – " {skill_status_name(SkillStatus::Achieved)}</li>
+                        })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
 }
 
 #[component]
@@ -298,12 +367,32 @@ fn ConsentSection(
     }
 }
 
+/// What marking a departure needs to know of a resident, from the server's record or the
+/// phone's copy.
+struct Departing {
+    id: Uuid,
+    tdp: Tdp,
+    birth_year: i32,
+    departure: Option<Departure>,
+}
+
+impl Departing {
+    fn of(r: &Resident) -> Self {
+        Self {
+            id: r.id,
+            tdp: r.tdp.clone(),
+            birth_year: r.birth_year,
+            departure: r.departure,
+        }
+    }
+}
+
 /// Whether the resident still lives in the ward: a team member marks them as moved out or
 /// deceased, from a day, and they leave every count; or, entered by mistake, counts them
 /// again. Saved on the phone first, like everything done at a door.
 #[component]
 fn DepartureSection(
-    resident: Resident,
+    resident: Departing,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
