@@ -8,14 +8,14 @@ use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
     Assignment, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport, Briefing, Campaign,
     CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
-    ConflictChoice, ConflictResolution, ConsentChange, CreatedInvitation, Dashboard,
-    DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
-    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
-    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings,
-    NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket, PasswordChange,
-    RecordEdit, RegisterImport, Resident, ResidentExport, ResidentSummary, SearchResults,
-    SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket,
-    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
+    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, DuplicateCheck,
+    DuplicateKind, EditChoice, EditConflict, EditResolution, Household, HouseholdFilter,
+    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, LikelyDuplicate,
+    LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings, NewAccount, NewActivity,
+    NewCampaign, NewGrant, NewInvitation, NewMarket, PasswordChange, RecordEdit, RegisterImport,
+    Resident, ResidentExport, ResidentSummary, SearchResults, SessionInfo, SignIn, Skill,
+    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
+    TicketFigures, TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -497,7 +497,7 @@ pub enum ResidentRecord {
     /// The server's record: skills with their days, history, consent, part in "Đại sứ số".
     Whole(Resident),
     /// Without signal, what the phone's copy of their household says: who they are, the
-    /// skills they achieved, whether they left.
+    /// skills they achieved, whether they left or withdrew their consent.
     Kept {
         household: Household,
         resident: ResidentSummary,
@@ -526,15 +526,6 @@ pub async fn resident_export(id: Uuid) -> Result<ResidentExport, ApiError> {
 /// The same, as a file to download.
 pub fn resident_export_url(id: Uuid) -> String {
     format!("{BASE}/residents/{id}/export")
-}
-
-/// Records the resident's consent as given (asked at the door) or withdrawn.
-pub async fn set_consent(resident: Uuid, given: bool) -> Result<Resident, ApiError> {
-    put(
-        &format!("/residents/{resident}/consent"),
-        &ConsentChange { given },
-    )
-    .await
 }
 
 /// Erases a resident's data at their request; they stay counted, unnamed.

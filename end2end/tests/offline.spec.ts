@@ -1027,3 +1027,44 @@ test("a resident's page opens with no signal from the phone's copy, and their de
   await expect(page.getByRole("heading", { level: 2, name: "Lịch sử hỗ trợ" })).toBeVisible();
   await expect(page.getByTestId("kept-copy")).toHaveCount(0);
 });
+
+test("consent withdrawn at the door with no signal is kept, shown, and recorded once the signal is back", async ({ page, context }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, 16);
+  await pulled(page);
+  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const resident = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const row = page.locator("ul.list li", { hasText: resident.full_name });
+
+  await context.setOffline(true);
+  await page.reload();
+  await row.getByRole("link", { name: resident.full_name, exact: true }).click();
+  const section = page.locator("section.consent");
+  await expect(section).toContainText("Đã ghi nhận sự đồng ý hay chưa sẽ hiện khi có mạng.");
+  await section.getByRole("button", { name: "Người dân rút lại sự đồng ý" }).click();
+  await expect(section).toContainText("Người này đã rút lại sự đồng ý");
+  await expect(section.getByRole("button", { name: "Người dân rút lại sự đồng ý" })).toHaveCount(0);
+  await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
+  // The household's list says so too, and the visit form no longer offers them.
+  await page.goto(`/ho/${household}`);
+  await expect(row.locator(".badge")).toContainText(["Đã rút lại sự đồng ý"]);
+  await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
+  const others = residents.filter((r: { id: string; full_name: string; departure?: unknown; consent_withdrawn: boolean }) =>
+    r.id !== resident.id && r.full_name && !r.departure && !r.consent_withdrawn);
+  await expect(page.locator("details.resident summary")).toHaveText(others.map((r: { full_name: string; birth_year: number }) => `${r.full_name} (${r.birth_year})`));
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const stored = await (await page.request.get(`/api/v1/residents/${resident.id}`)).json();
+  expect(stored.consent.withdrawn_at).toBeTruthy();
+  // Asked again with signal, they agree: the page shows who recorded it.
+  await page.goto(`/nguoi/${resident.id}`);
+  await section.getByRole("button", { name: "Người dân đồng ý" }).click();
+  await expect(section).toContainText("Đã đồng ý ngày");
+  const again = await (await page.request.get(`/api/v1/residents/${resident.id}`)).json();
+  expect(again.consent.withdrawn_at).toBeNull();
+});

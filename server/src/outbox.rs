@@ -28,7 +28,7 @@ use crate::edits::{self, Edit};
 use crate::error::{Error, Result};
 use crate::escalations;
 use crate::mentoring::{self, Person};
-use crate::people::{add_households, add_residents, set_guide};
+use crate::people::{self, add_households, add_residents, set_guide};
 use crate::record::{DeviceTime, Incoming, Recorded, record};
 use crate::stalls;
 
@@ -154,6 +154,10 @@ pub async fn apply(
             FieldChange::ResidentDeparture(d) => {
                 let done = corrections::depart(tx, access, d.resident_id, d.departure, now).await;
                 (done.map(|_| ()), "resident_id")
+            }
+            FieldChange::Consent(c) => {
+                let done = people::consent(tx, access, c.resident_id, c.given, now).await;
+                (done, "resident_id")
             }
             FieldChange::HouseholdEdit(e) => {
                 let made_at = changes[index].made_at - clock_skew;
@@ -365,6 +369,7 @@ fn own_id(mut change: OutboxChange) -> OutboxChange {
         FieldChange::CorrectVisit(c) => c.visit.id = Some(change.id),
         FieldChange::VoidVisit(_)
         | FieldChange::ResidentDeparture(_)
+        | FieldChange::Consent(_)
         | FieldChange::HouseholdEdit(_)
         | FieldChange::ResidentEdit(_)
         | FieldChange::Attendance(_)
@@ -439,6 +444,7 @@ async fn keep(
         FieldChange::VoidVisit(_) => "void_visit",
         FieldChange::CorrectVisit(_) => "correct_visit",
         FieldChange::ResidentDeparture(_) => "resident_departure",
+        FieldChange::Consent(_) => "consent",
         FieldChange::Ticket(_) => "ticket",
         FieldChange::Comment(_) => "comment",
         FieldChange::HouseholdEdit(_) => "household_edit",

@@ -1,13 +1,14 @@
 //! Households and residents added by a team member: one at a time from the web, or many
-//! from a phone's outbox; and who guides each household. Every check reads the whole lot in one query and every write is one
-//! statement, in the caller's transaction.
+//! from a phone's outbox; who guides each household; and each resident's consent. Every
+//! check reads the whole lot in one query and every write is one statement, in the caller's
+//! transaction.
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use domain::FieldCode;
 use domain::access::Action;
-use domain::api::{AuditAction, NewHousehold, NewResident, PURPOSE_VI};
+use domain::api::{AuditAction, ConsentChange, NewHousehold, NewResident, PURPOSE_VI};
 use uuid::Uuid;
 
 use crate::audit::Write;
@@ -304,6 +305,59 @@ pub async fn set_guide(
             resident_id: resident,
         };
         tx.audit(place.ward, AuditAction::Update, "households", id, &choice)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records resident `id`'s consent (Law 91/2025) as given, asked at the door with the purpose
+/// read to them, or as withdrawn, in the caller's transaction with its audit entry; the same
+/// state again (or a resident whose data was erased) changes nothing.
+pub async fn consent(
+    tx: &mut Write,
+    access: &Access,
+    id: Uuid,
+    given: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let place = sqlx::query_as!(
+        Place,
+        "select t.ward_code as ward, t.id as tdp
+         from residents r join tdps t on t.id = r.tdp_id where r.id = $1 for update of r",
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(Error::NotFound)?;
+    access.record(place, Action::Record)?;
+    let changed = if given {
+        sqlx::query!(
+            "update residents set consent_at = $3, consent_by = $2, consent_purpose = $4,
+                 consent_withdrawn_at = null, consent_withdrawn_by = null,
+                 changed = pg_current_xact_id()
+             where id = $1 and erased_at is null
+                 and (consent_at is null or consent_withdrawn_at is not null)",
+            id,
+            access.user.id,
+            now,
+            PURPOSE_VI,
+        )
+    } else {
+        sqlx::query!(
+            "update residents set consent_withdrawn_at = $3, consent_withdrawn_by = $2,
+                 changed = pg_current_xact_id()
+             where id = $1 and erased_at is null and consent_withdrawn_at is null",
+            id,
+            access.user.id,
+            now,
+        )
+    }
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        let change = ConsentChange { given };
+        tx.audit(place.ward, AuditAction::Update, "residents", id, &change)
             .await?;
     }
     Ok(())

@@ -161,8 +161,8 @@ async fn households() -> Option<Vec<Household>> {
 }
 
 /// What the phone keeps, with what was added or changed on this phone and not yet taken by the
-/// server: its households, residents in them, their edits, guides and visits voided. A change the server refused is on the sync page,
-/// not here.
+/// server: its households, residents in them, their edits, departures and consent, guides and
+/// visits voided. A change the server refused is on the sync page, not here.
 async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
     let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
     let mut pending: Vec<OutboxEntry> =
@@ -235,6 +235,15 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
                 }
                 if let Some(to) = edit.fields.household_id {
                     move_resident(&mut kept, edit.resident_id, to);
+                }
+            }
+            FieldChange::Consent(c) => {
+                let resident = kept
+                    .iter_mut()
+                    .flat_map(|h| h.residents.iter_mut())
+                    .find(|r| r.id == c.resident_id);
+                if let Some(r) = resident {
+                    r.consent_withdrawn = !c.given;
                 }
             }
             FieldChange::ResidentDeparture(d) => {

@@ -3,8 +3,9 @@
 
 use domain::access::Action;
 use domain::api::{
-    AmbassadorChange, Departure, DepartureReason, FieldChange, Household, LearnerChange,
-    PURPOSE_VI, Resident, ResidentDeparture, ResidentSummary, Skill, SkillStatus, Tdp,
+    AmbassadorChange, Consent, Departure, DepartureReason, FieldChange, Household, LearnerChange,
+    PURPOSE_VI, Resident, ResidentConsent, ResidentDeparture, ResidentSummary, Skill, SkillStatus,
+    Tdp,
 };
 use domain::{FieldCode, FieldError};
 use leptos::prelude::*;
@@ -49,7 +50,12 @@ pub fn ResidentPage() -> impl IntoView {
                 <ResidentView resident=r.clone() />
                 {(!erased).then(|| view! {
                     <DepartureSection resident=departure on_change />
-                    <ConsentSection resident=r.clone() on_change />
+                    <ConsentSection
+                        id=r.id
+                        tdp=r.tdp.clone()
+                        consent=ConsentState::Recorded(r.consent.clone())
+                        on_change
+                    />
                     {(!withdrawn).then(|| view! { <Ambassador resident=r.clone() on_change /> })}
                     <Erasure resident=r on_change />
                 })}
@@ -63,15 +69,22 @@ pub fn ResidentPage() -> impl IntoView {
             achieved,
         } => {
             set_current_ward(household.tdp.ward_code);
+            let (id, tdp) = (resident.id, household.tdp.clone());
+            let consent = ConsentState::Kept {
+                withdrawn: resident.consent_withdrawn,
+            };
             let departure = (!resident.full_name.is_empty()).then(|| Departing {
-                id: resident.id,
-                tdp: household.tdp.clone(),
+                id,
+                tdp: tdp.clone(),
                 birth_year: resident.birth_year,
                 departure: resident.departure,
             });
             view! {
                 <KeptResidentView household resident achieved />
-                {departure.map(|resident| view! { <DepartureSection resident on_change /> })}
+                {departure.map(|resident| view! {
+                    <DepartureSection resident on_change />
+                    <ConsentSection id tdp consent on_change />
+                })}
             }
             .into_any()
         }
@@ -80,7 +93,7 @@ pub fn ResidentPage() -> impl IntoView {
 
 /// A resident without signal, from the phone's copy of their household: who they are, the
 /// skills they achieved and whether they left, which a team member may mark at the door.
-/// Their history, consent and part in "Đại sứ số" wait for signal.
+/// Their history and part in "Đại sứ số" wait for signal.
 #[component]
 fn KeptResidentView(
     household: Household,
@@ -295,72 +308,107 @@ fn Ambassador(
     }
 }
 
+/// What the consent section knows of a resident's consent.
+#[derive(Clone)]
+enum ConsentState {
+    /// The server's record: who recorded it and when, what for, or that they withdrew it.
+    Recorded(Consent),
+    /// Offline, from the phone's copy of the household: only whether they withdrew it.
+    Kept { withdrawn: bool },
+}
+
 /// The resident's consent (Law 91/2025): who recorded it and when, what for, or that they
 /// withdrew it; recording it as given or withdrawn, for those who record in their TDP. A
 /// resident from the ward's register has none recorded until they are asked at the door, with
-/// the purpose read to them.
+/// the purpose read to them. Saved on the phone first, like everything done at a door.
 #[component]
 fn ConsentSection(
-    resident: Resident,
+    id: Uuid,
+    tdp: Tdp,
+    consent: ConsentState,
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let may_record = session
-        .reach(resident.tdp.ward_code, Action::Record)
-        .includes(resident.tdp.id);
+    let sync = use_sync();
+    let ward = tdp.ward_code;
+    let may_record = session.reach(ward, Action::Record).includes(tdp.id);
     let failure = RwSignal::new(None);
     let busy = RwSignal::new(false);
-    let id = resident.id;
     let set = move |given: bool| {
         busy.set(true);
         spawn_local(async move {
-            let done = api::set_consent(id, given).await;
+            let change = FieldChange::Consent(ResidentConsent {
+                resident_id: id,
+                given,
+            });
+            let saved = sync.save(ward, Uuid::now_v7(), change).await;
             busy.set(false);
-            match done {
+            match saved {
                 Ok(_) => on_change(),
                 Err(e) => failure.set(Some(e)),
             }
         });
     };
-    let c = resident.consent;
-    let withdrawn = c.withdrawn();
     let by = |who: Option<String>| who.unwrap_or_default();
-    let state = match (c.withdrawn_at, c.given_at) {
-        (Some(at), _) => view! {
-            <p class="notice">
-                {t!(i18n, resident.consent_withdrawn, date = date(domain::time::day(at)), by = by(c.withdrawn_by))}
-            </p>
-        }
-        .into_any(),
-        (None, Some(at)) => view! {
-            <p>{t!(i18n, resident.consent_given, date = date(domain::time::day(at)), by = by(c.given_by))}</p>
-            <p class="muted small">{c.purpose.unwrap_or_default()}</p>
-        }
-        .into_any(),
-        (None, None) => view! { <p class="muted">{t!(i18n, resident.consent_none)}</p> }.into_any(),
+    // Whether the person may be asked (none recorded, or withdrawn), and may withdraw it.
+    let (state, may_give, may_withdraw) = match consent {
+        ConsentState::Recorded(c) => match (c.withdrawn_at, c.given_at) {
+            (Some(at), _) => (
+                view! {
+                    <p class="notice">
+                        {t!(i18n, resident.consent_withdrawn, date = date(domain::time::day(at)), by = by(c.withdrawn_by))}
+                    </p>
+                }
+                .into_any(),
+                true,
+                false,
+            ),
+            (None, Some(at)) => (
+                view! {
+                    <p>{t!(i18n, resident.consent_given, date = date(domain::time::day(at)), by = by(c.given_by))}</p>
+                    <p class="muted small">{c.purpose.unwrap_or_default()}</p>
+                }
+                .into_any(),
+                false,
+                true,
+            ),
+            (None, None) => (
+                view! { <p class="muted">{t!(i18n, resident.consent_none)}</p> }.into_any(),
+                true,
+                false,
+            ),
+        },
+        ConsentState::Kept { withdrawn: true } => (
+            view! { <p class="notice">{t!(i18n, resident.consent_withdrawn_kept)}</p> }.into_any(),
+            true,
+            false,
+        ),
+        // Given or not yet asked, the phone cannot tell: either may be recorded at the door,
+        // and recording what is already there changes nothing.
+        ConsentState::Kept { withdrawn: false } => (
+            view! { <p class="muted">{t!(i18n, resident.consent_unknown)}</p> }.into_any(),
+            true,
+            true,
+        ),
     };
-    let asking = withdrawn || c.given_at.is_none();
     view! {
         <section class="consent" aria-labelledby="consent-title">
             <h2 id="consent-title">{t!(i18n, resident.consent)}</h2>
             {state}
             <Show when=move || may_record>
-                {asking.then(|| view! {
+                {may_give.then(|| view! {
                     <p class="muted small">{t!(i18n, resident.consent_ask)} " " {PURPOSE_VI}</p>
+                    <button type="button" class="button secondary" disabled=busy on:click=move |_| set(true)>
+                        {t!(i18n, resident.consent_give)}
+                    </button>
                 })}
-                <button
-                    type="button"
-                    class="button secondary"
-                    disabled=busy
-                    on:click=move |_| set(asking)
-                >
-                    {if asking {
-                        t!(i18n, resident.consent_give).into_any()
-                    } else {
-                        t!(i18n, resident.consent_withdraw).into_any()
-                    }}
-                </button>
+                {may_withdraw.then(|| view! {
+                    " "
+                    <button type="button" class="button secondary" disabled=busy on:click=move |_| set(false)>
+                        {t!(i18n, resident.consent_withdraw)}
+                    </button>
+                })}
             </Show>
             {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         </section>

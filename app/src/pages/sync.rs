@@ -116,6 +116,7 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
             reason = c.reason.clone()
         ),
         FieldChange::ResidentDeparture(_) => t_string!(i18n, sync.departure_of).to_owned(),
+        FieldChange::Consent(_) => t_string!(i18n, sync.consent_of).to_owned(),
         FieldChange::Ticket(t) => t_string!(i18n, sync.ticket_of, title = t.title.clone()),
         FieldChange::HouseholdEdit(e) => edit_title(&e.fields),
         FieldChange::ResidentEdit(e) => edit_title(&e.fields),

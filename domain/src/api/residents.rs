@@ -230,6 +230,13 @@ schema! {
         pub departure: Option<Departure>,
     }
 
+    /// A resident's consent from a phone's outbox, asked at the door
+    /// (`PUT /residents/{id}/consent` online).
+    pub struct ResidentConsent {
+        pub resident_id: Uuid,
+        pub given: bool,
+    }
+
     /// What a form about to add a household or a resident asks
     /// (`POST /wards/{code}/duplicate-check`): a resident by name and year of birth, or a
     /// household by address, in the TDP first and then in the rest of the ward. Sent in a

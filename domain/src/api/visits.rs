@@ -91,8 +91,9 @@ schema! {
 
     /// What a change does. The server applies a batch's changes in this order, whatever the
     /// order they came in: households, residents, visits, then one at a time in the batch's
-    /// order the rest (tickets and comments, a visit voided or corrected, a resident who left, edits,
-    /// attendance and learning, guides, ambassadors and learners, traders).
+    /// order the rest (tickets and comments, a visit voided or corrected, a resident who left
+    /// or gave or withdrew their consent, edits, attendance and learning, guides, ambassadors
+    /// and learners, traders).
     #[serde(tag = "kind", rename_all = "snake_case")]
     pub enum FieldChange {
         Household(super::households::NewHousehold),
@@ -102,6 +103,8 @@ schema! {
         /// A visit voided and recorded again as it should have been, both or neither.
         CorrectVisit(VisitCorrection),
         ResidentDeparture(super::residents::ResidentDeparture),
+        /// A resident's consent, given or withdrawn (Law 91/2025).
+        Consent(super::residents::ResidentConsent),
         /// A ticket escalated to the rapid-response team.
         Ticket(super::tickets::NewTicket),
         /// A comment on a ticket.
@@ -209,6 +212,7 @@ impl FieldChange {
             Self::VoidVisit(_)
             | Self::CorrectVisit(_)
             | Self::ResidentDeparture(_)
+            | Self::Consent(_)
             | Self::Ticket(_)
             | Self::Comment(_)
             | Self::HouseholdEdit(_)
@@ -233,6 +237,7 @@ impl FieldChange {
                 .chain(visit_refers_to(&c.visit))
                 .collect(),
             Self::ResidentDeparture(d) => vec![d.resident_id],
+            Self::Consent(c) => vec![c.resident_id],
             Self::Ticket(t) => t.household_id.into_iter().chain(t.resident_id).collect(),
             Self::Comment(c) => vec![c.ticket_id],
             Self::HouseholdEdit(e) => vec![e.household_id],

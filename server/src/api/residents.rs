@@ -16,7 +16,7 @@ use crate::AppState;
 use crate::auth::Access;
 use crate::db::residents::resident;
 use crate::error::{Json, Path, Result};
-use crate::people::{add_residents, one};
+use crate::people::{self, add_residents, one};
 use crate::{corrections, merges};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -174,37 +174,9 @@ async fn put_consent(
     Path(id): Path<Uuid>,
     Json(change): Json<ConsentChange>,
 ) -> ApiResult<Resident> {
-    let place = access.resident(&state.db, id, Action::Record).await?;
     let mut tx = access.write(&state.db).await?;
-    let changed = if change.given {
-        sqlx::query!(
-            "update residents set consent_at = now(), consent_by = $2, consent_purpose = $3,
-                 consent_withdrawn_at = null, consent_withdrawn_by = null,
-                 changed = pg_current_xact_id()
-             where id = $1 and erased_at is null
-                 and (consent_at is null or consent_withdrawn_at is not null)",
-            id,
-            access.user.id,
-            PURPOSE_VI,
-        )
-    } else {
-        sqlx::query!(
-            "update residents set consent_withdrawn_at = now(), consent_withdrawn_by = $2,
-                 changed = pg_current_xact_id()
-             where id = $1 and erased_at is null and consent_withdrawn_at is null",
-            id,
-            access.user.id,
-        )
-    }
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        tx.commit().await?;
-    } else {
-        tx.commit_with(place.ward, AuditAction::Update, "residents", id, &change)
-            .await?;
-    }
+    people::consent(&mut tx, &access, id, change.given, state.now()).await?;
+    tx.commit().await?;
     Ok(Json(resident(&state.db, id).await?))
 }
 

@@ -825,3 +825,78 @@ async fn a_traders_4t_steps_from_the_outbox_are_set_whole_and_a_taken_code_is_re
     assert_eq!(send(&volunteer, &[&unnamed]).await, ["invalid"]);
     assert_eq!(stalls().await.len(), 1);
 }
+
+#[sqlx::test(migrations = false)]
+async fn consent_asked_at_the_door_offline_is_recorded_once_and_after_its_resident(
+    db: sqlx::PgPool,
+) {
+    let (admin, volunteer, f) = volunteer(db).await;
+    let neighbour = resident(f.household, "Lý Thị Hoa", 1980);
+    let consent = |resident: Uuid, given: bool| {
+        change(
+            "consent",
+            json!({ "resident_id": resident, "given": given }),
+        )
+    };
+    let consent_of = async |resident: Uuid| -> Value {
+        admin.get(&format!("/api/v1/residents/{resident}")).await.1["consent"].clone()
+    };
+    let audited = async |resident: Uuid| {
+        count(
+            &admin,
+            "select count(*) from audit_log
+             where entity = 'residents' and entity_id = $1::text and action = 'update'",
+            resident,
+        )
+        .await
+    };
+
+    // Added and, on second thought, withdrawn at the same door: it waits for the resident.
+    let withdrawn = consent(id(&neighbour), false);
+    assert_eq!(send(&volunteer, &[&withdrawn]).await, ["waiting"]);
+    assert_eq!(
+        send(&volunteer, &[&withdrawn, &neighbour]).await,
+        ["stored"; 2]
+    );
+    let after = consent_of(id(&neighbour)).await;
+    assert!(after["withdrawn_at"].is_string(), "{after}");
+    assert_eq!(audited(id(&neighbour)).await, 1);
+    assert_eq!(send(&volunteer, &[&withdrawn]).await, ["already_stored"]);
+    let mut other = withdrawn.clone();
+    other["change"]["given"] = json!(true);
+    assert_eq!(send(&volunteer, &[&other]).await, ["conflict"]);
+    assert_eq!(consent_of(id(&neighbour)).await, after);
+
+    // Asked again later, she agrees: the purpose read to her is kept with it.
+    assert_eq!(
+        send(&volunteer, &[&consent(id(&neighbour), true)]).await,
+        ["stored"]
+    );
+    let given = consent_of(id(&neighbour)).await;
+    assert_eq!(given["withdrawn_at"], Value::Null);
+    assert!(given["given_at"].is_string(), "{given}");
+    assert_eq!(given["purpose"], domain::api::PURPOSE_VI);
+    // The same state again changes nothing.
+    assert_eq!(
+        send(&volunteer, &[&consent(id(&neighbour), true)]).await,
+        ["stored"]
+    );
+    assert_eq!(consent_of(id(&neighbour)).await, given);
+    assert_eq!(audited(id(&neighbour)).await, 2);
+
+    // Someone of another TDP is none of this volunteer's: never changed.
+    let outside = admin.household_outside(f.tdp).await;
+    let stranger = sqlx::query_scalar!(
+        "select id from residents where household_id = $1 limit 1",
+        outside
+    )
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let before = consent_of(stranger).await;
+    let (_, refused) = send_raw(&volunteer, &[&consent(stranger, false)]).await;
+    assert_eq!(refused[0]["status"], "waiting", "{refused}");
+    assert_eq!(refused[0]["fields"][0]["field"], "resident_id");
+    assert_eq!(consent_of(stranger).await, before);
+    assert_counts_match_a_recount(&admin.db).await;
+}
