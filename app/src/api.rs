@@ -480,15 +480,25 @@ pub async fn ambassadors(ward: i32, tdp: Option<Uuid>) -> Result<AmbassadorNetwo
 }
 
 pub async fn markets(ward: i32) -> Result<Vec<MarketSummary>, ApiError> {
-    get(&format!("/wards/{ward}/markets")).await
+    let answer: Result<Vec<MarketSummary>, _> = get(&format!("/wards/{ward}/markets")).await;
+    if let Ok(markets) = &answer {
+        local::keep_markets(ward, markets).await;
+    }
+    local::or(answer, || local::markets(ward)).await
 }
 
 pub async fn create_market(ward: i32, market: &NewMarket) -> Result<MarketSummary, ApiError> {
     post(&format!("/wards/{ward}/markets"), market).await
 }
 
+/// A market, or offline the copy kept when it was last read, with what was ticked since on
+/// this phone.
 pub async fn market(id: Uuid) -> Result<Market, ApiError> {
-    get(&format!("/markets/{id}")).await
+    let answer = get(&format!("/markets/{id}")).await;
+    if let Ok(market) = &answer {
+        local::keep_market(market).await;
+    }
+    local::or(answer, || local::market(id)).await
 }
 
 /// A resident as their page can show them.

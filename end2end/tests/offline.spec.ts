@@ -911,7 +911,7 @@ test("a ticket about someone who withdrew their consent meanwhile is edited from
   await expect(page.locator("li.problem")).toHaveCount(0);
 });
 
-test("a household and a resident an older app kept with what the server now refuses are edited and sent again", async ({ page, now }) => {
+test("a household and its resident an older app kept with what the server now refuses are edited and sent again", async ({ page, now }) => {
   test.setTimeout(120_000);
   await signInAs(page, "volunteer");
   await page.goto("/");
@@ -919,21 +919,22 @@ test("a household and a resident an older app kept with what the server now refu
   await pulled(page);
   const me = (await (await page.request.get("/api/v1/session")).json()).user;
   const tdp = me.grants[0].tdp_id;
-  const [home] = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=1&offset=14`)).json();
   const suffix = String(Date.now() % 1_000_000);
   // Pasted from a chat app, before the app refused control characters: the server refuses
-  // them now.
+  // them now. The resident lives in the household added with them, so the household goes first.
+  const household = crypto.randomUUID();
+  const resident = crypto.randomUUID();
   const changes = [
     {
-      id: crypto.randomUUID(), made_at: now.toISOString(),
+      id: household, made_at: now.toISOString(),
       change: {
         kind: "household", id: null, tdp_id: tdp, address: `Số 3 ngõ gửi lại ${suffix}`, head_name: "Lê Văn\u0007 Tư",
         priority: { elderly_alone: true, disability: false, poverty: "none" }, location: null,
       },
     },
     {
-      id: crypto.randomUUID(), made_at: now.toISOString(),
-      change: { kind: "resident", id: null, household_id: home.id, full_name: "Đỗ Thị\u0007 Hạnh", birth_year: 1990, gender: "female", consent: true },
+      id: resident, made_at: now.toISOString(),
+      change: { kind: "resident", id: null, household_id: household, full_name: "Lê Văn\u0007 Tư", birth_year: 1948, gender: "male", consent: true },
     },
   ];
   await page.evaluate(async (entries) => {
@@ -952,6 +953,7 @@ test("a household and a resident an older app kept with what the server now refu
   }, changes.map((change) => [change.id, JSON.stringify({ ward: 619, change, problem: null })]));
   await page.reload();
   await page.goto("/dong-bo");
+  // Both are refused, each for what it says.
   const problems = page.locator("li.problem", { hasText: "Nội dung có ký tự điều khiển" });
   await expect(problems).toHaveCount(2);
 
@@ -962,23 +964,23 @@ test("a household and a resident an older app kept with what the server now refu
   await page.getByLabel("Họ tên chủ hộ").fill(`Lê Văn Tư ${suffix}`);
   await page.getByRole("button", { name: "Lưu hộ" }).click();
   await expect(page.getByRole("heading", { level: 1, name: `Lê Văn Tư ${suffix}` })).toBeVisible();
-  expect(page.url()).toContain(`/ho/${changes[0].id}`);
-  const household = await (await page.request.get(`/api/v1/households/${changes[0].id}`)).json();
-  expect(household.head_name).toBe(`Lê Văn Tư ${suffix}`);
-  expect(household.priority.elderly_alone).toBe(true);
+  expect(page.url()).toContain(`/ho/${household}`);
+  const stored = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  expect(stored.head_name).toBe(`Lê Văn Tư ${suffix}`);
+  expect(stored.priority.elderly_alone).toBe(true);
 
-  // The resident: the form on their household's page, filled in.
+  // Then its resident: the form on the household's page, now on the server.
   await page.goto("/dong-bo");
   await expect(problems).toHaveCount(1);
   await problems.getByRole("link", { name: "Sửa và gửi lại" }).click();
-  await expect(page.getByLabel("Năm sinh")).toHaveValue("1990");
+  await expect(page.getByLabel("Năm sinh")).toHaveValue("1948");
   await expect(page.getByLabel("Người dân đã nghe mục đích trên và đồng ý")).toBeChecked();
-  await page.getByLabel("Họ và tên").fill(`Đỗ Thị Hạnh ${suffix}`);
+  await page.getByLabel("Họ và tên").fill(`Lê Văn Tư ${suffix}`);
   await page.getByRole("button", { name: "Lưu thành viên" }).click();
-  await expect(page.getByRole("link", { name: `Đỗ Thị Hạnh ${suffix}`, exact: true })).toBeVisible();
-  const resident = await page.request.get(`/api/v1/residents/${changes[1].id}`);
-  expect(resident.ok()).toBe(true);
-  expect((await resident.json()).full_name).toBe(`Đỗ Thị Hạnh ${suffix}`);
+  await expect(page.getByRole("link", { name: `Lê Văn Tư ${suffix}`, exact: true })).toBeVisible();
+  const kept = await page.request.get(`/api/v1/residents/${resident}`);
+  expect(kept.ok()).toBe(true);
+  expect((await kept.json()).full_name).toBe(`Lê Văn Tư ${suffix}`);
   await page.goto("/dong-bo");
   await expect(page.locator("li.problem")).toHaveCount(0);
   await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
@@ -1067,4 +1069,61 @@ test("consent withdrawn at the door with no signal is kept, shown, and recorded 
   await expect(section).toContainText("Đã đồng ý ngày");
   const again = await (await page.request.get(`/api/v1/residents/${resident.id}`)).json();
   expect(again.consent.withdrawn_at).toBeNull();
+});
+
+test("at a market with no signal, a trader's 4T steps are ticked and a trader added, and both reach the server", async ({ page, context, browser }) => {
+  test.setTimeout(120_000);
+  // A market of its own for this run, added by the ward's official.
+  const office = await browser.newContext();
+  const admin = await office.newPage();
+  await signInAs(admin, "admin");
+  const market = crypto.randomUUID();
+  const name = `Chợ Cầu Diễn ${Date.now()}`;
+  const created = await admin.request.post("/api/v1/wards/619/markets", { data: { id: market, name, kind: "market" } });
+  expect(created.ok()).toBe(true);
+  await office.close();
+
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  // Read once with signal, the market is kept on the phone; its first trader is added then.
+  await page.goto(`/cho/${market}`);
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  await page.getByLabel("Số sạp").fill("C-1");
+  await page.getByLabel("Tên tiểu thương").fill("Nguyễn Thị Lụa");
+  await page.getByLabel("Mặt hàng").fill("Vải");
+  await page.getByRole("button", { name: "Thêm tiểu thương" }).click();
+  await expect(page.locator('tr[data-stall="C-1"]')).toBeVisible();
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  // Two steps, one after the other: the second keeps the first.
+  await page.getByLabel("C-1 – Tập huấn").check();
+  await expect(page.locator('tr[data-stall="C-1"] + tr')).toContainText("Đã lưu trên máy này");
+  await page.getByLabel("C-1 – Thanh toán QR/chuyển khoản").check();
+  await expect(page.getByTestId("sync-badge")).toHaveText("2 chưa đồng bộ");
+  await page.getByLabel("Số sạp").fill("C-2");
+  await page.getByLabel("Tên tiểu thương").fill("Đặng Văn Sơn");
+  await page.getByLabel("Mặt hàng").fill("Cá");
+  await page.getByRole("button", { name: "Thêm tiểu thương" }).click();
+  await expect(page.getByTestId("sync-badge")).toHaveText("3 chưa đồng bộ");
+  // Opened again with no signal: what was ticked and added is there.
+  await page.reload();
+  await expect(page.getByLabel("C-1 – Tập huấn")).toBeChecked();
+  await expect(page.getByLabel("C-1 – Thanh toán QR/chuyển khoản")).toBeChecked();
+  await expect(page.locator('tr[data-stall="C-2"]')).toContainText("Đặng Văn Sơn");
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+  const stored = await (await page.request.get(`/api/v1/markets/${market}`)).json();
+  const codes = stored.stalls.map((s: { stall_code: string }) => s.stall_code);
+  expect(codes).toEqual(["C-1", "C-2"]);
+  const first = stored.stalls[0];
+  expect(first.trained_on).toBeTruthy();
+  expect(first.cashless_on).toBeTruthy();
+  expect(first.ecommerce_on).toBeNull();
+  await page.reload();
+  await expect(page.locator("p.market-share")).toContainText("(1/2)");
 });

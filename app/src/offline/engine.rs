@@ -66,7 +66,8 @@ pub fn outbox() -> Later<Outbox> {
 }
 
 /// Keeps the signed-in person on the phone, so the app opens offline. Another person signing
-/// in on the same phone does not see the last one's households; the outbox stays, to be sent.
+/// in on the same phone does not see the last one's households, attendees or traders; the
+/// outbox stays, to be sent.
 #[wasm_split_helpers::wasm_split(offline, fallible)]
 pub fn remember(me: Me) -> Later<()> {
     Ok(Box::pin(async move {
@@ -74,9 +75,16 @@ pub fn remember(me: Me) -> Later<()> {
         let mut changes = Vec::new();
         if before.is_some_and(|b| b.id != me.id) {
             changes.extend(
-                [store::HOUSEHOLDS, store::TDPS, store::WARDS, store::PERSON]
-                    .into_iter()
-                    .map(Change::Clear),
+                [
+                    store::HOUSEHOLDS,
+                    store::TDPS,
+                    store::WARDS,
+                    store::PERSON,
+                    store::ACTIVITIES,
+                    store::MARKETS,
+                ]
+                .into_iter()
+                .map(Change::Clear),
             );
         }
         if let Ok(change) = Change::put(PERSON, store::ME, &me) {

@@ -7,16 +7,18 @@ use std::future::Future;
 
 use domain::api::{
     Activity, ActivityDetail, Attendee, Briefing, Dashboard, DuplicateCheck, FieldChange,
-    Household, HouseholdFilter, HouseholdSummary, LikelyDuplicates, ModelSettings, ResidentHit,
-    ResidentSummary, SearchResults, Skill, SkillStatus, SyncChanges, Tdp, TdpDetail,
-    VisitCorrection, VisitVoiding, Ward,
+    Household, HouseholdFilter, HouseholdSummary, LikelyDuplicates, Market, MarketSummary,
+    ModelSettings, ResidentHit, ResidentSummary, SearchResults, Skill, SkillStatus, Stall,
+    SyncChanges, Tdp, TdpDetail, VisitCorrection, VisitVoiding, Ward,
 };
 use domain::text::fold;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::OutboxEntry;
-use super::store::{self, ACTIVITIES, BRIEFINGS, Change, HOUSEHOLDS, OUTBOX, PERSON, TDPS, WARDS};
+use super::store::{
+    self, ACTIVITIES, BRIEFINGS, Change, HOUSEHOLDS, MARKETS, OUTBOX, PERSON, TDPS, WARDS,
+};
 use crate::api::ApiError;
 
 /// What the phone keeps of one ward besides its households.
@@ -33,6 +35,9 @@ pub struct WardCopy {
     pub tdps: Vec<Uuid>,
     /// The last dashboard seen online (figures only, no names).
     pub dashboard: Option<Dashboard>,
+    /// The ward's markets as last listed online; absent until the list was read.
+    #[serde(default)]
+    pub markets: Option<Vec<MarketSummary>>,
 }
 
 /// The server's answer, or when there was none (offline) what the phone keeps, if it keeps
@@ -142,6 +147,54 @@ pub async fn keep_dashboard(dashboard: &Dashboard) {
     }
 }
 
+pub async fn markets(ward: i32) -> Option<Vec<MarketSummary>> {
+    ward_copy(ward).await.and_then(|c| c.markets)
+}
+
+/// Keeps the ward's markets just listed, for the list without signal, in a ward the phone
+/// keeps.
+pub async fn keep_markets(ward: i32, markets: &[MarketSummary]) {
+    if let Some(mut copy) = ward_copy(ward).await {
+        copy.markets = Some(markets.to_vec());
+        if let Ok(change) = Change::put(WARDS, ward, &copy) {
+            let _ = store::write(vec![change]).await;
+        }
+    }
+}
+
+/// A market as last read online, with the traders and 4T steps saved on this phone and not
+/// yet sent.
+pub async fn market(id: Uuid) -> Option<Market> {
+    let mut market: Market = store::get(MARKETS, &id.to_string()).await.ok().flatten()?;
+    for e in pending().await {
+        if let FieldChange::Stall(s) = e.change.change
+            && s.details.market_id == id
+        {
+            match market.stalls.iter_mut().find(|k| k.id == s.stall_id) {
+                Some(kept) => kept.details = s.details,
+                None => market.stalls.push(Stall {
+                    id: s.stall_id,
+                    details: s.details,
+                }),
+            }
+        }
+    }
+    market
+        .stalls
+        .sort_by(|a, b| a.details.stall_code.cmp(&b.details.stall_code));
+    Some(market)
+}
+
+/// Keeps a market just read online, for its page at the stalls without signal: only in a ward
+/// the phone keeps, as its traders are people of the person's TDPs.
+pub async fn keep_market(market: &Market) {
+    if ward_copy(market.market.ward_code).await.is_some()
+        && let Ok(change) = Change::put(MARKETS, market.market.id, market)
+    {
+        let _ = store::write(vec![change]).await;
+    }
+}
+
 pub async fn briefing(ward: i32) -> Option<Briefing> {
     store::get(BRIEFINGS, &ward.to_string())
         .await
@@ -164,11 +217,7 @@ async fn households() -> Option<Vec<Household>> {
 /// server: its households, residents in them, their edits, departures and consent, guides and
 /// visits voided. A change the server refused is on the sync page, not here.
 async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
-    let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
-    let mut pending: Vec<OutboxEntry> =
-        outbox.into_iter().filter(|e| e.problem.is_none()).collect();
-    pending.sort_by_key(|e| e.change.made_at);
-    for e in &pending {
+    for e in &pending().await {
         match &e.change.change {
             FieldChange::Household(h) if !kept.iter().any(|k| k.id == e.change.id) => {
                 // Its TDP is one the phone keeps, or the form would not have offered it.
@@ -259,6 +308,15 @@ async fn with_pending(mut kept: Vec<Household>) -> Vec<Household> {
         }
     }
     kept
+}
+
+/// The changes on the phone the server has not taken and not refused, oldest first.
+async fn pending() -> Vec<OutboxEntry> {
+    let outbox: Vec<OutboxEntry> = store::all(OUTBOX).await.unwrap_or_default();
+    let mut pending: Vec<OutboxEntry> =
+        outbox.into_iter().filter(|e| e.problem.is_none()).collect();
+    pending.sort_by_key(|e| e.change.made_at);
+    pending
 }
 
 /// Moves a resident between the phone's households, as the server will: the household they
@@ -552,13 +610,15 @@ pub async fn keep(changes: SyncChanges) -> store::Result<()> {
     for d in &changes.activities {
         writes.push(Change::put(ACTIVITIES, d.activity.id, d)?);
     }
+    let (dashboard, markets) = old.map(|o| (o.dashboard, o.markets)).unwrap_or_default();
     let copy = WardCopy {
         ward: changes.ward,
         skills: changes.skills,
         models: Some(changes.models),
         cursor: changes.cursor,
         tdps,
-        dashboard: old.and_then(|o| o.dashboard),
+        dashboard,
+        markets,
     };
     writes.push(Change::put(WARDS, code, &copy)?);
     store::write(writes).await

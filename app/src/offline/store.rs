@@ -12,8 +12,9 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 const NAME: &str = "ngoso";
-// 2 added `briefings`, 3 `activities`; opening the database creates the stores it lacks.
-const VERSION: u32 = 3;
+// 2 added `briefings`, 3 `activities`, 4 `markets`; opening the database creates the stores
+// it lacks.
+const VERSION: u32 = 4;
 
 /// `Household`s of the person's team TDPs, by id.
 pub const HOUSEHOLDS: &str = "households";
@@ -34,8 +35,12 @@ pub const BRIEFINGS: &str = "briefings";
 /// offline.
 pub const ACTIVITIES: &str = "activities";
 
-const ALL: [&str; 7] = [
-    HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON, BRIEFINGS, ACTIVITIES,
+/// `Market`s of the wards the phone keeps, as last read online, by id: the 4T steps are ticked
+/// at the stalls.
+pub const MARKETS: &str = "markets";
+
+const ALL: [&str; 8] = [
+    HOUSEHOLDS, TDPS, WARDS, OUTBOX, PERSON, BRIEFINGS, ACTIVITIES, MARKETS,
 ];
 
 /// Any failure of the phone's database: private browsing, a full disk, a corrupt value.

@@ -151,6 +151,9 @@ fn StallRow(
     let tick = move |step: FourT, on: bool| {
         let mut d = details.get_value();
         step.set(&mut d, on.then(today));
+        // Each change carries every step: the next tick, before the page is read again,
+        // starts from this one.
+        details.set_value(d.clone());
         busy.set(true);
         spawn_local(async move {
             let change = FieldChange::Stall(StallChange {
