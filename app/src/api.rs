@@ -528,6 +528,13 @@ pub async fn resident(id: Uuid) -> Result<ResidentRecord, ApiError> {
     .await
 }
 
+/// The household the phone's copy has a resident in, with no request.
+pub async fn kept_home(resident: Uuid) -> Option<Uuid> {
+    local::resident(resident)
+        .await
+        .map(|(household, ..)| household.id)
+}
+
 /// Everything held about a resident, for the ward admin to hand to them.
 pub async fn resident_export(id: Uuid) -> Result<ResidentExport, ApiError> {
     get(&format!("/residents/{id}/export")).await

@@ -1127,3 +1127,69 @@ test("at a market with no signal, a trader's 4T steps are ticked and a trader ad
   await page.reload();
   await expect(page.locator("p.market-share")).toContainText("(1/2)");
 });
+
+test("edits an older app kept with what the server now refuses open their forms from the sync page and are sent again", async ({ page, now }) => {
+  test.setTimeout(120_000);
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  const tdp = me.grants[0].tdp_id;
+  const [listed] = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=1&offset=17`)).json();
+  const home = await (await page.request.get(`/api/v1/households/${listed.id}`)).json();
+  const resident = home.residents.find((r: { full_name: string }) => r.full_name);
+  const tag = String(Date.now() % 1_000_000);
+  const household = crypto.randomUUID();
+  const person = crypto.randomUUID();
+  const changes = [
+    {
+      id: household, made_at: now.toISOString(),
+      change: { kind: "household_edit", household_id: home.id, base_version: home.version, fields: { note: `Gọi trước\u0007 ${tag}` } },
+    },
+    {
+      id: person, made_at: now.toISOString(),
+      change: { kind: "resident_edit", resident_id: resident.id, base_version: resident.version, fields: { note: `Nghe kém\u0007 ${tag}` } },
+    },
+  ];
+  await page.evaluate(async (entries) => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise((ok, fail) => {
+      const tx = db.transaction("outbox", "readwrite");
+      for (const [key, value] of entries) tx.objectStore("outbox").put(value, key);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, changes.map((change) => [change.id, JSON.stringify({ ward: 619, change, problem: null })]));
+  await page.reload();
+  await page.goto("/dong-bo");
+  await expect(page.locator("li.problem", { hasText: "Nội dung có ký tự điều khiển" })).toHaveCount(2);
+
+  // The household's edit: its form open on the household's page, with what was written.
+  await page.locator(`li.problem a[href*="gui-lai=${household}"]`).click();
+  const householdNote = page.locator("#edit-household-note");
+  await expect(householdNote).toHaveValue(new RegExp(`^Gọi trước.* ${tag}$`));
+  await householdNote.fill(`Gọi trước ${tag}`);
+  await page.getByRole("button", { name: "Lưu thay đổi" }).click();
+  await expect(householdNote).toHaveCount(0);
+  await expect.poll(async () => (await (await page.request.get(`/api/v1/households/${home.id}`)).json()).note).toBe(`Gọi trước ${tag}`);
+
+  // The resident's: theirs, on the same page.
+  await page.goto("/dong-bo");
+  await page.locator(`li.problem a[href*="gui-lai=${person}"]`).click();
+  const residentNote = page.locator(`#edit-note-${resident.id}`);
+  await expect(residentNote).toHaveValue(new RegExp(`^Nghe kém.* ${tag}$`));
+  await residentNote.fill(`Nghe kém ${tag}`);
+  await page.getByRole("button", { name: "Lưu thay đổi" }).click();
+  await expect(residentNote).toHaveCount(0);
+  const stored = await (await page.request.get(`/api/v1/households/${home.id}`)).json();
+  expect(stored.residents.find((r: { id: string }) => r.id === resident.id).note).toBe(`Nghe kém ${tag}`);
+  await page.goto("/dong-bo");
+  await expect(page.locator("li.problem")).toHaveCount(0);
+  await expect(page.getByTestId("sync-badge")).toHaveText("Đã đồng bộ");
+});

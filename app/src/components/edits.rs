@@ -27,16 +27,19 @@ struct EditForm {
     form: FormState,
     open: RwSignal<bool>,
     saved: Callback<()>,
+    /// The id of an edit the server sent back, which the form, opened with it, sends again.
+    resend: StoredValue<Option<Uuid>>,
 }
 
 impl EditForm {
-    fn new(ward: i32, saved: Callback<()>) -> Self {
+    fn new(ward: i32, saved: Callback<()>, resend: Option<Uuid>) -> Self {
         Self {
             ward,
             sync: use_sync(),
             form: FormState::new(),
-            open: RwSignal::new(false),
+            open: RwSignal::new(resend.is_some()),
             saved,
+            resend: StoredValue::new(resend),
         }
     }
 
@@ -51,9 +54,11 @@ impl EditForm {
         if !self.form.start(checked) {
             return;
         }
+        let id = self.resend.get_value().unwrap_or_else(Uuid::now_v7);
         spawn_local(async move {
-            let outcome = self.sync.save(self.ward, Uuid::now_v7(), change).await;
+            let outcome = self.sync.save(self.ward, id, change).await;
             if self.form.finish(outcome).is_some() {
+                self.resend.set_value(None);
                 self.open.set(false);
                 self.saved.run(());
             }
@@ -81,19 +86,30 @@ fn changed<T: PartialEq>(now: T, was: &T) -> Option<T> {
     (now != *was).then_some(now)
 }
 
-/// The household's address, head, priorities and note, edited in place.
+/// The household's address, head, priorities and note, edited in place. An edit the server
+/// sent back (`sent_back`, with its id) opens the form with its fields over the household as it
+/// is now, to be sent again.
 #[component]
-pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView {
+pub fn EditHousehold(
+    household: Household,
+    sent_back: Option<(Uuid, HouseholdFields)>,
+    saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let h = household;
-    let edit_form = EditForm::new(h.tdp.ward_code, saved);
+    let (resend, fields) = sent_back.unzip();
+    let edit_form = EditForm::new(h.tdp.ward_code, saved, resend);
     let EditForm { form, open, .. } = edit_form;
-    let address = RwSignal::new(h.address.clone());
-    let head = RwSignal::new(h.head_name.clone());
-    let elderly_alone = RwSignal::new(h.priority.elderly_alone);
-    let disability = RwSignal::new(h.priority.disability);
-    let poverty = RwSignal::new(h.priority.poverty);
-    let note = RwSignal::new(h.note.clone());
+    let mut shown = h.clone();
+    if let Some(fields) = &fields {
+        fields.apply_to(&mut shown);
+    }
+    let address = RwSignal::new(shown.address);
+    let head = RwSignal::new(shown.head_name);
+    let elderly_alone = RwSignal::new(shown.priority.elderly_alone);
+    let disability = RwSignal::new(shown.priority.disability);
+    let poverty = RwSignal::new(shown.priority.poverty);
+    let note = RwSignal::new(shown.note);
     let was = StoredValue::new(h);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -147,17 +163,28 @@ pub fn EditHousehold(household: Household, saved: Callback<()>) -> impl IntoView
     }
 }
 
-/// A resident's name, birth year, gender and note, edited in place.
+/// A resident's name, birth year, gender and note, edited in place; an edit the server sent
+/// back opens it filled in, as the household's does.
 #[component]
-pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -> impl IntoView {
+pub fn EditResident(
+    ward: i32,
+    resident: ResidentSummary,
+    sent_back: Option<(Uuid, ResidentFields)>,
+    saved: Callback<()>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let r = resident;
-    let edit_form = EditForm::new(ward, saved);
+    let (resend, fields) = sent_back.unzip();
+    let edit_form = EditForm::new(ward, saved, resend);
     let EditForm { form, open, .. } = edit_form;
-    let name = RwSignal::new(r.full_name.clone());
-    let year = RwSignal::new(r.birth_year.to_string());
-    let gender = RwSignal::new(r.gender);
-    let note = RwSignal::new(r.note.clone());
+    let mut shown = r.clone();
+    if let Some(fields) = &fields {
+        fields.apply_to(&mut shown);
+    }
+    let name = RwSignal::new(shown.full_name);
+    let year = RwSignal::new(shown.birth_year.to_string());
+    let gender = RwSignal::new(shown.gender);
+    let note = RwSignal::new(shown.note);
     // Ids of their own, since a household lists several residents.
     let id = |field: &str| format!("edit-{field}-{}", r.id);
     let (name_id, year_id, gender_id, note_id) = (id("name"), id("year"), id("gender"), id("note"));
@@ -227,7 +254,7 @@ pub fn EditResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -
 #[component]
 pub fn MoveResident(ward: i32, resident: ResidentSummary, saved: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
-    let edit_form = EditForm::new(ward, saved);
+    let edit_form = EditForm::new(ward, saved, None);
     let EditForm { form, open, .. } = edit_form;
     let search_id = format!("move-{}", resident.id);
     let was = StoredValue::new(resident);

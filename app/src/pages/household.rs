@@ -2,8 +2,9 @@
 //! số"), and every visit.
 
 use domain::api::{
-    DuplicateCheck, FieldChange, Gender, Household, HouseholdGuide, ModelSettings, NewResident,
-    PURPOSE_VI, ResidentSummary, Skill, SkillStatus, Visit, VisitVoiding, VoidVisit,
+    DuplicateCheck, FieldChange, Gender, Household, HouseholdFields, HouseholdGuide, ModelSettings,
+    NewResident, PURPOSE_VI, ResidentFields, ResidentSummary, Skill, SkillStatus, Visit,
+    VisitVoiding, VoidVisit,
 };
 use domain::models::{Family, family, household_identity};
 use domain::{FieldCode, FieldError};
@@ -28,8 +29,48 @@ use crate::routes::{RESENDS_QUERY, Route};
 use crate::session::use_session;
 use domain::access::Action;
 
-/// A new resident the server sent back, with its change's id.
-type SentBack = Option<(Uuid, NewResident)>;
+/// A change the server sent back that a form of this page edits, with its id.
+#[derive(Clone)]
+enum SentBack {
+    Resident(Uuid, NewResident),
+    HouseholdEdit(Uuid, HouseholdFields),
+    /// An edit of a resident's own fields (a move is made again with the move form).
+    ResidentEdit(Uuid, Uuid, ResidentFields),
+}
+
+impl SentBack {
+    fn of(id: Uuid, change: FieldChange) -> Option<Self> {
+        match change {
+            FieldChange::Resident(r) => Some(Self::Resident(id, r)),
+            FieldChange::HouseholdEdit(e) => Some(Self::HouseholdEdit(id, e.fields)),
+            FieldChange::ResidentEdit(e) if e.fields.household_id.is_none() => {
+                Some(Self::ResidentEdit(id, e.resident_id, e.fields))
+            }
+            _ => None,
+        }
+    }
+
+    fn resident(&self) -> Option<(Uuid, NewResident)> {
+        match self {
+            Self::Resident(id, r) => Some((*id, r.clone())),
+            _ => None,
+        }
+    }
+
+    fn household_edit(&self) -> Option<(Uuid, HouseholdFields)> {
+        match self {
+            Self::HouseholdEdit(id, fields) => Some((*id, fields.clone())),
+            _ => None,
+        }
+    }
+
+    fn resident_edit(&self, resident: Uuid) -> Option<(Uuid, ResidentFields)> {
+        match self {
+            Self::ResidentEdit(id, r, fields) if *r == resident => Some((*id, fields.clone())),
+            _ => None,
+        }
+    }
+}
 
 #[component]
 pub fn HouseholdPage() -> impl IntoView {
@@ -43,25 +84,24 @@ pub fn HouseholdPage() -> impl IntoView {
         sync.sent.track();
         async move {
             let household = api::household(id.ok_or_else(not_found)?).await?;
-            let sent_back = SyncState::sent_back(resends, |id, change| match change {
-                FieldChange::Resident(r) => Some((id, r)),
-                _ => None,
-            })
-            .await;
+            let sent_back = SyncState::sent_back(resends, SentBack::of).await;
             Ok::<_, ApiError>((household, sent_back))
         }
     });
-    loaded(data, move |(h, sent_back): (Household, SentBack)| {
-        set_current_ward(h.tdp.ward_code);
-        let on_change = Callback::new(move |()| data.refetch());
-        view! { <HouseholdView household=h sent_back on_change /> }
-    })
+    loaded(
+        data,
+        move |(h, sent_back): (Household, Option<SentBack>)| {
+            set_current_ward(h.tdp.ward_code);
+            let on_change = Callback::new(move |()| data.refetch());
+            view! { <HouseholdView household=h sent_back on_change /> }
+        },
+    )
 }
 
 #[component]
 fn HouseholdView(
     household: Household,
-    sent_back: SentBack,
+    sent_back: Option<SentBack>,
     on_change: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -110,6 +150,7 @@ fn HouseholdView(
         .map(|r| (r.id, r.full_name.clone()))
         .collect();
     let editable = h.clone();
+    let household_edit = sent_back.as_ref().and_then(SentBack::household_edit);
     let year = chrono::Datelike::year(&today());
     view! {
         <p class="crumb">
@@ -131,7 +172,11 @@ fn HouseholdView(
                     {t!(i18n, household.escalate)}
                 </A>
                 " "
-                <EditHousehold household=editable.clone() saved=on_change />
+                <EditHousehold
+                    household=editable.clone()
+                    sent_back=household_edit.clone()
+                    saved=on_change
+                />
             </p>
         </Show>
         <h2>{t!(i18n, household.residents)}</h2>
@@ -148,6 +193,7 @@ fn HouseholdView(
                     let may_edit = !r.full_name.is_empty();
                     let note = r.note.clone();
                     let editable = r.clone();
+                    let edit_sent_back = sent_back.as_ref().and_then(|s| s.resident_edit(id));
                     view! {
                         <li>
                             <A href=Route::Resident(r.id).path()>
@@ -169,7 +215,12 @@ fn HouseholdView(
                             </span>
                             {(!note.is_empty()).then(|| view! { <p class="note small">{note.clone()}</p> })}
                             <Show when=move || may_edit && may_record()>
-                                <EditResident ward resident=editable.clone() saved=on_change />
+                                <EditResident
+                                    ward
+                                    resident=editable.clone()
+                                    sent_back=edit_sent_back.clone()
+                                    saved=on_change
+                                />
                                 <MoveResident ward resident=editable.clone() saved=on_change />
                             </Show>
                             <Show when=move || is_guide() && !may_record()>
@@ -197,7 +248,13 @@ fn HouseholdView(
                 .collect_view()}
         </ul>
         <Show when=may_record>
-            <AddResident ward tdp household=h.id sent_back=sent_back.clone() saved=on_change />
+            <AddResident
+                ward
+                tdp
+                household=h.id
+                sent_back=sent_back.as_ref().and_then(SentBack::resident)
+                saved=on_change
+            />
         </Show>
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
         {loaded(models, move |(settings, skills): (ModelSettings, Vec<Skill>)| {
@@ -235,7 +292,7 @@ fn AddResident(
     ward: i32,
     tdp: Uuid,
     household: Uuid,
-    sent_back: SentBack,
+    sent_back: Option<(Uuid, NewResident)>,
     saved: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();

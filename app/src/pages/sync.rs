@@ -132,10 +132,17 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
     }
     .to_string();
     // What the server found wrong is edited in its form, then sent again.
-    let editable = matches!(entry.problem, Some(Problem::Invalid(_)))
-        .then(|| form_of(entry.ward, &entry.change.change))
-        .flatten()
-        .map(|form| form.resend(entry.id()));
+    let sent_back = entry.clone();
+    let editable = LocalResource::new(move || {
+        let e = sent_back.clone();
+        async move {
+            if !matches!(e.problem, Some(Problem::Invalid(_))) {
+                return None;
+            }
+            let form = form_of(e.ward, &e.change.change).await?;
+            Some(form.resend(e.id()))
+        }
+    });
     let (retry, discard) = (entry.clone(), entry);
     let confirm_discard = move |_| {
         let sure = window()
@@ -150,7 +157,7 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
             <strong>{title}</strong>
             {reason}
             <div class="actions">
-                {editable.map(|href| view! {
+                {move || editable.get().flatten().map(|href| view! {
                     <A href attr:class="button primary">{t!(i18n, sync.edit_resend)}</A>
                 })}
                 <button type="button" class="button" on:click=move |_| sync.retry(retry.clone())>
@@ -165,14 +172,20 @@ fn ProblemItem(entry: OutboxEntry) -> impl IntoView {
 }
 
 /// The page whose form makes a change of this kind, for the kinds a person fixes by editing
-/// what they wrote; the others are sent again as they are, or let go.
-fn form_of(ward: i32, change: &FieldChange) -> Option<Route> {
+/// what they wrote; the others are sent again as they are, or let go. A resident's edit is
+/// made on their household's page, which the phone's copy names.
+async fn form_of(ward: i32, change: &FieldChange) -> Option<Route> {
     match change {
         FieldChange::Visit(v) => Some(Route::RecordVisit(v.household_id)),
         FieldChange::CorrectVisit(c) => Some(Route::RecordVisit(c.visit.household_id)),
         FieldChange::Household(h) => Some(Route::Tdp(h.tdp_id)),
         FieldChange::Resident(r) => Some(Route::Household(r.household_id)),
         FieldChange::Ticket(t) => Some(Route::NewTicket(ward, t.household_id)),
+        FieldChange::HouseholdEdit(e) => Some(Route::Household(e.household_id)),
+        // A move refused is sent again as it is, or let go: the move form makes another.
+        FieldChange::ResidentEdit(e) if e.fields.household_id.is_none() => {
+            api::kept_home(e.resident_id).await.map(Route::Household)
+        }
         _ => None,
     }
 }
