@@ -75,6 +75,24 @@ async function addResident(page: Page, name: string, year: number) {
   await expect(page.getByRole("link", { name, exact: true })).toBeVisible();
 }
 
+/** Puts entries into the phone's outbox by their keys, as an older version of the app left them. */
+async function putInOutbox(page: Page, entries: [string, object][]) {
+  await page.evaluate(async (entries) => {
+    const db: IDBDatabase = await new Promise((ok, fail) => {
+      const open = indexedDB.open("ngoso");
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => fail(open.error);
+    });
+    await new Promise((ok, fail) => {
+      const tx = db.transaction("outbox", "readwrite");
+      for (const [key, value] of entries) tx.objectStore("outbox").put(value, key);
+      tx.oncomplete = ok;
+      tx.onerror = () => fail(tx.error);
+    });
+    db.close();
+  }, entries.map(([key, value]): [string, string] => [key, JSON.stringify(value)]));
+}
+
 async function recordVisit(page: Page, note: string) {
   await page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
@@ -240,20 +258,7 @@ test("a visit left in the outbox by the app's previous version is still sent", a
     },
     problem: null,
   };
-  await page.evaluate(async ([key, value]) => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("ngoso");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction("outbox", "readwrite");
-      tx.objectStore("outbox").put(value, key);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, [id, JSON.stringify(entry)]);
+  await putInOutbox(page, [[id, entry]]);
   await page.reload();
   await expect.poll(() => onServer(page, household, tag)).toBe(1);
   await expect.poll(async () => (await kept(page)).outbox).toBe(0);
@@ -937,20 +942,7 @@ test("a household and its resident an older app kept with what the server now re
       change: { kind: "resident", id: null, household_id: household, full_name: "Lê Văn\u0007 Tư", birth_year: 1948, gender: "male", consent: true },
     },
   ];
-  await page.evaluate(async (entries) => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("ngoso");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction("outbox", "readwrite");
-      for (const [key, value] of entries) tx.objectStore("outbox").put(value, key);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, changes.map((change) => [change.id, JSON.stringify({ ward: 619, change, problem: null })]));
+  await putInOutbox(page, changes.map((change): [string, object] => [change.id, { ward: 619, change, problem: null }]));
   await page.reload();
   await page.goto("/dong-bo");
   // Both are refused, each for what it says.
@@ -1152,20 +1144,7 @@ test("edits an older app kept with what the server now refuses open their forms 
       change: { kind: "resident_edit", resident_id: resident.id, base_version: resident.version, fields: { note: `Nghe kém\u0007 ${tag}` } },
     },
   ];
-  await page.evaluate(async (entries) => {
-    const db: IDBDatabase = await new Promise((ok, fail) => {
-      const open = indexedDB.open("ngoso");
-      open.onsuccess = () => ok(open.result);
-      open.onerror = () => fail(open.error);
-    });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction("outbox", "readwrite");
-      for (const [key, value] of entries) tx.objectStore("outbox").put(value, key);
-      tx.oncomplete = ok;
-      tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, changes.map((change) => [change.id, JSON.stringify({ ward: 619, change, problem: null })]));
+  await putInOutbox(page, changes.map((change): [string, object] => [change.id, { ward: 619, change, problem: null }]));
   await page.reload();
   await page.goto("/dong-bo");
   await expect(page.locator("li.problem", { hasText: "Nội dung có ký tự điều khiển" })).toHaveCount(2);

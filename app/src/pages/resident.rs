@@ -91,6 +91,39 @@ pub fn ResidentPage() -> impl IntoView {
     })
 }
 
+/// Who the resident is, atop their page from either record: their household, their name (or
+/// that it was erased at their request), birth year, TDP and note.
+struct Header {
+    household: Uuid,
+    address: String,
+    name: String,
+    birth_year: i32,
+    tdp: String,
+    note: String,
+}
+
+impl Header {
+    fn view(self) -> impl IntoView {
+        let i18n = use_i18n();
+        view! {
+            <p class="crumb">
+                <A href=Route::Household(self.household).path()>{self.address}</A>
+            </p>
+            <h1>
+                {if self.name.is_empty() {
+                    t!(i18n, resident.erased).into_any()
+                } else {
+                    self.name.into_any()
+                }}
+            </h1>
+            <p class="subtitle">
+                {t!(i18n, resident.born, year = self.birth_year)} " · " {self.tdp}
+            </p>
+            {(!self.note.is_empty()).then(|| view! { <p class="note">{self.note}</p> })}
+        }
+    }
+}
+
 /// A resident without signal, from the phone's copy of their household: who they are, the
 /// skills they achieved and whether they left, which a team member may mark at the door.
 /// Their history and part in "Đại sứ số" wait for signal.
@@ -102,21 +135,16 @@ fn KeptResidentView(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let r = resident;
+    let header = Header {
+        household: household.id,
+        address: household.address,
+        name: r.full_name,
+        birth_year: r.birth_year,
+        tdp: household.tdp.name,
+        note: r.note,
+    };
     view! {
-        <p class="crumb">
-            <A href=Route::Household(household.id).path()>{household.address.clone()}</A>
-        </p>
-        <h1>
-            {if r.full_name.is_empty() {
-                t!(i18n, resident.erased).into_any()
-            } else {
-                r.full_name.clone().into_any()
-            }}
-        </h1>
-        <p class="subtitle">
-            {t!(i18n, resident.born, year = r.birth_year)} " · " {household.tdp.name.clone()}
-        </p>
-        {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
+        {header.view()}
         <p class="notice" data-testid="kept-copy">{t!(i18n, resident.kept_copy)}</p>
         <h2>{t!(i18n, resident.skills)}</h2>
         {if achieved.is_empty() {
@@ -141,19 +169,16 @@ fn KeptResidentView(
 fn ResidentView(resident: Resident) -> impl IntoView {
     let i18n = use_i18n();
     let r = resident;
+    let header = Header {
+        household: r.household_id,
+        address: r.household_address.clone(),
+        name: r.full_name.clone(),
+        birth_year: r.birth_year,
+        tdp: r.tdp.name.clone(),
+        note: r.note.clone(),
+    };
     view! {
-        <p class="crumb">
-            <A href=Route::Household(r.household_id).path()>{r.household_address.clone()}</A>
-        </p>
-        <h1>
-            {if r.full_name.is_empty() {
-                t!(i18n, resident.erased).into_any()
-            } else {
-                r.full_name.clone().into_any()
-            }}
-        </h1>
-        <p class="subtitle">{t!(i18n, resident.born, year = r.birth_year)} " · " {r.tdp.name.clone()}</p>
-        {(!r.note.is_empty()).then(|| view! { <p class="note">{r.note.clone()}</p> })}
+        {header.view()}
         <h2>{t!(i18n, resident.skills)}</h2>
         {if r.skills.is_empty() {
             view! { <p>{t!(i18n, resident.no_skills)}</p> }.into_any()
