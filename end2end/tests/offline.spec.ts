@@ -54,6 +54,25 @@ async function openHousehold(page: Page, nth: number): Promise<string> {
   return page.url().split("/ho/")[1];
 }
 
+/** A volunteer's phone, its TDP pulled, at household `nth` of the TDP (online): the
+ * household's id and what the server says of it. */
+async function volunteerAt(page: Page, nth: number) {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  const household = await openHousehold(page, nth);
+  await pulled(page);
+  const body = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  return { household, ...body };
+}
+
+/** The first of `residents` the forms still offer, as the visit form lists them. */
+function recordable(residents: Resident[]): Resident {
+  return residents.find((r) => r.full_name && !r.departure && !r.consent_withdrawn)!;
+}
+
+type Resident = { id: string; full_name: string; birth_year: number; departure?: unknown; consent_withdrawn: boolean; achieved: string[] };
+
 /** Adds a household from the TDP page open in `page`, and opens its page. Returns its id. */
 async function addHousehold(page: Page, address: string, head: string): Promise<string> {
   await page.getByRole("button", { name: "Thêm hộ mới" }).click();
@@ -817,14 +836,9 @@ test("a digital ambassador registered as the signal goes is kept on the phone an
 
 test("a visit the server refuses once the signal is back is edited from the sync page and sent again", async ({ page, context, browser, now }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  const household = await openHousehold(page, 12);
-  await pulled(page);
-  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const { household, residents } = await volunteerAt(page, 12);
   // The first resident the visit form lists: the one the visit helps.
-  const helped = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const helped = recordable(residents);
   const tag = `gui-lai-${Date.now()}`;
 
   await context.setOffline(true);
@@ -865,13 +879,8 @@ test("a visit the server refuses once the signal is back is edited from the sync
 
 test("a ticket about someone who withdrew their consent meanwhile is edited from the sync page and sent again", async ({ page, context, browser }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  const household = await openHousehold(page, 13);
-  await pulled(page);
-  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
-  const named = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const { household, residents } = await volunteerAt(page, 13);
+  const named = recordable(residents);
   const tag = `phieu-gui-lai-${Date.now()}`;
 
   await context.setOffline(true);
@@ -980,12 +989,7 @@ test("a household and its resident an older app kept with what the server now re
 
 test("a resident's page opens with no signal from the phone's copy, and their departure is marked there", async ({ page, context }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  const household = await openHousehold(page, 15);
-  await pulled(page);
-  const { residents, tdp } = await (await page.request.get(`/api/v1/households/${household}`)).json();
+  const { household, residents, tdp } = await volunteerAt(page, 15);
   const skills: { code: string; name_vi: string }[] = await (await page.request.get(`/api/v1/wards/${tdp.ward_code}/skills`)).json();
   // The one achieved most, among those still counted.
   const resident = residents
@@ -1024,13 +1028,8 @@ test("a resident's page opens with no signal from the phone's copy, and their de
 
 test("consent withdrawn at the door with no signal is kept, shown, and recorded once the signal is back", async ({ page, context }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  const household = await openHousehold(page, 16);
-  await pulled(page);
-  const { residents } = await (await page.request.get(`/api/v1/households/${household}`)).json();
-  const resident = residents.find((r: { full_name: string; departure?: unknown; consent_withdrawn: boolean }) => r.full_name && !r.departure && !r.consent_withdrawn);
+  const { household, residents } = await volunteerAt(page, 16);
+  const resident = recordable(residents);
   const row = page.locator("ul.list li", { hasText: resident.full_name });
 
   await context.setOffline(true);
