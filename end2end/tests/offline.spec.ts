@@ -1,4 +1,4 @@
-import { Page } from "@playwright/test";
+import { Browser, Page } from "@playwright/test";
 import { test, expect, vietnamDay, atInstant } from "./clock";
 import { spawn, ChildProcess } from "node:child_process";
 import { mkdirSync, openSync } from "node:fs";
@@ -72,6 +72,24 @@ function recordable(residents: Resident[]): Resident {
 }
 
 type Resident = { id: string; full_name: string; birth_year: number; departure?: unknown; consent_withdrawn: boolean; achieved: string[] };
+
+/** What the team leader does meanwhile, from their own phone: `PUT path` with `data`. */
+async function asLeader(browser: Browser, path: string, data: object) {
+  const phone = await browser.newContext();
+  const leader = await phone.newPage();
+  await signInAs(leader, "leader");
+  const done = await leader.request.put(path, { data });
+  expect(done.ok()).toBe(true);
+  await phone.close();
+}
+
+/** The one change on the sync page that the server refused for `reason`. */
+async function problemSaying(page: Page, reason: string) {
+  await page.goto("/dong-bo");
+  const problem = page.locator("li.problem", { hasText: reason });
+  await expect(problem).toHaveCount(1);
+  return problem;
+}
 
 /** Adds a household from the TDP page open in `page`, and opens its page. Returns its id. */
 async function addHousehold(page: Page, address: string, head: string): Promise<string> {
@@ -846,20 +864,13 @@ test("a visit the server refuses once the signal is back is edited from the sync
   await recordVisit(page, tag);
   await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
   // Meanwhile the team leader records that this resident moved away.
-  const phone = await browser.newContext();
-  const leader = await phone.newPage();
-  await signInAs(leader, "leader");
-  const moved = await leader.request.put(`/api/v1/residents/${helped.id}/departure`, {
-    data: { departure: { on: vietnamDay(now), reason: "moved_out" } },
+  await asLeader(browser, `/api/v1/residents/${helped.id}/departure`, {
+    departure: { on: vietnamDay(now), reason: "moved_out" },
   });
-  expect(moved.ok()).toBe(true);
-  await phone.close();
 
   // Back in signal: the server refuses the visit, and says why.
   await context.setOffline(false);
-  await page.goto("/dong-bo");
-  const problem = page.locator("li.problem", { hasText: "Người này đã chuyển khỏi phường hoặc đã mất" });
-  await expect(problem).toHaveCount(1);
+  const problem = await problemSaying(page, "Người này đã chuyển khỏi phường hoặc đã mất");
   expect(await seriousViolations(page)).toEqual([]);
   await problem.getByRole("link", { name: "Sửa và gửi lại" }).click();
   // The form holds what was recorded, without the one who left.
@@ -893,18 +904,11 @@ test("a ticket about someone who withdrew their consent meanwhile is edited from
   await expect(page.getByRole("link", { name: "Ghi nhận buổi hỗ trợ" })).toBeVisible();
   await expect(page.getByTestId("sync-badge")).toHaveText("1 chưa đồng bộ");
   // Meanwhile the resident withdraws their consent, which the team leader records.
-  const phone = await browser.newContext();
-  const leader = await phone.newPage();
-  await signInAs(leader, "leader");
-  const withdrawn = await leader.request.put(`/api/v1/residents/${named.id}/consent`, { data: { given: false } });
-  expect(withdrawn.ok()).toBe(true);
-  await phone.close();
+  await asLeader(browser, `/api/v1/residents/${named.id}/consent`, { given: false });
 
   // Back in signal: the server refuses the ticket, and says why.
   await context.setOffline(false);
-  await page.goto("/dong-bo");
-  const problem = page.locator("li.problem", { hasText: "Người này đã rút lại sự đồng ý" });
-  await expect(problem).toHaveCount(1);
+  const problem = await problemSaying(page, "Người này đã rút lại sự đồng ý");
   await expect(problem).toContainText(tag);
   const edit = problem.getByRole("link", { name: "Sửa và gửi lại" });
   const id = new URL(await edit.getAttribute("href") ?? "", page.url()).searchParams.get("gui-lai");
