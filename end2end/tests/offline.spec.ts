@@ -54,6 +54,16 @@ async function openHousehold(page: Page, nth: number): Promise<string> {
   return page.url().split("/ho/")[1];
 }
 
+/** A volunteer's phone, the service worker in control and their TDP pulled: the TDP's id. */
+async function volunteerReady(page: Page): Promise<string> {
+  await signInAs(page, "volunteer");
+  await page.goto("/");
+  await controlledBySW(page);
+  await pulled(page);
+  const me = (await (await page.request.get("/api/v1/session")).json()).user;
+  return me.grants[0].tdp_id;
+}
+
 /** A volunteer's phone, its TDP pulled, at household `nth` of the TDP (online): the
  * household's id and what the server says of it. */
 async function volunteerAt(page: Page, nth: number) {
@@ -931,12 +941,7 @@ test("a ticket about someone who withdrew their consent meanwhile is edited from
 
 test("a household and its resident an older app kept with what the server now refuses are edited and sent again", async ({ page, now }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  await pulled(page);
-  const me = (await (await page.request.get("/api/v1/session")).json()).user;
-  const tdp = me.grants[0].tdp_id;
+  const tdp = await volunteerReady(page);
   const suffix = String(Date.now() % 1_000_000);
   // Pasted from a chat app, before the app refused control characters: the server refuses
   // them now. The resident lives in the household added with them, so the household goes first.
@@ -1125,12 +1130,7 @@ test("at a market with no signal, a trader's 4T steps are ticked and a trader ad
 
 test("edits an older app kept with what the server now refuses open their forms from the sync page and are sent again", async ({ page, now }) => {
   test.setTimeout(120_000);
-  await signInAs(page, "volunteer");
-  await page.goto("/");
-  await controlledBySW(page);
-  await pulled(page);
-  const me = (await (await page.request.get("/api/v1/session")).json()).user;
-  const tdp = me.grants[0].tdp_id;
+  const tdp = await volunteerReady(page);
   const [listed] = await (await page.request.get(`/api/v1/tdps/${tdp}/households?limit=1&offset=17`)).json();
   const home = await (await page.request.get(`/api/v1/households/${listed.id}`)).json();
   const resident = home.residents.find((r: { full_name: string }) => r.full_name);
