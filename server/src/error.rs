@@ -145,14 +145,20 @@ impl From<sqlx::Error> for Error {
 }
 
 /// Whether the database could not be reached or could not write, rather than refused the
-/// request: PostgreSQL stopped or restarting, no connection in time, a full disk.
+/// request: PostgreSQL stopped or restarting, no connection in time, a full disk, or the
+/// request's transaction rolled back to let another go on.
 fn unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => true,
         // Class 08: connection exceptions; 57P01-57P03: shut down, crashed, starting up; 53:
-        // insufficient resources (53100: disk full).
+        // insufficient resources (53100: disk full); 40: transaction rollback (40P01: a
+        // deadlock, as when two admins' batches each touch the other's TDPs first; migration
+        // 0038). Nothing was written: the same request sent again goes through.
         sqlx::Error::Database(db) => db.code().is_some_and(|c| {
-            c.starts_with("08") || c.starts_with("53") || matches!(&*c, "57P01" | "57P02" | "57P03")
+            c.starts_with("08")
+                || c.starts_with("53")
+                || c.starts_with("40")
+                || matches!(&*c, "57P01" | "57P02" | "57P03")
         }),
         _ => false,
     }

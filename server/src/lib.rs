@@ -28,6 +28,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod parsing;
 pub mod people;
+pub mod precompressed;
 pub mod record;
 pub mod reference;
 pub mod register;

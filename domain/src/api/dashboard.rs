@@ -15,6 +15,9 @@ schema! {
     /// satisfaction.
     pub struct Dashboard {
         pub ward: Ward,
+        /// When the figures were computed: up to a second or two before they are read while
+        /// the ward's phones sync.
+        pub computed_at: DateTime<Utc>,
         /// Ages are counted in this year.
         pub as_of_year: i32,
         pub skills: Vec<Skill>,

@@ -2,8 +2,8 @@
 //! its search.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{Dashboard, HouseholdSummary, ResidentHit, SearchResults, Skill, Ward};
@@ -65,10 +65,13 @@ async fn get_dashboard(
     State(state): State<AppState>,
     access: Access,
     Path(code): Path<i32>,
+    headers: HeaderMap,
 ) -> Result<Response> {
     access.ward(code, Action::ViewFigures)?;
-    let body = dashboard::current(&state, code).await?.body;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(dashboard::current(&state, code)
+        .await?
+        .body
+        .response(&headers))
 }
 
 /// The ward's skills catalogue, in display order.

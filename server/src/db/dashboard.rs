@@ -4,8 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-
-use axum::body::Bytes;
+use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
 use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, TdpIndicators};
@@ -18,74 +17,173 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::Result;
+use crate::precompressed::Precompressed;
 
-/// Dashboards, each reused while its ward's change counter (`ward_changes`, raised by the
-/// database on every change the figures depend on) and the year stay the same: kept both as
-/// figures (for the briefing) and serialised (for the dashboard itself).
+/// How long a busy ward's figures serve every reader: a ward is busy when its figures changed
+/// again while they were being computed, as on a campaign day when its phones sync all day.
+/// Its dashboard is then computed at most about once a second, whoever reads it, rather than
+/// once per read (and says when: `Dashboard::computed_at`).
+const BUSY_FOR: Duration = Duration::from_secs(1);
+
+/// How old figures may be to answer a reader who arrives while another reader computes newer
+/// ones: it is answered at once rather than queued behind the computation.
+const FRESH_ENOUGH: Duration = Duration::from_secs(2);
+
+/// Each ward's latest dashboard, kept both as figures (for the briefing and the weekly report)
+/// and serialised (for the dashboard itself), with the turn to compute the next one: the
+/// readers who find the latest too old while another computes share that one computation.
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<i32, Cached>>);
+pub struct Cache(Mutex<HashMap<i32, Ward>>);
+
+#[derive(Default)]
+struct Ward {
+    latest: Option<Cached>,
+    computing: Arc<tokio::sync::Mutex<()>>,
+}
 
 #[derive(Clone)]
 pub struct Cached {
-    changes: i64,
-    year: i32,
+    stamp: Stamp,
     pub dashboard: Arc<Dashboard>,
-    pub body: Bytes,
+    pub body: Precompressed,
+}
+
+/// What a computed dashboard was computed from, and when.
+#[derive(Debug, Clone, Copy)]
+struct Stamp {
+    /// The ward's label, read before the figures: figures newer than their label only cost a
+    /// recomputation, never a stale answer.
+    label: Label,
+    /// Ages are counted in this year.
+    year: i32,
+    /// When the label was read.
+    at: Instant,
+    /// The label had moved again by the time the figures were ready.
+    busy: bool,
+}
+
+impl Stamp {
+    /// Whether figures so stamped may answer a read now, when the ward's label is `label`
+    /// and someone else is or is not `computing` newer ones.
+    fn serves(&self, label: Label, year: i32, now: Instant, computing: bool) -> bool {
+        let age = now.saturating_duration_since(self.at);
+        self.busy_serves(year, now)
+            || (self.year == year && (self.label >= label || (computing && age < FRESH_ENOUGH)))
+    }
+
+    /// Whether figures so stamped serve a read now because the ward is busy, whatever its
+    /// label.
+    fn busy_serves(&self, year: i32, now: Instant) -> bool {
+        self.year == year && self.busy && now.saturating_duration_since(self.at) < BUSY_FOR
+    }
+}
+
+/// A ward's change counters, which the database raises on every change its figures depend on
+/// (migrations 0002 and 0038): the ward's own, then the sum of its TDPs'. Ordered as they
+/// move: a later label is greater, and a label never comes back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Label {
+    ward: i64,
+    tdps: i64,
 }
 
 impl Cache {
-    fn get(&self, ward: i32, changes: i64, year: i32) -> Option<Cached> {
-        let entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(&ward)
-            .filter(|c| c.changes == changes && c.year == year)
-            .cloned()
+    /// The ward's latest dashboard, and its turn to compute the next.
+    fn ward(&self, code: i32) -> (Option<Cached>, Arc<tokio::sync::Mutex<()>>) {
+        let mut wards = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let ward = wards.entry(code).or_default();
+        (ward.latest.clone(), ward.computing.clone())
     }
 
-    fn put(&self, ward: i32, cached: Cached) {
-        let mut entries = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        entries.insert(ward, cached);
+    fn put(&self, code: i32, cached: Cached) {
+        let mut wards = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        wards.entry(code).or_default().latest = Some(cached);
     }
 }
 
-/// The ward's dashboard, from the cache when nothing has changed since it was computed.
+/// The ward's dashboard: the latest computed while nothing has changed since (or while the
+/// ward is busy, or another reader computes), else computed afresh, one reader at a time.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
-    let today = state.today();
-    let year = today.year();
-    // Read before the figures are computed: figures newer than their label only cost a
-    // recomputation, never a stale answer.
-    let changes = changes(&state.db, code).await?;
-    if let Some(cached) = state.dashboards.get(code, changes, year) {
-        return Ok(cached);
+    let year = state.today().year();
+    let (latest, computing) = state.dashboards.ward(code);
+    // A busy ward's latest figures serve whatever its label: no need to read it.
+    if let Some(latest) = &latest
+        && latest.stamp.busy_serves(year, Instant::now())
+    {
+        return Ok(latest.clone());
     }
+    let label = label(&state.db, code).await?;
+    let turn = computing.clone().try_lock_owned();
+    if let Some(latest) = latest
+        && latest
+            .stamp
+            .serves(label, year, Instant::now(), turn.is_err())
+    {
+        return Ok(latest);
+    }
+    let _turn = match turn {
+        Ok(turn) => turn,
+        Err(_) => {
+            let turn = computing.lock_owned().await;
+            // The reader before may have computed figures as new as this one needs.
+            if let (Some(latest), _) = state.dashboards.ward(code)
+                && latest.stamp.year == year
+                && latest.stamp.label >= label
+            {
+                return Ok(latest);
+            }
+            turn
+        }
+    };
+    let cached = compute(state, code).await?;
+    state.dashboards.put(code, cached.clone());
+    Ok(cached)
+}
+
+async fn compute(state: &AppState, code: i32) -> Result<Cached> {
+    let today = state.today();
+    let label = label(&state.db, code).await?;
+    let at = Instant::now();
+    let computed_at = state.now();
     let ward = super::wards::ward(&state.db, code).await?;
     let f = figures(&state.db, code, None, today).await?;
     let dashboard = Dashboard {
         ward,
+        computed_at,
         as_of_year: f.as_of_year,
         skills: f.skills,
         models: f.models,
         totals: f.totals,
         tdps: f.tdps,
     };
-    let cached = Cached {
-        changes,
-        year,
-        body: Bytes::from(serde_json::to_vec(&dashboard).map_err(anyhow::Error::from)?),
+    let busy = self::label(&state.db, code).await? != label;
+    Ok(Cached {
+        stamp: Stamp {
+            label,
+            year: today.year(),
+            at,
+            busy,
+        },
+        body: Precompressed::json(serde_json::to_vec(&dashboard).map_err(anyhow::Error::from)?)
+            .map_err(anyhow::Error::from)?,
         dashboard: Arc::new(dashboard),
-    };
-    state.dashboards.put(code, cached.clone());
-    Ok(cached)
+    })
 }
 
-/// The ward's change counter: 0 until its first recorded change.
-pub async fn changes(db: &PgPool, ward_code: i32) -> Result<i64> {
-    Ok(sqlx::query_scalar!(
-        r#"select coalesce((select changes from ward_changes where ward_code = $1), 0) as "changes!""#,
+/// The ward's label now: both counters in one snapshot, 0 until their first change.
+pub async fn label(db: &PgPool, ward_code: i32) -> Result<Label> {
+    let row = sqlx::query!(
+        r#"select coalesce((select changes from ward_changes where ward_code = $1), 0) as "ward!",
+                  coalesce((select sum(changes) from tdp_changes where ward_code = $1), 0)::bigint
+                      as "tdps!""#,
         ward_code
     )
     .fetch_one(db)
-    .await?)
+    .await?;
+    Ok(Label {
+        ward: row.ward,
+        tdps: row.tdps,
+    })
 }
 
 pub struct Figures {
@@ -296,5 +394,60 @@ fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
         share: f.share,
         progress: f.progress,
         withheld: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const YEAR: i32 = 2026;
+
+    fn label(ward: i64, tdps: i64) -> Label {
+        Label { ward, tdps }
+    }
+
+    fn stamp(at: Instant, busy: bool) -> Stamp {
+        Stamp {
+            label: label(3, 40),
+            year: YEAR,
+            at,
+            busy,
+        }
+    }
+
+    #[test]
+    fn labels_order_as_the_counters_move() {
+        assert!(label(3, 41) > label(3, 40));
+        // A TDP removed: the sum falls, the ward's counter rises.
+        assert!(label(4, 10) > label(3, 40));
+    }
+
+    #[test]
+    fn a_quiet_ward_is_computed_again_on_its_next_change() {
+        let at = Instant::now();
+        let s = stamp(at, false);
+        assert!(s.serves(label(3, 40), YEAR, at, false));
+        assert!(!s.serves(label(3, 41), YEAR, at, false));
+        assert!(!s.serves(label(4, 0), YEAR, at, false));
+        // Nor does a new year wait: ages count by it.
+        assert!(!s.serves(label(3, 40), YEAR + 1, at, false));
+    }
+
+    #[test]
+    fn a_busy_ward_is_computed_again_after_a_second() {
+        let at = Instant::now();
+        let s = stamp(at, true);
+        assert!(s.serves(label(3, 90), YEAR, at + Duration::from_millis(900), false));
+        assert!(!s.serves(label(3, 90), YEAR, at + BUSY_FOR, false));
+        assert!(!s.serves(label(3, 40), YEAR + 1, at, false));
+    }
+
+    #[test]
+    fn a_reader_does_not_wait_for_another_s_computation_of_recent_figures() {
+        let at = Instant::now();
+        let s = stamp(at, false);
+        assert!(s.serves(label(3, 41), YEAR, at + Duration::from_millis(1900), true));
+        assert!(!s.serves(label(3, 41), YEAR, at + FRESH_ENOUGH, true));
     }
 }

@@ -900,3 +900,76 @@ async fn consent_asked_at_the_door_offline_is_recorded_once_and_after_its_reside
     assert_eq!(consent_of(stranger).await, before);
     assert_counts_match_a_recount(&admin.db).await;
 }
+
+/// A campaign day: the phones of four TDPs sync at once, some batches (an admin's) touching
+/// two TDPs in opposite orders. Each batch is sent again while the server answers 503, as a
+/// phone's outbox does. Every change lands once, the kept counts match a recount, and the
+/// dashboard read afterwards counts every visit.
+#[sqlx::test(migrations = false)]
+async fn phones_of_many_tdps_sync_at_once_and_the_counts_stay_true(db: sqlx::PgPool) {
+    let admin = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/dashboard");
+    assert_eq!(admin.get(&uri).await.0, StatusCode::OK);
+    let tdps: Vec<Uuid> = sqlx::query_scalar!(
+        "select id from tdps where ward_code = $1 order by code limit 4",
+        WARD
+    )
+    .fetch_all(&admin.db)
+    .await
+    .unwrap();
+    let mut fixtures = Vec::new();
+    for tdp in tdps {
+        fixtures.push(admin.fixture_in(tdp).await);
+    }
+    let mut batches: Vec<Vec<Value>> = Vec::new();
+    for (i, f) in fixtures.iter().enumerate() {
+        for k in 0..3 {
+            let home = household(f.tdp, &format!("Số {k} ngõ {i} phố Đồng thời"));
+            let a = resident(id(&home), "Trần Thị Bình", 1950 + k);
+            let b = resident(id(&home), "Lê Minh Khôi", 2000 + k);
+            let helped = visit(f, id(&home), &[id(&a), id(&b)], "achieved");
+            let again = visit(f, f.household, &f.residents[..1], "in_progress");
+            batches.push(vec![home, a, b, helped, again]);
+        }
+        let other = &fixtures[fixtures.len() - 1 - i];
+        batches.push(vec![
+            visit(f, f.household, &[], "achieved"),
+            visit(other, other.household, &[], "achieved"),
+        ]);
+    }
+    let sent: usize = batches.iter().map(Vec::len).sum();
+    let mut phones = tokio::task::JoinSet::new();
+    for batch in batches {
+        let admin = admin.clone();
+        phones.spawn(async move {
+            for _ in 0..10 {
+                let refs: Vec<&Value> = batch.iter().collect();
+                let (status, body) = send_raw(&admin, &refs).await;
+                if status == StatusCode::SERVICE_UNAVAILABLE {
+                    continue;
+                }
+                assert_eq!(status, StatusCode::OK, "{body}");
+                return body
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|o| o["status"] == "stored")
+                    .count();
+            }
+            panic!("a batch was refused ten times");
+        });
+    }
+    let stored: usize = phones.join_all().await.into_iter().sum();
+    assert_eq!(stored, sent);
+    assert_counts_match_a_recount(&admin.db).await;
+
+    let visited: i64 = sqlx::query_scalar!(
+        r#"select count(distinct household_id) as "n!" from visits where ward_code = $1"#,
+        WARD
+    )
+    .fetch_one(&admin.db)
+    .await
+    .unwrap();
+    let (_, dashboard) = admin.get(&uri).await;
+    assert_eq!(dashboard["totals"]["households_visited"], visited);
+}

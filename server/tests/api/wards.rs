@@ -213,15 +213,7 @@ async fn the_dashboard_is_reused_until_its_ward_changes(db: sqlx::PgPool) {
     let other = app.fixture(OTHER_WARD).await;
     let counter = |ward: i32| {
         let db = app.db.clone();
-        async move {
-            sqlx::query_scalar!(
-                "select changes from ward_changes where ward_code = $1",
-                ward
-            )
-            .fetch_one(&db)
-            .await
-            .unwrap()
-        }
+        async move { server::db::dashboard::label(&db, ward).await.unwrap() }
     };
     let uri = format!("/api/v1/wards/{WARD}/dashboard");
     let (_, first) = app.get(&uri).await;
@@ -261,4 +253,81 @@ async fn the_dashboard_is_reused_until_its_ward_changes(db: sqlx::PgPool) {
     let (_, after) = app.get(&uri).await;
     let achieved = |d: &serde_json::Value| d["totals"]["skills"][0]["achieved"].as_i64().unwrap();
     assert_eq!(achieved(&after), achieved(&cleared) + 1);
+}
+
+/// Readers who find the dashboard out of date at once share one computation of it: the first
+/// computes, the others are answered meanwhile with the figures of a moment before.
+#[sqlx::test(migrations = false)]
+async fn readers_who_miss_together_share_one_computation(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/dashboard");
+    let computed_at = |d: &serde_json::Value| d["computed_at"].as_str().unwrap().to_owned();
+    let first = computed_at(&app.get(&uri).await.1);
+    sqlx::query!("select note_ward_changes(array[$1::int])", WARD)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let (app, uri) = (app.clone(), uri.clone());
+        readers.spawn(async move { app.get(&uri).await });
+    }
+    let mut computed = std::collections::HashSet::new();
+    for (status, body) in readers.join_all().await {
+        assert_eq!(status, StatusCode::OK);
+        computed.insert(computed_at(&body));
+    }
+    computed.remove(&first);
+    assert_eq!(computed.len(), 1, "{computed:?}");
+}
+
+/// A browser gets the dashboard compressed in the encoding it prefers, compressed once (not
+/// again by the compression layer), and it reads the same as plain.
+#[sqlx::test(migrations = false)]
+async fn the_dashboard_comes_compressed_as_the_browser_asks(db: sqlx::PgPool) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let app = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/dashboard");
+    let (_, plain) = app.get(&uri).await;
+    for (accept, encoding) in [
+        ("gzip, deflate, br, zstd", Some("br")),
+        ("gzip, br;q=0", Some("gzip")),
+        ("identity", None),
+    ] {
+        let req = Request::get(&uri)
+            .header(header::ACCEPT_ENCODING, accept)
+            .header(header::COOKIE, app.cookie.clone().unwrap())
+            .body(Body::empty())
+            .unwrap();
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            res.headers()
+                .get(header::CONTENT_ENCODING)
+                .map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let mut decoded = Vec::new();
+        match encoding {
+            Some("br") => brotli::BrotliDecompress(&mut bytes.as_ref(), &mut decoded).unwrap(),
+            Some(_) => {
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(bytes.as_ref()),
+                    &mut decoded,
+                )
+                .unwrap();
+            }
+            None => decoded = bytes.to_vec(),
+        }
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&decoded).unwrap(),
+            plain
+        );
+    }
 }
