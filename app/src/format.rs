@@ -24,6 +24,17 @@ pub fn date_time(t: DateTime<Utc>) -> String {
     format!("{} {}", date(local.date()), hour_minute(local))
 }
 
+/// The time of day to the second, in Vietnam: 14:05:09, for figures that change by the second.
+pub fn clock_time(t: DateTime<Utc>) -> String {
+    let local = domain::time::local(t);
+    format!(
+        "{:02}:{:02}:{:02}",
+        local.hour(),
+        local.minute(),
+        local.second()
+    )
+}
+
 /// The time of day on a 24-hour clock: 14:05. (By hand, as `date` is.)
 pub fn hour_minute(t: NaiveDateTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())

@@ -163,6 +163,8 @@ test("a team leader invites a volunteer, who joins from the link", async ({ page
   await volunteer.getByLabel("Chọn mật khẩu").fill("nha toi co ba cay cau");
   await volunteer.getByRole("button", { name: "Tham gia" }).click();
   await expect(volunteer.getByRole("heading", { level: 1, name: "Phường Phú Diễn" })).toBeVisible();
+  // On a phone, the person's name is in the menu.
+  await volunteer.getByRole("button", { name: "Menu" }).click();
   await expect(volunteer.getByRole("link", { name: "Đinh Thị Ngọc" })).toBeVisible();
   // The link works once.
   await volunteer.goto(link);

@@ -16,6 +16,56 @@ test("the dashboard fits a 360 px phone; wide tables scroll inside their frame",
   await pageIsNotWiderThanTheScreen(page);
 });
 
+test("on a phone every page starts at the top; the role's pages are a thumb away", async ({ page }) => {
+  await signInAs(page, "volunteer");
+  await page.goto("/phuong/619");
+  const heading = page.getByRole("heading", { level: 1, name: "Phường Phú Diễn" });
+  await expect(heading).toBeVisible();
+  expect((await heading.boundingBox())!.y).toBeLessThan(200);
+
+  // The bar along the bottom: what a volunteer opens most.
+  const bar = page.getByRole("navigation", { name: "Lối tắt" });
+  await expect(bar.getByRole("link")).toHaveText(["Hộ của tôi", "Tổng quan", "Tìm kiếm", "Ứng cứu"]);
+  const box = (await bar.boundingBox())!;
+  expect(box.y + box.height).toBeCloseTo(740, 0);
+  await expect(page.getByTestId("sync-badge")).toBeVisible();
+
+  // Everything else behind the menu button, folded again once a page is chosen.
+  const menu = page.getByRole("navigation", { name: "Điều hướng chính" });
+  await expect(menu).toBeHidden();
+  await page.getByRole("button", { name: "Menu" }).click();
+  await expect(menu.getByRole("link", { name: "Hoạt động" })).toBeVisible();
+  await menu.getByRole("link", { name: "Bản đồ" }).click();
+  await expect(page).toHaveURL(/\/phuong\/619\/ban-do$/);
+  await expect(menu).toBeHidden();
+
+  await bar.getByRole("link", { name: "Hộ của tôi" }).click();
+  const mine = page.getByRole("heading", { level: 1, name: "Hộ được giao cho tôi" });
+  await expect(mine).toBeVisible();
+  expect((await mine.boundingBox())!.y).toBeLessThan(200);
+});
+
+test("the dashboard is drawn whole: nothing moves as its parts arrive", async ({ page }) => {
+  await signInAs(page, "admin");
+  // Cumulative layout shift, as Lighthouse and the browser's own metrics count it.
+  await page.addInitScript(() => {
+    const w = window as unknown as { layoutShift: number };
+    w.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) {
+        if (!entry.hadRecentInput) w.layoutShift += entry.value;
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+  });
+  await page.goto("/phuong/619");
+  await expect(page.getByRole("heading", { level: 2, name: "Kỹ năng và dịch vụ số" })).toBeVisible();
+  // The demo ward has open tickets: their section, which comes above, is on the page too.
+  await expect(page.getByRole("heading", { level: 2, name: "Vướng mắc chờ tổ ứng cứu" })).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  const shift = await page.evaluate(() => (window as unknown as { layoutShift: number }).layoutShift);
+  expect(shift).toBeLessThanOrEqual(0.1);
+});
+
 test("the visit form fits a phone at 200% text size, with thumb-sized targets", async ({ page }) => {
   await signInAs(page, "volunteer");
   await page.goto("/phuong/619");

@@ -41,6 +41,12 @@ pub fn Layout(children: Children) -> impl IntoView {
     // The projector fills the screen, and a signed-in person's name has no place on it.
     let location = use_location();
     let presenting = move || location.pathname.with(|p| domain::pages::is_projector(p));
+    // On a phone the menu folds away behind one button, and a page opened from it folds it.
+    let menu = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu.set(false);
+    });
     view! {
         <Show when=move || !presenting()>
             <a class="skip" href="#main">{t!(i18n, nav.skip)}</a>
@@ -48,7 +54,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <A href=move || ward.get().map_or_else(|| Route::Home.path(), |w| Route::Dashboard(w).path()) attr:class="brand">
                     {t!(i18n, app.name)}
                 </A>
-                <nav aria-label=move || t_string!(i18n, nav.label)>
+                <SyncBadge sync />
+                <button
+                    type="button"
+                    class="menu-toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || menu.get().to_string()
+                    on:click=move |_| menu.update(|open| *open = !*open)
+                >
+                    {t!(i18n, nav.menu)}
+                </button>
+                <nav id="site-nav" class:open=menu aria-label=move || t_string!(i18n, nav.label)>
                     <Show when=move || ward.get().is_some()>
                         <A href=move || Route::Dashboard(ward.get().unwrap_or_default()).path()>
                             {t!(i18n, nav.dashboard)}
@@ -92,17 +108,73 @@ pub fn Layout(children: Children) -> impl IntoView {
                             {t!(i18n, nav.register)}
                         </A>
                     </Show>
-                    <SyncBadge sync />
                     <LanguageSwitch />
                     <AccountMenu />
                 </nav>
             </header>
+            <Shortcuts ward session />
         </Show>
         <crate::pwa::UpdateOffer />
         <Show when=move || { fetching.get() > 0 }>
             <p class="loading page-fetch" role="status">{t!(i18n, common.loading)}</p>
         </Show>
         <main id="main">{children()}</main>
+    }
+}
+
+/// A phone's bar along the bottom of the screen, in reach of the thumb: the four pages the
+/// person's roles open most, in this order. A PC's header lists every page instead.
+#[component]
+fn Shortcuts(ward: RwSignal<Option<i32>>, session: Session) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = move || {
+        let mut items: Vec<(String, String)> = Vec::new();
+        if session.on_a_team() {
+            items.push((
+                Route::MyHouseholds.path(),
+                t_string!(i18n, nav.my_households).to_string(),
+            ));
+        }
+        if let Some(w) = ward.get() {
+            items.push((
+                Route::Dashboard(w).path(),
+                t_string!(i18n, nav.dashboard).to_string(),
+            ));
+            if !session.reach(w, Action::ViewPeople).is_nothing() {
+                items.push((
+                    Route::Search(w).path(),
+                    t_string!(i18n, nav.search).to_string(),
+                ));
+                items.push((
+                    Route::Tickets(w).path(),
+                    t_string!(i18n, nav.tickets).to_string(),
+                ));
+            }
+            items.push((Route::Map(w).path(), t_string!(i18n, nav.map).to_string()));
+            items.push((
+                Route::Activities(w).path(),
+                t_string!(i18n, nav.activities).to_string(),
+            ));
+            items.push((
+                Route::Projector(w).path(),
+                t_string!(i18n, nav.projector).to_string(),
+            ));
+        }
+        items.truncate(4);
+        items
+    };
+    move || {
+        let items = items();
+        (!items.is_empty()).then(|| {
+            view! {
+                <nav class="shortcuts" aria-label=move || t_string!(i18n, nav.shortcuts)>
+                    {items
+                        .into_iter()
+                        .map(|(path, label)| view! { <A href=path>{label}</A> })
+                        .collect_view()}
+                </nav>
+            }
+        })
     }
 }
 
@@ -172,13 +244,25 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    loaded_with(resource, || true, render)
+}
+
+/// The same, holding the page back until `also` says that what else it shows has answered
+/// too: a page drawn whole does not move under the reader's eyes as its parts arrive.
+pub fn loaded_with<T, V>(
+    resource: LocalResource<Result<T, ApiError>>,
+    also: impl Fn() -> bool + Send + Sync + 'static,
+    render: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let i18n = use_i18n();
-    move || match resource.get() {
-        None => {
-            view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any()
-        }
-        Some(Ok(value)) => render(value).into_any(),
-        Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+    move || match (resource.get(), also()) {
+        (Some(Err(error)), _) => view! { <ErrorNotice error /> }.into_any(),
+        (Some(Ok(value)), true) => render(value).into_any(),
+        _ => view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
     }
 }
 

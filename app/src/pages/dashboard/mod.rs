@@ -11,12 +11,12 @@ use leptos_router::components::A;
 
 mod panels;
 
-use self::panels::{OpenTickets, RunningCampaigns, UpcomingActivities};
+use self::panels::{OpenTickets, Programmes, RunningCampaigns, UpcomingActivities};
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, band_class, figure_cells, loaded};
+use crate::components::{ProgressBadge, band_class, figure_cells, loaded_with};
 use crate::contexts::set_current_ward;
-use crate::format::{date, percent, rating};
+use crate::format::{clock_time, date, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{model_name, skill_name};
 use crate::routes::Route;
@@ -35,20 +35,29 @@ pub fn Dashboard() -> impl IntoView {
             }
         }
     });
-    loaded(data, |d: Data| {
-        set_current_ward(d.ward.code);
-        view! { <DashboardView data=d /> }
-    })
+    let programmes = Programmes::fetch(code);
+    // Shown whole, once the programmes' sections have answered too: nothing moves after.
+    loaded_with(
+        data,
+        move || programmes.answered(),
+        move |d: Data| {
+            set_current_ward(d.ward.code);
+            view! { <DashboardView data=d programmes /> }
+        },
+    )
 }
 
 #[component]
-fn DashboardView(data: Data) -> impl IntoView {
+fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
     let i18n = use_i18n();
     let totals = data.totals.clone();
     let skills = data.skills.clone();
     view! {
         <h1>{data.ward.name.clone()}</h1>
-        <p class="subtitle">{data.ward.province_name.clone()}</p>
+        <p class="subtitle">
+            {data.ward.province_name.clone()} " · "
+            {t!(i18n, dashboard.data_at, time = clock_time(data.computed_at))}
+        </p>
         <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
             <div class="card">
                 <p class="card-label">{t!(i18n, dashboard.households_visited)}</p>
@@ -67,9 +76,9 @@ fn DashboardView(data: Data) -> impl IntoView {
                 </p>
             </div>
         </section>
-        <RunningCampaigns ward=data.ward.code />
-        <UpcomingActivities ward=data.ward.code />
-        <OpenTickets ward=data.ward.code />
+        <RunningCampaigns programmes />
+        <UpcomingActivities ward=data.ward.code programmes />
+        <OpenTickets ward=data.ward.code programmes />
         <h2>{t!(i18n, dashboard.skills_title)}</h2>
         <div class="table-wrap">
             <table class="skills">

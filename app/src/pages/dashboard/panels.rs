@@ -1,10 +1,10 @@
 //! The dashboard's sections from the programmes: running campaigns, the next activities and
-//! the open tickets. Each fetches its own figures and is left out when it has nothing to show
-//! or the phone is offline, so the page a team opens first never shows their error.
+//! the open tickets. Each is left out when it has nothing to show or the phone is offline, so
+//! the page a team opens first never shows their error.
 
 use chrono::TimeDelta;
 use domain::access::Action;
-use domain::api::{Activity, Campaign};
+use domain::api::{Activity, Campaign, Skill, TicketFigures};
 use domain::campaigns::{Phase, phase};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -14,17 +14,57 @@ use crate::components::ActivityItem;
 use crate::format::{countdown, today, took};
 use crate::i18n::{t, use_i18n};
 use crate::offline::now;
+use crate::pages::not_found;
 use crate::routes::Route;
 use crate::session::use_session;
 
+/// The next activities, with the skills they teach.
+type Activities = (Vec<Activity>, Vec<Skill>);
+
+/// What the sections show, fetched alongside the dashboard's figures: the page appears once
+/// all have answered, so that no section arrives later and pushes the figures down.
+#[derive(Clone, Copy)]
+pub struct Programmes {
+    campaigns: LocalResource<Result<Vec<Campaign>, ApiError>>,
+    activities: LocalResource<Result<Activities, ApiError>>,
+    tickets: LocalResource<Result<TicketFigures, ApiError>>,
+}
+
+impl Programmes {
+    pub fn fetch(ward: Memo<Option<i32>>) -> Self {
+        Self {
+            campaigns: LocalResource::new(move || {
+                let ward = ward.get();
+                async move { api::campaigns(ward.ok_or_else(not_found)?).await }
+            }),
+            activities: LocalResource::new(move || {
+                let ward = ward.get();
+                async move {
+                    let ward = ward.ok_or_else(not_found)?;
+                    let from = today();
+                    let list = api::activities(ward, from, from + TimeDelta::days(13)).await?;
+                    Ok((list, api::skills(ward).await?))
+                }
+            }),
+            tickets: LocalResource::new(move || {
+                let ward = ward.get();
+                async move { api::ticket_figures(ward.ok_or_else(not_found)?).await }
+            }),
+        }
+    }
+
+    /// Whether every section has its answer (or its error).
+    pub fn answered(&self) -> bool {
+        self.campaigns.get().is_some()
+            && self.activities.get().is_some()
+            && self.tickets.get().is_some()
+    }
+}
+
 #[component]
-pub fn UpcomingActivities(ward: i32) -> impl IntoView {
+pub fn UpcomingActivities(ward: i32, programmes: Programmes) -> impl IntoView {
     let i18n = use_i18n();
-    let data = LocalResource::new(move || async move {
-        let from = today();
-        let list = api::activities(ward, from, from + TimeDelta::days(13)).await?;
-        Ok::<_, ApiError>((list, api::skills(ward).await?))
-    });
+    let data = programmes.activities;
     move || {
         let (list, skills) = data.get()?.ok()?;
         let now = now();
@@ -48,10 +88,10 @@ pub fn UpcomingActivities(ward: i32) -> impl IntoView {
 /// The unresolved tickets per TDP and how fast the team resolves them, for the dashboard.
 /// Left out when there is nothing to show, or offline.
 #[component]
-pub fn OpenTickets(ward: i32) -> impl IntoView {
+pub fn OpenTickets(ward: i32, programmes: Programmes) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let data = LocalResource::new(move || api::ticket_figures(ward));
+    let data = programmes.tickets;
     move || {
         let f = data.get()?.ok()?;
         (f.open + f.in_progress + f.resolved_30_days > 0).then(|| {
@@ -110,9 +150,9 @@ pub fn OpenTickets(ward: i32) -> impl IntoView {
 
 /// The campaigns running or about to start, for the dashboard; left out offline.
 #[component]
-pub fn RunningCampaigns(ward: i32) -> impl IntoView {
+pub fn RunningCampaigns(programmes: Programmes) -> impl IntoView {
     let i18n = use_i18n();
-    let data = LocalResource::new(move || api::campaigns(ward));
+    let data = programmes.campaigns;
     move || {
         let list = data.get()?.ok()?;
         let current: Vec<Campaign> = list
