@@ -71,6 +71,13 @@ test("API answers are never stored by the HTTP cache", async ({ request }) => {
   expect(res.headers()["cache-control"]).toBe("no-store");
 });
 
+test("robots.txt is a robots file, not the app, and keeps crawlers off the API", async ({ request }) => {
+  const res = await request.get("/robots.txt");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("text/plain");
+  expect(await res.text()).toMatch(/^User-agent: \*\nDisallow: \/api\/$/m);
+});
+
 test("a group of pages is fetched when one first opens: a notice meanwhile, an error without signal", async ({ page }) => {
   await signInAs(page, "admin");
   await page.goto("/phuong/619");
