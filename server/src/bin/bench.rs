@@ -43,7 +43,17 @@ struct Args {
     /// Requests per measurement.
     #[arg(long, default_value_t = 2_000)]
     requests: usize,
+    /// Only the busy day on the demo ward: a quick loop while working on the dashboard or
+    /// the sync path.
+    #[arg(long)]
+    busy_day_only: bool,
 }
+
+/// What Chromium asks for: the server compresses what it sends.
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
+/// How long each part of the busy day runs.
+const BUSY_FOR: Duration = Duration::from_secs(10);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -90,17 +100,26 @@ async fn main() -> anyhow::Result<()> {
     let url = format!("http://{addr}/api/v1/wards/{}/dashboard", demo::DEMO_WARD);
     // The dashboard is read by a signed-in viewer, session lookup included in the timings.
     let client = signed_in(&format!("http://{addr}")).await?;
+    let base = format!("http://{addr}");
+    let phones = phones(&db, &base, 25).await?;
+    if args.busy_day_only {
+        busy_day(&client, &url, &base, &db, &phones, "demo ward").await?;
+        db.close().await;
+        pg.stop().await;
+        return Ok(());
+    }
 
     latency(&client, "demo ward", &url, 1, &args).await?;
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
-    offline_pull(&format!("http://{addr}")).await?;
-    sync_throughput(&db, &format!("http://{addr}")).await?;
-    mixed_outbox(&db, &format!("http://{addr}"), None).await?;
+    offline_pull(&base).await?;
+    sync_throughput(&db, &base).await?;
+    mixed_outbox(&db, &base, None).await?;
     // The same while the dashboard is read: a ward's officials watch it as phones sync.
-    mixed_outbox(&db, &format!("http://{addr}"), Some((&client, &url, 4))).await?;
-    register_import(&format!("http://{addr}"), 10_000).await?;
-    health_under_attack(&format!("http://{addr}")).await?;
+    mixed_outbox(&db, &base, Some((&client, &url, 4))).await?;
+    register_import(&base, 10_000).await?;
+    health_under_attack(&base).await?;
     backup_and_restore(&pg, &db, "demo ward").await?;
+    busy_day(&client, &url, &base, &db, &phones, "demo ward").await?;
 
     let started = Instant::now();
     let mut total = demo::Counts::default();
@@ -133,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
     latency(&client, &label, &url, args.concurrency, &args).await?;
     // Every read after a change recomputes: the cost of a dashboard nobody has seen since.
     recomputed(&client, &label, &db, &url).await?;
+    busy_day(&client, &url, &base, &db, &phones, &label).await?;
     backup_and_restore(&pg, &db, &label).await?;
 
     db.close().await;
@@ -280,6 +300,221 @@ fn app_size(dist: &std::path::Path) -> anyhow::Result<()> {
         "  everything the service worker keeps for offline use: {:.1} KB",
         kb(shell_total + groups_total + shared)
     );
+    Ok(())
+}
+
+/// A volunteer's phone of the busy day: signed in, with the households of its own TDP (one
+/// resident each) to record visits at.
+#[derive(Clone)]
+struct Phone {
+    client: reqwest::Client,
+    member: uuid::Uuid,
+    households: Vec<(uuid::Uuid, uuid::Uuid)>,
+}
+
+/// `n` phones, each a volunteer of a TDP of its own in the demo ward, signed in: their
+/// accounts are added to the demo's (with its password), the first time only.
+async fn phones(db: &sqlx::PgPool, base: &str, n: usize) -> anyhow::Result<Vec<Phone>> {
+    let tdps: Vec<(uuid::Uuid,)> =
+        sqlx::query_as("select id from tdps where ward_code = $1 order by code limit $2")
+            .bind(demo::DEMO_WARD)
+            .bind(n as i64)
+            .fetch_all(db)
+            .await?;
+    let hash: (String,) = sqlx::query_as("select password_hash from users where phone = $1")
+        .bind(demo::demo_phone(
+            demo::DEMO_WARD,
+            domain::access::Role::Volunteer,
+        ))
+        .fetch_one(db)
+        .await?;
+    let mut phones = Vec::with_capacity(n);
+    for (i, (tdp,)) in tdps.into_iter().enumerate() {
+        let phone = format!("09770{i:05}");
+        let mut tx = db.begin().await?;
+        let member: (uuid::Uuid,) = sqlx::query_as(
+            "select id from team_members where tdp_id = $1 and user_id is null order by id limit 1",
+        )
+        .bind(tdp)
+        .fetch_one(&mut *tx)
+        .await?;
+        let user = uuid::Uuid::now_v7();
+        sqlx::query(
+            "insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)",
+        )
+        .bind(user)
+        .bind(&phone)
+        .bind(format!("Tình nguyện viên {i}"))
+        .bind(&hash.0)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "insert into role_grants (user_id, ward_code, role, tdp_id) values ($1, $2, 'volunteer', $3)",
+        )
+        .bind(user)
+        .bind(demo::DEMO_WARD)
+        .bind(tdp)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("update team_members set user_id = $1, phone = $2 where id = $3")
+            .bind(user)
+            .bind(&phone)
+            .bind(member.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let households: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+            "select distinct on (h.id) h.id, r.id from households h
+             join residents r on r.household_id = h.id and r.counted
+                 and r.consent_withdrawn_at is null and r.erased_at is null
+             where h.tdp_id = $1 order by h.id, r.birth_year",
+        )
+        .bind(tdp)
+        .fetch_all(db)
+        .await?;
+        phones.push(Phone {
+            client: signed_in_with(base, &phone).await?,
+            member: member.0,
+            households,
+        });
+    }
+    Ok(phones)
+}
+
+/// A campaign day in the demo ward: its officials read the dashboard (50 readers at once,
+/// signed in as the viewer, each reading again as soon as answered) while the teams' phones
+/// sync (each sending its next batch of visits as soon as the last is stored). Measured for
+/// `FOR` each: the readers alone, the phones alone, then both at once, with batches of 5
+/// visits (a phone syncing after each visit or two) and of 20.
+async fn busy_day(
+    reader: &reqwest::Client,
+    dashboard: &str,
+    base: &str,
+    db: &sqlx::PgPool,
+    phones: &[Phone],
+    label: &str,
+) -> anyhow::Result<()> {
+    const READERS: usize = 50;
+    let skill: (uuid::Uuid,) =
+        sqlx::query_as("select id from skills where ward_code = $1 order by position limit 1")
+            .bind(demo::DEMO_WARD)
+            .fetch_one(db)
+            .await?;
+    let sync = format!("{base}/api/v1/wards/{}/sync/visits", demo::DEMO_WARD);
+    let run = |readers: usize, batch: usize| {
+        let (reader, dashboard, sync) = (reader.clone(), dashboard.to_owned(), sync.clone());
+        let phones = phones.to_vec();
+        async move {
+            let started = Instant::now();
+            let until = started + BUSY_FOR;
+            let mut reading = tokio::task::JoinSet::new();
+            for _ in 0..readers {
+                let (client, url) = (reader.clone(), dashboard.clone());
+                reading.spawn(async move {
+                    let mut times = Vec::new();
+                    while Instant::now() < until {
+                        let t = Instant::now();
+                        client
+                            .get(&url)
+                            .header("accept-encoding", BROWSER_ENCODINGS)
+                            .send()
+                            .await?
+                            .error_for_status()?
+                            .bytes()
+                            .await?;
+                        times.push(t.elapsed());
+                    }
+                    anyhow::Ok(times)
+                });
+            }
+            let mut syncing = tokio::task::JoinSet::new();
+            for Phone {
+                client,
+                member,
+                households,
+            } in phones.into_iter().filter(|_| batch > 0)
+            {
+                let (url, skill) = (sync.clone(), skill.0);
+                syncing.spawn(async move {
+                    let today = domain::time::day(chrono::Utc::now());
+                    let mut stored = 0;
+                    let mut next = 0;
+                    while Instant::now() < until {
+                        let visits: Vec<serde_json::Value> = (0..batch)
+                            .map(|_| {
+                                let (household, resident) = households[next % households.len()];
+                                next += 1;
+                                serde_json::json!({
+                                    "recorded_at": chrono::Utc::now(),
+                                    "visit": {
+                                        "id": uuid::Uuid::now_v7(), "household_id": household,
+                                        "visited_on": today, "volunteer_ids": [member],
+                                        "satisfaction": 5, "note": "",
+                                        "help": [{ "resident_id": resident, "skill_id": skill, "outcome": "in_progress" }],
+                                    }
+                                })
+                            })
+                            .collect();
+                        let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "visits": visits });
+                        let answer = client
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(body.to_string())
+                            .send()
+                            .await?
+                            .error_for_status()?
+                            .bytes()
+                            .await?;
+                        let outcomes: Vec<domain::api::SyncOutcome> = serde_json::from_slice(&answer)?;
+                        anyhow::ensure!(
+                            outcomes.iter().all(|o| o.status == domain::api::SyncStatus::Stored),
+                            "a visit was not stored: {outcomes:?}"
+                        );
+                        stored += outcomes.len();
+                    }
+                    anyhow::Ok(stored)
+                });
+            }
+            let mut times: Vec<Duration> = Vec::new();
+            for r in reading.join_all().await {
+                times.extend(r?);
+            }
+            let mut stored = 0;
+            for r in syncing.join_all().await {
+                stored += r?;
+            }
+            let wall = started.elapsed().as_secs_f64();
+            times.sort();
+            anyhow::Ok((times, stored as f64 / wall, wall))
+        }
+    };
+    let reads = |times: &[Duration], wall: f64| {
+        format!(
+            "{:.0} reads/s, p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms",
+            times.len() as f64 / wall,
+            percentile_ms(times, 0.50),
+            percentile_ms(times, 0.95),
+            percentile_ms(times, 0.99),
+        )
+    };
+    let n = phones.len();
+    let (alone, _, wall) = run(READERS, 0).await?;
+    println!(
+        "busy day, {label}: {READERS} readers of the dashboard alone: {}",
+        reads(&alone, wall)
+    );
+    for batch in [5, 20] {
+        let (_, by_itself, _) = run(0, batch).await?;
+        let (times, synced, wall) = run(READERS, batch).await?;
+        println!(
+            "busy day, {label}: {n} phones syncing batches of {batch} visits: {by_itself:.0} visits/s alone, \
+             {synced:.0} visits/s ({:.0}%) while {READERS} readers read the dashboard: {} \
+             (p95 {:.1}× alone; budget 2×, 50 ms; sync 2,000 visits/s, 80%)",
+            100.0 * synced / by_itself,
+            reads(&times, wall),
+            percentile_ms(&times, 0.95) / percentile_ms(&alone, 0.95),
+        );
+    }
     Ok(())
 }
 
@@ -756,10 +991,12 @@ async fn health_under_attack(base: &str) -> anyhow::Result<()> {
 }
 
 async fn signed_in_as(base: &str, role: domain::access::Role) -> anyhow::Result<reqwest::Client> {
-    let body = serde_json::json!({
-        "phone": demo::demo_phone(demo::DEMO_WARD, role),
-        "password": demo::DEMO_PASSWORD,
-    });
+    signed_in_with(base, &demo::demo_phone(demo::DEMO_WARD, role)).await
+}
+
+/// A client holding the session cookie of an account with the demo's password.
+async fn signed_in_with(base: &str, phone: &str) -> anyhow::Result<reqwest::Client> {
+    let body = serde_json::json!({ "phone": phone, "password": demo::DEMO_PASSWORD });
     let res = reqwest::Client::new()
         .post(format!("{base}/api/v1/session"))
         .header("content-type", "application/json")
