@@ -8,6 +8,8 @@ export default defineConfig({
   testDir: "bench",
   testMatch: "*.bench.ts",
   reporter: [["line"]],
+  // A figure measured twice is not a better figure, and Lighthouse's take minutes.
+  retries: 0,
   // At the real time only: the calendar's edges are for the journeys.
   projects: [realTime.project],
   webServer: realTime.server,
