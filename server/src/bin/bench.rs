@@ -440,34 +440,19 @@ async fn busy_day(
                     let mut stored = 0;
                     let mut next = 0;
                     while Instant::now() < until {
-                        let visits: Vec<serde_json::Value> = (0..batch)
-                            .map(|_| {
-                                let (household, resident) = households[next % households.len()];
-                                next += 1;
-                                serde_json::json!({
-                                    "recorded_at": chrono::Utc::now(),
-                                    "visit": {
-                                        "id": uuid::Uuid::now_v7(), "household_id": household,
-                                        "visited_on": today, "volunteer_ids": [member],
-                                        "satisfaction": 5, "note": "",
-                                        "help": [{ "resident_id": resident, "skill_id": skill, "outcome": "in_progress" }],
-                                    }
-                                })
+                        let visits: Vec<serde_json::Value> = (next..next + batch)
+                            .map(|i| {
+                                kept_visit(households[i % households.len()], member, skill, today)
                             })
                             .collect();
-                        let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "visits": visits });
-                        let answer = client
-                            .post(&url)
-                            .header("content-type", "application/json")
-                            .body(body.to_string())
-                            .send()
-                            .await?
-                            .error_for_status()?
-                            .bytes()
-                            .await?;
-                        let outcomes: Vec<domain::api::SyncOutcome> = serde_json::from_slice(&answer)?;
+                        next += batch;
+                        let body =
+                            serde_json::json!({ "sent_at": chrono::Utc::now(), "visits": visits });
+                        let outcomes = send_batch(&client, &url, &body).await?;
                         anyhow::ensure!(
-                            outcomes.iter().all(|o| o.status == domain::api::SyncStatus::Stored),
+                            outcomes
+                                .iter()
+                                .all(|o| o.status == domain::api::SyncStatus::Stored),
                             "a visit was not stored: {outcomes:?}"
                         );
                         stored += outcomes.len();
@@ -518,6 +503,42 @@ async fn busy_day(
     Ok(())
 }
 
+/// A visit as a phone's outbox keeps it: by `member`, at a household, helping one of its
+/// residents on `skill`.
+fn kept_visit(
+    (household, resident): (uuid::Uuid, uuid::Uuid),
+    member: uuid::Uuid,
+    skill: uuid::Uuid,
+    today: chrono::NaiveDate,
+) -> serde_json::Value {
+    serde_json::json!({
+        "recorded_at": chrono::Utc::now(),
+        "visit": {
+            "id": uuid::Uuid::now_v7(), "household_id": household, "visited_on": today,
+            "volunteer_ids": [member], "satisfaction": 5, "note": "",
+            "help": [{ "resident_id": resident, "skill_id": skill, "outcome": "in_progress" }],
+        }
+    })
+}
+
+/// A batch sent as a phone sends it; what the server says of each change.
+async fn send_batch(
+    client: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+) -> anyhow::Result<Vec<domain::api::SyncOutcome>> {
+    let answer = client
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?;
+    Ok(serde_json::from_slice(&answer)?)
+}
+
 /// A client holding the session cookie of the demo ward's viewer account.
 async fn signed_in(base: &str) -> anyhow::Result<reqwest::Client> {
     signed_in_as(base, domain::access::Role::Viewer).await
@@ -555,29 +576,13 @@ async fn sync_throughput(db: &sqlx::PgPool, base: &str) -> anyhow::Result<()> {
     // What a phone in Vietnam says today.
     let today = domain::time::day(chrono::Utc::now());
     let visits: Vec<serde_json::Value> = (0..VISITS)
-        .map(|i| {
-            let (household, resident) = households[i % households.len()];
-            serde_json::json!({
-                "recorded_at": chrono::Utc::now(),
-                "visit": {
-                    "id": uuid::Uuid::now_v7(), "household_id": household, "visited_on": today,
-                    "volunteer_ids": [member], "satisfaction": 5, "note": "",
-                    "help": [{ "resident_id": resident, "skill_id": skill.0, "outcome": "in_progress" }],
-                }
-            })
-        })
+        .map(|i| kept_visit(households[i % households.len()], member, skill.0, today))
         .collect();
     let url = format!("{base}/api/v1/wards/{}/sync/visits", demo::DEMO_WARD);
     let started = Instant::now();
     for chunk in visits.chunks(BATCH) {
         let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "visits": chunk });
-        client
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
-            .await?
-            .error_for_status()?;
+        send_batch(&client, &url, &body).await?;
     }
     let synced = VISITS as f64 / started.elapsed().as_secs_f64();
 
@@ -741,17 +746,8 @@ async fn mixed_outbox(
     let mut stored = 0;
     for changes in &batches {
         let body = serde_json::json!({ "sent_at": chrono::Utc::now(), "changes": changes });
-        let answer = client
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
+        stored += send_batch(&client, &url, &body)
             .await?
-            .error_for_status()?
-            .bytes()
-            .await?;
-        let outcomes: Vec<domain::api::SyncOutcome> = serde_json::from_slice(&answer)?;
-        stored += outcomes
             .iter()
             .filter(|o| o.status == domain::api::SyncStatus::Stored)
             .count();
