@@ -1,5 +1,6 @@
 import { test, expect, Page } from "@playwright/test";
-import { signInAs } from "./accounts";
+import { PHONES, signInAs } from "./accounts";
+import { seriousViolations } from "./a11y";
 
 // A cheap Android phone: 360 CSS pixels wide.
 test.use({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
@@ -84,3 +85,47 @@ test("the visit form fits a phone at 200% text size, with thumb-sized targets", 
     expect(box!.height).toBeGreaterThanOrEqual(44);
   }
 });
+
+// A page of the app by what it shows, not by which record: `/ho/<id>` is one page however many
+// households there are.
+const pageOf = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ":id");
+
+// Whatever each role (and anyone not signed in) can reach by following links from its first page,
+// once per page: every page fits the phone's width at normal and at 200% text, and axe finds
+// nothing serious on it.
+for (const role of [...Object.keys(PHONES), "guest"] as (keyof typeof PHONES | "guest")[]) {
+  test(`every page a ${role} reaches fits a phone at 100% and 200% text`, async ({ page }) => {
+    test.setTimeout(240_000);
+    if (role !== "guest") await signInAs(page, role);
+    const queue = role === "guest" ? ["/", "/phuong/619/trinh-chieu"] : ["/"];
+    const seen = new Set(queue);
+    const faults: string[] = [];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      await page.goto(path);
+      await expect(page.locator("h1").first()).toBeVisible();
+      await page.waitForLoadState("networkidle");
+      const here = pageOf(new URL(page.url()).pathname);
+      seen.add(here);
+      const width = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const wider = await width();
+      if (wider > 0) faults.push(`${here}: ${wider} px wider than the phone`);
+      for (const found of await seriousViolations(page)) faults.push(`${here}: ${found}`);
+      await page.evaluate(() => (document.documentElement.style.fontSize = "200%"));
+      const widerAt200 = await width();
+      if (widerAt200 > 0) faults.push(`${here}: ${widerAt200} px wider than the phone at 200% text`);
+      const links = await page.locator("a[href^='/']:not([download])").evaluateAll((links) =>
+        links.map((a) => new URL((a as HTMLAnchorElement).href).pathname),
+      );
+      for (const link of links) {
+        const key = pageOf(link);
+        if (link.startsWith("/api/") || seen.has(key)) continue;
+        seen.add(key);
+        queue.push(link);
+      }
+    }
+    // Not signed in: the sign-in page and the projector; any role: a dozen pages and more.
+    expect(seen.size).toBeGreaterThanOrEqual(role === "guest" ? 2 : 12);
+    expect(faults).toEqual([]);
+  });
+}

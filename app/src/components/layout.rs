@@ -288,6 +288,18 @@ pub fn KeptNotice(kept: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// A table that may be wider than a phone. It scrolls sideways inside its frame; the frame
+/// takes the keyboard's focus, so that arrow keys scroll it too, and a screen reader announces
+/// it by `label`.
+#[component]
+pub fn TableFrame(label: TextProp, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" tabindex="0" aria-label=move || label.get()>
+            {children()}
+        </div>
+    }
+}
+
 /// The button that prints the page: a report on A4, without the app's menus (`no-print`).
 #[component]
 pub fn PrintButton(label: TextProp) -> impl IntoView {

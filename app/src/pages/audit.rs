@@ -7,11 +7,11 @@ use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, TableFrame};
 use crate::contexts::set_current_ward;
 use crate::format::{date_time, took};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::audit_action_name;
+use crate::labels::{audit_action_name, words};
 
 /// The tables the log names, in the order the filter offers them.
 const ENTITIES: [&str; 8] = [
@@ -95,7 +95,7 @@ pub fn AuditLog() -> impl IntoView {
             </div>
         </div>
         {move || failure.get().map(|error| view! { <ErrorNotice error /> })}
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, audit.title))>
             <table class="audit">
                 <thead>
                     <tr>
@@ -121,7 +121,7 @@ pub fn AuditLog() -> impl IntoView {
                     </For>
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
         <Show when=move || more.get()>
             <button type="button" class="button secondary" on:click=older>{t!(i18n, audit.older)}</button>
         </Show>

@@ -11,10 +11,10 @@ use wasm_bindgen::JsCast;
 
 use super::code_param;
 use crate::api::{self, ApiError};
-use crate::components::ErrorNotice;
+use crate::components::{ErrorNotice, TableFrame};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, row_outcome_name};
+use crate::labels::{field_message, row_outcome_name, words};
 use crate::routes::Route;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -283,7 +283,7 @@ fn Report(
 fn RowTable(rows: Vec<ImportRow>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, register.rows_title))>
             <table class="import-rows">
                 <thead>
                     <tr>
@@ -328,7 +328,7 @@ fn RowTable(rows: Vec<ImportRow>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }
 

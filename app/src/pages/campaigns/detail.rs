@@ -7,10 +7,11 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use crate::api;
-use crate::components::loaded;
+use crate::components::{TableFrame, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{countdown, date, percent, period};
 use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::words;
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
 
@@ -62,7 +63,7 @@ fn CampaignView(progress: CampaignProgress, tdp: RwSignal<Option<Uuid>>) -> impl
         </div>
         {progress.indicators.into_iter().map(|b| view! { <BurnUp burn_up=b /> }).collect_view()}
         <h2>{t!(i18n, campaigns.by_tdp)}</h2>
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, campaigns.by_tdp))>
             <table class="report">
                 <thead>
                     <tr>
@@ -85,7 +86,7 @@ fn CampaignView(progress: CampaignProgress, tdp: RwSignal<Option<Uuid>>) -> impl
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }
 

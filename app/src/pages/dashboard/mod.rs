@@ -14,11 +14,11 @@ mod panels;
 use self::panels::{OpenTickets, Programmes, RunningCampaigns, UpcomingActivities};
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, band_class, figure_cells, loaded_with};
+use crate::components::{ProgressBadge, TableFrame, band_class, figure_cells, loaded_with};
 use crate::contexts::set_current_ward;
 use crate::format::{clock_time, date, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{model_name, skill_name};
+use crate::labels::{model_name, skill_name, words};
 use crate::routes::Route;
 use crate::session::use_session;
 use domain::access::Action;
@@ -52,6 +52,23 @@ fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
     let i18n = use_i18n();
     let totals = data.totals.clone();
     let skills = data.skills.clone();
+    let skill_rows = skills
+        .iter()
+        .zip(totals.skills.iter())
+        .map(|(skill, figure)| {
+            view! {
+                <tr>
+                    <th scope="row">{skill_name(skill)}</th>
+                    {figure_cells(&figure.figure())}
+                    <td class="num">{format!("{}%", skill.target_percent)}</td>
+                    <td>{date(skill.deadline)}</td>
+                    <td>
+                        <ProgressBadge progress=figure.progress />
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
     view! {
         <h1>{data.ward.name.clone()}</h1>
         <p class="subtitle">
@@ -80,7 +97,7 @@ fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
         <UpcomingActivities ward=data.ward.code programmes />
         <OpenTickets ward=data.ward.code programmes />
         <h2>{t!(i18n, dashboard.skills_title)}</h2>
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, dashboard.skills_title))>
             <table class="skills">
                 <thead>
                     <tr>
@@ -92,27 +109,9 @@ fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
                         <th scope="col">{t!(i18n, dashboard.status)}</th>
                     </tr>
                 </thead>
-                <tbody>
-                    {skills
-                        .iter()
-                        .zip(totals.skills.iter())
-                        .map(|(skill, figure)| {
-                            view! {
-                                <tr>
-                                    <th scope="row">{skill_name(skill)}</th>
-                                    {figure_cells(&figure.figure())}
-                                    <td class="num">{format!("{}%", skill.target_percent)}</td>
-                                    <td>{date(skill.deadline)}</td>
-                                    <td>
-                                        <ProgressBadge progress=figure.progress />
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
+                <tbody>{skill_rows}</tbody>
             </table>
-        </div>
+        </TableFrame>
         <h2>{t!(i18n, models.title)}</h2>
         <ModelTable ward=data.ward.code settings=data.models.clone() totals=totals.clone() />
         <h2>{t!(i18n, dashboard.tdps_title)}</h2>
@@ -159,8 +158,9 @@ fn ModelTable(ward: i32, settings: ModelSettings, totals: TdpIndicators) -> impl
             </tr>
         }
     };
+    let rows = Model::ALL.into_iter().map(line).collect_view();
     view! {
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, models.title))>
             <table class="skills">
                 <thead>
                     <tr>
@@ -171,9 +171,9 @@ fn ModelTable(ward: i32, settings: ModelSettings, totals: TdpIndicators) -> impl
                         <th scope="col">{t!(i18n, dashboard.status)}</th>
                     </tr>
                 </thead>
-                <tbody>{Model::ALL.into_iter().map(line).collect_view()}</tbody>
+                <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }
 
@@ -264,7 +264,7 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
         .map(|(i, s)| header(Column::Skill(i), Box::new(skill_name(s))))
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, dashboard.tdps_title))>
             <table class="tdps">
                 <thead>
                     <tr>
@@ -323,6 +323,6 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                     />
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }

@@ -11,11 +11,11 @@ use uuid::Uuid;
 use super::badge;
 use super::form::NewStallForm;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, KeptNotice, ProgressBadge, loaded};
+use crate::components::{ErrorNotice, KeptNotice, ProgressBadge, TableFrame, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::{date, percent, today};
-use crate::i18n::{t, use_i18n};
-use crate::labels::{four_t_name, market_kind_name};
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{four_t_name, market_kind_name, words};
 use crate::offline::{Saved, use_sync};
 use crate::pages::{id_param, not_found};
 use crate::routes::Route;
@@ -105,7 +105,7 @@ fn StallTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
+        <TableFrame label=words(|i18n| t_string!(i18n, markets.traders))>
             <table class="stalls">
                 <thead>
                     <tr>
@@ -128,7 +128,7 @@ fn StallTable(
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableFrame>
     }
 }
 

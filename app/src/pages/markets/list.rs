@@ -8,11 +8,11 @@ use leptos_router::components::A;
 use super::badge;
 use super::form::NewMarketForm;
 use crate::api::{self, ApiError};
-use crate::components::loaded;
+use crate::components::{TableFrame, loaded};
 use crate::contexts::set_current_ward;
 use crate::format::percent;
-use crate::i18n::{t, use_i18n};
-use crate::labels::market_kind_name;
+use crate::i18n::{t, t_string, use_i18n};
+use crate::labels::{market_kind_name, words};
 use crate::pages::{code_param, not_found};
 use crate::routes::Route;
 use crate::session::use_session;
@@ -54,7 +54,7 @@ fn MarketList(
             view! { <p>{t!(i18n, markets.none)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
+                <TableFrame label=words(|i18n| t_string!(i18n, markets.title))>
                     <table class="markets">
                         <thead>
                             <tr>
@@ -85,7 +85,7 @@ fn MarketList(
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableFrame>
             }
                 .into_any()
         }}
