@@ -86,6 +86,20 @@ test("the visit form fits a phone at 200% text size, with thumb-sized targets", 
   }
 });
 
+test("the map's TDP numbers are 14 px tall on a phone, zoomed out and in", async ({ page }) => {
+  await signInAs(page, "viewer");
+  await page.goto("/phuong/619/ban-do");
+  const number = page.locator("text.tdp-label").first();
+  await expect(number).toBeVisible();
+  // The number's size in the drawing's units, times the drawing's scale on the screen.
+  const onScreen = () =>
+    number.evaluate((t) => parseFloat(getComputedStyle(t).fontSize) * (t as SVGGraphicsElement).getScreenCTM()!.a);
+  await expect.poll(onScreen).toBeCloseTo(14, 0);
+  await page.getByRole("button", { name: "Phóng to" }).click();
+  await page.getByRole("button", { name: "Phóng to" }).click();
+  await expect.poll(onScreen).toBeCloseTo(14, 0);
+});
+
 // A page of the app by what it shows, not by which record: `/ho/<id>` is one page however many
 // households there are.
 const pageOf = (path: string) => path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, ":id");

@@ -107,6 +107,9 @@ impl Indicator {
     }
 }
 
+/// How tall a TDP's number is on the screen, in CSS pixels: readable on a phone.
+const LABEL_PX: f64 = 14.0;
+
 #[component]
 fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> impl IntoView {
     let i18n = use_i18n();
@@ -155,6 +158,23 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
             .max(1.0);
         view_box.get_untracked().w / width
     };
+    // The TDPs' numbers stay LABEL_PX tall on the screen at any zoom and on any screen: their
+    // size in the drawing's units follows the view and the map's size on the page.
+    let resized = RwSignal::new(0u32);
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || on_resize.remove());
+    // Measured once the map is on the page, and again after each zoom and resize.
+    Effect::new(move |_| {
+        resized.track();
+        let v = view_box.get();
+        let Some(svg) = svg_ref.get() else { return };
+        let r = svg.get_bounding_client_rect();
+        // The drawing is fitted whole into the box (preserveAspectRatio's default, "meet").
+        let units = (v.w / r.width().max(1.0)).max(v.h / r.height().max(1.0));
+        // Through the CSSOM: the content security policy refuses style attributes.
+        let size = format!("{:.1}px", LABEL_PX * units);
+        let _ = svg.style().set_property("--label-size", &size);
+    });
     let on_down = move |ev: leptos::ev::PointerEvent| {
         pointers.update_value(|p| {
             p.insert(
