@@ -123,18 +123,17 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
     }
     let _turn = match turn {
         Ok(turn) => turn,
-        Err(_) => {
-            let turn = computing.lock_owned().await;
-            // The reader before may have computed figures as new as this one needs.
-            if let (Some(latest), _) = state.dashboards.ward(code)
-                && latest.stamp.year == year
-                && latest.stamp.label >= label
-            {
-                return Ok(latest);
-            }
-            turn
-        }
+        Err(_) => computing.lock_owned().await,
     };
+    // The reader before may have computed figures as new as this one needs: while this one
+    // waited for its turn, or even before it (between the look at the latest figures above
+    // and the turn, while the label was read).
+    if let (Some(latest), _) = state.dashboards.ward(code)
+        && latest.stamp.year == year
+        && latest.stamp.label >= label
+    {
+        return Ok(latest);
+    }
     let cached = compute(state, code).await?;
     state.dashboards.put(code, cached.clone());
     Ok(cached)
