@@ -44,8 +44,61 @@ struct Ward {
 #[derive(Clone)]
 pub struct Cached {
     stamp: Stamp,
+    counted: Arc<Counted>,
     pub dashboard: Arc<Dashboard>,
     pub body: Precompressed,
+}
+
+/// What a dashboard was counted from, kept so that the next is counted again only for the
+/// TDPs whose counter has moved since: on a campaign day a phone's sync changes one TDP.
+struct Counted {
+    counters: Counters,
+    basis: Arc<Basis>,
+    own: HashMap<Uuid, OwnCounts>,
+}
+
+/// The ward's own change counter and each of its TDPs', read in one snapshot (0 until their
+/// first change).
+struct Counters {
+    ward: i64,
+    tdps: HashMap<Uuid, i64>,
+}
+
+impl Counters {
+    async fn read(db: &PgPool, ward_code: i32) -> Result<Counters> {
+        let row = sqlx::query!(
+            r#"select coalesce((select changes from ward_changes where ward_code = $1), 0)
+                          as "ward!",
+                      array(select tdp_id from tdp_changes where ward_code = $1 order by tdp_id)
+                          as "tdp_ids!",
+                      array(select changes from tdp_changes where ward_code = $1 order by tdp_id)
+                          as "changes!""#,
+            ward_code
+        )
+        .fetch_one(db)
+        .await?;
+        Ok(Counters {
+            ward: row.ward,
+            tdps: row.tdp_ids.into_iter().zip(row.changes).collect(),
+        })
+    }
+
+    fn label(&self) -> Label {
+        Label {
+            ward: self.ward,
+            tdps: self.tdps.values().sum(),
+        }
+    }
+
+    /// The TDPs of `basis` whose counter is not what it was at `before`.
+    fn moved_since(&self, before: &Counters, basis: &Basis) -> Vec<Uuid> {
+        basis
+            .tdps
+            .iter()
+            .map(|t| t.id)
+            .filter(|id| self.tdps.get(id) != before.tdps.get(id))
+            .collect()
+    }
 }
 
 /// What a computed dashboard was computed from, and when.
@@ -128,24 +181,52 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
     // The reader before may have computed figures as new as this one needs: while this one
     // waited for its turn, or even before it (between the look at the latest figures above
     // and the turn, while the label was read).
-    if let (Some(latest), _) = state.dashboards.ward(code)
+    let (latest, _) = state.dashboards.ward(code);
+    if let Some(latest) = &latest
         && latest.stamp.year == year
         && latest.stamp.label >= label
     {
-        return Ok(latest);
+        return Ok(latest.clone());
     }
-    let cached = compute(state, code).await?;
+    let cached = compute(state, code, latest).await?;
     state.dashboards.put(code, cached.clone());
     Ok(cached)
 }
 
-async fn compute(state: &AppState, code: i32) -> Result<Cached> {
+/// The ward's dashboard counted afresh: from `previous` and the TDPs whose counter has moved
+/// since it, when neither the ward's own counter nor the year has; else from the beginning.
+async fn compute(state: &AppState, code: i32, previous: Option<Cached>) -> Result<Cached> {
     let today = state.today();
-    let label = label(&state.db, code).await?;
+    let counters = Counters::read(&state.db, code).await?;
+    let label = counters.label();
     let at = Instant::now();
     let computed_at = state.now();
     let ward = super::wards::ward(&state.db, code).await?;
-    let f = figures(&state.db, code, None, today).await?;
+    let counted = match previous
+        .filter(|p| p.stamp.year == today.year() && p.counted.counters.ward == counters.ward)
+    {
+        Some(previous) => {
+            let before = &previous.counted;
+            let moved = counters.moved_since(&before.counters, &before.basis);
+            let mut own = before.own.clone();
+            own.extend(before.basis.own_counts(&state.db, &moved).await?);
+            Counted {
+                counters,
+                basis: before.basis.clone(),
+                own,
+            }
+        }
+        None => {
+            let basis = Basis::read(&state.db, code, None, today).await?;
+            let own = basis.own_counts(&state.db, &basis.tdp_ids()).await?;
+            Counted {
+                counters,
+                basis: Arc::new(basis),
+                own,
+            }
+        }
+    };
+    let f = counted.basis.figures(&state.db, &counted.own).await?;
     let dashboard = Dashboard {
         ward,
         computed_at,
@@ -163,6 +244,7 @@ async fn compute(state: &AppState, code: i32) -> Result<Cached> {
             at,
             busy,
         },
+        counted: Arc::new(counted),
         body: Precompressed::json(serde_json::to_vec(&dashboard).map_err(anyhow::Error::from)?)
             .map_err(anyhow::Error::from)?,
         dashboard: Arc::new(dashboard),
@@ -212,162 +294,244 @@ pub async fn figures(
     only: Option<Uuid>,
     today: NaiveDate,
 ) -> Result<Figures> {
-    let as_of_year = today.year();
-    let skills = skills(db, ward_code).await?;
-    let tdps = sqlx::query!(
-        "select id, code, name, households_registered, adults_registered from tdps
-         where ward_code = $1 and ($2::uuid is null or id = $2) order by code",
-        ward_code,
-        only,
-    )
-    .fetch_all(db)
-    .await?;
-    let tdp_ids: Vec<Uuid> = tdps.iter().map(|t| t.id).collect();
+    let basis = Basis::read(db, ward_code, only, today).await?;
+    let own = basis.own_counts(db, &basis.tdp_ids()).await?;
+    basis.figures(db, &own).await
+}
 
-    // Residents recorded per TDP and birth year (bucket): enough to count the eligible for
-    // any age. The counts are kept by the database (migration 0002), whose lowest bucket
-    // holds everyone born up to 2007, eligible for every age in every year from 2025 on.
-    let mut born: HashMap<Uuid, Vec<(i32, i64)>> = HashMap::new();
-    for row in sqlx::query!(
-        "select tdp_id, birth_bucket, residents from tdp_resident_counts where tdp_id = any($1)",
-        &tdp_ids
-    )
-    .fetch_all(db)
-    .await?
-    {
-        born.entry(row.tdp_id)
-            .or_default()
-            .push((row.birth_bucket, row.residents));
-    }
+/// What all of a ward's figures hang on: its TDPs, its skills and the models' settings, and
+/// the year ages are counted in. Read again when the ward's own counter moves.
+struct Basis {
+    as_of_year: i32,
+    skills: Vec<Skill>,
+    /// The latest birth year eligible for each skill, in the order of `skills`.
+    max_birth_years: Vec<i32>,
+    models: ModelSettings,
+    tdps: Vec<Tdp>,
+}
 
-    let skill_ids: Vec<Uuid> = skills.iter().map(|s| s.id).collect();
-    let max_birth_years: Vec<i32> = skills
-        .iter()
-        .map(|s| latest_eligible_birth_year(s.min_age, as_of_year))
-        .collect();
-    let mut achieved: HashMap<(Uuid, Uuid), i64> = HashMap::new();
-    for row in sqlx::query!(
-        r#"select c.tdp_id, c.skill_id, sum(c.achieved)::bigint as "n!"
-           from unnest($1::uuid[], $2::int[]) as s(skill_id, max_birth_year)
-           join tdp_skill_counts c on c.skill_id = s.skill_id and c.birth_bucket <= s.max_birth_year
-           where c.tdp_id = any($3)
-           group by c.tdp_id, c.skill_id"#,
-        &skill_ids,
-        &max_birth_years,
-        &tdp_ids,
-    )
-    .fetch_all(db)
-    .await?
-    {
-        achieved.insert((row.tdp_id, row.skill_id), row.n);
-    }
+struct Tdp {
+    id: Uuid,
+    code: String,
+    name: String,
+    households_registered: i32,
+    adults_registered: i32,
+}
 
-    let mut visits: HashMap<Uuid, (i64, i64, i64)> = HashMap::new();
-    for row in sqlx::query!(
-        "select tdp_id, households_visited, rating_sum, ratings from tdp_visit_counts
-         where tdp_id = any($1)",
-        &tdp_ids,
-    )
-    .fetch_all(db)
-    .await?
-    {
-        visits.insert(
-            row.tdp_id,
-            (row.households_visited, row.rating_sum, row.ratings),
-        );
-    }
+/// The counts of one TDP that change only with its own counter, whoever reads them.
+#[derive(Clone, Default)]
+struct OwnCounts {
+    /// Residents recorded per birth year (bucket): enough to count the eligible for any age.
+    born: Vec<(i32, i64)>,
+    /// Residents with each skill, eligible by age, in the order of `Basis::skills`.
+    achieved: Vec<i64>,
+    /// Households visited, and the sum and count of their ratings.
+    visits: (i64, i64, i64),
+    models: super::models::Counts,
+}
 
-    let models = super::models::settings(db, ward_code).await?;
-    let model_counts = super::models::counts(db, &tdp_ids, as_of_year, &models).await?;
-    let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, as_of_year);
-    let mut total_models = [(0i64, 0i64); 4];
-
-    let mut total_achieved = vec![0i64; skills.len()];
-    let mut total_population = vec![0i64; skills.len()];
-    let (mut total_households, mut total_visited, mut total_rating_sum, mut total_ratings) =
-        (0i64, 0i64, 0i64, 0i64);
-    let mut rows = Vec::with_capacity(tdps.len());
-    for tdp in &tdps {
-        let years = born.get(&tdp.id).map(Vec::as_slice).unwrap_or_default();
-        let recorded = |max_year: i32| -> i64 {
-            years
+impl Basis {
+    async fn read(
+        db: &PgPool,
+        ward_code: i32,
+        only: Option<Uuid>,
+        today: NaiveDate,
+    ) -> Result<Basis> {
+        let as_of_year = today.year();
+        let skills = skills(db, ward_code).await?;
+        let tdps = sqlx::query_as!(
+            Tdp,
+            "select id, code, name, households_registered, adults_registered from tdps
+             where ward_code = $1 and ($2::uuid is null or id = $2) order by code",
+            ward_code,
+            only,
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(Basis {
+            as_of_year,
+            max_birth_years: skills
                 .iter()
-                .filter(|(year, _)| *year <= max_year)
-                .map(|(_, n)| n)
-                .sum()
-        };
-        let figures: Vec<SkillFigure> = skills
+                .map(|s| latest_eligible_birth_year(s.min_age, as_of_year))
+                .collect(),
+            skills,
+            models: super::models::settings(db, ward_code).await?,
+            tdps,
+        })
+    }
+
+    fn tdp_ids(&self) -> Vec<Uuid> {
+        self.tdps.iter().map(|t| t.id).collect()
+    }
+
+    /// The own counts of the TDPs `tdp_ids`, each of them (zero where nothing is recorded).
+    async fn own_counts(&self, db: &PgPool, tdp_ids: &[Uuid]) -> Result<HashMap<Uuid, OwnCounts>> {
+        let mut own: HashMap<Uuid, OwnCounts> = tdp_ids
             .iter()
-            .enumerate()
-            .map(|(i, skill)| {
-                let population =
-                    population(tdp.adults_registered.into(), recorded(max_birth_years[i]));
-                let achieved = achieved.get(&(tdp.id, skill.id)).copied().unwrap_or(0);
-                total_achieved[i] += achieved;
-                total_population[i] += population;
-                skill_figure(skill, achieved, population)
+            .map(|id| {
+                let counts = OwnCounts {
+                    achieved: vec![0; self.skills.len()],
+                    ..OwnCounts::default()
+                };
+                (*id, counts)
             })
             .collect();
-        let (visited, rating_sum, ratings) = visits.get(&tdp.id).copied().unwrap_or_default();
-        let households = i64::from(tdp.households_registered);
-        let counts = model_counts.get(&tdp.id).copied().unwrap_or_default();
-        let model_figures = [
-            (counts.families, population(households, counts.households)),
-            (
-                counts.identity,
-                population(tdp.adults_registered.into(), recorded(identity_max_year)),
-            ),
-            (counts.mentors_at_quota, counts.mentors),
-            (counts.cashless, counts.traders),
-        ];
-        for (total, (achieved, population)) in total_models.iter_mut().zip(model_figures) {
-            total.0 += achieved;
-            total.1 += population;
+        // The counts are kept by the database (migration 0002), whose lowest birth bucket
+        // holds everyone born up to 2007, eligible for every age in every year from 2025 on.
+        for row in sqlx::query!(
+            "select tdp_id, birth_bucket, residents from tdp_resident_counts
+             where tdp_id = any($1)",
+            tdp_ids
+        )
+        .fetch_all(db)
+        .await?
+        {
+            if let Some(c) = own.get_mut(&row.tdp_id) {
+                c.born.push((row.birth_bucket, row.residents));
+            }
         }
-        total_households += households;
-        total_visited += visited;
-        total_rating_sum += rating_sum;
-        total_ratings += ratings;
-        rows.push(TdpIndicators {
-            tdp_id: Some(tdp.id),
-            code: tdp.code.clone(),
-            name: tdp.name.clone(),
-            households_registered: households,
-            households_visited: visited,
-            visit_coverage: share_percent(visited, households.max(visited)),
-            satisfaction: mean_rating(rating_sum, ratings),
-            ratings,
-            skills: figures,
-            models: model_figures_of(&models, model_figures),
+
+        let skill_ids: Vec<Uuid> = self.skills.iter().map(|s| s.id).collect();
+        for row in sqlx::query!(
+            r#"select c.tdp_id, s.i::int as "i!", sum(c.achieved)::bigint as "n!"
+               from unnest($1::uuid[], $2::int[]) with ordinality as s(skill_id, max_birth_year, i)
+               join tdp_skill_counts c
+                 on c.skill_id = s.skill_id and c.birth_bucket <= s.max_birth_year
+               where c.tdp_id = any($3)
+               group by c.tdp_id, s.i"#,
+            &skill_ids,
+            &self.max_birth_years,
+            tdp_ids,
+        )
+        .fetch_all(db)
+        .await?
+        {
+            let i = usize::try_from(row.i - 1).map_err(anyhow::Error::from)?;
+            if let Some(n) = own.get_mut(&row.tdp_id).and_then(|c| c.achieved.get_mut(i)) {
+                *n = row.n;
+            }
+        }
+
+        for row in sqlx::query!(
+            "select tdp_id, households_visited, rating_sum, ratings from tdp_visit_counts
+             where tdp_id = any($1)",
+            tdp_ids,
+        )
+        .fetch_all(db)
+        .await?
+        {
+            if let Some(c) = own.get_mut(&row.tdp_id) {
+                c.visits = (row.households_visited, row.rating_sum, row.ratings);
+            }
+        }
+
+        for (id, counts) in super::models::counts(db, tdp_ids, self.as_of_year).await? {
+            if let Some(c) = own.get_mut(&id) {
+                c.models = counts;
+            }
+        }
+        Ok(own)
+    }
+
+    /// The figures of every TDP of the basis from their own counts, with their mentors
+    /// counted afresh, and the ward's totals.
+    async fn figures(&self, db: &PgPool, own: &HashMap<Uuid, OwnCounts>) -> Result<Figures> {
+        let mentors = super::models::mentors(db, &self.tdp_ids(), &self.models).await?;
+        let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, self.as_of_year);
+        let mut total_models = [(0i64, 0i64); 4];
+        let mut total_achieved = vec![0i64; self.skills.len()];
+        let mut total_population = vec![0i64; self.skills.len()];
+        let (mut total_households, mut total_visited, mut total_rating_sum, mut total_ratings) =
+            (0i64, 0i64, 0i64, 0i64);
+        let none = OwnCounts::default();
+        let mut rows = Vec::with_capacity(self.tdps.len());
+        for tdp in &self.tdps {
+            let own = own.get(&tdp.id).unwrap_or(&none);
+            let recorded = |max_year: i32| -> i64 {
+                own.born
+                    .iter()
+                    .filter(|(year, _)| *year <= max_year)
+                    .map(|(_, n)| n)
+                    .sum()
+            };
+            let figures: Vec<SkillFigure> = self
+                .skills
+                .iter()
+                .enumerate()
+                .map(|(i, skill)| {
+                    let population = population(
+                        tdp.adults_registered.into(),
+                        recorded(self.max_birth_years[i]),
+                    );
+                    let achieved = own.achieved.get(i).copied().unwrap_or(0);
+                    total_achieved[i] += achieved;
+                    total_population[i] += population;
+                    skill_figure(skill, achieved, population)
+                })
+                .collect();
+            let (visited, rating_sum, ratings) = own.visits;
+            let households = i64::from(tdp.households_registered);
+            let counts = own.models;
+            let mentors = mentors.get(&tdp.id).copied().unwrap_or_default();
+            let model_figures = [
+                (counts.families, population(households, counts.households)),
+                (
+                    counts.identity,
+                    population(tdp.adults_registered.into(), recorded(identity_max_year)),
+                ),
+                (mentors.at_quota, mentors.mentors),
+                (counts.cashless, counts.traders),
+            ];
+            for (total, (achieved, population)) in total_models.iter_mut().zip(model_figures) {
+                total.0 += achieved;
+                total.1 += population;
+            }
+            total_households += households;
+            total_visited += visited;
+            total_rating_sum += rating_sum;
+            total_ratings += ratings;
+            rows.push(TdpIndicators {
+                tdp_id: Some(tdp.id),
+                code: tdp.code.clone(),
+                name: tdp.name.clone(),
+                households_registered: households,
+                households_visited: visited,
+                visit_coverage: share_percent(visited, households.max(visited)),
+                satisfaction: mean_rating(rating_sum, ratings),
+                ratings,
+                skills: figures,
+                models: model_figures_of(&self.models, model_figures),
+                visits_withheld: false,
+                ratings_withheld: false,
+            });
+        }
+        let totals = TdpIndicators {
+            tdp_id: None,
+            code: String::new(),
+            name: String::new(),
+            households_registered: total_households,
+            households_visited: total_visited,
+            visit_coverage: share_percent(total_visited, total_households.max(total_visited)),
+            satisfaction: mean_rating(total_rating_sum, total_ratings),
+            ratings: total_ratings,
+            skills: self
+                .skills
+                .iter()
+                .enumerate()
+                .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i]))
+                .collect(),
+            models: model_figures_of(&self.models, total_models),
             visits_withheld: false,
             ratings_withheld: false,
-        });
+        };
+        Ok(Figures {
+            as_of_year: self.as_of_year,
+            skills: self.skills.clone(),
+            models: self.models.clone(),
+            totals,
+            tdps: rows,
+        })
     }
-    let totals = TdpIndicators {
-        tdp_id: None,
-        code: String::new(),
-        name: String::new(),
-        households_registered: total_households,
-        households_visited: total_visited,
-        visit_coverage: share_percent(total_visited, total_households.max(total_visited)),
-        satisfaction: mean_rating(total_rating_sum, total_ratings),
-        ratings: total_ratings,
-        skills: skills
-            .iter()
-            .enumerate()
-            .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i]))
-            .collect(),
-        models: model_figures_of(&models, total_models),
-        visits_withheld: false,
-        ratings_withheld: false,
-    };
-    Ok(Figures {
-        as_of_year,
-        skills,
-        models,
-        totals,
-        tdps: rows,
-    })
 }
 
 /// (achieved, population) of "Gia đình số", "Mỗi công dân – Một danh tính số", "Đại sứ số"

@@ -130,22 +130,25 @@ pub struct Counts {
     pub families: i64,
     /// Residents aged 16+ with every identity skill.
     pub identity: i64,
-    /// Digital ambassadors living or working in the TDP, and those at the ward's quota.
-    pub mentors: i64,
-    pub mentors_at_quota: i64,
     /// Traders of the ward's markets living in the TDP, and those taking cashless payment.
     pub traders: i64,
     pub cashless: i64,
 }
 
+/// A TDP's digital ambassadors, and those at the ward's quota.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Mentors {
+    pub mentors: i64,
+    pub at_quota: i64,
+}
+
 /// The models' counts of the TDPs `tdp_ids`, ages counted in `as_of_year`: households and
 /// identities read from the counts the database keeps by the rules of `domain::models`
-/// (migration 0010); mentors and traders, a few per TDP, counted here.
+/// (migration 0010); traders, a few per TDP, counted here.
 pub async fn counts(
     db: &PgPool,
     tdp_ids: &[Uuid],
     as_of_year: i32,
-    settings: &ModelSettings,
 ) -> Result<HashMap<Uuid, Counts>> {
     let mut counts: HashMap<Uuid, Counts> = HashMap::new();
     for row in sqlx::query!(
@@ -177,22 +180,6 @@ pub async fn counts(
         counts.entry(row.tdp_id).or_default().identity = row.n;
     }
     for row in sqlx::query!(
-        // A resident who left the ward neither mentors nor learns in the counts.
-        r#"select m.tdp_id,
-                  (select count(*) from mentor_learners l join residents lr on lr.id = l.resident_id
-                   where l.mentor_id = m.id and lr.counted) as "learners!"
-           from mentors m left join residents mr on mr.id = m.resident_id
-           where m.tdp_id = any($1) and coalesce(mr.counted, true)"#,
-        tdp_ids,
-    )
-    .fetch_all(db)
-    .await?
-    {
-        let c = counts.entry(row.tdp_id).or_default();
-        c.mentors += 1;
-        c.mentors_at_quota += i64::from(domain::models::at_quota(row.learners, settings));
-    }
-    for row in sqlx::query!(
         r#"select tdp_id, count(*) as "traders!", count(cashless_on) as "cashless!"
            from stalls where tdp_id = any($1) group by tdp_id"#,
         tdp_ids,
@@ -205,4 +192,32 @@ pub async fn counts(
         c.cashless = row.cashless;
     }
     Ok(counts)
+}
+
+/// The digital ambassadors living or working in each of the TDPs `tdp_ids`, and those at the
+/// ward's quota. Counted apart from the rest of a TDP's figures: a mentor's learners live in
+/// any TDP of the ward, so this figure may change with another TDP's counter.
+pub async fn mentors(
+    db: &PgPool,
+    tdp_ids: &[Uuid],
+    settings: &ModelSettings,
+) -> Result<HashMap<Uuid, Mentors>> {
+    let mut mentors: HashMap<Uuid, Mentors> = HashMap::new();
+    for row in sqlx::query!(
+        // A resident who left the ward neither mentors nor learns in the counts.
+        r#"select m.tdp_id,
+                  (select count(*) from mentor_learners l join residents lr on lr.id = l.resident_id
+                   where l.mentor_id = m.id and lr.counted) as "learners!"
+           from mentors m left join residents mr on mr.id = m.resident_id
+           where m.tdp_id = any($1) and coalesce(mr.counted, true)"#,
+        tdp_ids,
+    )
+    .fetch_all(db)
+    .await?
+    {
+        let m = mentors.entry(row.tdp_id).or_default();
+        m.mentors += 1;
+        m.at_quota += i64::from(domain::models::at_quota(row.learners, settings));
+    }
+    Ok(mentors)
 }

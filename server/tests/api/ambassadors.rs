@@ -234,3 +234,41 @@ async fn team_members_mentor_too_and_volunteers_see_only_their_tdps_learners(db:
     let (status, _) = learn_from(&volunteer, stranger, None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+/// A mentor's learners may live in any TDP of the ward: the mentor's TDP counts them at once,
+/// though only the learners' TDPs have changed, and stops when one of them moves out.
+#[sqlx::test(migrations = false)]
+async fn a_mentor_counts_learners_from_other_tdps(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let tdps = sqlx::query_scalar!(
+        "select id from tdps where ward_code = $1 order by code limit 2",
+        WARD
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let (home, away) = (tdps[0], tdps[1]);
+    let quota = default_settings().ambassador_quota as usize;
+    let learners = residents_of(&app, away).await;
+    assert!(learners.len() >= quota, "the demo TDP has enough residents");
+    let mentor = register(&app, residents_of(&app, home).await[0]).await;
+    let (before, _) = ambassadors_figure(&app, home).await;
+
+    for learner in &learners[..quota] {
+        assert_eq!(
+            learn_from(&app, *learner, Some(mentor.id)).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(ambassadors_figure(&app, home).await.0, before + 1);
+
+    let moved_out = json!({ "departure": { "on": app.today(), "reason": "moved_out" } });
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/residents/{}/departure", learners[0]),
+            moved_out,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(ambassadors_figure(&app, home).await.0, before);
+}

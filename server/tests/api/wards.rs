@@ -255,6 +255,57 @@ async fn the_dashboard_is_reused_until_its_ward_changes(db: sqlx::PgPool) {
     assert_eq!(achieved(&after), achieved(&cleared) + 1);
 }
 
+/// A dashboard counted again only for the TDPs whose counter moved holds the figures of one
+/// counted from the beginning: after a visit in one TDP, in another, and after a change of
+/// what the whole ward's figures hang on.
+#[sqlx::test(migrations = false)]
+async fn a_dashboard_counted_from_what_changed_matches_a_fresh_count(db: sqlx::PgPool) {
+    let app = app(db).await;
+    let uri = format!("/api/v1/wards/{WARD}/dashboard");
+    let fresh = || async {
+        let f = server::db::dashboard::figures(&app.db, WARD, None, app.today())
+            .await
+            .unwrap();
+        serde_json::json!({ "tdps": f.tdps, "totals": f.totals })
+    };
+    let served = || async {
+        let (status, d) = app.get(&uri).await;
+        assert_eq!(status, StatusCode::OK, "{d}");
+        serde_json::json!({ "tdps": d["tdps"], "totals": d["totals"] })
+    };
+    let ratings = |d: &serde_json::Value, i: usize| d["tdps"][i]["ratings"].as_i64().unwrap();
+    let tdps = sqlx::query_scalar!(
+        "select id from tdps where ward_code = $1 order by code",
+        WARD
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let mut before = served().await;
+    assert_eq!(before, fresh().await);
+    for (i, tdp) in tdps.iter().enumerate().take(2) {
+        let f = app.fixture_in(*tdp).await;
+        let (status, body) = app
+            .post(&format!("/api/v1/wards/{WARD}/visits"), f.visit())
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let after = served().await;
+        assert_eq!(ratings(&after, i), ratings(&before, i) + 1);
+        assert_eq!(after, fresh().await);
+        before = after;
+    }
+    sqlx::query!(
+        "update tdps set households_registered = households_registered + 10 where id = $1",
+        tdps[0]
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
+    let after = served().await;
+    assert_ne!(after, before);
+    assert_eq!(after, fresh().await);
+}
+
 /// Readers who find the dashboard out of date at once share one computation of it: the first
 /// computes, the others are answered meanwhile with the figures of a moment before.
 #[sqlx::test(migrations = false)]
