@@ -25,6 +25,7 @@ use domain::api::{Activity, Grant, Me};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
+use sqlx::types::Json;
 use store::PgStore;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -147,8 +148,12 @@ impl AuthnBackend for Backend {
 
     async fn get_user(&self, id: &Uuid) -> Result<Option<User>> {
         let Some(row) = sqlx::query!(
-            "select id, phone, full_name, password_hash, session_generation from users
-             where id = $1 and not disabled and password_hash is not null",
+            r#"select u.id, u.phone, u.full_name, u.password_hash, u.session_generation,
+                      coalesce((select jsonb_agg(to_jsonb(g) order by g.ward_code, g.role, g.tdp_code)
+                                from named_grants g where g.user_id = u.id), '[]')
+                          as "grants!: Json<Vec<Grant>>"
+               from users u
+               where u.id = $1 and not u.disabled and u.password_hash is not null"#,
             id
         )
         .fetch_optional(&self.db)
@@ -163,7 +168,7 @@ impl AuthnBackend for Backend {
             id: row.id,
             phone: row.phone,
             full_name: row.full_name,
-            grants: grants(&self.db, row.id, None).await?,
+            grants: row.grants.0,
             auth_hash: hasher.finalize().to_vec(),
         }))
     }
@@ -184,12 +189,11 @@ pub async fn grants_of(
     ward: Option<i32>,
 ) -> Result<HashMap<Uuid, Vec<Grant>>> {
     let rows = sqlx::query!(
-        "select g.user_id, g.ward_code, w.name as ward_name, g.role as \"role: Role\", g.tdp_id,
-                t.name as \"tdp_name?\"
-         from role_grants g join wards w on w.code = g.ward_code
-         left join tdps t on t.id = g.tdp_id
-         where g.user_id = any($1) and ($2::int is null or g.ward_code = $2)
-         order by g.ward_code, g.role, t.code",
+        r#"select user_id as "user_id!", ward_code as "ward_code!", ward_name as "ward_name!",
+                  role as "role!: Role", tdp_id, tdp_name
+           from named_grants
+           where user_id = any($1) and ($2::int is null or ward_code = $2)
+           order by ward_code, role, tdp_code"#,
         users,
         ward,
     )
