@@ -240,13 +240,7 @@ async fn team_members_mentor_too_and_volunteers_see_only_their_tdps_learners(db:
 #[sqlx::test(migrations = false)]
 async fn a_mentor_counts_learners_from_other_tdps(db: sqlx::PgPool) {
     let app = app(db).await;
-    let tdps = sqlx::query_scalar!(
-        "select id from tdps where ward_code = $1 order by code limit 2",
-        WARD
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let tdps = app.tdps(WARD).await;
     let (home, away) = (tdps[0], tdps[1]);
     let quota = default_settings().ambassador_quota as usize;
     let learners = residents_of(&app, away).await;

@@ -273,15 +273,20 @@ impl TestApp {
         .await
     }
 
-    /// A TDP of `ward`, with one of its households, that household's residents and a team member.
-    pub async fn fixture(&self, ward: i32) -> Fixture {
-        let tdp = sqlx::query_scalar!(
-            "select id from tdps where ward_code = $1 order by code limit 1",
+    /// The TDPs of `ward`, in the order of their codes.
+    pub async fn tdps(&self, ward: i32) -> Vec<Uuid> {
+        sqlx::query_scalar!(
+            "select id from tdps where ward_code = $1 order by code",
             ward
         )
-        .fetch_one(&self.db)
+        .fetch_all(&self.db)
         .await
-        .unwrap();
+        .unwrap()
+    }
+
+    /// A TDP of `ward`, with one of its households, that household's residents and a team member.
+    pub async fn fixture(&self, ward: i32) -> Fixture {
+        let tdp = self.tdps(ward).await[0];
         self.fixture_in(tdp).await
     }
 

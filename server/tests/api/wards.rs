@@ -274,13 +274,7 @@ async fn a_dashboard_counted_from_what_changed_matches_a_fresh_count(db: sqlx::P
         serde_json::json!({ "tdps": d["tdps"], "totals": d["totals"] })
     };
     let ratings = |d: &serde_json::Value, i: usize| d["tdps"][i]["ratings"].as_i64().unwrap();
-    let tdps = sqlx::query_scalar!(
-        "select id from tdps where ward_code = $1 order by code",
-        WARD
-    )
-    .fetch_all(&app.db)
-    .await
-    .unwrap();
+    let tdps = app.tdps(WARD).await;
     let mut before = served().await;
     assert_eq!(before, fresh().await);
     for (i, tdp) in tdps.iter().enumerate().take(2) {
