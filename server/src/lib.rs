@@ -1,6 +1,7 @@
 //! Ngõ Số's server: the JSON API under `/api/v1`, the built web app at `/`, and the start-up
 //! that brings a database (embedded or given) to the current schema.
 
+pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod attendance;

@@ -5,17 +5,17 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::access::{Action, Role};
 use domain::api::{Account, AccountChange, AuditAction, NewAccount, NewGrant};
-use domain::validate::normalise_phone;
 use domain::{ErrorBody, FieldCode, FieldError};
-use sqlx::PgPool;
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
 
 use super::ApiResult;
 use crate::AppState;
-use crate::auth::{self, Access, password};
+use crate::accounts::NewUser;
+use crate::auth::{self, Access};
+use crate::db::accounts::{account, accounts_in};
 use crate::db::tdps;
-use crate::error::{Error, Json, OnConstraint, Path, Result};
+use crate::error::{Error, Json, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -23,45 +23,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(change_account))
         .routes(routes!(set_grants))
         .routes(routes!(end_sessions))
-}
-
-/// The accounts holding a role in `ward` (or only `only` among them), by name, each with its
-/// roles there: two queries however many there are.
-async fn accounts_in(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<Account>> {
-    let rows = sqlx::query!(
-        "select id, phone, full_name, disabled, password_hash is not null as \"has_password!\",
-                created_at
-         from users u
-         where exists (select from role_grants g where g.user_id = u.id and g.ward_code = $1)
-             and ($2::uuid is null or u.id = $2)
-         order by full_name, phone",
-        ward,
-        only
-    )
-    .fetch_all(db)
-    .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut grants = auth::grants_of(db, &ids, Some(ward)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Account {
-            grants: grants.remove(&row.id).unwrap_or_default(),
-            id: row.id,
-            phone: row.phone,
-            full_name: row.full_name,
-            disabled: row.disabled,
-            has_password: row.has_password,
-            created_at: row.created_at,
-        })
-        .collect())
-}
-
-/// An account with its roles in `ward`; 404 when it holds none there.
-async fn account(db: &PgPool, ward: i32, id: Uuid) -> Result<Account> {
-    accounts_in(db, ward, Some(id))
-        .await?
-        .pop()
-        .ok_or(Error::NotFound)
 }
 
 /// Everyone holding a role in the ward, by name.
@@ -94,39 +55,10 @@ async fn create_account(
     if let Some(tdp) = new.tdp_id {
         tdps::check_in_ward(&state.db, tdp, code, "tdp_id").await?;
     }
-    let phone = normalise_phone(&new.phone)
-        .ok_or_else(|| Error::field("phone", FieldCode::InvalidFormat))?;
-    let full_name = new.full_name.trim().to_owned();
-    if password::is_weak(&new.password, &[&phone, &full_name]) {
-        return Err(Error::field("password", FieldCode::WeakPassword));
-    }
-    let hash = password::hash(new.password.clone()).await?;
-    let id = Uuid::now_v7();
+    let user = NewUser::checked(&new.phone, &new.full_name, &new.password).await?;
     let mut tx = access.write(&state.db).await?;
-    sqlx::query!(
-        "insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)",
-        id,
-        phone,
-        full_name,
-        hash
-    )
-    .execute(&mut *tx)
-    .await
-    .on_constraint("users_phone_key", "phone", FieldCode::Duplicate)?;
-    sqlx::query!(
-        "insert into role_grants (user_id, ward_code, role, tdp_id) values ($1, $2, $3, $4)",
-        id,
-        code,
-        new.role.as_str(),
-        new.tdp_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let change = serde_json::json!({
-        "phone": phone, "full_name": full_name, "role": new.role, "tdp_id": new.tdp_id,
-    });
-    tx.commit_with(code, AuditAction::Create, "users", id, &change)
-        .await?;
+    let id = user.insert(&mut tx, code, new.role, new.tdp_id).await?;
+    tx.commit().await?;
     Ok((
         StatusCode::CREATED,
         Json(account(&state.db, code, id).await?),

@@ -2,6 +2,7 @@
 //! `api/` keep their own one-off SQL; what several of them read — a ward, a TDP's households,
 //! a dashboard's figures, a week's tickets — lives here, so no handler module imports another.
 
+pub mod accounts;
 pub mod activities;
 pub mod campaigns;
 pub mod dashboard;
