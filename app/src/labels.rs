@@ -2,7 +2,7 @@
 //! every page names a thing the same way. Each returns a closure, so that the text follows the
 //! language switch wherever it is shown.
 
-use domain::access::Role;
+use domain::access::{ProvinceRole, Role};
 use domain::api::{
     ActivityKind, AuditAction, DepartureReason, EditField, Gender, HouseholdFilter,
     InvitationStatus, MarketKind, Poverty, RowOutcome, Skill, SkillStatus, TeamRole, TicketStatus,
@@ -37,6 +37,7 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::InvalidFormat => t_string!(i18n, fields.invalid_format),
         FieldCode::UnknownReference => t_string!(i18n, fields.unknown_reference),
         FieldCode::OtherWard => t_string!(i18n, fields.other_ward),
+        FieldCode::OtherProvince => t_string!(i18n, fields.other_province),
         FieldCode::OtherHousehold => t_string!(i18n, fields.other_household),
         FieldCode::Duplicate => t_string!(i18n, fields.duplicate),
         FieldCode::TooShort => t_string!(i18n, fields.too_short),
@@ -103,6 +104,15 @@ pub fn role_name(role: Role) -> impl Fn() -> &'static str + Copy + Send + Sync {
         Role::Volunteer => t_string!(i18n, access.volunteer),
         Role::Responder => t_string!(i18n, access.responder),
         Role::Viewer => t_string!(i18n, access.viewer),
+    }
+}
+
+/// A province role's name in the current language.
+pub fn province_role_name(role: ProvinceRole) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match role {
+        ProvinceRole::ProvinceAdmin => t_string!(i18n, access.province_admin),
+        ProvinceRole::ProvinceViewer => t_string!(i18n, access.province_viewer),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Who may do what: the roles of a ward's people and the actions each role allows.
+//! Who may do what: the roles of a ward's people, the province's roles above them, and the
+//! actions each role allows.
 //!
 //! One table, used twice: the server checks every request against it, and the app shows only
 //! the menus a person's roles allow.
@@ -6,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::api::Grant;
+use crate::api::{Grant, ProvinceGrant};
 
 choice! {
 /// A person's role in one ward (and, for team roles, one TDP).
@@ -23,6 +24,16 @@ pub enum Role {
     Responder,
     /// Figures only: dashboards, map, projector; never a name.
     Viewer,
+}
+
+/// A person's role over every ward of one province (tỉnh/thành phố). Neither ever reaches a
+/// resident's name, household or visit: those stay with the ward.
+pub enum ProvinceRole {
+    /// Cán bộ Sở/Ban chỉ đạo tỉnh: onboards the province's wards and makes their first
+    /// admins, sets the province's targets, and sees every ward's figures.
+    ProvinceAdmin,
+    /// Figures only, never a name: the city's party and steering committees.
+    ProvinceViewer,
 }
 }
 
@@ -61,6 +72,30 @@ impl Role {
     }
 }
 
+impl ProvinceRole {
+    /// What the role allows in each ward of its province: the figures, nothing else.
+    pub fn allows(self, action: Action) -> bool {
+        action == Action::ViewFigures
+    }
+
+    /// What the role allows with the province itself.
+    pub fn may(self, action: ProvinceAction) -> bool {
+        match action {
+            ProvinceAction::ViewFigures => true,
+            ProvinceAction::Manage => self == Self::ProvinceAdmin,
+        }
+    }
+}
+
+/// What a request wants to do with a province itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProvinceAction {
+    /// Every ward's counts side by side, never a name.
+    ViewFigures,
+    /// Onboarding the province's wards and making their first admins; its targets.
+    Manage,
+}
+
 /// Which TDPs of a ward an action may touch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reach {
@@ -91,6 +126,26 @@ impl Reach {
             tdps.sort();
             tdps.dedup();
             Self::Tdps(tdps)
+        }
+    }
+
+    /// What a person holding `grants` in wards and `provinces` over provinces may reach with
+    /// `action` in `ward`, a ward of `province`: a province role reaches every ward of its
+    /// province, for what it allows.
+    pub fn of_person(
+        grants: &[Grant],
+        provinces: &[ProvinceGrant],
+        ward: i32,
+        province: Option<i32>,
+        action: Action,
+    ) -> Self {
+        let over_province = provinces
+            .iter()
+            .any(|g| Some(g.province_code) == province && g.role.allows(action));
+        if over_province {
+            Self::Ward
+        } else {
+            Self::of(grants, ward, action)
         }
     }
 
@@ -184,6 +239,53 @@ mod tests {
         assert!(Reach::of(&grants, 70, Action::ViewFigures).is_ward());
         assert!(Reach::of(&grants, 70, Action::ViewPeople).is_nothing());
         assert!(Reach::of(&grants, 1, Action::ViewFigures).is_nothing());
+    }
+
+    #[test]
+    fn a_province_role_reaches_the_figures_of_its_provinces_wards_only() {
+        let province = |code, role| ProvinceGrant {
+            province_code: code,
+            province_name: String::new(),
+            role,
+        };
+        let viewer = [province(1, ProvinceRole::ProvinceViewer)];
+        let admin = [province(1, ProvinceRole::ProvinceAdmin)];
+        for provinces in [&viewer, &admin] {
+            let reach = |ward_province, action| {
+                Reach::of_person(&[], provinces, 619, ward_province, action)
+            };
+            assert!(reach(Some(1), Action::ViewFigures).is_ward());
+            for action in [
+                Action::ViewPeople,
+                Action::Record,
+                Action::ManageTeam,
+                Action::ManageWard,
+                Action::Respond,
+            ] {
+                assert!(reach(Some(1), action).is_nothing(), "{action:?}");
+            }
+            assert!(reach(Some(79), Action::ViewFigures).is_nothing());
+            assert!(reach(None, Action::ViewFigures).is_nothing());
+        }
+        assert!(ProvinceRole::ProvinceAdmin.may(ProvinceAction::Manage));
+        assert!(!ProvinceRole::ProvinceViewer.may(ProvinceAction::Manage));
+        assert!(
+            ProvinceRole::ALL
+                .iter()
+                .all(|r| r.may(ProvinceAction::ViewFigures))
+        );
+        // A ward role keeps its reach beside a province role.
+        let tdp = Uuid::now_v7();
+        assert_eq!(
+            Reach::of_person(
+                &[grant(619, Role::Volunteer, Some(tdp))],
+                &viewer,
+                619,
+                Some(1),
+                Action::Record
+            ),
+            Reach::Tdps(vec![tdp])
+        );
     }
 
     #[test]

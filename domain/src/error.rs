@@ -82,6 +82,8 @@ pub enum FieldCode {
     UnknownReference,
     /// Refers to a record of another ward.
     OtherWard,
+    /// Names a ward of another province.
+    OtherProvince,
     /// Refers to a resident who does not live in the visited household.
     OtherHousehold,
     Duplicate,
@@ -151,6 +153,7 @@ impl FieldCode {
             Self::InvalidFormat => "Định dạng không hợp lệ.",
             Self::UnknownReference => "Không tìm thấy mục được chọn.",
             Self::OtherWard => "Mục này thuộc phường/xã khác.",
+            Self::OtherProvince => "Phường/xã này thuộc tỉnh/thành phố khác.",
             Self::OtherHousehold => "Người này không thuộc hộ gia đình được thăm.",
             Self::Duplicate => "Mục này bị trùng.",
             Self::TooShort => "Mật khẩu cần ít nhất 8 ký tự.",

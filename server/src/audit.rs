@@ -100,6 +100,31 @@ impl Write {
         Ok(())
     }
 
+    /// Records one change in `province`'s own log: its grants, the wards it onboarded.
+    pub async fn audit_province<T: Serialize>(
+        &mut self,
+        province: i32,
+        action: AuditAction,
+        entity: &str,
+        entity_id: impl ToString,
+        change: &T,
+    ) -> Result<()> {
+        let change = serde_json::to_value(change).map_err(anyhow::Error::from)?;
+        sqlx::query!(
+            "insert into province_audit_log (province_code, user_id, action, entity, entity_id, change)
+             values ($1, $2, $3, $4, $5, $6)",
+            province,
+            self.by,
+            action.as_str(),
+            entity,
+            entity_id.to_string(),
+            change,
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
     /// Records the change's entry and commits: how a write with one entry ends.
     pub async fn commit_with<T: Serialize>(
         mut self,

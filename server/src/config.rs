@@ -25,12 +25,21 @@ pub enum Command {
     /// Run only the embedded PostgreSQL, print its connection URL, and stop on Ctrl-C or
     /// SIGTERM: for the test suite and for looking into the data with psql.
     Database,
-    /// Create a ward's first admin account (or give an existing account the admin role in
-    /// that ward). Asks for the password, or reads it from NGOSO_ADMIN_PASSWORD.
+    /// Create a ward's or a province's first admin account (or give an existing account the
+    /// role). Asks for the password, or reads it from NGOSO_ADMIN_PASSWORD.
+    #[command(group(clap::ArgGroup::new("over").required(true).args(["ward", "province"])))]
     CreateAdmin {
-        /// The ward's official code, e.g. 619 for Phường Phú Diễn.
+        /// The ward's official code, e.g. 619 for Phường Phú Diễn: its ward admin.
         #[arg(long)]
-        ward: i32,
+        ward: Option<i32>,
+        /// The province's official code, e.g. 1 for Hà Nội: its province admin, who onboards
+        /// its wards from the app.
+        #[arg(long)]
+        province: Option<i32>,
+        /// With --province: a province viewer instead, who sees every ward's figures and
+        /// never a name.
+        #[arg(long, requires = "province")]
+        viewer: bool,
         /// A Vietnamese mobile number: the account signs in with it.
         #[arg(long)]
         phone: String,

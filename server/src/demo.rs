@@ -10,7 +10,7 @@
 )]
 
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc};
-use domain::access::Role;
+use domain::access::{ProvinceRole, Role};
 use domain::api::{HelpItem, NewVisit, SkillStatus};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -33,24 +33,43 @@ pub fn demo_phone(ward_code: i32, role: Role) -> String {
     format!("09{ward_code:05}{n:03}")
 }
 
+/// A province's demo account's phone number: `09`, the province code in five digits, and the
+/// role's number from 11, apart from any ward's demo accounts.
+pub fn demo_province_phone(province_code: i32, role: ProvinceRole) -> String {
+    let n = ProvinceRole::ALL
+        .iter()
+        .position(|r| *r == role)
+        .unwrap_or(0)
+        + 11;
+    format!("09{province_code:05}{n:03}")
+}
+
 /// The demo accounts (a demo phone number of a ward they hold a role in, with the published
 /// demo password) sign in only while the server runs with `--demo`. Started without it, each is
 /// disabled and its sessions end; started with it again, each is enabled. Returns how many
 /// changed.
 pub async fn demo_accounts_only_in_demo(db: &PgPool, demo: bool) -> anyhow::Result<usize> {
     let candidates = sqlx::query!(
-        "select distinct u.id, u.phone, u.password_hash, g.ward_code
-         from users u join role_grants g on g.user_id = u.id
-         where u.disabled = $1 and u.phone like '09%' and length(u.phone) = 10",
+        r#"select distinct u.id, u.phone, u.password_hash,
+                  g.ward_code as "ward_code?", pg.province_code as "province_code?"
+           from users u
+           left join role_grants g on g.user_id = u.id
+           left join province_grants pg on pg.user_id = u.id
+           where u.disabled = $1 and u.phone like '09%' and length(u.phone) = 10"#,
         demo,
     )
     .fetch_all(db)
     .await?;
     let mut changed = Vec::new();
     for c in candidates {
-        let demo_phone = Role::ALL
-            .iter()
-            .any(|&role| demo_phone(c.ward_code, role) == c.phone);
+        let demo_phone = c
+            .ward_code
+            .is_some_and(|w| Role::ALL.iter().any(|&r| demo_phone(w, r) == c.phone))
+            || c.province_code.is_some_and(|p| {
+                ProvinceRole::ALL
+                    .iter()
+                    .any(|&r| demo_province_phone(p, r) == c.phone)
+            });
         if demo_phone
             && !changed.contains(&c.id)
             && crate::auth::password::verify(DEMO_PASSWORD.to_owned(), c.password_hash).await?
@@ -429,7 +448,9 @@ pub async fn generate_ward(
     };
     let tdp_ids: Vec<Uuid> = tdps.iter().map(|(id, _, _)| *id).collect();
     markets(&mut tx, &mut rng, ward_code, &tdp_ids, today).await?;
-    accounts(&mut tx, &mut rng, ward_code, &rows.team).await?;
+    let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
+    accounts(&mut tx, &mut rng, ward_code, &rows.team, &hash).await?;
+    province_accounts(&mut tx, province_code, &hash).await?;
     activities(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, today).await?;
     tickets(&mut tx, &mut rng, ward_code, &tdp_ids, &skills, now).await?;
     tx.commit().await?;
@@ -455,8 +476,8 @@ async fn accounts(
         Vec<String>,
         Vec<Option<String>>,
     ),
+    hash: &str,
 ) -> anyhow::Result<()> {
-    let hash = crate::auth::password::hash(DEMO_PASSWORD.to_owned()).await?;
     for &role in Role::ALL {
         let user_id = id(rng);
         let phone = demo_phone(ward_code, role);
@@ -501,6 +522,41 @@ async fn accounts(
             .execute(&mut *tx)
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// One account per province role, made with the province's first demo ward. Their names come
+/// from a stream of the province's own, so each ward's stays as it was.
+async fn province_accounts(
+    tx: &mut sqlx::PgConnection,
+    province_code: i32,
+    hash: &str,
+) -> anyhow::Result<()> {
+    let rng = &mut ChaCha8Rng::seed_from_u64(0x7469_6e68 ^ province_code as u64);
+    for &role in ProvinceRole::ALL {
+        let female = rng.random_bool(0.5);
+        let family_name = family(rng);
+        let name = person(rng, family_name, female);
+        let user_id = id(rng);
+        let phone = demo_province_phone(province_code, role);
+        sqlx::query!(
+            "with made as (
+                 insert into users (id, phone, full_name, password_hash) values ($1, $2, $3, $4)
+                 on conflict (phone) do nothing
+                 returning id
+             )
+             insert into province_grants (user_id, province_code, role)
+             select id, $5, $6 from made",
+            user_id,
+            phone,
+            name,
+            hash,
+            province_code,
+            role.as_str(),
+        )
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }

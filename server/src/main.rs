@@ -1,5 +1,7 @@
 use anyhow::Context;
 use clap::Parser;
+use domain::access::ProvinceRole;
+use server::admin::Over;
 use server::backup::{self, Backups, Target};
 use server::config::{Cli, Command, Config, LogFormat, Nightly};
 use server::embedded_pg::EmbeddedPostgres;
@@ -26,8 +28,22 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Database => database(cli.config).await,
-        Command::CreateAdmin { ward, phone, name } => {
-            create_admin(cli.config, ward, &phone, &name).await
+        Command::CreateAdmin {
+            ward,
+            province,
+            viewer,
+            phone,
+            name,
+        } => {
+            let over = match (ward, province) {
+                (Some(ward), _) => Over::Ward(ward),
+                (None, Some(province)) if viewer => {
+                    Over::Province(province, ProvinceRole::ProvinceViewer)
+                }
+                (None, Some(province)) => Over::Province(province, ProvinceRole::ProvinceAdmin),
+                (None, None) => anyhow::bail!("create-admin needs --ward or --province"),
+            };
+            create_admin(cli.config, over, &phone, &name).await
         }
         Command::Backup { to } => backup(cli.config, to).await,
         Command::Restore { file, force } => restore(cli.config, &file, force).await,
@@ -274,13 +290,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 const CERTIFICATE_CHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `ngo-so create-admin`: the first account of a fresh install.
-async fn create_admin(config: Config, ward: i32, phone: &str, name: &str) -> anyhow::Result<()> {
+async fn create_admin(config: Config, over: Over, phone: &str, name: &str) -> anyhow::Result<()> {
     let password = match std::env::var("NGOSO_ADMIN_PASSWORD") {
         Ok(p) => p,
         Err(_) => rpassword::prompt_password("Mật khẩu / password: ")?,
     };
     let (embedded, db, _) = open_database(&config).await?;
-    let result = server::admin::create(&db, ward, phone, name, password).await;
+    let result = server::admin::create(&db, over, phone, name, password).await;
     db.close().await;
     if let Some(pg) = embedded {
         pg.stop().await;

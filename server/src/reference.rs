@@ -2,10 +2,29 @@
 //! `reference/divisions.json` (see `scripts/update-divisions.py`) and kept in the database so
 //! that every ward is identified by its official code.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use serde::Deserialize;
 use sqlx::PgPool;
 
 const DIVISIONS: &str = include_str!("../reference/divisions.json");
+
+/// Each ward's province, from the same list [`load`] keeps the database in step with: a
+/// province role's reach is checked on every request without asking the database.
+static PROVINCE_OF: LazyLock<HashMap<i32, i32>> = LazyLock::new(|| {
+    let divisions: Divisions = serde_json::from_str(DIVISIONS).expect("the embedded list");
+    divisions
+        .provinces
+        .iter()
+        .flat_map(|p| p.wards.iter().map(|(ward, _)| (*ward, p.code)))
+        .collect()
+});
+
+/// The province of an official ward code; `None` for a code not in the list.
+pub fn province_of(ward: i32) -> Option<i32> {
+    PROVINCE_OF.get(&ward).copied()
+}
 
 #[derive(Deserialize)]
 struct Divisions {
@@ -77,5 +96,7 @@ mod tests {
         );
         let ha_noi = d.provinces.iter().find(|p| p.code == 1).unwrap();
         assert!(ha_noi.wards.contains(&(619, "Phường Phú Diễn".to_owned())));
+        assert_eq!(province_of(619), Some(1));
+        assert_eq!(province_of(-1), None);
     }
 }

@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::{FormState, NewPasswordField, TextField};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::words;
+use crate::labels::{province_role_name, words};
 use crate::session::{grant_text, use_session};
 
 #[component]
@@ -45,6 +45,15 @@ pub fn MyAccount() -> impl IntoView {
                     <h2>{t!(i18n, account.roles)}</h2>
                     <ul class="list">
                         {me.grants.iter().map(|g| view! { <li>{grant_text(g)}</li> }).collect_view()}
+                        {me
+                            .provinces
+                            .iter()
+                            .map(|g| {
+                                let role = province_role_name(g.role);
+                                let place = g.province_name.clone();
+                                view! { <li>{move || format!("{} – {place}", role())}</li> }
+                            })
+                            .collect_view()}
                     </ul>
                 }
             })

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::Role;
+use crate::access::{ProvinceRole, Role};
 
 schema! {
     /// One role a person holds.
@@ -17,12 +17,22 @@ schema! {
         pub tdp_name: Option<String>,
     }
 
+    /// One role a person holds over a whole province.
+    pub struct ProvinceGrant {
+        pub province_code: i32,
+        pub province_name: String,
+        pub role: ProvinceRole,
+    }
+
     /// The signed-in person.
     pub struct Me {
         pub id: Uuid,
         pub phone: String,
         pub full_name: String,
         pub grants: Vec<Grant>,
+        /// Roles over provinces; a session from before they existed has none.
+        #[serde(default)]
+        pub provinces: Vec<ProvinceGrant>,
     }
 
     /// What the app asks first: who is signed in and, on a demo server only, the demo accounts.

@@ -100,6 +100,7 @@ mod tests {
     #[test]
     fn every_choice_has_one_name_in_json_the_database_and_forms() {
         round_trips(crate::access::Role::ALL);
+        round_trips(crate::access::ProvinceRole::ALL);
         round_trips(TeamRole::ALL);
         round_trips(MarketKind::ALL);
         round_trips(Gender::ALL);

@@ -120,3 +120,55 @@ choice! {
         Other,
     }
 }
+
+schema! {
+    /// A province's wards side by side, for its steering committee: counts only, never a name.
+    pub struct ProvinceOverview {
+        pub code: i32,
+        pub name: String,
+        pub computed_at: chrono::DateTime<chrono::Utc>,
+        /// The Monday of the week `visits_this_week` counts.
+        pub week_from: chrono::NaiveDate,
+        /// Every ward of the official list, by name.
+        pub wards: Vec<ProvinceWard>,
+    }
+
+    /// One ward of a province.
+    pub struct ProvinceWard {
+        pub code: i32,
+        pub name: String,
+        /// `None` until the ward is onboarded ("chưa triển khai").
+        pub standing: Option<WardStanding>,
+    }
+
+    /// Where an onboarded ward stands: its dashboard's totals and its week.
+    pub struct WardStanding {
+        pub tdps: i64,
+        /// As the ward's dashboard counts them; `tdp_id` none.
+        pub totals: TdpIndicators,
+        /// The ward's skills in the order of `totals.skills`: each one's code, which is the
+        /// same in every ward for the catalogue's skills, its target and its deadline.
+        pub skills: Vec<SkillTarget>,
+        pub visits_this_week: i64,
+        /// Rapid-response tickets not yet resolved.
+        pub open_tickets: i64,
+    }
+
+    pub struct SkillTarget {
+        pub code: String,
+        pub target_percent: f64,
+        pub deadline: chrono::NaiveDate,
+    }
+
+    /// A ward a province admin starts Ngõ Số in: it gets the movement's skills catalogue.
+    pub struct NewProvinceWard {
+        pub ward_code: i32,
+    }
+
+    /// A ward's first admin, made by the province's admin.
+    pub struct NewWardAdmin {
+        pub phone: String,
+        pub full_name: String,
+        pub password: String,
+    }
+}

@@ -18,6 +18,7 @@ mod invitations;
 mod map;
 mod markets;
 mod models;
+mod provinces;
 mod register;
 mod residents;
 mod session;
@@ -57,7 +58,7 @@ pub const PREFIX: &str = "/api/v1";
         (name = "system"), (name = "session"), (name = "wards"), (name = "tdps"),
         (name = "households"), (name = "residents"), (name = "visits"), (name = "accounts"),
         (name = "invitations"), (name = "audit"), (name = "sync"), (name = "map"), (name = "models"),
-        (name = "activities"), (name = "tickets")
+        (name = "activities"), (name = "tickets"), (name = "provinces")
     ),
     components(schemas(domain::ErrorBody)),
     security(("session" = []))
@@ -227,6 +228,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(health::routes())
             .merge(session::routes())
             .merge(wards::routes())
+            .merge(provinces::routes())
             .merge(tdps::routes())
             .merge(households::routes())
             .merge(duplicates::routes())

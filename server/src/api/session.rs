@@ -193,7 +193,8 @@ async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// A change to an account, in the audit log of every ward where the person acting holds a role.
+/// A change to an account, in the audit log of every ward and province where the person acting
+/// holds a role.
 pub async fn audit_account_change(
     tx: &mut Write,
     by: &auth::User,
@@ -204,6 +205,12 @@ pub async fn audit_account_change(
     wards.dedup();
     for ward in wards {
         tx.audit(ward, AuditAction::Update, "users", account, change)
+            .await?;
+    }
+    let mut provinces: Vec<i32> = by.provinces.iter().map(|g| g.province_code).collect();
+    provinces.dedup();
+    for province in provinces {
+        tx.audit_province(province, AuditAction::Update, "users", account, change)
             .await?;
     }
     Ok(())

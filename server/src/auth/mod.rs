@@ -20,8 +20,8 @@ use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder, AuthUser, AuthnBacke
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::FieldCode;
-use domain::access::{Action, Reach, Role};
-use domain::api::{Activity, Grant, Me};
+use domain::access::{Action, ProvinceAction, Reach, Role};
+use domain::api::{Activity, Grant, Me, ProvinceGrant};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -79,6 +79,7 @@ pub struct User {
     pub phone: String,
     pub full_name: String,
     pub grants: Vec<Grant>,
+    pub provinces: Vec<ProvinceGrant>,
     /// Changes when the password changes or the sessions are ended: every session holding the
     /// old value is over.
     auth_hash: Vec<u8>,
@@ -91,6 +92,7 @@ impl std::fmt::Debug for User {
         f.debug_struct("User")
             .field("id", &self.id)
             .field("grants", &self.grants)
+            .field("provinces", &self.provinces)
             .finish_non_exhaustive()
     }
 }
@@ -114,6 +116,7 @@ impl User {
             phone: self.phone.clone(),
             full_name: self.full_name.clone(),
             grants: self.grants.clone(),
+            provinces: self.provinces.clone(),
         }
     }
 }
@@ -151,7 +154,13 @@ impl AuthnBackend for Backend {
             r#"select u.id, u.phone, u.full_name, u.password_hash, u.session_generation,
                       coalesce((select jsonb_agg(to_jsonb(g) order by g.ward_code, g.role, g.tdp_code)
                                 from named_grants g where g.user_id = u.id), '[]')
-                          as "grants!: Json<Vec<Grant>>"
+                          as "grants!: Json<Vec<Grant>>",
+                      coalesce((select jsonb_agg(jsonb_build_object(
+                                    'province_code', g.province_code, 'province_name', p.name,
+                                    'role', g.role) order by g.province_code, g.role)
+                                from province_grants g join provinces p on p.code = g.province_code
+                                where g.user_id = u.id), '[]')
+                          as "provinces!: Json<Vec<ProvinceGrant>>"
                from users u
                where u.id = $1 and not u.disabled and u.password_hash is not null"#,
             id
@@ -169,6 +178,7 @@ impl AuthnBackend for Backend {
             phone: row.phone,
             full_name: row.full_name,
             grants: row.grants.0,
+            provinces: row.provinces.0,
             auth_hash: hasher.finalize().to_vec(),
         }))
     }
@@ -311,11 +321,43 @@ impl OptionalFromRequestParts<AppState> for Access {
 
 impl Access {
     pub fn reach(&self, ward: i32, action: Action) -> Reach {
-        Reach::of(&self.user.grants, ward, action)
+        Reach::of_person(
+            &self.user.grants,
+            &self.user.provinces,
+            ward,
+            crate::reference::province_of(ward),
+            action,
+        )
     }
 
+    /// Whether the ward is one of the person's, by a role in it or over its province.
     fn in_ward(&self, ward: i32) -> bool {
         self.user.grants.iter().any(|g| g.ward_code == ward)
+            || crate::reference::province_of(ward).is_some_and(|p| self.in_province(p))
+    }
+
+    fn in_province(&self, province: i32) -> bool {
+        self.user
+            .provinces
+            .iter()
+            .any(|g| g.province_code == province)
+    }
+
+    /// A province's figures and settings: 404 to anyone without a role over it, 403 to a
+    /// role over it that does not allow `action`.
+    pub fn province(&self, province: i32, action: ProvinceAction) -> Result<()> {
+        let allowed = self
+            .user
+            .provinces
+            .iter()
+            .any(|g| g.province_code == province && g.role.may(action));
+        if allowed {
+            Ok(())
+        } else if self.in_province(province) {
+            Err(Error::Forbidden)
+        } else {
+            Err(Error::NotFound)
+        }
     }
 
     /// A ward's figures and settings: 404 outside the person's wards (another ward's existence
@@ -522,6 +564,7 @@ mod tests {
             phone: "0912345678".into(),
             full_name: "Nguyễn Văn An".into(),
             grants: Vec::new(),
+            provinces: Vec::new(),
             auth_hash: vec![201, 202, 203],
         };
         let logged = format!("{user:?}");

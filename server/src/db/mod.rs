@@ -10,6 +10,7 @@ pub mod edits;
 pub mod households;
 pub mod map;
 pub mod models;
+pub mod provinces;
 pub mod residents;
 pub mod tdps;
 pub mod tickets;

@@ -1,5 +1,6 @@
 //! The authorisation matrix: every API endpoint × every role (and nobody signed in) × a record
-//! in the person's own TDP, in another TDP of their ward, and in another ward.
+//! in the person's own TDP, in another TDP of their ward, and in another ward; and every
+//! province role over the wards' own province and over another.
 //!
 //! A new endpoint without a row here fails `every_endpoint_has_a_row`.
 
@@ -7,11 +8,11 @@ use std::collections::BTreeSet;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use domain::access::Role;
+use domain::access::{ProvinceRole, Role};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{OTHER_WARD, TestApp, WARD, app};
+use crate::common::{OTHER_WARD, TestApp, WARD, app, app_with};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Where {
@@ -20,12 +21,28 @@ enum Where {
     OtherWard,
 }
 
+/// Who sends the requests.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Who {
+    Nobody,
+    /// The demo account of a role in the first place's ward.
+    Ward(Role),
+    /// A province role over the places' province (`true`), or over another.
+    Province(ProvinceRole, bool),
+}
+
+/// Every place is in this province (Hà Nội), and province roles of the other are over
+/// Thành phố Hồ Chí Minh.
+const PROVINCE: i32 = 1;
+const OTHER_PROVINCE: i32 = 79;
+
 /// Ids of one place's records, for filling in paths and bodies.
 struct Place {
     /// Now and today by the app's clock.
     now: chrono::DateTime<chrono::Utc>,
     today: chrono::NaiveDate,
     ward: i32,
+    province: i32,
     tdp: Uuid,
     household: Uuid,
     resident: Uuid,
@@ -98,6 +115,10 @@ enum Rule {
     /// A team leader's act on a person's record of their TDP (voiding a visit someone else
     /// recorded): those who cannot see it get 404, those who only see or record it 403.
     LeadOn,
+    /// A province's own figures: its roles only; everyone else gets 404.
+    ProvinceFigures,
+    /// Onboarding a province's wards: its admin only; its viewer gets 403, everyone else 404.
+    ManageProvince,
 }
 
 struct Row {
@@ -214,6 +235,36 @@ fn matrix() -> Vec<Row> {
             none,
             Figures,
             S::OK,
+        ),
+        row(
+            M::GET,
+            "/provinces/{code}",
+            |p| format!("/api/v1/provinces/{}", p.province),
+            none,
+            ProvinceFigures,
+            S::OK,
+        ),
+        // The place's ward is onboarded already: answered 200, changing nothing.
+        row(
+            M::POST,
+            "/provinces/{code}/wards",
+            |p| format!("/api/v1/provinces/{}/wards", p.province),
+            |p| Some(json!({ "ward_code": p.ward })),
+            ManageProvince,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/provinces/{code}/wards/{ward}/admins",
+            |p| format!("/api/v1/provinces/{}/wards/{}/admins", p.province, p.ward),
+            |_| {
+                Some(json!({
+                    "phone": phone(), "full_name": "Trần Thị Hoa",
+                    "password": "mot cau rat dai de nho",
+                }))
+            },
+            ManageProvince,
+            S::CREATED,
         ),
         row(
             M::GET,
@@ -1064,18 +1115,35 @@ fn matrix() -> Vec<Row> {
     ]
 }
 
-fn expected(rule: Rule, success: StatusCode, role: Option<Role>, place: Where) -> StatusCode {
+fn expected(rule: Rule, success: StatusCode, who: Who, place: Where) -> StatusCode {
+    use StatusCode as S;
+    match (who, rule) {
+        (Who::Nobody, Rule::Public(s)) => s,
+        (Who::Nobody, _) => S::UNAUTHORIZED,
+        (_, Rule::Public(s) | Rule::SignedIn(s)) => s,
+        (Who::Ward(_), Rule::ProvinceFigures | Rule::ManageProvince) => S::NOT_FOUND,
+        (Who::Ward(role), _) => expected_in_ward(rule, success, role, place),
+        (Who::Province(_, false), _) => S::NOT_FOUND,
+        (Who::Province(_, true), Rule::ProvinceFigures) => success,
+        (Who::Province(role, true), Rule::ManageProvince) => match role {
+            ProvinceRole::ProvinceAdmin => success,
+            ProvinceRole::ProvinceViewer => S::FORBIDDEN,
+        },
+        // Over every ward of the province, each place's included, a province role is what a
+        // ward's viewer is in it.
+        (Who::Province(_, true), _) => {
+            expected_in_ward(rule, success, Role::Viewer, Where::OtherTdp)
+        }
+    }
+}
+
+fn expected_in_ward(rule: Rule, success: StatusCode, role: Role, place: Where) -> StatusCode {
     use Role::*;
     use StatusCode as S;
-    let Some(role) = role else {
-        return match rule {
-            Rule::Public(s) => s,
-            _ => S::UNAUTHORIZED,
-        };
-    };
     let own = place == Where::OwnTdp;
     match rule {
         Rule::Public(s) | Rule::SignedIn(s) => s,
+        Rule::ProvinceFigures | Rule::ManageProvince => S::NOT_FOUND,
         _ if place == Where::OtherWard => S::NOT_FOUND,
         Rule::Figures => success,
         Rule::WardPeople => match role {
@@ -1356,6 +1424,7 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         market,
         stall,
         ward,
+        province: PROVINCE,
         tdp,
         household: r.household,
         resident: r.resident,
@@ -1372,6 +1441,44 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
         duplicate,
         edit_conflict,
     }
+}
+
+const PASSWORD: &str = "mot cau rat dai de nho";
+
+/// A role's demo account, signed in: of the demo ward, or over its province.
+async fn sign_in(app: &TestApp, who: Who) -> TestApp {
+    match who {
+        Who::Ward(role) => app.signed_in_as(WARD, role).await,
+        Who::Province(role, _) => {
+            let phone = server::demo::demo_province_phone(PROVINCE, role);
+            app.signed_in_with(&phone, server::demo::DEMO_PASSWORD)
+                .await
+        }
+        Who::Nobody => app.anonymous(),
+    }
+}
+
+/// An account for each province role over the other province, made as `ngo-so create-admin`
+/// makes them: their phone numbers, by role.
+async fn province_accounts(app: &TestApp) -> impl Fn(ProvinceRole) -> String + use<> {
+    let phone_of = |role: ProvinceRole| {
+        format!(
+            "0390{:06}",
+            ProvinceRole::ALL.iter().position(|r| *r == role).unwrap()
+        )
+    };
+    for &role in ProvinceRole::ALL {
+        server::admin::create(
+            &app.db,
+            server::admin::Over::Province(OTHER_PROVINCE, role),
+            &phone_of(role),
+            "Lê Văn Tỉnh",
+            PASSWORD.to_owned(),
+        )
+        .await
+        .unwrap();
+    }
+    phone_of
 }
 
 /// The TDP of the team roles' demo accounts in `ward`, and another TDP there.
@@ -1419,7 +1526,15 @@ async fn send_body(
 
 #[sqlx::test(migrations = false)]
 async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
-    let admin = app(db).await;
+    // Every client signs in from one address, more often than a minute's anonymous requests
+    // allow one address (`limits`, tested in `limits`).
+    let settings = server::Settings {
+        limits: server::limits::Quotas {
+            per_minute: std::num::NonZeroU32::new(10_000).unwrap(),
+        },
+        ..Default::default()
+    };
+    let admin = app_with(db, settings).await;
     let (own, other) = tdps(&admin, WARD).await;
     let (elsewhere, _) = tdps(&admin, OTHER_WARD).await;
     let places = [
@@ -1427,18 +1542,43 @@ async fn every_endpoint_answers_every_role_as_the_rules_say(db: sqlx::PgPool) {
         (Where::OtherTdp, place(&admin, WARD, other).await),
         (Where::OtherWard, place(&admin, OTHER_WARD, elsewhere).await),
     ];
-    let mut clients = vec![(None, admin.anonymous())];
+    let other_province = province_accounts(&admin).await;
+    let mut clients = vec![(Who::Nobody, admin.anonymous())];
     for &role in Role::ALL {
-        clients.push((Some(role), admin.signed_in_as(WARD, role).await));
+        clients.push((Who::Ward(role), admin.signed_in_as(WARD, role).await));
+    }
+    for &role in ProvinceRole::ALL {
+        clients.push((
+            Who::Province(role, true),
+            sign_in(&admin, Who::Province(role, true)).await,
+        ));
+        clients.push((
+            Who::Province(role, false),
+            admin.signed_in_with(&other_province(role), PASSWORD).await,
+        ));
     }
     let documented = documented_answers();
     let mut wrong = Vec::new();
     let mut checked = 0;
     for row in matrix() {
         for (role, client) in &clients {
+            // Every client sends from one address, and the wrong-password row fails for each:
+            // past 20 failures the throttle (tested in `sessions`) would answer instead.
+            sqlx::query("delete from sign_in_failures")
+                .execute(&admin.db)
+                .await
+                .unwrap();
             for (place_kind, place) in &places {
+                let own_session;
                 let client = match (row.own_session, role) {
-                    (true, Some(role)) => &admin.signed_in_as(WARD, *role).await,
+                    (true, Who::Province(role, false)) => {
+                        own_session = admin.signed_in_with(&other_province(*role), PASSWORD).await;
+                        &own_session
+                    }
+                    (true, Who::Ward(_) | Who::Province(..)) => {
+                        own_session = sign_in(&admin, *role).await;
+                        &own_session
+                    }
                     _ => client,
                 };
                 let want = expected(row.rule, row.success, *role, *place_kind);

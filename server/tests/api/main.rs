@@ -25,6 +25,7 @@ mod markets;
 mod merges;
 mod models;
 mod outbox;
+mod provinces;
 mod register;
 mod residents;
 mod serving;
