@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use crate::api::{
     AcceptInvitation, Assignment, Attendance, Basemap, CheckIn, ModelSettings, NewAccount,
     NewActivity, NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket,
-    NewResident, NewTdp, NewTeamMember, NewTicket, NewVisit, PasswordChange, SignIn, StallDetails,
-    TicketStatus, TicketStatusChange,
+    NewResident, NewTdp, NewTeamMember, NewTicket, NewVisit, NewWardAdmin, PasswordChange, SignIn,
+    StallDetails, TicketStatus, TicketStatusChange,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
@@ -330,6 +330,15 @@ pub fn new_account(a: &NewAccount) -> Result<(), Vec<FieldError>> {
 pub fn new_invitation(i: &NewInvitation) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
     e.text("full_name", &i.full_name, NAME_MAX);
+    e.finish()
+}
+
+/// A ward's first admin, made by the province's admin: an account's fields, its role fixed.
+pub fn new_ward_admin(a: &NewWardAdmin) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    phone(&mut e, &a.phone);
+    e.text("full_name", &a.full_name, NAME_MAX);
+    password(&mut e, "password", &a.password);
     e.finish()
 }
 
@@ -1583,6 +1592,27 @@ mod tests {
         assert_eq!(
             codes(new_campaign(&c)),
             [("ends_on".into(), FieldCode::OutOfRange)]
+        );
+    }
+
+    #[test]
+    fn a_ward_admin_needs_a_phone_a_name_and_a_long_enough_password() {
+        let admin = |phone: &str, name: &str, password: &str| NewWardAdmin {
+            phone: phone.into(),
+            full_name: name.into(),
+            password: password.into(),
+        };
+        assert_eq!(
+            new_ward_admin(&admin("0912000222", "Đỗ Minh Châu", "mot cau rat dai")),
+            Ok(())
+        );
+        assert_eq!(
+            codes(new_ward_admin(&admin("12345", " ", "ngan"))),
+            [
+                ("phone".into(), FieldCode::InvalidFormat),
+                ("full_name".into(), FieldCode::Required),
+                ("password".into(), FieldCode::TooShort),
+            ]
         );
     }
 }

@@ -129,6 +129,9 @@ schema! {
         pub computed_at: chrono::DateTime<chrono::Utc>,
         /// The Monday of the week `visits_this_week` counts.
         pub week_from: chrono::NaiveDate,
+        /// The skills of the onboarded wards' catalogues, each once, in catalogue order: the
+        /// columns a province's table shows.
+        pub skills: Vec<SkillColumn>,
         /// Every ward of the official list, by name.
         pub wards: Vec<ProvinceWard>,
     }
@@ -152,6 +155,12 @@ schema! {
         pub visits_this_week: i64,
         /// Rapid-response tickets not yet resolved.
         pub open_tickets: i64,
+    }
+
+    pub struct SkillColumn {
+        pub code: String,
+        pub name_vi: String,
+        pub name_en: String,
     }
 
     pub struct SkillTarget {

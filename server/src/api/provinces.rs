@@ -5,9 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::FieldCode;
 use domain::access::{ProvinceAction, Role};
-use domain::api::{
-    Account, AuditAction, NewAccount, NewProvinceWard, NewWardAdmin, ProvinceOverview, Ward,
-};
+use domain::api::{Account, AuditAction, NewProvinceWard, NewWardAdmin, ProvinceOverview, Ward};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
@@ -90,14 +88,7 @@ async fn create_ward_admin(
     if ward.province_code != code {
         return Err(Error::NotFound);
     }
-    let new = NewAccount {
-        phone: new.phone,
-        full_name: new.full_name,
-        password: new.password,
-        role: Role::WardAdmin,
-        tdp_id: None,
-    };
-    domain::validate::new_account(&new).map_err(Error::Validation)?;
+    domain::validate::new_ward_admin(&new).map_err(Error::Validation)?;
     let user = NewUser::checked(&new.phone, &new.full_name, &new.password).await?;
     let mut tx = access.write(&state.db).await?;
     onboard(&mut tx, &ward).await?;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use domain::api::{ProvinceOverview, ProvinceWard, SkillTarget, WardStanding};
+use domain::api::{ProvinceOverview, ProvinceWard, SkillColumn, SkillTarget, WardStanding};
 
 use crate::AppState;
 use crate::error::{Error, Result};
@@ -50,8 +50,18 @@ pub async fn overview(state: &AppState, code: i32) -> Result<ProvinceOverview> {
     .await?;
     let tickets: HashMap<i32, i64> = tickets.into_iter().map(|r| (r.ward, r.open)).collect();
     let mut standing = HashMap::new();
+    let mut skills: Vec<SkillColumn> = Vec::new();
     for &ward in &onboarded {
         let dashboard = super::dashboard::current(state, ward).await?.dashboard;
+        for s in &dashboard.skills {
+            if !skills.iter().any(|c| c.code == s.code) {
+                skills.push(SkillColumn {
+                    code: s.code.clone(),
+                    name_vi: s.name_vi.clone(),
+                    name_en: s.name_en.clone(),
+                });
+            }
+        }
         standing.insert(
             ward,
             WardStanding {
@@ -76,6 +86,7 @@ pub async fn overview(state: &AppState, code: i32) -> Result<ProvinceOverview> {
         name,
         computed_at,
         week_from,
+        skills,
         wards: wards
             .into_iter()
             .map(|w| ProvinceWard {
