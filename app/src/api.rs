@@ -12,10 +12,11 @@ use domain::api::{
     DuplicateKind, EditChoice, EditConflict, EditResolution, Household, HouseholdFilter,
     HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, LikelyDuplicate,
     LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings, NewAccount, NewActivity,
-    NewCampaign, NewGrant, NewInvitation, NewMarket, PasswordChange, RecordEdit, RegisterImport,
-    Resident, ResidentExport, ResidentSummary, SearchResults, SessionInfo, SignIn, Skill,
-    SyncChanges, SyncConflict, SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail,
-    TicketFigures, TicketStatusChange, Ward, WeeklyReport,
+    NewCampaign, NewGrant, NewInvitation, NewMarket, NewProvinceWard, NewWardAdmin, PasswordChange,
+    ProvinceOverview, RecordEdit, RegisterImport, Resident, ResidentExport, ResidentSummary,
+    SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
+    WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -214,6 +215,23 @@ pub async fn accept_invitation(token: &str, body: &AcceptInvitation) -> Result<M
         body,
     )
     .await
+}
+
+/// Every ward of the province side by side: figures only.
+pub async fn province(code: i32) -> Result<ProvinceOverview, ApiError> {
+    get(&format!("/provinces/{code}")).await
+}
+
+pub async fn onboard_ward(province: i32, body: &NewProvinceWard) -> Result<Ward, ApiError> {
+    post(&format!("/provinces/{province}/wards"), body).await
+}
+
+pub async fn create_ward_admin(
+    province: i32,
+    ward: i32,
+    body: &NewWardAdmin,
+) -> Result<Account, ApiError> {
+    post(&format!("/provinces/{province}/wards/{ward}/admins"), body).await
 }
 
 pub async fn wards() -> Result<Vec<Ward>, ApiError> {

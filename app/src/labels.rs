@@ -68,8 +68,13 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
 
 /// A skill's name in the current language: the catalogue is data, with both names stored.
 pub fn skill_name(skill: &Skill) -> impl Fn() -> String + Send + Sync + 'static + use<> {
+    localised(&skill.name_vi, &skill.name_en)
+}
+
+/// A name the data gives in both languages (a skill's), in the current one.
+pub fn localised(vi: &str, en: &str) -> impl Fn() -> String + Send + Sync + 'static + use<> {
     let i18n = use_i18n();
-    let (vi, en) = (skill.name_vi.clone(), skill.name_en.clone());
+    let (vi, en) = (vi.to_owned(), en.to_owned());
     move || match i18n.get_locale() {
         Locale::vi => vi.clone(),
         Locale::en => en.clone(),
@@ -104,6 +109,17 @@ pub fn role_name(role: Role) -> impl Fn() -> &'static str + Copy + Send + Sync {
         Role::Volunteer => t_string!(i18n, access.volunteer),
         Role::Responder => t_string!(i18n, access.responder),
         Role::Viewer => t_string!(i18n, access.viewer),
+    }
+}
+
+/// A model's short name, for a table's column header.
+pub fn model_short_name(model: Model) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match model {
+        Model::Families => t_string!(i18n, models.families),
+        Model::Identity => t_string!(i18n, models.identity),
+        Model::Ambassadors => t_string!(i18n, models.ambassadors),
+        Model::Cashless => t_string!(i18n, models.markets),
     }
 }
 

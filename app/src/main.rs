@@ -20,7 +20,7 @@ use leptos_router::components::{Route, Router, Routes};
 use crate::i18n::I18nSubContextProvider;
 use crate::routes::{
     ACCOUNTS, ACTIVITIES, AMBASSADORS, AUDIT, CAMPAIGNS, CHECK_IN, CODE, DATA, HOUSEHOLD, ID,
-    INVITATION, INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR,
+    INVITATION, INVITATIONS, MAP, MARKET, MARKETS, MODELS, MY_HOUSEHOLDS, NEW, PROJECTOR, PROVINCE,
     RECORD_VISIT, REGISTER, RESIDENT, SEARCH, SYNC, TDP, TICKETS, TOKEN, WARD, WEEKLY, segment,
 };
 
@@ -38,6 +38,7 @@ fn App() -> impl IntoView {
                     <session::SessionGate>
                     <Routes fallback=pages::NotFound>
                         <Route path=segment("") view={Lazy::<pages::Home>::new()} />
+                        <Route path=(segment(PROVINCE), CODE) view={Lazy::<pages::Province>::new()} />
                         <Route path=(segment(WARD), CODE) view={Lazy::<pages::Dashboard>::new()} />
                         <Route path=(segment(WARD), CODE, segment(SEARCH)) view={Lazy::<pages::Search>::new()} />
                         <Route path=(segment(WARD), CODE, segment(MAP)) view={Lazy::<pages::Map>::new()} />

@@ -45,10 +45,14 @@ pub const REGISTER: &str = "nhap-so-ho";
 pub const MY_HOUSEHOLDS: &str = "ho-cua-toi";
 /// The phone's sync status and the visits that need attention.
 pub const SYNC: &str = "dong-bo";
+/// A province's (tỉnh/thành phố) wards side by side.
+pub const PROVINCE: &str = "tinh";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Home,
+    /// A province's wards side by side, for its roles.
+    Province(i32),
     Dashboard(i32),
     Search(i32),
     /// The ward's TDPs on a map.
@@ -94,6 +98,7 @@ impl Route {
     pub fn path(self) -> String {
         match self {
             Self::Home => "/".into(),
+            Self::Province(province) => format!("/{PROVINCE}/{province}"),
             Self::Dashboard(ward) => format!("/{WARD}/{ward}"),
             Self::Search(ward) => format!("/{WARD}/{ward}/{SEARCH}"),
             Self::Map(ward) => format!("/{WARD}/{ward}/{MAP}"),

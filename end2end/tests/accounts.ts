@@ -9,6 +9,9 @@ export const PHONES = {
   volunteer: "0900619003",
   responder: "0900619004",
   viewer: "0900619005",
+  // Over Hà Nội, the demo ward's province: `09`, the province's code, the role's number from 11.
+  provinceAdmin: "0900001011",
+  provinceViewer: "0900001012",
 } as const;
 
 export async function signInAs(page: Page, role: keyof typeof PHONES) {

@@ -55,3 +55,62 @@ pub fn PriorityBadges(priority: Priority) -> impl IntoView {
         </Show>
     }
 }
+
+/// A table of figures' order: the column it is sorted by, and whether ascending. A column's
+/// header sorts by it (again: reverses); names start ascending, figures highest first.
+#[derive(Clone, Copy)]
+pub struct Sort<C: Copy + 'static> {
+    by: RwSignal<(C, bool)>,
+    /// The column of names, and the order until a header is pressed.
+    names: C,
+}
+
+impl<C: Copy + PartialEq + Send + Sync + 'static> Sort<C> {
+    pub fn by_name(names: C) -> Self {
+        Self {
+            by: RwSignal::new((names, true)),
+            names,
+        }
+    }
+
+    /// The column and whether ascending (tracked).
+    pub fn get(self) -> (C, bool) {
+        self.by.get()
+    }
+
+    /// `order` as the table is sorted now: reversed for a descending column.
+    pub fn apply(self, ascending: bool, order: std::cmp::Ordering) -> std::cmp::Ordering {
+        if ascending { order } else { order.reverse() }
+    }
+
+    /// The column's header: a button that sorts by it, with `aria-sort` telling which way.
+    pub fn header(self, column: C, label: Box<dyn Fn() -> String + Send + Sync>) -> impl IntoView {
+        let by = self.by;
+        let names = self.names;
+        let aria = move || match by.get() {
+            (c, true) if c == column => "ascending",
+            (c, false) if c == column => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button
+                    type="button"
+                    class="sort"
+                    on:click=move |_| {
+                        by.update(|(c, asc)| {
+                            if *c == column {
+                                *asc = !*asc;
+                            } else {
+                                *c = column;
+                                *asc = column == names;
+                            }
+                        })
+                    }
+                >
+                    {label}
+                </button>
+            </th>
+        }
+    }
+}

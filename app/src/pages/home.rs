@@ -1,4 +1,4 @@
-//! The start page: goes straight to the ward when the server has one, else lists them.
+//! The start page: goes straight to the person's one ward, or one province, else lists them.
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -9,22 +9,42 @@ use crate::api;
 use crate::components::loaded;
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
+use crate::session::use_session;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let wards = LocalResource::new(api::wards);
+    let session = use_session();
+    // The provinces the person holds a role over, by code.
+    let provinces = move || {
+        session.me.with(|me| {
+            let mut provinces: Vec<(i32, String)> = me
+                .iter()
+                .flatten()
+                .flat_map(|me| &me.provinces)
+                .map(|g| (g.province_code, g.province_name.clone()))
+                .collect();
+            provinces.dedup_by_key(|(code, _)| *code);
+            provinces
+        })
+    };
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        if let Some(Ok(list)) = wards.get()
-            && let [only] = list.as_slice()
-            // A tap elsewhere while the list loaded is not undone (this page stays on screen
-            // until the next one's code has come).
-            && location.pathname.get_untracked() == Route::Home.path()
-        {
+        let Some(Ok(list)) = wards.get() else {
+            return;
+        };
+        let only = match (list.as_slice(), provinces().as_slice()) {
+            ([ward], []) => Route::Dashboard(ward.code),
+            ([], [(province, _)]) => Route::Province(*province),
+            _ => return,
+        };
+        // A tap elsewhere while the list loaded is not undone (this page stays on screen
+        // until the next one's code has come).
+        if location.pathname.get_untracked() == Route::Home.path() {
             navigate(
-                &Route::Dashboard(only.code).path(),
+                &only.path(),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()
@@ -36,11 +56,24 @@ pub fn Home() -> impl IntoView {
         <h1>{t!(i18n, home.title)}</h1>
         <p>{t!(i18n, home.intro)}</p>
         {loaded(wards, move |list| {
-            if list.is_empty() {
+            let over = provinces();
+            let nothing = list.is_empty() && over.is_empty();
+            let province_links = over
+                .into_iter()
+                .map(|(code, name)| {
+                    view! {
+                        <li>
+                            <A href=Route::Province(code).path()>{name}</A>
+                        </li>
+                    }
+                })
+                .collect_view();
+            if nothing {
                 view! { <p>{t!(i18n, home.no_wards)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="list">
+                        {province_links}
                         {list
                             .into_iter()
                             .map(|w| {

@@ -18,6 +18,7 @@ mod my_account;
 mod my_households;
 mod not_found;
 mod projector;
+mod province;
 mod record_visit;
 mod register;
 mod resident;
@@ -106,6 +107,10 @@ page_groups! {
         Projector => projector::Projector,
         Weekly => weekly::Weekly,
     }
+    // A province's steering committee: every ward side by side, and onboarding them.
+    city {
+        Province => province::ProvincePage,
+    }
     // A volunteer's round: their households, a visit, the phone's sync.
     field {
         MyHouseholds => my_households::MyHouseholds,
@@ -152,7 +157,7 @@ fn id_param() -> Memo<Option<Uuid>> {
     Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
 }
 
-/// The `:code` of the current route, if it is a ward code.
+/// The `:code` of the current route, if it is a ward's or a province's code.
 fn code_param() -> Memo<Option<i32>> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("code").and_then(|c| c.parse().ok()))

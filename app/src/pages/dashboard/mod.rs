@@ -14,11 +14,11 @@ mod panels;
 use self::panels::{OpenTickets, Programmes, RunningCampaigns, UpcomingActivities};
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{ProgressBadge, TableFrame, band_class, figure_cells, loaded_with};
+use crate::components::{ProgressBadge, Sort, TableFrame, band_class, figure_cells, loaded_with};
 use crate::contexts::set_current_ward;
 use crate::format::{clock_time, date, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{model_name, skill_name, words};
+use crate::labels::{model_name, model_short_name, skill_name, words};
 use crate::routes::Route;
 use crate::session::use_session;
 use domain::access::Action;
@@ -69,7 +69,25 @@ fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
             }
         })
         .collect_view();
+    // Back to the province's wards, for those who came from there.
+    let province = data.ward.province_code;
+    let over_province = use_session().me.with_untracked(|me| {
+        me.iter()
+            .flatten()
+            .any(|me| me.provinces.iter().any(|g| g.province_code == province))
+    });
+    let province_name = data.ward.province_name.clone();
     view! {
+        {over_province
+            .then(|| {
+                view! {
+                    <p class="back">
+                        <A href=Route::Province(province).path()>
+                            {t!(i18n, province.back, province = province_name)}
+                        </A>
+                    </p>
+                }
+            })}
         <h1>{data.ward.name.clone()}</h1>
         <p class="subtitle">
             {data.ward.province_name.clone()} " · "
@@ -208,14 +226,7 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
     let i18n = use_i18n();
     let session = use_session();
     let may_open = move |tdp| session.reach(ward, Action::ViewPeople).includes(tdp);
-    // A model's short name, for its column's header.
-    let short_name = move |model: Model| match model {
-        Model::Families => t_string!(i18n, models.families),
-        Model::Identity => t_string!(i18n, models.identity),
-        Model::Ambassadors => t_string!(i18n, models.ambassadors),
-        Model::Cashless => t_string!(i18n, models.markets),
-    };
-    let sort = RwSignal::new((Column::Name, true));
+    let sort = Sort::by_name(Column::Name);
     let rows = move || {
         let (column, ascending) = sort.get();
         let mut rows = tdps.clone();
@@ -226,38 +237,11 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                     .partial_cmp(&value(b, column))
                     .unwrap_or(Ordering::Equal),
             };
-            if ascending { order } else { order.reverse() }
+            sort.apply(ascending, order)
         });
         rows
     };
-    let header = move |column: Column, label: Box<dyn Fn() -> String + Send + Sync>| {
-        let aria = move || match sort.get() {
-            (c, true) if c == column => "ascending",
-            (c, false) if c == column => "descending",
-            _ => "none",
-        };
-        view! {
-            <th scope="col" aria-sort=aria>
-                <button
-                    type="button"
-                    class="sort"
-                    on:click=move |_| {
-                        sort.update(|(c, asc)| {
-                            if *c == column {
-                                *asc = !*asc;
-                            } else {
-                                *c = column;
-                                // Shares read best highest first; names in order.
-                                *asc = column == Column::Name;
-                            }
-                        })
-                    }
-                >
-                    {label}
-                </button>
-            </th>
-        }
-    };
+    let header = move |column, label| sort.header(column, label);
     let skill_headers = skills
         .iter()
         .enumerate()
@@ -279,7 +263,7 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
                         )}
                         {Model::ALL
                             .into_iter()
-                            .map(|m| header(Column::Model(m), Box::new(move || short_name(m).to_owned())))
+                            .map(|m| header(Column::Model(m), Box::new(move || model_short_name(m)().to_owned())))
                             .collect_view()}
                         {skill_headers}
                     </tr>
