@@ -13,10 +13,10 @@ use domain::api::{
     HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, LikelyDuplicate,
     LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings, NewAccount, NewActivity,
     NewCampaign, NewGrant, NewInvitation, NewMarket, NewProvinceWard, NewWardAdmin, PasswordChange,
-    ProvinceOverview, RecordEdit, RegisterImport, Resident, ResidentExport, ResidentSummary,
-    SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, Tdp,
-    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
-    WeeklyReport,
+    ProvinceGrant, ProvinceOverview, RecordEdit, RegisterImport, Resident, ResidentExport,
+    ResidentSummary, SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict,
+    SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures,
+    TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -215,6 +215,11 @@ pub async fn accept_invitation(token: &str, body: &AcceptInvitation) -> Result<M
         body,
     )
     .await
+}
+
+/// The provinces the signed-in person holds a role over.
+pub async fn my_provinces() -> Result<Vec<ProvinceGrant>, ApiError> {
+    get("/provinces").await
 }
 
 /// Every ward of the province side by side: figures only.

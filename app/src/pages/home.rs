@@ -9,30 +9,28 @@ use crate::api;
 use crate::components::loaded;
 use crate::i18n::{t, use_i18n};
 use crate::routes::Route;
-use crate::session::use_session;
 
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
     let wards = LocalResource::new(api::wards);
-    let session = use_session();
-    // The provinces the person holds a role over, by code.
+    let held = LocalResource::new(api::my_provinces);
+    // The provinces the person holds a role over, by code (none until they have come).
     let provinces = move || {
-        session.me.with(|me| {
-            let mut provinces: Vec<(i32, String)> = me
-                .iter()
-                .flatten()
-                .flat_map(|me| &me.provinces)
-                .map(|g| (g.province_code, g.province_name.clone()))
-                .collect();
-            provinces.dedup_by_key(|(code, _)| *code);
-            provinces
-        })
+        let mut provinces: Vec<(i32, String)> = held
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|g| (g.province_code, g.province_name))
+            .collect();
+        provinces.dedup_by_key(|(code, _)| *code);
+        provinces
     };
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        let Some(Ok(list)) = wards.get() else {
+        let (Some(Ok(list)), Some(_)) = (wards.get(), held.get()) else {
             return;
         };
         let only = match (list.as_slice(), provinces().as_slice()) {

@@ -15,6 +15,8 @@ pub fn MyAccount() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let me = move || session.me.get().flatten();
+    // Roles over provinces, which the session does not carry.
+    let provinces = LocalResource::new(api::my_provinces);
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let form = FormState::new();
@@ -45,15 +47,19 @@ pub fn MyAccount() -> impl IntoView {
                     <h2>{t!(i18n, account.roles)}</h2>
                     <ul class="list">
                         {me.grants.iter().map(|g| view! { <li>{grant_text(g)}</li> }).collect_view()}
-                        {me
-                            .provinces
-                            .iter()
-                            .map(|g| {
-                                let role = province_role_name(g.role);
-                                let place = g.province_name.clone();
-                                view! { <li>{move || format!("{} – {place}", role())}</li> }
-                            })
-                            .collect_view()}
+                        {move || {
+                            provinces
+                                .get()
+                                .and_then(Result::ok)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|g| {
+                                    let role = province_role_name(g.role);
+                                    let place = g.province_name;
+                                    view! { <li>{move || format!("{} – {place}", role())}</li> }
+                                })
+                                .collect_view()
+                        }}
                     </ul>
                 }
             })

@@ -4,7 +4,6 @@
 
 use std::cmp::Ordering;
 
-use domain::access::ProvinceAction;
 use domain::api::{
     NewProvinceWard, NewWardAdmin, ProvinceOverview, ProvinceWard, SkillColumn, Ward,
 };
@@ -23,7 +22,6 @@ use crate::format::{clock_time, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_short_name, words};
 use crate::routes::Route;
-use crate::session::use_session;
 
 #[component]
 pub fn ProvincePage() -> impl IntoView {
@@ -51,15 +49,7 @@ fn ProvinceView(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
-    let code = overview.code;
-    let manages = session.me.with_untracked(|me| {
-        me.iter().flatten().any(|me| {
-            me.provinces
-                .iter()
-                .any(|g| g.province_code == code && g.role.may(ProvinceAction::Manage))
-        })
-    });
+    let manages = overview.may_manage;
     let total = overview.wards.len();
     let onboarded: Vec<&ProvinceWard> = overview
         .wards

@@ -29,10 +29,9 @@ schema! {
         pub id: Uuid,
         pub phone: String,
         pub full_name: String,
+        /// Roles in wards. Roles over provinces are asked for apart (`GET /provinces`): the
+        /// pages that use them fetch them, and the sign-in page's code stays smaller.
         pub grants: Vec<Grant>,
-        /// Roles over provinces; a session from before they existed has none.
-        #[serde(default)]
-        pub provinces: Vec<ProvinceGrant>,
     }
 
     /// What the app asks first: who is signed in and, on a demo server only, the demo accounts.

@@ -134,6 +134,8 @@ schema! {
         pub skills: Vec<SkillColumn>,
         /// Every ward of the official list, by name.
         pub wards: Vec<ProvinceWard>,
+        /// Whether the person asking may start wards and make their admins.
+        pub may_manage: bool,
     }
 
     /// One ward of a province.

@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use domain::FieldCode;
 use domain::access::{ProvinceAction, Role};
-use domain::api::{Account, AuditAction, NewProvinceWard, NewWardAdmin, ProvinceOverview, Ward};
+use domain::api::{
+    Account, AuditAction, NewProvinceWard, NewWardAdmin, ProvinceGrant, ProvinceOverview, Ward,
+};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::ApiResult;
@@ -19,9 +21,17 @@ use crate::error::{Error, Json, Path, Result};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(list_provinces))
         .routes(routes!(get_province))
         .routes(routes!(onboard_ward))
         .routes(routes!(create_ward_admin))
+}
+
+/// The provinces the signed-in person holds a role over, with the role: none for most.
+#[utoipa::path(get, path = "/provinces", tag = "provinces",
+    responses((status = 200, body = Vec<ProvinceGrant>)))]
+async fn list_provinces(access: Access) -> ApiResult<Vec<ProvinceGrant>> {
+    Ok(Json(access.user.provinces))
 }
 
 /// Every ward of the province, the ones not onboarded yet included, each onboarded one with
@@ -35,7 +45,8 @@ async fn get_province(
     Path(code): Path<i32>,
 ) -> ApiResult<ProvinceOverview> {
     access.province(code, ProvinceAction::ViewFigures)?;
-    Ok(Json(provinces::overview(&state, code).await?))
+    let may_manage = access.province(code, ProvinceAction::Manage).is_ok();
+    Ok(Json(provinces::overview(&state, code, may_manage).await?))
 }
 
 /// Starts Ngõ Số in a ward of the province: it gets the movement's skills catalogue and the

@@ -116,7 +116,6 @@ impl User {
             phone: self.phone.clone(),
             full_name: self.full_name.clone(),
             grants: self.grants.clone(),
-            provinces: self.provinces.clone(),
         }
     }
 }

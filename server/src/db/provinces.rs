@@ -9,8 +9,8 @@ use crate::AppState;
 use crate::error::{Error, Result};
 
 /// Every ward of province `code` in the official list, by name, each onboarded one with its
-/// standing.
-pub async fn overview(state: &AppState, code: i32) -> Result<ProvinceOverview> {
+/// standing; `may_manage` says whether the person asking may start wards.
+pub async fn overview(state: &AppState, code: i32, may_manage: bool) -> Result<ProvinceOverview> {
     let name = sqlx::query_scalar!("select name from provinces where code = $1", code)
         .fetch_optional(&state.db)
         .await?
@@ -87,6 +87,7 @@ pub async fn overview(state: &AppState, code: i32) -> Result<ProvinceOverview> {
         computed_at,
         week_from,
         skills,
+        may_manage,
         wards: wards
             .into_iter()
             .map(|w| ProvinceWard {

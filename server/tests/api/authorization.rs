@@ -238,6 +238,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/provinces",
+            |_| "/api/v1/provinces".into(),
+            none,
+            SignedIn(S::OK),
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/provinces/{code}",
             |p| format!("/api/v1/provinces/{}", p.province),
             none,

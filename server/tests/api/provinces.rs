@@ -239,16 +239,21 @@ async fn the_command_line_makes_a_province_admin_and_a_viewer(db: sqlx::PgPool) 
         let signed_in = ward_admin
             .signed_in_with(phone, "mot cau rat dai de nho")
             .await;
-        let (_, session) = signed_in.get("/api/v1/session").await;
+        let (_, provinces) = signed_in.get("/api/v1/provinces").await;
         assert_eq!(
-            session["user"]["provinces"],
+            provinces,
             json!([{ "province_code": HO_CHI_MINH, "province_name": "Thành phố Hồ Chí Minh",
                      "role": role.as_str() }])
         );
-        let (status, _) = signed_in
+        let (status, overview) = signed_in
             .get(&format!("/api/v1/provinces/{HO_CHI_MINH}"))
             .await;
         assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            overview["may_manage"],
+            role == ProvinceRole::ProvinceAdmin,
+            "only the admin starts wards"
+        );
         let (status, _) = signed_in
             .get(&format!("/api/v1/wards/{WARD}/dashboard"))
             .await;

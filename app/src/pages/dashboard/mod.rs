@@ -69,13 +69,12 @@ fn DashboardView(data: Data, programmes: Programmes) -> impl IntoView {
             }
         })
         .collect_view();
-    // Back to the province's wards, for those who came from there.
+    // Back to the province's wards, for those who see the ward by a role over its province
+    // rather than in it.
     let province = data.ward.province_code;
-    let over_province = use_session().me.with_untracked(|me| {
-        me.iter()
-            .flatten()
-            .any(|me| me.provinces.iter().any(|g| g.province_code == province))
-    });
+    let over_province = use_session()
+        .reach(data.ward.code, Action::ViewFigures)
+        .is_nothing();
     let province_name = data.ward.province_name.clone();
     view! {
         {over_province
