@@ -83,10 +83,10 @@ pub const COVERAGE_TARGET: f64 = 100.0;
 /// Satisfaction, as a share of the best rating: four out of five.
 pub const SATISFACTION_TARGET: f64 = 80.0;
 
-/// A TDP's place in the ward's emulation table (bảng thi đua).
+/// A TDP's place in the ward's emulation table (bảng thi đua), or a ward's in its province's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
-    /// Index into the TDPs ranked.
+    /// Index into the TDPs (or wards) ranked.
     pub tdp: usize,
     /// 1 for the first; TDPs with the same score share a rank.
     pub rank: usize,
@@ -94,28 +94,35 @@ pub struct Standing {
     pub score: f64,
 }
 
-/// The TDPs from first to last. A TDP's score is the mean, over visit coverage and every
-/// skill with a target, of the share of that target it has reached, each capped at the
-/// target: one indicator far ahead cannot hide another left behind. Equal scores share a
-/// rank and keep the TDPs' own order.
+/// The TDPs from first to last, each scored by [`score`] against the ward's skills' targets.
+/// Equal scores share a rank and keep the TDPs' own order.
 pub fn ranking(tdps: &[TdpIndicators], skills: &[Skill]) -> Vec<Standing> {
+    let targets: Vec<f64> = skills.iter().map(|s| s.target_percent).collect();
+    rank(&tdps.iter().map(|t| score(t, &targets)).collect::<Vec<_>>())
+}
+
+/// An emulation score, 0–100: the mean, over visit coverage and every skill with a target
+/// (`targets`, in the order of `indicators.skills`), of the share of that target reached, each
+/// capped at the target: one indicator far ahead cannot hide another left behind. The same
+/// for a TDP among its ward's and for a ward among its province's.
+pub fn score(indicators: &TdpIndicators, targets: &[f64]) -> f64 {
     let of_target = |share: Option<f64>, target: f64| (share.unwrap_or(0.0) / target).min(1.0);
-    let mut scored: Vec<(usize, f64)> = tdps
-        .iter()
-        .enumerate()
-        .map(|(i, tdp)| {
-            let mut parts = vec![of_target(tdp.visit_coverage, COVERAGE_TARGET)];
-            parts.extend(
-                skills
-                    .iter()
-                    .zip(&tdp.skills)
-                    .filter(|(skill, _)| skill.target_percent > 0.0)
-                    .map(|(skill, figure)| of_target(figure.share, skill.target_percent)),
-            );
-            let mean = parts.iter().sum::<f64>() / parts.len() as f64;
-            (i, (mean * 1000.0).round() / 10.0)
-        })
-        .collect();
+    let mut parts = vec![of_target(indicators.visit_coverage, COVERAGE_TARGET)];
+    parts.extend(
+        targets
+            .iter()
+            .zip(&indicators.skills)
+            .filter(|(target, _)| **target > 0.0)
+            .map(|(target, figure)| of_target(figure.share, *target)),
+    );
+    let mean = parts.iter().sum::<f64>() / parts.len() as f64;
+    (mean * 1000.0).round() / 10.0
+}
+
+/// Places from first to last by their `scores`: equal scores share a rank and keep their
+/// own order. `Standing::tdp` indexes `scores`.
+pub fn rank(scores: &[f64]) -> Vec<Standing> {
+    let mut scored: Vec<(usize, f64)> = scores.iter().copied().enumerate().collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
     scored
         .iter()
@@ -236,6 +243,17 @@ mod tests {
         ];
         let order = ranked(&tdps, &skills);
         assert_eq!(order, [("C", 1, 100.0), ("A", 2, 66.7), ("B", 3, 50.0)]);
+    }
+
+    #[test]
+    fn wards_are_scored_each_against_its_own_targets() {
+        // The same figures: half of an 80% target, or the whole of a ward's 40% one.
+        let ward = tdp("W", Some(50.0), &[Some(40.0)]);
+        assert_eq!(score(&ward, &[80.0]), 50.0);
+        assert_eq!(score(&ward, &[40.0]), 75.0);
+        let standings = rank(&[50.0, 75.0, 50.0]);
+        let ranks: Vec<(usize, usize)> = standings.iter().map(|s| (s.tdp, s.rank)).collect();
+        assert_eq!(ranks, [(1, 1), (0, 2), (2, 2)]);
     }
 
     #[test]

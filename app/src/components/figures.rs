@@ -57,19 +57,21 @@ pub fn PriorityBadges(priority: Priority) -> impl IntoView {
 }
 
 /// A table of figures' order: the column it is sorted by, and whether ascending. A column's
-/// header sorts by it (again: reverses); names start ascending, figures highest first.
+/// header sorts by it (again: reverses): names and ranks start ascending, figures highest
+/// first.
 #[derive(Clone, Copy)]
 pub struct Sort<C: Copy + 'static> {
     by: RwSignal<(C, bool)>,
-    /// The column of names, and the order until a header is pressed.
-    names: C,
+    /// The columns read from the top: names, ranks.
+    ascending_first: fn(C) -> bool,
 }
 
 impl<C: Copy + PartialEq + Send + Sync + 'static> Sort<C> {
-    pub fn by_name(names: C) -> Self {
+    /// Sorted by `first`, ascending.
+    pub fn new(first: C, ascending_first: fn(C) -> bool) -> Self {
         Self {
-            by: RwSignal::new((names, true)),
-            names,
+            by: RwSignal::new((first, true)),
+            ascending_first,
         }
     }
 
@@ -86,7 +88,7 @@ impl<C: Copy + PartialEq + Send + Sync + 'static> Sort<C> {
     /// The column's header: a button that sorts by it, with `aria-sort` telling which way.
     pub fn header(self, column: C, label: Box<dyn Fn() -> String + Send + Sync>) -> impl IntoView {
         let by = self.by;
-        let names = self.names;
+        let ascending_first = self.ascending_first;
         let aria = move || match by.get() {
             (c, true) if c == column => "ascending",
             (c, false) if c == column => "descending",
@@ -103,7 +105,7 @@ impl<C: Copy + PartialEq + Send + Sync + 'static> Sort<C> {
                                 *asc = !*asc;
                             } else {
                                 *c = column;
-                                *asc = column == names;
+                                *asc = ascending_first(column);
                             }
                         })
                     }

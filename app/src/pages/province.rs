@@ -94,6 +94,8 @@ fn ProvinceView(
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Column {
+    /// The emulation table's order (thi đua), first first: how the table opens.
+    Rank,
     Name,
     Coverage,
     Satisfaction,
@@ -108,7 +110,7 @@ enum Column {
 fn value(ward: &ProvinceWard, skills: &[SkillColumn], column: Column) -> Option<f64> {
     let s = ward.standing.as_ref()?;
     match column {
-        Column::Name => None,
+        Column::Rank | Column::Name => None,
         Column::Coverage => s.totals.visit_coverage,
         Column::Satisfaction => s.totals.satisfaction,
         Column::Model(m) => m.figure(&s.totals.models).share,
@@ -127,19 +129,21 @@ fn skill_figure(ward: &ProvinceWard, skill: &SkillColumn) -> Option<(Option<f64>
     Some((f.share, f.progress))
 }
 
-/// The province's wards side by side, started ones first, ranked by the column sorted on; a
-/// header sorts by its column (again: reverses). A ward's name opens its dashboard.
+/// The province's wards side by side, started ones first, in the emulation table's order
+/// until a header sorts by its column (again: reverses). A ward's name opens its dashboard.
 #[component]
 fn WardTable(skills: Vec<SkillColumn>, wards: Vec<ProvinceWard>) -> impl IntoView {
     let i18n = use_i18n();
-    let sort = Sort::by_name(Column::Name);
+    let sort = Sort::new(Column::Rank, |c| matches!(c, Column::Rank | Column::Name));
     let columns = skills.clone();
     let rows = move || {
         let (column, ascending) = sort.get();
         let mut rows = wards.clone();
         rows.sort_by(|a, b| {
             let started = b.standing.is_some().cmp(&a.standing.is_some());
+            let rank = |w: &ProvinceWard| w.standing.as_ref().map(|s| s.rank);
             let order = match column {
+                Column::Rank => rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name)),
                 Column::Name => a.name.cmp(&b.name),
                 _ => value(a, &columns, column)
                     .partial_cmp(&value(b, &columns, column))
@@ -147,7 +151,7 @@ fn WardTable(skills: Vec<SkillColumn>, wards: Vec<ProvinceWard>) -> impl IntoVie
             };
             started.then(sort.apply(ascending, order))
         });
-        rows.into_iter().enumerate().collect::<Vec<_>>()
+        rows
     };
     let header = move |column, label| sort.header(column, label);
     let text = move |f: fn(leptos_i18n::I18nContext<crate::i18n::Locale>) -> &'static str| {
@@ -169,7 +173,7 @@ fn WardTable(skills: Vec<SkillColumn>, wards: Vec<ProvinceWard>) -> impl IntoVie
             <table class="tdps wards">
                 <thead>
                     <tr>
-                        <th scope="col">{t!(i18n, province.rank)}</th>
+                        {header(Column::Rank, text(|i18n| t_string!(i18n, province.rank)))}
                         {header(Column::Name, text(|i18n| t_string!(i18n, province.ward)))}
                         {header(Column::Coverage, text(|i18n| t_string!(i18n, dashboard.visited)))}
                         {header(Column::Satisfaction, text(|i18n| t_string!(i18n, dashboard.satisfaction)))}
@@ -186,8 +190,8 @@ fn WardTable(skills: Vec<SkillColumn>, wards: Vec<ProvinceWard>) -> impl IntoVie
                 <tbody>
                     <For
                         each=rows
-                        key=|(rank, ward)| (*rank, ward.code)
-                        children=move |(rank, ward)| view! { <WardRow rank ward skills=cells.clone() /> }
+                        key=|ward| ward.code
+                        children=move |ward| view! { <WardRow ward skills=cells.clone() /> }
                     />
                 </tbody>
             </table>
@@ -196,7 +200,7 @@ fn WardTable(skills: Vec<SkillColumn>, wards: Vec<ProvinceWard>) -> impl IntoVie
 }
 
 #[component]
-fn WardRow(rank: usize, ward: ProvinceWard, skills: Vec<SkillColumn>) -> impl IntoView {
+fn WardRow(ward: ProvinceWard, skills: Vec<SkillColumn>) -> impl IntoView {
     let i18n = use_i18n();
     let Some(s) = ward.standing.clone() else {
         return view! {
@@ -229,7 +233,7 @@ fn WardRow(rank: usize, ward: ProvinceWard, skills: Vec<SkillColumn>) -> impl In
     let link = view! { <A href=Route::Dashboard(ward.code).path()>{ward.name}</A> };
     view! {
         <tr data-ward=ward.code>
-            <td class="num">{rank + 1}</td>
+            <td class="num" title=format!("{:.1}", s.score)>{s.rank}</td>
             <th scope="row">{link}</th>
             <td class="num" data-col="visited">{percent(s.totals.visit_coverage)}</td>
             <td class="num">{rating(s.totals.satisfaction)}</td>

@@ -157,6 +157,10 @@ schema! {
         pub visits_this_week: i64,
         /// Rapid-response tickets not yet resolved.
         pub open_tickets: i64,
+        /// The emulation score against the ward's own targets (`domain::indicators::score`),
+        /// and the ward's rank by it among the province's onboarded wards (1 for the first).
+        pub score: f64,
+        pub rank: usize,
     }
 
     pub struct SkillColumn {

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use domain::api::{ProvinceOverview, ProvinceWard, SkillColumn, SkillTarget, WardStanding};
+use domain::indicators::{rank, score};
 
 use crate::AppState;
 use crate::error::{Error, Result};
@@ -62,10 +63,13 @@ pub async fn overview(state: &AppState, code: i32, may_manage: bool) -> Result<P
                 });
             }
         }
+        let targets: Vec<f64> = dashboard.skills.iter().map(|s| s.target_percent).collect();
         standing.insert(
             ward,
             WardStanding {
                 tdps: dashboard.tdps.len() as i64,
+                score: score(&dashboard.totals, &targets),
+                rank: 0,
                 totals: dashboard.totals.clone(),
                 skills: dashboard
                     .skills
@@ -80,6 +84,12 @@ pub async fn overview(state: &AppState, code: i32, may_manage: bool) -> Result<P
                 open_tickets: tickets.get(&ward).copied().unwrap_or(0),
             },
         );
+    }
+    let scores: Vec<f64> = onboarded.iter().map(|w| standing[w].score).collect();
+    for place in rank(&scores) {
+        if let Some(s) = standing.get_mut(&onboarded[place.tdp]) {
+            s.rank = place.rank;
+        }
     }
     Ok(ProvinceOverview {
         code,

@@ -123,6 +123,7 @@ async fn a_province_shows_each_wards_dashboard_totals_and_week(db: sqlx::PgPool)
     let viewer = province_role(&ward_admin, ProvinceRole::ProvinceViewer).await;
     let (status, overview) = viewer.get(&format!("/api/v1/provinces/{HA_NOI}")).await;
     assert_eq!(status, StatusCode::OK, "{overview}");
+    let mut scores = Vec::new();
     for ward in [WARD, OTHER_WARD] {
         // The province's roles read every ward's own dashboard, as a ward's viewer would.
         let (status, dashboard) = viewer.get(&format!("/api/v1/wards/{ward}/dashboard")).await;
@@ -144,7 +145,19 @@ async fn a_province_shows_each_wards_dashboard_totals_and_week(db: sqlx::PgPool)
         .unwrap();
         assert_eq!(standing["visits_this_week"], week, "ward {ward}");
         assert_eq!(standing["open_tickets"], tickets, "ward {ward}");
+        let dashboard: domain::api::Dashboard = serde_json::from_value(dashboard).unwrap();
+        let targets: Vec<f64> = dashboard.skills.iter().map(|s| s.target_percent).collect();
+        let score = domain::indicators::score(&dashboard.totals, &targets);
+        assert_eq!(standing["score"], score, "ward {ward}");
+        scores.push((score, standing["rank"].as_u64().unwrap()));
     }
+    // Ranked by score among the onboarded wards, which are these two.
+    scores.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let ranks: Vec<u64> = scores.iter().map(|(_, rank)| *rank).collect();
+    assert!(
+        ranks == [1, 2] || (scores[0].0 == scores[1].0 && ranks == [1, 1]),
+        "{scores:?}"
+    );
     // No name of a person anywhere in it.
     let text = overview.to_string();
     let names: Vec<String> = sqlx::query_scalar(

@@ -225,7 +225,7 @@ fn TdpTable(ward: i32, skills: Vec<Skill>, tdps: Vec<TdpIndicators>) -> impl Int
     let i18n = use_i18n();
     let session = use_session();
     let may_open = move |tdp| session.reach(ward, Action::ViewPeople).includes(tdp);
-    let sort = Sort::by_name(Column::Name);
+    let sort = Sort::new(Column::Name, |c| c == Column::Name);
     let rows = move || {
         let (column, ascending) = sort.get();
         let mut rows = tdps.clone();
