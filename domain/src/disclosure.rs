@@ -142,9 +142,10 @@ fn withhold_ratings(row: &mut TdpIndicators) {
 mod tests {
     use super::*;
     use crate::api::ModelFigures;
-    use crate::indicators::figure;
+    use crate::indicators::{Pace, figure};
 
     fn row(visited: i64, households: i64, traders: (i64, i64)) -> TdpIndicators {
+        let pace = Pace::this_year("2026-12-07".parse().unwrap());
         TdpIndicators {
             tdp_id: None,
             code: String::new(),
@@ -156,10 +157,10 @@ mod tests {
             ratings: 12,
             skills: vec![],
             models: ModelFigures {
-                families: figure(0, households, 50.0),
-                identity: figure(0, 0, 80.0),
-                ambassadors: figure(0, 0, 100.0),
-                cashless: figure(traders.0, traders.1, 80.0),
+                families: figure(0, households, 50.0, pace),
+                identity: figure(0, 0, 80.0, pace),
+                ambassadors: figure(0, 0, 100.0, pace),
+                cashless: figure(traders.0, traders.1, 80.0, pace),
             },
             visits_withheld: false,
             ratings_withheld: false,

@@ -3,6 +3,7 @@
 //! Written once here so that the server's dashboard, the phone offline and the projector give
 //! the same number for the same data.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::api::{Figure, Skill, TdpIndicators};
@@ -35,40 +36,75 @@ pub fn share_percent(part: i64, whole: i64) -> Option<f64> {
     Some((exact * 10.0).round() / 10.0)
 }
 
-/// Where a share stands against its target.
+/// Where a share stands against its target, on the way to its deadline.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Progress {
-    /// At or above the target.
+    /// At or above the target: "đã đạt".
     Reached,
-    /// At least [`ON_TRACK_FRACTION`] of the target.
+    /// At or above the straight line to the target by its deadline: "đúng tiến độ".
     OnTrack,
-    /// Below that, or nobody to count yet.
+    /// Below that line, or nobody to count yet: "chậm tiến độ".
     #[default]
     Behind,
 }
 
-/// A share counts as on track from three quarters of its target: the band the ward's
-/// steering committee colours amber, between "behind" and "reached".
-pub const ON_TRACK_FRACTION: f64 = 0.75;
+/// The straight line a share is judged against: nothing on `start` (the first day of the
+/// year, or of a campaign), the whole target on `deadline` and after; `on` is the day judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub start: NaiveDate,
+    pub deadline: NaiveDate,
+    pub on: NaiveDate,
+}
 
-pub fn progress(share: Option<f64>, target_percent: f64) -> Progress {
+impl Pace {
+    /// To `deadline`, from the first day of `on`'s year.
+    pub fn to(deadline: NaiveDate, on: NaiveDate) -> Self {
+        Self {
+            start: NaiveDate::from_yo_opt(on.year(), 1).unwrap_or(on),
+            deadline,
+            on,
+        }
+    }
+
+    /// Through `on`'s year, for a target without a deadline of its own (the models', visits).
+    pub fn this_year(on: NaiveDate) -> Self {
+        Self::to(NaiveDate::from_ymd_opt(on.year(), 12, 31).unwrap_or(on), on)
+    }
+
+    /// The share `target_percent` asks for by `on`: none on the start, all of it from the
+    /// deadline on, and the straight line between.
+    pub fn expected(self, target_percent: f64) -> f64 {
+        if self.on >= self.deadline {
+            return target_percent;
+        }
+        if self.on <= self.start {
+            return 0.0;
+        }
+        let done = (self.on - self.start).num_days() as f64;
+        let all = (self.deadline - self.start).num_days() as f64;
+        target_percent * done / all
+    }
+}
+
+pub fn progress(share: Option<f64>, target_percent: f64, pace: Pace) -> Progress {
     match share {
         Some(s) if s >= target_percent => Progress::Reached,
-        Some(s) if s >= target_percent * ON_TRACK_FRACTION => Progress::OnTrack,
+        Some(s) if s >= pace.expected(target_percent) => Progress::OnTrack,
         _ => Progress::Behind,
     }
 }
 
-/// `achieved` of `population`, as a share and against `target_percent`.
-pub fn figure(achieved: i64, population: i64, target_percent: f64) -> Figure {
+/// `achieved` of `population`, as a share and against `target_percent` at `pace`.
+pub fn figure(achieved: i64, population: i64, target_percent: f64, pace: Pace) -> Figure {
     let share = share_percent(achieved, population);
     Figure {
         achieved,
         population,
         share,
-        progress: progress(share, target_percent),
+        progress: progress(share, target_percent, pace),
         withheld: false,
     }
 }
@@ -138,6 +174,34 @@ pub fn rank(scores: &[f64]) -> Vec<Standing> {
 mod tests {
     use super::*;
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn year() -> Pace {
+        Pace::this_year(day("2026-12-07"))
+    }
+
+    #[test]
+    fn progress_is_judged_against_the_straight_line_to_the_deadline() {
+        // 1 July 2026 is 181 of the 364 days from 1 January to 31 December: half-way, nearly.
+        let pace = Pace::to(day("2026-12-31"), day("2026-07-01"));
+        assert!((pace.expected(80.0) - 80.0 * 181.0 / 364.0).abs() < 1e-9);
+        assert_eq!(progress(Some(40.0), 80.0, pace), Progress::OnTrack);
+        assert_eq!(progress(Some(39.0), 80.0, pace), Progress::Behind);
+        assert_eq!(progress(Some(80.0), 80.0, pace), Progress::Reached);
+        assert_eq!(progress(None, 80.0, pace), Progress::Behind);
+        // A deadline passed asks for the whole target; one next year, for less this year.
+        let passed = Pace::to(day("2025-12-31"), day("2026-07-01"));
+        assert_eq!(passed.expected(50.0), 50.0);
+        assert_eq!(progress(Some(49.9), 50.0, passed), Progress::Behind);
+        let next_year = Pace::to(day("2027-12-31"), day("2026-12-31"));
+        assert!((next_year.expected(30.0) - 30.0 * 364.0 / 729.0).abs() < 1e-9);
+        // On the year's first day nothing is expected yet.
+        assert_eq!(Pace::this_year(day("2026-01-01")).expected(100.0), 0.0);
+        assert_eq!(Pace::this_year(day("2026-12-31")).expected(100.0), 100.0);
+    }
+
     #[test]
     fn eligibility_uses_year_difference() {
         assert!(is_eligible(2010, 16, 2026));
@@ -160,14 +224,6 @@ mod tests {
         assert_eq!(share_percent(2, 3), Some(66.7));
         assert_eq!(share_percent(5, 4), Some(100.0));
         assert_eq!(share_percent(0, 0), None);
-    }
-
-    #[test]
-    fn progress_bands() {
-        assert_eq!(progress(Some(85.0), 85.0), Progress::Reached);
-        assert_eq!(progress(Some(64.0), 85.0), Progress::OnTrack);
-        assert_eq!(progress(Some(63.0), 85.0), Progress::Behind);
-        assert_eq!(progress(None, 50.0), Progress::Behind);
     }
 
     #[test]
@@ -212,10 +268,10 @@ mod tests {
                 })
                 .collect(),
             models: crate::api::ModelFigures {
-                families: figure(0, 100, 100.0),
-                identity: figure(0, 100, 100.0),
-                ambassadors: figure(0, 0, 100.0),
-                cashless: figure(0, 0, 80.0),
+                families: figure(0, 100, 100.0, year()),
+                identity: figure(0, 100, 100.0, year()),
+                ambassadors: figure(0, 0, 100.0, year()),
+                cashless: figure(0, 0, 80.0, year()),
             },
             visits_withheld: false,
             ratings_withheld: false,

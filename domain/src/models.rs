@@ -485,7 +485,8 @@ mod tests {
             cashless_market_percent: 70.0,
             ..settings()
         };
-        let f = |n| crate::indicators::figure(n, 10, 100.0);
+        let year = crate::indicators::Pace::this_year("2026-12-07".parse().unwrap());
+        let f = |n| crate::indicators::figure(n, 10, 100.0, year);
         let figures = ModelFigures {
             families: f(1),
             identity: f(2),

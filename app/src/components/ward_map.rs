@@ -2,7 +2,7 @@
 //! a target, labelled with its number, and the legend of those bands. The map page draws it to
 //! pan, zoom and tap; the projector draws it still, for a meeting.
 
-use domain::indicators::{ON_TRACK_FRACTION, Progress};
+use domain::indicators::{Pace, Progress};
 use domain::map::Projection;
 use leptos::prelude::*;
 
@@ -112,16 +112,24 @@ impl MapView {
     }
 }
 
-/// The legend's colour bands for an indicator whose target (in percent) is `target`.
-pub fn legend_bands(target: impl Fn() -> f64 + Copy + Send + Sync + 'static) -> impl IntoView {
+/// The legend's colour bands for an indicator whose target (in percent) is `target`, judged
+/// at `pace`: behind below the straight line to the target, on track from it.
+pub fn legend_bands(
+    target: impl Fn() -> (f64, Pace) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let limit = move || {
+        let (target, pace) = target();
+        format!("{:.0}", pace.expected(target))
+    };
+    let whole = move || format!("{:.0}", target().0);
     view! {
         <li><span class="swatch behind"></span>
-            {move || t_string!(i18n, map.behind, limit = format!("{:.0}", target() * ON_TRACK_FRACTION)).to_string()}</li>
+            {move || t_string!(i18n, map.behind, limit = limit()).to_string()}</li>
         <li><span class="swatch on-track"></span>
-            {move || t_string!(i18n, map.on_track, target = format!("{:.0}", target())).to_string()}</li>
+            {move || t_string!(i18n, map.on_track, limit = limit(), target = whole()).to_string()}</li>
         <li><span class="swatch reached"></span>
-            {move || t_string!(i18n, map.reached, target = format!("{:.0}", target())).to_string()}</li>
+            {move || t_string!(i18n, map.reached, target = whole()).to_string()}</li>
         <li><span class="swatch no-data"></span>{t!(i18n, map.no_data)}</li>
     }
 }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use domain::api::{Briefing, Figure, TdpIndicators};
-use domain::indicators::{COVERAGE_TARGET, Progress, Standing, progress, ranking};
+use domain::indicators::{COVERAGE_TARGET, Pace, Progress, Standing, progress, ranking};
 use domain::map::Projection;
 use domain::models::Model;
 use leptos::prelude::*;
@@ -495,6 +495,8 @@ fn map(deck: &Deck) -> AnyView {
         .into_any();
     };
     let focused = deck.focus.and_then(|i| deck.briefing.tdps[i].tdp_id);
+    // Households visited, against the pace to all of them by the year's end.
+    let year = Pace::this_year(domain::time::day(deck.briefing.generated_at));
     let shapes = features
         .iter()
         .map(|f| {
@@ -509,7 +511,7 @@ fn map(deck: &Deck) -> AnyView {
             } else {
                 "tdp"
             };
-            let fill = colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET)));
+            let fill = colour(coverage.map(|c| progress(Some(c), COVERAGE_TARGET, year)));
             TdpShape {
                 path: projection.path(&f.geometry),
                 at: projection.label(&f.geometry),
@@ -526,7 +528,7 @@ fn map(deck: &Deck) -> AnyView {
                 aria-label=move || t_string!(i18n, projector.map_title)>
                 {shapes}
             </svg>
-            <ul class="legend">{legend_bands(|| COVERAGE_TARGET)}</ul>
+            <ul class="legend">{legend_bands(move || (COVERAGE_TARGET, year))}</ul>
         </div>
     }
     .into_any()

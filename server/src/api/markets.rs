@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use domain::FieldCode;
 use domain::access::Action;
 use domain::api::{
@@ -28,8 +29,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(put_stall))
 }
 
-/// The ward's markets (or the one `only`) with their figures, in name order.
-async fn summaries(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<MarketSummary>> {
+/// The ward's markets (or the one `only`) with their figures on `today`, in name order.
+async fn summaries(
+    db: &PgPool,
+    ward: i32,
+    only: Option<Uuid>,
+    today: NaiveDate,
+) -> Result<Vec<MarketSummary>> {
     let settings: ModelSettings = models::settings(db, ward).await?;
     let rows = sqlx::query!(
         r#"select m.id, m.name, m.kind as "kind: MarketKind", count(s.id) as "traders!",
@@ -55,6 +61,7 @@ async fn summaries(db: &PgPool, ward: i32, only: Option<Uuid>) -> Result<Vec<Mar
                 m.cashless,
                 m.traders,
                 settings.cashless_market_percent,
+                domain::indicators::Pace::this_year(today),
             ),
             cashless_market: cashless_market(m.cashless, m.traders, &settings),
             steps: FourT::ALL
@@ -80,7 +87,7 @@ async fn list_markets(
 ) -> ApiResult<Vec<MarketSummary>> {
     access.ward(code, Action::ViewFigures)?;
     wards::ward(&state.db, code).await?;
-    Ok(Json(summaries(&state.db, code, None).await?))
+    Ok(Json(summaries(&state.db, code, None, state.today()).await?))
 }
 
 /// Adds a market or cooperative (ward admins). The id is the client's: sending the same market
@@ -125,7 +132,7 @@ async fn create_market(
         }
     }
     tx.commit().await?;
-    let summary = summaries(&state.db, code, Some(new.id))
+    let summary = summaries(&state.db, code, Some(new.id), state.today())
         .await?
         .pop()
         .ok_or(Error::NotFound)?;
@@ -177,7 +184,7 @@ async fn get_market(
         .await?
         .ok_or(Error::NotFound)?;
     access.ward(ward, Action::ViewFigures)?;
-    let market = summaries(&state.db, ward, Some(id))
+    let market = summaries(&state.db, ward, Some(id), state.today())
         .await?
         .pop()
         .ok_or(Error::NotFound)?;

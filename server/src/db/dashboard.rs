@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, NaiveDate};
 use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, TdpIndicators};
 use domain::indicators::{
-    figure, latest_eligible_birth_year, mean_rating, population, share_percent,
+    Pace, figure, latest_eligible_birth_year, mean_rating, population, share_percent,
 };
 use domain::models::{AMBASSADORS_TARGET, IDENTITY_MIN_AGE};
 use sqlx::PgPool;
@@ -107,8 +107,8 @@ struct Stamp {
     /// The ward's label, read before the figures: figures newer than their label only cost a
     /// recomputation, never a stale answer.
     label: Label,
-    /// Ages are counted in this year.
-    year: i32,
+    /// The day the figures were judged on: ages count by its year, pace by the day itself.
+    day: NaiveDate,
     /// When the label was read.
     at: Instant,
     /// The label had moved again by the time the figures were ready.
@@ -118,16 +118,16 @@ struct Stamp {
 impl Stamp {
     /// Whether figures so stamped may answer a read now, when the ward's label is `label`
     /// and someone else is or is not `computing` newer ones.
-    fn serves(&self, label: Label, year: i32, now: Instant, computing: bool) -> bool {
+    fn serves(&self, label: Label, day: NaiveDate, now: Instant, computing: bool) -> bool {
         let age = now.saturating_duration_since(self.at);
-        self.busy_serves(year, now)
-            || (self.year == year && (self.label >= label || (computing && age < FRESH_ENOUGH)))
+        self.busy_serves(day, now)
+            || (self.day == day && (self.label >= label || (computing && age < FRESH_ENOUGH)))
     }
 
     /// Whether figures so stamped serve a read now because the ward is busy, whatever its
     /// label.
-    fn busy_serves(&self, year: i32, now: Instant) -> bool {
-        self.year == year && self.busy && now.saturating_duration_since(self.at) < BUSY_FOR
+    fn busy_serves(&self, day: NaiveDate, now: Instant) -> bool {
+        self.day == day && self.busy && now.saturating_duration_since(self.at) < BUSY_FOR
     }
 }
 
@@ -157,11 +157,11 @@ impl Cache {
 /// The ward's dashboard: the latest computed while nothing has changed since (or while the
 /// ward is busy, or another reader computes), else computed afresh, one reader at a time.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
-    let year = state.today().year();
+    let day = state.today();
     let (latest, computing) = state.dashboards.ward(code);
     // A busy ward's latest figures serve whatever its label: no need to read it.
     if let Some(latest) = &latest
-        && latest.stamp.busy_serves(year, Instant::now())
+        && latest.stamp.busy_serves(day, Instant::now())
     {
         return Ok(latest.clone());
     }
@@ -170,7 +170,7 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
     if let Some(latest) = latest
         && latest
             .stamp
-            .serves(label, year, Instant::now(), turn.is_err())
+            .serves(label, day, Instant::now(), turn.is_err())
     {
         return Ok(latest);
     }
@@ -183,7 +183,7 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
     // and the turn, while the label was read).
     let (latest, _) = state.dashboards.ward(code);
     if let Some(latest) = &latest
-        && latest.stamp.year == year
+        && latest.stamp.day == day
         && latest.stamp.label >= label
     {
         return Ok(latest.clone());
@@ -203,7 +203,7 @@ async fn compute(state: &AppState, code: i32, previous: Option<Cached>) -> Resul
     let computed_at = state.now();
     let ward = super::wards::ward(&state.db, code).await?;
     let counted = match previous
-        .filter(|p| p.stamp.year == today.year() && p.counted.counters.ward == counters.ward)
+        .filter(|p| p.stamp.day.year() == today.year() && p.counted.counters.ward == counters.ward)
     {
         Some(previous) => {
             let before = &previous.counted;
@@ -226,7 +226,10 @@ async fn compute(state: &AppState, code: i32, previous: Option<Cached>) -> Resul
             }
         }
     };
-    let f = counted.basis.figures(&state.db, &counted.own).await?;
+    let f = counted
+        .basis
+        .figures(&state.db, &counted.own, today)
+        .await?;
     let dashboard = Dashboard {
         ward,
         computed_at,
@@ -240,7 +243,7 @@ async fn compute(state: &AppState, code: i32, previous: Option<Cached>) -> Resul
     Ok(Cached {
         stamp: Stamp {
             label,
-            year: today.year(),
+            day: today,
             at,
             busy,
         },
@@ -296,7 +299,7 @@ pub async fn figures(
 ) -> Result<Figures> {
     let basis = Basis::read(db, ward_code, only, today).await?;
     let own = basis.own_counts(db, &basis.tdp_ids()).await?;
-    basis.figures(db, &own).await
+    basis.figures(db, &own, today).await
 }
 
 /// What all of a ward's figures hang on: its TDPs, its skills and the models' settings, and
@@ -435,7 +438,12 @@ impl Basis {
 
     /// The figures of every TDP of the basis from their own counts, with their mentors
     /// counted afresh, and the ward's totals.
-    async fn figures(&self, db: &PgPool, own: &HashMap<Uuid, OwnCounts>) -> Result<Figures> {
+    async fn figures(
+        &self,
+        db: &PgPool,
+        own: &HashMap<Uuid, OwnCounts>,
+        on: NaiveDate,
+    ) -> Result<Figures> {
         let mentors = super::models::mentors(db, &self.tdp_ids(), &self.models).await?;
         let identity_max_year = latest_eligible_birth_year(IDENTITY_MIN_AGE, self.as_of_year);
         let mut total_models = [(0i64, 0i64); 4];
@@ -466,7 +474,7 @@ impl Basis {
                     let achieved = own.achieved.get(i).copied().unwrap_or(0);
                     total_achieved[i] += achieved;
                     total_population[i] += population;
-                    skill_figure(skill, achieved, population)
+                    skill_figure(skill, achieved, population, on)
                 })
                 .collect();
             let (visited, rating_sum, ratings) = own.visits;
@@ -500,7 +508,7 @@ impl Basis {
                 satisfaction: mean_rating(rating_sum, ratings),
                 ratings,
                 skills: figures,
-                models: model_figures_of(&self.models, model_figures),
+                models: model_figures_of(&self.models, model_figures, on),
                 visits_withheld: false,
                 ratings_withheld: false,
             });
@@ -518,9 +526,9 @@ impl Basis {
                 .skills
                 .iter()
                 .enumerate()
-                .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i]))
+                .map(|(i, s)| skill_figure(s, total_achieved[i], total_population[i], on))
                 .collect(),
-            models: model_figures_of(&self.models, total_models),
+            models: model_figures_of(&self.models, total_models, on),
             visits_withheld: false,
             ratings_withheld: false,
         };
@@ -535,21 +543,34 @@ impl Basis {
 }
 
 /// (achieved, population) of "Gia đình số", "Mỗi công dân – Một danh tính số", "Đại sứ số"
-/// and "Chợ số".
+/// and "Chợ số", judged on `on` against the pace to their targets by the year's end.
 fn model_figures_of(
     settings: &ModelSettings,
     [families, identity, ambassadors, cashless]: [(i64, i64); 4],
+    on: NaiveDate,
 ) -> ModelFigures {
+    let year = Pace::this_year(on);
     ModelFigures {
-        families: figure(families.0, families.1, settings.family_target),
-        identity: figure(identity.0, identity.1, settings.identity_target),
-        ambassadors: figure(ambassadors.0, ambassadors.1, AMBASSADORS_TARGET),
-        cashless: figure(cashless.0, cashless.1, settings.cashless_market_percent),
+        families: figure(families.0, families.1, settings.family_target, year),
+        identity: figure(identity.0, identity.1, settings.identity_target, year),
+        ambassadors: figure(ambassadors.0, ambassadors.1, AMBASSADORS_TARGET, year),
+        cashless: figure(
+            cashless.0,
+            cashless.1,
+            settings.cashless_market_percent,
+            year,
+        ),
     }
 }
 
-fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
-    let f = figure(achieved, population, skill.target_percent);
+/// A skill's figure, judged on `on` against the pace to its target by its deadline.
+fn skill_figure(skill: &Skill, achieved: i64, population: i64, on: NaiveDate) -> SkillFigure {
+    let f = figure(
+        achieved,
+        population,
+        skill.target_percent,
+        Pace::to(skill.deadline, on),
+    );
     SkillFigure {
         skill_id: skill.id,
         achieved: f.achieved,
@@ -564,7 +585,9 @@ fn skill_figure(skill: &Skill, achieved: i64, population: i64) -> SkillFigure {
 mod tests {
     use super::*;
 
-    const YEAR: i32 = 2026;
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
 
     fn label(ward: i64, tdps: i64) -> Label {
         Label { ward, tdps }
@@ -573,7 +596,7 @@ mod tests {
     fn stamp(at: Instant, busy: bool) -> Stamp {
         Stamp {
             label: label(3, 40),
-            year: YEAR,
+            day: day("2026-12-07"),
             at,
             busy,
         }
@@ -590,27 +613,37 @@ mod tests {
     fn a_quiet_ward_is_computed_again_on_its_next_change() {
         let at = Instant::now();
         let s = stamp(at, false);
-        assert!(s.serves(label(3, 40), YEAR, at, false));
-        assert!(!s.serves(label(3, 41), YEAR, at, false));
-        assert!(!s.serves(label(4, 0), YEAR, at, false));
-        // Nor does a new year wait: ages count by it.
-        assert!(!s.serves(label(3, 40), YEAR + 1, at, false));
+        assert!(s.serves(label(3, 40), day("2026-12-07"), at, false));
+        assert!(!s.serves(label(3, 41), day("2026-12-07"), at, false));
+        assert!(!s.serves(label(4, 0), day("2026-12-07"), at, false));
+        // Nor does a new day wait: pace and ages count by it.
+        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, false));
     }
 
     #[test]
     fn a_busy_ward_is_computed_again_after_a_second() {
         let at = Instant::now();
         let s = stamp(at, true);
-        assert!(s.serves(label(3, 90), YEAR, at + Duration::from_millis(900), false));
-        assert!(!s.serves(label(3, 90), YEAR, at + BUSY_FOR, false));
-        assert!(!s.serves(label(3, 40), YEAR + 1, at, false));
+        assert!(s.serves(
+            label(3, 90),
+            day("2026-12-07"),
+            at + Duration::from_millis(900),
+            false
+        ));
+        assert!(!s.serves(label(3, 90), day("2026-12-07"), at + BUSY_FOR, false));
+        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, false));
     }
 
     #[test]
     fn a_reader_does_not_wait_for_another_s_computation_of_recent_figures() {
         let at = Instant::now();
         let s = stamp(at, false);
-        assert!(s.serves(label(3, 41), YEAR, at + Duration::from_millis(1900), true));
-        assert!(!s.serves(label(3, 41), YEAR, at + FRESH_ENOUGH, true));
+        assert!(s.serves(
+            label(3, 41),
+            day("2026-12-07"),
+            at + Duration::from_millis(1900),
+            true
+        ));
+        assert!(!s.serves(label(3, 41), day("2026-12-07"), at + FRESH_ENOUGH, true));
     }
 }

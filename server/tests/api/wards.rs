@@ -376,3 +376,54 @@ async fn the_dashboard_comes_compressed_as_the_browser_asks(db: sqlx::PgPool) {
         );
     }
 }
+
+/// "Đúng tiến độ" or "chậm tiến độ" is judged against the straight line from the year's start
+/// to the skill's deadline: the same share is behind with the deadline near and on track with
+/// it far.
+#[sqlx::test(migrations = false)]
+async fn a_skill_is_judged_against_the_pace_to_its_deadline(db: sqlx::PgPool) {
+    use domain::indicators::{Pace, Progress, progress};
+    let app = app(db).await;
+    let today = app.today();
+    let before = crate::common::dashboard(&app).await;
+    for (skill, figure) in before.skills.iter().zip(&before.totals.skills) {
+        let pace = Pace::to(skill.deadline, today);
+        assert_eq!(
+            figure.progress,
+            progress(figure.share, skill.target_percent, pace),
+            "{}",
+            skill.code
+        );
+    }
+    // A share short of its target: behind the line to a deadline today, on track on the line
+    // to a deadline far enough away that it asks for less than that share by today.
+    let (i, skill) = before
+        .skills
+        .iter()
+        .enumerate()
+        .find(|(i, s)| {
+            before.totals.skills[*i]
+                .share
+                .is_some_and(|v| v > 0.0 && v < s.target_percent)
+        })
+        .expect("a skill short of its target");
+    let share = before.totals.skills[i].share.unwrap();
+    let start = Pace::this_year(today).start;
+    let days = (today - start).num_days().max(1) as f64;
+    let far = start + chrono::Days::new((skill.target_percent * days / share).ceil() as u64 + 2);
+    assert!(Pace::to(far, today).expected(skill.target_percent) < share);
+    for (deadline, expected) in [(today, Progress::Behind), (far, Progress::OnTrack)] {
+        sqlx::query("update skills set deadline = $1 where id = $2")
+            .bind(deadline)
+            .bind(skill.id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        let after = crate::common::dashboard(&app).await;
+        assert_eq!(
+            after.totals.skills[i].progress, expected,
+            "{} at {share}% due {deadline}",
+            skill.code
+        );
+    }
+}

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use domain::access::Action;
 use domain::api::{Basemap, Dashboard, TdpIndicators};
-use domain::indicators::{COVERAGE_TARGET, SATISFACTION_TARGET, progress};
+use domain::indicators::{COVERAGE_TARGET, Pace, SATISFACTION_TARGET, progress};
 use domain::map::{Boundaries, Projection};
 use domain::models::Model;
 use leptos::prelude::*;
@@ -93,6 +93,19 @@ impl Indicator {
         }
     }
 
+    /// The pace its target is judged at on the dashboard's day: a skill's to its deadline,
+    /// the others' to the year's end.
+    fn pace(self, dashboard: &Dashboard) -> Pace {
+        let on = domain::time::day(dashboard.computed_at);
+        match self {
+            Self::Skill(i) => dashboard
+                .skills
+                .get(i)
+                .map_or_else(|| Pace::this_year(on), |s| Pace::to(s.deadline, on)),
+            _ => Pace::this_year(on),
+        }
+    }
+
     /// The share shown and its target, in percent.
     fn share(self, figures: &TdpIndicators, dashboard: &Dashboard) -> (Option<f64>, f64) {
         match self {
@@ -139,8 +152,11 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
         let chosen = indicator.get();
         figures.with_value(|all| {
             let p = all.get(&tdp).and_then(|f| {
-                let (share, target) = dashboard.with_value(|d| chosen.share(f, d));
-                share.map(|s| progress(Some(s), target))
+                let (share, target, pace) = dashboard.with_value(|d| {
+                    let (share, target) = chosen.share(f, d);
+                    (share, target, chosen.pace(d))
+                });
+                share.map(|s| progress(Some(s), target, pace))
             });
             colour(p)
         })
@@ -348,7 +364,7 @@ fn WardMap(boundaries: Boundaries, dashboard: Dashboard, basemap: Basemap) -> im
     };
     let target = move || {
         let chosen = indicator.get();
-        dashboard.with_value(|d| chosen.share(&d.totals, d).1)
+        dashboard.with_value(|d| (chosen.share(&d.totals, d).1, chosen.pace(d)))
     };
     let info = move || {
         let id = hovered.get()?;
