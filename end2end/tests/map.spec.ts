@@ -15,8 +15,12 @@ test("the map shows every TDP, recolours by indicator and opens a TDP", async ({
   await expect(page.locator("svg.ward-map path")).toHaveCount(52);
 
   const byCoverage = await fills(page);
-  await page.getByLabel("Tô màu theo").selectOption({ label: "Sử dụng điện thoại thông minh" });
+  // Judged against the pace to each target, a whole map can be one colour late in the year
+  // (every TDP behind on its visits in December); residents' ratings, a ward of many
+  // contented and some less so, colour it apart.
+  await page.getByLabel("Tô màu theo").selectOption({ label: "Mức hài lòng" });
   await expect.poll(() => fills(page)).not.toEqual(byCoverage);
+  await page.getByLabel("Tô màu theo").selectOption({ label: "Sử dụng điện thoại thông minh" });
   // Every colour is one of the legend's.
   const legend = ["#b91c1c", "#d97706", "#15803d", "#a8a29e"];
   expect((await fills(page)).every((f) => legend.includes(f))).toBe(true);
