@@ -145,7 +145,7 @@ pub fn TextField(
 /// person's own.
 #[component]
 pub fn PhoneField(
-    id: &'static str,
+    #[prop(into)] id: Oco<'static, str>,
     value: RwSignal<String>,
     error: Signal<Option<FieldCode>>,
     #[prop(default = "username")] autocomplete: &'static str,
@@ -158,7 +158,7 @@ pub fn PhoneField(
 /// A password being chosen, with what makes one strong enough.
 #[component]
 pub fn NewPasswordField(
-    id: &'static str,
+    #[prop(into)] id: Oco<'static, str>,
     #[prop(into)] label: TextProp,
     value: RwSignal<String>,
     error: Signal<Option<FieldCode>>,
@@ -172,6 +172,35 @@ pub fn NewPasswordField(
             error
             kind="password"
             autocomplete="new-password"
+        />
+    }
+}
+
+/// The name, phone number and first password of an account an admin makes for someone else:
+/// a ward's admin for their ward, a province's admin for a ward's first admin. The fields'
+/// ids start with `id`; their errors are `form`'s.
+#[component]
+pub fn NewAccountFields(
+    id: &'static str,
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    password: RwSignal<String>,
+    form: FormState,
+) -> impl IntoView {
+    view! {
+        <TextField
+            id=format!("{id}-name")
+            label=words(|i18n| t_string!(i18n, accounts.name))
+            value=name
+            error=form.field("full_name")
+            autocomplete="off"
+        />
+        <PhoneField id=format!("{id}-phone") value=phone error=form.field("phone") autocomplete="off" />
+        <NewPasswordField
+            id=format!("{id}-password")
+            label=words(|i18n| t_string!(i18n, accounts.first_password))
+            value=password
+            error=form.field("password")
         />
     }
 }

@@ -9,10 +9,10 @@ use uuid::Uuid;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorNotice, FormState, PhoneField, TextField, loaded};
+use crate::components::{ErrorNotice, FormState, NewAccountFields, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, role_name, words};
+use crate::labels::{field_message, role_name};
 use crate::session::grant_text;
 
 #[component]
@@ -126,22 +126,7 @@ fn AccountsView(ward: i32, tdps: Vec<Tdp>) -> impl IntoView {
         <h1>{t!(i18n, accounts.title)}</h1>
         <h2>{t!(i18n, accounts.create)}</h2>
         <form class="form sign-in" on:submit=submit novalidate>
-            <TextField
-                id="account-name"
-                label=words(|i18n| t_string!(i18n, accounts.name))
-                value=name
-                error=form.field("full_name")
-                autocomplete="off"
-            />
-            <PhoneField id="account-phone" value=phone error=form.field("phone") autocomplete="off" />
-            <TextField
-                id="account-password"
-                label=words(|i18n| t_string!(i18n, accounts.first_password))
-                hint=words(|i18n| t_string!(i18n, invitation.password_hint))
-                value=password
-                error=form.field("password")
-                autocomplete="new-password"
-            />
+            <NewAccountFields id="account" name phone password form />
             <RolePicker id="account-role" role tdp tdps tdp_error=form.field("tdp_id") />
             {form.failure_view()}
             <button type="submit" class="button primary" disabled=form.busy>

@@ -15,9 +15,7 @@ use leptos_router::components::A;
 
 use super::{code_param, not_found};
 use crate::api;
-use crate::components::{
-    FormState, NewPasswordField, PhoneField, Sort, TableFrame, TextField, band_class, loaded,
-};
+use crate::components::{FormState, NewAccountFields, Sort, TableFrame, band_class, loaded};
 use crate::format::{clock_time, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_short_name, words};
@@ -377,20 +375,7 @@ fn Onboarding(
                         {ward_options(onboarded, admin_ward)}
                     </select>
                 </div>
-                <TextField
-                    id="admin-name"
-                    label=words(|i18n| t_string!(i18n, accounts.name))
-                    value=name
-                    error=admin_form.field("full_name")
-                    autocomplete="off"
-                />
-                <PhoneField id="admin-phone" value=phone error=admin_form.field("phone") autocomplete="off" />
-                <NewPasswordField
-                    id="admin-password"
-                    label=words(|i18n| t_string!(i18n, accounts.first_password))
-                    value=password
-                    error=admin_form.field("password")
-                />
+                <NewAccountFields id="admin" name phone password form=admin_form />
                 {admin_form.failure_view()}
                 <button type="submit" class="button primary" disabled=admin_form.busy>
                     {t!(i18n, accounts.create)}
