@@ -63,6 +63,11 @@ pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send
         FieldCode::Merged => t_string!(i18n, fields.merged),
         FieldCode::NotMergeable => t_string!(i18n, fields.not_mergeable),
         FieldCode::Voided => t_string!(i18n, fields.voided),
+        FieldCode::InPast => t_string!(i18n, fields.in_past),
+        FieldCode::BelowProvince => t_string!(i18n, fields.below_province),
+        FieldCode::AfterProvince => t_string!(i18n, fields.after_province),
+        FieldCode::InUse => t_string!(i18n, fields.in_use),
+        FieldCode::SetByProvince => t_string!(i18n, fields.set_by_province),
     }
 }
 

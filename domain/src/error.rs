@@ -28,7 +28,8 @@ pub enum ErrorCode {
     /// The server is answering too many requests like this one, from this address or at all;
     /// try again after `Retry-After` seconds (HTTP 429).
     TooManyRequests,
-    /// The request clashes with what is stored, e.g. a reused id with other content (HTTP 409).
+    /// The request clashes with what is stored, e.g. a reused id with other content, or a
+    /// record others depend on (then `fields` says which) (HTTP 409).
     Conflict,
     /// The body is over the endpoint's limit: 2 MB, or 16 MB for a file (HTTP 413).
     PayloadTooLarge,
@@ -140,6 +141,17 @@ pub enum FieldCode {
     /// Two records that cannot be one: the same, of another ward (households: of another
     /// TDP), or erased.
     NotMergeable,
+    /// A deadline on a day already gone.
+    InPast,
+    /// A ward's target under the one its province sets.
+    BelowProvince,
+    /// A ward's deadline after the one its province sets.
+    AfterProvince,
+    /// A skill a model's rule asks for, which cannot be retired until the model stops asking
+    /// (HTTP 409; the field names the model's list in `ModelSettings`).
+    InUse,
+    /// A skill the province gives its wards, which only the province may retire (HTTP 409).
+    SetByProvince,
 }
 }
 
@@ -212,6 +224,17 @@ impl FieldCode {
             Self::NotMergeable => {
                 "Không gộp được hai bản ghi này (là một, khác phường, hộ khác tổ, hoặc đã bị \
                  xóa)."
+            }
+            Self::InPast => "Hạn không được là một ngày đã qua.",
+            Self::BelowProvince => {
+                "Chỉ tiêu của phường/xã không được thấp hơn chỉ tiêu tỉnh/thành phố giao."
+            }
+            Self::AfterProvince => "Hạn của phường/xã không được muộn hơn hạn tỉnh/thành phố giao.",
+            Self::InUse => {
+                "Một mô hình đang dùng kỹ năng này: hãy bỏ kỹ năng khỏi mô hình đó trước."
+            }
+            Self::SetByProvince => {
+                "Tỉnh/thành phố giao kỹ năng này: chỉ tỉnh/thành phố mới thôi dùng được."
             }
             Self::Voided => {
                 "Lượt thăm này đã bị hủy hoặc đã được sửa trước đó, nên không ghi lại hay sửa \

@@ -33,6 +33,31 @@ pub const DEFAULT_FAMILY_SKILLS: [&str; 4] = [
     "public_services",
     "online_safety",
 ];
+/// A model whose rule asks for skills of the catalogue.
+pub struct SkillModel {
+    pub model: Model,
+    /// As the database names it.
+    pub stored: &'static str,
+    /// The `ModelSettings` field listing its skills.
+    pub field: &'static str,
+    pub name_vi: &'static str,
+}
+
+pub const SKILL_MODELS: [SkillModel; 2] = [
+    SkillModel {
+        model: Model::Families,
+        stored: "digital_family",
+        field: "family_skills",
+        name_vi: "Gia đình số",
+    },
+    SkillModel {
+        model: Model::Identity,
+        stored: "digital_identity",
+        field: "identity_skills",
+        name_vi: "Mỗi công dân – Một danh tính số",
+    },
+];
+
 pub const DEFAULT_IDENTITY_SKILLS: [&str; 2] = ["vneid_level2", "e_payment"];
 
 /// The movement's four models, in the order every table, slide, map and report lists them.

@@ -168,6 +168,24 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The code a skill added to a catalogue gets from its Vietnamese name: folded (`fold`),
+/// letters and digits kept, everything else one `_`, at most `SKILL_CODE_MAX` bytes; empty
+/// for a name of no letter or digit.
+pub fn skill_code(name_vi: &str) -> String {
+    let mut code = String::new();
+    for c in fold(name_vi).chars() {
+        if c.is_ascii_alphanumeric() {
+            code.push(c);
+        } else if !code.is_empty() && !code.ends_with('_') {
+            code.push('_');
+        }
+    }
+    code.truncate(SKILL_CODE_MAX);
+    code.trim_end_matches('_').to_owned()
+}
+
+pub const SKILL_CODE_MAX: usize = 40;
+
 /// A key whose byte order (PostgreSQL `COLLATE "C"`) is the Vietnamese order of full names:
 /// given name first, then family and middle names; letters by the Vietnamese alphabet, and
 /// tones only to break ties.
@@ -210,6 +228,20 @@ pub fn name_sort_key(full_name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_skill_code_is_its_name_folded() {
+        assert_eq!(
+            super::skill_code("Thương mại điện tử"),
+            "thuong_mai_dien_tu"
+        );
+        assert_eq!(
+            super::skill_code("  Khám bệnh từ xa (y tế số)! "),
+            "kham_benh_tu_xa_y_te_so"
+        );
+        assert_eq!(super::skill_code("— !"), "");
+        assert!(super::skill_code(&"Đ".repeat(100)).len() <= super::SKILL_CODE_MAX);
+    }
+
     use super::*;
 
     #[test]

@@ -9,12 +9,12 @@ use std::collections::HashSet;
 use crate::api::{
     AcceptInvitation, Assignment, Attendance, Basemap, CheckIn, ModelSettings, NewAccount,
     NewActivity, NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket,
-    NewResident, NewTdp, NewTeamMember, NewTicket, NewVisit, NewWardAdmin, PasswordChange, SignIn,
-    StallDetails, TicketStatus, TicketStatusChange,
+    NewResident, NewSkill, NewTdp, NewTeamMember, NewTicket, NewVisit, NewWardAdmin,
+    PasswordChange, SignIn, StallDetails, TargetChange, TicketStatus, TicketStatusChange,
 };
 use crate::error::{FieldCode, FieldError};
 use crate::models::FourT;
-use crate::text::has_control;
+use crate::text::{has_control, skill_code};
 
 pub const NAME_MAX: usize = 120;
 pub const ADDRESS_MAX: usize = 200;
@@ -113,6 +113,8 @@ pub const BOUNDS: &[(&str, &str, Bound)] = &[
         },
     ),
     ("NewResident", "full_name", text(NAME_MAX)),
+    ("NewSkill", "name_vi", text(NAME_MAX)),
+    ("NewSkill", "name_en", optional_text(NAME_MAX)),
     (
         "NewResident",
         "birth_year",
@@ -341,6 +343,66 @@ pub fn new_ward_admin(a: &NewWardAdmin) -> Result<(), Vec<FieldError>> {
     password(&mut e, "password", &a.password);
     e.finish()
 }
+
+/// A skill's target and deadline, changed from `was`: a share above 0 and at most 100, and a
+/// deadline still to come unless it is the one it was; for a ward, at least `province`'s
+/// target and at the latest its deadline.
+pub fn target_change(
+    c: &TargetChange,
+    was: &TargetChange,
+    province: Option<&TargetChange>,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    target(&mut e, c, Some(was.deadline), province, today);
+    e.finish()
+}
+
+fn target(
+    e: &mut Errors,
+    c: &TargetChange,
+    was: Option<NaiveDate>,
+    province: Option<&TargetChange>,
+    today: NaiveDate,
+) {
+    if !(c.target_percent > 0.0 && c.target_percent <= 100.0) {
+        e.add("target_percent", FieldCode::OutOfRange);
+    } else if province.is_some_and(|p| c.target_percent < p.target_percent) {
+        e.add("target_percent", FieldCode::BelowProvince);
+    }
+    if c.deadline < today && was != Some(c.deadline) {
+        e.add("deadline", FieldCode::InPast);
+    } else if province.is_some_and(|p| c.deadline > p.deadline) {
+        e.add("deadline", FieldCode::AfterProvince);
+    }
+}
+
+/// A skill added to a catalogue: a Vietnamese name that makes a code (`text::skill_code`), an
+/// English one if given, an age the catalogue counts from, and its target.
+pub fn new_skill(s: &NewSkill, today: NaiveDate) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    e.text("name_vi", &s.name_vi, NAME_MAX);
+    if !s.name_vi.trim().is_empty() && skill_code(&s.name_vi).is_empty() {
+        e.add("name_vi", FieldCode::InvalidFormat);
+    }
+    if has_control(&s.name_en) {
+        e.add("name_en", FieldCode::ControlCharacters);
+    } else if s.name_en.chars().count() > NAME_MAX {
+        e.add("name_en", FieldCode::TooLong);
+    }
+    if !SKILL_MIN_AGES.contains(&s.min_age) {
+        e.add("min_age", FieldCode::OutOfRange);
+    }
+    let change = TargetChange {
+        target_percent: s.target_percent,
+        deadline: s.deadline,
+    };
+    target(&mut e, &change, None, None, today);
+    e.finish()
+}
+
+/// The ages a skill is counted from: 15 (the movement's youngest), 16 (VNeID) and 18 (adults).
+pub const SKILL_MIN_AGES: [i32; 3] = [15, 16, 18];
 
 pub fn accept_invitation(a: &AcceptInvitation) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
@@ -1612,6 +1674,69 @@ mod tests {
                 ("phone".into(), FieldCode::InvalidFormat),
                 ("full_name".into(), FieldCode::Required),
                 ("password".into(), FieldCode::TooShort),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_ward_may_raise_its_provinces_target_and_not_lower_it() {
+        let day = |d| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        let change = |target_percent, deadline| TargetChange {
+            target_percent,
+            deadline,
+        };
+        let province = change(80.0, day(31));
+        let was = change(85.0, day(5));
+        let check = |c: TargetChange| codes(target_change(&c, &was, Some(&province), day(7)));
+        assert_eq!(check(change(90.0, day(20))), vec![]);
+        assert_eq!(check(change(80.0, day(31))), vec![]);
+        assert_eq!(
+            check(change(79.5, day(7))),
+            vec![("target_percent".into(), FieldCode::BelowProvince)]
+        );
+        assert_eq!(
+            check(change(101.0, day(6))),
+            vec![
+                ("target_percent".into(), FieldCode::OutOfRange),
+                ("deadline".into(), FieldCode::InPast),
+            ]
+        );
+        let next_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert_eq!(
+            check(change(80.0, next_year)),
+            vec![("deadline".into(), FieldCode::AfterProvince)]
+        );
+        assert_eq!(
+            codes(target_change(&change(10.0, next_year), &was, None, day(7))),
+            vec![]
+        );
+        // A deadline gone by already may stay as it is while the target changes.
+        assert_eq!(check(change(90.0, day(5))), vec![]);
+    }
+
+    #[test]
+    fn a_new_skill_needs_a_name_that_makes_a_code() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let skill = NewSkill {
+            name_vi: "Thương mại điện tử".into(),
+            name_en: String::new(),
+            min_age: 18,
+            target_percent: 40.0,
+            deadline: NaiveDate::from_ymd_opt(2027, 6, 30).unwrap(),
+        };
+        assert_eq!(new_skill(&skill, today), Ok(()));
+        let bad = NewSkill {
+            name_vi: "!!".into(),
+            min_age: 17,
+            target_percent: 0.0,
+            ..skill
+        };
+        assert_eq!(
+            codes(new_skill(&bad, today)),
+            vec![
+                ("name_vi".into(), FieldCode::InvalidFormat),
+                ("min_age".into(), FieldCode::OutOfRange),
+                ("target_percent".into(), FieldCode::OutOfRange),
             ]
         );
     }

@@ -437,7 +437,7 @@ pub async fn generate_ward(
         .await?;
     }
 
-    let skills = catalogue::seed_defaults(&mut tx, ward_code, province_code).await?;
+    let skills = catalogue::seed_ward(&mut tx, ward_code, province_code).await?;
     let visits = if skills.is_empty() {
         0
     } else {

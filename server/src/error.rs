@@ -32,6 +32,9 @@ pub enum Error {
     TooManyRequests(std::time::Duration),
     #[error("conflict")]
     Conflict,
+    /// A record others depend on (a skill a model asks for): 409 with a field error for each.
+    #[error("in use: {0:?}")]
+    InUse(Vec<FieldError>),
     #[error("the body is over the limit")]
     PayloadTooLarge,
     #[error("database error: {0}")]
@@ -58,7 +61,7 @@ impl Error {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvitationUnusable => StatusCode::GONE,
             Self::TooManyAttempts(_) | Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Conflict => StatusCode::CONFLICT,
+            Self::Conflict | Self::InUse(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -83,6 +86,10 @@ impl IntoResponse for Error {
             Self::TooManyAttempts(wait) => return retry_after(wait, ErrorCode::TooManyAttempts),
             Self::TooManyRequests(wait) => return retry_after(wait, ErrorCode::TooManyRequests),
             Self::Conflict => ErrorBody::new(ErrorCode::Conflict),
+            Self::InUse(fields) => ErrorBody {
+                fields,
+                ..ErrorBody::new(ErrorCode::Conflict)
+            },
             Self::PayloadTooLarge => ErrorBody::new(ErrorCode::PayloadTooLarge),
             Self::Database(ref e) => {
                 tracing::error!(error = %e, "database error");

@@ -187,3 +187,41 @@ schema! {
         pub password: String,
     }
 }
+
+schema! {
+    /// A skill of a catalogue, with its target and deadline: a province's, which its wards
+    /// inherit, or a ward's own copy.
+    pub struct CatalogueSkill {
+        /// Stable within a province: a ward's copy keeps its province's code.
+        pub code: String,
+        pub name_vi: String,
+        pub name_en: String,
+        /// The youngest age counted (15, 16 or 18).
+        pub min_age: i32,
+        pub target_percent: f64,
+        pub deadline: chrono::NaiveDate,
+        /// For a ward, what its province sets for the skill: the lowest target and the latest
+        /// deadline the ward may choose. `None` on the province's own list, and for a skill
+        /// the ward added itself.
+        pub province: Option<TargetChange>,
+        /// Set by the province, which alone may retire it (a ward's list only).
+        pub from_province: bool,
+    }
+
+    /// A skill's new target and deadline.
+    pub struct TargetChange {
+        pub target_percent: f64,
+        pub deadline: chrono::NaiveDate,
+    }
+
+    /// A skill a province or a ward adds to its catalogue, e.g. e-commerce. Its code is made
+    /// from `name_vi`; `name_en` may be left empty and is then `name_vi`.
+    pub struct NewSkill {
+        pub name_vi: String,
+        #[serde(default)]
+        pub name_en: String,
+        pub min_age: i32,
+        pub target_percent: f64,
+        pub deadline: chrono::NaiveDate,
+    }
+}

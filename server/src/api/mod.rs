@@ -8,6 +8,7 @@ mod assignments;
 mod audit_log;
 mod briefing;
 mod campaigns;
+mod catalogue;
 mod check_ins;
 mod duplicates;
 mod edits;
@@ -229,6 +230,7 @@ fn routes() -> OpenApiRouter<AppState> {
             .merge(session::routes())
             .merge(wards::routes())
             .merge(provinces::routes())
+            .merge(catalogue::routes())
             .merge(tdps::routes())
             .merge(households::routes())
             .merge(duplicates::routes())

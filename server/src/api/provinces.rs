@@ -119,7 +119,7 @@ async fn create_ward_admin(
 /// Gives `ward` the default catalogue unless it has one, with both logs' entries; answers
 /// whether it did.
 async fn onboard(tx: &mut Write, ward: &Ward) -> Result<bool> {
-    let skills = crate::catalogue::seed_defaults(tx, ward.code, ward.province_code).await?;
+    let skills = crate::catalogue::seed_ward(tx, ward.code, ward.province_code).await?;
     if skills.is_empty() {
         return Ok(false);
     }

@@ -80,7 +80,7 @@ async fn create_tdp(
     .await
     .on_constraint("tdps_ward_code_key", "code", FieldCode::Duplicate)?;
     // A ward's first TDP brings the movement's default skills catalogue with it.
-    crate::catalogue::seed_defaults(&mut tx, code, ward.province_code).await?;
+    crate::catalogue::seed_ward(&mut tx, code, ward.province_code).await?;
     tx.commit_with(code, AuditAction::Create, "tdps", tdp.id, &new)
         .await?;
     Ok((StatusCode::CREATED, Json(tdp)))

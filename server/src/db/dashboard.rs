@@ -282,7 +282,7 @@ pub async fn skills(db: &PgPool, ward_code: i32) -> Result<Vec<Skill>> {
     Ok(sqlx::query_as!(
         Skill,
         "select id, ward_code, code, name_vi, name_en, min_age, target_percent, deadline, position
-         from skills where ward_code = $1 order by position, code",
+         from skills where ward_code = $1 and retired_on is null order by position, code",
         ward_code
     )
     .fetch_all(db)

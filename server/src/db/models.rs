@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use domain::api::ModelSettings;
 use domain::indicators::latest_eligible_birth_year;
-use domain::models::{IDENTITY_MIN_AGE, default_settings};
+use domain::models::{IDENTITY_MIN_AGE, SKILL_MODELS, default_settings};
 use domain::{FieldCode, FieldError};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -12,8 +12,8 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 
 /// The models whose skills a ward chooses, as the database names them.
-const FAMILY: &str = "digital_family";
-const IDENTITY: &str = "digital_identity";
+const FAMILY: &str = SKILL_MODELS[0].stored;
+const IDENTITY: &str = SKILL_MODELS[1].stored;
 /// The ward's settings; a ward without a skills catalogue yet has the defaults and no skills.
 pub async fn settings(db: &PgPool, ward_code: i32) -> Result<ModelSettings> {
     let row = sqlx::query!(
@@ -64,7 +64,7 @@ pub async fn save_settings(tx: &mut PgConnection, ward_code: i32, s: &ModelSetti
     .concat();
     let codes: Vec<String> = given.iter().map(|(_, code)| code.clone()).collect();
     let known: Vec<String> = sqlx::query_scalar!(
-        "select code from skills where ward_code = $1 and code = any($2)",
+        "select code from skills where ward_code = $1 and code = any($2) and retired_on is null",
         ward_code,
         &codes,
     )

@@ -156,6 +156,25 @@ fn none(_: &Place) -> Option<Value> {
     None
 }
 
+/// A skill of the movement's catalogue, and its deadline there.
+const FIRST_SKILL: &str = server::catalogue::DEFAULT_SKILLS[0].code;
+
+fn first_deadline() -> String {
+    let (y, m, d) = server::catalogue::DEFAULT_SKILLS[0].deadline;
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A skill of the place's ward's own, for the row retiring it, which no other row uses.
+const OWN_SKILL: &str = "thuong_mai_dien_tu";
+
+/// A skill by a name no other call gives.
+fn new_skill(p: &Place) -> Option<Value> {
+    Some(json!({
+        "name_vi": format!("Kỹ năng số {}", phone()), "min_age": 18, "target_percent": 30.0,
+        "deadline": p.today + chrono::TimeDelta::days(180),
+    }))
+}
+
 fn phone() -> String {
     format!("03{:08}", Uuid::now_v7().as_u128() % 100_000_000)
 }
@@ -273,6 +292,72 @@ fn matrix() -> Vec<Row> {
             },
             ManageProvince,
             S::CREATED,
+        ),
+        row(
+            M::GET,
+            "/provinces/{code}/catalogue",
+            |p| format!("/api/v1/provinces/{}/catalogue", p.province),
+            none,
+            ProvinceFigures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/provinces/{code}/catalogue",
+            |p| format!("/api/v1/provinces/{}/catalogue", p.province),
+            new_skill,
+            ManageProvince,
+            S::CREATED,
+        ),
+        // The deadline stays as it is, which holds whatever today is.
+        row(
+            M::PUT,
+            "/provinces/{code}/catalogue/{skill}",
+            |p| format!("/api/v1/provinces/{}/catalogue/{FIRST_SKILL}", p.province),
+            |_| Some(json!({ "target_percent": 90.0, "deadline": first_deadline() })),
+            ManageProvince,
+            S::OK,
+        ),
+        // No model asks for it; retiring it again answers the same.
+        row(
+            M::DELETE,
+            "/provinces/{code}/catalogue/{skill}",
+            |p| format!("/api/v1/provinces/{}/catalogue/ai_tools", p.province),
+            none,
+            ManageProvince,
+            S::NO_CONTENT,
+        ),
+        row(
+            M::GET,
+            "/wards/{code}/catalogue",
+            |p| format!("/api/v1/wards/{}/catalogue", p.ward),
+            none,
+            Figures,
+            S::OK,
+        ),
+        row(
+            M::POST,
+            "/wards/{code}/catalogue",
+            |p| format!("/api/v1/wards/{}/catalogue", p.ward),
+            new_skill,
+            ManageWard,
+            S::CREATED,
+        ),
+        row(
+            M::PUT,
+            "/wards/{code}/catalogue/{skill}",
+            |p| format!("/api/v1/wards/{}/catalogue/{FIRST_SKILL}", p.ward),
+            |_| Some(json!({ "target_percent": 95.0, "deadline": first_deadline() })),
+            ManageWard,
+            S::OK,
+        ),
+        row(
+            M::DELETE,
+            "/wards/{code}/catalogue/{skill}",
+            |p| format!("/api/v1/wards/{}/catalogue/{OWN_SKILL}", p.ward),
+            none,
+            ManageWard,
+            S::NO_CONTENT,
         ),
         row(
             M::GET,
@@ -1395,6 +1480,19 @@ async fn place(app: &TestApp, ward: i32, tdp: Uuid) -> Place {
     .bind(copy)
     .bind(r.household)
     .bind(tdp)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into skills (id, ward_code, code, name_vi, name_en, min_age, target_percent,
+                             deadline, position)
+         values ($1, $2, $3, 'Thương mại điện tử', 'E-commerce', 18, 40, $4, 100)
+         on conflict do nothing",
+    )
+    .bind(Uuid::now_v7())
+    .bind(ward)
+    .bind(OWN_SKILL)
+    .bind(app.today() + chrono::TimeDelta::days(180))
     .execute(&app.db)
     .await
     .unwrap();

@@ -11,6 +11,7 @@ mod backups;
 mod boundaries;
 mod briefing;
 mod campaigns;
+mod catalogue;
 mod check_ins;
 mod common;
 mod corrections;
