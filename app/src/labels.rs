@@ -26,6 +26,16 @@ pub fn words(text: fn(I18nContext<Locale>) -> &'static str) -> TextProp {
     TextProp::from(move || text(i18n))
 }
 
+/// The words for the field errors signing in can meet (`validate::sign_in`): the shell's
+/// only form holds these and not every form's (`components::SignInField`).
+pub fn sign_in_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send + Sync {
+    let i18n = use_i18n();
+    move || match code {
+        FieldCode::Required => t_string!(i18n, fields.required),
+        _ => t_string!(i18n, fields.invalid_format),
+    }
+}
+
 /// The translated message for a field error code.
 pub fn field_message(code: FieldCode) -> impl Fn() -> &'static str + Copy + Send + Sync {
     let i18n = use_i18n();

@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_location;
 
 use crate::api::{self, ApiError};
-use crate::components::{FormState, PhoneField, TextField};
+use crate::components::{FormState, SignInField};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{role_name, words};
 use crate::offline::{self, SyncState, use_sync};
@@ -248,8 +248,15 @@ fn SignInForm() -> impl IntoView {
     };
     view! {
         <form class="form sign-in" on:submit=submit novalidate>
-            <PhoneField id="sign-in-phone" value=phone error=form.field("phone") />
-            <TextField
+            <SignInField
+                id="sign-in-phone"
+                label=words(|i18n| t_string!(i18n, session.phone))
+                value=phone
+                error=form.field("phone")
+                kind="tel"
+                autocomplete="username"
+            />
+            <SignInField
                 id="sign-in-password"
                 label=words(|i18n| t_string!(i18n, session.password))
                 value=password

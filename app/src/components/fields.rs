@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::ErrorNotice;
 use crate::api::ApiError;
 use crate::i18n::{t, t_string, use_i18n};
-use crate::labels::{field_message, poverty_name, words};
+use crate::labels::{field_message, poverty_name, sign_in_message, words};
 
 /// What a form shows after a submit: the field errors next to their fields, any other failure
 /// above the button, and whether it is waiting for the server.
@@ -102,42 +102,101 @@ pub fn TextField(
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<TextProp>,
 ) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        let has_hint = hint.is_some();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            ids.join(" ")
-        }
+    let input = Input {
+        id,
+        label,
+        value,
+        error,
+        kind,
+        autocomplete,
     };
-    view! {
-        <div class="field">
-            <label for=id.clone()>{move || label.get()}</label>
-            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
-            <input
-                id=id
-                type=kind
-                inputmode=match kind {
-                    "tel" => "tel",
-                    "number" => "decimal",
-                    _ => "text",
+    input.view(hint, field_message)
+}
+
+/// The sign-in form's fields: a `TextField` that words only the errors signing in can meet
+/// (`labels::sign_in_message`). The sign-in page is in the shell that every first visit
+/// downloads; the words of every other form's errors stay in the page groups.
+#[component]
+pub fn SignInField(
+    #[prop(into)] id: Oco<'static, str>,
+    #[prop(into)] label: TextProp,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    kind: &'static str,
+    autocomplete: &'static str,
+) -> impl IntoView {
+    let input = Input {
+        id,
+        label,
+        value,
+        error,
+        kind,
+        autocomplete,
+    };
+    input.view(None, sign_in_message)
+}
+
+struct Input {
+    id: Oco<'static, str>,
+    label: TextProp,
+    value: RwSignal<String>,
+    error: Signal<Option<FieldCode>>,
+    kind: &'static str,
+    autocomplete: &'static str,
+}
+
+impl Input {
+    /// Generic over `message`, so that each caller's copy calls its own wording directly.
+    fn view<M, W>(self, hint: Option<TextProp>, message: M) -> impl IntoView + use<M, W>
+    where
+        M: Fn(FieldCode) -> W + Copy + Send + Sync + 'static,
+        W: Fn() -> &'static str + Send + Sync + 'static,
+    {
+        let Self {
+            id,
+            label,
+            value,
+            error,
+            kind,
+            autocomplete,
+        } = self;
+        let error_id = format!("{id}-error");
+        let hint_id = format!("{id}-hint");
+        let described = {
+            let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+            let has_hint = hint.is_some();
+            move || {
+                let mut ids = Vec::new();
+                if has_hint {
+                    ids.push(hint_id.clone());
                 }
-                autocomplete=autocomplete
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-            {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{field_message(c)}</p> })}
-        </div>
+                if error.get().is_some() {
+                    ids.push(error_id.clone());
+                }
+                ids.join(" ")
+            }
+        };
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || label.get()}</label>
+                {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{move || h.get()}</p> })}
+                <input
+                    id=id
+                    type=kind
+                    inputmode=match kind {
+                        "tel" => "tel",
+                        "number" => "decimal",
+                        _ => "text",
+                    }
+                    autocomplete=autocomplete
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby=described
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+                {move || error.get().map(|c| view! { <p class="field-error" id=error_id.clone()>{message(c)}</p> })}
+            </div>
+        }
     }
 }
 
