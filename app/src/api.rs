@@ -7,16 +7,16 @@ use std::cell::RefCell;
 use domain::api::{
     AcceptInvitation, Account, AccountChange, Activity, ActivityDetail, AmbassadorNetwork,
     Assignment, AuditAction, AuditEntry, BackupStatus, Basemap, BoundaryImport, Briefing, Campaign,
-    CampaignProgress, ChangeBatch, CheckIn, CheckInActivity, CheckInCode, ColumnMapping,
-    ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard, DuplicateCheck,
-    DuplicateKind, EditChoice, EditConflict, EditResolution, Household, HouseholdFilter,
-    HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview, LikelyDuplicate,
-    LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings, NewAccount, NewActivity,
-    NewCampaign, NewGrant, NewInvitation, NewMarket, NewProvinceWard, NewWardAdmin, PasswordChange,
-    ProvinceGrant, ProvinceOverview, RecordEdit, RegisterImport, Resident, ResidentExport,
-    ResidentSummary, SearchResults, SessionInfo, SignIn, Skill, SyncChanges, SyncConflict,
-    SyncOutcome, Tdp, TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures,
-    TicketStatusChange, Ward, WeeklyReport,
+    CampaignProgress, CatalogueSkill, ChangeBatch, CheckIn, CheckInActivity, CheckInCode,
+    ColumnMapping, ConflictChoice, ConflictResolution, CreatedInvitation, Dashboard,
+    DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
+    HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
+    LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings,
+    NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket, NewProvinceWard,
+    NewSkill, NewWardAdmin, PasswordChange, ProvinceGrant, ProvinceOverview, RecordEdit,
+    RegisterImport, Resident, ResidentExport, ResidentSummary, SearchResults, SessionInfo, SignIn,
+    Skill, SyncChanges, SyncConflict, SyncOutcome, TargetChange, Tdp, TdpDetail, Ticket,
+    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -237,6 +237,43 @@ pub async fn create_ward_admin(
     body: &NewWardAdmin,
 ) -> Result<Account, ApiError> {
     post(&format!("/provinces/{province}/wards/{ward}/admins"), body).await
+}
+
+/// Whose skills catalogue: a province's, which its wards inherit, or a ward's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Catalogue {
+    Province(i32),
+    Ward(i32),
+}
+
+impl Catalogue {
+    fn path(self) -> String {
+        match self {
+            Self::Province(code) => format!("/provinces/{code}/catalogue"),
+            Self::Ward(code) => format!("/wards/{code}/catalogue"),
+        }
+    }
+}
+
+/// The catalogue's skills, each with its target and deadline.
+pub async fn catalogue(of: Catalogue) -> Result<Vec<CatalogueSkill>, ApiError> {
+    get(&of.path()).await
+}
+
+pub async fn set_target(
+    of: Catalogue,
+    skill: &str,
+    change: &TargetChange,
+) -> Result<Vec<CatalogueSkill>, ApiError> {
+    put(&format!("{}/{skill}", of.path()), change).await
+}
+
+pub async fn add_skill(of: Catalogue, new: &NewSkill) -> Result<CatalogueSkill, ApiError> {
+    post(&of.path(), new).await
+}
+
+pub async fn retire_skill(of: Catalogue, skill: &str) -> Result<(), ApiError> {
+    no_content(Request::delete(&format!("{BASE}{}/{skill}", of.path()))).await
 }
 
 pub async fn wards() -> Result<Vec<Ward>, ApiError> {

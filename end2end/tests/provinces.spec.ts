@@ -1,5 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { signInAs } from "./accounts";
+import { test, expect, request, APIRequestContext, Page } from "@playwright/test";
+import { PASSWORD, PHONES, signInAs } from "./accounts";
 import { personalWords } from "./people";
 import { seriousViolations } from "./a11y";
 
@@ -12,16 +12,61 @@ async function wardRows(page: Page) {
   return page.locator("table.wards tbody tr");
 }
 
-test("a province admin starts a ward and makes its first admin, who signs in to the movement's targets", async ({
+/** A role's API on a session apart from the browser's: to put back what a journey changed. */
+async function apiAs(baseURL: string, role: keyof typeof PHONES) {
+  const api = await request.newContext({ baseURL });
+  const res = await api.post("/api/v1/session", { data: { phone: PHONES[role], password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  return api;
+}
+
+type Target = { target_percent: number; deadline: string };
+
+/** A skill's target and deadline in a catalogue: Hà Nội's, or the demo ward's. */
+async function targetOf(api: APIRequestContext, catalogue: string, skill: string): Promise<Target> {
+  const skills = await (await api.get(`/api/v1/${catalogue}/catalogue`)).json();
+  const found = skills.find((s: { code: string }) => s.code === skill);
+  return { target_percent: found.target_percent, deadline: found.deadline };
+}
+
+async function setTarget(api: APIRequestContext, catalogue: string, skill: string, target: Target) {
+  const res = await api.put(`/api/v1/${catalogue}/catalogue/${skill}`, { data: target });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
+test("a province admin sets a target, starts a ward and makes its first admin, who signs in to the province's targets", async ({
   page,
   browser,
+  baseURL,
 }) => {
+  const province = await apiAs(baseURL!, "provinceAdmin");
+  const before = await targetOf(province, "provinces/1", "smartphone");
+  try {
+    await startAWard(page, browser, before);
+  } finally {
+    // Hà Nội's wards follow its target back, the demo ward among them.
+    await setTarget(province, "provinces/1", "smartphone", before);
+  }
+});
+
+async function startAWard(page: Page, browser: import("@playwright/test").Browser, before: Target) {
   await signInAs(page, "provinceAdmin");
   await page.goto("/");
   await expect(page).toHaveURL(/\/tinh\/1$/);
   await expect(page.getByRole("heading", { level: 1, name: PROVINCE })).toBeVisible();
   // Every ward of the official list, the ones not started yet included.
   await expect(await wardRows(page)).toHaveCount(126);
+
+  // The city asks more of its wards: 90% using a smartphone, by the same deadline.
+  const smartphone = page.locator('table.catalogue tr[data-skill="smartphone"]');
+  const target = smartphone.getByLabel("Chỉ tiêu – Sử dụng điện thoại thông minh");
+  await expect(target).toHaveValue(String(before.target_percent));
+  await target.fill("0");
+  await smartphone.getByRole("button", { name: "Lưu" }).click();
+  await expect(smartphone).toContainText("Giá trị nằm ngoài khoảng cho phép.");
+  await target.fill("90");
+  await smartphone.getByRole("button", { name: "Lưu" }).click();
+  await expect(page.locator('table.catalogue tr[data-skill="smartphone"] input[type="number"]')).toHaveValue("90");
   expect(await seriousViolations(page)).toEqual([]);
 
   // A ward not started yet: the first the list offers (a second try finds another).
@@ -55,10 +100,16 @@ test("a province admin starts a ward and makes its first admin, who signs in to 
   await theirs.getByRole("button", { name: "Đăng nhập" }).click();
   await expect(theirs.getByRole("heading", { level: 1, name: ward })).toBeVisible();
   const smartphones = theirs.locator("table.skills tr", { hasText: "Sử dụng điện thoại thông minh" });
-  await expect(smartphones).toContainText("85%");
-  await expect(smartphones).toContainText("31/12/2026");
+  const deadline = before.deadline.split("-").reverse().join("/");
+  await expect(smartphones).toContainText("90%");
+  await expect(smartphones).toContainText(deadline);
+  // Their targets beside the city's, which they may raise and not lower.
+  await theirs.getByRole("navigation").getByRole("link", { name: "Mô hình" }).click();
+  const theirTarget = theirs.locator('table.catalogue tr[data-skill="smartphone"]');
+  await expect(theirTarget).toContainText(`90% · ${deadline}`);
+  await expect(theirTarget.getByRole("button", { name: "Thôi dùng" })).toHaveCount(0);
   await context.close();
-});
+}
 
 test("a province viewer sorts the wards by a skill, opens a ward and its TDPs, and sees no name", async ({
   page,
@@ -105,4 +156,51 @@ test("a province viewer sorts the wards by a skill, opens a ward and its TDPs, a
 
   await page.getByRole("link", { name: `Về ${PROVINCE}` }).click();
   await expect(page.getByRole("heading", { level: 1, name: PROVINCE })).toBeVisible();
+});
+
+test("a ward raises a target above the province's, and its pace marks change", async ({ page, baseURL }) => {
+  const province = await apiAs(baseURL!, "provinceAdmin");
+  const ward = await apiAs(baseURL!, "admin");
+  const city = await targetOf(province, "provinces/1", "ai_tools");
+  const own = await targetOf(ward, "wards/619", "ai_tools");
+  const dashboard = await (await ward.get("/api/v1/wards/619/dashboard")).json();
+  const i = dashboard.skills.findIndex((s: { code: string }) => s.code === "ai_tools");
+  const share: number = dashboard.totals.skills[i].share;
+  expect(share).toBeGreaterThan(2);
+  expect(share).toBeLessThan(city.target_percent);
+  // A city that asks less than the ward has reached already.
+  const low = Math.floor(share) - 1;
+  try {
+    await setTarget(province, "provinces/1", "ai_tools", { ...city, target_percent: low });
+    await signInAs(page, "admin");
+    await page.goto("/phuong/619");
+    const row = page.locator("table.skills tr", { hasText: "Sử dụng công cụ trí tuệ nhân tạo (AI)" });
+    await expect(row).toContainText(`${low}%`);
+    await expect(row.locator(".badge")).toHaveText("Đã đạt");
+
+    await page.getByRole("navigation").getByRole("link", { name: "Mô hình" }).click();
+    const skill = page.locator('table.catalogue tr[data-skill="ai_tools"]');
+    await expect(skill).toContainText(`${low}% · ${city.deadline.split("-").reverse().join("/")}`);
+    const target = skill.getByLabel("Chỉ tiêu – Sử dụng công cụ trí tuệ nhân tạo (AI)");
+    // Below the city's: refused, in Vietnamese, before anything is sent.
+    await target.fill(String(low - 1));
+    await skill.getByRole("button", { name: "Lưu" }).click();
+    await expect(skill).toContainText("Chỉ tiêu của phường/xã không được thấp hơn chỉ tiêu tỉnh/thành phố giao.");
+    await expect(target).toHaveAttribute("aria-invalid", "true");
+    await target.fill("30");
+    await skill.getByRole("button", { name: "Lưu" }).click();
+    await expect(page.locator('table.catalogue tr[data-skill="ai_tools"] input[type="number"]')).toHaveValue("30");
+    // The city gives this skill: only the city retires it.
+    await expect(skill.getByRole("button", { name: "Thôi dùng" })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.goto("/phuong/619");
+    await expect(row).toContainText("30%");
+    await expect(row.locator(".badge")).not.toHaveText("Đã đạt");
+    await expect(row.locator(".badge")).toHaveText(/Đúng tiến độ|Chậm tiến độ/);
+  } finally {
+    // The city's target back; the ward's follows it where it was the city's, or stays above.
+    await setTarget(province, "provinces/1", "ai_tools", city);
+    await setTarget(ward, "wards/619", "ai_tools", own);
+  }
 });

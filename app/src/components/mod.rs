@@ -1,8 +1,9 @@
 //! Pieces more than one page uses: the frame around every page, form fields, figures against
-//! targets, list items, the resident picker and the ward map's drawing. (The words for enums
+//! targets, a skills catalogue with its targets, list items, the resident picker and the ward map's drawing. (The words for enums
 //! are in `labels`, dates and figures as text in `format`, the app-wide contexts in
 //! `contexts`.)
 
+mod catalogue;
 mod duplicates;
 mod edits;
 mod fields;
@@ -12,6 +13,7 @@ mod lists;
 mod pickers;
 mod ward_map;
 
+pub use catalogue::*;
 pub use duplicates::*;
 pub use edits::*;
 pub use fields::*;

@@ -1,6 +1,7 @@
 //! What the ward judges the movement's models by: each model's target, the skills it asks of
-//! a person, and the thresholds of "Đại sứ số" and "Chợ số". Ward admins change them; the
-//! dashboard, the map and the phones follow.
+//! a person, and the thresholds of "Đại sứ số" and "Chợ số"; and each skill's target and
+//! deadline, within what the province sets. Ward admins change them; the dashboard, the map
+//! and the phones follow.
 
 use domain::access::Action;
 use domain::api::{ModelSettings, Skill};
@@ -8,8 +9,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
-use crate::api::{self, ApiError};
-use crate::components::{FormState, TextField, loaded};
+use crate::api::{self, ApiError, Catalogue};
+use crate::components::{CatalogueSection, FormState, TextField, loaded};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, skill_name, words};
@@ -25,11 +26,18 @@ pub fn ModelSettingsPage() -> impl IntoView {
             Ok::<_, ApiError>((ward, api::models(ward).await?, api::skills(ward).await?))
         }
     });
+    let session = use_session();
     loaded(
         data,
-        |(ward, settings, skills): (i32, ModelSettings, Vec<Skill>)| {
+        move |(ward, settings, skills): (i32, ModelSettings, Vec<Skill>)| {
             set_current_ward(ward);
-            view! { <SettingsForm ward settings skills /> }
+            let may_change = session.reach(ward, Action::ManageWard).is_ward();
+            // A skill added or retired is one the models may ask for, or no longer.
+            let on_change = move || data.refetch();
+            view! {
+                <SettingsForm ward settings skills />
+                <CatalogueSection owner=Catalogue::Ward(ward) may_change on_change />
+            }
         },
     )
 }

@@ -14,8 +14,10 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use super::{code_param, not_found};
-use crate::api;
-use crate::components::{FormState, NewAccountFields, Sort, TableFrame, band_class, loaded};
+use crate::api::{self, Catalogue};
+use crate::components::{
+    CatalogueSection, FormState, NewAccountFields, Sort, TableFrame, band_class, loaded,
+};
 use crate::format::{clock_time, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_short_name, words};
@@ -86,6 +88,7 @@ fn ProvinceView(
         </section>
         <h2>{t!(i18n, province.wards_title)}</h2>
         <WardTable skills=overview.skills.clone() wards=overview.wards.clone() />
+        <CatalogueSection owner=Catalogue::Province(overview.code) may_change=manages on_change />
         {manages.then(|| view! { <Onboarding overview=overview.clone() started on_change /> })}
     }
 }
