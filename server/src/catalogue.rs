@@ -196,6 +196,29 @@ pub async fn ward_skills(
         .collect())
 }
 
+/// A catalogue's skills as the columns `unnest` reads them, in order.
+struct Columns {
+    codes: Vec<String>,
+    names_vi: Vec<String>,
+    names_en: Vec<String>,
+    min_ages: Vec<i32>,
+    targets: Vec<f64>,
+    deadlines: Vec<NaiveDate>,
+}
+
+impl Columns {
+    fn of(skills: &[CatalogueSkill]) -> Self {
+        Self {
+            codes: skills.iter().map(|s| s.code.clone()).collect(),
+            names_vi: skills.iter().map(|s| s.name_vi.clone()).collect(),
+            names_en: skills.iter().map(|s| s.name_en.clone()).collect(),
+            min_ages: skills.iter().map(|s| s.min_age).collect(),
+            targets: skills.iter().map(|s| s.target_percent).collect(),
+            deadlines: skills.iter().map(|s| s.deadline).collect(),
+        }
+    }
+}
+
 /// Gives a ward its province's catalogue, and the models' default settings over it, unless it
 /// has a catalogue; returns the ward's skills' ids in catalogue order when it was seeded now.
 pub async fn seed_ward(
@@ -205,12 +228,7 @@ pub async fn seed_ward(
 ) -> Result<Vec<Uuid>> {
     let skills = province_skills(tx, province_code).await?;
     let ids: Vec<Uuid> = skills.iter().map(|_| Uuid::now_v7()).collect();
-    let column = |f: fn(&CatalogueSkill) -> &str| -> Vec<String> {
-        skills.iter().map(|s| f(s).to_owned()).collect()
-    };
-    let min_ages: Vec<i32> = skills.iter().map(|s| s.min_age).collect();
-    let targets: Vec<f64> = skills.iter().map(|s| s.target_percent).collect();
-    let deadlines: Vec<NaiveDate> = skills.iter().map(|s| s.deadline).collect();
+    let c = Columns::of(&skills);
     let inserted = sqlx::query_scalar!(
         "insert into skills (id, ward_code, code, name_vi, name_en, min_age, target_percent, deadline, position)
          select s.id, $2, s.code, s.name_vi, s.name_en, s.min_age, s.target_percent, s.deadline, s.position
@@ -220,12 +238,12 @@ pub async fn seed_ward(
          returning id",
         &ids,
         ward_code,
-        &column(|s| &s.code),
-        &column(|s| &s.name_vi),
-        &column(|s| &s.name_en),
-        &min_ages,
-        &targets,
-        &deadlines,
+        &c.codes,
+        &c.names_vi,
+        &c.names_en,
+        &c.min_ages,
+        &c.targets,
+        &c.deadlines,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -244,13 +262,7 @@ pub async fn seed_ward(
 /// Writes the movement's defaults as the province's own rows, unless it has rows: before its
 /// first change.
 async fn own_province(tx: &mut PgConnection, province_code: i32) -> Result<()> {
-    let skills = defaults(province_code);
-    let column = |f: fn(&CatalogueSkill) -> &str| -> Vec<String> {
-        skills.iter().map(|s| f(s).to_owned()).collect()
-    };
-    let min_ages: Vec<i32> = skills.iter().map(|s| s.min_age).collect();
-    let targets: Vec<f64> = skills.iter().map(|s| s.target_percent).collect();
-    let deadlines: Vec<NaiveDate> = skills.iter().map(|s| s.deadline).collect();
+    let c = Columns::of(&defaults(province_code));
     sqlx::query!(
         "insert into province_skills (province_code, code, name_vi, name_en, min_age, target_percent,
                                       deadline, position)
@@ -260,12 +272,12 @@ async fn own_province(tx: &mut PgConnection, province_code: i32) -> Result<()> {
          where not exists (select from province_skills where province_code = $1)
          on conflict do nothing",
         province_code,
-        &column(|s| &s.code),
-        &column(|s| &s.name_vi),
-        &column(|s| &s.name_en),
-        &min_ages,
-        &targets,
-        &deadlines,
+        &c.codes,
+        &c.names_vi,
+        &c.names_en,
+        &c.min_ages,
+        &c.targets,
+        &c.deadlines,
     )
     .execute(&mut *tx)
     .await?;
