@@ -290,6 +290,11 @@ pub fn export_indicators(ward: i32, format: &str) -> String {
     format!("{BASE}/wards/{ward}/exports/indicators?format={format}")
 }
 
+/// The address of the province's wards side by side as a file: `xlsx` or `csv`.
+pub fn export_province(province: i32, format: &str) -> String {
+    format!("{BASE}/provinces/{province}/exports/wards?format={format}")
+}
+
 /// The address of the ward's activities from `from` to `to` as a file: `xlsx` or `csv`.
 pub fn export_activities(
     ward: i32,

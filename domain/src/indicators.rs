@@ -50,6 +50,17 @@ pub enum Progress {
     Behind,
 }
 
+impl Progress {
+    /// Its name in the reports the server writes (Vietnamese, as the ward's other papers).
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            Self::Reached => "Đã đạt",
+            Self::OnTrack => "Đúng tiến độ",
+            Self::Behind => "Chậm tiến độ",
+        }
+    }
+}
+
 /// The straight line a share is judged against: nothing on `start` (the first day of the
 /// year, or of a campaign), the whole target on `deadline` and after; `on` is the day judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -132,6 +132,14 @@ test("a province viewer sorts the wards by a skill, opens a ward and its TDPs, a
   // A viewer starts nothing.
   await expect(page.getByRole("button", { name: "Triển khai", exact: true })).toHaveCount(0);
   await noName("the province");
+  // The table as a file for the city's steering committee: every ward, no one's name.
+  const csv = page.locator("p.downloads").getByRole("link", { name: "CSV" });
+  const file = await page.request.get((await csv.getAttribute("href"))!);
+  expect(file.status()).toBe(200);
+  const text = await file.text();
+  expect(text.split("\n").filter((line) => line.trim()).length).toBe(127);
+  expect(text).toContain("Phường Phú Diễn");
+  expect(people.filter((w) => text.includes(w))).toEqual([]);
 
   // The emulation table's order first (thi đua), the best ward ranked 1.
   await expect(page.getByRole("columnheader", { name: "Hạng" })).toHaveAttribute("aria-sort", "ascending");

@@ -87,6 +87,12 @@ fn ProvinceView(
             </div>
         </section>
         <h2>{t!(i18n, province.wards_title)}</h2>
+        <p class="downloads">
+            {t!(i18n, province.download)} " "
+            <a href=api::export_province(overview.code, "xlsx") download>{t!(i18n, dashboard.download_xlsx)}</a>
+            " · "
+            <a href=api::export_province(overview.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
+        </p>
         <WardTable skills=overview.skills.clone() wards=overview.wards.clone() />
         <CatalogueSection owner=Catalogue::Province(overview.code) may_change=manages on_change />
         {manages.then(|| view! { <Onboarding overview=overview.clone() started on_change /> })}

@@ -2,7 +2,8 @@
 //! mark, so that Excel reads Vietnamese right): the indicators of every TDP with targets and
 //! shares (figures only, for the party committee and the city), a TDP's households the team
 //! still has to reach (names, for its leader and the ward's admins), the ward's activities
-//! (figures) and an activity's attendees (names).
+//! (figures) and an activity's attendees (names); and a province's wards side by side
+//! (figures only, for the province's steering committee).
 
 use std::collections::HashMap;
 
@@ -10,8 +11,11 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
-use domain::access::Action;
-use domain::api::{ActivityKind, Figure, HouseholdFilter, Poverty, SkillStatus, TdpIndicators};
+use domain::access::{Action, ProvinceAction};
+use domain::api::{
+    ActivityKind, Figure, HouseholdFilter, Poverty, ProvinceOverview, SkillStatus, TdpIndicators,
+};
+use domain::indicators::Progress;
 use domain::indicators::latest_eligible_birth_year;
 use domain::models::{IDENTITY_MIN_AGE, Model};
 use rust_xlsxwriter::{Format, Workbook};
@@ -30,6 +34,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(households))
         .routes(routes!(activities))
         .routes(routes!(attendance))
+        .routes(routes!(province_wards))
 }
 
 /// One cell of a report.
@@ -194,6 +199,89 @@ fn indicators_table(f: &Figures) -> Table {
     }
 }
 
+/// The province's table: a row per ward of the official list, started or not, with where it
+/// stands as the province's page shows it.
+fn province_table(p: &ProvinceOverview) -> Table {
+    let mut header: Vec<String> = [
+        "Mã phường/xã",
+        "Phường/xã",
+        "Tình trạng",
+        "Hạng thi đua",
+        "Điểm thi đua",
+        "Số tổ",
+        "Hộ theo sổ",
+        "Hộ đã thăm",
+        "Tỷ lệ hộ đã thăm (%)",
+        "Mức hài lòng (1–5)",
+        "Lượt thăm tuần này",
+        "Yêu cầu hỗ trợ chưa xong",
+    ]
+    .map(String::from)
+    .to_vec();
+    for model in Model::ALL {
+        let name = model.name_vi();
+        header.extend([format!("{name}: tỷ lệ (%)"), format!("{name}: tiến độ")]);
+    }
+    for skill in &p.skills {
+        let name = &skill.name_vi;
+        header.extend([
+            format!("{name}: tỷ lệ (%)"),
+            format!("{name}: chỉ tiêu (%)"),
+            format!("{name}: hạn"),
+            format!("{name}: tiến độ"),
+        ]);
+    }
+    let progress = |p: Progress| Cell::Text(p.name_vi().to_owned());
+    let width = header.len();
+    let rows = p
+        .wards
+        .iter()
+        .map(|w| {
+            let mut cells = vec![Cell::Number(f64::from(w.code)), Cell::Text(w.name.clone())];
+            let Some(s) = &w.standing else {
+                cells.push(Cell::Text("Chưa triển khai".into()));
+                cells.resize(width, Cell::Empty);
+                return cells;
+            };
+            let t = &s.totals;
+            cells.extend([
+                Cell::Text("Đã triển khai".into()),
+                Cell::Number(s.rank as f64),
+                Cell::Number((s.score * 10.0).round() / 10.0),
+                s.tdps.into(),
+                t.households_registered.into(),
+                t.households_visited.into(),
+                t.visit_coverage.into(),
+                t.satisfaction.into(),
+                s.visits_this_week.into(),
+                s.open_tickets.into(),
+            ]);
+            for model in Model::ALL {
+                let f = model.figure(&t.models);
+                cells.extend([f.share.into(), progress(f.progress)]);
+            }
+            for column in &p.skills {
+                let i = s.skills.iter().position(|k| k.code == column.code);
+                match i.and_then(|i| Some((&s.skills[i], t.skills.get(i)?))) {
+                    Some((target, figure)) => cells.extend([
+                        figure.share.into(),
+                        Cell::Number(target.target_percent),
+                        Cell::Text(target.deadline.format("%d/%m/%Y").to_string()),
+                        progress(figure.progress),
+                    ]),
+                    None => cells.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]),
+                }
+            }
+            cells
+        })
+        .collect();
+    Table {
+        sheet: "Phường, xã",
+        header,
+        rows,
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 enum FileFormat {
@@ -242,6 +330,25 @@ async fn indicators(
     let today = state.today();
     let table = indicators_table(&figures(&state.db, code, None, today).await?);
     table.respond(query.format, &format!("chi-so-{code}-{today}"))
+}
+
+/// Every ward of the province, started or not, as its page shows them: the emulation rank and
+/// score, households visited, satisfaction, the week, the models and each skill against its
+/// target, deadline and pace. Figures only, for the province's roles.
+#[utoipa::path(get, path = "/provinces/{code}/exports/wards", tag = "provinces",
+    params(("code" = i32, Path, description = "Official province code"), ExportQuery),
+    responses((status = 200, description = "The .xlsx workbook, or with `format=csv` the CSV file",
+            content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
+async fn province_wards(
+    State(state): State<AppState>,
+    access: Access,
+    Path(code): Path<i32>,
+    Query(query): Query<ExportQuery>,
+) -> crate::error::Result<Response> {
+    access.province(code, ProvinceAction::ViewFigures)?;
+    let overview = crate::db::provinces::overview(&state, code, false).await?;
+    let table = province_table(&overview);
+    table.respond(query.format, &format!("tinh-{code}-{}", state.today()))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

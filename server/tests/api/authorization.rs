@@ -295,6 +295,14 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/provinces/{code}/exports/wards",
+            |p| format!("/api/v1/provinces/{}/exports/wards?format=csv", p.province),
+            none,
+            ProvinceFigures,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/provinces/{code}/catalogue",
             |p| format!("/api/v1/provinces/{}/catalogue", p.province),
             none,

@@ -326,3 +326,99 @@ async fn a_formula_in_a_name_stays_text_when_the_csv_is_opened(db: sqlx::PgPool)
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_province_viewer_downloads_every_ward_as_its_page_shows_them(db: sqlx::PgPool) {
+    let ward_admin = app(db).await;
+    let viewer = ward_admin
+        .signed_in_with(
+            &server::demo::demo_province_phone(1, domain::access::ProvinceRole::ProvinceViewer),
+            server::demo::DEMO_PASSWORD,
+        )
+        .await;
+    let (kind, csv) = fetch(
+        &viewer,
+        "/api/v1/provinces/1/exports/wards?format=csv",
+        "tinh-1-",
+    )
+    .await;
+    assert_eq!(kind, "text/csv; charset=utf-8");
+    let table = rows(csv.strip_prefix(b"\xEF\xBB\xBF".as_slice()).expect("a BOM"));
+    let (_, overview) = viewer.get("/api/v1/provinces/1").await;
+    let wards = overview["wards"].as_array().unwrap();
+    assert_eq!(
+        table.len(),
+        1 + wards.len(),
+        "a row per ward of the official list"
+    );
+    assert_eq!(table[0][1], "Phường/xã");
+    let column = |name: &str| table[0].iter().position(|h| h == name).unwrap();
+    let demo = table.iter().find(|r| r[0] == WARD.to_string()).unwrap();
+    let standing = &wards.iter().find(|w| w["code"] == WARD).unwrap()["standing"];
+    assert_eq!(demo[column("Tình trạng")], "Đã triển khai");
+    assert_eq!(
+        number(&demo[column("Hạng thi đua")]),
+        standing["rank"].as_f64()
+    );
+    assert_eq!(
+        number(&demo[column("Hộ đã thăm")]),
+        standing["totals"]["households_visited"].as_f64()
+    );
+    let smartphone = column("Sử dụng điện thoại thông minh: tỷ lệ (%)");
+    assert_eq!(
+        number(&demo[smartphone]),
+        standing["totals"]["skills"][0]["share"].as_f64()
+    );
+    assert_eq!(demo[smartphone + 1], "85");
+    assert_eq!(demo[smartphone + 2], "31/12/2026");
+    assert!(
+        ["Đã đạt", "Đúng tiến độ", "Chậm tiến độ"].contains(&demo[smartphone + 3].as_str()),
+        "{}",
+        demo[smartphone + 3]
+    );
+    let waiting = table.iter().filter(|r| r[2] == "Chưa triển khai").count();
+    let not_started = wards.iter().filter(|w| w["standing"].is_null()).count();
+    assert_eq!(waiting, not_started);
+    assert!(not_started > 100);
+
+    // Figures only: nobody's name is in the file.
+    let text = String::from_utf8(csv).unwrap();
+    let names: Vec<String> = sqlx::query_scalar(
+        "select full_name from residents union select head_name from households
+         union select full_name from users",
+    )
+    .fetch_all(&ward_admin.db)
+    .await
+    .unwrap();
+    assert!(names.len() > 20, "{}", names.len());
+    let shown: Vec<&String> = names.iter().filter(|n| text.contains(n.as_str())).collect();
+    assert!(shown.is_empty(), "{shown:?}");
+
+    let (kind, xlsx) = fetch(&viewer, "/api/v1/provinces/1/exports/wards", "tinh-1-").await;
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let dir = std::env::temp_dir().join(format!("ngoso-export-{}", Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("tinh.xlsx"), &xlsx).unwrap();
+    libreoffice(
+        &dir,
+        &["--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"],
+    );
+    let opened = rows(&std::fs::read(dir.join("tinh.csv")).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        opened.len(),
+        table.len(),
+        "the workbook holds the same rows"
+    );
+    let demo_opened = opened.iter().find(|r| r[0] == WARD.to_string()).unwrap();
+    assert_eq!(demo_opened[column("Tình trạng")], "Đã triển khai");
+    let (status, _) = ward_admin.get("/api/v1/provinces/1/exports/wards").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a ward's admin holds no province role"
+    );
+}
