@@ -141,6 +141,22 @@ test("a province viewer sorts the wards by a skill, opens a ward and its TDPs, a
   expect(text).toContain("Phường Phú Diễn");
   expect(people.filter((w) => text.includes(w))).toEqual([]);
 
+  // Printed, the page is the week's report on landscape A4: every ward, none of the tools.
+  await expect(page.getByText(/^Tuần từ \d\d\/\d\d\/\d{4} đến \d\d\/\d\d\/\d{4}$/)).toBeVisible();
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByRole("button", { name: "In báo cáo tuần (A4)" })).toBeHidden();
+  await expect(page.locator("p.downloads")).toBeHidden();
+  await expect((await wardRows(page)).last()).toBeVisible();
+  const pdf = (await page.pdf({ preferCSSPageSize: true })).toString("latin1");
+  const boxes = [...pdf.matchAll(/\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  expect(boxes.length).toBeGreaterThan(1);
+  for (const [width, height] of boxes) {
+    // A4 landscape in points: 297 × 210 mm.
+    expect(Math.round(width)).toBe(842);
+    expect(Math.round(height)).toBe(595);
+  }
+  await page.emulateMedia({ media: "screen" });
+
   // The emulation table's order first (thi đua), the best ward ranked 1.
   await expect(page.getByRole("columnheader", { name: "Hạng" })).toHaveAttribute("aria-sort", "ascending");
   await expect((await wardRows(page)).first().locator("td").first()).toHaveText("1");

@@ -16,9 +16,10 @@ use leptos_router::components::A;
 use super::{code_param, not_found};
 use crate::api::{self, Catalogue};
 use crate::components::{
-    CatalogueSection, FormState, NewAccountFields, Sort, TableFrame, band_class, loaded,
+    CatalogueSection, FormState, NewAccountFields, PrintButton, Sort, TableFrame, band_class,
+    loaded,
 };
-use crate::format::{clock_time, percent, rating};
+use crate::format::{clock_time, date, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_short_name, words};
 use crate::routes::Route;
@@ -68,34 +69,47 @@ fn ProvinceView(
             });
     let coverage = (registered > 0).then(|| 100.0 * visited as f64 / registered as f64);
     let count = onboarded.len();
+    let (week_from, week_to) = (
+        date(overview.week_from),
+        date(overview.week_from + chrono::TimeDelta::days(6)),
+    );
+    // Printed, the page is the province's weekly report: landscape A4, without its tools.
     view! {
-        <h1>{overview.name.clone()}</h1>
-        <p class="subtitle">
-            {t!(i18n, province.title_hint)} " "
-            {t!(i18n, dashboard.data_at, time = clock_time(overview.computed_at))}
-        </p>
-        <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
-            <div class="card">
-                <p class="card-label">{t!(i18n, province.onboarded)}</p>
-                <p class="card-value">{format!("{count} / {total}")}</p>
-                <p class="card-note">{t!(i18n, province.waiting_count, count = total - count)}</p>
+        <div class="province-report">
+            <h1>{overview.name.clone()}</h1>
+            <p class="subtitle">
+                {t!(i18n, province.title_hint)} " "
+                {t!(i18n, dashboard.data_at, time = clock_time(overview.computed_at))}
+            </p>
+            <p class="subtitle">{t!(i18n, province.week, from = week_from, to = week_to)}</p>
+            <p class="no-print">
+                <PrintButton label=words(|i18n| t_string!(i18n, province.print)) />
+            </p>
+            <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
+                <div class="card">
+                    <p class="card-label">{t!(i18n, province.onboarded)}</p>
+                    <p class="card-value">{format!("{count} / {total}")}</p>
+                    <p class="card-note">{t!(i18n, province.waiting_count, count = total - count)}</p>
+                </div>
+                <div class="card">
+                    <p class="card-label">{t!(i18n, province.households_visited)}</p>
+                    <p class="card-value">{percent(coverage)}</p>
+                    <p class="card-note">{format!("{visited} / {registered}")}</p>
+                </div>
+            </section>
+            <h2>{t!(i18n, province.wards_title)}</h2>
+            <p class="downloads no-print">
+                {t!(i18n, province.download)} " "
+                <a href=api::export_province(overview.code, "xlsx") download>{t!(i18n, dashboard.download_xlsx)}</a>
+                " · "
+                <a href=api::export_province(overview.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
+            </p>
+            <WardTable skills=overview.skills.clone() wards=overview.wards.clone() />
+            <div class="no-print">
+                <CatalogueSection owner=Catalogue::Province(overview.code) may_change=manages on_change />
+                {manages.then(|| view! { <Onboarding overview=overview.clone() started on_change /> })}
             </div>
-            <div class="card">
-                <p class="card-label">{t!(i18n, province.households_visited)}</p>
-                <p class="card-value">{percent(coverage)}</p>
-                <p class="card-note">{format!("{visited} / {registered}")}</p>
-            </div>
-        </section>
-        <h2>{t!(i18n, province.wards_title)}</h2>
-        <p class="downloads">
-            {t!(i18n, province.download)} " "
-            <a href=api::export_province(overview.code, "xlsx") download>{t!(i18n, dashboard.download_xlsx)}</a>
-            " · "
-            <a href=api::export_province(overview.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
-        </p>
-        <WardTable skills=overview.skills.clone() wards=overview.wards.clone() />
-        <CatalogueSection owner=Catalogue::Province(overview.code) may_change=manages on_change />
-        {manages.then(|| view! { <Onboarding overview=overview.clone() started on_change /> })}
+        </div>
     }
 }
 
