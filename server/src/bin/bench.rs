@@ -47,6 +47,10 @@ struct Args {
     /// the sync path.
     #[arg(long)]
     busy_day_only: bool,
+    /// Only the large dataset's province page beside its ward's dashboard: a quick loop while
+    /// working on the province page (with `--wards 126` for all of Hà Nội).
+    #[arg(long)]
+    province_only: bool,
 }
 
 /// What Chromium asks for: the server compresses what it sends.
@@ -108,6 +112,14 @@ async fn main() -> anyhow::Result<()> {
         pg.stop().await;
         return Ok(());
     }
+    if args.province_only {
+        let label = large_dataset(&db, &args, now).await?;
+        latency(&client, &label, &url, args.concurrency, &args).await?;
+        province_page(&base, &label, &args).await?;
+        db.close().await;
+        pg.stop().await;
+        return Ok(());
+    }
 
     latency(&client, "demo ward", &url, 1, &args).await?;
     latency(&client, "demo ward", &url, args.concurrency, &args).await?;
@@ -121,35 +133,10 @@ async fn main() -> anyhow::Result<()> {
     backup_and_restore(&pg, &db, "demo ward").await?;
     busy_day(&client, &url, &base, &db, &phones, "demo ward").await?;
 
-    let started = Instant::now();
-    let mut total = demo::Counts::default();
-    let others: Vec<(i32,)> = sqlx::query_as(
-        "select code from wards where province_code = 1 and code <> $1 order by code limit $2",
-    )
-    .bind(demo::DEMO_WARD)
-    .bind(args.wards as i64 - 1)
-    .fetch_all(&db)
-    .await?;
-    let size = Size {
-        households: args.households,
-        ..demo::WARD
-    };
-    for (code,) in others {
-        total += demo::generate_ward(&db, code, 1, size, now).await?;
-    }
-    sqlx::query("analyze").execute(&db).await?;
-    let residents: i64 = sqlx::query_scalar("select count(*) from residents")
-        .fetch_one(&db)
-        .await?;
-    println!(
-        "large dataset generated in {:.1} s: {} wards, {residents} residents, {} visits in the added wards",
-        started.elapsed().as_secs_f64(),
-        args.wards,
-        total.visits
-    );
-    let label = format!("{residents} residents in {} wards", args.wards);
+    let label = large_dataset(&db, &args, now).await?;
     latency(&client, &label, &url, 1, &args).await?;
     latency(&client, &label, &url, args.concurrency, &args).await?;
+    province_page(&base, &label, &args).await?;
     // Every read after a change counts again: a change to the whole ward, all of it; a
     // phone's sync, the TDPs it touched.
     recomputed(&client, &label, &db, &url, Change::Ward).await?;
@@ -160,6 +147,57 @@ async fn main() -> anyhow::Result<()> {
     db.close().await;
     pg.stop().await;
     Ok(())
+}
+
+/// The demo ward's province filled up to `args.wards` wards of `args.households` households
+/// each, by the demo's generator; answers the dataset's label.
+async fn large_dataset(
+    db: &sqlx::PgPool,
+    args: &Args,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<String> {
+    let started = Instant::now();
+    let mut total = demo::Counts::default();
+    let others: Vec<(i32,)> = sqlx::query_as(
+        "select code from wards where province_code = 1 and code <> $1 order by code limit $2",
+    )
+    .bind(demo::DEMO_WARD)
+    .bind(args.wards as i64 - 1)
+    .fetch_all(db)
+    .await?;
+    let size = Size {
+        households: args.households,
+        ..demo::WARD
+    };
+    for (code,) in others {
+        total += demo::generate_ward(db, code, 1, size, now).await?;
+    }
+    sqlx::query("analyze").execute(db).await?;
+    let residents: i64 = sqlx::query_scalar("select count(*) from residents")
+        .fetch_one(db)
+        .await?;
+    println!(
+        "large dataset generated in {:.1} s: {} wards, {residents} residents, {} visits in the added wards",
+        started.elapsed().as_secs_f64(),
+        args.wards,
+        total.visits
+    );
+    Ok(format!("{residents} residents in {} wards", args.wards))
+}
+
+/// The province page (`GET /provinces/1`: every ward of Hà Nội, the onboarded ones with their
+/// dashboards' totals) read by the province's viewer, alone and with `args.concurrency`
+/// others.
+async fn province_page(base: &str, label: &str, args: &Args) -> anyhow::Result<()> {
+    let client = signed_in_with(
+        base,
+        &demo::demo_province_phone(1, domain::access::ProvinceRole::ProvinceViewer),
+    )
+    .await?;
+    let url = format!("{base}/api/v1/provinces/1");
+    let what = format!("province page, {label}");
+    timed(&client, &what, &url, 1, args, 50).await?;
+    timed(&client, &what, &url, args.concurrency, args, 50).await
 }
 
 /// `ngo-so backup` and `ngo-so restore`'s work: a backup of the whole database, and its
@@ -1022,6 +1060,27 @@ async fn latency(
     concurrency: usize,
     args: &Args,
 ) -> anyhow::Result<()> {
+    timed(
+        client,
+        &format!("dashboard, {label}"),
+        url,
+        concurrency,
+        args,
+        20,
+    )
+    .await
+}
+
+/// `args.requests` reads of `url` by `concurrency` clients at once: the percentiles of their
+/// times against `budget_ms` at the 95th, and the rate.
+async fn timed(
+    client: &reqwest::Client,
+    what: &str,
+    url: &str,
+    concurrency: usize,
+    args: &Args,
+    budget_ms: u32,
+) -> anyhow::Result<()> {
     // Warm the pool and the caches once.
     for _ in 0..20 {
         client.get(url).send().await?.error_for_status()?;
@@ -1050,7 +1109,7 @@ async fn latency(
     times.sort();
     let at = |q: f64| percentile_ms(&times, q);
     println!(
-        "dashboard, {label}: {} requests, {} concurrent: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, {:.0} req/s (budget p95 20 ms)",
+        "{what}: {} requests, {} concurrent: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, {:.0} req/s (budget p95 {budget_ms} ms)",
         times.len(),
         concurrency,
         at(0.5),

@@ -157,6 +157,16 @@ impl Cache {
 /// The ward's dashboard: the latest computed while nothing has changed since (or while the
 /// ward is busy, or another reader computes), else computed afresh, one reader at a time.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
+    current_with(state, code, None).await
+}
+
+/// The same, for a ward whose label was read already with others' (`labels`): a province's
+/// page reads its wards' labels in one statement rather than one each.
+pub async fn current_labelled(state: &AppState, code: i32, label: Label) -> Result<Cached> {
+    current_with(state, code, Some(label)).await
+}
+
+async fn current_with(state: &AppState, code: i32, known: Option<Label>) -> Result<Cached> {
     let day = state.today();
     let (latest, computing) = state.dashboards.ward(code);
     // A busy ward's latest figures serve whatever its label: no need to read it.
@@ -165,7 +175,10 @@ pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
     {
         return Ok(latest.clone());
     }
-    let label = label(&state.db, code).await?;
+    let label = match known {
+        Some(label) => label,
+        None => label(&state.db, code).await?,
+    };
     let turn = computing.clone().try_lock_owned();
     if let Some(latest) = latest
         && latest
@@ -252,6 +265,31 @@ async fn compute(state: &AppState, code: i32, previous: Option<Cached>) -> Resul
             .map_err(anyhow::Error::from)?,
         dashboard: Arc::new(dashboard),
     })
+}
+
+/// The labels of the wards `codes` now, each read as `label` reads one, in one statement.
+pub async fn labels(db: &PgPool, codes: &[i32]) -> Result<HashMap<i32, Label>> {
+    let rows = sqlx::query!(
+        r#"select w.code as "code!",
+                  coalesce((select changes from ward_changes c where c.ward_code = w.code), 0)
+                      as "ward!",
+                  coalesce((select sum(changes) from tdp_changes t where t.ward_code = w.code), 0)
+                      ::bigint as "tdps!"
+           from unnest($1::int[]) as w(code)"#,
+        codes
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let label = Label {
+                ward: r.ward,
+                tdps: r.tdps,
+            };
+            (r.code, label)
+        })
+        .collect())
 }
 
 /// The ward's label now: both counters in one snapshot, 0 until their first change.

@@ -52,8 +52,13 @@ pub async fn overview(state: &AppState, code: i32, may_manage: bool) -> Result<P
     let tickets: HashMap<i32, i64> = tickets.into_iter().map(|r| (r.ward, r.open)).collect();
     let mut standing = HashMap::new();
     let mut skills: Vec<SkillColumn> = Vec::new();
+    let labels = super::dashboard::labels(&state.db, &onboarded).await?;
     for &ward in &onboarded {
-        let dashboard = super::dashboard::current(state, ward).await?.dashboard;
+        let dashboard = match labels.get(&ward) {
+            Some(&label) => super::dashboard::current_labelled(state, ward, label).await?,
+            None => super::dashboard::current(state, ward).await?,
+        }
+        .dashboard;
         for s in &dashboard.skills {
             if !skills.iter().any(|c| c.code == s.code) {
                 skills.push(SkillColumn {
