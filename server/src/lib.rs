@@ -53,6 +53,7 @@ pub struct AppState {
     pub db: PgPool,
     pub dist: Arc<PathBuf>,
     pub dashboards: Arc<db::dashboard::Cache>,
+    pub provinces: Arc<db::provinces::Cache>,
     pub config: Arc<Settings>,
     pub limits: Arc<limits::Limits>,
     /// The sign-ins and password changes waiting for a password check.
@@ -114,6 +115,7 @@ impl AppState {
             db,
             dist: Arc::new(dist),
             dashboards: Arc::default(),
+            provinces: Arc::default(),
             limits: Arc::new(limits::Limits::new(settings.limits)),
             passwords: auth::password::Queue::default(),
             config: Arc::new(settings),

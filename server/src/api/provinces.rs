@@ -2,7 +2,8 @@
 //! onboards, each with its first admin.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use domain::FieldCode;
 use domain::access::{ProvinceAction, Role};
 use domain::api::{
@@ -43,10 +44,13 @@ async fn get_province(
     State(state): State<AppState>,
     access: Access,
     Path(code): Path<i32>,
-) -> ApiResult<ProvinceOverview> {
+    headers: HeaderMap,
+) -> Result<Response> {
     access.province(code, ProvinceAction::ViewFigures)?;
     let may_manage = access.province(code, ProvinceAction::Manage).is_ok();
-    Ok(Json(provinces::overview(&state, code, may_manage).await?))
+    Ok(provinces::page(&state, code, may_manage)
+        .await?
+        .response(&headers))
 }
 
 /// Starts Ngõ Số in a ward of the province: it gets the movement's skills catalogue and the

@@ -174,6 +174,58 @@ async fn a_province_shows_each_wards_dashboard_totals_and_week(db: sqlx::PgPool)
 }
 
 #[sqlx::test(migrations = false)]
+async fn the_page_kept_as_sent_follows_every_change_at_once(db: sqlx::PgPool) {
+    let ward_admin = app(db).await;
+    let viewer = province_role(&ward_admin, ProvinceRole::ProvinceViewer).await;
+    let uri = format!("/api/v1/provinces/{HA_NOI}");
+    let count = |page: &Value, what: &str| ward_in(page, WARD)["standing"][what].as_i64().unwrap();
+    let (_, before) = viewer.get(&uri).await;
+    let (_, again) = viewer.get(&uri).await;
+    assert_eq!(again, before, "kept while nothing it counts moved");
+
+    let f = ward_admin.fixture(WARD).await;
+    let (status, body) = ward_admin
+        .post(&format!("/api/v1/wards/{WARD}/visits"), f.visit())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, after) = viewer.get(&uri).await;
+    assert_eq!(
+        count(&after, "visits_this_week"),
+        count(&before, "visits_this_week") + 1
+    );
+
+    let opened_by: uuid::Uuid = sqlx::query_scalar(
+        "select user_id from role_grants where ward_code = $1 and role = 'ward_admin' limit 1",
+    )
+    .bind(WARD)
+    .fetch_one(&ward_admin.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into tickets (id, ward_code, tdp_id, household_id, title, opened_by)
+         values ($1, $2, $3, $4, 'Không đăng nhập được VNeID', $5)",
+    )
+    .bind(uuid::Uuid::now_v7())
+    .bind(WARD)
+    .bind(f.tdp)
+    .bind(f.household)
+    .bind(opened_by)
+    .execute(&ward_admin.db)
+    .await
+    .unwrap();
+    let (_, ticketed) = viewer.get(&uri).await;
+    assert_eq!(
+        count(&ticketed, "open_tickets"),
+        count(&after, "open_tickets") + 1
+    );
+
+    // The admin's page, which offers onboarding, is kept apart from the viewer's.
+    let admin = province_role(&ward_admin, ProvinceRole::ProvinceAdmin).await;
+    assert_eq!(admin.get(&uri).await.1["may_manage"], true);
+    assert_eq!(viewer.get(&uri).await.1["may_manage"], false);
+}
+
+#[sqlx::test(migrations = false)]
 async fn onboarding_refuses_a_ward_outside_the_province_and_a_viewer(db: sqlx::PgPool) {
     let ward_admin = app(db).await;
     let admin = province_role(&ward_admin, ProvinceRole::ProvinceAdmin).await;
