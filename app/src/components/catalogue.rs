@@ -9,15 +9,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, Catalogue as Owner};
-use crate::components::{FormState, TableFrame, TextField, loaded};
+use crate::components::{FormState, TableFrame, TextField, loaded, typed_number};
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, localised, model_short_name, words};
-
-/// A target as typed; what cannot be read is refused by the shared validation.
-fn number(text: &str) -> f64 {
-    text.trim().replace(',', ".").parse().unwrap_or(f64::NAN)
-}
 
 /// A date as an `<input type="date">` gives it; none when left empty.
 fn day(text: &str) -> chrono::NaiveDate {
@@ -129,7 +124,7 @@ fn SkillRow(
         let code = code.clone();
         move |_| {
             let change = TargetChange {
-                target_percent: number(&target.get_untracked()),
+                target_percent: typed_number(&target.get_untracked()),
                 deadline: day(&deadline.get_untracked()),
             };
             let checked =
@@ -259,7 +254,7 @@ fn NewSkillForm(
             name_vi: name_vi.get_untracked(),
             name_en: name_en.get_untracked(),
             min_age: min_age.get_untracked(),
-            target_percent: number(&target.get_untracked()),
+            target_percent: typed_number(&target.get_untracked()),
             deadline: day(&deadline.get_untracked()),
         };
         if form.start(domain::validate::new_skill(&new, today())) {

@@ -91,6 +91,12 @@ pub fn FieldMessage(
     }
 }
 
+/// A percentage or a count as typed, a decimal comma read as a point; what cannot be read is
+/// NaN, which the shared validation refuses.
+pub fn typed_number(text: &str) -> f64 {
+    text.trim().replace(',', ".").parse().unwrap_or(f64::NAN)
+}
+
 /// A labelled text input with its error message, wired for screen readers.
 #[component]
 pub fn TextField(

@@ -10,7 +10,7 @@ use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError, Catalogue};
-use crate::components::{CatalogueSection, FormState, TextField, loaded};
+use crate::components::{CatalogueSection, FormState, TextField, loaded, typed_number};
 use crate::contexts::set_current_ward;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, skill_name, words};
@@ -42,11 +42,6 @@ pub fn ModelSettingsPage() -> impl IntoView {
     )
 }
 
-/// A percentage or a count as typed; what cannot be read is refused by the shared validation.
-fn number(text: &str) -> f64 {
-    text.trim().replace(',', ".").parse().unwrap_or(f64::NAN)
-}
-
 #[component]
 fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl IntoView {
     let i18n = use_i18n();
@@ -64,12 +59,12 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
         ev.prevent_default();
         saved.set(false);
         let new = ModelSettings {
-            family_target: number(&family_target.get_untracked()),
+            family_target: typed_number(&family_target.get_untracked()),
             family_skills: family_skills.get_untracked(),
-            identity_target: number(&identity_target.get_untracked()),
+            identity_target: typed_number(&identity_target.get_untracked()),
             identity_skills: identity_skills.get_untracked(),
             ambassador_quota: quota.get_untracked().trim().parse().unwrap_or(0),
-            cashless_market_percent: number(&cashless.get_untracked()),
+            cashless_market_percent: typed_number(&cashless.get_untracked()),
         };
         if form.start(domain::validate::model_settings(&new)) {
             spawn_local(async move {
