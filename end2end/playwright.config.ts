@@ -15,8 +15,10 @@ const edges: { name: string; at: string; why: string; timezone?: string }[] = ca
 // per-address limit on anonymous requests is raised for it (the API tests exercise the limit).
 const perAddress = "--anonymous-per-minute 100000";
 
-// Their servers listen from 3111 on: offline.spec.ts stops and starts one of its own on 3101.
+// Their servers listen from 3111 on, the lanes' below (see `lanes`) from 3102 on:
+// offline.spec.ts stops and starts one of its own on 3101.
 const edgePort = (i: number) => port + 11 + i;
+const lanePort = (i: number) => port + 2 + i;
 
 // Each server logs at debug level into target/e2e-logs/<data>.log, which `./x test` then searches
 // for every name, phone number, address and token the server's database holds: none may be there.
@@ -36,9 +38,30 @@ const server = (port: number, data: string, env: Record<string, string> = {}) =>
   stdout: "ignore" as const,
 });
 
-// Every test at the real time, on the server whose data the benches measure too.
+// The longest files at the real time, each on a server of its own so that they run beside the
+// rest: the phone's walk through every page each role reaches, at two text sizes (a third of
+// the real-time journeys' time), and the offline journeys (a quarter).
+const lanes = [
+  { name: "phone", files: /phone\.spec\.ts/ },
+  { name: "offline", files: /offline\.spec\.ts/ },
+].map((lane, i) => ({
+  project: {
+    name: lane.name,
+    workers: 1,
+    testMatch: lane.files,
+    use: { baseURL: `http://127.0.0.1:${lanePort(i)}` },
+  },
+  server: server(lanePort(i), `e2e-data-${lane.name}`),
+}));
+
+// Every other test at the real time, on the server whose data the benches measure too.
 export const realTime = {
-  project: { name: "now", use: { baseURL: `http://127.0.0.1:${port}` } },
+  project: {
+    name: "now",
+    workers: 1,
+    testIgnore: lanes.map((lane) => lane.project.testMatch),
+    use: { baseURL: `http://127.0.0.1:${port}` },
+  },
   server: server(port, "e2e-data"),
 };
 
@@ -47,7 +70,11 @@ export default defineConfig<ClockOptions>({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two at a time, never two on one server: a project's journeys build on one another's data
+  // (a household made, then visited), so each project runs one file after another, on a
+  // server of its own, beside another project. The journeys mostly wait on the page: one at
+  // a time, the suite used under one of the 2 cores for 15.7 minutes.
+  workers: 2,
   // Once more before a failure counts, and reported as "flaky" when the second try passes:
   // the team-leader assignment journey has failed in 1 of about 8 runs at the calendar's
   // edges in a whole suite, never alone (see the tracker); a real fault fails twice.
@@ -71,8 +98,10 @@ export default defineConfig<ClockOptions>({
   },
   projects: [
     realTime.project,
+    ...lanes.map((lane) => lane.project),
     ...edges.map((edge, i) => ({
       name: edge.name,
+      workers: 1,
       grep: /@calendar/,
       use: {
         baseURL: `http://127.0.0.1:${edgePort(i)}`,
@@ -83,6 +112,7 @@ export default defineConfig<ClockOptions>({
   ],
   webServer: [
     realTime.server,
+    ...lanes.map((lane) => lane.server),
     ...edges.map((edge, i) => server(edgePort(i), `e2e-data-${i + 1}`, { NGOSO_NOW: edge.at })),
   ],
 });
