@@ -141,17 +141,21 @@ pub async fn app_with(db: PgPool, settings: server::Settings) -> TestApp {
     anonymous.signed_in_as(WARD, Role::WardAdmin).await
 }
 
-/// A built web app of two files, in a directory of its own.
+/// A built web app of two files, written once per run under Cargo's scratch folder for
+/// tests (a folder per test filled `/tmp` with thousands).
 fn web_app() -> std::path::PathBuf {
-    let dist = std::env::temp_dir().join(format!("ngoso-dist-{}", Uuid::now_v7()));
-    std::fs::create_dir_all(&dist).unwrap();
-    std::fs::write(
-        dist.join("index.html"),
-        "<!doctype html><title>Ngõ Số</title><script type=\"module\">import init from '/app.js';</script>",
-    )
-    .unwrap();
-    std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
-    dist
+    static DIST: std::sync::LazyLock<std::path::PathBuf> = std::sync::LazyLock::new(|| {
+        let dist = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("web-app");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(
+            dist.join("index.html"),
+            "<!doctype html><title>Ngõ Số</title><script type=\"module\">import init from '/app.js';</script>",
+        )
+        .unwrap();
+        std::fs::write(dist.join("main-0123456789abcdef.css"), "body{}").unwrap();
+        dist
+    });
+    DIST.clone()
 }
 
 /// The session cookies a response sets, as a `Cookie` header.
