@@ -4,7 +4,10 @@
 //!   loads, and what each split-off chunk (a group of pages, the offline engine) adds when it
 //!   is first needed (the browser part of `./x bench` measures the first screens themselves);
 //! - ward dashboard API latency (p50/p95) under concurrent load, over real HTTP on loopback,
-//!   first with the demo ward alone, then with ~1,000,000 residents across 33 wards;
+//!   first with the demo ward alone, then with all of Hà Nội (126 wards, 2.5 million
+//!   households, 8.7 million residents), with how long that took to generate and its size on
+//!   disk; at that size, the province page too, alone, 16 at once, and while phones sync
+//!   (`--province-only` runs just the city);
 //! - what a phone pulls to work offline, visits synced per second, and the import of a
 //!   register of 10,000 residents into the demo ward;
 //! - how fast `/health` answers, alone, while issue 23's crafted inputs are sent (a workbook
@@ -31,11 +34,12 @@ struct Args {
     /// The built web app, with its `.br` files.
     #[arg(long, default_value = "dist")]
     dist: PathBuf,
-    /// Wards in the large dataset, the demo ward included.
-    #[arg(long, default_value_t = 33)]
+    /// Wards in the large dataset, the demo ward included: by default all 126 of Hà Nội.
+    #[arg(long, default_value_t = 126)]
     wards: usize,
-    /// Households per generated ward (about 3.5 residents each).
-    #[arg(long, default_value_t = 8_600)]
+    /// Households per generated ward (about 3.5 residents each): by default, with the demo
+    /// ward's 10,000, Hà Nội's 2.5 million households and 8.7 million residents.
+    #[arg(long, default_value_t = 19_920)]
     households: usize,
     /// Concurrent clients.
     #[arg(long, default_value_t = 16)]
@@ -107,7 +111,14 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://{addr}");
     let phones = phones(&db, &base, 25).await?;
     if args.busy_day_only {
-        busy_day(&client, &url, &base, &db, &phones, "demo ward").await?;
+        busy_day(
+            Readers::dashboard(&client, &url),
+            &base,
+            &db,
+            &phones,
+            "demo ward",
+        )
+        .await?;
         db.close().await;
         pg.stop().await;
         return Ok(());
@@ -115,7 +126,7 @@ async fn main() -> anyhow::Result<()> {
     if args.province_only {
         let label = large_dataset(&db, &args, now).await?;
         latency(&client, &label, &url, args.concurrency, &args).await?;
-        province_page(&base, &label, &args).await?;
+        province_page(&base, &label, &args, &db, &phones).await?;
         db.close().await;
         pg.stop().await;
         return Ok(());
@@ -131,17 +142,31 @@ async fn main() -> anyhow::Result<()> {
     register_import(&base, 10_000).await?;
     health_under_attack(&base).await?;
     backup_and_restore(&pg, &db, "demo ward").await?;
-    busy_day(&client, &url, &base, &db, &phones, "demo ward").await?;
+    busy_day(
+        Readers::dashboard(&client, &url),
+        &base,
+        &db,
+        &phones,
+        "demo ward",
+    )
+    .await?;
 
     let label = large_dataset(&db, &args, now).await?;
     latency(&client, &label, &url, 1, &args).await?;
     latency(&client, &label, &url, args.concurrency, &args).await?;
-    province_page(&base, &label, &args).await?;
+    province_page(&base, &label, &args, &db, &phones).await?;
     // Every read after a change counts again: a change to the whole ward, all of it; a
     // phone's sync, the TDPs it touched.
     recomputed(&client, &label, &db, &url, Change::Ward).await?;
     recomputed(&client, &label, &db, &url, Change::OneTdp).await?;
-    busy_day(&client, &url, &base, &db, &phones, &label).await?;
+    busy_day(
+        Readers::dashboard(&client, &url),
+        &base,
+        &db,
+        &phones,
+        &label,
+    )
+    .await?;
     backup_and_restore(&pg, &db, &label).await?;
 
     db.close().await;
@@ -150,15 +175,18 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// The demo ward's province filled up to `args.wards` wards of `args.households` households
-/// each, by the demo's generator; answers the dataset's label.
+/// each, by the demo's generator (the path the API tests' wards take too), two wards at a time:
+/// the database's triggers and indexes do most of the work, and one ward keeps one core busy.
+/// Answers the dataset's label.
 async fn large_dataset(
     db: &sqlx::PgPool,
     args: &Args,
     now: chrono::DateTime<chrono::Utc>,
 ) -> anyhow::Result<String> {
+    const AT_ONCE: usize = 2;
     let started = Instant::now();
     let mut total = demo::Counts::default();
-    let others: Vec<(i32,)> = sqlx::query_as(
+    let others: Vec<i32> = sqlx::query_scalar(
         "select code from wards where province_code = 1 and code <> $1 order by code limit $2",
     )
     .bind(demo::DEMO_WARD)
@@ -169,26 +197,50 @@ async fn large_dataset(
         households: args.households,
         ..demo::WARD
     };
-    for (code,) in others {
-        total += demo::generate_ward(db, code, 1, size, now).await?;
+    let mut generating = tokio::task::JoinSet::new();
+    for code in others {
+        if generating.len() == AT_ONCE
+            && let Some(done) = generating.join_next().await
+        {
+            total += done??;
+        }
+        let db = db.clone();
+        generating.spawn(async move { demo::generate_ward(&db, code, 1, size, now).await });
     }
+    for done in generating.join_all().await {
+        total += done?;
+    }
+    let generated = started.elapsed();
     sqlx::query("analyze").execute(db).await?;
-    let residents: i64 = sqlx::query_scalar("select count(*) from residents")
-        .fetch_one(db)
-        .await?;
+    let (residents, households, bytes): (i64, i64, i64) = sqlx::query_as(
+        "select (select count(*) from residents), (select count(*) from households),
+                pg_database_size(current_database())",
+    )
+    .fetch_one(db)
+    .await?;
     println!(
-        "large dataset generated in {:.1} s: {} wards, {residents} residents, {} visits in the added wards",
-        started.elapsed().as_secs_f64(),
+        "large dataset generated in {:.1} s (and analysed in {:.1} s): {} wards, {households} households, \
+         {residents} residents, {} visits in the added wards; the database takes {:.1} GB on disk",
+        generated.as_secs_f64(),
+        (started.elapsed() - generated).as_secs_f64(),
         args.wards,
-        total.visits
+        total.visits,
+        bytes as f64 / 1e9,
     );
     Ok(format!("{residents} residents in {} wards", args.wards))
 }
 
 /// The province page (`GET /provinces/1`: every ward of Hà Nội, the onboarded ones with their
 /// dashboards' totals) read by the province's viewer, alone and with `args.concurrency`
-/// others.
-async fn province_page(base: &str, label: &str, args: &Args) -> anyhow::Result<()> {
+/// others; then by as many while the demo ward's phones sync, each sync changing what the
+/// page counts.
+async fn province_page(
+    base: &str,
+    label: &str,
+    args: &Args,
+    db: &sqlx::PgPool,
+    phones: &[Phone],
+) -> anyhow::Result<()> {
     let client = signed_in_with(
         base,
         &demo::demo_province_phone(1, domain::access::ProvinceRole::ProvinceViewer),
@@ -197,7 +249,14 @@ async fn province_page(base: &str, label: &str, args: &Args) -> anyhow::Result<(
     let url = format!("{base}/api/v1/provinces/1");
     let what = format!("province page, {label}");
     timed(&client, &what, &url, 1, args, 50).await?;
-    timed(&client, &what, &url, args.concurrency, args, 50).await
+    timed(&client, &what, &url, args.concurrency, args, 50).await?;
+    let readers = Readers {
+        client: &client,
+        url: &url,
+        what: "the province page",
+        count: args.concurrency,
+    };
+    busy_day(readers, base, db, phones, label).await
 }
 
 /// `ngo-so backup` and `ngo-so restore`'s work: a backup of the whole database, and its
@@ -421,20 +480,45 @@ async fn phones(db: &sqlx::PgPool, base: &str, n: usize) -> anyhow::Result<Vec<P
     Ok(phones)
 }
 
-/// A campaign day in the demo ward: its officials read the dashboard (50 readers at once,
-/// signed in as the viewer, each reading again as soon as answered) while the teams' phones
-/// sync (each sending its next batch of visits as soon as the last is stored). Measured for
-/// `FOR` each: the readers alone, the phones alone, then both at once, with batches of 5
-/// visits (a phone syncing after each visit or two) and of 20.
+/// Who reads on a busy day: `count` clients signed in as `client` is, each reading `url` again
+/// as soon as it is answered.
+#[derive(Clone, Copy)]
+struct Readers<'a> {
+    client: &'a reqwest::Client,
+    url: &'a str,
+    what: &'a str,
+    count: usize,
+}
+
+impl<'a> Readers<'a> {
+    /// The ward's officials on its dashboard, 50 at once, signed in as its viewer.
+    fn dashboard(client: &'a reqwest::Client, url: &'a str) -> Self {
+        Self {
+            client,
+            url,
+            what: "the dashboard",
+            count: 50,
+        }
+    }
+}
+
+/// A campaign day in the demo ward: `readers` read while the teams' phones sync (each sending
+/// its next batch of visits as soon as the last is stored). Measured for `FOR` each: the
+/// readers alone, the phones alone, then both at once, with batches of 5 visits (a phone
+/// syncing after each visit or two) and of 20.
 async fn busy_day(
-    reader: &reqwest::Client,
-    dashboard: &str,
+    readers: Readers<'_>,
     base: &str,
     db: &sqlx::PgPool,
     phones: &[Phone],
     label: &str,
 ) -> anyhow::Result<()> {
-    const READERS: usize = 50;
+    let Readers {
+        client: reader,
+        url: dashboard,
+        what,
+        count: readers_count,
+    } = readers;
     let skill: (uuid::Uuid,) =
         sqlx::query_as("select id from skills where ward_code = $1 order by position limit 1")
             .bind(demo::DEMO_WARD)
@@ -523,17 +607,17 @@ async fn busy_day(
         )
     };
     let n = phones.len();
-    let (alone, _, wall) = run(READERS, 0).await?;
+    let (alone, _, wall) = run(readers_count, 0).await?;
     println!(
-        "busy day, {label}: {READERS} readers of the dashboard alone: {}",
+        "busy day, {label}: {readers_count} readers of {what} alone: {}",
         reads(&alone, wall)
     );
     for batch in [5, 20] {
         let (_, by_itself, _) = run(0, batch).await?;
-        let (times, synced, wall) = run(READERS, batch).await?;
+        let (times, synced, wall) = run(readers_count, batch).await?;
         println!(
             "busy day, {label}: {n} phones syncing batches of {batch} visits: {by_itself:.0} visits/s alone, \
-             {synced:.0} visits/s ({:.0}%) while {READERS} readers read the dashboard: {} \
+             {synced:.0} visits/s ({:.0}%) while {readers_count} readers read {what}: {} \
              (p95 {:.1}× alone; budget 2×, 50 ms; sync 2,000 visits/s, 80%)",
             100.0 * synced / by_itself,
             reads(&times, wall),
