@@ -110,15 +110,9 @@ async fn main() -> anyhow::Result<()> {
     let client = signed_in(&format!("http://{addr}")).await?;
     let base = format!("http://{addr}");
     let phones = phones(&db, &base, 25).await?;
+    let viewers = Readers::dashboard(&client, &url);
     if args.busy_day_only {
-        busy_day(
-            Readers::dashboard(&client, &url),
-            &base,
-            &db,
-            &phones,
-            "demo ward",
-        )
-        .await?;
+        busy_day(viewers, &base, &db, &phones, "demo ward").await?;
         db.close().await;
         pg.stop().await;
         return Ok(());
@@ -142,14 +136,7 @@ async fn main() -> anyhow::Result<()> {
     register_import(&base, 10_000).await?;
     health_under_attack(&base).await?;
     backup_and_restore(&pg, &db, "demo ward").await?;
-    busy_day(
-        Readers::dashboard(&client, &url),
-        &base,
-        &db,
-        &phones,
-        "demo ward",
-    )
-    .await?;
+    busy_day(viewers, &base, &db, &phones, "demo ward").await?;
 
     let label = large_dataset(&db, &args, now).await?;
     latency(&client, &label, &url, 1, &args).await?;
@@ -159,14 +146,7 @@ async fn main() -> anyhow::Result<()> {
     // phone's sync, the TDPs it touched.
     recomputed(&client, &label, &db, &url, Change::Ward).await?;
     recomputed(&client, &label, &db, &url, Change::OneTdp).await?;
-    busy_day(
-        Readers::dashboard(&client, &url),
-        &base,
-        &db,
-        &phones,
-        &label,
-    )
-    .await?;
+    busy_day(viewers, &base, &db, &phones, &label).await?;
     backup_and_restore(&pg, &db, &label).await?;
 
     db.close().await;
