@@ -22,6 +22,7 @@ pub mod erasure;
 pub mod error;
 pub mod escalations;
 pub mod headers;
+pub mod latest;
 pub mod limits;
 pub mod mentoring;
 pub mod merges;

@@ -3,7 +3,7 @@
 //! and wards the database holds.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, NaiveDate};
@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::error::Result;
+use crate::latest::{Found, Latest, Moment};
 use crate::precompressed::Precompressed;
 
 /// How long a busy ward's figures serve every reader: a ward is busy when its figures changed
@@ -30,16 +31,8 @@ const BUSY_FOR: Duration = Duration::from_secs(1);
 const FRESH_ENOUGH: Duration = Duration::from_secs(2);
 
 /// Each ward's latest dashboard, kept both as figures (for the briefing and the weekly report)
-/// and serialised (for the dashboard itself), with the turn to compute the next one: the
-/// readers who find the latest too old while another computes share that one computation.
-#[derive(Default)]
-pub struct Cache(Mutex<HashMap<i32, Ward>>);
-
-#[derive(Default)]
-struct Ward {
-    latest: Option<Cached>,
-    computing: Arc<tokio::sync::Mutex<()>>,
-}
+/// and serialised (for the dashboard itself).
+pub type Cache = Latest<i32, Cached>;
 
 #[derive(Clone)]
 pub struct Cached {
@@ -116,12 +109,12 @@ struct Stamp {
 }
 
 impl Stamp {
-    /// Whether figures so stamped may answer a read now, when the ward's label is `label`
-    /// and someone else is or is not `computing` newer ones.
-    fn serves(&self, label: Label, day: NaiveDate, now: Instant, computing: bool) -> bool {
+    /// Whether figures so stamped may answer a read now, when the ward's label is `label`.
+    fn serves(&self, label: Label, day: NaiveDate, now: Instant, moment: Moment) -> bool {
         let age = now.saturating_duration_since(self.at);
         self.busy_serves(day, now)
-            || (self.day == day && (self.label >= label || (computing && age < FRESH_ENOUGH)))
+            || (self.day == day
+                && (self.label >= label || (moment == Moment::Counting && age < FRESH_ENOUGH)))
     }
 
     /// Whether figures so stamped serve a read now because the ward is busy, whatever its
@@ -140,20 +133,6 @@ pub struct Label {
     tdps: i64,
 }
 
-impl Cache {
-    /// The ward's latest dashboard, and its turn to compute the next.
-    fn ward(&self, code: i32) -> (Option<Cached>, Arc<tokio::sync::Mutex<()>>) {
-        let mut wards = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let ward = wards.entry(code).or_default();
-        (ward.latest.clone(), ward.computing.clone())
-    }
-
-    fn put(&self, code: i32, cached: Cached) {
-        let mut wards = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        wards.entry(code).or_default().latest = Some(cached);
-    }
-}
-
 /// The ward's dashboard: the latest computed while nothing has changed since (or while the
 /// ward is busy, or another reader computes), else computed afresh, one reader at a time.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {
@@ -168,39 +147,23 @@ pub async fn current_labelled(state: &AppState, code: i32, label: Label) -> Resu
 
 async fn current_with(state: &AppState, code: i32, known: Option<Label>) -> Result<Cached> {
     let day = state.today();
-    let (latest, computing) = state.dashboards.ward(code);
     // A busy ward's latest figures serve whatever its label: no need to read it.
-    if let Some(latest) = &latest
+    if let Some(latest) = state.dashboards.latest(&code)
         && latest.stamp.busy_serves(day, Instant::now())
     {
-        return Ok(latest.clone());
+        return Ok(latest);
     }
     let label = match known {
         Some(label) => label,
         None => label(&state.db, code).await?,
     };
-    let turn = computing.clone().try_lock_owned();
-    if let Some(latest) = latest
-        && latest
-            .stamp
-            .serves(label, day, Instant::now(), turn.is_err())
-    {
-        return Ok(latest);
-    }
-    let _turn = match turn {
-        Ok(turn) => turn,
-        Err(_) => computing.lock_owned().await,
+    // Figures put while this reader waited serve it only if they are as new as its label: a
+    // volunteer who has just synced sees the visit on the dashboard.
+    let serves = |c: &Cached, moment| c.stamp.serves(label, day, Instant::now(), moment);
+    let (latest, _turn) = match state.dashboards.find(&code, serves).await {
+        Found::Kept(cached) => return Ok(cached),
+        Found::Turn { latest, turn } => (latest, turn),
     };
-    // The reader before may have computed figures as new as this one needs: while this one
-    // waited for its turn, or even before it (between the look at the latest figures above
-    // and the turn, while the label was read).
-    let (latest, _) = state.dashboards.ward(code);
-    if let Some(latest) = &latest
-        && latest.stamp.day == day
-        && latest.stamp.label >= label
-    {
-        return Ok(latest.clone());
-    }
     let cached = compute(state, code, latest).await?;
     state.dashboards.put(code, cached.clone());
     Ok(cached)
@@ -651,11 +614,11 @@ mod tests {
     fn a_quiet_ward_is_computed_again_on_its_next_change() {
         let at = Instant::now();
         let s = stamp(at, false);
-        assert!(s.serves(label(3, 40), day("2026-12-07"), at, false));
-        assert!(!s.serves(label(3, 41), day("2026-12-07"), at, false));
-        assert!(!s.serves(label(4, 0), day("2026-12-07"), at, false));
+        assert!(s.serves(label(3, 40), day("2026-12-07"), at, Moment::Idle));
+        assert!(!s.serves(label(3, 41), day("2026-12-07"), at, Moment::Idle));
+        assert!(!s.serves(label(4, 0), day("2026-12-07"), at, Moment::Idle));
         // Nor does a new day wait: pace and ages count by it.
-        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, false));
+        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, Moment::Idle));
     }
 
     #[test]
@@ -666,10 +629,10 @@ mod tests {
             label(3, 90),
             day("2026-12-07"),
             at + Duration::from_millis(900),
-            false
+            Moment::Idle
         ));
-        assert!(!s.serves(label(3, 90), day("2026-12-07"), at + BUSY_FOR, false));
-        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, false));
+        assert!(!s.serves(label(3, 90), day("2026-12-07"), at + BUSY_FOR, Moment::Idle));
+        assert!(!s.serves(label(3, 40), day("2026-12-08"), at, Moment::Idle));
     }
 
     #[test]
@@ -680,8 +643,13 @@ mod tests {
             label(3, 41),
             day("2026-12-07"),
             at + Duration::from_millis(1900),
-            true
+            Moment::Counting
         ));
-        assert!(!s.serves(label(3, 41), day("2026-12-07"), at + FRESH_ENOUGH, true));
+        assert!(!s.serves(
+            label(3, 41),
+            day("2026-12-07"),
+            at + FRESH_ENOUGH,
+            Moment::Counting
+        ));
     }
 }

@@ -3,7 +3,7 @@
 //! moved.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -14,6 +14,7 @@ use sqlx::PgPool;
 use super::dashboard::{Label, labels};
 use crate::AppState;
 use crate::error::{Error, Result};
+use crate::latest::{Found, Latest, Moment};
 use crate::precompressed::Precompressed;
 
 /// How long a province's page answers while nothing it counts has moved. Not for ever: a ward
@@ -29,19 +30,12 @@ const KEPT_FOR: Duration = Duration::from_secs(5);
 const FRESH_ENOUGH: Duration = Duration::from_secs(2);
 
 /// Each province's latest page as sent, for those who may manage it and for those who may
-/// not: one page serves every reader of a steering committee's meeting. With it, the turn to
-/// count the next one, so that readers who find it too old share one count.
-#[derive(Default)]
-pub struct Cache(Mutex<HashMap<(i32, bool), Page>>);
+/// not: one page serves every reader of a steering committee's meeting.
+pub type Cache = Latest<(i32, bool), Kept>;
 
-#[derive(Default)]
-struct Page {
-    kept: Option<Kept>,
-    counting: Arc<tokio::sync::Mutex<()>>,
-}
-
-struct Kept {
-    key: Key,
+#[derive(Clone)]
+pub struct Kept {
+    key: Arc<Key>,
     /// When its key was read.
     read_at: Instant,
     body: Precompressed,
@@ -56,46 +50,18 @@ struct Key {
     tickets: Vec<(i32, i64)>,
 }
 
-/// What the cache gives a reader who read `key`.
-enum Found {
-    /// A page to send.
-    Page(Precompressed),
-    /// None new enough: count it, holding this turn.
-    Count(tokio::sync::OwnedMutexGuard<()>),
-}
-
-impl Cache {
-    async fn find(&self, page: (i32, bool), key: &Key) -> Found {
-        let (counting, seen) = {
-            let mut pages = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            let entry = pages.entry(page).or_default();
-            let kept = entry.kept.as_ref();
-            if let Some(k) = kept.filter(|k| k.key == *key && k.read_at.elapsed() < KEPT_FOR) {
-                return Found::Page(k.body.clone());
+impl Kept {
+    /// Whether this page answers a reader who read `key`. Never one of another day. A page
+    /// put while the reader waited serves it even if counted from a key read just before
+    /// its own: the readers queued behind a count share its page.
+    fn serves(&self, key: &Key, moment: Moment) -> bool {
+        let age = self.read_at.elapsed();
+        self.key.day == key.day
+            && match moment {
+                Moment::Idle => *self.key == *key && age < KEPT_FOR,
+                Moment::Counting => age < FRESH_ENOUGH,
+                Moment::Counted => true,
             }
-            match entry.counting.clone().try_lock_owned() {
-                Ok(turn) => return Found::Count(turn),
-                Err(_) => {
-                    if let Some(k) = kept.filter(|k| k.read_at.elapsed() < FRESH_ENOUGH) {
-                        return Found::Page(k.body.clone());
-                    }
-                }
-            }
-            (entry.counting.clone(), kept.map(|k| k.read_at))
-        };
-        // Queued behind a count: its page, once there, is the one these readers share, even
-        // if counted from a key read just before theirs.
-        let turn = counting.lock_owned().await;
-        let pages = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match pages.get(&page).and_then(|p| p.kept.as_ref()) {
-            Some(k) if Some(k.read_at) > seen => Found::Page(k.body.clone()),
-            _ => Found::Count(turn),
-        }
-    }
-
-    fn put(&self, page: (i32, bool), key: Key, read_at: Instant, body: Precompressed) {
-        let mut pages = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        pages.entry(page).or_default().kept = Some(Kept { key, read_at, body });
     }
 }
 
@@ -117,16 +83,21 @@ pub async fn page(state: &AppState, code: i32, may_manage: bool) -> Result<Preco
         labels,
         tickets,
     };
-    let _turn = match state.provinces.find((code, may_manage), &key).await {
-        Found::Page(body) => return Ok(body),
-        Found::Count(turn) => turn,
+    let page = (code, may_manage);
+    let serves = |kept: &Kept, moment| kept.serves(&key, moment);
+    let _turn = match state.provinces.find(&page, serves).await {
+        Found::Kept(kept) => return Ok(kept.body),
+        Found::Turn { turn, .. } => turn,
     };
     let overview = overview(state, code, may_manage).await?;
     let body = Precompressed::json(serde_json::to_vec(&overview).map_err(anyhow::Error::from)?)
         .map_err(anyhow::Error::from)?;
-    state
-        .provinces
-        .put((code, may_manage), key, read_at, body.clone());
+    let kept = Kept {
+        key: Arc::new(key),
+        read_at,
+        body: body.clone(),
+    };
+    state.provinces.put(page, kept);
     Ok(body)
 }
 
@@ -256,54 +227,40 @@ pub async fn overview(state: &AppState, code: i32, may_manage: bool) -> Result<P
 mod tests {
     use super::*;
 
-    fn key(open_tickets: i64) -> Key {
+    fn key(day: &str, open_tickets: i64) -> Key {
         Key {
-            day: NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+            day: day.parse().unwrap(),
             labels: Vec::new(),
             tickets: vec![(619, open_tickets)],
         }
     }
 
-    fn body(text: &str) -> Precompressed {
-        Precompressed::json(text.as_bytes().to_vec()).unwrap()
-    }
-
-    fn sent(found: Found) -> Option<Precompressed> {
-        match found {
-            Found::Page(body) => Some(body),
-            Found::Count(_) => None,
+    fn kept(key: Key, age: Duration) -> Kept {
+        Kept {
+            key: Arc::new(key),
+            read_at: Instant::now() - age,
+            body: Precompressed::json(b"[]".to_vec()).unwrap(),
         }
     }
 
-    #[tokio::test]
-    async fn readers_share_one_count_and_take_a_fresh_page_meanwhile() {
-        let cache = Cache::default();
-        let page = (1, false);
-        // Nothing kept: the first reader counts.
-        let Found::Count(turn) = cache.find(page, &key(1)).await else {
-            panic!("nothing was kept")
-        };
-        cache.put(page, key(1), Instant::now(), body("[1]"));
-        drop(turn);
-        // The same key: the kept page.
-        assert!(sent(cache.find(page, &key(1)).await).is_some());
-        // A moved key and nobody counting: counted again.
-        let Found::Count(turn) = cache.find(page, &key(2)).await else {
-            panic!("the key moved")
-        };
-        // Meanwhile another reader is answered at once with the page kept a moment ago.
-        assert!(sent(cache.find(page, &key(2)).await).is_some());
-        // A reader who finds the kept page too old waits for the count, and takes its page.
-        cache.put(page, key(1), Instant::now() - FRESH_ENOUGH, body("[1]"));
-        let waiting = {
-            let cache = Arc::new(cache);
-            let waiter = cache.clone();
-            let handle = tokio::spawn(async move { sent(waiter.find(page, &key(3)).await) });
-            tokio::task::yield_now().await;
-            cache.put(page, key(2), Instant::now(), body("[2]"));
-            drop(turn);
-            handle
-        };
-        assert!(waiting.await.unwrap().is_some());
+    #[test]
+    fn a_page_serves_its_key_then_briefly_while_a_newer_is_counted() {
+        let page = kept(key("2026-12-07", 1), Duration::ZERO);
+        assert!(page.serves(&key("2026-12-07", 1), Moment::Idle));
+        assert!(!page.serves(&key("2026-12-07", 2), Moment::Idle));
+        assert!(page.serves(&key("2026-12-07", 2), Moment::Counting));
+        assert!(page.serves(&key("2026-12-07", 2), Moment::Counted));
+        let old = kept(key("2026-12-07", 1), FRESH_ENOUGH);
+        assert!(!old.serves(&key("2026-12-07", 2), Moment::Counting));
+        let stale = kept(key("2026-12-07", 1), KEPT_FOR);
+        assert!(!stale.serves(&key("2026-12-07", 1), Moment::Idle));
+    }
+
+    #[test]
+    fn a_page_never_serves_another_day() {
+        let page = kept(key("2026-12-07", 1), Duration::ZERO);
+        for moment in [Moment::Idle, Moment::Counting, Moment::Counted] {
+            assert!(!page.serves(&key("2026-12-08", 1), moment));
+        }
     }
 }
