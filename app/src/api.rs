@@ -12,11 +12,12 @@ use domain::api::{
     DuplicateCheck, DuplicateKind, EditChoice, EditConflict, EditResolution, Household,
     HouseholdFilter, HouseholdPoint, HouseholdSummary, Invitation, InvitationPreview,
     LikelyDuplicate, LikelyDuplicates, Market, MarketSummary, Me, MergeInto, ModelSettings,
-    NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket, NewProvinceWard,
-    NewSkill, NewWardAdmin, PasswordChange, ProvinceGrant, ProvinceOverview, RecordEdit,
-    RegisterImport, Resident, ResidentExport, ResidentSummary, SearchResults, SessionInfo, SignIn,
-    Skill, SyncChanges, SyncConflict, SyncOutcome, TargetChange, Tdp, TdpDetail, Ticket,
-    TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward, WeeklyReport,
+    ModelTargets, NewAccount, NewActivity, NewCampaign, NewGrant, NewInvitation, NewMarket,
+    NewProvinceWard, NewSkill, NewWardAdmin, PasswordChange, ProvinceGrant, ProvinceOverview,
+    RecordEdit, RegisterImport, Resident, ResidentExport, ResidentSummary, SearchResults,
+    SessionInfo, SignIn, Skill, SyncChanges, SyncConflict, SyncOutcome, TargetChange, Tdp,
+    TdpDetail, Ticket, TicketAssignment, TicketDetail, TicketFigures, TicketStatusChange, Ward,
+    WeeklyReport,
 };
 use domain::map::Boundaries;
 use domain::{ErrorBody, ErrorCode};
@@ -536,6 +537,18 @@ pub async fn models(ward: i32) -> Result<ModelSettings, ApiError> {
 
 pub async fn set_models(ward: i32, settings: &ModelSettings) -> Result<ModelSettings, ApiError> {
     put(&format!("/wards/{ward}/models"), settings).await
+}
+
+/// The models' targets and deadlines the province gives its wards.
+pub async fn province_models(province: i32) -> Result<ModelTargets, ApiError> {
+    get(&format!("/provinces/{province}/models")).await
+}
+
+pub async fn set_province_models(
+    province: i32,
+    targets: &ModelTargets,
+) -> Result<ModelTargets, ApiError> {
+    put(&format!("/provinces/{province}/models"), targets).await
 }
 
 /// The ward's mentor network, or one TDP's.

@@ -10,14 +10,21 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::api::{Figure, ModelFigures, ModelSettings, ResidentSummary, StallDetails};
-use crate::indicators::is_eligible;
+use crate::api::{
+    Figure, ModelFigures, ModelSettings, ModelTargets, ResidentSummary, StallDetails, TargetChange,
+};
+use crate::indicators::{Pace, is_eligible};
 
 /// "Mỗi công dân – Một danh tính số" counts citizens from this age (the model's own name).
 pub const IDENTITY_MIN_AGE: i32 = 16;
 
 /// Both models aim at everyone: every household, every citizen aged 16+.
 const DEFAULT_TARGET: f64 = 100.0;
+/// By the end of 2026, as the movement's plans say of digital skills for all (Thanh Hóa's,
+/// and most skills of the default catalogue), until a province sets its own.
+pub fn default_deadline() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 12, 31).expect("a real day")
+}
 /// Each digital ambassador guides at least five learners.
 const DEFAULT_AMBASSADOR_QUOTA: i32 = 5;
 const DEFAULT_CASHLESS_MARKET_PERCENT: f64 = 80.0;
@@ -40,6 +47,9 @@ pub struct SkillModel {
     pub stored: &'static str,
     /// The `ModelSettings` field listing its skills.
     pub field: &'static str,
+    /// The `ModelSettings` and `ModelTargets` fields of its target and deadline.
+    pub target: &'static str,
+    pub deadline: &'static str,
     pub name_vi: &'static str,
 }
 
@@ -48,12 +58,16 @@ pub const SKILL_MODELS: [SkillModel; 2] = [
         model: Model::Families,
         stored: "digital_family",
         field: "family_skills",
+        target: "family_target",
+        deadline: "family_deadline",
         name_vi: "Gia đình số",
     },
     SkillModel {
         model: Model::Identity,
         stored: "digital_identity",
         field: "identity_skills",
+        target: "identity_target",
+        deadline: "identity_deadline",
         name_vi: "Mỗi công dân – Một danh tính số",
     },
 ];
@@ -114,6 +128,17 @@ impl Model {
         }
     }
 
+    /// The straight line its figure is judged against on `on`: to the deadline of "Gia đình
+    /// số" and "Danh tính số", which the province sets; through the year for the others,
+    /// whose target is a ward's threshold rather than a share of its people.
+    pub fn pace(self, settings: &ModelSettings, on: NaiveDate) -> Pace {
+        match self {
+            Self::Families => Pace::to(settings.family_deadline, on),
+            Self::Identity => Pace::to(settings.identity_deadline, on),
+            Self::Ambassadors | Self::Cashless => Pace::this_year(on),
+        }
+    }
+
     /// The share the ward aims at (%).
     pub fn target(self, settings: &ModelSettings) -> f64 {
         match self {
@@ -125,15 +150,58 @@ impl Model {
     }
 }
 
-/// The settings a ward starts with, for the default skills catalogue.
+/// The settings a ward starts with, for the default skills catalogue, in a province that
+/// has not set its own targets.
 pub fn default_settings() -> ModelSettings {
+    let targets = default_targets();
     ModelSettings {
-        family_target: DEFAULT_TARGET,
+        family_target: targets.family_target,
+        family_deadline: targets.family_deadline,
         family_skills: DEFAULT_FAMILY_SKILLS.map(String::from).to_vec(),
-        identity_target: DEFAULT_TARGET,
+        identity_target: targets.identity_target,
+        identity_deadline: targets.identity_deadline,
         identity_skills: DEFAULT_IDENTITY_SKILLS.map(String::from).to_vec(),
         ambassador_quota: DEFAULT_AMBASSADOR_QUOTA,
         cashless_market_percent: DEFAULT_CASHLESS_MARKET_PERCENT,
+        province: Some(targets),
+    }
+}
+
+/// The models' targets a province gives its wards until it sets its own.
+pub fn default_targets() -> ModelTargets {
+    ModelTargets {
+        family_target: DEFAULT_TARGET,
+        family_deadline: default_deadline(),
+        identity_target: DEFAULT_TARGET,
+        identity_deadline: default_deadline(),
+    }
+}
+
+impl ModelTargets {
+    /// The target and deadline of `model`; none for the models judged by a ward's own
+    /// threshold ("Đại sứ số", "Chợ số").
+    pub fn of(&self, model: Model) -> Option<TargetChange> {
+        let (target_percent, deadline) = match model {
+            Model::Families => (self.family_target, self.family_deadline),
+            Model::Identity => (self.identity_target, self.identity_deadline),
+            Model::Ambassadors | Model::Cashless => return None,
+        };
+        Some(TargetChange {
+            target_percent,
+            deadline,
+        })
+    }
+}
+
+impl ModelSettings {
+    /// Its targets and deadlines, which its province's bound.
+    pub fn targets(&self) -> ModelTargets {
+        ModelTargets {
+            family_target: self.family_target,
+            family_deadline: self.family_deadline,
+            identity_target: self.identity_target,
+            identity_deadline: self.identity_deadline,
+        }
     }
 }
 

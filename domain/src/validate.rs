@@ -7,13 +7,13 @@ use chrono::{Datelike, NaiveDate};
 use std::collections::HashSet;
 
 use crate::api::{
-    AcceptInvitation, Assignment, Attendance, Basemap, CheckIn, ModelSettings, NewAccount,
-    NewActivity, NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation, NewMarket,
-    NewResident, NewSkill, NewTdp, NewTeamMember, NewTicket, NewVisit, NewWardAdmin,
+    AcceptInvitation, Assignment, Attendance, Basemap, CheckIn, ModelSettings, ModelTargets,
+    NewAccount, NewActivity, NewCampaign, NewComment, NewGrant, NewHousehold, NewInvitation,
+    NewMarket, NewResident, NewSkill, NewTdp, NewTeamMember, NewTicket, NewVisit, NewWardAdmin,
     PasswordChange, SignIn, StallDetails, TargetChange, TicketStatus, TicketStatusChange,
 };
 use crate::error::{FieldCode, FieldError};
-use crate::models::FourT;
+use crate::models::{FourT, SKILL_MODELS};
 use crate::text::{has_control, skill_code};
 
 pub const NAME_MAX: usize = 120;
@@ -354,26 +354,64 @@ pub fn target_change(
     today: NaiveDate,
 ) -> Result<(), Vec<FieldError>> {
     let mut e = Errors::default();
-    target(&mut e, c, Some(was.deadline), province, today);
+    target(
+        &mut e,
+        TARGET_FIELDS,
+        c,
+        Some(was.deadline),
+        province,
+        today,
+    );
     e.finish()
 }
 
+/// The models' targets and deadlines, changed from `was`, by the rules of `target_change`
+/// for each model; for a ward, within `province`'s.
+pub fn model_targets(
+    m: &ModelTargets,
+    was: &ModelTargets,
+    province: Option<&ModelTargets>,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let mut e = Errors::default();
+    for model in &SKILL_MODELS {
+        let (Some(change), Some(was)) = (m.of(model.model), was.of(model.model)) else {
+            continue;
+        };
+        let bound = province.and_then(|p| p.of(model.model));
+        let fields = (model.target, model.deadline);
+        target(
+            &mut e,
+            fields,
+            &change,
+            Some(was.deadline),
+            bound.as_ref(),
+            today,
+        );
+    }
+    e.finish()
+}
+
+/// The fields a target and its deadline are named by in a skill's change.
+const TARGET_FIELDS: (&str, &str) = ("target_percent", "deadline");
+
 fn target(
     e: &mut Errors,
+    (target_field, deadline_field): (&str, &str),
     c: &TargetChange,
     was: Option<NaiveDate>,
     province: Option<&TargetChange>,
     today: NaiveDate,
 ) {
     if !(c.target_percent > 0.0 && c.target_percent <= 100.0) {
-        e.add("target_percent", FieldCode::OutOfRange);
+        e.add(target_field, FieldCode::OutOfRange);
     } else if province.is_some_and(|p| c.target_percent < p.target_percent) {
-        e.add("target_percent", FieldCode::BelowProvince);
+        e.add(target_field, FieldCode::BelowProvince);
     }
     if c.deadline < today && was != Some(c.deadline) {
-        e.add("deadline", FieldCode::InPast);
+        e.add(deadline_field, FieldCode::InPast);
     } else if province.is_some_and(|p| c.deadline > p.deadline) {
-        e.add("deadline", FieldCode::AfterProvince);
+        e.add(deadline_field, FieldCode::AfterProvince);
     }
 }
 
@@ -397,7 +435,7 @@ pub fn new_skill(s: &NewSkill, today: NaiveDate) -> Result<(), Vec<FieldError>> 
         target_percent: s.target_percent,
         deadline: s.deadline,
     };
-    target(&mut e, &change, None, None, today);
+    target(&mut e, TARGET_FIELDS, &change, None, None, today);
     e.finish()
 }
 
@@ -454,10 +492,17 @@ pub fn new_household(h: &NewHousehold) -> Result<(), Vec<FieldError>> {
 /// The most learners a ward may ask of one digital ambassador.
 pub const AMBASSADOR_QUOTA_MAX: i32 = 50;
 
-/// Targets are shares above 0 and up to 100; each model asks for at least one skill, each once.
-/// Whether the codes are skills of the ward's catalogue is the server's check.
-pub fn model_settings(m: &ModelSettings) -> Result<(), Vec<FieldError>> {
-    let mut e = Errors::default();
+/// A ward's settings, changed from `was`: the models' targets and deadlines by
+/// `model_targets`, within its province's (`was.province`); thresholds are shares above 0 and
+/// up to 100; each model asks for at least one skill, each once. Whether the codes are skills
+/// of the ward's catalogue is the server's check.
+pub fn model_settings(
+    m: &ModelSettings,
+    was: &ModelSettings,
+    today: NaiveDate,
+) -> Result<(), Vec<FieldError>> {
+    let targets = model_targets(&m.targets(), &was.targets(), was.province.as_ref(), today);
+    let mut e = Errors(targets.err().unwrap_or_default());
     let percent = |e: &mut Errors, field: &str, value: f64| {
         if !(value > 0.0 && value <= 100.0) {
             e.add(field, FieldCode::OutOfRange);
@@ -474,9 +519,7 @@ pub fn model_settings(m: &ModelSettings) -> Result<(), Vec<FieldError>> {
             }
         }
     };
-    percent(&mut e, "family_target", m.family_target);
     skills(&mut e, "family_skills", &m.family_skills);
-    percent(&mut e, "identity_target", m.identity_target);
     skills(&mut e, "identity_skills", &m.identity_skills);
     if !(1..=AMBASSADOR_QUOTA_MAX).contains(&m.ambassador_quota) {
         e.add("ambassador_quota", FieldCode::OutOfRange);
@@ -1247,8 +1290,11 @@ mod tests {
             identity_skills: vec!["vneid_level2".into(), "e_payment".into()],
             ambassador_quota: 5,
             cashless_market_percent: 80.0,
+            ..crate::models::default_settings()
         };
-        assert_eq!(model_settings(&good), Ok(()));
+        let today = "2026-12-07".parse().unwrap();
+        let was = crate::models::default_settings();
+        assert_eq!(model_settings(&good, &was, today), Ok(()));
         let bad = ModelSettings {
             family_target: 0.0,
             family_skills: vec![],
@@ -1256,18 +1302,61 @@ mod tests {
             identity_skills: vec!["e_payment".into(), "e_payment".into()],
             ambassador_quota: 0,
             cashless_market_percent: 100.5,
+            ..good.clone()
         };
         assert_eq!(
-            codes(model_settings(&bad)),
+            codes(model_settings(&bad, &was, today)),
             vec![
                 ("family_target".into(), FieldCode::OutOfRange),
-                ("family_skills".into(), FieldCode::Required),
                 ("identity_target".into(), FieldCode::OutOfRange),
+                ("family_skills".into(), FieldCode::Required),
                 ("identity_skills[1]".into(), FieldCode::Duplicate),
                 ("ambassador_quota".into(), FieldCode::OutOfRange),
                 ("cashless_market_percent".into(), FieldCode::OutOfRange),
             ]
         );
+    }
+
+    #[test]
+    fn a_ward_s_model_targets_stay_within_its_province_s() {
+        let today: NaiveDate = "2026-12-07".parse().unwrap();
+        let province = ModelTargets {
+            family_target: 80.0,
+            family_deadline: "2027-06-30".parse().unwrap(),
+            identity_target: 100.0,
+            identity_deadline: "2026-12-31".parse().unwrap(),
+        };
+        let raised = ModelTargets {
+            family_target: 90.0,
+            family_deadline: "2027-03-31".parse().unwrap(),
+            ..province.clone()
+        };
+        assert_eq!(
+            model_targets(&raised, &province, Some(&province), today),
+            Ok(())
+        );
+        let lowered = ModelTargets {
+            family_target: 70.0,
+            family_deadline: "2027-12-31".parse().unwrap(),
+            identity_target: 120.0,
+            identity_deadline: "2026-12-01".parse().unwrap(),
+        };
+        assert_eq!(
+            codes(model_targets(&lowered, &province, Some(&province), today)),
+            vec![
+                ("family_target".into(), FieldCode::BelowProvince),
+                ("family_deadline".into(), FieldCode::AfterProvince),
+                ("identity_target".into(), FieldCode::OutOfRange),
+                ("identity_deadline".into(), FieldCode::InPast),
+            ]
+        );
+        // A province is bound by nothing above it, and a deadline passed may stay as it was.
+        let passed = ModelTargets {
+            family_target: 50.0,
+            identity_deadline: "2026-12-01".parse().unwrap(),
+            ..province.clone()
+        };
+        assert_eq!(model_targets(&passed, &passed, None, today), Ok(()));
     }
 
     fn trader() -> StallDetails {

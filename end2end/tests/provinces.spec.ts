@@ -41,15 +41,23 @@ test("a province admin sets a target, starts a ward and makes its first admin, w
 }) => {
   const province = await apiAs(baseURL!, "provinceAdmin");
   const before = await targetOf(province, "provinces/1", "smartphone");
+  const models = await (await province.get("/api/v1/provinces/1/models")).json();
   try {
-    await startAWard(page, browser, before);
+    await startAWard(page, browser, before, models);
   } finally {
-    // Hà Nội's wards follow its target back, the demo ward among them.
+    // Hà Nội's wards follow its targets back, the demo ward among them.
     await setTarget(province, "provinces/1", "smartphone", before);
+    const res = await province.put("/api/v1/provinces/1/models", { data: models });
+    expect(res.status(), await res.text()).toBe(200);
   }
 });
 
-async function startAWard(page: Page, browser: import("@playwright/test").Browser, before: Target) {
+async function startAWard(
+  page: Page,
+  browser: import("@playwright/test").Browser,
+  before: Target,
+  models: { family_target: number; family_deadline: string },
+) {
   await signInAs(page, "provinceAdmin");
   await page.goto("/");
   await expect(page).toHaveURL(/\/tinh\/1$/);
@@ -67,6 +75,13 @@ async function startAWard(page: Page, browser: import("@playwright/test").Browse
   await target.fill("90");
   await smartphone.getByRole("button", { name: "Lưu" }).click();
   await expect(page.locator('table.catalogue tr[data-skill="smartphone"] input[type="number"]')).toHaveValue("90");
+  // And of "Gia đình số": 90% of households, by the same deadline.
+  const modelTargets = page.locator("section.model-targets");
+  const family = modelTargets.getByLabel("Chỉ tiêu Gia đình số (% số hộ)");
+  await expect(family).toHaveValue(String(models.family_target));
+  await family.fill("90");
+  await modelTargets.getByRole("button", { name: "Lưu cài đặt" }).click();
+  await expect(modelTargets.getByRole("status")).toHaveText("Đã lưu. Số liệu được tính lại theo cài đặt mới.");
   expect(await seriousViolations(page)).toEqual([]);
 
   // A ward not started yet: the first the list offers (a second try finds another).
@@ -108,6 +123,18 @@ async function startAWard(page: Page, browser: import("@playwright/test").Browse
   const theirTarget = theirs.locator('table.catalogue tr[data-skill="smartphone"]');
   await expect(theirTarget).toContainText(`90% · ${deadline}`);
   await expect(theirTarget.getByRole("button", { name: "Thôi dùng" })).toHaveCount(0);
+  // The city's "Gia đình số" target too, which they may not go below.
+  const familyDeadline = models.family_deadline.split("-").reverse().join("/");
+  const theirFamily = theirs.getByLabel("Chỉ tiêu Gia đình số (% số hộ)");
+  await expect(theirFamily).toHaveValue("90");
+  await expect(theirs.locator("#family_target-hint")).toHaveText(
+    `Tỉnh/thành phố giao: ít nhất 90%, hạn chậm nhất ${familyDeadline}.`,
+  );
+  await theirFamily.fill("80");
+  await theirs.getByRole("button", { name: "Lưu cài đặt" }).click();
+  await expect(theirs.locator("#family_target-error")).toHaveText(
+    "Chỉ tiêu của phường/xã không được thấp hơn chỉ tiêu tỉnh/thành phố giao.",
+  );
   await context.close();
 }
 

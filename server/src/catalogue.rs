@@ -1,10 +1,11 @@
 //! Skills catalogues and their targets, inherited downward: the movement's defaults (from
 //! Plan 01-KH/BCĐTW and the provinces' plans), which a province changes, adds to and retires
 //! from; and each ward's copy, which starts as its province's and may raise a target or bring
-//! a deadline forward, never the other way. A TDP is judged by its ward's. These are data.
+//! a deadline forward, never the other way. The models' targets and deadlines pass down the
+//! same way. A TDP is judged by its ward's. These are data.
 
 use chrono::NaiveDate;
-use domain::api::{CatalogueSkill, NewSkill, TargetChange};
+use domain::api::{CatalogueSkill, ModelTargets, NewSkill, TargetChange};
 use domain::models::SKILL_MODELS;
 use domain::text::skill_code;
 use domain::{FieldCode, FieldError};
@@ -250,7 +251,8 @@ pub async fn seed_ward(
     if inserted.is_empty() {
         return Ok(Vec::new());
     }
-    let mut settings = domain::models::default_settings();
+    let province = crate::db::models::province_models(&mut *tx, province_code).await?;
+    let mut settings = crate::db::models::inheriting(province);
     // A model keeps the skills of its defaults that the province still gives.
     let given = |codes: &mut Vec<String>| codes.retain(|c| skills.iter().any(|s| s.code == *c));
     given(&mut settings.family_skills);
@@ -331,6 +333,68 @@ pub async fn set_province_target(
         change.target_percent,
         old.deadline,
         change.deadline,
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets a province's models' targets and deadlines, and passes them down as
+/// `catalogue::set_province_target` does a skill's: a ward that had the province's old target
+/// or deadline takes the new one, and one below the new target or after the new deadline is
+/// brought to it.
+pub async fn set_province_models(
+    tx: &mut PgConnection,
+    province_code: i32,
+    new: &ModelTargets,
+    today: NaiveDate,
+) -> Result<()> {
+    // Locks the province's row if it has one, so that two changes pass down one by one.
+    sqlx::query!(
+        "select from province_models where province_code = $1 for update",
+        province_code
+    )
+    .execute(&mut *tx)
+    .await?;
+    let old = crate::db::models::province_models(&mut *tx, province_code).await?;
+    domain::validate::model_targets(new, &old, None, today).map_err(Error::Validation)?;
+    sqlx::query!(
+        "insert into province_models (province_code, family_target, family_deadline,
+                                      identity_target, identity_deadline)
+         values ($1, $2, $3, $4, $5)
+         on conflict (province_code) do update
+         set family_target = excluded.family_target, family_deadline = excluded.family_deadline,
+             identity_target = excluded.identity_target,
+             identity_deadline = excluded.identity_deadline",
+        province_code,
+        new.family_target,
+        new.family_deadline,
+        new.identity_target,
+        new.identity_deadline,
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update model_settings s
+         set family_target = case when s.family_target = $2 or s.family_target < $3
+                                  then $3 else s.family_target end,
+             family_deadline = case when s.family_deadline = $4 or s.family_deadline > $5
+                                    then $5 else s.family_deadline end,
+             identity_target = case when s.identity_target = $6 or s.identity_target < $7
+                                    then $7 else s.identity_target end,
+             identity_deadline = case when s.identity_deadline = $8 or s.identity_deadline > $9
+                                      then $9 else s.identity_deadline end
+         from wards w
+         where w.province_code = $1 and s.ward_code = w.code",
+        province_code,
+        old.family_target,
+        new.family_target,
+        old.family_deadline,
+        new.family_deadline,
+        old.identity_target,
+        new.identity_target,
+        old.identity_deadline,
+        new.identity_deadline,
     )
     .execute(&mut *tx)
     .await?;

@@ -1,23 +1,19 @@
 //! A skills catalogue with each skill's target and deadline: a province's, which its wards
 //! inherit, on the province's page; a ward's, beside what its province sets, on the models
 //! page. Whoever may change it sets a target and a deadline, adds a skill and retires one.
+//! The models' targets and deadlines pass down the same way (`ModelTargetFields`).
 
 use domain::api::{CatalogueSkill, NewSkill, TargetChange};
-use domain::models::SKILL_MODELS;
+use domain::models::{Model, SKILL_MODELS, SkillModel};
 use domain::validate::SKILL_MIN_AGES;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, Catalogue as Owner};
-use crate::components::{FormState, TableFrame, TextField, loaded, typed_number};
+use crate::components::{FormState, TableFrame, TextField, loaded, typed_day, typed_number};
 use crate::format::{date, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, localised, model_short_name, words};
-
-/// A date as an `<input type="date">` gives it; none when left empty.
-fn day(text: &str) -> chrono::NaiveDate {
-    text.parse().unwrap_or_default()
-}
 
 /// The catalogue of `owner`, read when shown. `on_change` runs after each change, for the page
 /// to read again what the targets change (the page redraws this too).
@@ -125,7 +121,7 @@ fn SkillRow(
         move |_| {
             let change = TargetChange {
                 target_percent: typed_number(&target.get_untracked()),
-                deadline: day(&deadline.get_untracked()),
+                deadline: typed_day(&deadline.get_untracked()),
             };
             let checked =
                 domain::validate::target_change(&change, &was, province.as_ref(), today());
@@ -255,7 +251,7 @@ fn NewSkillForm(
             name_en: name_en.get_untracked(),
             min_age: min_age.get_untracked(),
             target_percent: typed_number(&target.get_untracked()),
-            deadline: day(&deadline.get_untracked()),
+            deadline: typed_day(&deadline.get_untracked()),
         };
         if form.start(domain::validate::new_skill(&new, today())) {
             spawn_local(async move {
@@ -310,5 +306,56 @@ fn NewSkillForm(
                 {t!(i18n, catalogue.add)}
             </button>
         </form>
+    }
+}
+
+/// A model's target and deadline, as the province's page and a ward's models page set them;
+/// on a ward's, with what its province gives beside them.
+#[component]
+pub fn ModelTargetFields(
+    model: &'static SkillModel,
+    target: RwSignal<String>,
+    deadline: RwSignal<String>,
+    form: FormState,
+    province: Option<TargetChange>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let families = model.model == Model::Families;
+    let target_label = TextProp::from(move || {
+        if families {
+            t_string!(i18n, models.family_target)
+        } else {
+            t_string!(i18n, models.identity_target)
+        }
+    });
+    let deadline_label = TextProp::from(move || {
+        if families {
+            t_string!(i18n, models.family_deadline)
+        } else {
+            t_string!(i18n, models.identity_deadline)
+        }
+    });
+    let error = form.field(model.target);
+    let target_field = match province {
+        Some(p) => {
+            let given = TextProp::from(move || {
+                let (target, deadline) = (p.target_percent, date(p.deadline));
+                t_string!(i18n, models.province_gives, target, deadline).to_string()
+            });
+            view! { <TextField id=model.target label=target_label value=target error kind="number" hint=given /> }
+            .into_any()
+        }
+        None => view! { <TextField id=model.target label=target_label value=target error kind="number" /> }
+            .into_any(),
+    };
+    view! {
+        {target_field}
+        <TextField
+            id=model.deadline
+            label=deadline_label
+            value=deadline
+            error=form.field(model.deadline)
+            kind="date"
+        />
     }
 }

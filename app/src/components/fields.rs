@@ -97,6 +97,12 @@ pub fn typed_number(text: &str) -> f64 {
     text.trim().replace(',', ".").parse().unwrap_or(f64::NAN)
 }
 
+/// A date as an `<input type="date">` gives it; none when left empty, which the shared
+/// validation refuses as a day long past.
+pub fn typed_day(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap_or_default()
+}
+
 /// A labelled text input with its error message, wired for screen readers.
 #[component]
 pub fn TextField(

@@ -5,13 +5,17 @@
 
 use domain::access::Action;
 use domain::api::{ModelSettings, Skill};
+use domain::models::{SKILL_MODELS, SkillModel};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError, Catalogue};
-use crate::components::{CatalogueSection, FormState, TextField, loaded, typed_number};
+use crate::components::{
+    CatalogueSection, FormState, ModelTargetFields, TextField, loaded, typed_day, typed_number,
+};
 use crate::contexts::set_current_ward;
+use crate::format::today;
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{field_message, skill_name, words};
 use crate::session::use_session;
@@ -48,27 +52,40 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
     let session = use_session();
     let may_change = move || session.reach(ward, Action::ManageWard).is_ward();
     let family_target = RwSignal::new(settings.family_target.to_string());
+    let family_deadline = RwSignal::new(settings.family_deadline.to_string());
     let family_skills = RwSignal::new(settings.family_skills.clone());
     let identity_target = RwSignal::new(settings.identity_target.to_string());
+    let identity_deadline = RwSignal::new(settings.identity_deadline.to_string());
     let identity_skills = RwSignal::new(settings.identity_skills.clone());
     let quota = RwSignal::new(settings.ambassador_quota.to_string());
     let cashless = RwSignal::new(settings.cashless_market_percent.to_string());
     let form = FormState::new();
     let saved = RwSignal::new(false);
+    // What the province gives each model: the least target and the latest deadline.
+    let province = settings.province.clone();
+    let given = move |model: &SkillModel| province.as_ref().and_then(|p| p.of(model.model));
+    // What a change is judged from: the province's targets, and a deadline gone by that may
+    // stay as it was.
+    let was = StoredValue::new(settings);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
         let new = ModelSettings {
             family_target: typed_number(&family_target.get_untracked()),
+            family_deadline: typed_day(&family_deadline.get_untracked()),
             family_skills: family_skills.get_untracked(),
             identity_target: typed_number(&identity_target.get_untracked()),
+            identity_deadline: typed_day(&identity_deadline.get_untracked()),
             identity_skills: identity_skills.get_untracked(),
             ambassador_quota: quota.get_untracked().trim().parse().unwrap_or(0),
             cashless_market_percent: typed_number(&cashless.get_untracked()),
+            province: None,
         };
-        if form.start(domain::validate::model_settings(&new)) {
+        let checked = was.with_value(|was| domain::validate::model_settings(&new, was, today()));
+        if form.start(checked) {
             spawn_local(async move {
-                if form.finish(api::set_models(ward, &new).await).is_some() {
+                if let Some(now) = form.finish(api::set_models(ward, &new).await) {
+                    was.set_value(now);
                     saved.set(true);
                 }
             });
@@ -80,12 +97,12 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
         <form class="form" on:submit=submit novalidate>
             <fieldset disabled=move || !may_change() class="plain">
                 <h2>{t!(i18n, models.families)}</h2>
-                <TextField
-                    id="family_target"
-                    label=words(|i18n| t_string!(i18n, models.family_target))
-                    value=family_target
-                    error=form.field("family_target")
-                    kind="number"
+                <ModelTargetFields
+                    model=&SKILL_MODELS[0]
+                    target=family_target
+                    deadline=family_deadline
+                    form
+                    province=given(&SKILL_MODELS[0])
                 />
                 <SkillChoice
                     id="family_skills"
@@ -95,12 +112,12 @@ fn SettingsForm(ward: i32, settings: ModelSettings, skills: Vec<Skill>) -> impl 
                     error=form.field("family_skills")
                 />
                 <h2>{t!(i18n, models.identity)}</h2>
-                <TextField
-                    id="identity_target"
-                    label=words(|i18n| t_string!(i18n, models.identity_target))
-                    value=identity_target
-                    error=form.field("identity_target")
-                    kind="number"
+                <ModelTargetFields
+                    model=&SKILL_MODELS[1]
+                    target=identity_target
+                    deadline=identity_deadline
+                    form
+                    province=given(&SKILL_MODELS[1])
                 />
                 <SkillChoice
                     id="identity_skills"

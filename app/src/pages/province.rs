@@ -5,10 +5,10 @@
 use std::cmp::Ordering;
 
 use domain::api::{
-    NewProvinceWard, NewWardAdmin, ProvinceOverview, ProvinceWard, SkillColumn, Ward,
+    ModelTargets, NewProvinceWard, NewWardAdmin, ProvinceOverview, ProvinceWard, SkillColumn, Ward,
 };
 use domain::indicators::Progress;
-use domain::models::Model;
+use domain::models::{Model, SKILL_MODELS};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -16,10 +16,10 @@ use leptos_router::components::A;
 use super::{code_param, not_found};
 use crate::api::{self, Catalogue};
 use crate::components::{
-    CatalogueSection, FormState, NewAccountFields, PrintButton, Sort, TableFrame, band_class,
-    loaded,
+    CatalogueSection, FormState, ModelTargetFields, NewAccountFields, PrintButton, Sort,
+    TableFrame, band_class, loaded, typed_day, typed_number,
 };
-use crate::format::{clock_time, date, percent, rating};
+use crate::format::{clock_time, date, percent, rating, today};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_short_name, words};
 use crate::routes::Route;
@@ -36,11 +36,32 @@ pub fn ProvincePage() -> impl IntoView {
             }
         }
     });
-    // Kept above the figures, which are read again after a ward starts.
+    // Kept above the figures, which are read again after a ward starts or a target changes.
     let started = RwSignal::new(None::<Ward>);
-    loaded(data, move |overview: ProvinceOverview| {
-        view! { <ProvinceView overview started on_change=move || data.refetch() /> }
-    })
+    let on_change = move || data.refetch();
+    // Whether the reader may change the province's targets, known from its first figures and
+    // kept while they are read again: the targets' forms below are not drawn again under a
+    // hand typing in them.
+    let manages = Memo::new(move |was: Option<&Option<bool>>| match data.get() {
+        Some(Ok(overview)) => Some(overview.may_manage),
+        _ => was.copied().flatten(),
+    });
+    view! {
+        <div class="province-report">
+            {loaded(data, move |overview: ProvinceOverview| {
+                view! { <ProvinceView overview started on_change /> }
+            })}
+            {move || {
+                let (province, may_change) = (code.get()?, manages.get()?);
+                Some(view! {
+                    <div class="no-print">
+                        <ModelTargetsSection province may_change on_change />
+                        <CatalogueSection owner=Catalogue::Province(province) may_change on_change />
+                    </div>
+                })
+            }}
+        </div>
+    }
 }
 
 #[component]
@@ -75,7 +96,6 @@ fn ProvinceView(
     );
     // Printed, the page is the province's weekly report: landscape A4, without its tools.
     view! {
-        <div class="province-report">
             <h1>{overview.name.clone()}</h1>
             <p class="subtitle">
                 {t!(i18n, province.title_hint)} " "
@@ -105,11 +125,91 @@ fn ProvinceView(
                 <a href=api::export_province(overview.code, "csv") download>{t!(i18n, dashboard.download_csv)}</a>
             </p>
             <WardTable skills=overview.skills.clone() wards=overview.wards.clone() />
-            <div class="no-print">
-                <CatalogueSection owner=Catalogue::Province(overview.code) may_change=manages on_change />
-                {manages.then(|| view! { <Onboarding overview=overview.clone() started on_change /> })}
-            </div>
-        </div>
+            {manages.then(|| view! { <div class="no-print"><Onboarding overview=overview.clone() started on_change /></div> })}
+    }
+}
+
+/// The models' targets and deadlines the province gives its wards, read when shown; its admin
+/// changes them, and the wards that kept the province's follow.
+#[component]
+fn ModelTargetsSection(
+    province: i32,
+    may_change: bool,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let data = LocalResource::new(move || api::province_models(province));
+    loaded(data, move |was: ModelTargets| {
+        view! { <ModelTargetsForm province was may_change on_change /> }
+    })
+}
+
+#[component]
+fn ModelTargetsForm(
+    province: i32,
+    was: ModelTargets,
+    may_change: bool,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let field = |text: String| RwSignal::new(text);
+    let family = (
+        field(was.family_target.to_string()),
+        field(was.family_deadline.to_string()),
+    );
+    let identity = (
+        field(was.identity_target.to_string()),
+        field(was.identity_deadline.to_string()),
+    );
+    let form = FormState::new();
+    let saved = RwSignal::new(false);
+    // What a change is judged from: a deadline gone by may stay as it was.
+    let was = StoredValue::new(was);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let new = ModelTargets {
+            family_target: typed_number(&family.0.get_untracked()),
+            family_deadline: typed_day(&family.1.get_untracked()),
+            identity_target: typed_number(&identity.0.get_untracked()),
+            identity_deadline: typed_day(&identity.1.get_untracked()),
+        };
+        let checked =
+            was.with_value(|was| domain::validate::model_targets(&new, was, None, today()));
+        if form.start(checked) {
+            spawn_local(async move {
+                if let Some(now) = form.finish(api::set_province_models(province, &new).await) {
+                    was.set_value(now);
+                    saved.set(true);
+                    on_change();
+                }
+            });
+        }
+    };
+    view! {
+        <section class="model-targets">
+            <h2>{t!(i18n, province.models_title)}</h2>
+            <p class="subtitle">{t!(i18n, catalogue.hint)}</p>
+            <form class="form" on:submit=submit novalidate>
+                <fieldset disabled=!may_change class="plain">
+                    <h3>{t!(i18n, models.families)}</h3>
+                    <ModelTargetFields model=&SKILL_MODELS[0] target=family.0 deadline=family.1 form province=None />
+                    <h3>{t!(i18n, models.identity)}</h3>
+                    <ModelTargetFields model=&SKILL_MODELS[1] target=identity.0 deadline=identity.1 form province=None />
+                </fieldset>
+                {form.failure_view()}
+                {may_change
+                    .then(|| {
+                        view! {
+                            <button type="submit" class="button primary" disabled=move || form.busy.get()>
+                                {t!(i18n, models.save)}
+                            </button>
+                        }
+                    })}
+                <Show when=move || saved.get()>
+                    <p role="status" class="saved">{t!(i18n, models.saved)}</p>
+                </Show>
+            </form>
+        </section>
     }
 }
 

@@ -10,12 +10,20 @@ schema! {
     /// The movement's models, as a ward judges them: its targets, thresholds and the skills
     /// each model asks of a person. Data, not code.
     pub struct ModelSettings {
-        /// "Gia đình số": the share of households to reach (%).
+        /// "Gia đình số": the share of households to reach (%), at least the province's.
         pub family_target: f64,
+        /// By when: its pace is judged on the straight line from the year's start to it. At
+        /// the latest the province's. (Absent from settings kept by older phones.)
+        #[serde(default = "crate::models::default_deadline")]
+        pub family_deadline: NaiveDate,
         /// Codes of the skills that make a household's guide digitally capable.
         pub family_skills: Vec<String>,
-        /// "Mỗi công dân – Một danh tính số": the share of residents aged 16+ to reach (%).
+        /// "Mỗi công dân – Một danh tính số": the share of residents aged 16+ to reach (%),
+        /// at least the province's.
         pub identity_target: f64,
+        /// By when, at the latest the province's.
+        #[serde(default = "crate::models::default_deadline")]
+        pub identity_deadline: NaiveDate,
         /// Codes of the skills a digital identity is made of: VNeID level 2 and a payment
         /// account, unless the ward says otherwise.
         pub identity_skills: Vec<String>,
@@ -24,6 +32,20 @@ schema! {
         /// "Chợ số": the share of a market's stalls taking cashless payment that earns it the
         /// "chợ không dùng tiền mặt" badge (%).
         pub cashless_market_percent: f64,
+        /// What the province sets for the two models' targets: the lowest target and the
+        /// latest deadline the ward may choose. Given by the server; ignored when saved.
+        #[serde(default)]
+        pub province: Option<ModelTargets>,
+    }
+
+    /// The targets and deadlines of the two models a population is judged by, "Gia đình số"
+    /// and "Mỗi công dân – Một danh tính số": as a province sets them for its wards, which
+    /// inherit them and may raise a target or bring a deadline forward, never the other way.
+    pub struct ModelTargets {
+        pub family_target: f64,
+        pub family_deadline: NaiveDate,
+        pub identity_target: f64,
+        pub identity_deadline: NaiveDate,
     }
 
     /// How many of a population count, as a share and against its target.

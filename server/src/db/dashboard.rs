@@ -11,7 +11,7 @@ use domain::api::{Dashboard, ModelFigures, ModelSettings, Skill, SkillFigure, Td
 use domain::indicators::{
     Pace, figure, latest_eligible_birth_year, mean_rating, population, share_percent,
 };
-use domain::models::{AMBASSADORS_TARGET, IDENTITY_MIN_AGE};
+use domain::models::{IDENTITY_MIN_AGE, Model};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -550,21 +550,22 @@ fn model_figures_of(
     [families, identity, ambassadors, cashless]: [(i64, i64); 4],
     on: NaiveDate,
 ) -> ModelFigures {
-    let year = Pace::this_year(on);
+    let of = |model: Model, (achieved, population): (i64, i64)| {
+        figure(
+            achieved,
+            population,
+            model.target(settings),
+            model.pace(settings, on),
+        )
+    };
     ModelFigures {
-        families: figure(families.0, families.1, settings.family_target, year),
-        identity: figure(identity.0, identity.1, settings.identity_target, year),
-        ambassadors: figure(ambassadors.0, ambassadors.1, AMBASSADORS_TARGET, year),
-        cashless: figure(
-            cashless.0,
-            cashless.1,
-            settings.cashless_market_percent,
-            year,
-        ),
+        families: of(Model::Families, families),
+        identity: of(Model::Identity, identity),
+        ambassadors: of(Model::Ambassadors, ambassadors),
+        cashless: of(Model::Cashless, cashless),
     }
 }
 
-/// A skill's figure, judged on `on` against the pace to its target by its deadline.
 fn skill_figure(skill: &Skill, achieved: i64, population: i64, on: NaiveDate) -> SkillFigure {
     let f = figure(
         achieved,

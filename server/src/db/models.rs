@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 
-use domain::api::ModelSettings;
+use domain::api::{ModelSettings, ModelTargets};
 use domain::indicators::latest_eligible_birth_year;
-use domain::models::{IDENTITY_MIN_AGE, SKILL_MODELS, default_settings};
+use domain::models::{IDENTITY_MIN_AGE, SKILL_MODELS, default_settings, default_targets};
 use domain::{FieldCode, FieldError};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -14,10 +14,13 @@ use crate::error::{Error, Result};
 /// The models whose skills a ward chooses, as the database names them.
 const FAMILY: &str = SKILL_MODELS[0].stored;
 const IDENTITY: &str = SKILL_MODELS[1].stored;
-/// The ward's settings; a ward without a skills catalogue yet has the defaults and no skills.
+/// The ward's settings, with its province's targets; a ward without a skills catalogue yet
+/// has its province's targets, the other defaults and no skills.
 pub async fn settings(db: &PgPool, ward_code: i32) -> Result<ModelSettings> {
+    let province = province_targets(db, ward_code).await?;
     let row = sqlx::query!(
-        r#"select s.family_target, s.identity_target, s.ambassador_quota, s.cashless_market_percent,
+        r#"select s.family_target, s.family_deadline, s.identity_target, s.identity_deadline,
+                  s.ambassador_quota, s.cashless_market_percent,
                   array(select k.code from model_skills m join skills k on k.id = m.skill_id
                         where m.ward_code = s.ward_code and m.model = $2
                         order by k.position, k.code) as "family_skills!",
@@ -34,18 +37,59 @@ pub async fn settings(db: &PgPool, ward_code: i32) -> Result<ModelSettings> {
     Ok(match row {
         Some(r) => ModelSettings {
             family_target: r.family_target,
+            family_deadline: r.family_deadline,
             family_skills: r.family_skills,
             identity_target: r.identity_target,
+            identity_deadline: r.identity_deadline,
             identity_skills: r.identity_skills,
             ambassador_quota: r.ambassador_quota,
             cashless_market_percent: r.cashless_market_percent,
+            province: Some(province),
         },
         None => ModelSettings {
             family_skills: Vec::new(),
             identity_skills: Vec::new(),
-            ..default_settings()
+            ..inheriting(province)
         },
     })
+}
+
+/// The models' default settings, with `province`'s targets and deadlines: a new ward's.
+pub fn inheriting(province: ModelTargets) -> ModelSettings {
+    ModelSettings {
+        family_target: province.family_target,
+        family_deadline: province.family_deadline,
+        identity_target: province.identity_target,
+        identity_deadline: province.identity_deadline,
+        province: Some(province),
+        ..default_settings()
+    }
+}
+
+/// The models' targets and deadlines the ward's province sets.
+async fn province_targets(db: &PgPool, ward_code: i32) -> Result<ModelTargets> {
+    let province =
+        sqlx::query_scalar!("select province_code from wards where code = $1", ward_code)
+            .fetch_optional(db)
+            .await?
+            .ok_or(Error::NotFound)?;
+    province_models(db, province).await
+}
+
+/// The models' targets and deadlines a province sets: the movement's until its first change.
+pub async fn province_models(
+    db: impl sqlx::PgExecutor<'_>,
+    province_code: i32,
+) -> Result<ModelTargets> {
+    Ok(sqlx::query_as!(
+        ModelTargets,
+        "select family_target, family_deadline, identity_target, identity_deadline
+         from province_models where province_code = $1",
+        province_code
+    )
+    .fetch_optional(db)
+    .await?
+    .unwrap_or_else(default_targets))
 }
 
 /// Saves a ward's settings whole; the skills are codes of its own catalogue.
@@ -79,16 +123,20 @@ pub async fn save_settings(tx: &mut PgConnection, ward_code: i32, s: &ModelSetti
         return Err(Error::Validation(fields));
     }
     sqlx::query!(
-        "insert into model_settings (ward_code, family_target, identity_target, ambassador_quota,
-                                     cashless_market_percent)
-         values ($1, $2, $3, $4, $5)
+        "insert into model_settings (ward_code, family_target, family_deadline, identity_target,
+                                     identity_deadline, ambassador_quota, cashless_market_percent)
+         values ($1, $2, $3, $4, $5, $6, $7)
          on conflict (ward_code) do update
-         set family_target = excluded.family_target, identity_target = excluded.identity_target,
+         set family_target = excluded.family_target, family_deadline = excluded.family_deadline,
+             identity_target = excluded.identity_target,
+             identity_deadline = excluded.identity_deadline,
              ambassador_quota = excluded.ambassador_quota,
              cashless_market_percent = excluded.cashless_market_percent",
         ward_code,
         s.family_target,
+        s.family_deadline,
         s.identity_target,
+        s.identity_deadline,
         s.ambassador_quota,
         s.cashless_market_percent,
     )

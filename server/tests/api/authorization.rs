@@ -337,6 +337,23 @@ fn matrix() -> Vec<Row> {
         ),
         row(
             M::GET,
+            "/provinces/{code}/models",
+            |p| format!("/api/v1/provinces/{}/models", p.province),
+            none,
+            ProvinceFigures,
+            S::OK,
+        ),
+        // The movement's defaults again, which hold whatever today is.
+        row(
+            M::PUT,
+            "/provinces/{code}/models",
+            |p| format!("/api/v1/provinces/{}/models", p.province),
+            |_| Some(json!(domain::models::default_targets())),
+            ManageProvince,
+            S::OK,
+        ),
+        row(
+            M::GET,
             "/wards/{code}/catalogue",
             |p| format!("/api/v1/wards/{}/catalogue", p.ward),
             none,

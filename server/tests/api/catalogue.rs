@@ -6,18 +6,12 @@ use axum::http::StatusCode;
 use chrono::TimeDelta;
 use domain::access::ProvinceRole;
 use serde_json::{Value, json};
-use server::demo::{DEMO_PASSWORD, demo_province_phone};
 
-use crate::common::{TestApp, WARD, app, field_errors, pair};
-
-const HA_NOI: i32 = 1;
+use crate::common::{HA_NOI, TestApp, WARD, app, field_errors, pair};
 
 async fn province_admin(app: &TestApp) -> TestApp {
-    app.signed_in_with(
-        &demo_province_phone(HA_NOI, ProvinceRole::ProvinceAdmin),
-        DEMO_PASSWORD,
-    )
-    .await
+    app.signed_in_over(HA_NOI, ProvinceRole::ProvinceAdmin)
+        .await
 }
 
 fn skill<'a>(catalogue: &'a Value, code: &str) -> Option<&'a Value> {

@@ -4,7 +4,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use chrono::NaiveDate;
-use domain::access::Role;
+use domain::access::{ProvinceRole, Role};
 use domain::api::{Dashboard, TdpIndicators};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -18,6 +18,8 @@ use uuid::Uuid;
 pub const WARD: i32 = 619;
 /// Another ward, to check that nothing crosses wards: Phường Hoàn Kiếm.
 pub const OTHER_WARD: i32 = 70;
+/// The province of both: Hà Nội.
+pub const HA_NOI: i32 = 1;
 const SMALL: Size = Size {
     tdps: 3,
     households: 30,
@@ -186,6 +188,12 @@ impl TestApp {
     pub async fn signed_in_as(&self, ward: i32, role: Role) -> TestApp {
         self.signed_in_with(&demo::demo_phone(ward, role), demo::DEMO_PASSWORD)
             .await
+    }
+
+    /// The same app, signed in with the demo account of `role` in `province`.
+    pub async fn signed_in_over(&self, province: i32, role: ProvinceRole) -> TestApp {
+        let phone = demo::demo_province_phone(province, role);
+        self.signed_in_with(&phone, demo::DEMO_PASSWORD).await
     }
 
     /// Sends a request with this client's cookie; answers the status, headers and JSON body.

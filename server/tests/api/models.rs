@@ -2,12 +2,17 @@
 //! dashboard counts in SQL checked against the rules of `domain::models`.
 
 use axum::http::StatusCode;
-use domain::api::{Household, ModelSettings, TdpIndicators};
-use domain::models::{default_settings, family, household_identity};
+use chrono::TimeDelta;
+use domain::access::ProvinceRole;
+use domain::api::{Household, ModelSettings, ModelTargets, TdpIndicators};
+use domain::indicators::Progress;
+use domain::models::{default_settings, default_targets, family, household_identity};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::common::{OTHER_WARD, TestApp, WARD, achieve, app, dashboard, field_errors, pair, row};
+use crate::common::{
+    HA_NOI, OTHER_WARD, TestApp, WARD, achieve, app, dashboard, field_errors, pair, row,
+};
 
 async fn household(app: &TestApp, id: Uuid) -> Household {
     let (status, body) = app.get(&format!("/api/v1/households/{id}")).await;
@@ -162,10 +167,21 @@ async fn ward_settings_decide_what_counts(db: sqlx::PgPool) {
     assert_eq!(settings, default_settings());
     let before = dashboard(&app).await.totals.models.families;
 
-    // Asking only for a smartphone makes more guides capable, and a lower target is reached sooner.
+    // Asking only for a smartphone makes more guides capable, and a lower target (which the
+    // province allows first) is reached sooner.
+    let province = app
+        .signed_in_over(HA_NOI, ProvinceRole::ProvinceAdmin)
+        .await;
+    let lower = ModelTargets {
+        family_target: 10.0,
+        ..default_targets()
+    };
+    let (status, body) = province.put(&province_uri(), json!(lower)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let easier = ModelSettings {
         family_target: 10.0,
         family_skills: vec!["smartphone".into()],
+        province: Some(lower),
         ..settings.clone()
     };
     let (status, body) = app.put(&uri, json!(easier)).await;
@@ -180,10 +196,7 @@ async fn ward_settings_decide_what_counts(db: sqlx::PgPool) {
         d.totals.models.families.achieved > before.achieved,
         "{before:?}"
     );
-    assert_eq!(
-        d.totals.models.families.progress,
-        domain::indicators::Progress::Reached
-    );
+    assert_eq!(d.totals.models.families.progress, Progress::Reached);
     // The other ward keeps its own.
     let other = sqlx::query_scalar!(
         r#"select count(*) as "n!" from model_skills where ward_code = $1 and model = 'digital_family'"#,
@@ -211,7 +224,7 @@ async fn bad_settings_are_refused_whole(db: sqlx::PgPool) {
         [pair("identity_target", "out_of_range")]
     );
     let unknown = ModelSettings {
-        identity_target: 90.0,
+        identity_target: 100.0,
         ..bad
     };
     let (status, err) = app.put(&uri, json!(unknown)).await;
@@ -227,6 +240,170 @@ async fn bad_settings_are_refused_whole(db: sqlx::PgPool) {
         serde_json::from_value::<ModelSettings>(body).unwrap(),
         default_settings()
     );
+}
+
+fn province_uri() -> String {
+    format!("/api/v1/provinces/{HA_NOI}/models")
+}
+
+async fn ward_targets(app: &TestApp) -> ModelSettings {
+    let (status, body) = app.get(&format!("/api/v1/wards/{WARD}/models")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_value(body).unwrap()
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_ward_inherits_its_provinces_model_targets_and_may_only_raise_them(db: sqlx::PgPool) {
+    let ward = app(db).await;
+    let province = ward
+        .signed_in_over(HA_NOI, ProvinceRole::ProvinceAdmin)
+        .await;
+    let today = ward.today();
+    let in_days = |days| today + TimeDelta::days(days);
+    let (status, body) = province.get(&province_uri()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        serde_json::from_value::<ModelTargets>(body).unwrap(),
+        default_targets()
+    );
+
+    // The province asks 80% of households by a day 200 days off: the ward, which kept the
+    // province's, follows.
+    let set = ModelTargets {
+        family_target: 80.0,
+        family_deadline: in_days(200),
+        ..default_targets()
+    };
+    let (status, body) = province.put(&province_uri(), json!(set)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(serde_json::from_value::<ModelTargets>(body).unwrap(), set);
+    let was = ward_targets(&ward).await;
+    assert_eq!(
+        (was.family_target, was.family_deadline),
+        (80.0, in_days(200))
+    );
+    assert_eq!(was.province.as_ref(), Some(&set));
+    // So does a ward started afterwards.
+    let empty: i32 = sqlx::query_scalar(
+        "select code from wards w where province_code = $1
+             and not exists (select from skills s where s.ward_code = w.code)
+         order by code limit 1",
+    )
+    .bind(HA_NOI)
+    .fetch_one(&ward.db)
+    .await
+    .unwrap();
+    let onboard = format!("/api/v1/provinces/{HA_NOI}/wards");
+    let (status, body) = province.post(&onboard, json!({ "ward_code": empty })).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = province.get(&format!("/api/v1/wards/{empty}/models")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let theirs: ModelSettings = serde_json::from_value(body).unwrap();
+    assert_eq!(theirs.targets(), set);
+
+    // Lower, later, or a day gone: refused, each next to its field, and nothing saved.
+    let uri = format!("/api/v1/wards/{WARD}/models");
+    let bad = ModelSettings {
+        family_target: 70.0,
+        family_deadline: in_days(201),
+        identity_deadline: in_days(-1),
+        ..was.clone()
+    };
+    let (status, err) = ward.put(&uri, json!(bad)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        field_errors(&err),
+        [
+            pair("family_target", "below_province"),
+            pair("family_deadline", "after_province"),
+            pair("identity_deadline", "in_past"),
+        ]
+    );
+    assert_eq!(ward_targets(&ward).await, was);
+
+    // Higher and sooner: the ward's own. The province then lowering its target leaves the
+    // ward's; raising it above the ward's brings the ward up to it.
+    let raised = ModelSettings {
+        family_target: 90.0,
+        family_deadline: in_days(100),
+        ..was.clone()
+    };
+    let (status, body) = ward.put(&uri, json!(raised)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (target, ward_keeps) in [(60.0, 90.0), (95.0, 95.0)] {
+        let change = ModelTargets {
+            family_target: target,
+            ..set.clone()
+        };
+        let (status, body) = province.put(&province_uri(), json!(change)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let now = ward_targets(&ward).await;
+        assert_eq!(
+            (now.family_target, now.family_deadline),
+            (ward_keeps, in_days(100))
+        );
+    }
+
+    // The province's own rules: a real share, no deadline gone by; only its admin changes it.
+    let (status, err) = province
+        .put(
+            &province_uri(),
+            json!(ModelTargets {
+                identity_target: 0.0,
+                family_deadline: in_days(-1),
+                ..set.clone()
+            }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(
+        field_errors(&err),
+        [
+            pair("family_deadline", "in_past"),
+            pair("identity_target", "out_of_range")
+        ]
+    );
+    // A ward's admin has no role in the province: to them it is not there.
+    let (status, _) = ward.put(&province_uri(), json!(set)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[sqlx::test(migrations = false)]
+async fn a_models_pace_runs_to_its_deadline(db: sqlx::PgPool) {
+    let ward = app(db).await;
+    let province = ward
+        .signed_in_over(HA_NOI, ProvinceRole::ProvinceAdmin)
+        .await;
+    let today = ward.today();
+    let families = dashboard(&ward).await.totals.models.families;
+    let share = families.share.expect("the fixture's households");
+    assert!(share > 0.0 && share < 100.0, "{share}");
+    // A target above the share, by a deadline a year off: on the line to it. The same target
+    // due today: behind.
+    let target = (share * 1.5).min(100.0);
+    let uri = format!("/api/v1/wards/{WARD}/models");
+    for (deadline, progress) in [
+        (today + TimeDelta::days(366), Progress::OnTrack),
+        (today, Progress::Behind),
+    ] {
+        let targets = ModelTargets {
+            family_target: 1.0,
+            family_deadline: deadline,
+            ..default_targets()
+        };
+        let (status, body) = province.put(&province_uri(), json!(targets)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let settings = ModelSettings {
+            family_target: target,
+            family_deadline: deadline,
+            ..ward_targets(&ward).await
+        };
+        let (status, body) = ward.put(&uri, json!(settings)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let d = dashboard(&ward).await;
+        assert_eq!(d.models.family_deadline, deadline);
+        assert_eq!(d.totals.models.families.progress, progress, "{deadline}");
+    }
 }
 
 crate::at_every_edge! {

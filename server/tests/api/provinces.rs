@@ -5,16 +5,13 @@ use axum::http::StatusCode;
 use domain::access::ProvinceRole;
 use serde_json::{Value, json};
 use server::admin::Over;
-use server::demo::{DEMO_PASSWORD, demo_province_phone};
 
-use crate::common::{OTHER_WARD, TestApp, WARD, app, field_errors, pair};
+use crate::common::{HA_NOI, OTHER_WARD, TestApp, WARD, app, field_errors, pair};
 
-const HA_NOI: i32 = 1;
 const HO_CHI_MINH: i32 = 79;
 
 async fn province_role(app: &TestApp, role: ProvinceRole) -> TestApp {
-    app.signed_in_with(&demo_province_phone(HA_NOI, role), DEMO_PASSWORD)
-        .await
+    app.signed_in_over(HA_NOI, role).await
 }
 
 /// A ward of `province` that holds no data, and its name.

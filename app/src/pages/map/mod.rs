@@ -93,8 +93,8 @@ impl Indicator {
         }
     }
 
-    /// The pace its target is judged at on the dashboard's day: a skill's to its deadline,
-    /// the others' to the year's end.
+    /// The pace its target is judged at on the dashboard's day: a skill's or a model's to its
+    /// deadline, the others' to the year's end.
     fn pace(self, dashboard: &Dashboard) -> Pace {
         let on = domain::time::day(dashboard.computed_at);
         match self {
@@ -102,7 +102,8 @@ impl Indicator {
                 .skills
                 .get(i)
                 .map_or_else(|| Pace::this_year(on), |s| Pace::to(s.deadline, on)),
-            _ => Pace::this_year(on),
+            Self::Model(m) => m.pace(&dashboard.models, on),
+            Self::Coverage | Self::Satisfaction => Pace::this_year(on),
         }
     }
 
