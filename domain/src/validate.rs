@@ -1286,10 +1286,10 @@ mod tests {
         let good = ModelSettings {
             family_target: 100.0,
             family_skills: vec!["smartphone".into()],
-            identity_target: 90.0,
+            identity_target: 100.0,
             identity_skills: vec!["vneid_level2".into(), "e_payment".into()],
             ambassador_quota: 5,
-            cashless_market_percent: 80.0,
+            cashless_market_percent: 70.0,
             ..crate::models::default_settings()
         };
         let today = "2026-12-07".parse().unwrap();
