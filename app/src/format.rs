@@ -93,3 +93,16 @@ pub fn rating(mean: Option<f64>) -> String {
 pub fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".into(), |s| format!("{s:.1}%"))
 }
+
+/// A count as Vietnamese write it, thousands grouped with dots: 10.012.
+pub fn number(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}

@@ -39,6 +39,7 @@ fn App() -> impl IntoView {
                     <Routes fallback=pages::NotFound>
                         <Route path=segment("") view={Lazy::<pages::Home>::new()} />
                         <Route path=(segment(PROVINCE), CODE) view={Lazy::<pages::Province>::new()} />
+                        <Route path=(segment(PROVINCE), CODE, segment(PROJECTOR)) view={Lazy::<pages::ProvinceProjector>::new()} />
                         <Route path=(segment(WARD), CODE) view={Lazy::<pages::Dashboard>::new()} />
                         <Route path=(segment(WARD), CODE, segment(SEARCH)) view={Lazy::<pages::Search>::new()} />
                         <Route path=(segment(WARD), CODE, segment(MAP)) view={Lazy::<pages::Map>::new()} />

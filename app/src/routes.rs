@@ -5,7 +5,7 @@
 use leptos_router::{ParamSegment, StaticSegment};
 use uuid::Uuid;
 
-pub use domain::pages::{CHECK_IN, CHECK_IN_CODE, INVITATION, PROJECTOR, WARD};
+pub use domain::pages::{CHECK_IN, CHECK_IN_CODE, INVITATION, PROJECTOR, PROVINCE, WARD};
 pub const SEARCH: &str = "tim-kiem";
 pub const MAP: &str = "ban-do";
 pub const TDP: &str = "to";
@@ -45,14 +45,14 @@ pub const REGISTER: &str = "nhap-so-ho";
 pub const MY_HOUSEHOLDS: &str = "ho-cua-toi";
 /// The phone's sync status and the visits that need attention.
 pub const SYNC: &str = "dong-bo";
-/// A province's (tỉnh/thành phố) wards side by side.
-pub const PROVINCE: &str = "tinh";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Home,
     /// A province's wards side by side, for its roles.
     Province(i32),
+    /// A province's wards as full-screen slides for the city's meetings.
+    ProvinceProjector(i32),
     Dashboard(i32),
     Search(i32),
     /// The ward's TDPs on a map.
@@ -99,6 +99,7 @@ impl Route {
         match self {
             Self::Home => "/".into(),
             Self::Province(province) => format!("/{PROVINCE}/{province}"),
+            Self::ProvinceProjector(province) => domain::pages::province_projector(province),
             Self::Dashboard(ward) => format!("/{WARD}/{ward}"),
             Self::Search(ward) => format!("/{WARD}/{ward}/{SEARCH}"),
             Self::Map(ward) => format!("/{WARD}/{ward}/{MAP}"),

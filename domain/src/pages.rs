@@ -3,6 +3,8 @@
 //! are read aloud and shared by Vietnamese users.
 
 pub const WARD: &str = "phuong";
+/// A province's (tỉnh/thành phố) wards side by side.
+pub const PROVINCE: &str = "tinh";
 /// An invitation link, opened by someone not signed in yet.
 pub const INVITATION: &str = "moi";
 /// An activity's check-in page, opened from its QR code by attendees who are not signed in.
@@ -24,9 +26,23 @@ pub fn projector(ward: i32) -> String {
     format!("/{WARD}/{ward}/{PROJECTOR}")
 }
 
+/// A province's deck for the city's meetings: its wards' figures, for its roles only.
+pub fn province_projector(province: i32) -> String {
+    format!("/{PROVINCE}/{province}/{PROJECTOR}")
+}
+
 /// A ward's projector page.
 pub fn is_projector(path: &str) -> bool {
-    path.strip_prefix(&format!("/{WARD}/"))
+    is_deck_of(WARD, path)
+}
+
+/// A deck, a ward's or a province's: shown without the app's menus.
+pub fn is_deck(path: &str) -> bool {
+    is_projector(path) || is_deck_of(PROVINCE, path)
+}
+
+fn is_deck_of(place: &str, path: &str) -> bool {
+    path.strip_prefix(&format!("/{place}/"))
         .and_then(|rest| rest.split_once('/'))
         .is_some_and(|(code, page)| code.parse::<i32>().is_ok() && page == PROJECTOR)
 }
@@ -57,5 +73,9 @@ mod tests {
         assert!(!is_public("/phuong/x/trinh-chieu"));
         assert!(!is_public("/phuong/619/trinh-chieu/more"));
         assert!(!is_public("/moi"));
+        // A province's deck is its roles' alone, though drawn as a deck.
+        assert!(!is_public(&province_projector(1)));
+        assert!(is_deck(&province_projector(1)) && is_deck(&projector(619)));
+        assert!(!is_deck("/tinh/1"));
     }
 }

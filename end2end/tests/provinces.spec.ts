@@ -255,3 +255,60 @@ test("a ward raises a target above the province's, and its pace marks change", a
     await setTarget(ward, "wards/619", "ai_tools", own);
   }
 });
+
+test("a province viewer presents the city's wards at its meeting: wards named, no one else", async ({
+  page,
+  baseURL,
+}) => {
+  const people = await personalWords(baseURL!);
+  expect(people.length).toBeGreaterThan(300);
+  await signInAs(page, "provinceViewer");
+  // What the deck counts from, read as the viewer reads it.
+  const overview = await (await page.request.get("/api/v1/provinces/1")).json();
+  type Standing = {
+    skills: { code: string }[];
+    totals: { skills: { achieved: number; population: number }[] };
+  };
+  const started: Standing[] = overview.wards.map((w: { standing: Standing | null }) => w.standing).filter(Boolean);
+  const share = (code: string) => {
+    let [achieved, population] = [0, 0];
+    for (const s of started) {
+      const i = s.skills.findIndex((k) => k.code === code);
+      if (i >= 0) {
+        achieved += s.totals.skills[i].achieved;
+        population += s.totals.skills[i].population;
+      }
+    }
+    return `${((100 * achieved) / population).toFixed(1)}%`;
+  };
+
+  await page.goto("/tinh/1");
+  await page.getByRole("link", { name: "Trình chiếu cho cuộc họp" }).click();
+  await expect(page).toHaveURL(/\/tinh\/1\/trinh-chieu$/);
+  await expect(page.getByRole("heading", { level: 1, name: PROVINCE })).toBeVisible();
+  // The deck fills the screen: none of the app's menus.
+  await expect(page.locator("header.top")).toHaveCount(0);
+  await expect(page.locator(".headline")).toContainText(`${started.length}/126`);
+  const footer = page.locator(".slide-footer");
+  await expect(footer).toContainText("Trang 1/6");
+  expect(await seriousViolations(page)).toEqual([]);
+
+  const seen: string[] = [];
+  for (let n = 1; n <= 6; n++) {
+    await expect(footer).toContainText(`Trang ${n}/6`);
+    const text = await page.locator(".slide").innerText();
+    expect(people.filter((w) => text.includes(w)), `slide ${n} shows personal data`).toEqual([]);
+    seen.push(text);
+    await page.keyboard.press("ArrowRight");
+  }
+  // The city's share of each skill, counted over its started wards.
+  const smartphone = page.locator(".skill-row", { hasText: "Sử dụng điện thoại thông minh" });
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowRight");
+  await expect(smartphone.locator(".skill-share")).toHaveText(share("smartphone"));
+  // The emulation table names the wards, Phú Diễn the first; the last slide the wards not
+  // started yet.
+  expect(seen[3]).toContain("Phường Phú Diễn");
+  expect(seen[5]).toContain(`${126 - started.length} phường, xã chưa triển khai`);
+  expect(await seriousViolations(page)).toEqual([]);
+});

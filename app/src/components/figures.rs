@@ -116,3 +116,29 @@ impl<C: Copy + PartialEq + Send + Sync + 'static> Sort<C> {
         }
     }
 }
+
+/// One figure as a bar against its target, with the target's line and where it stands: a
+/// row of a projector's slide.
+pub fn bar_row(
+    name: AnyView,
+    figure: &Figure,
+    target: f64,
+    detail: AnyView,
+) -> impl IntoView + use<> {
+    let share = figure.share.unwrap_or(0.0);
+    view! {
+        <li class="skill-row">
+            <span class="skill-name">{name}</span>
+            <span class="bar" role="img" aria-label=format!("{} / {target:.0}%", percent(figure.share))>
+                <span
+                    class=format!("bar-fill {}", band_class(figure.progress))
+                    style:width=format!("{share:.1}%")
+                ></span>
+                <span class="bar-target" style:left=format!("{target:.1}%")></span>
+            </span>
+            <span class="skill-share">{percent(figure.share)}</span>
+            <span class="skill-target">{detail}</span>
+            {(!figure.withheld).then(|| view! { <ProgressBadge progress=figure.progress /> })}
+        </li>
+    }
+}

@@ -38,9 +38,9 @@ pub fn Layout(children: Children) -> impl IntoView {
             let _ = html.set_attribute("lang", i18n.get_locale().as_str());
         }
     });
-    // The projector fills the screen, and a signed-in person's name has no place on it.
+    // A deck fills the screen, and a signed-in person's name has no place on it.
     let location = use_location();
-    let presenting = move || location.pathname.with(|p| domain::pages::is_projector(p));
+    let presenting = move || location.pathname.with(|p| domain::pages::is_deck(p));
     // On a phone the menu folds away behind one button, and a page opened from it folds it.
     let menu = RwSignal::new(false);
     Effect::new(move |_| {

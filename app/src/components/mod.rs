@@ -4,6 +4,7 @@
 //! `contexts`.)
 
 mod catalogue;
+mod deck;
 mod duplicates;
 mod edits;
 mod fields;
@@ -14,6 +15,7 @@ mod pickers;
 mod ward_map;
 
 pub use catalogue::*;
+pub use deck::*;
 pub use duplicates::*;
 pub use edits::*;
 pub use fields::*;

@@ -19,6 +19,7 @@ mod my_households;
 mod not_found;
 mod projector;
 mod province;
+mod province_deck;
 mod record_visit;
 mod register;
 mod resident;
@@ -107,9 +108,11 @@ page_groups! {
         Projector => projector::Projector,
         Weekly => weekly::Weekly,
     }
-    // A province's steering committee: every ward side by side, and onboarding them.
+    // A province's steering committee: every ward side by side, and onboarding them; the
+    // city's meetings' deck.
     city {
         Province => province::ProvincePage,
+        ProvinceProjector => province_deck::ProvinceDeck,
     }
     // A volunteer's round: their households, a visit, the phone's sync.
     field {

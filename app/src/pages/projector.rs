@@ -2,9 +2,7 @@
 //! meetings, and the ward's public progress page its closing QR code opens. Figures only —
 //! the API it reads (`GET /wards/{code}/briefing`) has no names to show. `?to=<TDP id>`
 //! makes a deck about one TDP. Large type sized to the screen, dark text on white for lit
-//! rooms, colours always with words. Keys and presentation clickers: → ↓ Page Down, space and
-//! Enter go on; ← ↑ Page Up go back; Home, End; P pauses the automatic advance; F fills the
-//! screen. On a phone, swipe.
+//! rooms, colours always with words; the keys, clickers and swipes of `SlideDeck`.
 
 use std::time::Duration;
 
@@ -15,14 +13,13 @@ use domain::models::Model;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
 
 use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
-    ErrorNotice, LanguageSwitch, MapView, ProgressBadge, TdpShape, band_class, colour, legend_bands,
+    ErrorNotice, MapView, SlideDeck, TdpShape, band_class, bar_row, colour, legend_bands,
 };
-use crate::format::{date, date_time, hour_minute, percent, rating};
+use crate::format::{date, date_time, hour_minute, number, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{model_name, skill_name};
 
@@ -140,115 +137,11 @@ pub fn Projector() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
-    let current = RwSignal::new(0_usize);
-    let last = SLIDES.len() - 1;
-    let go = move |to: usize| current.set(to.min(last));
-    let next = move || current.update(|c| *c = (*c + 1).min(last));
-    let previous = move || current.update(|c| *c = c.saturating_sub(1));
-    let interval = RwSignal::new(0_u64);
-    let paused = RwSignal::new(false);
-
-    // Automatic advance, round and round, while not paused: a one-second tick counts the time
-    // a slide has been shown, so a slide turned by hand gets its full time too.
-    let shown_for = StoredValue::new(0_u64);
-    Effect::new(move |_| {
-        current.track();
-        shown_for.set_value(0);
-    });
-    let tick = move || {
-        let seconds = interval.get_untracked();
-        if seconds == 0 || paused.get_untracked() {
-            return;
-        }
-        shown_for.update_value(|s| *s += 1);
-        if shown_for.get_value() >= seconds {
-            current.update(|c| *c = (*c + 1) % SLIDES.len());
-        }
-    };
-    if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
-        on_cleanup(move || handle.clear());
-    }
-
-    let fullscreen = move || {
-        let doc = document();
-        if doc.fullscreen_element().is_some() {
-            doc.exit_fullscreen();
-        } else if let Some(root) = doc.document_element() {
-            let _ = root.request_fullscreen();
-        }
-    };
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.alt_key() || ev.meta_key() {
-            return;
-        }
-        let key = ev.key();
-        // On the deck's own buttons and lists these keys already mean something.
-        let target = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|e| e.tag_name());
-        let native = match target.as_deref() {
-            Some("SELECT") => key.starts_with("Arrow") || key == " " || key == "Enter",
-            Some("BUTTON") => key == " " || key == "Enter",
-            _ => false,
-        };
-        if native {
-            return;
-        }
-        let handled = match key.as_str() {
-            "ArrowRight" | "ArrowDown" | "PageDown" | " " | "Enter" => {
-                next();
-                true
-            }
-            "ArrowLeft" | "ArrowUp" | "PageUp" | "Backspace" => {
-                previous();
-                true
-            }
-            "Home" => {
-                go(0);
-                true
-            }
-            "End" => {
-                go(last);
-                true
-            }
-            "p" | "P" => {
-                paused.update(|p| *p = !*p);
-                true
-            }
-            "f" | "F" => {
-                fullscreen();
-                true
-            }
-            _ => false,
-        };
-        if handled {
-            ev.prevent_default();
-        }
-    });
-    on_cleanup(move || keys.remove());
-
-    // A horizontal swipe turns the page on a phone.
-    let swipe_from = StoredValue::new(None::<(i32, i32)>);
-    let on_down = move |ev: leptos::ev::PointerEvent| {
-        swipe_from.set_value(Some((ev.client_x(), ev.client_y())));
-    };
-    let on_up = move |ev: leptos::ev::PointerEvent| {
-        if let Some((x, y)) = swipe_from.get_value() {
-            let (dx, dy) = (ev.client_x() - x, ev.client_y() - y);
-            if dx.abs() > 60 && dx.abs() > 2 * dy.abs() {
-                if dx < 0 { next() } else { previous() }
-            }
-        }
-        swipe_from.set_value(None);
-    };
-
-    let slide = move || {
+    let slide = move |index: usize| {
         deck.with(|d| match d {
             None => view! { <p class="loading" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
             Some(Err(error)) => view! { <ErrorNotice error=error.clone() /> }.into_any(),
             Some(Ok(deck)) => {
-                let index = current.get();
                 view! {
                     <section class="slide" aria-roledescription=move || t_string!(i18n, projector.slide)
                         aria-label=move || slide_title(SLIDES[index])()>
@@ -268,42 +161,7 @@ pub fn Projector() -> impl IntoView {
         })
     };
 
-    view! {
-        <div class="deck" on:pointerdown=on_down on:pointerup=on_up>
-            <div class="deck-stage" aria-live="polite">{slide}</div>
-            <div class="deck-controls" role="toolbar" aria-label=move || t_string!(i18n, projector.controls)>
-                <button type="button" class="button" on:click=move |_| previous()
-                    aria-label=move || t_string!(i18n, projector.previous)>"←"</button>
-                <label class="visually-hidden" for="deck-go">{t!(i18n, projector.go_to)}</label>
-                <select id="deck-go" prop:value=move || current.get().to_string()
-                    on:change=move |ev| go(event_target_value(&ev).parse().unwrap_or(0))>
-                    {SLIDES.iter().enumerate().map(|(i, s)| view! {
-                        <option value=i.to_string()>{format!("{}. ", i + 1)}{slide_title(*s)}</option>
-                    }).collect_view()}
-                </select>
-                <button type="button" class="button" on:click=move |_| next()
-                    aria-label=move || t_string!(i18n, projector.next)>"→"</button>
-                <label for="deck-auto">{t!(i18n, projector.auto)}</label>
-                <select id="deck-auto" prop:value=move || interval.get().to_string()
-                    on:change=move |ev| interval.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    <option value="0">{t!(i18n, projector.auto_off)}</option>
-                    {[10_u64, 20, 30, 60].into_iter().map(|s| view! {
-                        <option value=s.to_string()>{t!(i18n, projector.seconds, s = s)}</option>
-                    }).collect_view()}
-                </select>
-                <Show when=move || { interval.get() > 0 }>
-                    <button type="button" class="button" aria-pressed=move || paused.get().to_string()
-                        on:click=move |_| paused.update(|p| *p = !*p)>
-                        {move || if paused.get() { t_string!(i18n, projector.resume) } else { t_string!(i18n, projector.pause) }}
-                    </button>
-                </Show>
-                <button type="button" class="button" on:click=move |_| fullscreen()>
-                    {t!(i18n, projector.fullscreen)}
-                </button>
-                <LanguageSwitch />
-            </div>
-        </div>
-    }
+    view! { <SlideDeck titles=SLIDES.map(slide_title).to_vec() slide /> }
 }
 
 fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
@@ -337,19 +195,6 @@ fn render(slide: Slide, deck: &Deck) -> AnyView {
         Slide::Activities => activities(deck),
         Slide::Closing => closing(deck),
     }
-}
-
-fn number(n: i64) -> String {
-    // Vietnamese group thousands with dots: 10.012.
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// A count as the public briefing may show it: "< 5" where it is withheld.
@@ -402,26 +247,6 @@ fn cover(deck: &Deck) -> AnyView {
         </div>
     }
     .into_any()
-}
-
-/// One figure as a bar against its target, with the target's line and where it stands.
-fn bar_row(name: AnyView, figure: &Figure, target: f64, detail: AnyView) -> impl IntoView + use<> {
-    let share = figure.share.unwrap_or(0.0);
-    view! {
-        <li class="skill-row">
-            <span class="skill-name">{name}</span>
-            <span class="bar" role="img" aria-label=format!("{} / {target:.0}%", percent(figure.share))>
-                <span
-                    class=format!("bar-fill {}", band_class(figure.progress))
-                    style:width=format!("{share:.1}%")
-                ></span>
-                <span class="bar-target" style:left=format!("{target:.1}%")></span>
-            </span>
-            <span class="skill-share">{percent(figure.share)}</span>
-            <span class="skill-target">{detail}</span>
-            {(!figure.withheld).then(|| view! { <ProgressBadge progress=figure.progress /> })}
-        </li>
-    }
 }
 
 fn skills(deck: &Deck) -> AnyView {

@@ -104,6 +104,10 @@ fn ProvinceView(
             <p class="subtitle">{t!(i18n, province.week, from = week_from, to = week_to)}</p>
             <p class="no-print">
                 <PrintButton label=words(|i18n| t_string!(i18n, province.print)) />
+                " "
+                <A href=Route::ProvinceProjector(overview.code).path() attr:class="button">
+                    {t!(i18n, city_deck.open)}
+                </A>
             </p>
             <section class="cards" aria-label=move || t_string!(i18n, dashboard.summary)>
                 <div class="card">
@@ -337,12 +341,7 @@ fn WardRow(ward: ProvinceWard, skills: Vec<SkillColumn>) -> impl IntoView {
     let share = |share: Option<f64>, progress: Progress| {
         view! { <td class=format!("num {}", band_class(progress))>{percent(share)}</td> }
     };
-    let behind = s
-        .totals
-        .skills
-        .iter()
-        .filter(|f| f.progress == Progress::Behind)
-        .count();
+    let behind = s.skills_behind();
     let no_visits = s.visits_this_week == 0;
     let skill_cells = skills
         .iter()

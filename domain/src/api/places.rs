@@ -225,3 +225,20 @@ schema! {
         pub deadline: chrono::NaiveDate,
     }
 }
+
+impl WardStanding {
+    /// How many of the ward's skills are behind the pace to their deadline.
+    pub fn skills_behind(&self) -> usize {
+        self.totals
+            .skills
+            .iter()
+            .filter(|f| f.progress == crate::indicators::Progress::Behind)
+            .count()
+    }
+
+    /// Whether the ward needs the province's attention: no visit this week, or a skill behind.
+    /// The province's table and its deck flag the same wards.
+    pub fn flagged(&self) -> bool {
+        self.visits_this_week == 0 || self.skills_behind() > 0
+    }
+}
