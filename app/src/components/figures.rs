@@ -142,3 +142,20 @@ pub fn bar_row(
         </li>
     }
 }
+
+/// A skill's row of a projector's slide: its figure against its target, due by `deadline`.
+pub fn skill_bar_row(
+    name: AnyView,
+    figure: &Figure,
+    target: f64,
+    deadline: chrono::NaiveDate,
+) -> impl IntoView + use<> {
+    let i18n = use_i18n();
+    let detail = t!(
+        i18n,
+        projector.target,
+        target = format!("{target:.0}"),
+        deadline = crate::format::date(deadline)
+    );
+    bar_row(name, figure, target, detail.into_any())
+}

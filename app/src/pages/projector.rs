@@ -18,6 +18,7 @@ use super::{code_param, not_found};
 use crate::api;
 use crate::components::{
     ErrorNotice, MapView, SlideDeck, TdpShape, band_class, bar_row, colour, legend_bands,
+    skill_bar_row,
 };
 use crate::format::{date, date_time, hour_minute, number, percent, rating};
 use crate::i18n::{t, t_string, use_i18n};
@@ -257,18 +258,11 @@ fn skills(deck: &Deck) -> AnyView {
         .iter()
         .zip(&deck.figures().skills)
         .map(|(skill, figure)| {
-            let target = skill.target_percent;
-            let detail = t!(
-                i18n,
-                projector.target,
-                target = format!("{target:.0}"),
-                deadline = date(skill.deadline)
-            );
-            bar_row(
+            skill_bar_row(
                 skill_name(skill).into_any(),
                 &figure.figure(),
-                target,
-                detail.into_any(),
+                skill.target_percent,
+                skill.deadline,
             )
         })
         .collect_view();

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError, Catalogue};
-use crate::components::{ErrorNotice, SlideDeck, bar_row};
+use crate::components::{ErrorNotice, SlideDeck, bar_row, skill_bar_row};
 use crate::format::{date, date_time, number, percent};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_name};
@@ -227,19 +227,12 @@ fn skills(deck: &Deck) -> AnyView {
         .skills
         .iter()
         .map(|skill| {
-            let target = skill.target_percent;
-            let detail = t!(
-                i18n,
-                projector.target,
-                target = format!("{target:.0}"),
-                deadline = date(skill.deadline)
-            );
             let name = localised(&skill.name_vi, &skill.name_en);
-            bar_row(
+            skill_bar_row(
                 view! { {name} }.into_any(),
                 &deck.skill(skill),
-                target,
-                detail.into_any(),
+                skill.target_percent,
+                skill.deadline,
             )
         })
         .collect_view();

@@ -214,15 +214,7 @@ async fn a_skill_the_province_adds_reaches_its_wards_and_later_ones(db: sqlx::Pg
             .any(|(code, _)| code == "ai_tools")
     );
 
-    let new_ward: i32 = sqlx::query_scalar(
-        "select code from wards w where province_code = $1
-             and not exists (select from skills s where s.ward_code = w.code)
-         order by code limit 1",
-    )
-    .bind(HA_NOI)
-    .fetch_one(&ward_admin.db)
-    .await
-    .unwrap();
+    let (new_ward, _) = ward_admin.empty_ward(HA_NOI).await;
     let (status, _) = province
         .post(
             &format!("/api/v1/provinces/{HA_NOI}/wards"),

@@ -190,6 +190,19 @@ impl TestApp {
             .await
     }
 
+    /// A ward of `province` that has not started (no catalogue, no data), and its name.
+    pub async fn empty_ward(&self, province: i32) -> (i32, String) {
+        sqlx::query_as(
+            "select code, name from wards w where province_code = $1
+                 and not exists (select from skills s where s.ward_code = w.code)
+             order by code limit 1",
+        )
+        .bind(province)
+        .fetch_one(&self.db)
+        .await
+        .unwrap()
+    }
+
     /// The same app, signed in with the demo account of `role` in `province`.
     pub async fn signed_in_over(&self, province: i32, role: ProvinceRole) -> TestApp {
         let phone = demo::demo_province_phone(province, role);

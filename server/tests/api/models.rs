@@ -284,15 +284,7 @@ async fn a_ward_inherits_its_provinces_model_targets_and_may_only_raise_them(db:
     );
     assert_eq!(was.province.as_ref(), Some(&set));
     // So does a ward started afterwards.
-    let empty: i32 = sqlx::query_scalar(
-        "select code from wards w where province_code = $1
-             and not exists (select from skills s where s.ward_code = w.code)
-         order by code limit 1",
-    )
-    .bind(HA_NOI)
-    .fetch_one(&ward.db)
-    .await
-    .unwrap();
+    let (empty, _) = ward.empty_ward(HA_NOI).await;
     let onboard = format!("/api/v1/provinces/{HA_NOI}/wards");
     let (status, body) = province.post(&onboard, json!({ "ward_code": empty })).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");

@@ -14,19 +14,6 @@ async fn province_role(app: &TestApp, role: ProvinceRole) -> TestApp {
     app.signed_in_over(HA_NOI, role).await
 }
 
-/// A ward of `province` that holds no data, and its name.
-async fn empty_ward(app: &TestApp, province: i32) -> (i32, String) {
-    sqlx::query_as(
-        "select code, name from wards w where province_code = $1
-             and not exists (select from skills s where s.ward_code = w.code)
-         order by code limit 1",
-    )
-    .bind(province)
-    .fetch_one(&app.db)
-    .await
-    .unwrap()
-}
-
 fn ward_in(overview: &Value, code: i32) -> &Value {
     overview["wards"]
         .as_array()
@@ -40,7 +27,7 @@ fn ward_in(overview: &Value, code: i32) -> &Value {
 async fn a_province_admin_onboards_a_ward_and_makes_its_first_admin(db: sqlx::PgPool) {
     let ward_admin = app(db).await;
     let admin = province_role(&ward_admin, ProvinceRole::ProvinceAdmin).await;
-    let (code, name) = empty_ward(&admin, HA_NOI).await;
+    let (code, name) = admin.empty_ward(HA_NOI).await;
 
     let (_, before) = admin.get(&format!("/api/v1/provinces/{HA_NOI}")).await;
     let wards_listed = before["wards"].as_array().unwrap().len() as i64;
@@ -233,7 +220,7 @@ async fn onboarding_refuses_a_ward_outside_the_province_and_a_viewer(db: sqlx::P
         field_errors(&body),
         [pair("ward_code", "unknown_reference")]
     );
-    let (elsewhere, _) = empty_ward(&admin, HO_CHI_MINH).await;
+    let (elsewhere, _) = admin.empty_ward(HO_CHI_MINH).await;
     let (status, body) = admin.post(&uri, json!({ "ward_code": elsewhere })).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(field_errors(&body), [pair("ward_code", "other_province")]);
