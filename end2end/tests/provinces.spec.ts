@@ -158,6 +158,10 @@ test("a province viewer sorts the wards by a skill, opens a ward and its TDPs, a
   await expect(page.getByRole("heading", { level: 1, name: PROVINCE })).toBeVisible();
   // A viewer starts nothing.
   await expect(page.getByRole("button", { name: "Triển khai", exact: true })).toHaveCount(0);
+  // Every ward a tile, as the table has it: Phú Diễn's share of households visited.
+  await expect(page.locator(".ward-tile")).toHaveCount(126);
+  const visited = await page.locator('tr[data-ward="619"] td[data-col="visited"]').innerText();
+  await expect(page.locator('.ward-tile[data-ward="619"] .tile-value')).toHaveText(visited);
   await noName("the province");
   // The table as a file for the city's steering committee: every ward, no one's name.
   const csv = page.locator("p.downloads").getByRole("link", { name: "CSV" });
@@ -290,12 +294,12 @@ test("a province viewer presents the city's wards at its meeting: wards named, n
   await expect(page.locator("header.top")).toHaveCount(0);
   await expect(page.locator(".headline")).toContainText(`${started.length}/126`);
   const footer = page.locator(".slide-footer");
-  await expect(footer).toContainText("Trang 1/6");
+  await expect(footer).toContainText("Trang 1/7");
   expect(await seriousViolations(page)).toEqual([]);
 
   const seen: string[] = [];
-  for (let n = 1; n <= 6; n++) {
-    await expect(footer).toContainText(`Trang ${n}/6`);
+  for (let n = 1; n <= 7; n++) {
+    await expect(footer).toContainText(`Trang ${n}/7`);
     const text = await page.locator(".slide").innerText();
     expect(people.filter((w) => text.includes(w)), `slide ${n} shows personal data`).toEqual([]);
     seen.push(text);
@@ -305,10 +309,14 @@ test("a province viewer presents the city's wards at its meeting: wards named, n
   const smartphone = page.locator(".skill-row", { hasText: "Sử dụng điện thoại thông minh" });
   await page.keyboard.press("Home");
   await page.keyboard.press("ArrowRight");
+  // Every ward a tile, saying which have not started.
+  await expect(page.locator(".ward-tile")).toHaveCount(126);
+  await expect(page.locator(".ward-tile", { hasText: "Chưa triển khai" })).toHaveCount(126 - started.length);
+  await page.keyboard.press("ArrowRight");
   await expect(smartphone.locator(".skill-share")).toHaveText(share("smartphone"));
   // The emulation table names the wards, Phú Diễn the first; the last slide the wards not
   // started yet.
-  expect(seen[3]).toContain("Phường Phú Diễn");
-  expect(seen[5]).toContain(`${126 - started.length} phường, xã chưa triển khai`);
+  expect(seen[4]).toContain("Phường Phú Diễn");
+  expect(seen[6]).toContain(`${126 - started.length} phường, xã chưa triển khai`);
   expect(await seriousViolations(page)).toEqual([]);
 });

@@ -13,6 +13,7 @@ mod layout;
 mod lists;
 mod pickers;
 mod ward_map;
+mod ward_tiles;
 
 pub use catalogue::*;
 pub use deck::*;
@@ -24,3 +25,4 @@ pub use layout::*;
 pub use lists::*;
 pub use pickers::*;
 pub use ward_map::*;
+pub use ward_tiles::*;

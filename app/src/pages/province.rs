@@ -17,7 +17,7 @@ use super::{code_param, not_found};
 use crate::api::{self, Catalogue};
 use crate::components::{
     CatalogueSection, FormState, ModelTargetFields, NewAccountFields, PrintButton, Sort,
-    TableFrame, band_class, loaded, typed_day, typed_number,
+    TableFrame, WardTiles, band_class, loaded, typed_day, typed_number,
 };
 use crate::format::{clock_time, date, percent, rating, today};
 use crate::i18n::{t, t_string, use_i18n};
@@ -121,6 +121,8 @@ fn ProvinceView(
                     <p class="card-note">{format!("{visited} / {registered}")}</p>
                 </div>
             </section>
+            <h2>{t!(i18n, province.map_title)}</h2>
+            <WardTiles wards=overview.wards.clone() day=domain::time::day(overview.computed_at) links=true />
             <h2>{t!(i18n, province.wards_title)}</h2>
             <p class="downloads no-print">
                 {t!(i18n, province.download)} " "

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 use super::{code_param, not_found};
 use crate::api::{self, ApiError, Catalogue};
-use crate::components::{ErrorNotice, SlideDeck, bar_row, skill_bar_row};
+use crate::components::{ErrorNotice, SlideDeck, WardTiles, bar_row, skill_bar_row};
 use crate::format::{date, date_time, number, percent};
 use crate::i18n::{t, t_string, use_i18n};
 use crate::labels::{localised, model_name};
@@ -28,6 +28,8 @@ const WAITING_NAMED: usize = 30;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Slide {
     Cover,
+    /// Every ward as a tile, coloured by its households visited.
+    Map,
     Skills,
     Models,
     Leaders,
@@ -35,8 +37,9 @@ enum Slide {
     NotStarted,
 }
 
-const SLIDES: [Slide; 6] = [
+const SLIDES: [Slide; 7] = [
     Slide::Cover,
+    Slide::Map,
     Slide::Skills,
     Slide::Models,
     Slide::Leaders,
@@ -166,6 +169,7 @@ fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync +
     let i18n = use_i18n();
     move || match slide {
         Slide::Cover => t_string!(i18n, projector.cover),
+        Slide::Map => t_string!(i18n, projector.map),
         Slide::Skills => t_string!(i18n, projector.skills),
         Slide::Models => t_string!(i18n, projector.models),
         Slide::Leaders => t_string!(i18n, projector.leaders),
@@ -177,6 +181,7 @@ fn slide_title(slide: Slide) -> impl Fn() -> &'static str + Copy + Send + Sync +
 fn render(slide: Slide, deck: &Deck) -> AnyView {
     match slide {
         Slide::Cover => cover(deck),
+        Slide::Map => map(deck),
         Slide::Skills => skills(deck),
         Slide::Models => models(deck),
         Slide::Leaders => leaders(deck),
@@ -217,6 +222,15 @@ fn cover(deck: &Deck) -> AnyView {
                 <span class="figure-label">{t!(i18n, city_deck.visits_this_week)}</span>
             </div>
         </div>
+    }
+    .into_any()
+}
+
+fn map(deck: &Deck) -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <h2>{t!(i18n, province.map_title)}</h2>
+        <WardTiles wards=deck.overview.wards.clone() day=deck.day() links=false />
     }
     .into_any()
 }
