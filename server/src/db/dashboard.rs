@@ -133,6 +133,14 @@ pub struct Label {
     tdps: i64,
 }
 
+impl Label {
+    /// A ward's label from its counters read as `label` reads them, with other things in
+    /// the same statement (a province page's key).
+    pub fn of(ward: i64, tdps: i64) -> Label {
+        Label { ward, tdps }
+    }
+}
+
 /// The ward's dashboard: the latest computed while nothing has changed since (or while the
 /// ward is busy, or another reader computes), else computed afresh, one reader at a time.
 pub async fn current(state: &AppState, code: i32) -> Result<Cached> {

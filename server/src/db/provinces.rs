@@ -50,6 +50,42 @@ struct Key {
     tickets: Vec<(i32, i64)>,
 }
 
+impl Key {
+    /// The province's key now, in one statement: every read of the page reads it, and the
+    /// kept page answers most of them.
+    async fn read(db: &PgPool, code: i32, day: NaiveDate) -> Result<Key> {
+        let rows = sqlx::query!(
+            r#"select w.code,
+                      coalesce((select changes from ward_changes c where c.ward_code = w.code), 0)
+                          as "ward!",
+                      coalesce((select sum(changes) from tdp_changes t
+                                where t.ward_code = w.code), 0)::bigint as "tdps!",
+                      (select count(*) from tickets k
+                       where k.ward_code = w.code and k.status <> 'resolved') as "open!"
+               from wards w
+               where w.province_code = $1
+                 and exists (select from skills s where s.ward_code = w.code)
+               order by w.code"#,
+            code
+        )
+        .fetch_all(db)
+        .await?;
+        Ok(Key {
+            day,
+            labels: rows
+                .iter()
+                .map(|r| (r.code, Label::of(r.ward, r.tdps)))
+                .collect(),
+            // Only the wards with some, as `open_tickets` counts them for the page.
+            tickets: rows
+                .iter()
+                .filter(|r| r.open > 0)
+                .map(|r| (r.code, r.open))
+                .collect(),
+        })
+    }
+}
+
 impl Kept {
     /// Whether this page answers a reader who read `key`. Never one of another day. A page
     /// put while the reader waited serves it even if counted from a key read just before
@@ -70,19 +106,7 @@ impl Kept {
 /// key.
 pub async fn page(state: &AppState, code: i32, may_manage: bool) -> Result<Precompressed> {
     let read_at = Instant::now();
-    let onboarded = onboarded(&state.db, code).await?;
-    let mut labels: Vec<(i32, Label)> = labels(&state.db, &onboarded).await?.into_iter().collect();
-    labels.sort_by_key(|&(ward, _)| ward);
-    let mut tickets: Vec<(i32, i64)> = open_tickets(&state.db, &onboarded)
-        .await?
-        .into_iter()
-        .collect();
-    tickets.sort_unstable();
-    let key = Key {
-        day: state.today(),
-        labels,
-        tickets,
-    };
+    let key = Key::read(&state.db, code, state.today()).await?;
     let page = (code, may_manage);
     let serves = |kept: &Kept, moment| kept.serves(&key, moment);
     let _turn = match state.provinces.find(&page, serves).await {
@@ -99,18 +123,6 @@ pub async fn page(state: &AppState, code: i32, may_manage: bool) -> Result<Preco
     };
     state.provinces.put(page, kept);
     Ok(body)
-}
-
-/// The province's wards that have started Ngõ Số (they have a catalogue), by code.
-async fn onboarded(db: &PgPool, code: i32) -> Result<Vec<i32>> {
-    Ok(sqlx::query_scalar!(
-        "select w.code from wards w
-         where w.province_code = $1 and exists (select from skills s where s.ward_code = w.code)
-         order by w.code",
-        code
-    )
-    .fetch_all(db)
-    .await?)
 }
 
 /// The rapid-response tickets not yet resolved in each of the wards `codes` that has some.
